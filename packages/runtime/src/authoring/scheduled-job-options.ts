@@ -1,0 +1,46 @@
+import type { Duration } from "../policy/duration.js";
+import type { ResiliencePolicy } from "./resilience-policy.js";
+
+/** What happens when an occurrence is due while the same job is still running. Default `"skip"`. */
+export type OverlapPolicy = "skip" | "queue" | "allow-concurrent";
+/** What a grid schedule (cron, fixed rate) does when it is a whole slot or more late. Default `"fire-once"`. */
+export type MisfirePolicy = "fire-once" | "skip" | "catch-up";
+/** Whether a recurring occurrence runs once per cluster (`"cluster"`, default) or on every process. */
+export type Placement = "cluster" | "every-node";
+
+/**
+ * Options of {@link ScheduledJob}. The generator reads them at build time (literals and `const`s
+ * only), validates them and prints them into the registry; the decorator itself does nothing at
+ * run time.
+ *
+ * @example
+ * ```ts
+ * @ScheduledJob("reports.nightly", { cron: "0 3 * * *", timeZone: "Europe/Vienna", overlap: "queue" })
+ * export class NightlyReportJob implements IScheduledJob<void> { ... }
+ * ```
+ */
+export interface ScheduledJobOptions {
+  /** 5 fields (min hour dom mon dow) or 6 (seconds first). */
+  cron?: string;
+  /** IANA time zone id the cron expression is evaluated in. Cron only; default `"UTC"`. */
+  timeZone?: string;
+  /** Grid-anchored interval: run duration does not shift the grid. */
+  fixedRate?: Duration;
+  /** Next due time = completion + delay. */
+  fixedDelay?: Duration;
+  /** Delay before the first interval run; alone, a one-time job per process start. */
+  initialDelay?: Duration;
+  /** Interval jobs: run at start (default `true`) or one interval later. */
+  runOnStart?: boolean;
+  overlap?: OverlapPolicy;
+  /** With `overlap: "allow-concurrent"`: at most this many runs at once; 0 = no cap. */
+  maxConcurrentRuns?: number;
+  /** Serialises different jobs that share the group name. */
+  group?: string;
+  misfire?: MisfirePolicy;
+  /** An inline policy, or the name of an exported {@link resiliencePolicy}. */
+  resilience?: ResiliencePolicy | string;
+  /** `false` records every occurrence as skipped with message `"disabled"`. Default `true`. */
+  enabled?: boolean;
+  placement?: Placement;
+}

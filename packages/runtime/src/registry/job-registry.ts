@@ -1,0 +1,78 @@
+import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+import type { ScheduledJobContext } from "../authoring/scheduled-job-context.js";
+import type { JobDescriptor } from "./job-descriptor.js";
+
+/** Looks a constructor dependency up by its key (the dependency's type name as written). */
+export type ServiceLookup = (key: string) => unknown;
+
+/**
+ * The generated direct-invocation delegate: constructs the job from `services` and calls it,
+ * returning its result unwrapped.
+ */
+export type JobInvoker = (services: ServiceLookup, payload: unknown, context: ScheduledJobContext) => Promise<void> | void;
+
+/** A class constructor, as passed to `schedule`/`enqueue`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JobClass<J = unknown> = abstract new (...args: any[]) => J;
+
+/** A job the runtime can run: its descriptor, its class (class jobs) and its delegate. */
+export interface JobDefinition {
+  readonly descriptor: JobDescriptor;
+  /** The decorated class; `null` for method jobs. Used to map `schedule(SendEmailJob, ...)` to the job. */
+  readonly jobClass: JobClass | null;
+  readonly invoke: JobInvoker;
+}
+
+/**
+ * The descriptors of one package's jobs and its resilience policies, without any delegate: what
+ * `jobs.generated.descriptors.ts` exports for processes that only enqueue.
+ *
+ * `TPayloads` maps each runtime-schedulable job name to its payload type.
+ */
+export interface JobDescriptorSet<TPayloads = Record<string, unknown>> {
+  readonly kind: "elarion.descriptors";
+  readonly descriptors: readonly JobDescriptor[];
+  readonly policies: readonly ResiliencePolicy[];
+  /** Type-only: never set at run time. */
+  readonly __payloads?: TPayloads;
+}
+
+/**
+ * The generated registry of one package: what `createScheduler({ registry })` consumes.
+ *
+ * - `TServices`: the `JobServices` type, one key per constructor dependency;
+ * - `TJobClass`: the union of the package's schedulable job classes, so an unknown class is a type error;
+ * - `TPayloads`: job name → payload type, for scheduling by name.
+ */
+export interface JobRegistry<TServices = Record<string, unknown>, TJobClass = JobClass, TPayloads = Record<string, unknown>> {
+  readonly kind: "elarion.registry";
+  readonly jobs: readonly JobDefinition[];
+  readonly policies: readonly ResiliencePolicy[];
+  /** Type-only: never set at run time. */
+  readonly __types?: { readonly services: TServices; readonly jobClass: TJobClass; readonly payloads: TPayloads };
+}
+
+/**
+ * Builds a registry from generated parts. Called only by generated code.
+ *
+ * @example
+ * ```ts
+ * export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads> = defineJobRegistry(jobs, policies);
+ * ```
+ */
+export function defineJobRegistry<TServices, TJobClass, TPayloads>(
+  jobs: readonly JobDefinition[],
+  policies: readonly ResiliencePolicy[],
+): JobRegistry<TServices, TJobClass, TPayloads> {
+  return Object.freeze({ kind: "elarion.registry", jobs: Object.freeze([...jobs]), policies: Object.freeze([...policies]) });
+}
+
+/**
+ * Builds a descriptor set from generated parts. Called only by generated code.
+ */
+export function defineJobDescriptors<TPayloads>(
+  descriptors: readonly JobDescriptor[],
+  policies: readonly ResiliencePolicy[],
+): JobDescriptorSet<TPayloads> {
+  return Object.freeze({ kind: "elarion.descriptors", descriptors: Object.freeze([...descriptors]), policies: Object.freeze([...policies]) });
+}
