@@ -1,0 +1,33 @@
+import type { OutcomeInfo, RunInfo } from "./run-info.js";
+
+/** One registered job as `snapshot()` reports it. */
+export interface JobSnapshot {
+  name: string;
+  scheduleKind: "fixed-rate" | "fixed-delay" | "cron" | "once" | null;
+  supportsRuntimeScheduling: boolean;
+  group: string | null;
+  overlap: string;
+  misfire: string;
+  maxConcurrentRuns: number;
+  /** Earliest of the next recurring occurrence, queued runtime runs and pending retries. */
+  nextDueTime: Date | null;
+}
+
+/**
+ * A point-in-time view of the scheduler. Keeps answering after `stop()`, from the last known state.
+ *
+ * @example
+ * ```ts
+ * const { activeRuns, recentOutcomes } = await scheduler.snapshot();
+ * ```
+ */
+export interface SchedulerSnapshot {
+  capturedAt: Date;
+  jobs: JobSnapshot[];
+  /** Status `"queued"`, by due time. */
+  queuedRuns: RunInfo[];
+  /** Status `"running"` (also while waiting for a slot), by start. */
+  activeRuns: RunInfo[];
+  /** Latest terminal outcome per job name, newest first. */
+  recentOutcomes: OutcomeInfo[];
+}
