@@ -1,0 +1,113 @@
+import type { SchemaName } from "./schema-name.js";
+import type { Queryable } from "./queryable.js";
+
+/** One versioned step of the store's schema. Versions only ever grow; a step is never edited. */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: (schema: string) => string;
+}
+
+/** Terminal run statuses. A job has no status column: its status is derived from its current run. */
+const TERMINAL = `'succeeded', 'failed', 'cancelled', 'skipped'`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "runtime jobs, their runs, recurring-occurrence claims",
+    sql: (s) => `
+      CREATE TABLE ${s}.jobs (
+        job_id uuid PRIMARY KEY,
+        job_name text NOT NULL,
+        payload jsonb,
+        current_run_id uuid NOT NULL,
+        attempt integer NOT NULL,
+        max_attempts integer NOT NULL,
+        next_attempt_due_time timestamptz,
+        correlation_id text,
+        resilience jsonb,
+        resilience_mode text NOT NULL DEFAULT 'inline',
+        last_error text,
+        created_at timestamptz NOT NULL,
+        completed_at timestamptz
+      );
+      CREATE INDEX jobs_completed_at ON ${s}.jobs (completed_at) WHERE completed_at IS NOT NULL;
+
+      CREATE TABLE ${s}.runs (
+        run_id uuid PRIMARY KEY,
+        job_id uuid NOT NULL REFERENCES ${s}.jobs (job_id) ON DELETE CASCADE,
+        job_name text NOT NULL,
+        attempt integer NOT NULL,
+        due_time timestamptz NOT NULL,
+        status text NOT NULL CHECK (status IN ('queued', 'running', ${TERMINAL})),
+        owner text,
+        lease_expires_at timestamptz,
+        cancel_requested boolean NOT NULL DEFAULT false,
+        claims integer NOT NULL DEFAULT 0,
+        started_at timestamptz,
+        completed_at timestamptz,
+        message text
+      );
+      CREATE INDEX runs_queued_due ON ${s}.runs (due_time) WHERE status = 'queued';
+      CREATE INDEX runs_running_lease ON ${s}.runs (lease_expires_at) WHERE status = 'running';
+      CREATE INDEX runs_job ON ${s}.runs (job_id);
+      CREATE INDEX runs_outcomes ON ${s}.runs (job_name, completed_at DESC) WHERE completed_at IS NOT NULL;
+
+      CREATE TABLE ${s}.occurrences (
+        job_name text NOT NULL,
+        due_time timestamptz NOT NULL,
+        claimed_by text NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (job_name, due_time)
+      );
+    `,
+  },
+];
+
+/** The newest schema version this code knows. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the schema up to {@link LATEST_SCHEMA_VERSION}. Runs in one transaction under a
+ * transaction-scoped advisory lock, so any number of processes may start at once on an empty
+ * database: the first applies the steps, the others wait and then find nothing to do.
+ *
+ * Returns the versions this call applied.
+ */
+export async function migrate(client: Queryable, schema: SchemaName): Promise<number[]> {
+  const applied: number[] = [];
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [schema.migrationLockKey]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema.quoted}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema.quoted}.schema_version (
+         version integer PRIMARY KEY,
+         description text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const current = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema.quoted}.schema_version`);
+    const currentVersion = current.rows[0]?.version ?? 0;
+    if (currentVersion > LATEST_SCHEMA_VERSION) {
+      throw new Error(
+        `postgresStore: schema ${schema.quoted} is at version ${currentVersion}, newer than this @elarion/runtime ` +
+          `(knows up to ${LATEST_SCHEMA_VERSION}); upgrade @elarion/runtime in this process or use another schema.`,
+      );
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= currentVersion) continue;
+      await client.query(migration.sql(schema.quoted));
+      await client.query(`INSERT INTO ${schema.quoted}.schema_version (version, description) VALUES ($1, $2)`, [
+        migration.version,
+        migration.description,
+      ]);
+      applied.push(migration.version);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+  return applied;
+}

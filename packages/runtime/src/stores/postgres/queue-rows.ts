@@ -1,0 +1,97 @@
+import type { ResiliencePolicy } from "../../authoring/resilience-policy.js";
+
+/** How a deferred-retry job's attempts are run. Stored with the job, so any worker can retry it. */
+export type StoredResilienceMode = "inline" | "deferred-retry";
+
+/** A runtime job and its first run, as `schedule`/`enqueue` write them. */
+export interface NewJobRow {
+  readonly jobId: string;
+  readonly runId: string;
+  readonly jobName: string;
+  /** JSON-safe payload; `undefined` is stored as SQL null. */
+  readonly payload: unknown;
+  readonly dueTimeMs: number;
+  readonly maxAttempts: number;
+  readonly correlationId: string | null;
+  readonly resilience: ResiliencePolicy | string | null;
+  readonly resilienceMode: StoredResilienceMode;
+  readonly createdAtMs: number;
+}
+
+/** A run leased to this worker. `claims` is the fencing token of this lease. */
+export interface ClaimedRunRow {
+  readonly runId: string;
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly dueTimeMs: number;
+  readonly claims: number;
+  readonly payload: unknown;
+  readonly correlationId: string | null;
+  readonly resilience: ResiliencePolicy | string | null;
+  readonly resilienceMode: StoredResilienceMode;
+  readonly createdAtMs: number;
+  readonly cancelRequested: boolean;
+}
+
+export type TerminalRunStatus = "succeeded" | "failed" | "cancelled" | "skipped";
+
+/**
+ * The end of a leased run. With `retry`, the run failed and the job continues as a new run
+ * (same job id, attempt + 1) due at `retry.dueTimeMs`.
+ */
+export interface RunCompletionRow {
+  readonly runId: string;
+  readonly claims: number;
+  readonly status: TerminalRunStatus;
+  readonly message: string | null;
+  readonly startedAtMs: number | null;
+  readonly completedAtMs: number;
+  readonly retry?: { readonly runId: string; readonly dueTimeMs: number } | undefined;
+}
+
+/** What one complete-and-claim round trip did. */
+export interface CompleteAndClaimResult {
+  /** Run ids whose completion was accepted; a completion missing here lost its lease (fenced). */
+  readonly completed: ReadonlySet<string>;
+  readonly claimed: readonly ClaimedRunRow[];
+  /** Earliest due time of a queued run after `now`, to arm the local timer; `null` when none. */
+  readonly nextDueTimeMs: number | null;
+}
+
+/** What a cancel request found and did. */
+export type CancelRow =
+  | { readonly outcome: "cancelled-before-start"; readonly runId: string; readonly jobId: string }
+  | { readonly outcome: "abort-active"; readonly runId: string; readonly jobId: string; readonly owner: string | null }
+  | { readonly outcome: "not-found" };
+
+export type StoredJobStatus = "queued" | "running" | "waiting-retry" | TerminalRunStatus;
+
+/** A runtime job as `getJob` reports it (status derived from its current run). */
+export interface JobRow {
+  readonly jobId: string;
+  readonly currentRunId: string;
+  readonly jobName: string;
+  readonly status: StoredJobStatus;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly nextAttemptDueTimeMs: number | null;
+  readonly correlationId: string | null;
+  readonly lastError: string | null;
+  readonly createdAtMs: number;
+  readonly completedAtMs: number | null;
+}
+
+/** A queued, running or finished run, for snapshots. */
+export interface RunRow {
+  readonly runId: string;
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly dueTimeMs: number;
+  readonly startedAtMs: number | null;
+  readonly completedAtMs: number | null;
+  readonly status: "queued" | "running" | TerminalRunStatus;
+  readonly message: string | null;
+  readonly owner: string | null;
+}

@@ -1,0 +1,230 @@
+import { cancelNoticeSql, newWorkNoticeSql } from "./notifications.js";
+import type { SchemaName } from "./schema-name.js";
+import { toEpochMs as ms, toTimestamp as ts } from "./sql-time.js";
+
+/**
+ * The queue's SQL, rendered once per schema. Only the (validated, quoted) schema name is spliced
+ * in; every value is a parameter.
+ */
+export interface QueueSql {
+  readonly insertJobs: string;
+  readonly completeAndClaim: string;
+  readonly heartbeat: string;
+  readonly reclaimExpired: string;
+  readonly cancelRun: string;
+  readonly cancelJob: string;
+  readonly getJob: string;
+  readonly queuedRuns: string;
+  readonly activeRuns: string;
+  readonly recentOutcomes: string;
+  readonly nextDueTime: string;
+  readonly claimOccurrence: string;
+  readonly deleteFinishedJobs: string;
+  readonly deleteOldOccurrences: string;
+}
+
+const CLAIMED_COLUMNS = (run: string, job: string): string => `
+  ${run}.run_id::text AS run_id, ${run}.job_id::text AS job_id, ${run}.job_name, ${run}.attempt,
+  ${job}.max_attempts, ${ms(`${run}.due_time`)} AS due_ms, ${run}.claims, ${job}.payload,
+  ${job}.correlation_id, ${job}.resilience, ${job}.resilience_mode, ${ms(`${job}.created_at`)} AS created_ms,
+  ${run}.cancel_requested`;
+
+export function renderQueueSql(schema: SchemaName): QueueSql {
+  const s = schema.quoted;
+  /** $1 json array of jobs, $2 channel. */
+  const insertJobs = `
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+        job_id uuid, run_id uuid, job_name text, payload jsonb, due_ms float8, max_attempts integer,
+        correlation_id text, resilience jsonb, resilience_mode text, created_ms float8)
+    ), jobs AS (
+      INSERT INTO ${s}.jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, correlation_id,
+                             resilience, resilience_mode, created_at)
+      SELECT job_id, job_name, payload, run_id, 1, max_attempts, correlation_id, resilience, resilience_mode, ${ts("created_ms")}
+      FROM input
+    ), runs AS (
+      INSERT INTO ${s}.runs (run_id, job_id, job_name, attempt, due_time, status)
+      SELECT run_id, job_id, job_name, 1, ${ts("due_ms")}, 'queued' FROM input
+    )
+    SELECT pg_notify($2, ${newWorkNoticeSql("min(due_ms)")}) IS NULL AS notified FROM input`;
+
+  /**
+   * $1 json array of completions, $2 owner, $3 now (ms), $4 claim limit, $5 lease (ms), $6 channel.
+   * Completes the previous batch and leases the next one in one statement: the steady state of a
+   * busy worker is one round trip per batch.
+   */
+  const completeAndClaim = `
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+        run_id uuid, claims integer, status text, message text, started_ms float8, completed_ms float8,
+        retry_run_id uuid, retry_due_ms float8)
+    ), done AS (
+      UPDATE ${s}.runs r
+      SET status = i.status, message = i.message, completed_at = ${ts("i.completed_ms")},
+          started_at = coalesce(${ts("i.started_ms")}, r.started_at), lease_expires_at = NULL
+      FROM input i
+      WHERE r.run_id = i.run_id AND r.owner = $2 AND r.claims = i.claims AND r.status = 'running'
+      RETURNING r.run_id, r.job_id, r.job_name, r.attempt, i.status, i.message, i.completed_ms, i.retry_run_id, i.retry_due_ms
+    ), retry_runs AS (
+      INSERT INTO ${s}.runs (run_id, job_id, job_name, attempt, due_time, status)
+      SELECT d.retry_run_id, d.job_id, d.job_name, d.attempt + 1, ${ts("d.retry_due_ms")}, 'queued'
+      FROM done d WHERE d.retry_run_id IS NOT NULL
+    ), jobs_done AS (
+      UPDATE ${s}.jobs j
+      SET current_run_id = coalesce(d.retry_run_id, j.current_run_id),
+          attempt = CASE WHEN d.retry_run_id IS NULL THEN j.attempt ELSE d.attempt + 1 END,
+          next_attempt_due_time = CASE WHEN d.retry_run_id IS NULL THEN NULL ELSE ${ts("d.retry_due_ms")} END,
+          last_error = CASE WHEN d.status = 'failed' THEN d.message ELSE j.last_error END,
+          completed_at = CASE WHEN d.retry_run_id IS NULL THEN ${ts("d.completed_ms")} ELSE NULL END
+      FROM done d
+      WHERE j.job_id = d.job_id AND j.current_run_id = d.run_id
+    ), candidates AS (
+      SELECT run_id FROM ${s}.runs
+      WHERE status = 'queued' AND due_time <= ${ts("$3")}
+      ORDER BY due_time
+      LIMIT $4
+      FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE ${s}.runs r
+      SET status = 'running', owner = $2, claims = r.claims + 1, started_at = ${ts("$3")},
+          lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
+      FROM candidates c
+      WHERE r.run_id = c.run_id
+      RETURNING r.*
+    )
+    SELECT 'claimed' AS kind, ${CLAIMED_COLUMNS("c", "j")}
+    FROM claimed c JOIN ${s}.jobs j ON j.job_id = c.job_id
+    UNION ALL
+    SELECT 'done', d.run_id::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM done d
+    UNION ALL
+    SELECT 'retry', NULL, NULL, NULL, NULL, NULL, min(d.retry_due_ms), NULL, NULL, NULL, NULL, NULL, NULL,
+           pg_notify($6, ${newWorkNoticeSql("min(d.retry_due_ms)")}) IS NULL
+    FROM done d WHERE d.retry_run_id IS NOT NULL HAVING count(*) > 0
+    UNION ALL
+    SELECT 'next', NULL, NULL, NULL, NULL, NULL, ${ms("min(due_time)")}, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM ${s}.runs WHERE status = 'queued' AND due_time > ${ts("$3")}`;
+
+  /** $1 run ids, $2 claims (fencing tokens), $3 owner, $4 lease (ms). */
+  const heartbeat = `
+    UPDATE ${s}.runs r
+    SET lease_expires_at = clock_timestamp() + $4::float8 * interval '1 millisecond'
+    FROM unnest($1::uuid[], $2::integer[]) AS held(run_id, claims)
+    WHERE r.run_id = held.run_id AND r.claims = held.claims AND r.owner = $3 AND r.status = 'running'
+    RETURNING r.run_id::text AS run_id, r.cancel_requested`;
+
+  /**
+   * $1 now (ms), $2 channel, $3 limit. Expired leases go back to the queue (at-least-once); a run
+   * whose cancellation was requested ends `cancelled` instead, since its owner is gone.
+   */
+  const reclaimExpired = `
+    WITH expired AS (
+      SELECT run_id FROM ${s}.runs
+      WHERE status = 'running' AND lease_expires_at < clock_timestamp()
+      ORDER BY lease_expires_at LIMIT $3
+      FOR UPDATE SKIP LOCKED
+    ), reclaimed AS (
+      UPDATE ${s}.runs r
+      SET status = CASE WHEN r.cancel_requested THEN 'cancelled' ELSE 'queued' END,
+          message = CASE WHEN r.cancel_requested THEN 'cancelled' ELSE NULL END,
+          completed_at = CASE WHEN r.cancel_requested THEN ${ts("$1")} ELSE NULL END,
+          owner = NULL, lease_expires_at = NULL
+      FROM expired e WHERE r.run_id = e.run_id
+      RETURNING r.run_id, r.job_id, r.status, r.due_time
+    ), jobs_cancelled AS (
+      UPDATE ${s}.jobs j SET completed_at = ${ts("$1")}
+      FROM reclaimed r WHERE r.status = 'cancelled' AND j.job_id = r.job_id AND j.current_run_id = r.run_id
+    )
+    SELECT count(*)::integer AS reclaimed,
+           CASE WHEN count(*) FILTER (WHERE status = 'queued') > 0
+                THEN pg_notify($2, ${newWorkNoticeSql(ms("min(due_time) FILTER (WHERE status = 'queued')"))}) IS NULL END AS notified
+    FROM reclaimed`;
+
+  const cancelTarget = (where: string): string => `
+    WITH target AS (
+      SELECT r.run_id, r.status FROM ${s}.runs r
+      WHERE ${where} AND r.status IN ('queued', 'running')
+      FOR UPDATE
+    ), before_start AS (
+      UPDATE ${s}.runs r
+      SET status = 'cancelled', message = 'cancelled before execution', completed_at = ${ts("$2")}
+      FROM target t WHERE r.run_id = t.run_id AND t.status = 'queued'
+      RETURNING r.run_id, r.job_id
+    ), jobs_before_start AS (
+      UPDATE ${s}.jobs j SET completed_at = ${ts("$2")}, next_attempt_due_time = NULL
+      FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
+    ), active AS (
+      UPDATE ${s}.runs r SET cancel_requested = true
+      FROM target t WHERE r.run_id = t.run_id AND t.status = 'running'
+      RETURNING r.run_id, r.job_id, r.owner
+    )
+    SELECT 'cancelled-before-start' AS outcome, run_id::text AS run_id, job_id::text AS job_id, NULL AS owner, NULL AS notified
+    FROM before_start
+    UNION ALL
+    SELECT 'abort-active', run_id::text, job_id::text, owner, pg_notify($3, ${cancelNoticeSql("run_id")}) IS NULL
+    FROM active`;
+  /** $1 run id, $2 now (ms), $3 channel. */
+  const cancelRun = cancelTarget("r.run_id = $1");
+  /** $1 job id, $2 now (ms), $3 channel. Targets the job's current run only. */
+  const cancelJob = cancelTarget(`r.run_id = (SELECT current_run_id FROM ${s}.jobs WHERE job_id = $1)`);
+
+  /** $1 job id. */
+  const getJob = `
+    SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
+           j.attempt, j.max_attempts, ${ms("j.next_attempt_due_time")} AS next_attempt_ms, j.correlation_id,
+           j.last_error, ${ms("j.created_at")} AS created_ms, ${ms("r.completed_at")} AS completed_ms
+    FROM ${s}.jobs j JOIN ${s}.runs r ON r.run_id = j.current_run_id
+    WHERE j.job_id = $1`;
+
+  const RUN_COLUMNS = `run_id::text AS run_id, job_id::text AS job_id, job_name, ${ms("due_time")} AS due_ms,
+    ${ms("started_at")} AS started_ms, ${ms("completed_at")} AS completed_ms, status, message, owner`;
+  /** $1 limit. */
+  const queuedRuns = `SELECT ${RUN_COLUMNS} FROM ${s}.runs WHERE status = 'queued' ORDER BY due_time, run_id LIMIT $1`;
+  /** $1 limit. */
+  const activeRuns = `SELECT ${RUN_COLUMNS} FROM ${s}.runs WHERE status = 'running' ORDER BY started_at, run_id LIMIT $1`;
+  /** Latest terminal run per job name, newest first. */
+  const recentOutcomes = `
+    SELECT * FROM (
+      SELECT DISTINCT ON (job_name) ${RUN_COLUMNS} FROM ${s}.runs
+      WHERE completed_at IS NOT NULL
+      ORDER BY job_name, completed_at DESC
+    ) latest
+    ORDER BY completed_ms DESC`;
+  const nextDueTime = `SELECT ${ms("min(due_time)")} AS due_ms FROM ${s}.runs WHERE status = 'queued'`;
+
+  /** $1 job name, $2 due (ms), $3 owner. */
+  const claimOccurrence = `
+    INSERT INTO ${s}.occurrences (job_name, due_time, claimed_by) VALUES ($1, ${ts("$2")}, $3)
+    ON CONFLICT DO NOTHING
+    RETURNING true AS claimed`;
+
+  /**
+   * $1 keep at most this many finished jobs, $2 drop finished jobs completed before (ms), $3 batch.
+   * Runs go with their job (ON DELETE CASCADE).
+   */
+  const deleteFinishedJobs = `
+    WITH doomed AS (
+      (SELECT job_id FROM ${s}.jobs WHERE completed_at IS NOT NULL ORDER BY completed_at DESC OFFSET $1 LIMIT $3)
+      UNION
+      (SELECT job_id FROM ${s}.jobs WHERE completed_at < ${ts("$2")} LIMIT $3)
+    )
+    DELETE FROM ${s}.jobs j USING doomed d WHERE j.job_id = d.job_id`;
+  /** $1 drop occurrence claims due before (ms). */
+  const deleteOldOccurrences = `DELETE FROM ${s}.occurrences WHERE due_time < ${ts("$1")}`;
+
+  return {
+    insertJobs,
+    completeAndClaim,
+    heartbeat,
+    reclaimExpired,
+    cancelRun,
+    cancelJob,
+    getJob,
+    queuedRuns,
+    activeRuns,
+    recentOutcomes,
+    nextDueTime,
+    claimOccurrence,
+    deleteFinishedJobs,
+    deleteOldOccurrences,
+  };
+}
