@@ -1,0 +1,83 @@
+import type { JobModel } from "../model/job-model.js";
+import type { RegistryModel } from "../model/registry-model.js";
+import { withHeader } from "./content-hash.js";
+import { ImportTable } from "./import-table.js";
+import { relativeModuleSpecifier } from "./module-specifier.js";
+import { RESERVED_NAMES, RUNTIME_PACKAGE, type PrintOptions } from "./print-context.js";
+import { printTypeReference } from "./type-printer.js";
+
+/**
+ * Prints `jobs.generated.ts`: the `JobServices` and `JobClasses` types and one direct delegate per
+ * job, which constructs the job from `services` and returns what `execute` (or the method)
+ * returns, unwrapped.
+ */
+export function printRegistryModule(model: RegistryModel, options: PrintOptions): string {
+  const imports = new ImportTable(options.registryFile, options.importStyle, RESERVED_NAMES);
+  const services = new Map<string, string>();
+  const definitions = model.jobs.map((job, index) => printDefinition(job, index, imports, services));
+  const classes = model.jobs
+    .filter((job) => job.supportsRuntimeScheduling)
+    .map((job) => `typeof ${imports.use(job.jobClass, true)}`);
+  const serviceLines = [...services.entries()].map(([key, type]) => `  ${JSON.stringify(key)}: ${type};`);
+  const descriptorsSpecifier = JSON.stringify(relativeModuleSpecifier(options.registryFile, options.descriptorsFile, options.importStyle));
+  const userImports = imports.print();
+  const body =
+    `import { defineJobRegistry, type JobRegistry } from ${JSON.stringify(RUNTIME_PACKAGE)};\n` +
+    (userImports === "" ? "" : `${userImports}\n`) +
+    `import { jobDescriptors, type JobPayloads } from ${descriptorsSpecifier};\n` +
+    "\n" +
+    "export { jobDescriptors };\n" +
+    "export type { JobPayloads };\n" +
+    "\n" +
+    (serviceLines.length === 0 ? "export type JobServices = {};\n" : `export type JobServices = {\n${serviceLines.join("\n")}\n};\n`) +
+    "\n" +
+    `export type JobClasses = ${classes.length === 0 ? "never" : classes.join(" | ")};\n` +
+    "\n" +
+    (model.jobs.length === 0 ? "" : "const descriptors = jobDescriptors.descriptors;\n\n") +
+    "export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads> = defineJobRegistry(\n" +
+    `  [\n${definitions.join("")}  ],\n` +
+    "  jobDescriptors.policies,\n" +
+    ");\n";
+  return withHeader(body);
+}
+
+function printDefinition(job: JobModel, index: number, imports: ImportTable, services: Map<string, string>): string {
+  const className = imports.use(job.jobClass, true);
+  const dependencies = job.dependencies.map((dependency) => {
+    const type = printTypeReference(dependency.type, job, imports, true);
+    if (!services.has(dependency.key)) services.set(dependency.key, type);
+    return `services(${JSON.stringify(dependency.key)}) as ${type}`;
+  });
+  const construct = `new ${className}(${dependencies.join(", ")})`;
+  let call: string;
+  let usesPayload = false;
+  let usesContext = false;
+  if (job.target.kind === "class") {
+    const args: string[] = [];
+    if (job.target.executeParameterCount >= 1) {
+      args.push(`payload as JobPayloads[${JSON.stringify(job.name)}]`);
+      usesPayload = true;
+    }
+    if (job.target.executeParameterCount >= 2) {
+      args.push("context");
+      usesContext = true;
+    }
+    call = `${construct}.execute(${args.join(", ")})`;
+  } else {
+    usesContext = job.target.parameterCount >= 1;
+    const receiver = job.target.isStatic ? className : construct;
+    call = `${receiver}.${job.target.methodName}(${usesContext ? "context" : ""})`;
+  }
+  const parameters = [
+    dependencies.length > 0 ? "services" : "_services",
+    usesPayload ? "payload" : "_payload",
+    usesContext ? "context" : "_context",
+  ];
+  return (
+    "    {\n" +
+    `      descriptor: descriptors[${index}]!,\n` +
+    `      jobClass: ${job.supportsRuntimeScheduling || job.target.kind === "class" ? className : "null"},\n` +
+    `      invoke: (${parameters.join(", ")}) => ${call},\n` +
+    "    },\n"
+  );
+}

@@ -1,0 +1,189 @@
+import type { NamedValidator, PayloadShape } from "../model/payload-shape.js";
+
+/**
+ * Prints payload validators as plain functions: no closures created per call, plain `for` loops,
+ * and the failing path is only concatenated once a check has failed. A named validator returns
+ * the path relative to its value (`.items[2].qty: expected number`); the job's validator prefixes
+ * `payload`.
+ */
+export function printNamedValidator(validator: NamedValidator): string {
+  const body = new CheckWriter().check(validator.shape, "value", '""', 1);
+  return `function ${validator.name}(value: unknown): string | null {\n${body}  return null;\n}\n`;
+}
+
+/** The job's `validatePayload`: checks the payload and reports paths starting at `payload`. */
+export function printPayloadValidator(functionName: string, shape: PayloadShape): string {
+  const body = new CheckWriter().check(shape, "value", '"payload"', 1);
+  return `function ${functionName}(value: unknown): string | null {\n${body}  return null;\n}\n`;
+}
+
+/** A human description of what a shape accepts, for "expected ..." messages. */
+export function describeShape(shape: PayloadShape): string {
+  switch (shape.kind) {
+    case "any":
+      return "any value";
+    case "string":
+    case "number":
+    case "boolean":
+    case "null":
+      return shape.kind;
+    case "literal":
+      return JSON.stringify(shape.value);
+    case "array":
+      return "array";
+    case "tuple":
+      return `tuple of ${shape.elements.length} items`;
+    case "record":
+    case "object":
+      return "object";
+    case "union":
+      return shape.members.map(describeShape).join(" | ");
+    case "ref":
+      return shape.description;
+  }
+}
+
+class CheckWriter {
+  private nextLocal = 0;
+
+  /** Statements that `return <path> + ": expected ..."` when `value` does not match `shape`. */
+  check(shape: PayloadShape, value: string, path: string, depth: number): string {
+    const pad = "  ".repeat(depth);
+    const fail = (what: string): string => `return ${path} + ${JSON.stringify(`: expected ${what}`)};`;
+    switch (shape.kind) {
+      case "any":
+        return "";
+      case "string":
+      case "number":
+      case "boolean":
+      case "null":
+      case "literal":
+        return `${pad}if (${mismatch(shape, value)}) ${fail(describeShape(shape))}\n`;
+      case "ref": {
+        const error = this.local("error");
+        return `${pad}const ${error} = ${shape.name}(${value});\n${pad}if (${error} !== null) return ${path} + ${error};\n`;
+      }
+      case "union":
+        return `${pad}if (${this.unionMismatch(shape.members, value)}) ${fail(describeShape(shape))}\n`;
+      case "array": {
+        const index = this.local("i");
+        const item = this.local("item");
+        const itemPath = `${path} + "[" + ${index} + "]"`;
+        return (
+          `${pad}if (!Array.isArray(${value})) ${fail("array")}\n` +
+          `${pad}for (let ${index} = 0; ${index} < ${value}.length; ${index}++) {\n` +
+          `${pad}  const ${item}: unknown = ${value}[${index}];\n` +
+          this.check(shape.element, item, itemPath, depth + 1) +
+          `${pad}}\n`
+        );
+      }
+      case "tuple":
+        return this.tuple(shape, value, path, depth);
+      case "record":
+      case "object":
+        return this.object(shape, value, path, depth);
+    }
+  }
+
+  private tuple(shape: Extract<PayloadShape, { kind: "tuple" }>, value: string, path: string, depth: number): string {
+    const pad = "  ".repeat(depth);
+    const required = shape.elements.filter((element) => !element.optional).length;
+    const lengthChecks = [`${value}.length < ${required}`];
+    if (shape.rest === null) lengthChecks.push(`${value}.length > ${shape.elements.length}`);
+    const expected = JSON.stringify(`: expected ${describeShape(shape)}`);
+    let text = `${pad}if (!Array.isArray(${value}) || ${lengthChecks.join(" || ")}) return ${path} + ${expected};\n`;
+    shape.elements.forEach((element, position) => {
+      const item = this.local("item");
+      const itemPath = `${path} + "[${position}]"`;
+      const check = this.check(element.shape, item, itemPath, element.optional ? depth + 2 : depth + 1);
+      if (check === "") return;
+      text += `${pad}{\n${pad}  const ${item}: unknown = ${value}[${position}];\n`;
+      text += element.optional ? `${pad}  if (${item} !== undefined) {\n${check}${pad}  }\n` : check;
+      text += `${pad}}\n`;
+    });
+    if (shape.rest !== null) {
+      const index = this.local("i");
+      const item = this.local("item");
+      const check = this.check(shape.rest, item, `${path} + "[" + ${index} + "]"`, depth + 1);
+      if (check !== "") {
+        text += `${pad}for (let ${index} = ${shape.elements.length}; ${index} < ${value}.length; ${index}++) {\n`;
+        text += `${pad}  const ${item}: unknown = ${value}[${index}];\n${check}${pad}}\n`;
+      }
+    }
+    return text;
+  }
+
+  private object(shape: Extract<PayloadShape, { kind: "record" | "object" }>, value: string, path: string, depth: number): string {
+    const pad = "  ".repeat(depth);
+    const fields = this.local("fields");
+    let text =
+      `${pad}if (typeof ${value} !== "object" || ${value} === null || Array.isArray(${value})) return ${path} + ": expected object";\n` +
+      `${pad}const ${fields} = ${value} as Record<string, unknown>;\n`;
+    const properties = shape.kind === "object" ? shape.properties : [];
+    for (const property of properties) {
+      const field = this.local("field");
+      const fieldPath = `${path} + ${JSON.stringify(propertyPath(property.name))}`;
+      text += `${pad}const ${field} = ${fields}[${JSON.stringify(property.name)}];\n`;
+      if (property.optional) {
+        const check = this.check(property.shape, field, fieldPath, depth + 1);
+        if (check !== "") text += `${pad}if (${field} !== undefined) {\n${check}${pad}}\n`;
+      } else {
+        text += this.check(property.shape, field, fieldPath, depth);
+      }
+    }
+    const indexShape = shape.kind === "record" ? shape.value : shape.index;
+    if (indexShape !== null) {
+      const key = this.local("key");
+      const item = this.local("item");
+      const itemPath = `${path} + "[" + JSON.stringify(${key}) + "]"`;
+      const check = this.check(indexShape, item, itemPath, depth + 2);
+      if (check !== "") {
+        const known = properties.map((property) => `${key} === ${JSON.stringify(property.name)}`);
+        text += `${pad}for (const ${key} in ${fields}) {\n`;
+        if (known.length > 0) text += `${pad}  if (${known.join(" || ")}) continue;\n`;
+        text += `${pad}  const ${item} = ${fields}[${key}];\n${pad}  if (${item} === undefined) continue;\n`;
+        text += `${pad}  {\n${check}${pad}  }\n${pad}}\n`;
+      }
+    }
+    return text;
+  }
+
+  /** A condition that is true when `value` matches none of `members`. */
+  private unionMismatch(members: readonly PayloadShape[], value: string): string {
+    return members
+      .map((member) => {
+        const condition = member.kind === "ref" ? `${member.name}(${value}) !== null` : mismatch(member, value);
+        return members.length > 1 && condition.includes("||") ? `(${condition})` : condition;
+      })
+      .join(" && ");
+  }
+
+  private local(base: string): string {
+    return `${base}${this.nextLocal++}`;
+  }
+}
+
+/** A condition that is true when `value` does not match a simple (non-container) shape. */
+function mismatch(shape: PayloadShape, value: string): string {
+  switch (shape.kind) {
+    case "any":
+      return "false";
+    case "string":
+    case "boolean":
+      return `typeof ${value} !== "${shape.kind}"`;
+    case "number":
+      return `typeof ${value} !== "number" || !Number.isFinite(${value})`;
+    case "null":
+      return `${value} !== null`;
+    case "literal":
+      return `${value} !== ${JSON.stringify(shape.value)}`;
+    case "array":
+      return `!Array.isArray(${value})`;
+    default:
+      throw new Error(`A ${shape.kind} shape inside a union must be a named validator (analyzer bug).`);
+  }
+}
+
+function propertyPath(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+}
