@@ -9,6 +9,7 @@ import type {
   NewJobRow,
   RunCompletionRow,
   RunRow,
+  RunStartRow,
   StoredJobStatus,
 } from "./queue-rows.js";
 import type { SchemaName } from "./schema-name.js";
@@ -78,7 +79,12 @@ export class QueueRepository {
    * Records the outcomes of `completions` (fenced by run id, owner and lease token) and leases up
    * to `request.limit` due runs, in one statement.
    */
-  async completeAndClaim(db: Queryable, completions: readonly RunCompletionRow[], request: ClaimRequest): Promise<CompleteAndClaimResult> {
+  async completeAndClaim(
+    db: Queryable,
+    completions: readonly RunCompletionRow[],
+    starts: readonly RunStartRow[],
+    request: ClaimRequest,
+  ): Promise<CompleteAndClaimResult> {
     const input = completions.map((c) => ({
       run_id: c.runId,
       claims: c.claims,
@@ -96,6 +102,7 @@ export class QueueRepository {
       request.limit,
       request.leaseMs,
       this.#schema.channel,
+      JSON.stringify(starts.map((st) => ({ run_id: st.runId, claims: st.claims, started_ms: st.startedAtMs }))),
     ]);
     const completed = new Set<string>();
     const claimed: ClaimedRunRow[] = [];
@@ -129,6 +136,18 @@ export class QueueRepository {
     ]);
     for (const row of result.rows) answer.set(row.run_id, { cancelRequested: row.cancel_requested });
     return answer;
+  }
+
+  /** Gives leased runs whose body never started back to the queue (e.g. at shutdown). */
+  async releaseRuns(db: Queryable, owner: string, held: readonly { readonly runId: string; readonly claims: number }[]): Promise<number> {
+    if (held.length === 0) return 0;
+    const result = await this.#run<{ released: number }>(db, "releaseRuns", [
+      held.map((h) => h.runId),
+      held.map((h) => h.claims),
+      owner,
+      this.#schema.channel,
+    ]);
+    return result.rows[0]?.released ?? 0;
   }
 
   /** Returns expired leases to the queue (at-least-once). Returns how many runs it reclaimed. */
@@ -184,6 +203,12 @@ export class QueueRepository {
   /** Earliest due time of any queued run (due or not), or `null`. */
   async nextDueTime(db: Queryable): Promise<number | null> {
     return (await this.#run<{ due_ms: number | null }>(db, "nextDueTime", [])).rows[0]?.due_ms ?? null;
+  }
+
+  /** Earliest due time of queued runs per job name. */
+  async nextDueTimesByJob(db: Queryable): Promise<Map<string, number>> {
+    const result = await this.#run<{ job_name: string; due_ms: number }>(db, "nextDueTimesByJob", []);
+    return new Map(result.rows.map((row) => [row.job_name, row.due_ms]));
   }
 
   /** Claims one recurring slot for this process; `false` when another process already has it. */

@@ -51,6 +51,13 @@ export interface RunCompletionRow {
   readonly retry?: { readonly runId: string; readonly dueTimeMs: number } | undefined;
 }
 
+/** The body of a leased run started (best effort: rides along with the next round trip). */
+export interface RunStartRow {
+  readonly runId: string;
+  readonly claims: number;
+  readonly startedAtMs: number;
+}
+
 /** What one complete-and-claim round trip did. */
 export interface CompleteAndClaimResult {
   /** Run ids whose completion was accepted; a completion missing here lost its lease (fenced). */

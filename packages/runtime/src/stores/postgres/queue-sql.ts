@@ -18,6 +18,8 @@ export interface QueueSql {
   readonly activeRuns: string;
   readonly recentOutcomes: string;
   readonly nextDueTime: string;
+  readonly nextDueTimesByJob: string;
+  readonly releaseRuns: string;
   readonly claimOccurrence: string;
   readonly deleteFinishedJobs: string;
   readonly deleteOldOccurrences: string;
@@ -49,7 +51,8 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
     SELECT pg_notify($2, ${newWorkNoticeSql("min(due_ms)")}) IS NULL AS notified FROM input`;
 
   /**
-   * $1 json array of completions, $2 owner, $3 now (ms), $4 claim limit, $5 lease (ms), $6 channel.
+   * $1 json array of completions, $2 owner, $3 now (ms), $4 claim limit, $5 lease (ms), $6 channel,
+   * $7 json array of runs whose body started (a run must not be in both $1 and $7).
    * Completes the previous batch and leases the next one in one statement: the steady state of a
    * busy worker is one round trip per batch.
    */
@@ -78,6 +81,10 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
           completed_at = CASE WHEN d.retry_run_id IS NULL THEN ${ts("d.completed_ms")} ELSE NULL END
       FROM done d
       WHERE j.job_id = d.job_id AND j.current_run_id = d.run_id
+    ), started AS (
+      UPDATE ${s}.runs r SET started_at = ${ts("st.started_ms")}
+      FROM jsonb_to_recordset($7::jsonb) AS st(run_id uuid, claims integer, started_ms float8)
+      WHERE r.run_id = st.run_id AND r.owner = $2 AND r.claims = st.claims AND r.status = 'running'
     ), candidates AS (
       SELECT run_id FROM ${s}.runs
       WHERE status = 'queued' AND due_time <= ${ts("$3")}
@@ -86,7 +93,7 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
       FOR UPDATE SKIP LOCKED
     ), claimed AS (
       UPDATE ${s}.runs r
-      SET status = 'running', owner = $2, claims = r.claims + 1, started_at = ${ts("$3")},
+      SET status = 'running', owner = $2, claims = r.claims + 1, started_at = NULL,
           lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
       FROM candidates c
       WHERE r.run_id = c.run_id
@@ -167,6 +174,18 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
   /** $1 job id, $2 now (ms), $3 channel. Targets the job's current run only. */
   const cancelJob = cancelTarget(`r.run_id = (SELECT current_run_id FROM ${s}.jobs WHERE job_id = $1)`);
 
+  /** $1 run ids, $2 claims, $3 owner, $4 channel. Gives unstarted leased runs back to the queue. */
+  const releaseRuns = `
+    WITH released AS (
+      UPDATE ${s}.runs r SET status = 'queued', owner = NULL, lease_expires_at = NULL, started_at = NULL
+      FROM unnest($1::uuid[], $2::integer[]) AS held(run_id, claims)
+      WHERE r.run_id = held.run_id AND r.claims = held.claims AND r.owner = $3 AND r.status = 'running'
+      RETURNING r.due_time
+    )
+    SELECT count(*)::integer AS released,
+           CASE WHEN count(*) > 0 THEN pg_notify($4, ${newWorkNoticeSql(ms("min(due_time)"))}) IS NULL END AS notified
+    FROM released`;
+
   /** $1 job id. */
   const getJob = `
     SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
@@ -190,6 +209,8 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
     ) latest
     ORDER BY completed_ms DESC`;
   const nextDueTime = `SELECT ${ms("min(due_time)")} AS due_ms FROM ${s}.runs WHERE status = 'queued'`;
+  const nextDueTimesByJob = `
+    SELECT job_name, ${ms("min(due_time)")} AS due_ms FROM ${s}.runs WHERE status = 'queued' GROUP BY job_name`;
 
   /** $1 job name, $2 due (ms), $3 owner. */
   const claimOccurrence = `
@@ -223,6 +244,8 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
     activeRuns,
     recentOutcomes,
     nextDueTime,
+    nextDueTimesByJob,
+    releaseRuns,
     claimOccurrence,
     deleteFinishedJobs,
     deleteOldOccurrences,

@@ -1,0 +1,234 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "../../../src/stores/postgres/migrations.js";
+import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
+import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
+import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from "./support/test-database.js";
+
+let db: TestSchema;
+let queue: QueueRepository;
+const T0 = Date.UTC(2030, 0, 1);
+const LEASE = 30_000;
+
+beforeAll(async () => {
+  db = await createTestSchema("queue_repo");
+  const client = await db.pool.connect();
+  await migrate(client, db.schema).finally(() => client.release());
+  queue = new QueueRepository(db.schema);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+beforeEach(async () => {
+  await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`);
+});
+
+function newJob(overrides: Partial<NewJobRow> = {}): NewJobRow {
+  return {
+    jobId: randomUUID(),
+    runId: randomUUID(),
+    jobName: "emails.send",
+    payload: { to: "a@example.com" },
+    dueTimeMs: T0,
+    maxAttempts: 1,
+    correlationId: null,
+    resilience: null,
+    resilienceMode: "inline",
+    createdAtMs: T0 - 1_000,
+    ...overrides,
+  };
+}
+
+const claim = (owner: string, nowMs: number, limit = 10, leaseMs = LEASE) =>
+  queue.completeAndClaim(db.pool, [], [], { owner, nowMs, limit, leaseMs });
+
+describe("queue repository", () => {
+  it("inserts a job, leases it once it is due, and completes it in the same round trip as the next claim", async () => {
+    const first = newJob({ payload: { to: "x@example.com", n: [1, 2] }, correlationId: "corr-1" });
+    const second = newJob({ dueTimeMs: T0 + 5_000 });
+    await queue.insertJobs(db.pool, [first, second]);
+
+    const early = await claim("w1", T0 - 1);
+    expect(early.claimed).toEqual([]);
+    expect(early.nextDueTimeMs).toBe(T0);
+
+    const due = await claim("w1", T0);
+    expect(due.claimed.map((r) => r.runId)).toEqual([first.runId]);
+    expect(due.claimed[0]).toMatchObject({ jobId: first.jobId, payload: first.payload, correlationId: "corr-1", claims: 1, attempt: 1 });
+    expect(due.nextDueTimeMs).toBe(T0 + 5_000);
+    expect((await queue.getJob(db.pool, first.jobId))?.status).toBe("running");
+
+    const next = await queue.completeAndClaim(
+      db.pool,
+      [{ runId: first.runId, claims: 1, status: "succeeded", message: null, startedAtMs: T0 + 1, completedAtMs: T0 + 2 }],
+      [],
+      { owner: "w1", nowMs: T0 + 5_000, limit: 10, leaseMs: LEASE },
+    );
+    expect([...next.completed]).toEqual([first.runId]);
+    expect(next.claimed.map((r) => r.runId)).toEqual([second.runId]);
+    expect(await queue.getJob(db.pool, first.jobId)).toMatchObject({ status: "succeeded", completedAtMs: T0 + 2, lastError: null });
+  });
+
+  it("hands a due run to only one of two workers claiming at once", async () => {
+    await queue.insertJobs(db.pool, Array.from({ length: 50 }, () => newJob()));
+    const other = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+    try {
+      const [a, b] = await Promise.all([
+        queue.completeAndClaim(db.pool, [], [], { owner: "a", nowMs: T0, limit: 30, leaseMs: LEASE }),
+        queue.completeAndClaim(other, [], [], { owner: "b", nowMs: T0, limit: 30, leaseMs: LEASE }),
+      ]);
+      const ids = [...a.claimed, ...b.claimed].map((r) => r.runId);
+      expect(ids).toHaveLength(50);
+      expect(new Set(ids).size).toBe(50);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("reclaims an expired lease, and the first owner's late completion is then rejected", async () => {
+    const job = newJob();
+    await queue.insertJobs(db.pool, [job]);
+    const crashed = await claim("dead-worker", T0, 10, -1_000); // lease already expired
+    expect(crashed.claimed).toHaveLength(1);
+
+    expect(await queue.reclaimExpired(db.pool, T0 + 1)).toBe(1);
+    const rerun = await claim("live-worker", T0 + 1);
+    expect(rerun.claimed.map((r) => r.runId)).toEqual([job.runId]);
+    expect(rerun.claimed[0]!.claims).toBe(2);
+
+    const late = await queue.completeAndClaim(
+      db.pool,
+      [{ runId: job.runId, claims: 1, status: "failed", message: "late", startedAtMs: T0, completedAtMs: T0 + 9 }],
+      [],
+      { owner: "dead-worker", nowMs: T0 + 9, limit: 0, leaseMs: LEASE },
+    );
+    expect(late.completed.size).toBe(0);
+    const done = await queue.completeAndClaim(
+      db.pool,
+      [{ runId: job.runId, claims: 2, status: "succeeded", message: null, startedAtMs: T0 + 1, completedAtMs: T0 + 10 }],
+      [],
+      { owner: "live-worker", nowMs: T0 + 10, limit: 0, leaseMs: LEASE },
+    );
+    expect([...done.completed]).toEqual([job.runId]);
+    expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("succeeded");
+  });
+
+  it("keeps a lease alive with heartbeats and reports a lost lease by leaving it out", async () => {
+    const job = newJob();
+    await queue.insertJobs(db.pool, [job]);
+    await claim("w1", T0, 10, -1_000);
+    const kept = await queue.heartbeat(db.pool, "w1", [{ runId: job.runId, claims: 1 }], LEASE);
+    expect([...kept.keys()]).toEqual([job.runId]);
+    expect(await queue.reclaimExpired(db.pool, T0)).toBe(0);
+
+    const lost = await queue.heartbeat(db.pool, "w1", [{ runId: job.runId, claims: 0 }], LEASE);
+    expect(lost.size).toBe(0);
+  });
+
+  it("turns a failed attempt into a waiting retry of the same job with the next attempt number", async () => {
+    const job = newJob({ maxAttempts: 3, resilienceMode: "deferred-retry" });
+    await queue.insertJobs(db.pool, [job]);
+    await claim("w1", T0);
+    const retryRunId = randomUUID();
+    await queue.completeAndClaim(
+      db.pool,
+      [{ runId: job.runId, claims: 1, status: "failed", message: "smtp down", startedAtMs: T0, completedAtMs: T0 + 5, retry: { runId: retryRunId, dueTimeMs: T0 + 2_000 } }],
+      [],
+      { owner: "w1", nowMs: T0 + 5, limit: 10, leaseMs: LEASE },
+    );
+    expect(await queue.getJob(db.pool, job.jobId)).toMatchObject({
+      status: "waiting-retry",
+      currentRunId: retryRunId,
+      attempt: 2,
+      nextAttemptDueTimeMs: T0 + 2_000,
+      lastError: "smtp down",
+      completedAtMs: null,
+    });
+    const queued = await queue.queuedRuns(db.pool, 100);
+    expect(queued.map((r) => [r.runId, r.dueTimeMs])).toEqual([[retryRunId, T0 + 2_000]]);
+    const retried = await claim("w2", T0 + 2_000);
+    expect(retried.claimed[0]).toMatchObject({ runId: retryRunId, jobId: job.jobId, attempt: 2, maxAttempts: 3 });
+  });
+
+  it("cancels a queued run before execution, and never hands it out afterwards", async () => {
+    const job = newJob();
+    await queue.insertJobs(db.pool, [job]);
+    expect(await queue.cancelJob(db.pool, job.jobId, T0 - 10)).toEqual({ outcome: "cancelled-before-start", runId: job.runId, jobId: job.jobId });
+    expect((await claim("w1", T0)).claimed).toEqual([]);
+    expect(await queue.getJob(db.pool, job.jobId)).toMatchObject({ status: "cancelled", completedAtMs: T0 - 10 });
+    expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "not-found" });
+    expect(await queue.cancelRun(db.pool, "not-a-uuid", T0)).toEqual({ outcome: "not-found" });
+  });
+
+  it("flags a running run as cancel-requested and notifies its owner on the schema's channel", async () => {
+    const job = newJob();
+    await queue.insertJobs(db.pool, [job]);
+    await claim("owner-b", T0);
+    const listener = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await listener.connect();
+    try {
+      const notice = new Promise<string | undefined>((resolve) => listener.on("notification", (n) => resolve(n.payload)));
+      await listener.query(`LISTEN ${db.schema.quotedChannel}`);
+      expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "abort-active", runId: job.runId, jobId: job.jobId, owner: "owner-b" });
+      expect(await notice).toBe(`c${job.runId}`);
+      const held = await queue.heartbeat(db.pool, "owner-b", [{ runId: job.runId, claims: 1 }], LEASE);
+      expect(held.get(job.runId)).toEqual({ cancelRequested: true });
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it("rolls an insert back with the caller's transaction: no job, no run, no notification", async () => {
+    const listener = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await listener.connect();
+    const notices: string[] = [];
+    listener.on("notification", (n) => notices.push(n.payload ?? ""));
+    await listener.query(`LISTEN ${db.schema.quotedChannel}`);
+    const client = await db.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await queue.insertJobs(client, [newJob({ jobName: "rolled.back" })]);
+      await client.query("ROLLBACK");
+      await client.query("BEGIN");
+      await queue.insertJobs(client, [newJob({ jobName: "committed", dueTimeMs: T0 + 7 })]);
+      await client.query("COMMIT");
+      // Round trips on the listener deliver pending notices; the committed one proves delivery works.
+      const deadline = Date.now() + 5_000;
+      while (notices.length === 0 && Date.now() < deadline) await listener.query("SELECT 1");
+      expect(notices).toEqual([`n${T0 + 7}`]);
+      const names = await db.pool.query(`SELECT job_name FROM ${db.schema.quoted}.jobs`);
+      expect(names.rows.map((r) => r.job_name)).toEqual(["committed"]);
+    } finally {
+      client.release();
+      await listener.end();
+    }
+  });
+
+  it("grants a recurring slot to exactly one claimant", async () => {
+    const claims = await Promise.all(["a", "b", "c", "d"].map((owner) => queue.claimOccurrence(db.pool, "reports.hourly", T0, owner)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await queue.claimOccurrence(db.pool, "reports.hourly", T0 + 3_600_000, "b")).toBe(true);
+  });
+
+  it("retention keeps the newest finished jobs up to the limit, drops old ones, and never touches unfinished jobs", async () => {
+    const jobs = Array.from({ length: 6 }, (_, i) => newJob({ dueTimeMs: T0 + i }));
+    const pending = newJob({ dueTimeMs: T0 + 60_000 });
+    await queue.insertJobs(db.pool, [...jobs, pending]);
+    const { claimed } = await claim("w1", T0 + 10);
+    await queue.completeAndClaim(
+      db.pool,
+      claimed.map((r, i) => ({ runId: r.runId, claims: r.claims, status: "succeeded" as const, message: null, startedAtMs: T0, completedAtMs: T0 + 100 + i })),
+      [],
+      { owner: "w1", nowMs: T0 + 200, limit: 0, leaseMs: LEASE },
+    );
+    const deleted = await queue.applyRetention(db.pool, { maxFinishedJobs: 3, maxAgeMs: 1_000_000, nowMs: T0 + 200, occurrenceHorizonMs: T0 });
+    expect(deleted).toBe(3);
+    const left = await db.pool.query(`SELECT job_id::text AS id FROM ${db.schema.quoted}.jobs`);
+    expect(new Set(left.rows.map((r) => r.id))).toEqual(new Set([jobs[3]!.jobId, jobs[4]!.jobId, jobs[5]!.jobId, pending.jobId]));
+    expect(await queue.getJob(db.pool, jobs[0]!.jobId)).toBeNull();
+
+    expect(await queue.applyRetention(db.pool, { maxFinishedJobs: 100, maxAgeMs: 50, nowMs: T0 + 200, occurrenceHorizonMs: T0 })).toBe(3);
+    expect(await queue.getJob(db.pool, pending.jobId)).not.toBeNull();
+  });
+});
