@@ -1,0 +1,238 @@
+// The one cron implementation, shared by the runtime (due times) and the generator (validation).
+//
+// Library decision: an own compact parser and next-time search rather than `croner`. The
+// evaluation (packages/runtime/test/policy/cron.test.ts pins the semantics) is recorded below.
+// CRONER-EVALUATION
+
+import { CronSyntaxError, parseCronFields, type CronFields } from "./cron-fields.js";
+import {
+  assertValidTimeZone,
+  instantsOfLocalTime,
+  localTimeAfterGap,
+  localTimeAfterRepetition,
+  zoneOffsetMs,
+} from "./time-zone.js";
+
+const DAY_MS = 86_400_000;
+/** How far ahead nextAfter looks before concluding that an expression never fires. */
+const SEARCH_HORIZON_MS = 5 * 366 * DAY_MS;
+const DAYS_IN_MONTH_MAX = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+const MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/**
+ * A parsed cron expression.
+ *
+ * Evaluation is wall-clock time in an IANA zone, with daylight saving handled per local time:
+ * a local time that a spring-forward gap skips does not fire that day (no shifting to 03:00), and
+ * a local time that a fall-back repeats fires once, at its first occurrence. The rule applies to
+ * every local time alike, so a `"*\/15 * * * *"` job fires at 02:00, 02:15, 02:30 and 02:45 of the
+ * first pass of Vienna's repeated hour, stays silent through the second pass, and fires next at
+ * 03:00 (one real hour and a quarter later).
+ */
+export interface CronExpression {
+  readonly source: string;
+  readonly hasSeconds: boolean;
+  /**
+   * The first fire instant strictly after `afterMs` (epoch ms), evaluated as wall-clock time in
+   * `timeZone` (IANA). `null` when it never fires (e.g. `"0 0 30 2 *"`); searches about 5 years
+   * ahead. Throws a `RangeError` for an unknown time zone or a non-finite `afterMs`.
+   *
+   * @example
+   * ```ts
+   * const daily = parseCron("30 2 * * *");
+   * new Date(daily.nextAfter(Date.parse("2026-03-28T12:00:00Z"), "Europe/Vienna")!).toISOString();
+   * // "2026-03-30T00:30:00.000Z" (no 02:30 exists in Vienna on 2026-03-29)
+   * ```
+   */
+  nextAfter(afterMs: number, timeZone: string): number | null;
+}
+
+/** The outcome of {@link tryParseCron}. */
+export type CronParseResult = { ok: true; cron: CronExpression } | { ok: false; error: string };
+
+class ParsedCron implements CronExpression {
+  readonly hasSeconds: boolean;
+  // nextAllowed[v]: the smallest allowed value >= v, or -1 when none is left in the field.
+  private readonly nextSecond: Int8Array;
+  private readonly nextMinute: Int8Array;
+  private readonly nextHour: Int8Array;
+
+  constructor(
+    readonly source: string,
+    readonly fields: CronFields,
+  ) {
+    this.hasSeconds = fields.hasSeconds;
+    this.nextSecond = nextAllowedTable(fields.seconds);
+    this.nextMinute = nextAllowedTable(fields.minutes);
+    this.nextHour = nextAllowedTable(fields.hours);
+  }
+
+  nextAfter(afterMs: number, timeZone: string): number | null {
+    if (!Number.isFinite(afterMs)) throw new RangeError(`cron nextAfter: afterMs must be a finite epoch-millisecond number, got ${String(afterMs)}.`);
+    assertValidTimeZone(timeZone);
+    const afterLocalSecond = Math.floor((afterMs + zoneOffsetMs(timeZone, afterMs)) / 1_000) * 1_000;
+    let fromLocal = afterLocalSecond + 1_000;
+    // During the second pass of a repeated hour its local times already fired on the first pass.
+    const instantsOfAfter = instantsOfLocalTime(timeZone, afterLocalSecond);
+    if (instantsOfAfter.length === 2 && afterMs >= instantsOfAfter[1]!) {
+      fromLocal = Math.max(fromLocal, localTimeAfterRepetition(timeZone, instantsOfAfter[0]!, instantsOfAfter[1]!));
+    }
+    const horizonLocal = afterLocalSecond + SEARCH_HORIZON_MS;
+    for (;;) {
+      const local = this.nextLocalMatch(fromLocal, horizonLocal);
+      if (local === null) return null;
+      const instants = instantsOfLocalTime(timeZone, local);
+      if (instants.length === 0) {
+        fromLocal = Math.max(local + 1_000, localTimeAfterGap(timeZone, local));
+        continue;
+      }
+      if (instants[0]! > afterMs) return instants[0]!;
+      fromLocal = local + 1_000;
+    }
+  }
+
+  /** The first local wall-clock time (fields encoded as UTC) at or after `fromLocal` that matches. */
+  private nextLocalMatch(fromLocal: number, horizonLocal: number): number | null {
+    const { months } = this.fields;
+    const start = new Date(fromLocal);
+    let year = start.getUTCFullYear();
+    let month = start.getUTCMonth() + 1;
+    let day = start.getUTCDate();
+    let hour = start.getUTCHours();
+    let minute = start.getUTCMinutes();
+    let second = start.getUTCSeconds();
+    for (;;) {
+      if (hour > 23) {
+        day += 1;
+        hour = minute = second = 0;
+      }
+      if (day > daysInMonth(year, month)) {
+        day = 1;
+        month += 1;
+        hour = minute = second = 0;
+      }
+      if (month > 12) {
+        month = 1;
+        year += 1;
+      }
+      if (Date.UTC(year, month - 1, day) > horizonLocal) return null;
+      if (!months[month]) {
+        month += 1;
+        day = 1;
+        hour = minute = second = 0;
+        continue;
+      }
+      if (!this.dayMatches(year, month, day)) {
+        day += 1;
+        hour = minute = second = 0;
+        continue;
+      }
+      const matchedHour = this.nextHour[hour]!;
+      if (matchedHour < 0) {
+        hour = 24;
+        continue;
+      }
+      if (matchedHour !== hour) {
+        hour = matchedHour;
+        minute = second = 0;
+      }
+      const matchedMinute = this.nextMinute[minute]!;
+      if (matchedMinute < 0) {
+        hour += 1;
+        minute = second = 0;
+        continue;
+      }
+      if (matchedMinute !== minute) {
+        minute = matchedMinute;
+        second = 0;
+      }
+      const matchedSecond = this.nextSecond[second]!;
+      if (matchedSecond >= 0) return Date.UTC(year, month - 1, day, hour, minute, matchedSecond);
+      second = 0;
+      minute += 1;
+      if (minute > 59) {
+        minute = 0;
+        hour += 1;
+      }
+    }
+  }
+
+  /** Vixie cron: when both day fields are restricted, either may match; otherwise both must. */
+  private dayMatches(year: number, month: number, day: number): boolean {
+    const { daysOfMonth, daysOfWeek, dayOfMonthIsStar, dayOfWeekIsStar } = this.fields;
+    const weekday = (((Math.floor(Date.UTC(year, month - 1, day) / DAY_MS) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+    if (dayOfMonthIsStar || dayOfWeekIsStar) return daysOfMonth[day]! && daysOfWeek[weekday]!;
+    return daysOfMonth[day]! || daysOfWeek[weekday]!;
+  }
+}
+
+function nextAllowedTable(allowed: readonly boolean[]): Int8Array {
+  const table = new Int8Array(allowed.length + 1).fill(-1);
+  for (let value = allowed.length - 1; value >= 0; value -= 1) table[value] = allowed[value] ? value : table[value + 1]!;
+  return table;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH_MAX[month]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+/**
+ * Parses a cron expression without throwing. The error says what is wrong and how to write it.
+ *
+ * @example
+ * ```ts
+ * const result = tryParseCron("0 3 * *");
+ * if (!result.ok) console.error(result.error); // "... it has 4 field(s); write 5 (minute hour ...)"
+ * ```
+ */
+export function tryParseCron(source: string): CronParseResult {
+  try {
+    return { ok: true, cron: new ParsedCron(source, parseCronFields(source)) };
+  } catch (error) {
+    if (error instanceof CronSyntaxError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+/**
+ * Parses a cron expression: 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds
+ * first); `*`, `?`, lists, ranges, steps, `JAN`-`DEC`, `SUN`-`SAT`, 0 and 7 for Sunday, and the
+ * macros `@yearly`, `@monthly`, `@weekly`, `@daily`, `@hourly`. When both day fields are
+ * restricted a day matching either fires (Vixie cron); a field starting with `*` counts as
+ * unrestricted. Throws a `RangeError` with the reason.
+ *
+ * @example
+ * ```ts
+ * const weekdays = parseCron("0 9 * * MON-FRI");
+ * weekdays.nextAfter(Date.now(), "Europe/Vienna");
+ * ```
+ */
+export function parseCron(source: string): CronExpression {
+  const result = tryParseCron(source);
+  if (!result.ok) throw new RangeError(result.error);
+  return result.cron;
+}
+
+/**
+ * `null` when the expression can fire at least once; otherwise why not, e.g. a day-of-month that
+ * none of the chosen months has (February 30). The generator reports it as a build error.
+ *
+ * @example
+ * ```ts
+ * cronNeverFiresReason(parseCron("0 0 30 2 *"));
+ * // 'cron expression "0 0 30 2 *" never fires: February has no day 30; ...'
+ * ```
+ */
+export function cronNeverFiresReason(cron: CronExpression): string | null {
+  const fields = cron instanceof ParsedCron ? cron.fields : parseCronFields(cron.source);
+  // A restricted day-of-week always matches some day, alone or OR-ed with day-of-month.
+  if (!fields.dayOfWeekIsStar && !fields.dayOfMonthIsStar) return null;
+  if (!fields.daysOfWeek.some(Boolean)) return null;
+  const days = fields.daysOfMonth.flatMap((allowed, day) => (allowed ? [day] : []));
+  const months = fields.months.flatMap((allowed, month) => (allowed ? [month] : []));
+  if (months.some((month) => days.some((day) => day <= DAYS_IN_MONTH_MAX[month]!))) return null;
+  const monthList = months.map((month) => MONTH_NAMES[month]).join(", ");
+  const dayList = days.join(", ");
+  return `cron expression ${JSON.stringify(cron.source)} never fires: ${monthList} ${months.length === 1 ? "has" : "have"} no day ${dayList}; pick a day-of-month that exists in the chosen month(s).`;
+}
