@@ -1,0 +1,119 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Location, OnLoadResult, PartialMessage, Plugin } from "esbuild";
+import type { ElarionDiagnostic } from "./diagnostics/index.js";
+import type { GeneratorOptions } from "./generate.js";
+import { hasErrors, writeChangedFiles } from "./frontends/generated-files.js";
+import { descriptorsPathFor } from "./printer/index.js";
+import { ProjectConfigError, resolveTsconfigPath } from "./frontends/project-config.js";
+import { generateProject, generatorOptionsFor, type ProjectGeneration } from "./frontends/project-generation.js";
+
+/** Options of {@link elarionPlugin}; relative paths start at esbuild's `absWorkingDir` (or the cwd). */
+export interface ElarionPluginOptions {
+  /** The project's tsconfig, or its directory. Default: `tsconfig.json`. */
+  readonly tsconfig?: string;
+  /** The generated module. Default: `src/jobs.generated.ts` next to the tsconfig. */
+  readonly outFile?: string;
+}
+
+/**
+ * esbuild plugin that regenerates the Elarion job registry at the start of every build (and every
+ * rebuild of `context().watch()` / `rebuild()`), reports generator findings as esbuild errors and
+ * warnings with their locations, and hands esbuild every file the generator consulted (and the
+ * tsconfig, and the project's source directories) as watch files, so a changed job or a new job
+ * file triggers a rebuild that regenerates.
+ *
+ * @example
+ * ```ts
+ * import { build } from "esbuild";
+ * import { elarionPlugin } from "@elarion/generator/esbuild";
+ *
+ * await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", outdir: "dist",
+ *   plugins: [elarionPlugin({ tsconfig: "tsconfig.json" })] });
+ * ```
+ */
+export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin {
+  return {
+    name: "elarion",
+    setup(build) {
+      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+      let project: { tsconfigPath: string; options: GeneratorOptions } | ProjectConfigError;
+      try {
+        const tsconfigPath = resolveTsconfigPath(pluginOptions.tsconfig, cwd);
+        project = { tsconfigPath, options: generatorOptionsFor(tsconfigPath, pluginOptions.outFile, cwd) };
+      } catch (error) {
+        if (!(error instanceof ProjectConfigError)) throw error;
+        project = error;
+      }
+      let latest: ProjectGeneration | undefined;
+
+      build.onStart(() => {
+        if (project instanceof ProjectConfigError) return { errors: [{ text: project.message }] };
+        try {
+          latest = generateProject(project.tsconfigPath, project.options);
+        } catch (error) {
+          if (!(error instanceof ProjectConfigError)) throw error;
+          return { errors: [{ text: error.message }] };
+        }
+        const { diagnostics, files } = latest.result;
+        if (!hasErrors(diagnostics)) writeChangedFiles(files);
+        return {
+          errors: diagnostics.filter((d) => d.category === "error").map((d) => toMessage(d, latest, cwd)),
+          warnings: diagnostics.filter((d) => d.category === "warning").map((d) => toMessage(d, latest, cwd)),
+        };
+      });
+
+      if (project instanceof ProjectConfigError) return;
+      const { tsconfigPath, options } = project;
+      const generatedPaths = [options.outFile, descriptorsPathFor(options.outFile)];
+      build.onLoad({ filter: exactPathsFilter(generatedPaths) }, (args): OnLoadResult => {
+        const generated = latest?.result.files.find((file) => path.resolve(file.path) === path.resolve(args.path));
+        const contents = generated !== undefined && !hasErrors(latest?.result.diagnostics ?? []) ? generated.text : fs.readFileSync(args.path, "utf8");
+        return {
+          contents,
+          loader: "ts",
+          watchFiles: [tsconfigPath, ...(latest?.result.consultedFiles ?? [])],
+          watchDirs: sourceDirectories(latest),
+        };
+      });
+    },
+  };
+}
+
+export default elarionPlugin;
+
+function exactPathsFilter(paths: readonly string[]): RegExp {
+  const escaped = paths.map((candidate) => path.resolve(candidate).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^(?:${escaped.join("|")})$`);
+}
+
+/** Directories of the project's files, so a new job file (a directory change) triggers a rebuild. */
+function sourceDirectories(generation: ProjectGeneration | undefined): string[] {
+  if (generation === undefined) return [];
+  const roots = generation.program.getRootFileNames().map((file) => path.dirname(path.resolve(file)));
+  return [...new Set(roots)].sort();
+}
+
+function toMessage(diagnostic: ElarionDiagnostic, generation: ProjectGeneration | undefined, cwd: string): PartialMessage {
+  const location: Partial<Location> = {
+    file: path.relative(cwd, diagnostic.file).split(path.sep).join("/"),
+    line: diagnostic.line,
+    column: diagnostic.column - 1,
+    length: diagnostic.length,
+    lineText: lineTextOf(diagnostic, generation),
+  };
+  return { text: `${diagnostic.code}: ${diagnostic.message}`, location };
+}
+
+function lineTextOf(diagnostic: ElarionDiagnostic, generation: ProjectGeneration | undefined): string {
+  const text = generation?.program.getSourceFile(diagnostic.file)?.text ?? readOrEmpty(diagnostic.file);
+  return text.split(/\r?\n/)[diagnostic.line - 1] ?? "";
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
