@@ -27,9 +27,9 @@ export function retryDelayMs(policy: ResiliencePolicy, failedAttempt: number, ra
   }
   const factor = policy.backoff === "linear" ? failedAttempt : policy.backoff === "exponential" ? 2 ** (failedAttempt - 1) : 1;
   const cap = Math.min(policy.maxDelayMs ?? MAX_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS);
-  const capped = Math.min(policy.delayMs * factor, cap);
-  if (!policy.jitter) return Math.round(capped);
+  const capped = Math.round(Math.min(policy.delayMs * factor, cap));
+  if (!policy.jitter) return capped;
   const share = random();
   if (!(share >= 0 && share < 1)) throw new RangeError(`retryDelayMs: random() must return a number in [0, 1), got ${String(share)}.`);
-  return Math.round(capped + share * capped);
+  return capped + Math.floor(share * capped);
 }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import {
+  assertValidTimeZone,
+  instantsOfLocalTime,
+  isValidTimeZone,
+  localTimeAfterGap,
+  localTimeAfterRepetition,
+  zoneOffsetMs,
+} from "../../src/policy/time-zone.js";
+
+const at = (iso: string): number => Date.parse(iso);
+const HOUR = 3_600_000;
+
+describe("recognising IANA time zones", () => {
+  it("known zones are valid", () => {
+    for (const zone of ["UTC", "Etc/UTC", "Europe/Vienna", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]) {
+      expect(isValidTimeZone(zone), zone).toBe(true);
+    }
+  });
+
+  it("misspelt, empty and made-up zones are not", () => {
+    for (const zone of ["Europe/Viena", "", "  ", "Mars/Olympus_Mons", "GMT+25"]) {
+      expect(isValidTimeZone(zone), zone).toBe(false);
+    }
+    expect(isValidTimeZone(undefined as unknown as string)).toBe(false);
+  });
+
+  it("an unknown zone is rejected with a message that shows valid ids", () => {
+    expect(() => assertValidTimeZone("Europe/Viena")).toThrow(RangeError);
+    expect(() => assertValidTimeZone("Europe/Viena")).toThrow(/Unknown time zone "Europe\/Viena"; use an IANA time-zone id such as "UTC"/);
+    expect(() => zoneOffsetMs("Nowhere/Town", 0)).toThrow(/Unknown time zone "Nowhere\/Town"/);
+  });
+});
+
+describe("offsets from UTC", () => {
+  it("Vienna is an hour ahead in winter and two in summer", () => {
+    expect(zoneOffsetMs("Europe/Vienna", at("2026-01-15T12:00:00Z"))).toBe(HOUR);
+    expect(zoneOffsetMs("Europe/Vienna", at("2026-07-15T12:00:00Z"))).toBe(2 * HOUR);
+  });
+
+  it("the offset changes at the exact transition instant, also within a memoised hour", () => {
+    // Ask about whole hours first so they are memoised, then about the seconds around the change.
+    expect(zoneOffsetMs("Europe/Vienna", at("2026-03-29T00:00:00Z"))).toBe(HOUR);
+    expect(zoneOffsetMs("Europe/Vienna", at("2026-03-29T02:00:00Z"))).toBe(2 * HOUR);
+    expect(zoneOffsetMs("Europe/Vienna", at("2026-03-29T00:59:59Z"))).toBe(HOUR);
+    expect(zoneOffsetMs("Europe/Vienna", at("2026-03-29T01:00:00Z"))).toBe(2 * HOUR);
+    expect(zoneOffsetMs("Europe/Vienna", at("2026-10-25T00:59:59Z"))).toBe(2 * HOUR);
+    expect(zoneOffsetMs("Europe/Vienna", at("2026-10-25T01:00:00Z"))).toBe(HOUR);
+  });
+
+  it("negative, fractional and UTC offsets are exact", () => {
+    expect(zoneOffsetMs("America/New_York", at("2026-01-15T12:00:00Z"))).toBe(-5 * HOUR);
+    expect(zoneOffsetMs("Asia/Kolkata", at("2026-01-15T12:00:00Z"))).toBe(5.5 * HOUR);
+    expect(zoneOffsetMs("UTC", at("2026-07-15T12:00:00Z"))).toBe(0);
+  });
+});
+
+describe("mapping a wall-clock time to instants", () => {
+  const wall = (iso: string): number => Date.parse(`${iso}Z`); // local fields encoded as UTC
+
+  it("an ordinary local time occurs once", () => {
+    expect(instantsOfLocalTime("Europe/Vienna", wall("2026-06-01T12:00:00"))).toEqual([at("2026-06-01T10:00:00Z")]);
+  });
+
+  it("a local time in the spring-forward gap never occurs", () => {
+    expect(instantsOfLocalTime("Europe/Vienna", wall("2026-03-29T02:30:00"))).toEqual([]);
+    expect(localTimeAfterGap("Europe/Vienna", wall("2026-03-29T02:30:00"))).toBe(wall("2026-03-29T03:00:00"));
+  });
+
+  it("a local time in the fall-back overlap occurs twice, earliest first", () => {
+    const [first, second] = instantsOfLocalTime("Europe/Vienna", wall("2026-10-25T02:30:00"));
+    expect(first).toBe(at("2026-10-25T00:30:00Z"));
+    expect(second).toBe(at("2026-10-25T01:30:00Z"));
+    expect(localTimeAfterRepetition("Europe/Vienna", first!, second!)).toBe(wall("2026-10-25T03:00:00"));
+  });
+
+  it("the edges of the gap and the overlap belong to the later offset", () => {
+    expect(instantsOfLocalTime("Europe/Vienna", wall("2026-03-29T03:00:00"))).toEqual([at("2026-03-29T01:00:00Z")]);
+    expect(instantsOfLocalTime("Europe/Vienna", wall("2026-03-29T01:59:59"))).toEqual([at("2026-03-29T00:59:59Z")]);
+    expect(instantsOfLocalTime("Europe/Vienna", wall("2026-10-25T03:00:00"))).toEqual([at("2026-10-25T02:00:00Z")]);
+  });
+});
