@@ -10,8 +10,9 @@
 //   - "0 0 */2 * MON" is OR-ed, where Vixie cron AND-s a day field that starts with "*".
 // Wrapping it would mean re-deriving every instant around a transition, i.e. writing the search
 // anyway, so the runtime keeps zero dependencies here. Zone offsets come from Intl with one cached
-// formatter per zone and memoised constant-offset hours (see time-zone.ts); a daily expression in
-// Europe/Vienna takes a few microseconds per nextAfter.
+// formatter and a per-year transition table per zone (see time-zone.ts). Measured on the shared
+// 2-core dev box (Node 20): nextAfter for "0 3 * * *" about 0.6 µs in UTC and 1-4 µs in
+// Europe/Vienna (the first lookup in a new zone-year costs about 1 ms to build its table).
 
 import { CronSyntaxError, parseCronFields, type CronFields } from "./cron-fields.js";
 import {

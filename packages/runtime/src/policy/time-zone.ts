@@ -1,12 +1,22 @@
 // IANA time-zone arithmetic on top of Intl, which is the only zone database Node ships. Offsets are
-// looked up for every cron due time, so formatters are created once per zone and whole hours with a
-// constant offset are memoised (a zone changes its offset at most once within any hour).
+// looked up several times per cron due time, and Intl formatting costs about a microsecond per
+// call, so each zone gets one cached formatter and, per calendar year, a table of its offset
+// transitions found by sampling every 12 hours and bisecting to the second. Lookups are then a scan
+// of a handful of numbers. The sampling assumes a zone never changes its offset twice within 12
+// hours, which holds for every real transition (they are weeks or months apart).
 
-const HOUR_MS = 3_600_000;
-const MAX_CACHED_HOURS_PER_ZONE = 4_096;
+const SAMPLE_STEP_MS = 12 * 3_600_000;
+const MAX_CACHED_YEARS_PER_ZONE = 256;
+const WALL_CLOCK_PATTERN = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
+
+/** The offsets of one zone during one UTC calendar year: offsets[i] applies before transitions[i]. */
+interface ZoneYear {
+  readonly transitions: readonly number[];
+  readonly offsets: readonly number[];
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
-const hourOffsets = new Map<string, Map<number, number>>();
+const zoneYears = new Map<string, Map<number, ZoneYear>>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
   let formatter = formatters.get(timeZone);
@@ -59,12 +69,50 @@ function isUtc(timeZone: string): boolean {
 
 function computeOffsetMs(formatter: Intl.DateTimeFormat, instantMs: number): number {
   const wholeSecond = Math.floor(instantMs / 1_000) * 1_000;
+  const match = WALL_CLOCK_PATTERN.exec(formatter.format(wholeSecond));
+  if (match === null) return computeOffsetFromParts(formatter, wholeSecond);
+  const [, month, day, year, hour, minute, second] = match;
+  return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - wholeSecond;
+}
+
+/** The slower, format-agnostic path, for instants whose text the pattern does not cover (e.g. BC years). */
+function computeOffsetFromParts(formatter: Intl.DateTimeFormat, wholeSecond: number): number {
   const fields: Record<string, number> = {};
   for (const part of formatter.formatToParts(wholeSecond)) {
     if (part.type !== "literal") fields[part.type] = Number(part.value);
   }
-  const wallClockAsUtc = Date.UTC(fields["year"]!, fields["month"]! - 1, fields["day"]!, fields["hour"]!, fields["minute"]!, fields["second"]!);
-  return wallClockAsUtc - wholeSecond;
+  const wallClock = new Date(0);
+  wallClock.setUTCFullYear(fields["year"]!, fields["month"]! - 1, fields["day"]!);
+  wallClock.setUTCHours(fields["hour"]!, fields["minute"]!, fields["second"]!, 0);
+  return wallClock.getTime() - wholeSecond;
+}
+
+function buildZoneYear(formatter: Intl.DateTimeFormat, year: number): ZoneYear {
+  const start = Date.UTC(year, 0, 1);
+  const last = Date.UTC(year + 1, 0, 1) - 1_000;
+  const transitions: number[] = [];
+  let previousSample = start;
+  let previousOffset = computeOffsetMs(formatter, start);
+  const offsets = [previousOffset];
+  for (let sample = Math.min(start + SAMPLE_STEP_MS, last); ; sample = Math.min(sample + SAMPLE_STEP_MS, last)) {
+    const offset = computeOffsetMs(formatter, sample);
+    if (offset !== previousOffset) {
+      // Bisect to the first second with the new offset.
+      let low = previousSample / 1_000;
+      let high = sample / 1_000;
+      while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (computeOffsetMs(formatter, middle * 1_000) === previousOffset) low = middle;
+        else high = middle;
+      }
+      transitions.push(high * 1_000);
+      offsets.push(offset);
+    }
+    previousSample = sample;
+    previousOffset = offset;
+    if (sample === last) break;
+  }
+  return { transitions, offsets };
 }
 
 /**
@@ -75,21 +123,22 @@ export function zoneOffsetMs(timeZone: string, instantMs: number): number {
   if (isUtc(timeZone)) return 0;
   const formatter = formatterFor(timeZone);
   if (formatter === null) assertValidTimeZone(timeZone);
-  let perHour = hourOffsets.get(timeZone);
-  if (perHour === undefined) {
-    perHour = new Map();
-    hourOffsets.set(timeZone, perHour);
+  let years = zoneYears.get(timeZone);
+  if (years === undefined) {
+    years = new Map();
+    zoneYears.set(timeZone, years);
   }
-  const hour = Math.floor(instantMs / HOUR_MS);
-  const cached = perHour.get(hour);
-  if (cached !== undefined) return cached;
-  const atStart = computeOffsetMs(formatter!, hour * HOUR_MS);
-  const atEnd = computeOffsetMs(formatter!, hour * HOUR_MS + HOUR_MS - 1_000);
-  // An hour that contains a transition is not memoised: the offset depends on the exact instant.
-  if (atStart !== atEnd) return computeOffsetMs(formatter!, instantMs);
-  if (perHour.size >= MAX_CACHED_HOURS_PER_ZONE) perHour.clear();
-  perHour.set(hour, atStart);
-  return atStart;
+  const year = new Date(instantMs).getUTCFullYear();
+  let table = years.get(year);
+  if (table === undefined) {
+    if (years.size >= MAX_CACHED_YEARS_PER_ZONE) years.clear();
+    table = buildZoneYear(formatter!, year);
+    years.set(year, table);
+  }
+  const { transitions, offsets } = table;
+  let index = 0;
+  while (index < transitions.length && instantMs >= transitions[index]!) index += 1;
+  return offsets[index]!;
 }
 
 /**

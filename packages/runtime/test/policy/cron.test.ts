@@ -304,6 +304,13 @@ describe("daylight saving elsewhere", () => {
     ]);
   });
 
+  it("a daily noon cron skips the calendar day Samoa dropped in 2011", () => {
+    expect(firesAfter("0 12 * * *", "2011-12-28T23:00:00Z", "Pacific/Apia", 2)).toEqual([
+      "2011-12-29T22:00:00.000Z", // 29 Dec 12:00 at UTC-10
+      "2011-12-30T22:00:00.000Z", // 31 Dec 12:00 at UTC+14; 30 Dec did not exist
+    ]);
+  });
+
   it("UTC has no transitions", () => {
     expect(firesAfter("30 2 * * *", "2026-03-28T12:00:00Z", "UTC", 2)).toEqual(["2026-03-29T02:30:00.000Z", "2026-03-30T02:30:00.000Z"]);
   });

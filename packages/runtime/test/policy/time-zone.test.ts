@@ -48,6 +48,30 @@ describe("offsets from UTC", () => {
     expect(zoneOffsetMs("Europe/Vienna", at("2026-10-25T01:00:00Z"))).toBe(HOUR);
   });
 
+  it("agrees with Intl's own offset names at a thousand instants across zones and decades", () => {
+    // An independent oracle: the "GMT+05:30"-style offset name Intl prints for the instant.
+    const zones = ["Europe/Vienna", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "America/Santiago", "Africa/Casablanca", "Pacific/Apia"];
+    const oracles = new Map(zones.map((zone) => [zone, new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })]));
+    const oracleOffset = (zone: string, instant: number): number => {
+      const name = oracles.get(zone)!.formatToParts(instant).find((part) => part.type === "timeZoneName")!.value;
+      const match = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name)!;
+      if (match[1] === undefined) return 0;
+      return (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60_000;
+    };
+    let seed = 42;
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const from = at("1990-01-01T00:00:00Z");
+    const span = at("2040-01-01T00:00:00Z") - from;
+    for (let sample = 0; sample < 1_000; sample += 1) {
+      const zone = zones[sample % zones.length]!;
+      const instant = Math.floor((from + random() * span) / 1_000) * 1_000;
+      expect(zoneOffsetMs(zone, instant), `${zone} at ${new Date(instant).toISOString()}`).toBe(oracleOffset(zone, instant));
+    }
+  });
+
   it("negative, fractional and UTC offsets are exact", () => {
     expect(zoneOffsetMs("America/New_York", at("2026-01-15T12:00:00Z"))).toBe(-5 * HOUR);
     expect(zoneOffsetMs("Asia/Kolkata", at("2026-01-15T12:00:00Z"))).toBe(5.5 * HOUR);
@@ -78,5 +102,14 @@ describe("mapping a wall-clock time to instants", () => {
     expect(instantsOfLocalTime("Europe/Vienna", wall("2026-03-29T03:00:00"))).toEqual([at("2026-03-29T01:00:00Z")]);
     expect(instantsOfLocalTime("Europe/Vienna", wall("2026-03-29T01:59:59"))).toEqual([at("2026-03-29T00:59:59Z")]);
     expect(instantsOfLocalTime("Europe/Vienna", wall("2026-10-25T03:00:00"))).toEqual([at("2026-10-25T02:00:00Z")]);
+  });
+});
+
+describe("a skipped calendar day", () => {
+  it("Samoa's 2011-12-30 never happened, so no wall-clock time on it occurs", () => {
+    const wall = (iso: string): number => Date.parse(`${iso}Z`);
+    expect(instantsOfLocalTime("Pacific/Apia", wall("2011-12-30T12:00:00"))).toEqual([]);
+    expect(localTimeAfterGap("Pacific/Apia", wall("2011-12-30T12:00:00"))).toBe(wall("2011-12-31T00:00:00"));
+    expect(instantsOfLocalTime("Pacific/Apia", wall("2011-12-31T12:00:00"))).toEqual([at("2011-12-30T22:00:00Z")]);
   });
 });
