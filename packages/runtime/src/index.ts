@@ -21,3 +21,33 @@ export {
   type ServiceLookup,
 } from "./registry/job-registry.js";
 export { registryNotGenerated } from "./registry/registry-stub.js";
+export { createScheduler } from "./scheduler/create-scheduler.js";
+export type {
+  JobScheduler,
+  ScheduleOptions,
+  JobRunHandle,
+  ServiceResolver,
+  PayloadOf,
+  PayloadOfClass,
+} from "./scheduler/job-scheduler.js";
+export type { CreateSchedulerOptions, SchedulerTuning, ServicesOf, JobClassesOf, JobPayloadsOf } from "./scheduler/scheduler-options.js";
+export type { RegistryInput } from "./scheduler/job-catalog.js";
+export { systemClock, type Clock, type ClockTimer } from "./scheduler/clock.js";
+export { consoleLogger, type Logger } from "./scheduler/logger.js";
+export type { JobStatus, JobState } from "./state/job-state.js";
+export type { RunInfo, OutcomeInfo } from "./state/run-info.js";
+export type { SchedulerSnapshot, JobSnapshot } from "./state/scheduler-snapshot.js";
+export { OutcomeMessage } from "./state/outcome-messages.js";
+export { memoryStore } from "./stores/memory/memory-store.js";
+export type {
+  JobStore,
+  StoreHost,
+  MaybePromise,
+  ResilienceMode,
+  NewRuntimeJob,
+  InsertOptions,
+  ClaimedRun,
+  RunCompletion,
+  RetryRequest,
+  CancelResult,
+} from "./stores/job-store.js";

@@ -1,0 +1,533 @@
+import { retryDelayMs } from "../policy/backoff.js";
+import type { ServiceLookup } from "../registry/job-registry.js";
+import type { Clock, ClockTimer } from "../scheduler/clock.js";
+import type { Logger } from "../scheduler/logger.js";
+import { newId } from "../state/ids.js";
+import { LatestOutcomes } from "../state/latest-outcomes.js";
+import { OutcomeMessage } from "../state/outcome-messages.js";
+import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
+import type { CancelResult, ClaimedRun, JobStore, MaybePromise } from "../stores/job-store.js";
+import { Gates } from "./gates.js";
+import { RecurringOccurrences, type Occurrence } from "./recurring-occurrences.js";
+import type { RegisteredJob } from "./registered-job.js";
+import { messageOf, RunExecutor } from "./run-executor.js";
+import { Run } from "./run.js";
+
+/** Runs claimed per store round trip. */
+const CLAIM_BATCH = 1024;
+/** Claiming stops while this many claimed runs wait for a global slot (a durable store would hold leases for nothing). */
+const CLAIM_AHEAD = 4096;
+/** Re-check interval when a store reports due work it then does not hand out (a durable store's stale cache). */
+const STALE_DUE_RECHECK_MS = 250;
+
+/** What the dispatcher needs; `createScheduler` builds it from validated options. */
+export interface DispatcherOptions {
+  readonly clock: Clock;
+  readonly store: JobStore;
+  readonly jobs: ReadonlyMap<string, RegisteredJob>;
+  readonly services: ServiceLookup;
+  readonly maxConcurrentExecutions: number;
+  readonly maxMisfireCatchUpRuns: number;
+  readonly logger: Logger;
+  /** `false` in an enqueue-only process (descriptor sets): nothing is claimed or run here. */
+  readonly runsJobs: boolean;
+  readonly onRunOutcome: ((outcome: OutcomeInfo) => void) | undefined;
+}
+
+function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
+/**
+ * The dispatcher loop: sleeps on the clock until the next due time (recurring slot or store run),
+ * is woken early by enqueue/cancel/store pushes, claims due runs, passes them through the gates and
+ * hands them to the executor; records outcomes; stops cleanly.
+ */
+export class Dispatcher {
+  private state: "idle" | "running" | "stopping" | "stopped" = "idle";
+  private readonly gates: Gates;
+  private readonly executor: RunExecutor;
+  private readonly occurrences: RecurringOccurrences;
+  readonly recurringOutcomes = new LatestOutcomes();
+  /** Every run of this process between claim and outcome, by run id. */
+  private readonly inProcess = new Map<string, Run>();
+  private readonly recurringByJobId = new Map<string, Run>();
+  private timer: ClockTimer | null = null;
+  private timerAtMs: number | null = null;
+  private drainQueued = false;
+  private draining: Promise<void> | null = null;
+  private redrain = false;
+  private claimBlocked = false;
+  private readonly pendingWrites = new Set<Promise<unknown>>();
+  private idleWaiters: Array<() => void> = [];
+  private unregisterSettle: (() => void) | null = null;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.gates = new Gates(options.maxConcurrentExecutions, {
+      start: (run) => this.startRun(run),
+      skip: (run, message) => this.finish(run, "skipped", message),
+    });
+    this.executor = new RunExecutor(options.clock, options.services, {
+      finished: (run, status, message, error) => this.finish(run, status, message, error),
+      failedAttempt: (run, message) => this.retryLater(run, message),
+    });
+    this.occurrences = new RecurringOccurrences(options.maxMisfireCatchUpRuns, {
+      run: (occurrence, waitsForOverlap) => this.runOccurrence(occurrence, waitsForOverlap),
+      ended: (occurrence, status, message) => this.recordOccurrenceEnd(occurrence, status, message),
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.state === "running";
+  }
+
+  start(): void {
+    this.state = "running";
+    const clock = this.options.clock;
+    if (clock.registerSettleHook) this.unregisterSettle = clock.registerSettleHook(() => this.settle());
+    if (this.options.runsJobs) this.occurrences.start(this.options.jobs.values(), clock.now());
+    this.wake();
+  }
+
+  /** New or earlier work may exist: drain soon (once per microtask turn, however often called). */
+  readonly wake = (): void => {
+    if (this.state !== "running") return;
+    if (this.draining !== null) {
+      this.redrain = true;
+      return;
+    }
+    if (this.drainQueued) return;
+    this.drainQueued = true;
+    queueMicrotask(this.drainTask);
+  };
+
+  private readonly drainTask = (): void => {
+    this.drainQueued = false;
+    if (this.state !== "running") return;
+    if (this.draining !== null) {
+      this.redrain = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error: unknown) => this.options.logger.error("dispatcher: a store call failed; retrying at the next wake-up", { error: messageOf(error) }))
+      .finally(() => {
+        this.draining = null;
+        if (this.redrain) {
+          this.redrain = false;
+          this.wake();
+        }
+        this.notifyIdleWaiters();
+      });
+  };
+
+  private async drain(): Promise<void> {
+    let progressed = false;
+    do {
+      this.redrain = false;
+      const nowMs = this.options.clock.now();
+      if (!this.options.runsJobs) break;
+      this.occurrences.fireDue(nowMs);
+      while (this.state === "running") {
+        if (this.gates.waitingForSlot >= CLAIM_AHEAD) {
+          this.claimBlocked = true;
+          break;
+        }
+        const result = this.options.store.claimDueRuns(nowMs, CLAIM_BATCH);
+        const claimed = isPromise(result) ? await result : result;
+        for (const run of claimed) this.admitClaimed(run);
+        if (claimed.length > 0) progressed = true;
+        if (claimed.length < CLAIM_BATCH) break;
+      }
+    } while (this.redrain && this.state === "running");
+    await this.armTimer(progressed);
+  }
+
+  private async armTimer(progressed: boolean): Promise<void> {
+    if (!this.options.runsJobs) return;
+    let next = this.occurrences.nextDueTime();
+    const stored = this.options.store.nextDueTime();
+    const storeNext = isPromise(stored) ? await stored : stored;
+    if (storeNext !== null && (next === null || storeNext < next)) next = storeNext;
+    if (this.state !== "running") return;
+    const nowMs = this.options.clock.now();
+    if (next !== null && next <= nowMs) {
+      if (this.claimBlocked) return; // a released slot wakes us
+      if (progressed) {
+        this.redrain = false;
+        this.wake();
+        return;
+      }
+      next = nowMs + STALE_DUE_RECHECK_MS;
+    }
+    if (next === this.timerAtMs) return;
+    this.timer?.cancel();
+    this.timerAtMs = next;
+    this.timer = next === null ? null : this.options.clock.setTimer(next, this.onTimer);
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.timerAtMs = null;
+    this.wake();
+  };
+
+  private admitClaimed(claimed: ClaimedRun): void {
+    const job = this.options.jobs.get(claimed.jobName);
+    if (job === undefined || job.invoke === null) {
+      const known = [...this.options.jobs.keys()].join(", ");
+      this.write(
+        this.options.store.completeRun(claimed.runId, {
+          status: "failed",
+          message: `Job "${claimed.jobName}" is not registered in this process (registered: ${known || "none"}); deploy a build whose registry contains it.`,
+          completedAtMs: this.options.clock.now(),
+          startedAtMs: null,
+        }),
+      );
+      return;
+    }
+    const run = new Run(job, claimed, {
+      payload: claimed.payload,
+      dueTimeMs: claimed.dueTimeMs,
+      attempt: claimed.attempt,
+      maxAttempts: claimed.maxAttempts,
+      isRuntimeScheduled: true,
+      correlationId: claimed.correlationId,
+      policy: claimed.resilience,
+      mode: claimed.resilienceMode,
+      waitsForOverlap: claimed.attempt > 1,
+    });
+    this.inProcess.set(run.runId, run);
+    this.gates.admit(run);
+  }
+
+  private runOccurrence(occurrence: Occurrence, waitsForOverlap: boolean): void {
+    const job = occurrence.job;
+    const run = new Run(job, occurrence, {
+      payload: undefined,
+      dueTimeMs: occurrence.dueTimeMs,
+      attempt: 1,
+      maxAttempts: 1,
+      isRuntimeScheduled: false,
+      correlationId: null,
+      policy: job.policy,
+      mode: "inline",
+      waitsForOverlap,
+    });
+    this.inProcess.set(run.runId, run);
+    this.recurringByJobId.set(run.jobId, run);
+    if (job.descriptor.placement === "every-node") {
+      this.gates.admit(run);
+      return;
+    }
+    let claim: MaybePromise<boolean>;
+    try {
+      claim = this.options.store.claimOccurrence(job.name, occurrence.dueTimeMs);
+    } catch (error) {
+      this.claimFailed(run, error);
+      return;
+    }
+    if (!isPromise(claim)) {
+      this.afterOccurrenceClaim(run, claim);
+      return;
+    }
+    this.write(
+      claim.then(
+        (won) => this.afterOccurrenceClaim(run, won),
+        (error: unknown) => this.claimFailed(run, error),
+      ),
+    );
+  }
+
+  private afterOccurrenceClaim(run: Run, won: boolean): void {
+    if (run.phase !== "claimed") return;
+    if (won) this.gates.admit(run);
+    else this.finish(run, "skipped", OutcomeMessage.claimedElsewhere);
+  }
+
+  private claimFailed(run: Run, error: unknown): void {
+    this.options.logger.warn(`occurrence claim of job "${run.jobName}" failed; skipping the slot (fail-closed)`, { error: messageOf(error) });
+    if (run.phase === "claimed") this.finish(run, "skipped", OutcomeMessage.claimedElsewhere);
+  }
+
+  private recordOccurrenceEnd(occurrence: Occurrence, status: "skipped" | "cancelled", message: string): void {
+    const nowMs = this.options.clock.now();
+    this.recordOutcome({
+      runId: occurrence.runId,
+      jobId: occurrence.jobId,
+      jobName: occurrence.job.name,
+      dueTime: new Date(occurrence.dueTimeMs),
+      startedAt: null,
+      completedAt: new Date(nowMs),
+      isRuntimeScheduled: false,
+      status,
+      message,
+    });
+  }
+
+  private startRun(run: Run): void {
+    if (run.isRuntimeScheduled) this.write(this.options.store.markStarted(run.runId, this.options.clock.now()));
+    this.executor.start(run);
+  }
+
+  private finish(run: Run, status: OutcomeInfo["status"], message: string | null, error?: unknown): void {
+    if (run.phase === "done") return;
+    if (run.phase !== "running") this.gates.withdraw(run);
+    run.phase = "done";
+    this.inProcess.delete(run.runId);
+    const nowMs = this.options.clock.now();
+    if (run.isRuntimeScheduled) {
+      this.write(this.options.store.completeRun(run.runId, { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }), run);
+      if (this.options.onRunOutcome !== undefined) this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
+    } else {
+      this.recurringByJobId.delete(run.jobId);
+      this.recordOutcome(outcomeOf(run, status, message, nowMs));
+      if (this.state === "running") {
+        this.occurrences.completed(run.job, run.dueTimeMs, nowMs);
+        this.wake();
+      }
+    }
+    if (status === "failed") {
+      this.options.logger.error(`job "${run.jobName}" failed: ${message ?? ""}`, { jobId: run.jobId, runId: run.runId, error: error ?? message });
+    }
+    this.gates.release(run);
+    this.afterRunEnded();
+  }
+
+  private retryLater(run: Run, message: string): void {
+    run.phase = "done";
+    this.inProcess.delete(run.runId);
+    const nowMs = this.options.clock.now();
+    const dueTimeMs = nowMs + retryDelayMs(run.policy!, run.attempt);
+    this.options.logger.warn(`job "${run.jobName}" attempt ${run.attempt}/${run.maxAttempts} failed; retrying at ${new Date(dueTimeMs).toISOString()}`, {
+      jobId: run.jobId,
+      runId: run.runId,
+      error: message,
+    });
+    this.write(
+      this.options.store.scheduleRetry(run.runId, {
+        newRunId: newId(),
+        attempt: run.attempt + 1,
+        dueTimeMs,
+        lastError: message,
+        failedAtMs: nowMs,
+        startedAtMs: run.startedAtMs,
+      }),
+      run,
+    );
+    this.gates.release(run);
+    this.wake();
+    this.afterRunEnded();
+  }
+
+  private recordOutcome(outcome: OutcomeInfo): void {
+    this.recurringOutcomes.record(outcome);
+    this.options.onRunOutcome?.(outcome);
+  }
+
+  private afterRunEnded(): void {
+    if (this.claimBlocked && this.gates.waitingForSlot < CLAIM_AHEAD / 2) {
+      this.claimBlocked = false;
+      this.wake();
+    }
+    if (this.idleWaiters.length > 0) this.notifyIdleWaiters();
+  }
+
+  /** Tracks a store write so `settle`/`stop` can wait for it; a fenced write that lost its lease is logged. */
+  private write(result: MaybePromise<unknown>, run?: Run): void {
+    if (isPromise(result)) {
+      const tracked = result.then(
+        (value) => this.checkFenced(value, run),
+        (error: unknown) => this.options.logger.error("store write failed", { runId: run?.runId, error: messageOf(error) }),
+      );
+      this.pendingWrites.add(tracked);
+      void tracked.finally(() => {
+        this.pendingWrites.delete(tracked);
+        this.notifyIdleWaiters();
+      });
+      return;
+    }
+    this.checkFenced(result, run);
+  }
+
+  private checkFenced(value: unknown, run: Run | undefined): void {
+    if (value === false && run !== undefined) {
+      this.options.logger.warn(`the outcome of run ${run.runId} of job "${run.jobName}" was not recorded: the store no longer assigns it to this process`, {
+        jobId: run.jobId,
+      });
+    }
+  }
+
+  // ---- cancel --------------------------------------------------------------------------------
+
+  /** Cancels by run id: a pending recurring slot, a recurring run here, or a runtime run in the store. */
+  async cancelRun(runId: string): Promise<boolean> {
+    const occurrence = this.occurrences.find(runId, "run");
+    if (occurrence !== undefined) return this.cancelOccurrence(occurrence);
+    const local = this.inProcess.get(runId);
+    if (local !== undefined && !local.isRuntimeScheduled) return this.abortLocal(local, "cancel");
+    const result = this.options.store.cancelRun(runId, this.options.clock.now());
+    return this.applyCancel(isPromise(result) ? await result : result);
+  }
+
+  /** Cancels by job id: the job's pending slot or current run. */
+  async cancelJob(jobId: string): Promise<boolean> {
+    const occurrence = this.occurrences.find(jobId, "job");
+    if (occurrence !== undefined) return this.cancelOccurrence(occurrence);
+    const local = this.recurringByJobId.get(jobId);
+    if (local !== undefined) return this.abortLocal(local, "cancel");
+    const result = this.options.store.cancelJob(jobId, this.options.clock.now());
+    return this.applyCancel(isPromise(result) ? await result : result);
+  }
+
+  /** A store (e.g. another worker's cancel) asks to abort a run of this process. */
+  abortRunById(runId: string): void {
+    const run = this.inProcess.get(runId);
+    if (run !== undefined) this.abortLocal(run, "cancel");
+  }
+
+  private cancelOccurrence(occurrence: Occurrence): boolean {
+    this.occurrences.cancel(occurrence, this.options.clock.now());
+    this.wake();
+    return true;
+  }
+
+  private applyCancel(result: CancelResult): boolean {
+    switch (result.outcome) {
+      case "cancelled-before-start":
+        return true;
+      case "abort-active": {
+        const run = result.ownedHere && result.runId !== null ? this.inProcess.get(result.runId) : undefined;
+        if (run !== undefined) this.abortLocal(run, "cancel");
+        return true;
+      }
+      case "not-found":
+        return false;
+    }
+  }
+
+  private abortLocal(run: Run, cause: "cancel" | "shutdown"): boolean {
+    if (run.phase === "done") return false;
+    if (run.phase === "running") this.executor.abort(run, cause);
+    else this.finish(run, "cancelled", cause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled);
+    return true;
+  }
+
+  // ---- settle, idle, stop --------------------------------------------------------------------
+
+  /**
+   * Resolves once everything due by `clock.now()` has been dispatched and bookkeeping (including
+   * bodies that finish without real I/O) has settled. Registered with a test clock.
+   */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 1000; round++) {
+      while (this.drainQueued || this.draining !== null || this.pendingWrites.size > 0) {
+        if (this.draining !== null) await this.draining;
+        else if (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+        else await Promise.resolve();
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.drainQueued && this.draining === null && this.pendingWrites.size === 0) return;
+    }
+  }
+
+  /** Resolves when no run of this process is active and nothing is due now. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      await this.settle();
+      if (this.state !== "running") return;
+      if (this.inProcess.size === 0 && !(await this.hasDueWork())) return;
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  private async hasDueWork(): Promise<boolean> {
+    if (!this.options.runsJobs) return false;
+    const nowMs = this.options.clock.now();
+    const occurrence = this.occurrences.nextDueTime();
+    if (occurrence !== null && occurrence <= nowMs) return true;
+    const stored = this.options.store.nextDueTime();
+    const next = isPromise(stored) ? await stored : stored;
+    return next !== null && next <= nowMs;
+  }
+
+  private notifyIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Shutdown: no new claims; pending slots dropped; runs waiting at a gate end `cancelled` /
+   * `"scheduler shutdown"` without starting; running bodies are aborted (reason shutdown) and awaited.
+   */
+  async stop(): Promise<void> {
+    if (this.state !== "running") return;
+    this.state = "stopping";
+    this.timer?.cancel();
+    this.timer = null;
+    this.timerAtMs = null;
+    this.occurrences.clear();
+    if (this.draining !== null) await this.draining;
+    for (const run of [...this.inProcess.values()]) this.abortLocal(run, "shutdown");
+    while (this.inProcess.size > 0 || this.pendingWrites.size > 0) {
+      if (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+      else await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    this.unregisterSettle?.();
+    this.unregisterSettle = null;
+    this.state = "stopped";
+    this.notifyIdleWaiters();
+  }
+
+  // ---- snapshot views ------------------------------------------------------------------------
+
+  /** Pending recurring slots as queued runs. */
+  queuedOccurrences(): RunInfo[] {
+    return [...this.occurrences.pending()].map((occurrence) => ({
+      runId: occurrence.runId,
+      jobId: occurrence.jobId,
+      jobName: occurrence.job.name,
+      dueTime: new Date(occurrence.dueTimeMs),
+      startedAt: null,
+      isRuntimeScheduled: false,
+      status: "queued" as const,
+    }));
+  }
+
+  /** Recurring runs of this process between claim and outcome. */
+  activeOccurrenceRuns(): RunInfo[] {
+    return [...this.recurringByJobId.values()].map((run) => ({
+      runId: run.runId,
+      jobId: run.jobId,
+      jobName: run.jobName,
+      dueTime: new Date(run.dueTimeMs),
+      startedAt: run.startedAtMs === null ? null : new Date(run.startedAtMs),
+      isRuntimeScheduled: false,
+      status: "running" as const,
+    }));
+  }
+
+  /** Earliest pending recurring slot per job name. */
+  nextOccurrenceDueTimes(): Map<string, number> {
+    const earliest = new Map<string, number>();
+    for (const occurrence of this.occurrences.pending()) {
+      const known = earliest.get(occurrence.job.name);
+      if (known === undefined || occurrence.dueTimeMs < known) earliest.set(occurrence.job.name, occurrence.dueTimeMs);
+    }
+    return earliest;
+  }
+}
+
+function outcomeOf(run: Run, status: OutcomeInfo["status"], message: string | null, completedAtMs: number): OutcomeInfo {
+  return {
+    runId: run.runId,
+    jobId: run.jobId,
+    jobName: run.jobName,
+    dueTime: new Date(run.dueTimeMs),
+    startedAt: run.startedAtMs === null ? null : new Date(run.startedAtMs),
+    completedAt: new Date(completedAtMs),
+    isRuntimeScheduled: run.isRuntimeScheduled,
+    status,
+    message,
+  };
+}

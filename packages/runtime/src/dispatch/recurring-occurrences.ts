@@ -1,0 +1,144 @@
+import { planMisfire } from "../policy/misfire.js";
+import { newId } from "../state/ids.js";
+import { OutcomeMessage } from "../state/outcome-messages.js";
+import { DueTimeQueue } from "./due-time-queue.js";
+import type { RegisteredJob } from "./registered-job.js";
+
+/** The next pending slot of one recurring job; it has ids so it can be cancelled and listed. */
+export class Occurrence {
+  cancelled = false;
+  constructor(
+    readonly job: RegisteredJob,
+    readonly dueTimeMs: number,
+    readonly jobId: string,
+    readonly runId: string,
+  ) {}
+}
+
+/** What the chain of a recurring job asks the dispatcher to do. */
+export interface OccurrenceEvents {
+  /** Run the slot (through the gates). `waitsForOverlap`: a catch-up slot, never skipped for overlap. */
+  run(occurrence: Occurrence, waitsForOverlap: boolean): void;
+  /** Record the slot as ended without running (`skipped` or `cancelled`). */
+  ended(occurrence: Occurrence, status: "skipped" | "cancelled", message: string): void;
+}
+
+/**
+ * The chains of recurring jobs: one pending occurrence per job in a due-time heap. Due times come
+ * from the policy layer (recurrence, misfire); this class only decides when to ask.
+ */
+export class RecurringOccurrences {
+  private readonly heap = new DueTimeQueue<Occurrence>();
+  private readonly byRunId = new Map<string, Occurrence>();
+  private readonly byJobId = new Map<string, Occurrence>();
+
+  constructor(
+    private readonly maxMisfireCatchUpRuns: number,
+    private readonly events: OccurrenceEvents,
+  ) {}
+
+  /** Plans the first slot of every recurring job. */
+  start(jobs: Iterable<RegisteredJob>, nowMs: number): void {
+    for (const job of jobs) if (job.recurrence !== null) this.plan(job, job.recurrence.first(nowMs));
+  }
+
+  /** Earliest pending slot, or `null`. */
+  nextDueTime(): number | null {
+    for (;;) {
+      const top = this.heap.peek();
+      if (top === undefined) return null;
+      if (!top.cancelled) return top.dueTimeMs;
+      this.heap.pop();
+    }
+  }
+
+  /** Fires every slot due by `nowMs`, in due order. */
+  fireDue(nowMs: number): void {
+    for (;;) {
+      const top = this.heap.peek();
+      if (top === undefined || top.dueTimeMs > nowMs) return;
+      this.heap.pop();
+      if (top.cancelled) continue;
+      this.forget(top);
+      this.fire(top, nowMs);
+    }
+  }
+
+  /** A run of `job` due at `dueTimeMs` ended at `completedAtMs`: fixed-delay plans its next slot now. */
+  completed(job: RegisteredJob, dueTimeMs: number, completedAtMs: number): void {
+    if (job.recurrence?.kind === "fixed-delay") this.plan(job, job.recurrence.next(dueTimeMs, completedAtMs));
+  }
+
+  /** Finds a pending slot by run id or job id. */
+  find(id: string, by: "run" | "job"): Occurrence | undefined {
+    return (by === "run" ? this.byRunId : this.byJobId).get(id);
+  }
+
+  /**
+   * Cancels a pending slot: it is recorded `cancelled before execution`, and the chain continues
+   * with the slot after its due time (never the same instant again).
+   */
+  cancel(occurrence: Occurrence, nowMs: number): void {
+    occurrence.cancelled = true;
+    this.forget(occurrence);
+    this.events.ended(occurrence, "cancelled", OutcomeMessage.cancelledBeforeExecution);
+    const recurrence = occurrence.job.recurrence!;
+    const next = recurrence.next(occurrence.dueTimeMs, Math.max(occurrence.dueTimeMs, nowMs));
+    this.plan(occurrence.job, next !== null && next <= occurrence.dueTimeMs ? null : next);
+  }
+
+  /** Pending slots that are not cancelled. */
+  *pending(): IterableIterator<Occurrence> {
+    for (const occurrence of this.byRunId.values()) yield occurrence;
+  }
+
+  /** Drops every pending slot (shutdown). */
+  clear(): void {
+    for (const occurrence of this.byRunId.values()) occurrence.cancelled = true;
+    this.byRunId.clear();
+    this.byJobId.clear();
+    this.heap.clear();
+  }
+
+  private fire(occurrence: Occurrence, nowMs: number): void {
+    const job = occurrence.job;
+    const recurrence = job.recurrence!;
+    const due = occurrence.dueTimeMs;
+    const plan = recurrence.isGrid ? planMisfire(recurrence, due, nowMs, job.descriptor.misfire, this.maxMisfireCatchUpRuns) : null;
+    if (!job.descriptor.enabled) {
+      this.events.ended(occurrence, "skipped", OutcomeMessage.disabled);
+      this.plan(job, plan !== null ? plan.nextDue : this.nextAfterFired(occurrence, nowMs));
+      return;
+    }
+    if (plan === null) {
+      this.events.run(occurrence, false);
+      if (recurrence.kind !== "fixed-delay") this.plan(job, this.nextAfterFired(occurrence, nowMs));
+      return;
+    }
+    for (const slot of plan.skipped) this.events.ended(this.slotOccurrence(occurrence, slot), "skipped", OutcomeMessage.misfire);
+    plan.runNow.forEach((slot, index) => this.events.run(this.slotOccurrence(occurrence, slot), index > 0));
+    this.plan(job, plan.nextDue);
+  }
+
+  private nextAfterFired(occurrence: Occurrence, nowMs: number): number | null {
+    return occurrence.job.recurrence!.next(occurrence.dueTimeMs, nowMs);
+  }
+
+  /** The pending occurrence keeps its ids for its own slot; other overdue slots get fresh ids. */
+  private slotOccurrence(occurrence: Occurrence, slotMs: number): Occurrence {
+    return slotMs === occurrence.dueTimeMs ? occurrence : new Occurrence(occurrence.job, slotMs, newId(), newId());
+  }
+
+  private plan(job: RegisteredJob, dueTimeMs: number | null): void {
+    if (dueTimeMs === null) return;
+    const occurrence = new Occurrence(job, dueTimeMs, newId(), newId());
+    this.heap.push(occurrence);
+    this.byRunId.set(occurrence.runId, occurrence);
+    this.byJobId.set(occurrence.jobId, occurrence);
+  }
+
+  private forget(occurrence: Occurrence): void {
+    this.byRunId.delete(occurrence.runId);
+    this.byJobId.delete(occurrence.jobId);
+  }
+}

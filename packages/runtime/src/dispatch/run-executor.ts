@@ -1,0 +1,137 @@
+import { NonRetryableError } from "../authoring/errors.js";
+import { retryDelayMs } from "../policy/backoff.js";
+import type { ServiceLookup } from "../registry/job-registry.js";
+import type { Clock } from "../scheduler/clock.js";
+import { OutcomeMessage } from "../state/outcome-messages.js";
+import { isAbortError, type AbortCause } from "./abort-reasons.js";
+import type { Run } from "./run.js";
+
+/** How the executor reports the end of a run. */
+export interface ExecutionEvents {
+  /** The run is over (its body has settled and holds nothing any more). */
+  finished(run: Run, status: "succeeded" | "failed" | "cancelled", message: string | null, error?: unknown): void;
+  /** Deferred mode: the attempt failed and another attempt of the job should be scheduled. */
+  failedAttempt(run: Run, message: string, error: unknown): void;
+}
+
+/**
+ * Runs a started run's body: the direct-invocation delegate, per-attempt timeouts, inline retries
+ * (one run id; the slot is kept) and the outcome rules of DESIGN §5 (cancel, NonRetryableError,
+ * timed out). Every wait goes through the clock. Bodies that return synchronously complete without
+ * a promise.
+ */
+export class RunExecutor {
+  constructor(
+    private readonly clock: Clock,
+    private readonly services: ServiceLookup,
+    private readonly events: ExecutionEvents,
+  ) {}
+
+  start(run: Run): void {
+    run.phase = "running";
+    run.startedAtMs = this.clock.now();
+    this.attempt(run);
+  }
+
+  /** Aborts a running run: its signal fires; between inline attempts it ends at once. */
+  abort(run: Run, cause: Exclude<AbortCause, "timeout">): void {
+    if (run.cancelCause === null || run.cancelCause === "requested") run.cancelCause = cause;
+    run.abort(cause, cause === "shutdown" ? OutcomeMessage.schedulerShutdown : `run ${run.runId} of job "${run.jobName}" was cancelled`);
+    if (run.betweenAttempts) {
+      run.betweenAttempts = false;
+      run.timer?.cancel();
+      run.timer = null;
+      this.events.finished(run, "cancelled", cancelledMessage(run));
+    }
+  }
+
+  private attempt(run: Run): void {
+    run.inlineAttempts++;
+    const timeoutMs = run.policy?.timeoutMs ?? null;
+    if (timeoutMs !== null) {
+      run.timer = this.clock.setTimer(this.clock.now() + timeoutMs, () => {
+        run.timer = null;
+        run.timedOut = true;
+        run.abort("timeout", timeoutMessage(run, timeoutMs));
+      });
+    }
+    let result: Promise<void> | void;
+    try {
+      result = run.job.invoke!(this.services, run.payload, run);
+    } catch (error) {
+      this.settled(run, true, error);
+      return;
+    }
+    if (result !== null && typeof result === "object" && typeof (result as Promise<void>).then === "function") {
+      (result as Promise<void>).then(
+        () => this.settled(run, false, undefined),
+        (error: unknown) => this.settled(run, true, error),
+      );
+    } else {
+      this.settled(run, false, undefined);
+    }
+  }
+
+  private settled(run: Run, threw: boolean, error: unknown): void {
+    if (run.timer !== null) {
+      run.timer.cancel();
+      run.timer = null;
+    }
+    if (run.cancelCause !== null) {
+      if (threw && !isAbortError(error, run.abortedReason)) this.events.finished(run, "failed", messageOf(error), error);
+      else this.events.finished(run, "cancelled", cancelledMessage(run));
+      return;
+    }
+    let failed = threw;
+    if (run.timedOut) {
+      failed = true;
+      error = new Error(timeoutMessage(run, run.policy!.timeoutMs!));
+    }
+    if (!failed) {
+      this.events.finished(run, "succeeded", null);
+      return;
+    }
+    const message = messageOf(error);
+    const policy = run.policy;
+    if (policy === null || error instanceof NonRetryableError) {
+      this.events.finished(run, "failed", message, error);
+      return;
+    }
+    if (run.mode === "deferred-retry" && run.isRuntimeScheduled) {
+      if (run.attempt < run.maxAttempts) this.events.failedAttempt(run, message, error);
+      else this.events.finished(run, "failed", message, error);
+      return;
+    }
+    if (run.inlineAttempts > policy.maxRetryAttempts) {
+      this.events.finished(run, "failed", message, error);
+      return;
+    }
+    run.timedOut = false;
+    run.resetSignal();
+    run.betweenAttempts = true;
+    run.timer = this.clock.setTimer(this.clock.now() + retryDelayMs(policy, run.inlineAttempts), () => {
+      run.timer = null;
+      run.betweenAttempts = false;
+      this.attempt(run);
+    });
+  }
+}
+
+function cancelledMessage(run: Run): string {
+  return run.cancelCause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled;
+}
+
+function timeoutMessage(run: Run, timeoutMs: number): string {
+  return `Job "${run.jobName}" run ${run.runId} timed out after ${timeoutMs} ms`;
+}
+
+/** The failure message of anything a body may throw, including non-Errors. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message === "" ? error.name : error.message;
+  if (typeof error === "string") return error;
+  try {
+    return `non-Error thrown: ${JSON.stringify(error) ?? String(error)}`;
+  } catch {
+    return `non-Error thrown: ${Object.prototype.toString.call(error)}`;
+  }
+}

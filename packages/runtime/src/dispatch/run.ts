@@ -1,0 +1,121 @@
+import type { ScheduledJobContext } from "../authoring/scheduled-job-context.js";
+import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+import type { ClockTimer } from "../scheduler/clock.js";
+import type { ResilienceMode } from "../stores/job-store.js";
+import { abortReason, type AbortCause } from "./abort-reasons.js";
+import type { RegisteredJob } from "./registered-job.js";
+
+/** Where a run is between its claim and its outcome. */
+export type RunPhase = "claimed" | "waiting-overlap" | "waiting-group" | "waiting-slot" | "running" | "done";
+
+/**
+ * One run in this process — a claimed runtime run or a recurring occurrence — from the gates to
+ * its outcome. It is also the {@link ScheduledJobContext} the body receives, so a run costs one
+ * object; the `AbortController` is created only when the body reads `signal`.
+ */
+export class Run implements ScheduledJobContext {
+  readonly jobId: string;
+  readonly runId: string;
+  readonly jobName: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly isRuntimeScheduled: boolean;
+  readonly correlationId: string | null;
+  readonly job: RegisteredJob;
+  readonly payload: unknown;
+  readonly dueTimeMs: number;
+  readonly policy: ResiliencePolicy | null;
+  readonly mode: ResilienceMode;
+  /** Never skipped by the overlap gate (a deferred retry or a catch-up slot): it waits instead. */
+  readonly waitsForOverlap: boolean;
+
+  phase: RunPhase = "claimed";
+  startedAtMs: number | null = null;
+  holdsOverlap = false;
+  holdsGroup = false;
+  holdsSlot = false;
+  /** Inline attempts made so far (the context's `attempt` stays the run's). */
+  inlineAttempts = 0;
+  timedOut = false;
+  /** Inline mode: waiting for the retry delay between two attempts. */
+  betweenAttempts = false;
+  timer: ClockTimer | null = null;
+  /** Set by cancel/shutdown/requestCancellation; decides a cancelled outcome. */
+  cancelCause: AbortCause | "requested" | null = null;
+  private controller: AbortController | null = null;
+  private abortedWith: DOMException | null = null;
+
+  constructor(
+    job: RegisteredJob,
+    ids: { jobId: string; runId: string },
+    fields: {
+      payload: unknown;
+      dueTimeMs: number;
+      attempt: number;
+      maxAttempts: number;
+      isRuntimeScheduled: boolean;
+      correlationId: string | null;
+      policy: ResiliencePolicy | null;
+      mode: ResilienceMode;
+      waitsForOverlap: boolean;
+    },
+  ) {
+    this.job = job;
+    this.jobName = job.name;
+    this.jobId = ids.jobId;
+    this.runId = ids.runId;
+    this.payload = fields.payload;
+    this.dueTimeMs = fields.dueTimeMs;
+    this.attempt = fields.attempt;
+    this.maxAttempts = fields.maxAttempts;
+    this.isRuntimeScheduled = fields.isRuntimeScheduled;
+    this.correlationId = fields.correlationId;
+    this.policy = fields.policy;
+    this.mode = fields.mode;
+    this.waitsForOverlap = fields.waitsForOverlap;
+  }
+
+  get dueTime(): Date {
+    return new Date(this.dueTimeMs);
+  }
+
+  get startedAt(): Date {
+    return new Date(this.startedAtMs ?? this.dueTimeMs);
+  }
+
+  get schedulingLagMs(): number {
+    return Math.max(0, (this.startedAtMs ?? this.dueTimeMs) - this.dueTimeMs);
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.abortedWith !== null) this.controller.abort(this.abortedWith);
+    }
+    return this.controller.signal;
+  }
+
+  /** The reason the current attempt's signal was aborted with, if any. */
+  get abortedReason(): DOMException | null {
+    return this.abortedWith;
+  }
+
+  requestCancellation(): void {
+    if (this.phase !== "running" || this.cancelCause !== null) return;
+    this.cancelCause = "requested";
+    this.abort("cancel", `run ${this.runId} of job "${this.jobName}" requested its own cancellation`);
+  }
+
+  /** Aborts the current attempt's signal (idempotent per attempt). */
+  abort(cause: AbortCause, message: string): void {
+    if (this.abortedWith !== null) return;
+    this.abortedWith = abortReason(cause, message);
+    this.controller?.abort(this.abortedWith);
+  }
+
+  /** A fresh signal for the next inline attempt (the last one timed out). */
+  resetSignal(): void {
+    this.controller = null;
+    this.abortedWith = null;
+  }
+}

@@ -1,0 +1,97 @@
+import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+import type { RegisteredJob } from "../dispatch/registered-job.js";
+import type { ResilienceMode } from "../stores/job-store.js";
+import type { JobCatalog } from "./job-catalog.js";
+import type { ScheduleOptions } from "./job-scheduler.js";
+
+/** A validated `schedule`/`enqueue` call, ready to become a stored runtime job. */
+export interface RuntimeJobRequest {
+  readonly job: RegisteredJob;
+  readonly payload: unknown;
+  readonly dueTimeMs: number;
+  readonly correlationId: string | null;
+  readonly policy: ResiliencePolicy | null;
+  readonly mode: ResilienceMode;
+  readonly maxAttempts: number;
+  readonly client: unknown;
+}
+
+/** Epoch ms of a `dueTime` argument, or a clear error. */
+export function dueTimeMsOf(dueTime: unknown, jobName: string): number {
+  const ms = dueTime instanceof Date ? dueTime.getTime() : typeof dueTime === "number" ? dueTime : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    const shown = dueTime instanceof Date ? "Invalid Date" : typeof dueTime === "number" ? String(dueTime) : typeof dueTime;
+    throw new RangeError(`Invalid dueTime for job "${jobName}": ${shown}. Pass a valid Date or finite epoch milliseconds, e.g. Date.now() + 60_000.`);
+  }
+  return ms;
+}
+
+/**
+ * Validates a `schedule`/`enqueue` call: the job is known and runtime-schedulable, the payload passes
+ * the generated validator, the options are well-formed and the policy exists.
+ */
+export function buildRuntimeJobRequest(
+  catalog: JobCatalog,
+  jobArgument: unknown,
+  payload: unknown,
+  dueTimeMs: number | null,
+  dueTime: unknown,
+  options: ScheduleOptions | undefined,
+): RuntimeJobRequest {
+  const job = catalog.resolve(jobArgument);
+  const descriptor = job.descriptor;
+  if (!descriptor.supportsRuntimeScheduling) {
+    throw new TypeError(
+      `Job "${descriptor.name}" cannot be scheduled at run time: only class jobs implementing IScheduledJob<TPayload> can (it is a ${descriptor.target.kind} job in ${descriptor.sourceFile}).`,
+    );
+  }
+  const due = dueTimeMs ?? dueTimeMsOf(dueTime, descriptor.name);
+  if (descriptor.validatePayload !== null) {
+    const problem = descriptor.validatePayload(payload);
+    if (problem !== null) throw new TypeError(`Invalid payload for job "${descriptor.name}": ${problem}.`);
+  }
+  if (options === undefined) {
+    return { job, payload, dueTimeMs: due, correlationId: null, policy: job.policy, mode: "inline", maxAttempts: 1, client: undefined };
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Invalid options for job "${descriptor.name}": expected an object like { correlationId: "order-42" }.`);
+  }
+  const mode = options.resilienceMode ?? "inline";
+  if (mode !== "inline" && mode !== "deferred-retry") {
+    throw new RangeError(`Invalid resilienceMode for job "${descriptor.name}": ${JSON.stringify(mode)}; use "inline" or "deferred-retry".`);
+  }
+  if (options.correlationId !== undefined && typeof options.correlationId !== "string") {
+    throw new TypeError(`Invalid correlationId for job "${descriptor.name}": expected a string.`);
+  }
+  const where = `schedule/enqueue of job "${descriptor.name}"`;
+  let policy = job.policy;
+  if (typeof options.resilience === "string") policy = catalog.policy(options.resilience, where);
+  else if (options.resilience !== undefined) policy = checkedInlinePolicy(options.resilience, where);
+  if (mode === "deferred-retry" && policy === null) {
+    throw new RangeError(
+      `${where}: resilienceMode "deferred-retry" needs a resilience policy; pass { resilience: "policy-name" } or give the job one in @ScheduledJob.`,
+    );
+  }
+  return {
+    job,
+    payload,
+    dueTimeMs: due,
+    correlationId: options.correlationId ?? null,
+    policy,
+    mode,
+    maxAttempts: mode === "deferred-retry" ? policy!.maxRetryAttempts + 1 : 1,
+    client: options.client,
+  };
+}
+
+function checkedInlinePolicy(policy: ResiliencePolicy, where: string): ResiliencePolicy {
+  const valid =
+    typeof policy === "object" &&
+    policy !== null &&
+    Number.isInteger(policy.maxRetryAttempts) &&
+    policy.maxRetryAttempts >= 0 &&
+    Number.isFinite(policy.delayMs) &&
+    policy.delayMs >= 0;
+  if (!valid) throw new TypeError(`Invalid resilience for ${where}: pass a policy name or the result of resiliencePolicy("name", {...}).`);
+  return policy;
+}

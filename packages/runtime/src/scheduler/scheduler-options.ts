@@ -1,0 +1,92 @@
+import { availableParallelism } from "node:os";
+import type { JobDescriptorSet, JobRegistry } from "../registry/job-registry.js";
+import type { OutcomeInfo } from "../state/run-info.js";
+import type { JobStore } from "../stores/job-store.js";
+import type { Clock } from "./clock.js";
+import type { RegistryInput } from "./job-catalog.js";
+import type { ServiceResolver } from "./job-scheduler.js";
+import { consoleLogger, type Logger } from "./logger.js";
+
+type Element<R> = R extends readonly (infer E)[] ? E : R;
+type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ServicesOfOne<E> = E extends JobRegistry<infer S, any, any> ? S : unknown;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ClassesOfOne<E> = E extends JobRegistry<any, infer C, any> ? C : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PayloadsOfOne<E> = E extends JobRegistry<any, any, infer P> ? P : E extends JobDescriptorSet<infer P> ? P : never;
+
+/** The services all registries need together (`JobServices` of each, intersected). */
+export type ServicesOf<R> = UnionToIntersection<ServicesOfOne<Element<R>>>;
+/** The union of the registries' job classes. */
+export type JobClassesOf<R> = ClassesOfOne<Element<R>>;
+/** Job name → payload type, over all registries. */
+export type JobPayloadsOf<R> = UnionToIntersection<PayloadsOfOne<Element<R>>>;
+
+/** Options of `createScheduler` other than `registry`/`services`. */
+export interface SchedulerTuning {
+  /** Default `memoryStore()`. */
+  store?: JobStore;
+  /** Default the system clock; `ManualClock` in tests. */
+  clock?: Clock;
+  /** Runs executing at once in this process, after the overlap and group gates. Default `os.availableParallelism()`. */
+  maxConcurrentExecutions?: number;
+  /** Terminal runtime job states kept for `getJob`, oldest dropped first. Default 1024. */
+  maxRetainedCompletedJobs?: number;
+  /** Extra missed slots a `catch-up` schedule replays after a pause. Default 32. */
+  maxMisfireCatchUpRuns?: number;
+  /** Receives job failures and store errors. Default: warnings and errors to the console. */
+  logger?: Partial<Logger>;
+  /** Called with every outcome this process records (runs it dispatched and recurring slots). */
+  onRunOutcome?: (outcome: OutcomeInfo) => void;
+}
+
+/**
+ * Options of `createScheduler`. `services` is typed from the registry's `JobServices` (a missing
+ * service is a type error) or is a resolver; an enqueue-only scheduler (descriptor sets) needs none.
+ */
+export type CreateSchedulerOptions<R extends RegistryInput> = SchedulerTuning & { registry: R } & (Element<R> extends JobDescriptorSet<unknown>
+    ? { services?: ServiceResolver | Record<string, unknown> }
+    : { services: ServicesOf<R> | ServiceResolver });
+
+/** Tuning with defaults applied and every value checked. */
+export interface ResolvedTuning {
+  readonly maxConcurrentExecutions: number;
+  readonly maxRetainedCompletedJobs: number;
+  readonly maxMisfireCatchUpRuns: number;
+  readonly logger: Logger;
+}
+
+function wholeNumber(value: unknown, name: string, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`createScheduler: ${name} must be a whole number ${min} or more, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Applies defaults and rejects bad tuning with a message naming the option. */
+export function resolveTuning(options: SchedulerTuning): ResolvedTuning {
+  if (options.clock !== undefined && (typeof options.clock.now !== "function" || typeof options.clock.setTimer !== "function")) {
+    throw new TypeError("createScheduler: clock must have now() and setTimer(atMs, callback), e.g. new ManualClock() from @elarion/runtime/testing.");
+  }
+  if (options.store !== undefined && (typeof options.store.open !== "function" || typeof options.store.claimDueRuns !== "function")) {
+    throw new TypeError("createScheduler: store must implement JobStore, e.g. memoryStore() or postgresStore({ pool }).");
+  }
+  if (options.onRunOutcome !== undefined && typeof options.onRunOutcome !== "function") {
+    throw new TypeError("createScheduler: onRunOutcome must be a function (outcome) => void.");
+  }
+  const given = options.logger ?? {};
+  const logger: Logger = {
+    debug: given.debug?.bind(given) ?? consoleLogger.debug,
+    info: given.info?.bind(given) ?? consoleLogger.info,
+    warn: given.warn?.bind(given) ?? consoleLogger.warn,
+    error: given.error?.bind(given) ?? consoleLogger.error,
+  };
+  return {
+    maxConcurrentExecutions: wholeNumber(options.maxConcurrentExecutions, "maxConcurrentExecutions", 1, availableParallelism()),
+    maxRetainedCompletedJobs: wholeNumber(options.maxRetainedCompletedJobs, "maxRetainedCompletedJobs", 0, 1024),
+    maxMisfireCatchUpRuns: wholeNumber(options.maxMisfireCatchUpRuns, "maxMisfireCatchUpRuns", 0, 32),
+    logger,
+  };
+}

@@ -1,0 +1,195 @@
+import { Dispatcher } from "../dispatch/dispatcher.js";
+import type { JobClass, ServiceLookup } from "../registry/job-registry.js";
+import { newId } from "../state/ids.js";
+import type { JobState } from "../state/job-state.js";
+import { latestPerJobName } from "../state/latest-outcomes.js";
+import type { RunInfo } from "../state/run-info.js";
+import type { SchedulerSnapshot } from "../state/scheduler-snapshot.js";
+import type { JobStore, MaybePromise, StoreHost } from "../stores/job-store.js";
+import type { Clock } from "./clock.js";
+import type { JobCatalog } from "./job-catalog.js";
+import type { JobRunHandle, JobScheduler, ScheduleOptions } from "./job-scheduler.js";
+import { buildRuntimeJobRequest } from "./runtime-job-request.js";
+import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
+
+type Lifecycle = "created" | "starting" | "started" | "stopping" | "stopped";
+
+async function settled<T>(value: MaybePromise<T>): Promise<T> {
+  return value;
+}
+
+/** The public face: validates every call, owns start/stop, delegates the rest. */
+export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>> {
+  private lifecycle: Lifecycle = "created";
+  private readonly dispatcher: Dispatcher;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    private readonly catalog: JobCatalog,
+    services: ServiceLookup,
+    private readonly store: JobStore,
+    private readonly clock: Clock,
+    private readonly tuning: ResolvedTuning,
+    onRunOutcome: SchedulerTuning["onRunOutcome"],
+  ) {
+    this.dispatcher = new Dispatcher({
+      clock,
+      store,
+      jobs: catalog.jobs,
+      services,
+      maxConcurrentExecutions: tuning.maxConcurrentExecutions,
+      maxMisfireCatchUpRuns: tuning.maxMisfireCatchUpRuns,
+      logger: tuning.logger,
+      runsJobs: catalog.runsJobs,
+      onRunOutcome,
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.lifecycle !== "created") {
+      throw new Error(`scheduler.start(): the scheduler is already ${this.lifecycle}; create a new scheduler to start again.`);
+    }
+    this.lifecycle = "starting";
+    const host: StoreHost = {
+      now: () => this.clock.now(),
+      wake: this.dispatcher.wake,
+      abortRun: (runId) => this.dispatcher.abortRunById(runId),
+      findDescriptor: (jobName) => this.catalog.jobs.get(jobName)?.descriptor,
+      maxRetainedCompletedJobs: this.tuning.maxRetainedCompletedJobs,
+      logger: this.tuning.logger,
+    };
+    try {
+      await this.store.open(host);
+    } catch (error) {
+      this.lifecycle = "created";
+      throw error;
+    }
+    this.dispatcher.start();
+    this.lifecycle = "started";
+  }
+
+  stop(): Promise<void> {
+    if (this.stopping !== null) return this.stopping;
+    if (this.lifecycle === "created") {
+      this.lifecycle = "stopped";
+      return Promise.resolve();
+    }
+    this.lifecycle = "stopping";
+    this.stopping = (async () => {
+      await this.dispatcher.stop();
+      await this.store.close();
+      this.lifecycle = "stopped";
+    })();
+    return this.stopping;
+  }
+
+  schedule(job: unknown, payload: unknown, dueTime: Date | number, options?: ScheduleOptions): Promise<JobRunHandle> {
+    try {
+      this.assertStarted("schedule");
+      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  enqueue(job: unknown, payload: unknown, options?: ScheduleOptions): Promise<JobRunHandle> {
+    try {
+      this.assertStarted("enqueue");
+      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, this.clock.now(), undefined, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async cancelJob(jobId: string): Promise<boolean> {
+    this.assertStarted("cancelJob");
+    if (typeof jobId !== "string") throw new TypeError(`cancelJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`);
+    return this.dispatcher.cancelJob(jobId);
+  }
+
+  async cancelRun(runId: string): Promise<boolean> {
+    this.assertStarted("cancelRun");
+    if (typeof runId !== "string") throw new TypeError(`cancelRun: expected the runId string of a JobRunHandle, got ${typeof runId}.`);
+    return this.dispatcher.cancelRun(runId);
+  }
+
+  async getJob(jobId: string): Promise<JobState | null> {
+    if (typeof jobId !== "string") throw new TypeError(`getJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`);
+    return this.store.getJob(jobId);
+  }
+
+  async snapshot(): Promise<SchedulerSnapshot> {
+    const [queued, active, outcomes, storeDue] = await Promise.all([
+      settled(this.store.listQueuedRuns()),
+      settled(this.store.listActiveRuns()),
+      settled(this.store.listRecentOutcomes()),
+      settled(this.store.nextDueTimes()),
+    ]);
+    const occurrenceDue = this.dispatcher.nextOccurrenceDueTimes();
+    const jobs = [...this.catalog.jobs.values()].map((job) => {
+      const descriptor = job.descriptor;
+      const candidates = [occurrenceDue.get(job.name), storeDue.get(job.name)].filter((value): value is number => value !== undefined);
+      return {
+        name: job.name,
+        scheduleKind: descriptor.schedule?.kind ?? null,
+        supportsRuntimeScheduling: descriptor.supportsRuntimeScheduling,
+        group: descriptor.group,
+        overlap: descriptor.overlap,
+        misfire: descriptor.misfire,
+        maxConcurrentRuns: descriptor.maxConcurrentRuns,
+        nextDueTime: candidates.length === 0 ? null : new Date(Math.min(...candidates)),
+      };
+    });
+    return {
+      capturedAt: new Date(this.clock.now()),
+      jobs,
+      queuedRuns: [...queued, ...this.dispatcher.queuedOccurrences()].sort((a, b) => a.dueTime.getTime() - b.dueTime.getTime()),
+      activeRuns: uniqueByRunId([...active, ...this.dispatcher.activeOccurrenceRuns()]).sort(byStart),
+      recentOutcomes: latestPerJobName(outcomes, this.dispatcher.recurringOutcomes.list()),
+    };
+  }
+
+  whenIdle(): Promise<void> {
+    return this.dispatcher.whenIdle();
+  }
+
+  private async insert(request: ReturnType<typeof buildRuntimeJobRequest>): Promise<JobRunHandle> {
+    const jobId = newId();
+    const runId = newId();
+    const inserted = this.store.insertJob(
+      {
+        jobId,
+        runId,
+        jobName: request.job.name,
+        payload: request.payload,
+        dueTimeMs: request.dueTimeMs,
+        createdAtMs: this.clock.now(),
+        correlationId: request.correlationId,
+        maxAttempts: request.maxAttempts,
+        resilience: request.policy,
+        resilienceMode: request.mode,
+      },
+      request.client === undefined ? undefined : { client: request.client },
+    );
+    if (inserted instanceof Promise) await inserted;
+    this.dispatcher.wake();
+    return { jobId, runId, jobName: request.job.name, dueTime: new Date(request.dueTimeMs), attempt: 1, maxAttempts: request.maxAttempts };
+  }
+
+  private assertStarted(operation: string): void {
+    if (this.lifecycle === "started") return;
+    if (this.lifecycle === "created" || this.lifecycle === "starting") {
+      throw new Error(`scheduler.${operation}(): the scheduler is not started; await scheduler.start() first.`);
+    }
+    throw new Error(`scheduler.${operation}(): the scheduler is ${this.lifecycle}; create and start a new scheduler to schedule or cancel jobs.`);
+  }
+}
+
+function uniqueByRunId(runs: RunInfo[]): RunInfo[] {
+  const seen = new Set<string>();
+  return runs.filter((run) => (seen.has(run.runId) ? false : (seen.add(run.runId), true)));
+}
+
+function byStart(a: RunInfo, b: RunInfo): number {
+  return (a.startedAt?.getTime() ?? Infinity) - (b.startedAt?.getTime() ?? Infinity);
+}

@@ -1,0 +1,1 @@
+export { memoryStore, MemoryStore } from "./memory-store.js";

@@ -1,0 +1,88 @@
+import type { ResiliencePolicy } from "../../authoring/resilience-policy.js";
+import type { JobState, JobStatus } from "../../state/job-state.js";
+import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
+import type { ClaimedRun, NewRuntimeJob, ResilienceMode } from "../job-store.js";
+
+/**
+ * One runtime job in memory together with its current run: a single object per job keeps the heap
+ * per pending job small, and doubles as the {@link ClaimedRun} handed to the dispatcher.
+ */
+export class MemoryJob implements ClaimedRun {
+  readonly jobId: string;
+  runId: string;
+  readonly jobName: string;
+  readonly payload: unknown;
+  dueTimeMs: number;
+  attempt = 1;
+  readonly maxAttempts: number;
+  readonly correlationId: string | null;
+  readonly resilience: ResiliencePolicy | null;
+  readonly resilienceMode: ResilienceMode;
+  readonly createdAtMs: number;
+  status: JobStatus = "queued";
+  startedAtMs: number | null = null;
+  completedAtMs: number | null = null;
+  lastError: string | null = null;
+  message: string | null = null;
+  /** Claim order, so active runs list in a stable order. */
+  claimSequence = 0;
+
+  constructor(job: NewRuntimeJob) {
+    this.jobId = job.jobId;
+    this.runId = job.runId;
+    this.jobName = job.jobName;
+    this.payload = job.payload;
+    this.dueTimeMs = job.dueTimeMs;
+    this.maxAttempts = job.maxAttempts;
+    this.correlationId = job.correlationId;
+    this.resilience = job.resilience;
+    this.resilienceMode = job.resilienceMode;
+    this.createdAtMs = job.createdAtMs;
+  }
+
+  get isPending(): boolean {
+    return this.status === "queued" || this.status === "waiting-retry";
+  }
+
+  toJobState(): JobState {
+    return {
+      jobId: this.jobId,
+      currentRunId: this.runId,
+      jobName: this.jobName,
+      status: this.status,
+      attempt: this.attempt,
+      maxAttempts: this.maxAttempts,
+      nextAttemptDueTime: this.isPending ? new Date(this.dueTimeMs) : null,
+      correlationId: this.correlationId,
+      lastError: this.lastError,
+      createdAt: new Date(this.createdAtMs),
+      completedAt: this.completedAtMs === null ? null : new Date(this.completedAtMs),
+    };
+  }
+
+  toRunInfo(): RunInfo {
+    return {
+      runId: this.runId,
+      jobId: this.jobId,
+      jobName: this.jobName,
+      dueTime: new Date(this.dueTimeMs),
+      startedAt: this.startedAtMs === null ? null : new Date(this.startedAtMs),
+      isRuntimeScheduled: true,
+      status: this.isPending ? "queued" : "running",
+    };
+  }
+
+  toOutcomeInfo(): OutcomeInfo {
+    return {
+      runId: this.runId,
+      jobId: this.jobId,
+      jobName: this.jobName,
+      dueTime: new Date(this.dueTimeMs),
+      startedAt: this.startedAtMs === null ? null : new Date(this.startedAtMs),
+      completedAt: new Date(this.completedAtMs ?? this.dueTimeMs),
+      isRuntimeScheduled: true,
+      status: this.status as OutcomeInfo["status"],
+      message: this.message,
+    };
+  }
+}

@@ -1,0 +1,203 @@
+import { DueTimeQueue } from "../../dispatch/due-time-queue.js";
+import { OutcomeMessage } from "../../state/outcome-messages.js";
+import type { JobState } from "../../state/job-state.js";
+import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
+import type {
+  CancelResult,
+  ClaimedRun,
+  JobStore,
+  NewRuntimeJob,
+  RetryRequest,
+  RunCompletion,
+  StoreHost,
+} from "../job-store.js";
+import { MemoryJob } from "./memory-job.js";
+
+const NOT_FOUND: CancelResult = Object.freeze({ outcome: "not-found", runId: null, ownedHere: false });
+const DEFAULT_RETENTION = 1024;
+
+/**
+ * The default, volatile store: runtime jobs live in this process only (like Elarion). Every method
+ * answers synchronously. Pending runs sit in a due-time heap with lazy deletion and are indexed by
+ * job id and current run id, so cancel is O(1) among millions.
+ */
+export class MemoryStore implements JobStore {
+  readonly name = "memory";
+  private readonly jobs = new Map<string, MemoryJob>();
+  private readonly jobsByRunId = new Map<string, MemoryJob>();
+  private readonly pending = new DueTimeQueue<MemoryJob>();
+  private readonly active = new Set<MemoryJob>();
+  /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
+  private readonly retained: MemoryJob[] = [];
+  private retainedHead = 0;
+  private readonly latestOutcomes = new Map<string, MemoryJob>();
+  private claimSequence = 0;
+  private maxRetained = DEFAULT_RETENTION;
+  private host: StoreHost | undefined;
+
+  open(host: StoreHost): void {
+    this.host = host;
+    this.maxRetained = host.maxRetainedCompletedJobs;
+  }
+
+  close(): void {
+    const nowMs = this.host?.now() ?? Date.now();
+    for (const job of this.pending.entries()) {
+      if (job.isPending) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, nowMs, null);
+    }
+    this.pending.clear();
+  }
+
+  insertJob(newJob: NewRuntimeJob): void {
+    const job = new MemoryJob(newJob);
+    this.jobs.set(job.jobId, job);
+    this.jobsByRunId.set(job.runId, job);
+    this.pending.push(job);
+  }
+
+  claimDueRuns(nowMs: number, limit: number): readonly ClaimedRun[] {
+    const claimed: MemoryJob[] = [];
+    const pending = this.pending;
+    while (claimed.length < limit) {
+      const top = pending.peek();
+      if (top === undefined || top.dueTimeMs > nowMs) break;
+      pending.pop();
+      if (!top.isPending) continue;
+      top.status = "running";
+      top.claimSequence = this.claimSequence++;
+      this.active.add(top);
+      claimed.push(top);
+    }
+    return claimed;
+  }
+
+  nextDueTime(): number | null {
+    const pending = this.pending;
+    for (;;) {
+      const top = pending.peek();
+      if (top === undefined) return null;
+      if (top.isPending) return top.dueTimeMs;
+      pending.pop();
+    }
+  }
+
+  markStarted(runId: string, startedAtMs: number): void {
+    const job = this.jobsByRunId.get(runId);
+    if (job !== undefined && job.status === "running" && job.runId === runId) job.startedAtMs = startedAtMs;
+  }
+
+  completeRun(runId: string, completion: RunCompletion): boolean {
+    const job = this.jobsByRunId.get(runId);
+    if (job === undefined || job.status !== "running") return false;
+    this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
+    return true;
+  }
+
+  scheduleRetry(runId: string, retry: RetryRequest): boolean {
+    const job = this.jobsByRunId.get(runId);
+    if (job === undefined || job.status !== "running") return false;
+    this.active.delete(job);
+    this.jobsByRunId.delete(runId);
+    job.runId = retry.newRunId;
+    job.attempt = retry.attempt;
+    job.dueTimeMs = retry.dueTimeMs;
+    job.lastError = retry.lastError;
+    job.startedAtMs = null;
+    job.status = "waiting-retry";
+    this.jobsByRunId.set(job.runId, job);
+    this.pending.push(job);
+    return true;
+  }
+
+  cancelJob(jobId: string, atMs: number): CancelResult {
+    return this.cancel(this.jobs.get(jobId), atMs);
+  }
+
+  cancelRun(runId: string, atMs: number): CancelResult {
+    return this.cancel(this.jobsByRunId.get(runId), atMs);
+  }
+
+  getJob(jobId: string): JobState | null {
+    return this.jobs.get(jobId)?.toJobState() ?? null;
+  }
+
+  listQueuedRuns(): readonly RunInfo[] {
+    return this.pending
+      .entries()
+      .filter((job) => job.isPending)
+      .sort((a, b) => a.dueTimeMs - b.dueTimeMs)
+      .map((job) => job.toRunInfo());
+  }
+
+  listActiveRuns(): readonly RunInfo[] {
+    return [...this.active]
+      .sort((a, b) => (a.startedAtMs ?? Infinity) - (b.startedAtMs ?? Infinity) || a.claimSequence - b.claimSequence)
+      .map((job) => job.toRunInfo());
+  }
+
+  listRecentOutcomes(): readonly OutcomeInfo[] {
+    return [...this.latestOutcomes.values()]
+      .sort((a, b) => (b.completedAtMs ?? 0) - (a.completedAtMs ?? 0))
+      .map((job) => job.toOutcomeInfo());
+  }
+
+  nextDueTimes(): ReadonlyMap<string, number> {
+    const earliest = new Map<string, number>();
+    for (const job of this.pending.entries()) {
+      if (!job.isPending) continue;
+      const known = earliest.get(job.jobName);
+      if (known === undefined || job.dueTimeMs < known) earliest.set(job.jobName, job.dueTimeMs);
+    }
+    return earliest;
+  }
+
+  claimOccurrence(): boolean {
+    return true;
+  }
+
+  private cancel(job: MemoryJob | undefined, atMs: number): CancelResult {
+    if (job === undefined) return NOT_FOUND;
+    if (job.isPending) {
+      this.finish(job, "cancelled", OutcomeMessage.cancelledBeforeExecution, atMs, null);
+      return { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true };
+    }
+    if (job.status === "running") return { outcome: "abort-active", runId: job.runId, ownedHere: true };
+    return NOT_FOUND;
+  }
+
+  private finish(job: MemoryJob, status: RunCompletion["status"], message: string | null, completedAtMs: number, startedAtMs: number | null): void {
+    job.status = status;
+    job.message = message;
+    job.completedAtMs = completedAtMs;
+    job.startedAtMs = startedAtMs;
+    if (status === "failed") job.lastError = message;
+    this.active.delete(job);
+    this.latestOutcomes.set(job.jobName, job);
+    this.retained.push(job);
+    this.dropBeyondRetention();
+  }
+
+  private dropBeyondRetention(): void {
+    while (this.retained.length - this.retainedHead > this.maxRetained) {
+      const oldest = this.retained[this.retainedHead++]!;
+      if (this.jobs.get(oldest.jobId) === oldest) this.jobs.delete(oldest.jobId);
+      if (this.jobsByRunId.get(oldest.runId) === oldest) this.jobsByRunId.delete(oldest.runId);
+    }
+    if (this.retainedHead > 4096 && this.retainedHead * 2 > this.retained.length) {
+      this.retained.splice(0, this.retainedHead);
+      this.retainedHead = 0;
+    }
+  }
+}
+
+/**
+ * The default in-memory store: volatile, this process only, synchronous and fast.
+ *
+ * @example
+ * ```ts
+ * const scheduler = createScheduler({ registry: jobRegistry, services, store: memoryStore() });
+ * ```
+ */
+export function memoryStore(): JobStore {
+  return new MemoryStore();
+}

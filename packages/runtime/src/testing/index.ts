@@ -1,0 +1,2 @@
+// Test helpers: `@elarion/runtime/testing`.
+export { ManualClock } from "./manual-clock.js";
