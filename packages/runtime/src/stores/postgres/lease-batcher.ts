@@ -1,0 +1,247 @@
+import type { Logger } from "../../scheduler/logger.js";
+import type { Queryable } from "./queryable.js";
+import type { ClaimedRunRow, CompleteAndClaimResult, RunCompletionRow, RunStartRow } from "./queue-rows.js";
+import type { QueueRepository } from "./queue-repository.js";
+
+/** What the batcher needs from its store. */
+export interface LeaseBatcherHooks {
+  now(): number;
+  /**
+   * Sorts freshly leased rows: `"run"` hands the row to the dispatcher; a completion ends it at
+   * once (unregistered job, unreadable payload, cancel already requested).
+   */
+  screen(row: ClaimedRunRow): "run" | Omit<RunCompletionRow, "runId" | "claims">;
+  /** Earliest future due time seen by the last round trip. */
+  nextDue(dueTimeMs: number | null, sinceMs: number): void;
+  /** Leases ended (completions recorded): there may be room to claim again. */
+  released(): void;
+  /** A round trip failed; the batcher retries by itself, the dispatcher should claim again later. */
+  failed(error: unknown): void;
+  readonly logger: Logger;
+}
+
+interface PendingCompletion {
+  readonly row: RunCompletionRow;
+  readonly resolve: ((accepted: boolean) => void) | null;
+}
+
+const FIRST_RETRY_MS = 50;
+const MAX_RETRY_MS = 2_000;
+
+/**
+ * Owns this worker's leases and batches its round trips: completions, start marks and the next
+ * claim travel in ONE statement. Completions reported while a round trip is in flight (or in the
+ * same tick) go together in the next one, and a claim carries every completion pending then.
+ *
+ * Fencing: a run is completed only with the lease token (`claims`) it was leased with, by this
+ * owner; a completion the database rejects resolves `false`.
+ */
+export class LeaseBatcher {
+  /** Every run leased to this worker and not yet finished, with its lease token. */
+  readonly #held = new Map<string, number>();
+  /** Leased and screened, not yet handed to the dispatcher. */
+  readonly #prefetched: ClaimedRunRow[] = [];
+  readonly #completions = new Map<string, PendingCompletion>();
+  readonly #starts = new Map<string, number>();
+  /** Completions sent in the round trip in flight. */
+  readonly #completing = new Set<string>();
+  #tail: Promise<void> = Promise.resolve();
+  #flushScheduled = false;
+  #failures = 0;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(
+    private readonly queue: QueueRepository,
+    private readonly db: Queryable,
+    private readonly owner: string,
+    private readonly leaseMs: number,
+    private readonly hooks: LeaseBatcherHooks,
+  ) {}
+
+  /** How many runs this worker leases now. */
+  get heldCount(): number {
+    return this.#held.size;
+  }
+
+  /** Whether this worker leases `runId` (handed out or prefetched). */
+  holds(runId: string): boolean {
+    return this.#held.has(runId);
+  }
+
+  /** Whether `runId` is leased but not yet handed to the dispatcher. */
+  isPrefetched(runId: string): boolean {
+    return this.#prefetched.some((row) => row.runId === runId);
+  }
+
+  /** Earliest due time among prefetched runs (all due), or `null`. */
+  earliestPrefetched(): number | null {
+    return this.#prefetched.length === 0 ? null : this.#prefetched[0]!.dueTimeMs;
+  }
+
+  /** Leases up to `limit` runs due by `nowMs`, from the prefetch first. */
+  async claim(nowMs: number, limit: number): Promise<ClaimedRunRow[]> {
+    const taken = this.#takePrefetched(limit);
+    if (taken.length === limit || this.#closed) return taken;
+    try {
+      await this.#enqueueRoundTrip(limit - taken.length, nowMs);
+    } catch (error) {
+      this.hooks.failed(error);
+    }
+    taken.push(...this.#takePrefetched(limit - taken.length));
+    return taken;
+  }
+
+  /** Records how a leased run ended; resolves `false` when the lease was lost. */
+  complete(completion: Omit<RunCompletionRow, "claims">): Promise<boolean> {
+    const claims = this.#held.get(completion.runId);
+    if (claims === undefined || this.#completions.has(completion.runId) || this.#completing.has(completion.runId)) {
+      return Promise.resolve(false);
+    }
+    this.#starts.delete(completion.runId);
+    return new Promise<boolean>((resolve) => {
+      this.#completions.set(completion.runId, { row: { ...completion, claims }, resolve });
+      this.#scheduleFlush();
+    });
+  }
+
+  /** Ends a prefetched run that the dispatcher never saw (cancelled while waiting in the prefetch). */
+  completePrefetched(runId: string, completion: Omit<RunCompletionRow, "runId" | "claims">): Promise<boolean> {
+    const index = this.#prefetched.findIndex((row) => row.runId === runId);
+    if (index < 0) return Promise.resolve(false);
+    this.#prefetched.splice(index, 1);
+    return this.complete({ ...completion, runId });
+  }
+
+  /** Best effort: rides along with the next round trip. */
+  markStarted(runId: string, startedAtMs: number): void {
+    if (this.#held.has(runId) && !this.#completions.has(runId) && !this.#completing.has(runId)) this.#starts.set(runId, startedAtMs);
+  }
+
+  /** Leases to extend: held runs not being completed. */
+  leasesToExtend(): { runId: string; claims: number }[] {
+    const leases: { runId: string; claims: number }[] = [];
+    for (const [runId, claims] of this.#held) {
+      if (!this.#completions.has(runId) && !this.#completing.has(runId)) leases.push({ runId, claims });
+    }
+    return leases;
+  }
+
+  /** Forgets a run whose lease was lost (another worker may run it now). */
+  forget(runId: string, claims: number): boolean {
+    if (this.#held.get(runId) !== claims || this.#completions.has(runId) || this.#completing.has(runId)) return false;
+    this.#held.delete(runId);
+    const index = this.#prefetched.findIndex((row) => row.runId === runId);
+    if (index >= 0) this.#prefetched.splice(index, 1);
+    return true;
+  }
+
+  /**
+   * Sends what is pending, gives prefetched runs back to the queue and stops. Completions that
+   * cannot be written resolve `false`; their leases expire and another worker runs them again.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    try {
+      await this.#enqueueRoundTrip(0, this.hooks.now());
+    } catch (error) {
+      this.hooks.logger.warn("postgresStore: could not record the last completions at shutdown; their leases will expire", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      for (const pending of this.#completions.values()) pending.resolve?.(false);
+      this.#completions.clear();
+    }
+    const unstarted = this.#prefetched.splice(0).map((row) => ({ runId: row.runId, claims: row.claims }));
+    for (const run of unstarted) this.#held.delete(run.runId);
+    await this.queue.releaseRuns(this.db, this.owner, unstarted).catch((error: unknown) => {
+      this.hooks.logger.warn("postgresStore: could not release prefetched runs at shutdown; their leases will expire", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+  }
+
+  #takePrefetched(limit: number): ClaimedRunRow[] {
+    return limit <= 0 ? [] : this.#prefetched.splice(0, limit);
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#retryTimer !== null) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#enqueueRoundTrip(0, this.hooks.now()).catch((error: unknown) => this.hooks.failed(error));
+    });
+  }
+
+  /** Round trips run one at a time; each takes whatever is pending when it starts. */
+  #enqueueRoundTrip(claimLimit: number, nowMs: number): Promise<void> {
+    const next = this.#tail.then(() => this.#roundTrip(claimLimit, nowMs));
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+
+  async #roundTrip(claimLimit: number, requestedNowMs: number): Promise<void> {
+    const completions = [...this.#completions.values()];
+    this.#completions.clear();
+    const starts: RunStartRow[] = [];
+    for (const [runId, startedAtMs] of this.#starts) starts.push({ runId, claims: this.#held.get(runId)!, startedAtMs });
+    this.#starts.clear();
+    const limit = this.#closed ? 0 : claimLimit;
+    if (completions.length === 0 && starts.length === 0 && limit === 0) return;
+    for (const pending of completions) this.#completing.add(pending.row.runId);
+    const nowMs = Math.max(requestedNowMs, this.hooks.now());
+    let result: CompleteAndClaimResult;
+    try {
+      result = await this.queue.completeAndClaim(
+        this.db,
+        completions.map((pending) => pending.row),
+        starts,
+        { owner: this.owner, nowMs, limit, leaseMs: this.leaseMs },
+      );
+    } catch (error) {
+      // Nothing was committed: keep everything for the next attempt.
+      for (const pending of completions) {
+        this.#completing.delete(pending.row.runId);
+        this.#completions.set(pending.row.runId, pending);
+      }
+      for (const start of starts) if (!this.#completions.has(start.runId)) this.#starts.set(start.runId, start.startedAtMs);
+      this.#retryLater();
+      throw error;
+    }
+    this.#failures = 0;
+    for (const pending of completions) {
+      this.#completing.delete(pending.row.runId);
+      this.#held.delete(pending.row.runId);
+      pending.resolve?.(result.completed.has(pending.row.runId));
+    }
+    let screenedOut = false;
+    for (const row of result.claimed) {
+      this.#held.set(row.runId, row.claims);
+      const verdict = this.hooks.screen(row);
+      if (verdict === "run") {
+        this.#prefetched.push(row);
+      } else {
+        this.#completions.set(row.runId, { row: { ...verdict, runId: row.runId, claims: row.claims }, resolve: null });
+        screenedOut = true;
+      }
+    }
+    this.hooks.nextDue(result.nextDueTimeMs, nowMs);
+    if (screenedOut) this.#scheduleFlush();
+    if (completions.length > 0) this.hooks.released();
+  }
+
+  #retryLater(): void {
+    if (this.#retryTimer !== null || this.#closed) return;
+    const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#failures);
+    this.#failures += 1;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#completions.size > 0 || this.#starts.size > 0) {
+        this.#enqueueRoundTrip(0, this.hooks.now()).catch((error: unknown) => this.hooks.failed(error));
+      }
+    }, delay);
+    this.#retryTimer.unref();
+  }
+}

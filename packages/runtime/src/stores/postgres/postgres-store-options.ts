@@ -1,0 +1,101 @@
+import type pg from "pg";
+import { parseDuration, type Duration } from "../../policy/duration.js";
+import { schemaName, type SchemaName } from "./schema-name.js";
+
+/** Options of {@link postgresStore}. Give either `pool` (recommended) or `connectionString`. */
+export interface PostgresStoreOptions {
+  /** Your `pg.Pool`. The store borrows one connection for `LISTEN` for as long as it is open. */
+  pool?: pg.Pool;
+  /** Used when no `pool` is given; the store then owns its pool (`end()` closes it). */
+  connectionString?: string;
+  /** Schema for the store's tables, created by migrations. Default `"elarion"`. */
+  schema?: string;
+  /** How long a claimed run stays leased without a heartbeat before another worker may run it. Default 30 s. */
+  leaseMs?: number;
+  /** How often held leases are extended. Default a third of `leaseMs`. */
+  heartbeatMs?: number;
+  /**
+   * Most runs this process leases at once (running or waiting for a concurrency slot). Keeps one
+   * worker from taking the whole queue while others idle, and bounds what a crash delays. Default 64.
+   */
+  maxLeasedRuns?: number;
+  /** Fallback poll (expired leases, missed notifications). Default 5 s. */
+  pollIntervalMs?: number;
+  /**
+   * Finished runtime jobs to keep. `maxFinishedJobs` defaults to the scheduler's
+   * `maxRetainedCompletedJobs`; `maxAge` (a Duration) to 7 days. Recurring-slot claims are kept for
+   * `occurrenceHorizon` (default 7 days): longer than any misfire catch-up window you use.
+   */
+  retention?: { maxFinishedJobs?: number; maxAge?: Duration; occurrenceHorizon?: Duration };
+}
+
+/** {@link PostgresStoreOptions} checked and filled in. */
+export interface ResolvedPostgresStoreOptions {
+  readonly pool: pg.Pool | null;
+  readonly connectionString: string | null;
+  readonly schema: SchemaName;
+  readonly leaseMs: number;
+  readonly heartbeatMs: number;
+  readonly pollIntervalMs: number;
+  readonly maxLeasedRuns: number;
+  readonly maxFinishedJobs: number | null;
+  readonly maxAgeMs: number;
+  readonly occurrenceHorizonMs: number;
+}
+
+const DAY_MS = 86_400_000;
+
+function positiveMs(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`postgresStore: ${name} must be a positive number of milliseconds, got ${String(value)}.`);
+  }
+  return value;
+}
+
+export function resolvePostgresStoreOptions(options: PostgresStoreOptions): ResolvedPostgresStoreOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("postgresStore: pass options, e.g. postgresStore({ pool }) or postgresStore({ connectionString: \"postgres://...\" }).");
+  }
+  const pool = options.pool ?? null;
+  const connectionString = options.connectionString ?? null;
+  if (pool === null && connectionString === null) {
+    throw new TypeError("postgresStore: give a pg.Pool ({ pool }) or a connection string ({ connectionString: \"postgres://user@host:5432/db\" }).");
+  }
+  if (pool !== null && connectionString !== null) {
+    throw new TypeError("postgresStore: give either pool or connectionString, not both (the pool already knows where to connect).");
+  }
+  if (pool !== null && (typeof pool !== "object" || typeof pool.connect !== "function" || typeof pool.query !== "function")) {
+    throw new TypeError("postgresStore: options.pool must be a pg.Pool (new pg.Pool({ ... })).");
+  }
+  if (connectionString !== null && (typeof connectionString !== "string" || connectionString.trim() === "")) {
+    throw new TypeError("postgresStore: options.connectionString must be a non-empty string like \"postgres://user@host:5432/db\".");
+  }
+  const leaseMs = positiveMs(options.leaseMs, "leaseMs", 30_000);
+  const heartbeatMs = positiveMs(options.heartbeatMs, "heartbeatMs", Math.max(1, Math.floor(leaseMs / 3)));
+  if (heartbeatMs >= leaseMs) {
+    throw new RangeError(`postgresStore: heartbeatMs (${heartbeatMs}) must be shorter than leaseMs (${leaseMs}), or leases expire while runs are healthy; a third of it is a good value.`);
+  }
+  const maxLeasedRuns = options.maxLeasedRuns ?? 64;
+  if (!Number.isInteger(maxLeasedRuns) || maxLeasedRuns < 1) {
+    throw new RangeError(`postgresStore: maxLeasedRuns must be a whole number 1 or more, got ${String(maxLeasedRuns)}.`);
+  }
+  const retention = options.retention ?? {};
+  const maxFinishedJobs = retention.maxFinishedJobs ?? null;
+  if (maxFinishedJobs !== null && (!Number.isInteger(maxFinishedJobs) || maxFinishedJobs < 0)) {
+    throw new RangeError(`postgresStore: retention.maxFinishedJobs must be a whole number 0 or more, got ${String(maxFinishedJobs)}.`);
+  }
+  return {
+    pool,
+    connectionString,
+    schema: schemaName(options.schema ?? "elarion"),
+    leaseMs,
+    heartbeatMs,
+    pollIntervalMs: positiveMs(options.pollIntervalMs, "pollIntervalMs", 5_000),
+    maxLeasedRuns,
+    maxFinishedJobs,
+    maxAgeMs: retention.maxAge === undefined ? 7 * DAY_MS : parseDuration(retention.maxAge, "retention.maxAge of postgresStore"),
+    occurrenceHorizonMs:
+      retention.occurrenceHorizon === undefined ? 7 * DAY_MS : parseDuration(retention.occurrenceHorizon, "retention.occurrenceHorizon of postgresStore"),
+  };
+}

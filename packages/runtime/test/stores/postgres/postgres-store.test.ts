@@ -1,0 +1,225 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { NewRuntimeJob } from "../../../src/stores/job-store.js";
+import { postgresStore, type PostgresJobStore } from "../../../src/stores/postgres/index.js";
+import type { PostgresStoreOptions } from "../../../src/stores/postgres/postgres-store-options.js";
+import { createTestSchema, TEST_DATABASE_URL, waitForState, type TestSchema } from "./support/test-database.js";
+import { RecordingHost, runtimeJobDescriptor } from "./support/test-host.js";
+
+let db: TestSchema;
+const opened: PostgresJobStore[] = [];
+
+beforeAll(async () => {
+  db = await createTestSchema("store");
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.end()));
+  await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`).catch(() => undefined);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const descriptors = [
+  runtimeJobDescriptor("emails.send", (value) =>
+    typeof value === "object" && value !== null && typeof (value as { to?: unknown }).to === "string" ? null : "payload.to: expected string",
+  ),
+  runtimeJobDescriptor("reports.build"),
+];
+
+/** A store with its own pool, as a separate worker process would have. */
+async function openStore(options: Partial<PostgresStoreOptions> = {}, host = new RecordingHost(descriptors)) {
+  const store = postgresStore({ pool: db.openPool(4), schema: db.schema.name, pollIntervalMs: 60_000, ...options });
+  opened.push(store);
+  await store.open(host);
+  return { store, host };
+}
+
+function job(overrides: Partial<NewRuntimeJob> = {}): NewRuntimeJob {
+  const now = Date.now();
+  return {
+    jobId: randomUUID(),
+    runId: randomUUID(),
+    jobName: "emails.send",
+    payload: { to: "a@example.com" },
+    dueTimeMs: now,
+    createdAtMs: now,
+    correlationId: null,
+    maxAttempts: 1,
+    resilience: null,
+    resilienceMode: "inline",
+    ...overrides,
+  };
+}
+
+describe("postgresStore", () => {
+  it("runs a job end to end: enqueue, claim, start, complete, and reports it in getJob and the snapshot lists", async () => {
+    const { store } = await openStore();
+    const first = job({ correlationId: "order-7" });
+    await store.insertJob(first);
+    expect((await store.listQueuedRuns()).map((r) => r.runId)).toEqual([first.runId]);
+
+    const claimed = await store.claimDueRuns(Date.now(), 10);
+    expect(claimed).toEqual([expect.objectContaining({ runId: first.runId, jobId: first.jobId, payload: { to: "a@example.com" }, correlationId: "order-7" })]);
+    store.markStarted(first.runId, Date.now());
+    expect((await store.listActiveRuns()).map((r) => [r.runId, r.status])).toEqual([[first.runId, "running"]]);
+    expect((await store.getJob(first.jobId))?.status).toBe("running");
+
+    expect(await store.completeRun(first.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
+    expect(await store.getJob(first.jobId)).toMatchObject({ status: "succeeded", attempt: 1, maxAttempts: 1, correlationId: "order-7" });
+    expect((await store.listRecentOutcomes()).map((o) => [o.runId, o.status, o.message])).toEqual([[first.runId, "succeeded", null]]);
+    expect(await store.completeRun(first.runId, { status: "failed", message: "again", completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+  });
+
+  it("knows the earliest future due time and learns of earlier work enqueued by another process", async () => {
+    const a = await openStore();
+    const b = await openStore();
+    const later = Date.now() + 60_000;
+    await a.store.insertJob(job({ dueTimeMs: later }));
+    expect(await a.store.claimDueRuns(Date.now(), 10)).toEqual([]);
+    expect(a.store.nextDueTime()).toBe(later);
+
+    const sooner = Date.now() + 30_000;
+    const wakesBefore = a.host.wakeCount;
+    await b.store.insertJob(job({ dueTimeMs: sooner, jobName: "reports.build", payload: undefined }));
+    await a.host.until(() => a.host.wakeCount > wakesBefore && a.store.nextDueTime() === sooner, "the NOTIFY to reach the other store");
+    expect((await a.store.nextDueTimes()).get("reports.build")).toBe(sooner);
+  });
+
+  it("cancels a run active in another process: the owner's run is aborted through NOTIFY", async () => {
+    const owner = await openStore();
+    const other = await openStore();
+    const target = job();
+    await other.store.insertJob(target);
+    expect((await owner.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([target.runId]);
+
+    expect(await other.store.cancelJob(target.jobId, Date.now())).toEqual({ outcome: "abort-active", runId: target.runId, ownedHere: false });
+    await owner.host.until(() => owner.host.aborted.length > 0, "the owner to be told to abort");
+    expect(owner.host.aborted).toEqual([{ runId: target.runId, reason: "cancelled" }]);
+
+    expect(await owner.store.completeRun(target.runId, { status: "cancelled", message: "cancelled", completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
+    expect((await other.store.getJob(target.jobId))?.status).toBe("cancelled");
+  });
+
+  it("cancels a queued run from another process before it ever starts", async () => {
+    const worker = await openStore();
+    const other = await openStore();
+    const target = job({ dueTimeMs: Date.now() + 1_000 });
+    await worker.store.insertJob(target);
+    expect(await other.store.cancelRun(target.runId, Date.now())).toEqual({ outcome: "cancelled-before-start", runId: target.runId, ownedHere: false });
+    expect(await worker.store.claimDueRuns(Date.now() + 5_000, 10)).toEqual([]);
+    expect(await worker.store.getJob(target.jobId)).toMatchObject({ status: "cancelled" });
+    expect((await worker.store.listRecentOutcomes())[0]).toMatchObject({ status: "cancelled", message: "cancelled before execution" });
+    expect(await other.store.cancelRun(target.runId, Date.now())).toEqual({ outcome: "not-found", runId: null, ownedHere: false });
+  });
+
+  it("joins the caller's transaction: a rolled-back enqueue leaves nothing to run", async () => {
+    const { store } = await openStore();
+    const client = await db.pool.connect();
+    const rolledBack = job();
+    try {
+      await client.query("BEGIN");
+      await store.insertJob(rolledBack, { client });
+      await client.query("ROLLBACK");
+    } finally {
+      client.release();
+    }
+    expect(await store.claimDueRuns(Date.now() + 1_000, 10)).toEqual([]);
+    expect(await store.getJob(rolledBack.jobId)).toBeNull();
+    await expect(store.insertJob(job(), { client: "not a client" })).rejects.toThrow(/options\.client must be a pg client/);
+  });
+
+  it("ends a row it cannot run `failed` with a message saying why, and carries on with the next", async () => {
+    const writer = await openStore({}, new RecordingHost([runtimeJobDescriptor("emails.send"), runtimeJobDescriptor("retired.job")]));
+    const worker = await openStore();
+    const badPayload = job({ payload: { recipient: "old-shape@example.com" } });
+    const unknownJob = job({ jobName: "retired.job", payload: undefined });
+    const good = job();
+    for (const row of [badPayload, unknownJob, good]) await writer.store.insertJob(row);
+
+    const claimed = await worker.store.claimDueRuns(Date.now(), 10);
+    expect(claimed.map((r) => r.runId)).toEqual([good.runId]);
+    const failed = await waitForState(
+      () => Promise.all([worker.store.getJob(badPayload.jobId), worker.store.getJob(unknownJob.jobId)]),
+      (states) => states.every((s) => s?.status === "failed"),
+      "both unrunnable rows to end failed",
+    );
+    expect(failed[0]?.lastError).toMatch(/payload of job "emails\.send".*payload\.to: expected string.*older or newer deployment/);
+    expect(failed[1]?.lastError).toMatch(/job "retired\.job".*is not registered in this process/);
+  });
+
+  it("turns a failed attempt into a waiting retry that any worker claims when due", async () => {
+    const { store } = await openStore();
+    const target = job({ maxAttempts: 2, resilienceMode: "deferred-retry" });
+    await store.insertJob(target);
+    await store.claimDueRuns(Date.now(), 10);
+    const retryRunId = randomUUID();
+    const retryDue = Date.now() + 50_000;
+    expect(
+      await store.scheduleRetry(target.runId, { newRunId: retryRunId, attempt: 2, dueTimeMs: retryDue, lastError: "smtp down", failedAtMs: Date.now(), startedAtMs: null }),
+    ).toBe(true);
+    expect(await store.getJob(target.jobId)).toMatchObject({ status: "waiting-retry", attempt: 2, currentRunId: retryRunId, lastError: "smtp down" });
+    expect((await store.getJob(target.jobId))?.nextAttemptDueTime?.getTime()).toBe(retryDue);
+    expect(store.nextDueTime()).toBe(retryDue);
+    expect(await store.cancelRun(target.runId, Date.now())).toMatchObject({ outcome: "not-found" });
+
+    const other = await openStore();
+    expect((await other.store.claimDueRuns(retryDue, 10)).map((r) => [r.runId, r.attempt, r.maxAttempts])).toEqual([[retryRunId, 2, 2]]);
+  });
+
+  it("reclaims a run whose lease expired and hands it to another worker; the first worker's completion is refused", async () => {
+    const first = await openStore({ leaseMs: 120_000, heartbeatMs: 60_000 });
+    const second = await openStore({ pollIntervalMs: 20 });
+    const target = job();
+    await first.store.insertJob(target);
+    await first.store.claimDueRuns(Date.now(), 10);
+    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1`, [target.runId]);
+
+    await second.host.until(() => second.host.wakeCount > 0, "the poll to reclaim the expired lease");
+    const rerun = await waitForState(
+      async () => second.store.claimDueRuns(Date.now(), 10),
+      (runs) => runs.length > 0,
+      "the reclaimed run to be claimable",
+    );
+    expect(rerun.map((r) => r.runId)).toEqual([target.runId]);
+
+    expect(await first.store.completeRun(target.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+    expect(await second.store.completeRun(target.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(true);
+  });
+
+  it("grants each recurring slot to one of two processes", async () => {
+    const a = await openStore();
+    const b = await openStore();
+    const slots = Array.from({ length: 20 }, (_, i) => Date.UTC(2031, 0, 1, 0, i));
+    const results = await Promise.all(slots.flatMap((slot) => [a.store.claimOccurrence("reports.hourly", slot), b.store.claimOccurrence("reports.hourly", slot)]));
+    for (let i = 0; i < slots.length; i++) expect([results[2 * i], results[2 * i + 1]].filter(Boolean)).toHaveLength(1);
+  });
+
+  it("keeps at most maxRetainedCompletedJobs finished jobs", async () => {
+    const host = new RecordingHost(descriptors, { maxRetainedCompletedJobs: 2 });
+    const { store } = await openStore({ pollIntervalMs: 20 }, host);
+    const jobs = Array.from({ length: 5 }, () => job());
+    for (const row of jobs) await store.insertJob(row);
+    for (const run of await store.claimDueRuns(Date.now(), 10)) {
+      await store.completeRun(run.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null });
+    }
+    const left = await waitForState(
+      async () => (await db.pool.query(`SELECT count(*)::int AS n FROM ${db.schema.quoted}.jobs`)).rows[0].n as number,
+      (n) => n === 2,
+      "retention to drop the oldest finished jobs",
+    );
+    expect(left).toBe(2);
+  });
+
+  it("names host and port and says what to do when PostgreSQL is unreachable", async () => {
+    const store = postgresStore({ connectionString: "postgres://postgres@127.0.0.1:1/test" });
+    await expect(store.open(new RecordingHost(descriptors))).rejects.toThrow(/127\.0\.0\.1:1 .*not reachable.*Check that the server is running/);
+    await store.end();
+  });
+
+  it("rejects bad options with a message naming the option", () => {
+    expect(() => postgresStore({})).toThrow(/give a pg\.Pool/);
+    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(/invalid schema name/);
+    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, leaseMs: 1_000, heartbeatMs: 2_000 })).toThrow(/heartbeatMs .* shorter than leaseMs/);
+  });
+});

@@ -1,0 +1,89 @@
+import type { JobDescriptor, PayloadValidator } from "../../../../src/registry/job-descriptor.js";
+import type { Logger } from "../../../../src/scheduler/logger.js";
+import type { StoreHost } from "../../../../src/stores/job-store.js";
+
+/** A descriptor as the generator prints it, for a runtime job with an optional payload validator. */
+export function runtimeJobDescriptor(name: string, validatePayload: PayloadValidator | null = null): JobDescriptor {
+  return {
+    name,
+    target: { kind: "class", className: "TestJob" },
+    supportsRuntimeScheduling: true,
+    schedule: null,
+    overlap: "skip",
+    overlapExplicit: false,
+    maxConcurrentRuns: 0,
+    group: null,
+    misfire: "fire-once",
+    resilience: null,
+    enabled: true,
+    placement: "cluster",
+    dependencies: [],
+    sourceFile: "test/jobs.ts",
+    validatePayload,
+  };
+}
+
+/**
+ * The scheduler's side of the store seam, written out by hand so store behaviour can be observed
+ * directly: wake-ups and aborts are recorded and can be awaited.
+ */
+export class RecordingHost implements StoreHost {
+  readonly maxRetainedCompletedJobs: number;
+  readonly aborted: { runId: string; reason: string }[] = [];
+  readonly warnings: string[] = [];
+  wakeCount = 0;
+  readonly #descriptors: Map<string, JobDescriptor>;
+  #waiters: (() => void)[] = [];
+
+  constructor(descriptors: readonly JobDescriptor[], options: { maxRetainedCompletedJobs?: number } = {}) {
+    this.#descriptors = new Map(descriptors.map((d) => [d.name, d]));
+    this.maxRetainedCompletedJobs = options.maxRetainedCompletedJobs ?? 1024;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  wake(): void {
+    this.wakeCount += 1;
+    this.#notify();
+  }
+
+  abortRun(runId: string, reason: string): void {
+    this.aborted.push({ runId, reason });
+    this.#notify();
+  }
+
+  findDescriptor(jobName: string): JobDescriptor | undefined {
+    return this.#descriptors.get(jobName);
+  }
+
+  readonly logger: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message) => void this.warnings.push(message),
+    error: (message) => void this.warnings.push(message),
+  };
+
+  /** Resolves once `condition` holds, re-checked at each wake-up or abort (fails after `timeoutMs`). */
+  until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+      const check = (): void => {
+        if (condition()) {
+          clearTimeout(timer);
+          resolve();
+        } else {
+          this.#waiters.push(check);
+        }
+      };
+      check();
+    });
+  }
+
+  #notify(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const check of waiters) check();
+  }
+}
