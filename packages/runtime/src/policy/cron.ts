@@ -26,6 +26,8 @@ import {
 const DAY_MS = 86_400_000;
 /** How far ahead nextAfter looks before concluding that an expression never fires. */
 const SEARCH_HORIZON_MS = 5 * 366 * DAY_MS;
+/** Searches starting later would run past the last instant a `Date` can hold. */
+const LATEST_SEARCH_START_MS = 8.64e15 - SEARCH_HORIZON_MS - 2 * DAY_MS;
 const DAYS_IN_MONTH_MAX = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 const MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -78,7 +80,9 @@ class ParsedCron implements CronExpression {
   }
 
   nextAfter(afterMs: number, timeZone: string): number | null {
-    if (!Number.isFinite(afterMs)) throw new RangeError(`cron nextAfter: afterMs must be a finite epoch-millisecond number, got ${String(afterMs)}.`);
+    if (!(Math.abs(afterMs) <= LATEST_SEARCH_START_MS)) {
+      throw new RangeError(`cron nextAfter: afterMs must be a finite epoch-millisecond number within the range of Date, got ${String(afterMs)}.`);
+    }
     assertValidTimeZone(timeZone);
     const afterLocalSecond = Math.floor((afterMs + zoneOffsetMs(timeZone, afterMs)) / 1_000) * 1_000;
     let fromLocal = afterLocalSecond + 1_000;

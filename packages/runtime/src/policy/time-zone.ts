@@ -6,6 +6,7 @@
 // hours, which holds for every real transition (they are weeks or months apart).
 
 const SAMPLE_STEP_MS = 12 * 3_600_000;
+const MAX_DATE_MS = 8.64e15;
 const MAX_CACHED_YEARS_PER_ZONE = 256;
 const WALL_CLOCK_PATTERN = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
 
@@ -120,6 +121,9 @@ function buildZoneYear(formatter: Intl.DateTimeFormat, year: number): ZoneYear {
  * e.g. 3_600_000 for Europe/Vienna in winter. Throws a `RangeError` for an unknown zone.
  */
 export function zoneOffsetMs(timeZone: string, instantMs: number): number {
+  if (!(Math.abs(instantMs) <= MAX_DATE_MS)) {
+    throw new RangeError(`zoneOffsetMs: ${String(instantMs)} is not an epoch-millisecond instant within the range of Date.`);
+  }
   if (isUtc(timeZone)) return 0;
   const formatter = formatterFor(timeZone);
   if (formatter === null) assertValidTimeZone(timeZone);

@@ -152,6 +152,7 @@ describe("nextAfter is strictly after", () => {
   it("a non-finite instant or unknown zone is rejected with a clear message", () => {
     const cron = parseCron("0 3 * * *");
     expect(() => cron.nextAfter(Number.NaN, "UTC")).toThrow(/afterMs must be a finite/);
+    expect(() => cron.nextAfter(1e20, "Europe/Vienna")).toThrow(/within the range of Date, got 100000000000000000000/);
     expect(() => cron.nextAfter(0, "Europe/Viena")).toThrow(/Unknown time zone "Europe\/Viena".*IANA/);
   });
 });

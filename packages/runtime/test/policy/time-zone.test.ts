@@ -29,6 +29,7 @@ describe("recognising IANA time zones", () => {
     expect(() => assertValidTimeZone("Europe/Viena")).toThrow(RangeError);
     expect(() => assertValidTimeZone("Europe/Viena")).toThrow(/Unknown time zone "Europe\/Viena"; use an IANA time-zone id such as "UTC"/);
     expect(() => zoneOffsetMs("Nowhere/Town", 0)).toThrow(/Unknown time zone "Nowhere\/Town"/);
+    expect(() => zoneOffsetMs("Europe/Vienna", Number.NaN)).toThrow(/NaN is not an epoch-millisecond instant within the range of Date/);
   });
 });
 
