@@ -1,16 +1,273 @@
+import path from "node:path";
+import type { ResiliencePolicy } from "@elarion/runtime";
 import type ts from "typescript";
+import type { JobModel } from "../model/job-model.js";
+import { compareText } from "../printer/import-table.js";
+import { AnalysisContext } from "./analysis-context.js";
+import { ConstantEvaluator } from "./constant-evaluator.js";
+import { discoverDecoratorUses, type DecoratorUse } from "./decorator-discovery.js";
 import type { AnalysisResult, AnalyzerSettings, JobAnalyzer } from "./job-analyzer.js";
+import { readJobOptions } from "./job-options-reader.js";
+import { JobTargetAnalyzer, type DependencyCandidate } from "./job-target-analyzer.js";
+import { PayloadShapeBuilder } from "./payload-shape-builder.js";
+import { discoverPolicies, type DeclaredPolicy } from "./policy-discovery.js";
+import { TypeReferenceResolver } from "./type-reference-resolver.js";
+import type { TypeScriptModule } from "./typescript-module.js";
+
+/** A job that passed its own checks, before the checks across jobs. */
+interface JobCandidate {
+  readonly model: JobModel;
+  readonly nameNode: ts.Node;
+  readonly dependencies: readonly DependencyCandidate[];
+}
 
 /**
- * The TypeScript 5/6 backend, working on the `typescript` module instance the program was created
- * with (front ends pass the user's instance, e.g. the one ts-patch hands a transformer).
+ * The TypeScript 5/6 backend of {@link JobAnalyzer}, working on the `typescript` module instance the
+ * program was created with (a ts-patch transformer passes the user's instance).
+ *
+ * @example
+ * ```ts
+ * const analyzer = createTypeScriptAnalyzer(ts, { projectRoot: "/app", generatedFiles: ["/app/src/jobs.generated.ts"] });
+ * const { model, diagnostics } = analyzer.analyze(program);
+ * ```
  */
-export function createTypeScriptAnalyzer(typescript: typeof ts, settings: AnalyzerSettings): JobAnalyzer {
-  void typescript;
-  void settings;
+export function createTypeScriptAnalyzer(typescript: TypeScriptModule, settings: AnalyzerSettings): JobAnalyzer {
+  return { analyze: (program) => analyzeProgram(new AnalysisContext(typescript, program, settings)) };
+}
+
+function analyzeProgram(context: AnalysisContext): AnalysisResult {
+  const evaluator = new ConstantEvaluator(context);
+  const types = new TypeReferenceResolver(context);
+  const targets = new JobTargetAnalyzer(context, types);
+  const shapes = new PayloadShapeBuilder(context);
+  const { uses, sourceFiles } = discoverDecoratorUses(context);
+  const policies = discoverPolicies(context, evaluator, sourceFiles);
+  const candidates: JobCandidate[] = [];
+  for (const use of uses) {
+    const candidate = analyzeJob(context, use, evaluator, targets, shapes, policies);
+    if (candidate !== null) candidates.push(candidate);
+  }
+  const jobs = withoutDuplicateNames(context, candidates);
+  const accepted = withoutConflictingServiceKeys(context, jobs);
+  const usedValidators = new Set(accepted.flatMap((job) => referencedValidators(job.model, shapes)));
   return {
-    analyze(): AnalysisResult {
-      return { model: { jobs: [], policies: [], validators: [] }, diagnostics: [], consultedFiles: [] };
+    model: {
+      jobs: accepted.map((job) => job.model).sort((a, b) => compareText(a.name, b.name)),
+      policies: [...policies.values()].map((declared) => declared.policy).sort((a, b) => compareText(a.name, b.name)),
+      validators: shapes.validators.filter((validator) => usedValidators.has(validator.name)),
     },
+    diagnostics: context.diagnostics,
+    consultedFiles: sourceFiles.map((file) => path.resolve(file.fileName)).sort(),
   };
+}
+
+function analyzeJob(
+  context: AnalysisContext,
+  use: DecoratorUse,
+  evaluator: ConstantEvaluator,
+  targets: JobTargetAnalyzer,
+  shapes: PayloadShapeBuilder,
+  policies: ReadonlyMap<string, DeclaredPolicy>,
+): JobCandidate | null {
+  const diagnosticsBefore = context.diagnostics.length;
+  const [nameArgument, optionsArgument] = use.call.arguments;
+  const name = readJobName(context, evaluator, use, nameArgument);
+  let options: ReturnType<typeof readJobOptions> = null;
+  const evaluatedOptions = optionsArgument === undefined ? ({ ok: true, value: {} } as const) : evaluator.evaluate(optionsArgument);
+  const isMethodJob = context.ts.isMethodDeclaration(use.target);
+  if (!evaluatedOptions.ok) {
+    if (evaluatedOptions.invalidPolicy) context.report("invalidResiliencePolicy", evaluatedOptions.node, [evaluatedOptions.reason]);
+    else context.report("nonConstantOption", evaluatedOptions.node, [optionNameAt(context, evaluatedOptions.node, optionsArgument), evaluatedOptions.reason]);
+  } else {
+    options = readJobOptions(evaluatedOptions.value, isMethodJob, (kind, key, args) => {
+      context.report(kind, optionNode(context, optionsArgument, key) ?? use.call, args);
+    });
+  }
+  const target = targets.analyze(use.target, use.decorator);
+  if (name === null || options === null || target === null) return null;
+
+  let payload: JobModel["payload"] = null;
+  if (target.payload !== null) {
+    const voidLike = context.ts.TypeFlags.Void | context.ts.TypeFlags.Undefined;
+    if (target.payload.type.flags & voidLike) {
+      payload = { type: target.payload.reference, shape: null };
+    } else {
+      const built = shapes.build(target.payload.type);
+      for (const problem of built.problems) {
+        if (problem.kind === "date") context.report("payloadDate", target.payload.node, [name, problem.path]);
+        else if (problem.kind === "unsafe") context.report("payloadNotJsonSafe", target.payload.node, [name, problem.path, problem.reason]);
+        else context.report("unreadablePayloadType", target.payload.node, [name, problem.path, problem.reason]);
+      }
+      payload = { type: target.payload.reference, shape: built.shape.kind === "any" ? null : built.shape };
+    }
+  } else if (target.target.kind === "class") {
+    payload = { type: { kind: "global", text: "void" }, shape: null };
+  }
+
+  let resilience = options.resilience;
+  if (typeof resilience === "string" && !policies.has(resilience)) {
+    const known = [...policies.keys()].sort().map((policyName) => `"${policyName}"`).join(", ") || "none";
+    context.report("unknownPolicyName", optionNode(context, optionsArgument, "resilience") ?? use.call, [name, resilience, known]);
+  }
+  if (resilience !== null && typeof resilience === "object" && samePolicy(resilience, policies.get(resilience.name)?.policy)) {
+    resilience = resilience.name;
+  }
+  if (context.hasErrorsSince(diagnosticsBefore)) return null;
+  const sourceFile = use.target.getSourceFile();
+  return {
+    model: {
+      name,
+      jobClass: target.jobClass,
+      target: target.target,
+      supportsRuntimeScheduling: target.supportsRuntimeScheduling,
+      ...options,
+      resilience,
+      dependencies: target.dependencies.map((dependency) => ({ key: dependency.key, type: dependency.type })),
+      sourceFile: context.relativePath(sourceFile.fileName),
+      payload,
+    },
+    nameNode: nameArgument ?? use.call,
+    dependencies: target.dependencies,
+  };
+}
+
+function readJobName(context: AnalysisContext, evaluator: ConstantEvaluator, use: DecoratorUse, argument: ts.Expression | undefined): string | null {
+  if (argument === undefined) {
+    context.report("nonLiteralJobName", use.call, ['it is missing; write @ScheduledJob("area.job-name")']);
+    return null;
+  }
+  const evaluated = evaluator.evaluate(argument);
+  if (!evaluated.ok) {
+    context.report("nonLiteralJobName", evaluated.node, [evaluated.reason]);
+    return null;
+  }
+  if (typeof evaluated.value !== "string" || evaluated.value.trim() === "") {
+    const got = typeof evaluated.value === "string" ? "it is empty" : `it evaluates to ${String(evaluated.value)}`;
+    context.report("nonLiteralJobName", argument, [got]);
+    return null;
+  }
+  return evaluated.value;
+}
+
+/** Keeps the first job of each name (in program order) and reports the others. */
+function withoutDuplicateNames(context: AnalysisContext, candidates: readonly JobCandidate[]): JobCandidate[] {
+  const firstByName = new Map<string, JobCandidate>();
+  const kept: JobCandidate[] = [];
+  for (const candidate of candidates) {
+    const first = firstByName.get(candidate.model.name);
+    if (first === undefined) {
+      firstByName.set(candidate.model.name, candidate);
+      kept.push(candidate);
+    } else {
+      context.report("duplicateJobName", candidate.nameNode, [candidate.model.name, `${first.model.jobClass.className} (${context.describeLocation(first.nameNode)})`]);
+    }
+  }
+  return kept;
+}
+
+/** A service key must name one type across all jobs; a job that reuses it for another type is reported. */
+function withoutConflictingServiceKeys(context: AnalysisContext, candidates: readonly JobCandidate[]): JobCandidate[] {
+  const ordered = [...candidates].sort((a, b) => compareText(a.model.name, b.model.name));
+  const firstByKey = new Map<string, DependencyCandidate>();
+  const kept: JobCandidate[] = [];
+  for (const candidate of ordered) {
+    let conflict = false;
+    for (const dependency of candidate.dependencies) {
+      const first = firstByKey.get(dependency.key);
+      if (first === undefined) {
+        firstByKey.set(dependency.key, dependency);
+      } else if (first.identity !== dependency.identity) {
+        context.report("conflictingServiceKey", dependency.node, [dependency.key, declaredAt(context, first), declaredAt(context, dependency)]);
+        conflict = true;
+      }
+    }
+    if (!conflict) kept.push(candidate);
+  }
+  return kept;
+}
+
+function declaredAt(context: AnalysisContext, dependency: DependencyCandidate): string {
+  const declaration = dependency.identity?.declarations?.[0];
+  return declaration === undefined ? context.describeLocation(dependency.node) : context.describeLocation(declaration);
+}
+
+/** The named validators a job's payload uses, following refs transitively. */
+function referencedValidators(job: JobModel, shapes: PayloadShapeBuilder): string[] {
+  const byName = new Map(shapes.validators.map((validator) => [validator.name, validator.shape]));
+  const seen = new Set<string>();
+  const visit = (shape: import("../model/payload-shape.js").PayloadShape | null): void => {
+    if (shape === null) return;
+    switch (shape.kind) {
+      case "ref":
+        if (seen.has(shape.name)) return;
+        seen.add(shape.name);
+        visit(byName.get(shape.name) ?? null);
+        return;
+      case "array":
+        visit(shape.element);
+        return;
+      case "record":
+        visit(shape.value);
+        return;
+      case "tuple":
+        shape.elements.forEach((element) => visit(element.shape));
+        visit(shape.rest);
+        return;
+      case "object":
+        shape.properties.forEach((property) => visit(property.shape));
+        visit(shape.index);
+        return;
+      case "union":
+        shape.members.forEach(visit);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(job.payload?.shape ?? null);
+  return [...seen];
+}
+
+/** The property node of option `key` when the options are written as an object literal. */
+function optionNode(context: AnalysisContext, optionsArgument: ts.Expression | undefined, key: string | null): ts.Node | null {
+  const ts = context.ts;
+  if (optionsArgument === undefined) return null;
+  const literal = objectLiteralBehind(context, optionsArgument);
+  if (key === null || literal === null) return optionsArgument;
+  const property = literal.properties.find((element) => element.name !== undefined && propertyNameText(ts, element.name) === key);
+  return property ?? optionsArgument;
+}
+
+/** Which option a failing node belongs to, for the message. */
+function optionNameAt(context: AnalysisContext, node: ts.Node, optionsArgument: ts.Expression | undefined): string {
+  const ts = context.ts;
+  for (let current: ts.Node | undefined = node; current !== undefined && current !== optionsArgument; current = current.parent) {
+    if ((ts.isPropertyAssignment(current) || ts.isShorthandPropertyAssignment(current)) && current.parent === objectLiteralBehind(context, optionsArgument!)) {
+      return propertyNameText(ts, current.name) ?? "options";
+    }
+  }
+  return "options";
+}
+
+function objectLiteralBehind(context: AnalysisContext, expression: ts.Expression): ts.ObjectLiteralExpression | null {
+  const ts = context.ts;
+  let current: ts.Expression = expression;
+  for (let depth = 0; depth < 16; depth++) {
+    while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current)) current = current.expression;
+    if (ts.isObjectLiteralExpression(current)) return current;
+    if (!ts.isIdentifier(current)) return null;
+    const symbol = context.checker.getSymbolAtLocation(current);
+    const declaration = symbol === undefined ? undefined : context.resolveAlias(symbol).valueDeclaration;
+    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) return null;
+    current = declaration.initializer;
+  }
+  return null;
+}
+
+function propertyNameText(ts: TypeScriptModule, name: ts.PropertyName): string | null {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : null;
+}
+
+function samePolicy(a: ResiliencePolicy, b: ResiliencePolicy | undefined): boolean {
+  return b !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }

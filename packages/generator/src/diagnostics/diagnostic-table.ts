@@ -148,8 +148,9 @@ export const DIAGNOSTICS = {
   },
   unknownPolicyName: {
     code: "ELG028",
-    category: "error",
-    message: 'Job "{0}" refers to resilience policy "{1}", which is not declared. Declare it as a top-level `export const x = resiliencePolicy("{1}", {...})` or fix the name. Known policies: {2}.',
+    category: "warning",
+    message:
+      'Job "{0}" refers to resilience policy "{1}", which this program does not declare (known: {2}). Declare it as a top-level `export const x = resiliencePolicy("{1}", {...})` or fix the name; ignore this only if another registry passed to createScheduler declares it.',
   },
   unsupportedDecoratorTarget: {
     code: "ELG029",

@@ -1,7 +1,7 @@
 import type { JobModel } from "../model/job-model.js";
 import type { RegistryModel } from "../model/registry-model.js";
 import { withHeader } from "./content-hash.js";
-import { ImportTable } from "./import-table.js";
+import { compareText, ImportTable } from "./import-table.js";
 import { relativeModuleSpecifier } from "./module-specifier.js";
 import { RESERVED_NAMES, RUNTIME_PACKAGE, type PrintOptions } from "./print-context.js";
 import { printTypeReference } from "./type-printer.js";
@@ -18,7 +18,9 @@ export function printRegistryModule(model: RegistryModel, options: PrintOptions)
   const classes = model.jobs
     .filter((job) => job.supportsRuntimeScheduling)
     .map((job) => `typeof ${imports.use(job.jobClass, true)}`);
-  const serviceLines = [...services.entries()].map(([key, type]) => `  ${JSON.stringify(key)}: ${type};`);
+  const serviceLines = [...services.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([key, type]) => `  ${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key)}: ${type};`);
   const descriptorsSpecifier = JSON.stringify(relativeModuleSpecifier(options.registryFile, options.descriptorsFile, options.importStyle));
   const userImports = imports.print();
   const body =

@@ -7,13 +7,13 @@ import type { NamedValidator, PayloadShape } from "../model/payload-shape.js";
  * `payload`.
  */
 export function printNamedValidator(validator: NamedValidator): string {
-  const body = new CheckWriter().check(validator.shape, "value", '""', 1);
+  const body = new CheckWriter().check(validator.shape, "value", [], 1);
   return `function ${validator.name}(value: unknown): string | null {\n${body}  return null;\n}\n`;
 }
 
 /** The job's `validatePayload`: checks the payload and reports paths starting at `payload`. */
 export function printPayloadValidator(functionName: string, shape: PayloadShape): string {
-  const body = new CheckWriter().check(shape, "value", '"payload"', 1);
+  const body = new CheckWriter().check(shape, "value", [{ text: "payload" }], 1);
   return `function ${functionName}(value: unknown): string | null {\n${body}  return null;\n}\n`;
 }
 
@@ -43,13 +43,34 @@ export function describeShape(shape: PayloadShape): string {
   }
 }
 
+/** A failing path: literal text and run-time expressions (loop indexes, record keys). */
+type PathPart = { readonly text: string } | { readonly code: string };
+type Path = readonly PathPart[];
+
+/** `path + suffix` as one expression, with adjacent literal parts folded into one string. */
+function pathExpression(path: Path, suffix: PathPart[] = []): string {
+  const parts: string[] = [];
+  let text = "";
+  for (const part of [...path, ...suffix]) {
+    if ("text" in part) {
+      text += part.text;
+      continue;
+    }
+    if (text !== "" || parts.length === 0) parts.push(JSON.stringify(text));
+    text = "";
+    parts.push(part.code);
+  }
+  if (text !== "" || parts.length === 0) parts.push(JSON.stringify(text));
+  return parts.join(" + ");
+}
+
 class CheckWriter {
   private nextLocal = 0;
 
   /** Statements that `return <path> + ": expected ..."` when `value` does not match `shape`. */
-  check(shape: PayloadShape, value: string, path: string, depth: number): string {
+  check(shape: PayloadShape, value: string, path: Path, depth: number): string {
     const pad = "  ".repeat(depth);
-    const fail = (what: string): string => `return ${path} + ${JSON.stringify(`: expected ${what}`)};`;
+    const fail = (what: string): string => `return ${pathExpression(path, [{ text: `: expected ${what}` }])};`;
     switch (shape.kind) {
       case "any":
         return "";
@@ -61,14 +82,14 @@ class CheckWriter {
         return `${pad}if (${mismatch(shape, value)}) ${fail(describeShape(shape))}\n`;
       case "ref": {
         const error = this.local("error");
-        return `${pad}const ${error} = ${shape.name}(${value});\n${pad}if (${error} !== null) return ${path} + ${error};\n`;
+        return `${pad}const ${error} = ${shape.name}(${value});\n${pad}if (${error} !== null) return ${pathExpression(path, [{ code: error }])};\n`;
       }
       case "union":
         return `${pad}if (${this.unionMismatch(shape.members, value)}) ${fail(describeShape(shape))}\n`;
       case "array": {
         const index = this.local("i");
         const item = this.local("item");
-        const itemPath = `${path} + "[" + ${index} + "]"`;
+        const itemPath: Path = [...path, { text: "[" }, { code: index }, { text: "]" }];
         return (
           `${pad}if (!Array.isArray(${value})) ${fail("array")}\n` +
           `${pad}for (let ${index} = 0; ${index} < ${value}.length; ${index}++) {\n` +
@@ -85,16 +106,16 @@ class CheckWriter {
     }
   }
 
-  private tuple(shape: Extract<PayloadShape, { kind: "tuple" }>, value: string, path: string, depth: number): string {
+  private tuple(shape: Extract<PayloadShape, { kind: "tuple" }>, value: string, path: Path, depth: number): string {
     const pad = "  ".repeat(depth);
     const required = shape.elements.filter((element) => !element.optional).length;
     const lengthChecks = [`${value}.length < ${required}`];
     if (shape.rest === null) lengthChecks.push(`${value}.length > ${shape.elements.length}`);
-    const expected = JSON.stringify(`: expected ${describeShape(shape)}`);
-    let text = `${pad}if (!Array.isArray(${value}) || ${lengthChecks.join(" || ")}) return ${path} + ${expected};\n`;
+    const failure = pathExpression(path, [{ text: `: expected ${describeShape(shape)}` }]);
+    let text = `${pad}if (!Array.isArray(${value}) || ${lengthChecks.join(" || ")}) return ${failure};\n`;
     shape.elements.forEach((element, position) => {
       const item = this.local("item");
-      const itemPath = `${path} + "[${position}]"`;
+      const itemPath: Path = [...path, { text: `[${position}]` }];
       const check = this.check(element.shape, item, itemPath, element.optional ? depth + 2 : depth + 1);
       if (check === "") return;
       text += `${pad}{\n${pad}  const ${item}: unknown = ${value}[${position}];\n`;
@@ -104,7 +125,7 @@ class CheckWriter {
     if (shape.rest !== null) {
       const index = this.local("i");
       const item = this.local("item");
-      const check = this.check(shape.rest, item, `${path} + "[" + ${index} + "]"`, depth + 1);
+      const check = this.check(shape.rest, item, [...path, { text: "[" }, { code: index }, { text: "]" }], depth + 1);
       if (check !== "") {
         text += `${pad}for (let ${index} = ${shape.elements.length}; ${index} < ${value}.length; ${index}++) {\n`;
         text += `${pad}  const ${item}: unknown = ${value}[${index}];\n${check}${pad}}\n`;
@@ -113,16 +134,17 @@ class CheckWriter {
     return text;
   }
 
-  private object(shape: Extract<PayloadShape, { kind: "record" | "object" }>, value: string, path: string, depth: number): string {
+  private object(shape: Extract<PayloadShape, { kind: "record" | "object" }>, value: string, path: Path, depth: number): string {
     const pad = "  ".repeat(depth);
     const fields = this.local("fields");
+    const notObject = pathExpression(path, [{ text: ": expected object" }]);
     let text =
-      `${pad}if (typeof ${value} !== "object" || ${value} === null || Array.isArray(${value})) return ${path} + ": expected object";\n` +
+      `${pad}if (typeof ${value} !== "object" || ${value} === null || Array.isArray(${value})) return ${notObject};\n` +
       `${pad}const ${fields} = ${value} as Record<string, unknown>;\n`;
     const properties = shape.kind === "object" ? shape.properties : [];
     for (const property of properties) {
       const field = this.local("field");
-      const fieldPath = `${path} + ${JSON.stringify(propertyPath(property.name))}`;
+      const fieldPath: Path = [...path, { text: propertyPath(property.name) }];
       text += `${pad}const ${field} = ${fields}[${JSON.stringify(property.name)}];\n`;
       if (property.optional) {
         const check = this.check(property.shape, field, fieldPath, depth + 1);
@@ -135,7 +157,7 @@ class CheckWriter {
     if (indexShape !== null) {
       const key = this.local("key");
       const item = this.local("item");
-      const itemPath = `${path} + "[" + JSON.stringify(${key}) + "]"`;
+      const itemPath: Path = [...path, { text: "[" }, { code: `JSON.stringify(${key})` }, { text: "]" }];
       const check = this.check(indexShape, item, itemPath, depth + 2);
       if (check !== "") {
         const known = properties.map((property) => `${key} === ${JSON.stringify(property.name)}`);
