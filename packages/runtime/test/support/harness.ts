@@ -1,7 +1,13 @@
 import { createScheduler, type JobScheduler, type Logger, type OutcomeInfo, type ResiliencePolicy, type SchedulerTuning } from "../../src/index.js";
 import { ManualClock } from "../../src/testing/index.js";
 import { Probe } from "./probe.js";
+import { scenarioStore } from "./scenario-store.js";
 import { testRegistry, type TestJob } from "./test-registry.js";
+
+function withScenarioStore(): { store?: NonNullable<SchedulerTuning["store"]> } {
+  const store = scenarioStore();
+  return store === undefined ? {} : { store };
+}
 
 /** A logger that keeps what it was told, so failures are asserted instead of printed. */
 export class CapturingLogger implements Logger {
@@ -48,6 +54,7 @@ export async function startHarness(
     clock,
     logger,
     onRunOutcome: (outcome) => outcomes.push(outcome),
+    ...withScenarioStore(),
     ...tuning,
   });
   await scheduler.start();

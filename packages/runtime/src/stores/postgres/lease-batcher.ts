@@ -15,6 +15,11 @@ export interface LeaseBatcherHooks {
   nextDue(dueTimeMs: number | null, sinceMs: number): void;
   /** Leases ended (completions recorded): there may be room to claim again. */
   released(): void;
+  /**
+   * Cancels of this process still in flight, awaited before freshly leased runs are handed out:
+   * a cancel that raced the claim then finds its run not yet started and ends it before execution.
+   */
+  cancelsInFlight(): Promise<unknown> | null;
   /** A round trip failed; the batcher retries by itself, the dispatcher should claim again later. */
   failed(error: unknown): void;
   readonly logger: Logger;
@@ -88,6 +93,8 @@ export class LeaseBatcher {
     } catch (error) {
       this.hooks.failed(error);
     }
+    const cancels = this.hooks.cancelsInFlight();
+    if (cancels !== null) await cancels;
     taken.push(...this.#takePrefetched(limit - taken.length));
     return taken;
   }

@@ -81,6 +81,7 @@ class PostgresStore implements PostgresJobStore {
   #timers: NodeJS.Timeout[] = [];
   #claimRetryWake: NodeJS.Timeout | null = null;
   #polling = false;
+  readonly #cancelsInFlight = new Set<Promise<CancelResult>>();
   /** A claim was refused for want of room: wake the dispatcher when leases end. */
   #waitingForRoom = false;
   #heartbeating = false;
@@ -117,6 +118,7 @@ class PostgresStore implements PostgresJobStore {
       screen: (row) => this.#screen(row, host),
       nextDue: (dueTimeMs) => this.#learnAuthoritativeNextDue(dueTimeMs),
       failed: (error) => this.#roundTripFailed(error),
+      cancelsInFlight: () => (this.#cancelsInFlight.size === 0 ? null : Promise.allSettled([...this.#cancelsInFlight])),
       released: () => {
         if (this.#waitingForRoom && (this.#leases?.heldCount ?? 0) < this.#options.maxLeasedRuns) {
           this.#waitingForRoom = false;
@@ -227,12 +229,19 @@ class PostgresStore implements PostgresJobStore {
     return accepted;
   }
 
-  async cancelJob(jobId: string, atMs: number): Promise<CancelResult> {
-    return this.#cancelResult(await this.#queue.cancelJob(this.#pool, jobId, atMs), atMs);
+  cancelJob(jobId: string, atMs: number): Promise<CancelResult> {
+    return this.#trackCancel(async () => this.#cancelResult(await this.#queue.cancelJob(this.#pool, jobId, atMs), atMs));
   }
 
-  async cancelRun(runId: string, atMs: number): Promise<CancelResult> {
-    return this.#cancelResult(await this.#queue.cancelRun(this.#pool, runId, atMs), atMs);
+  cancelRun(runId: string, atMs: number): Promise<CancelResult> {
+    return this.#trackCancel(async () => this.#cancelResult(await this.#queue.cancelRun(this.#pool, runId, atMs), atMs));
+  }
+
+  #trackCancel(cancel: () => Promise<CancelResult>): Promise<CancelResult> {
+    const work = cancel();
+    this.#cancelsInFlight.add(work);
+    void work.finally(() => this.#cancelsInFlight.delete(work)).catch(() => undefined);
+    return work;
   }
 
   async getJob(jobId: string): Promise<JobState | null> {

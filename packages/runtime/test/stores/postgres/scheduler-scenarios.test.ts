@@ -1,0 +1,28 @@
+/**
+ * The scheduler's scenario files, re-run with every harness on a fresh postgresStore (its own
+ * schema), so the PostgreSQL store shows the same behaviours as the memory store.
+ */
+import { afterAll, beforeAll } from "vitest";
+import { postgresStore } from "../../../src/stores/postgres/index.js";
+import { runScenariosOn } from "../../support/scenario-store.js";
+import { createTestSchema, type TestSchema } from "./support/test-database.js";
+
+let db: TestSchema;
+const schemas: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestSchema("scenarios");
+});
+afterAll(async () => {
+  for (const schema of schemas) await db.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await db?.drop();
+});
+
+runScenariosOn(() => {
+  const schema = `${db.schema.name}_${schemas.length}`;
+  schemas.push(schema);
+  return postgresStore({ pool: db.pool, schema });
+});
+
+await import("../../scheduler/runtime-jobs.test.js");
+await import("../../scheduler/cancel.test.js");
