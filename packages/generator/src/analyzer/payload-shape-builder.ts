@@ -89,7 +89,9 @@ export class PayloadShapeBuilder {
     const booleanMembers = members.some((member) => isLiteral(member, "true")) && members.some((member) => isLiteral(member, "false"));
     const shapes: PayloadShape[] = [];
     if (booleanMembers) shapes.push({ kind: "boolean" });
-    for (const member of members) {
+    // The checker orders union members by type id, which depends on what it checked first; a
+    // canonical order keeps the output identical across front ends.
+    for (const member of this.canonicalOrder(members)) {
       if (booleanMembers && member.flags & ts.TypeFlags.BooleanLiteral) continue;
       const shape = this.shapeOf(member, path);
       if (shape.kind === "any") return shape;
@@ -182,6 +184,15 @@ export class PayloadShapeBuilder {
     }
     const index = checker.getIndexInfosOfType(type).find((info) => info.keyType.flags & ts.TypeFlags.String);
     return { kind: "object", properties, index: index === undefined ? null : this.shapeOf(index.type, `${path}[string]`) };
+  }
+
+  private canonicalOrder(members: readonly ts.Type[]): ts.Type[] {
+    const ts = this.context.ts;
+    const rank = (member: ts.Type): number =>
+      member.flags & ts.TypeFlags.Null ? 0 : member.flags & (ts.TypeFlags.BooleanLike | ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike) ? 1 : 2;
+    const keyed = members.map((member) => ({ member, rank: rank(member), text: this.context.checker.typeToString(member) }));
+    keyed.sort((a, b) => a.rank - b.rank || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    return keyed.map((entry) => entry.member);
   }
 
   private hoist(type: ts.Type, shape: PayloadShape): PayloadShape {

@@ -2,23 +2,25 @@ import path from "node:path";
 import type { ResiliencePolicy } from "@elarion/runtime";
 import type ts from "typescript";
 import type { JobModel } from "../model/job-model.js";
+import type { PayloadShape } from "../model/payload-shape.js";
 import { compareText } from "../printer/import-table.js";
 import { AnalysisContext } from "./analysis-context.js";
 import { ConstantEvaluator } from "./constant-evaluator.js";
 import { discoverDecoratorUses, type DecoratorUse } from "./decorator-discovery.js";
 import type { AnalysisResult, AnalyzerSettings, JobAnalyzer } from "./job-analyzer.js";
 import { readJobOptions } from "./job-options-reader.js";
-import { JobTargetAnalyzer, type DependencyCandidate } from "./job-target-analyzer.js";
+import { JobTargetAnalyzer, type DependencyCandidate, type JobTarget } from "./job-target-analyzer.js";
 import { PayloadShapeBuilder } from "./payload-shape-builder.js";
 import { discoverPolicies, type DeclaredPolicy } from "./policy-discovery.js";
 import { TypeReferenceResolver } from "./type-reference-resolver.js";
 import type { TypeScriptModule } from "./typescript-module.js";
 
-/** A job that passed its own checks, before the checks across jobs. */
+/** A job that passed its own checks, before the checks across jobs and before its payload shape. */
 interface JobCandidate {
   readonly model: JobModel;
   readonly nameNode: ts.Node;
   readonly dependencies: readonly DependencyCandidate[];
+  readonly payload: JobTarget["payload"];
 }
 
 /**
@@ -41,18 +43,26 @@ function analyzeProgram(context: AnalysisContext): AnalysisResult {
   const targets = new JobTargetAnalyzer(context, types);
   const shapes = new PayloadShapeBuilder(context);
   const { uses, sourceFiles } = discoverDecoratorUses(context);
-  const policies = discoverPolicies(context, evaluator, sourceFiles);
+  // Program order depends on how a front end listed the root files; the output must not.
+  const sourceOrder = sourceFiles.map((file) => file.fileName).sort(compareText);
+  const orderedUses = [...uses].sort(
+    (a, b) => sourceOrder.indexOf(a.call.getSourceFile().fileName) - sourceOrder.indexOf(b.call.getSourceFile().fileName) || a.call.pos - b.call.pos,
+  );
+  const policies = discoverPolicies(context, evaluator, sourceFiles.slice().sort((a, b) => compareText(a.fileName, b.fileName)));
   const candidates: JobCandidate[] = [];
-  for (const use of uses) {
-    const candidate = analyzeJob(context, use, evaluator, targets, shapes, policies);
+  for (const use of orderedUses) {
+    const candidate = analyzeJob(context, use, evaluator, targets, policies);
     if (candidate !== null) candidates.push(candidate);
   }
-  const jobs = withoutDuplicateNames(context, candidates);
-  const accepted = withoutConflictingServiceKeys(context, jobs);
-  const usedValidators = new Set(accepted.flatMap((job) => referencedValidators(job.model, shapes)));
+  const unique = withoutDuplicateNames(context, candidates).sort((a, b) => compareText(a.model.name, b.model.name));
+  const accepted = withoutConflictingServiceKeys(context, unique).flatMap((candidate) => {
+    const model = withPayloadShape(context, shapes, candidate);
+    return model === null ? [] : [model];
+  });
+  const usedValidators = new Set(accepted.flatMap((job) => referencedValidators(job, shapes)));
   return {
     model: {
-      jobs: accepted.map((job) => job.model).sort((a, b) => compareText(a.name, b.name)),
+      jobs: accepted,
       policies: [...policies.values()].map((declared) => declared.policy).sort((a, b) => compareText(a.name, b.name)),
       validators: shapes.validators.filter((validator) => usedValidators.has(validator.name)),
     },
@@ -66,7 +76,6 @@ function analyzeJob(
   use: DecoratorUse,
   evaluator: ConstantEvaluator,
   targets: JobTargetAnalyzer,
-  shapes: PayloadShapeBuilder,
   policies: ReadonlyMap<string, DeclaredPolicy>,
 ): JobCandidate | null {
   const diagnosticsBefore = context.diagnostics.length;
@@ -86,24 +95,7 @@ function analyzeJob(
   const target = targets.analyze(use.target, use.decorator);
   if (name === null || options === null || target === null) return null;
 
-  let payload: JobModel["payload"] = null;
-  if (target.payload !== null) {
-    const voidLike = context.ts.TypeFlags.Void | context.ts.TypeFlags.Undefined;
-    if (target.payload.type.flags & voidLike) {
-      payload = { type: target.payload.reference, shape: null };
-    } else {
-      const built = shapes.build(target.payload.type);
-      for (const problem of built.problems) {
-        if (problem.kind === "date") context.report("payloadDate", target.payload.node, [name, problem.path]);
-        else if (problem.kind === "unsafe") context.report("payloadNotJsonSafe", target.payload.node, [name, problem.path, problem.reason]);
-        else context.report("unreadablePayloadType", target.payload.node, [name, problem.path, problem.reason]);
-      }
-      payload = { type: target.payload.reference, shape: built.shape.kind === "any" ? null : built.shape };
-    }
-  } else if (target.target.kind === "class") {
-    payload = { type: { kind: "global", text: "void" }, shape: null };
-  }
-
+  const payload: JobModel["payload"] = target.target.kind === "class" ? { type: { kind: "global", text: "void" }, shape: null } : null;
   let resilience = options.resilience;
   if (typeof resilience === "string" && !policies.has(resilience)) {
     const known = [...policies.keys()].sort().map((policyName) => `"${policyName}"`).join(", ") || "none";
@@ -128,7 +120,29 @@ function analyzeJob(
     },
     nameNode: nameArgument ?? use.call,
     dependencies: target.dependencies,
+    payload: target.payload,
   };
+}
+
+/**
+ * Adds the payload shape; `null` when the payload is not JSON-safe. Called in job-name order, so
+ * the names of shared validators do not depend on program order.
+ */
+function withPayloadShape(context: AnalysisContext, shapes: PayloadShapeBuilder, candidate: JobCandidate): JobModel | null {
+  const payload = candidate.payload;
+  if (payload === null) return candidate.model;
+  const voidLike = context.ts.TypeFlags.Void | context.ts.TypeFlags.Undefined;
+  if (payload.type.flags & voidLike) return { ...candidate.model, payload: { type: payload.reference, shape: null } };
+  const diagnosticsBefore = context.diagnostics.length;
+  const name = candidate.model.name;
+  const built = shapes.build(payload.type);
+  for (const problem of built.problems) {
+    if (problem.kind === "date") context.report("payloadDate", payload.node, [name, problem.path]);
+    else if (problem.kind === "unsafe") context.report("payloadNotJsonSafe", payload.node, [name, problem.path, problem.reason]);
+    else context.report("unreadablePayloadType", payload.node, [name, problem.path, problem.reason]);
+  }
+  if (context.hasErrorsSince(diagnosticsBefore)) return null;
+  return { ...candidate.model, payload: { type: payload.reference, shape: built.shape.kind === "any" ? null : built.shape } };
 }
 
 function readJobName(context: AnalysisContext, evaluator: ConstantEvaluator, use: DecoratorUse, argument: ts.Expression | undefined): string | null {
@@ -195,7 +209,7 @@ function declaredAt(context: AnalysisContext, dependency: DependencyCandidate): 
 function referencedValidators(job: JobModel, shapes: PayloadShapeBuilder): string[] {
   const byName = new Map(shapes.validators.map((validator) => [validator.name, validator.shape]));
   const seen = new Set<string>();
-  const visit = (shape: import("../model/payload-shape.js").PayloadShape | null): void => {
+  const visit = (shape: PayloadShape | null): void => {
     if (shape === null) return;
     switch (shape.kind) {
       case "ref":

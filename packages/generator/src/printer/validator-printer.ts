@@ -31,8 +31,10 @@ export function describeShape(shape: PayloadShape): string {
       return JSON.stringify(shape.value);
     case "array":
       return "array";
-    case "tuple":
-      return `tuple of ${shape.elements.length} items`;
+    case "tuple": {
+      const count = shape.elements.length;
+      return `${shape.rest === null ? "tuple of" : "tuple of at least"} ${count} item${count === 1 ? "" : "s"}`;
+    }
     case "record":
     case "object":
       return "object";
@@ -143,12 +145,12 @@ class CheckWriter {
       `${pad}const ${fields} = ${value} as Record<string, unknown>;\n`;
     const properties = shape.kind === "object" ? shape.properties : [];
     for (const property of properties) {
+      if (property.shape.kind === "any") continue;
       const field = this.local("field");
       const fieldPath: Path = [...path, { text: propertyPath(property.name) }];
       text += `${pad}const ${field} = ${fields}[${JSON.stringify(property.name)}];\n`;
       if (property.optional) {
-        const check = this.check(property.shape, field, fieldPath, depth + 1);
-        if (check !== "") text += `${pad}if (${field} !== undefined) {\n${check}${pad}}\n`;
+        text += `${pad}if (${field} !== undefined) {\n${this.check(property.shape, field, fieldPath, depth + 1)}${pad}}\n`;
       } else {
         text += this.check(property.shape, field, fieldPath, depth);
       }
@@ -158,13 +160,13 @@ class CheckWriter {
       const key = this.local("key");
       const item = this.local("item");
       const itemPath: Path = [...path, { text: "[" }, { code: `JSON.stringify(${key})` }, { text: "]" }];
-      const check = this.check(indexShape, item, itemPath, depth + 2);
+      const check = this.check(indexShape, item, itemPath, depth + 1);
       if (check !== "") {
         const known = properties.map((property) => `${key} === ${JSON.stringify(property.name)}`);
         text += `${pad}for (const ${key} in ${fields}) {\n`;
         if (known.length > 0) text += `${pad}  if (${known.join(" || ")}) continue;\n`;
         text += `${pad}  const ${item} = ${fields}[${key}];\n${pad}  if (${item} === undefined) continue;\n`;
-        text += `${pad}  {\n${check}${pad}  }\n${pad}}\n`;
+        text += `${check}${pad}}\n`;
       }
     }
     return text;

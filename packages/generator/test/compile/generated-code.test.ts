@@ -81,8 +81,69 @@ describe("generated delegates run the jobs directly", () => {
     const validate = jobDescriptors.descriptors.find((descriptor) => descriptor.name === "emails.send")!.validatePayload!;
     expect(validate({ to: "a", subject: "s", body: "b", priority: "low" })).toBeNull();
     expect(validate({ to: "a", subject: "s", body: "b", priority: "low", cc: ["x", 2] })).toBe("payload.cc[1]: expected string");
-    expect(validate({ to: "a", subject: "s", body: "b", priority: "urgent" })).toBe('payload.priority: expected "low" | "normal" | "high"');
+    expect(validate({ to: "a", subject: "s", body: "b", priority: "urgent" })).toBe('payload.priority: expected "high" | "low" | "normal"');
     expect(validate(null)).toBe("payload: expected object");
     expect(jobDescriptors.policies.map((policy) => policy.name)).toEqual(["email-retry"]);
+  });
+});
+
+describe("generated payload validators", () => {
+  type Validators = Record<string, (value: unknown) => string | null>;
+  let loaded: Promise<Validators> | undefined;
+  const validators = (): Promise<Validators> => (loaded ??= loadValidators());
+  async function loadValidators(): Promise<Validators> {
+    const { jobDescriptors } = await importBundledFixture<{ jobDescriptors: JobDescriptorSet }>(
+      "payload-shapes",
+      generateFixture("payload-shapes"),
+      "src/jobs.generated.descriptors.ts",
+    );
+    return Object.fromEntries(
+      jobDescriptors.descriptors.filter((descriptor) => descriptor.validatePayload !== null).map((descriptor) => [descriptor.name, descriptor.validatePayload!]),
+    );
+  }
+  const validOrder = {
+    orderId: "o-1",
+    customer: "a@example.com",
+    lines: [{ sku: "A", qty: 1 }, { sku: "B", qty: 2, note: null }, { sku: "C", qty: 3, note: "gift" }],
+    total: { amount: 10, currency: "EUR" },
+    tags: { source: "web" },
+    category: { name: "root", children: [{ name: "leaf", children: [] }] },
+    channel: "web",
+    coordinates: [48.2, 16.37],
+    flags: [true, "a", "b"],
+    attachment: null,
+    shipping: { carrier: "dhl", express: false },
+    retries: 2,
+    metadata: { anything: [1, "x"] },
+    placedAt: "2026-03-01T00:00:00.000Z",
+  };
+
+  it("accepts a payload that matches every part of its type", async () => {
+    expect((await validators())["orders.import"]!(validOrder)).toBeNull();
+  });
+
+  it.each([
+    ["a wrong nested array item", { lines: [{ sku: "A", qty: 1 }, { sku: "B", qty: 1 }, { sku: "C", qty: "3" }] }, "payload.lines[2].qty: expected number"],
+    ["a wrong literal union member", { total: { amount: 1, currency: "GBP" } }, 'payload.total.currency: expected "EUR" | "USD"'],
+    ["a wrong record value", { tags: { source: 1 } }, 'payload.tags["source"]: expected string'],
+    ["a wrong item deep in a recursive type", { category: { name: "r", children: [{ name: "l", children: [{ name: 3, children: [] }] }] } }, "payload.category.children[0].children[0].name: expected string"],
+    ["a wrong enum value", { channel: "phone" }, 'payload.channel: expected "store" | "web"'],
+    ["a tuple of the wrong length", { coordinates: [1] }, "payload.coordinates: expected tuple of 2 items"],
+    ["a wrong rest element", { flags: [true, "a", 3] }, "payload.flags[2]: expected string"],
+    ["an object where a union allows null or an object", { attachment: "file.txt" }, "payload.attachment: expected null | object"],
+    ["a wrong optional nullable field", { lines: [{ sku: "A", qty: 1, note: 5 }] }, "payload.lines[0].note: expected null | string"],
+    ["a number outside a numeric literal union", { retries: 3 }, "payload.retries: expected 0 | 1 | 2"],
+    ["a missing required field", { orderId: undefined }, "payload.orderId: expected string"],
+  ])("reports %s with its path", async (_scenario, change, message) => {
+    expect((await validators())["orders.import"]!({ ...validOrder, ...change })).toBe(message);
+  });
+
+  it("validates primitive and inline array payloads", async () => {
+    const byName = await validators();
+    expect(byName["counters.bump"]!(3)).toBeNull();
+    expect(byName["counters.bump"]!("3")).toBe("payload: expected number");
+    expect(byName["batches.run"]!([{ id: "a" }, { id: "b", weight: 2 }])).toBeNull();
+    expect(byName["batches.run"]!([{ id: "a" }, { id: "b", weight: "2" }])).toBe("payload[1].weight: expected number");
+    expect(byName["caches.flush"]).toBeUndefined();
   });
 });

@@ -5,4 +5,5 @@
  */
 export const VALID_FIXTURES: readonly { readonly name: string; readonly diagnostics: readonly string[] }[] = [
   { name: "basic-app", diagnostics: [] },
+  { name: "payload-shapes", diagnostics: ["ELG015 warning src/jobs.ts:6:20"] },
 ];
