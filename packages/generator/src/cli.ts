@@ -90,7 +90,8 @@ function checkProject(tsconfigPath: string, options: GeneratorOptions, io: CliIo
     ...stale.map((file) => fileDiagnostic("staleArtifact", file, [relative(file, io)])),
   ];
   reportDiagnostics(diagnostics, io);
-  for (const file of stale) io.err(`elarion-gen: ${relative(file, io)} is stale — run elarion-gen`);
+  // The registry and its descriptors are one artifact: name the registry, the lines above say which file differs.
+  if (stale.length > 0) io.err(`elarion-gen: ${relative(options.outFile, io)} is stale — run elarion-gen`);
   if (hasErrors(diagnostics)) return 1;
   io.out(`elarion-gen: ${list(result.files.map((file) => file.path), io)} up to date`);
   return 0;

@@ -20,8 +20,8 @@ export interface ElarionPluginOptions {
  * esbuild plugin that regenerates the Elarion job registry at the start of every build (and every
  * rebuild of `context().watch()` / `rebuild()`), reports generator findings as esbuild errors and
  * warnings with their locations, and hands esbuild every file the generator consulted (and the
- * tsconfig, and the project's source directories) as watch files, so a changed job or a new job
- * file triggers a rebuild that regenerates.
+ * tsconfig, the project's source files and their directories) as watch files, so a changed job or
+ * a new job file triggers a rebuild that regenerates.
  *
  * @example
  * ```ts
@@ -72,7 +72,7 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
         return {
           contents,
           loader: "ts",
-          watchFiles: [tsconfigPath, ...(latest?.result.consultedFiles ?? [])],
+          watchFiles: watchFilesOf(tsconfigPath, latest),
           watchDirs: sourceDirectories(latest),
         };
       });
@@ -85,6 +85,15 @@ export default elarionPlugin;
 function exactPathsFilter(paths: readonly string[]): RegExp {
   const escaped = paths.map((candidate) => path.resolve(candidate).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`^(?:${escaped.join("|")})$`);
+}
+
+/**
+ * The tsconfig, every file the generator consulted, and the project's own source files: a type
+ * used by a job's payload or constructor can live in a file the analyzer never had to open.
+ */
+function watchFilesOf(tsconfigPath: string, generation: ProjectGeneration | undefined): string[] {
+  const projectFiles = generation?.program.getRootFileNames().map((file) => path.resolve(file)) ?? [];
+  return [...new Set([tsconfigPath, ...(generation?.result.consultedFiles ?? []), ...projectFiles])];
 }
 
 /** Directories of the project's files, so a new job file (a directory change) triggers a rebuild. */
