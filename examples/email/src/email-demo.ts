@@ -14,6 +14,8 @@ export async function runEmailDemo(): Promise<void> {
   const scheduler = createScheduler({
     registry: jobRegistry,
     services: { EmailSender: new ConsoleEmailSender(log, ["flaky@example.com"]) },
+    // The scheduler reports failed attempts through its logger; print them as one line each.
+    logger: { warn: (message) => log.write(`⚠  ${message}`), error: (message) => log.write(`✖  ${message}`) },
   });
   await scheduler.start();
   log.write("scheduler started (in-memory store); outbox.sweep runs every 2 s from its cron");
@@ -43,7 +45,7 @@ export async function runEmailDemo(): Promise<void> {
   log.write(`            jobId ${receipt.jobId}  runId ${receipt.runId}  attempt ${receipt.attempt}/${receipt.maxAttempts}`);
 
   const waiting = await waitForJob(scheduler, receipt.jobId, ["waiting-retry", "succeeded", "failed"]);
-  log.write(`${waiting.status.padEnd(11)} jobId ${waiting.jobId}  runId ${waiting.currentRunId}  next attempt ${waiting.nextAttemptDueTime?.toISOString().slice(11, 23) ?? "-"} UTC`);
+  log.write(`${waiting.status.padEnd(11)} jobId ${waiting.jobId}  next runId ${waiting.currentRunId}  due ${waiting.nextAttemptDueTime?.toISOString().slice(11, 23) ?? "-"} UTC`);
   log.write(`            last error: ${waiting.lastError ?? "-"}`);
 
   const retried = await waitForJob(scheduler, receipt.jobId, ["succeeded", "failed", "cancelled"]);

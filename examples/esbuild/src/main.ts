@@ -6,8 +6,8 @@ import { MakeThumbnailJob } from "./jobs/make-thumbnail-job.js";
 async function main(): Promise<void> {
   const images = new MemoryImageStore();
   const scheduler = createScheduler({ registry: jobRegistry, services: { ImageStore: images } });
+  console.log("example-esbuild: starting the scheduler from an esbuild bundle");
   await scheduler.start();
-  console.log("example-esbuild: scheduler started from an esbuild bundle");
 
   const handles = await Promise.all(
     ["cat", "dog", "owl"].map((imageId) => scheduler.enqueue(MakeThumbnailJob, { imageId, widths: [160, 640] })),

@@ -13,7 +13,6 @@ const customers = ["Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret"];
 export async function runProducer(): Promise<void> {
   const scheduler = createScheduler({
     registry: jobDescriptors,
-    services: {},
     store: postgresStore({ connectionString: databaseUrl, schema }),
   });
   await scheduler.start();

@@ -6,8 +6,11 @@ export interface MakeThumbnailPayload {
   widths: number[];
 }
 
-/** A runtime job with a dependency, built by esbuild through the Elarion plugin. */
-@ScheduledJob("images.thumbnail", { overlap: "allow-concurrent", maxConcurrentRuns: 2 })
+/**
+ * A runtime job with a dependency, built by esbuild through the Elarion plugin. `overlap: "queue"`
+ * makes runs of this job wait for each other instead of running side by side.
+ */
+@ScheduledJob("images.thumbnail", { overlap: "queue" })
 export class MakeThumbnailJob implements IScheduledJob<MakeThumbnailPayload> {
   constructor(private readonly images: ImageStore) {}
 
