@@ -31,7 +31,7 @@ export function discoverDecoratorUses(context: AnalysisContext): { uses: Decorat
         !context.program.isSourceFileDefaultLibrary(file) &&
         !generated.has(path.resolve(file.fileName)),
     );
-  const names = decoratorNames(sourceFiles);
+  const names = importedNames(sourceFiles, DECORATOR_NAME);
   const uses: DecoratorUse[] = [];
   for (const sourceFile of sourceFiles) {
     if (!mentionsAny(sourceFile.text, names)) continue;
@@ -54,11 +54,11 @@ export function discoverDecoratorUses(context: AnalysisContext): { uses: Decorat
 }
 
 /**
- * `ScheduledJob` plus every name it is imported or re-exported as (`ScheduledJob as Job`, and
- * `Job as Task` in turn), found by text so that files using an alias pass the filter too.
+ * `exportName` plus every name it is imported or re-exported as (`ScheduledJob as Job`, and
+ * `Job as Task` in turn), found by text so that files using an alias pass the text filter too.
  */
-function decoratorNames(sourceFiles: readonly ts.SourceFile[]): Set<string> {
-  const names = new Set([DECORATOR_NAME]);
+export function importedNames(sourceFiles: readonly ts.SourceFile[], exportName: string): Set<string> {
+  const names = new Set([exportName]);
   let grew = true;
   while (grew) {
     grew = false;
@@ -75,7 +75,7 @@ function decoratorNames(sourceFiles: readonly ts.SourceFile[]): Set<string> {
   return names;
 }
 
-function mentionsAny(text: string, names: ReadonlySet<string>): boolean {
+export function mentionsAny(text: string, names: ReadonlySet<string>): boolean {
   for (const name of names) if (text.includes(name)) return true;
   return false;
 }

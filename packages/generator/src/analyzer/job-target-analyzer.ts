@@ -74,6 +74,11 @@ export class JobTargetAnalyzer {
       this.context.report("mistypedExecute", reportAt, [jobClass.className, "it has a rest parameter"]);
       return null;
     }
+    const returned = this.unsupportedReturnType(signature);
+    if (returned !== null) {
+      this.context.report("mistypedExecute", reportAt, [jobClass.className, `it returns ${returned}`]);
+      return null;
+    }
     const dependencies = this.constructorDependencies(declaration, jobClass.className);
     if (dependencies === null) return null;
     let payload: JobTarget["payload"] = null;
@@ -118,6 +123,12 @@ export class JobTargetAnalyzer {
       this.context.report("invalidMethodJob", method.parameters[1]!, [where, `it takes ${method.parameters.length} parameters`]);
       return null;
     }
+    const signature = this.context.checker.getSignatureFromDeclaration(method);
+    const returned = signature === undefined ? null : this.unsupportedReturnType(signature);
+    if (returned !== null) {
+      this.context.report("invalidMethodJob", method.name, [where, `it returns ${returned}`]);
+      return null;
+    }
     const dependencies = isStatic ? [] : this.constructorDependencies(declaration, jobClass.className);
     if (dependencies === null) return null;
     return {
@@ -127,6 +138,26 @@ export class JobTargetAnalyzer {
       dependencies,
       payload: null,
     };
+  }
+
+  /**
+   * The delegate returns what the job returns, typed `Promise<void> | void`: anything else is
+   * reported (as its type text); `null` when the return type fits.
+   */
+  private unsupportedReturnType(signature: ts.Signature): string | null {
+    const ts = this.context.ts;
+    const checker = this.context.checker;
+    const fits = (type: ts.Type): boolean => (type.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Any | ts.TypeFlags.Never)) !== 0;
+    const returnType = checker.getReturnTypeOfSignature(signature);
+    const members = returnType.flags & ts.TypeFlags.Union ? (returnType as ts.UnionType).types : [returnType];
+    for (const member of members) {
+      if (fits(member)) continue;
+      const isPromise = member.getSymbol()?.getName() === "Promise" && member.flags & ts.TypeFlags.Object;
+      const [awaited] = isPromise ? checker.getTypeArguments(member as ts.TypeReference) : [];
+      if (awaited !== undefined && fits(awaited)) continue;
+      return checker.typeToString(returnType);
+    }
+    return null;
   }
 
   /** Exported, named, and — when the registry constructs it — concrete and non-generic. */
@@ -156,7 +187,7 @@ export class JobTargetAnalyzer {
       this.context.report("classNotExported", declaration.name, [className]);
       return null;
     }
-    return { ...from, exportName, className };
+    return { ...from, exportName, declaredName: className, className };
   }
 
   private constructorDependencies(declaration: ts.ClassDeclaration, className: string): DependencyCandidate[] | null {

@@ -2,6 +2,7 @@ import type { ResiliencePolicy } from "@elarion/runtime";
 import type ts from "typescript";
 import type { AnalysisContext } from "./analysis-context.js";
 import { PolicyValue, type ConstantEvaluator } from "./constant-evaluator.js";
+import { importedNames, mentionsAny } from "./decorator-discovery.js";
 
 /** A top-level exported policy, with the node its diagnostics point at. */
 export interface DeclaredPolicy {
@@ -23,8 +24,9 @@ export function discoverPolicies(
 ): Map<string, DeclaredPolicy> {
   const ts = context.ts;
   const policies = new Map<string, DeclaredPolicy>();
+  const names = importedNames(sourceFiles, "resiliencePolicy");
   for (const sourceFile of sourceFiles) {
-    if (!sourceFile.text.includes("resiliencePolicy")) continue;
+    if (!mentionsAny(sourceFile.text, names)) continue;
     for (const statement of sourceFile.statements) {
       if (!ts.isVariableStatement(statement)) continue;
       const exported = statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword) ?? false;

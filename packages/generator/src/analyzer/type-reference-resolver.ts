@@ -37,7 +37,8 @@ export class TypeReferenceResolver {
     const declaringFile = declaration.getSourceFile();
     if (!this.context.program.isSourceFileFromExternalLibrary(declaringFile) && !declaringFile.isDeclarationFile) {
       const exportName = this.exportNameOf(declaringFile, target);
-      return exportName === null ? null : { exportName, from: { kind: "file", path: path.resolve(declaringFile.fileName) } };
+      if (exportName === null) return null;
+      return { exportName, declaredName: declaredNameOf(ts, declaration) ?? target.getName(), from: { kind: "file", path: path.resolve(declaringFile.fileName) } };
     }
     // A type from a package: reuse the user's own import of it, which is known to resolve.
     const importDeclaration = symbol.declarations?.find((node) => ts.isImportSpecifier(node) || ts.isImportClause(node));
@@ -47,7 +48,7 @@ export class TypeReferenceResolver {
       : importDeclaration.parent.moduleSpecifier;
     if (!ts.isStringLiteral(moduleSpecifier) || moduleSpecifier.text.startsWith(".")) return null;
     const exportName = ts.isImportSpecifier(importDeclaration) ? (importDeclaration.propertyName ?? importDeclaration.name).text : "default";
-    return { exportName, from: { kind: "package", specifier: moduleSpecifier.text } };
+    return { exportName, declaredName: symbol.getName(), from: { kind: "package", specifier: moduleSpecifier.text } };
   }
 
   /** The name under which `sourceFile` exports `symbol` (`"default"` for a default export), or `null`. */
@@ -79,4 +80,10 @@ function isKeywordType(ts: TypeScriptModule, node: ts.TypeNode): boolean {
     default:
       return node.kind === ts.SyntaxKind.LiteralType && node.getText() === "null";
   }
+}
+
+/** The name written in a declaration (`class InvoiceJob`), also for default exports whose symbol is "default". */
+function declaredNameOf(ts: TypeScriptModule, declaration: ts.Declaration): string | undefined {
+  const name = ts.getNameOfDeclaration(declaration);
+  return name !== undefined && ts.isIdentifier(name) ? name.text : undefined;
 }

@@ -8,6 +8,8 @@ export type ModuleReference =
 /** A named export of a module: `exportName` is `"default"` for a default export. */
 export interface ImportedName {
   readonly exportName: string;
+  /** The name the thing is declared with, the preferred local name for a default export. */
+  readonly declaredName: string;
   readonly from: ModuleReference;
 }
 

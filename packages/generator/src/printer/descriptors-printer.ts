@@ -19,6 +19,7 @@ export function printDescriptorsModule(model: RegistryModel, options: PrintOptio
     ...model.validators.map((validator) => validator.name),
     ...validatorNames.values(),
   ]);
+  imports.useFixed(RUNTIME_PACKAGE, "defineJobDescriptors", true);
   const payloadLines = model.jobs
     .filter((job) => job.supportsRuntimeScheduling && job.payload !== null)
     .map((job) => `  ${JSON.stringify(job.name)}: ${printTypeReference(job.payload!.type, job, imports, false)};`);
@@ -29,10 +30,8 @@ export function printDescriptorsModule(model: RegistryModel, options: PrintOptio
   }
   const descriptors = model.jobs.map((job) => printDescriptor(job, validatorNames.get(job.name) ?? null));
   const policies = model.policies.map((policy) => `    ${printPolicy(policy)},\n`).join("");
-  const typeImports = imports.print();
   const body =
-    `import { defineJobDescriptors } from ${JSON.stringify(RUNTIME_PACKAGE)};\n` +
-    (typeImports === "" ? "" : `${typeImports}\n`) +
+    `${imports.print()}\n` +
     "\n" +
     (payloadLines.length === 0 ? "export type JobPayloads = {};\n" : `export type JobPayloads = {\n${payloadLines.join("\n")}\n};\n`) +
     validators.map((text) => `\n${text}`).join("") +

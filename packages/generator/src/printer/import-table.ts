@@ -25,6 +25,15 @@ export class ImportTable {
     for (const name of reservedNames) this.taken.add(name);
   }
 
+  /** Imports `exportName` of a package under its own name, which the caller reserved for it. */
+  useFixed(specifier: string, exportName: string, asValue: boolean): string {
+    const key = `${specifier}\0${exportName}`;
+    const existing = this.entries.get(key);
+    if (existing !== undefined) existing.usedAsValue ||= asValue;
+    else this.entries.set(key, { specifier, exportName, localName: exportName, usedAsValue: asValue });
+    return exportName;
+  }
+
   /** The local name under which `name` is available; `asValue` when used in an expression. */
   use(name: ImportedName, asValue: boolean): string {
     const specifier = this.specifierOf(name.from);
@@ -34,7 +43,7 @@ export class ImportTable {
       existing.usedAsValue ||= asValue;
       return existing.localName;
     }
-    const base = name.exportName === "default" ? defaultImportName(specifier) : name.exportName;
+    const base = name.exportName === "default" ? safeIdentifier(name.declaredName) : name.exportName;
     let localName = base;
     for (let counter = 2; this.taken.has(localName); counter++) localName = `${base}_${counter}`;
     this.taken.add(localName);
@@ -52,7 +61,7 @@ export class ImportTable {
     }
     const lines: string[] = [];
     for (const specifier of [...bySpecifier.keys()].sort(compareSpecifiers)) {
-      const entries = bySpecifier.get(specifier)!.sort((a, b) => compareText(a.localName, b.localName));
+      const entries = bySpecifier.get(specifier)!.sort((a, b) => compareText(a.localName.toLowerCase(), b.localName.toLowerCase()) || compareText(a.localName, b.localName));
       const allTypes = entries.every((entry) => !entry.usedAsValue);
       const names = entries.map((entry) => {
         const binding = entry.exportName === entry.localName ? entry.localName : `${entry.exportName} as ${entry.localName}`;
@@ -68,10 +77,9 @@ export class ImportTable {
   }
 }
 
-function defaultImportName(specifier: string): string {
-  const last = specifier.split("/").pop() ?? "module";
-  const stem = last.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9_$]/g, "_");
-  return /^[A-Za-z_$]/.test(stem) ? stem : `_${stem}`;
+function safeIdentifier(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_$]/g, "_");
+  return /^[A-Za-z_$]/.test(cleaned) && cleaned !== "default" ? cleaned : `_${cleaned}`;
 }
 
 /** Packages first, then relative paths; ordinal comparison so the order never depends on locale. */

@@ -13,6 +13,8 @@ import { printTypeReference } from "./type-printer.js";
  */
 export function printRegistryModule(model: RegistryModel, options: PrintOptions): string {
   const imports = new ImportTable(options.registryFile, options.importStyle, RESERVED_NAMES);
+  imports.useFixed(RUNTIME_PACKAGE, "defineJobRegistry", true);
+  imports.useFixed(RUNTIME_PACKAGE, "JobRegistry", false);
   const services = new Map<string, string>();
   const definitions = model.jobs.map((job, index) => printDefinition(job, index, imports, services));
   const classes = model.jobs
@@ -24,8 +26,7 @@ export function printRegistryModule(model: RegistryModel, options: PrintOptions)
   const descriptorsSpecifier = JSON.stringify(relativeModuleSpecifier(options.registryFile, options.descriptorsFile, options.importStyle));
   const userImports = imports.print();
   const body =
-    `import { defineJobRegistry, type JobRegistry } from ${JSON.stringify(RUNTIME_PACKAGE)};\n` +
-    (userImports === "" ? "" : `${userImports}\n`) +
+    `${userImports}\n` +
     `import { jobDescriptors, type JobPayloads } from ${descriptorsSpecifier};\n` +
     "\n" +
     "export { jobDescriptors };\n" +

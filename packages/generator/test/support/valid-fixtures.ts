@@ -6,4 +6,7 @@
 export const VALID_FIXTURES: readonly { readonly name: string; readonly diagnostics: readonly string[] }[] = [
   { name: "basic-app", diagnostics: [] },
   { name: "payload-shapes", diagnostics: ["ELG015 warning src/jobs.ts:6:20"] },
+  { name: "aliases-and-constants", diagnostics: [] },
+  { name: "bundler-imports", diagnostics: [] },
+  { name: "ts-extension-imports", diagnostics: [] },
 ];
