@@ -65,16 +65,20 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
 
       if (project instanceof ProjectConfigError) return;
       const { tsconfigPath, options } = project;
-      const generatedPaths = [options.outFile, descriptorsPathFor(options.outFile)];
+      const generatedPaths = [options.outFile, descriptorsPathFor(options.outFile)].map((file) => path.resolve(file));
+      const watchInputs = () => ({ watchFiles: watchFilesOf(tsconfigPath, latest), watchDirs: sourceDirectories(latest) });
+
+      // Resolve imports of the generated modules ourselves: on a clean checkout whose jobs have
+      // errors nothing is written, yet esbuild must still learn the watch inputs (so fixing the
+      // error rebuilds) and should report the generator's errors rather than "could not resolve".
+      build.onResolve({ filter: generatedSpecifierFilter(generatedPaths) }, (args) => {
+        const requested = withoutScriptExtension(path.resolve(args.resolveDir, args.path));
+        const generated = generatedPaths.find((file) => withoutScriptExtension(file) === requested);
+        return generated === undefined ? undefined : { path: generated, ...watchInputs() };
+      });
       build.onLoad({ filter: exactPathsFilter(generatedPaths) }, (args): OnLoadResult => {
-        const generated = latest?.result.files.find((file) => path.resolve(file.path) === path.resolve(args.path));
-        const contents = generated !== undefined && !hasErrors(latest?.result.diagnostics ?? []) ? generated.text : fs.readFileSync(args.path, "utf8");
-        return {
-          contents,
-          loader: "ts",
-          watchFiles: watchFilesOf(tsconfigPath, latest),
-          watchDirs: sourceDirectories(latest),
-        };
+        const generated = latest?.result.files.find((file) => path.resolve(file.path) === args.path);
+        return { contents: generated?.text ?? fs.readFileSync(args.path, "utf8"), loader: "ts", ...watchInputs() };
       });
     },
   };
@@ -82,8 +86,22 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
 
 export default elarionPlugin;
 
+/** Matches `./jobs.generated.js`, `../src/jobs.generated.descriptors`, ... (any extension or none). */
+function generatedSpecifierFilter(generatedPaths: readonly string[]): RegExp {
+  const names = generatedPaths.map((file) => escapeRegExp(path.basename(withoutScriptExtension(file))));
+  return new RegExp(`(?:^|/)(?:${names.join("|")})(?:\\.[cm]?[jt]sx?)?$`);
+}
+
+function withoutScriptExtension(file: string): string {
+  return file.replace(/\.[cm]?[jt]sx?$/, "");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function exactPathsFilter(paths: readonly string[]): RegExp {
-  const escaped = paths.map((candidate) => path.resolve(candidate).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const escaped = paths.map((candidate) => escapeRegExp(path.resolve(candidate)));
   return new RegExp(`^(?:${escaped.join("|")})$`);
 }
 

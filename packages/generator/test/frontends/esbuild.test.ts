@@ -29,6 +29,36 @@ describe("@elarion/generator/esbuild", () => {
     plugins,
   });
 
+  /** Records every build end of a watch context, so a test can wait for "a build after which X holds". */
+  const watchBuildEnds = () => {
+    const waiters = new Set<() => void>();
+    let last: esbuild.BuildResult | undefined;
+    const plugin: esbuild.Plugin = {
+      name: "test-build-ends",
+      setup: (build) =>
+        build.onEnd((result) => {
+          last = result;
+          waiters.forEach((wake) => wake());
+        }),
+    };
+    const until = (description: string, condition: (result: esbuild.BuildResult) => boolean): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => finish(new Error(`timed out waiting for: ${description}`)), 45_000);
+        const finish = (error?: Error): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (error === undefined) resolve();
+          else reject(error);
+        };
+        const check = (): void => {
+          if (last !== undefined && condition(last)) finish();
+        };
+        waiters.add(check);
+        check();
+      });
+    return { plugin, until };
+  };
+
   it("generates the registry at build start on a clean checkout, and the bundle runs a job", async () => {
     app = copyFixtureApp("jobs-app");
 
@@ -51,6 +81,8 @@ describe("@elarion/generator/esbuild", () => {
       (error: esbuild.BuildFailure) => error,
     );
 
+    expect(failure?.errors.map((message) => message.text.slice(0, 8))).toContain("ELG001: ");
+    expect(failure?.errors.filter((message) => !message.text.startsWith("ELG"))).toEqual([]);
     const error = failure?.errors.find((message) => message.text.startsWith("ELG001: "));
     expect(error?.pluginName).toBe("elarion");
     const location = error?.location;
@@ -65,9 +97,15 @@ describe("@elarion/generator/esbuild", () => {
     let onStart: (() => unknown) | undefined;
     let onLoad: ((args: { path: string }) => esbuild.OnLoadResult) | undefined;
     let filter: RegExp | undefined;
+    let onResolve: ((args: { path: string; resolveDir: string }) => esbuild.OnResolveResult | undefined) | undefined;
+    let resolveFilter: RegExp | undefined;
     const recordingBuild = {
       initialOptions: { absWorkingDir: app.dir },
       onStart: (callback: () => unknown) => (onStart = callback),
+      onResolve: (options: { filter: RegExp }, callback: typeof onResolve) => {
+        resolveFilter = options.filter;
+        onResolve = callback;
+      },
       onLoad: (options: { filter: RegExp }, callback: (args: { path: string }) => esbuild.OnLoadResult) => {
         filter = options.filter;
         onLoad = callback;
@@ -79,6 +117,14 @@ describe("@elarion/generator/esbuild", () => {
     expect(filter?.test(app.registryFile)).toBe(true);
     expect(filter?.test(app.descriptorsFile)).toBe(true);
     expect(filter?.test(app.path("src/main.ts"))).toBe(false);
+    expect(resolveFilter?.test("./jobs.generated.js")).toBe(true);
+    expect(resolveFilter?.test("./jobs.generated.descriptors.js")).toBe(true);
+    expect(resolveFilter?.test("./mailer.js")).toBe(false);
+    const resolved = onResolve?.({ path: "./jobs.generated.js", resolveDir: app.path("src") });
+    expect(resolved?.path).toBe(app.registryFile);
+    expect(resolved?.watchFiles).toContain(app.path("tsconfig.json"));
+    expect(onResolve?.({ path: "../jobs.generated.js", resolveDir: app.path("src/jobs") })?.path).toBe(app.registryFile);
+    expect(onResolve?.({ path: "./jobs.generated.js", resolveDir: app.path("src/jobs") })).toBeUndefined();
     const loaded = onLoad?.({ path: app.registryFile });
 
     expect(loaded?.contents).toBe(app.read("src/jobs.generated.ts"));
@@ -95,39 +141,36 @@ describe("@elarion/generator/esbuild", () => {
 
   it("in context().watch(), regenerates when a job file is added and when a decorator argument changes", async () => {
     app = copyFixtureApp("jobs-app");
-    const waiters = new Set<() => void>();
-    const buildEnds: esbuild.Plugin = {
-      name: "test-build-ends",
-      setup: (build) => build.onEnd(() => waiters.forEach((wake) => wake())),
-    };
-    const afterBuildUntil = (description: string, condition: () => boolean): Promise<void> =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out waiting for: ${description}`)), 45_000);
-        const finish = (error?: Error): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          if (error === undefined) resolve();
-          else reject(error);
-        };
-        const check = (): void => {
-          if (condition()) finish();
-        };
-        waiters.add(check);
-        check();
-      });
     const bundleHas = (text: string): boolean => fs.existsSync(app.path("out/main.js")) && app.read("out/main.js").includes(text);
 
-    context = await esbuild.context(buildOptions([elarionPlugin(), buildEnds]));
-    const firstBuild = afterBuildUntil("the first build", () => bundleHas('"emails.send"'));
+    const buildEnds = watchBuildEnds();
+    context = await esbuild.context(buildOptions([elarionPlugin(), buildEnds.plugin]));
+    const firstBuild = buildEnds.until("the first build", () => bundleHas('"emails.send"'));
     await context.watch();
     await firstBuild;
 
     app.write("src/jobs/weekly-report-job.ts", newJobFile("reports.weekly", "WeeklyReportJob"));
-    await afterBuildUntil("a rebuild with the new job", () => bundleHas('"reports.weekly"'));
+    await buildEnds.until("a rebuild with the new job", () => bundleHas('"reports.weekly"'));
     expect(app.read("src/jobs.generated.ts")).toContain("WeeklyReportJob");
 
     app.write("src/jobs/billing.ts", app.read("src/jobs/billing.ts").replace('"billing.daily"', '"billing.nightly"'));
-    await afterBuildUntil("a rebuild with the changed decorator argument", () => bundleHas('"billing.nightly"'));
+    await buildEnds.until("a rebuild with the changed decorator argument", () => bundleHas('"billing.nightly"'));
     expect(app.read("src/jobs.generated.descriptors.ts")).not.toContain('"billing.daily"');
+  }, 120_000);
+
+  it("in context().watch(), a clean checkout with a generator error reports just that error, and fixing it rebuilds", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write(DUPLICATE_JOB_FILE.path, DUPLICATE_JOB_FILE.text);
+    const buildEnds = watchBuildEnds();
+
+    context = await esbuild.context(buildOptions([elarionPlugin(), buildEnds.plugin]));
+    const failedBuild = buildEnds.until("the failing first build", (result) => result.errors.length > 0);
+    await context.watch();
+    await failedBuild;
+
+    fs.rmSync(app.path(DUPLICATE_JOB_FILE.path));
+    await buildEnds.until("a successful rebuild after the fix", (result) => result.errors.length === 0);
+    expect(app.read("src/jobs.generated.ts")).toContain("SendEmailJob");
+    expect(app.read("out/main.js")).toContain('"emails.send"');
   }, 120_000);
 });
