@@ -1,0 +1,31 @@
+import type { BenchMode } from "./support/bench-mode.js";
+import type { SuiteReport } from "./support/figure.js";
+
+/** One suite: how to load it and what its process needs. */
+export interface SuiteEntry {
+  readonly id: string;
+  readonly load: () => Promise<(mode: BenchMode) => Promise<SuiteReport>>;
+  /** Extra `node` flags for the suite's own process. */
+  readonly nodeFlags: readonly string[];
+  /** The runner kills the suite after this long, so `pnpm bench` always ends. */
+  readonly timeoutMs: number;
+}
+
+/** The suites in the order `run-all` runs them, each in a fresh process. */
+export const SUITES: readonly SuiteEntry[] = [
+  { id: "invocation", load: async () => (await import("./suites/invocation.js")).runInvocationSuite, nodeFlags: [], timeoutMs: 120_000 },
+  {
+    id: "in-memory-throughput",
+    load: async () => (await import("./suites/in-memory-throughput.js")).runInMemoryThroughputSuite,
+    nodeFlags: [],
+    timeoutMs: 180_000,
+  },
+];
+
+export function findSuite(id: string): SuiteEntry {
+  const suite = SUITES.find((entry) => entry.id === id);
+  if (suite === undefined) {
+    throw new Error(`Unknown suite "${id}"; known suites: ${SUITES.map((entry) => entry.id).join(", ")}.`);
+  }
+  return suite;
+}
