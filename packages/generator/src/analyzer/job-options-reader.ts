@@ -74,10 +74,10 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
 
   if (cron !== undefined) {
     const parsed = tryParseCron(cron);
-    if (!parsed.ok) error("invalidCron", "cron", [cron, parsed.error]);
+    if (!parsed.ok) error("invalidCron", "cron", [cron, sentence(parsed.error)]);
     else {
       const neverFires = cronNeverFiresReason(parsed.cron);
-      if (neverFires !== null) error("cronNeverFires", "cron", [cron, neverFires]);
+      if (neverFires !== null) error("cronNeverFires", "cron", [cron, sentence(neverFires)]);
     }
   }
   if (timeZone !== undefined && !isValidTimeZone(timeZone)) error("invalidTimeZone", "timeZone", [timeZone]);
@@ -95,7 +95,7 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
   if (present("timeZone") && !present("cron")) {
     error("conflictingScheduleOptions", "timeZone", ["timeZone applies to cron schedules only; add a cron expression or remove timeZone"]);
   }
-  if (present("runOnStart") && !present("fixedRate") && !present("fixedDelay")) {
+  if (present("runOnStart") && !present("cron") && !present("fixedRate") && !present("fixedDelay")) {
     error("conflictingScheduleOptions", "runOnStart", ["runOnStart applies to fixedRate/fixedDelay jobs only; add an interval or remove runOnStart"]);
   }
   const maxConcurrentRuns = readCount(options, "maxConcurrentRuns", error);
@@ -203,4 +203,10 @@ function describe(value: ConstantValue): string {
   if (value instanceof PolicyValue) return `policy "${value.policy.name}"`;
   if (value === undefined) return "undefined";
   return JSON.stringify(value);
+}
+
+/** A parser message as one capitalised sentence ending in a single period. */
+function sentence(text: string): string {
+  const trimmed = text.trim().replace(/\.+$/, "");
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
 }

@@ -89,12 +89,14 @@ export const DIAGNOSTICS = {
   invalidCron: {
     code: "ELG016",
     category: "error",
-    message: 'Invalid cron expression "{0}": {1}. Use 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. "0 3 * * *".',
+    // {1} is the runtime parser's own message: it names the expression, the bad field and a fix.
+    message: "{1}",
   },
   cronNeverFires: {
     code: "ELG017",
     category: "error",
-    message: 'The cron expression "{0}" never fires: {1}. Fix the day/month fields.',
+    // {1} is the runtime's reason, e.g. 'cron expression "0 0 30 2 *" never fires: February has no day 30; ...'.
+    message: "{1}",
   },
   invalidTimeZone: {
     code: "ELG018",
@@ -114,7 +116,7 @@ export const DIAGNOSTICS = {
   negativeNumber: {
     code: "ELG021",
     category: "error",
-    message: "{0} is {1}, which is negative. Use a whole number 0 or more.",
+    message: "{0} is {1}, which is negative; use 0 or more.",
   },
   invalidResiliencePolicy: {
     code: "ELG022",
