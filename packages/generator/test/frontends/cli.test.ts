@@ -36,6 +36,17 @@ describe("elarion-gen", () => {
     expect(fs.statSync(app.registryFile).mtimeMs).toBe(writtenAt);
   });
 
+  it("--out writes the registry (and its descriptors beside it) to a path relative to the working directory", async () => {
+    app = copyFixtureApp("jobs-app");
+
+    const result = await elarionGen("--out", "src/generated/registry.ts");
+
+    expect(result.code).toBe(0);
+    expect(app.read("src/generated/registry.ts")).toContain("SendEmailJob");
+    expect(app.read("src/generated/registry.descriptors.ts")).toContain('"emails.send"');
+    expect(fs.existsSync(app.registryFile)).toBe(false);
+  });
+
   it("--check fails while the registry is missing or stale, writes nothing, and passes once it is fresh", async () => {
     app = copyFixtureApp("jobs-app");
 

@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltGenerator } from "./support/built-package.js";
 import { copyFixtureApp, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
@@ -23,6 +25,18 @@ describe("@elarion/generator/transformer under tspc", () => {
     tsconfig.compilerOptions["tsBuildInfoFile"] = "dist/.tsbuildinfo";
     app.write("tsconfig.json", JSON.stringify(tsconfig, null, 2));
   };
+
+  it("is loaded by ts-patch through require(), as the CommonJS bundle, exporting the program transformer", () => {
+    app = copyFixtureApp("jobs-app");
+    const requireFromApp = createRequire(app.path("tsconfig.json"));
+
+    const entry = requireFromApp.resolve("@elarion/generator/transformer");
+    const loaded = requireFromApp(entry) as { default?: unknown };
+
+    expect(path.basename(entry)).toBe("transformer.cjs");
+    expect(typeof loaded.default).toBe("function");
+    expect((loaded.default as (...args: unknown[]) => unknown).length).toBeGreaterThanOrEqual(2);
+  });
 
   it("builds a clean checkout whose app imports the not-yet-generated registry, and the app runs a job", async () => {
     app = copyFixtureApp("jobs-app");
