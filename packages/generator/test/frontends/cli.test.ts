@@ -99,6 +99,19 @@ describe("elarion-gen", () => {
     expect(app.read("src/jobs.generated.descriptors.ts")).not.toContain('"reports.weekly"');
   }, 150_000);
 
+  it("--watch reports a generator error with its location and generates once it is fixed", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write(DUPLICATE_JOB_FILE.path, DUPLICATE_JOB_FILE.text);
+    watcher = new WatchedProcess([elarionGenBin, "--watch"], app.dir);
+
+    await watcher.until("the error report", (output) => DUPLICATE_JOB_FILE.cliDiagnostic.test(output) && output.includes("not regenerated"));
+    expect(fs.existsSync(app.registryFile)).toBe(false);
+
+    fs.rmSync(app.path(DUPLICATE_JOB_FILE.path));
+    await watcher.until("a regeneration after the fix", (output) => output.includes("regenerated src/jobs.generated.ts"));
+    expect(app.read("src/jobs.generated.ts")).toContain("SendEmailJob");
+  }, 150_000);
+
   it("--init writes the stub only when the registry does not exist yet", async () => {
     app = copyFixtureApp("jobs-app");
 

@@ -57,6 +57,19 @@ describe("@elarion/generator/transformer under tspc", () => {
     expect(run.stdout).toContain("sent to ada@example.com: Hello");
   });
 
+  it("recompiles a stale registry that is already on disk (non-incremental)", async () => {
+    app = copyFixtureApp("jobs-app");
+    expect((await tspc()).code).toBe(0);
+
+    app.write("src/jobs/billing.ts", app.read("src/jobs/billing.ts").replace('"billing.daily"', '"billing.nightly"'));
+    const rebuild = await tspc();
+
+    expect(rebuild.stdout).toBe("");
+    expect(rebuild.code).toBe(0);
+    expect(app.read("src/jobs.generated.descriptors.ts")).toContain('"billing.nightly"');
+    expect((await runApp()).stdout).toContain("jobs: billing.nightly, emails.send");
+  });
+
   it("fails tspc with the generator's code at file(line,col)", async () => {
     app = copyFixtureApp("jobs-app");
     app.write(DUPLICATE_JOB_FILE.path, DUPLICATE_JOB_FILE.text);
@@ -121,5 +134,19 @@ describe("@elarion/generator/transformer under tspc", () => {
     expect(app.read("src/jobs.generated.descriptors.ts")).not.toContain('"billing.daily"');
 
     expect(watcher.text).not.toMatch(/error TS/);
+  }, 180_000);
+
+  it("in tspc --watch, reports a generator error and recovers once it is fixed", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write(DUPLICATE_JOB_FILE.path, DUPLICATE_JOB_FILE.text);
+    watcher = new WatchedProcess([tspcBin, "-p", "tsconfig.json", "--watch", "--preserveWatchOutput", "--pretty", "false"], app.dir);
+
+    await watcher.until("the failing first build", (output) => DUPLICATE_JOB_FILE.tscDiagnostic.test(output) && output.includes("Watching for file changes"));
+
+    const printedBeforeFix = watcher.text.length;
+    fs.rmSync(app.path(DUPLICATE_JOB_FILE.path));
+    await watcher.until("a clean rebuild", (output) => output.slice(printedBeforeFix).includes("Found 0 errors"));
+    expect(fs.existsSync(app.path("dist/jobs.generated.js"))).toBe(true);
+    expect((await runApp()).stdout).toContain("sent to ada@example.com: Hello");
   }, 180_000);
 });
