@@ -27,6 +27,7 @@ export const SUITES: readonly SuiteEntry[] = [
     timeoutMs: 240_000,
   },
   { id: "lateness", load: async () => (await import("./suites/lateness.js")).runLatenessSuite, nodeFlags: [], timeoutMs: 120_000 },
+  { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
 ];
 
 export function findSuite(id: string): SuiteEntry {
