@@ -16,6 +16,14 @@ export function cachingHost(options: ts.CompilerOptions, overrides: ReadonlyMap<
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
   host.fileExists = (fileName) => overrides.has(path.resolve(fileName)) || fileExists(fileName);
+  const overrideDirectories = new Set<string>();
+  for (const file of overrides.keys()) {
+    for (let directory = path.dirname(file); !overrideDirectories.has(directory) && directory !== path.dirname(directory); directory = path.dirname(directory)) {
+      overrideDirectories.add(directory);
+    }
+  }
+  const directoryExists = host.directoryExists?.bind(host) ?? ts.sys.directoryExists;
+  host.directoryExists = (directory) => overrideDirectories.has(path.resolve(directory)) || directoryExists(directory);
   host.readFile = (fileName) => overrides.get(path.resolve(fileName)) ?? readFile(fileName);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const override = overrides.get(path.resolve(fileName));
