@@ -27,6 +27,12 @@ export const SUITES: readonly SuiteEntry[] = [
     timeoutMs: 240_000,
   },
   { id: "lateness", load: async () => (await import("./suites/lateness.js")).runLatenessSuite, nodeFlags: [], timeoutMs: 120_000 },
+  {
+    id: "postgres-peers",
+    load: async () => (await import("./suites/postgres-peers.js")).runPostgresPeersSuite,
+    nodeFlags: [],
+    timeoutMs: 420_000,
+  },
   { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
 ];
 

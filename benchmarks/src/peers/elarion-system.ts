@@ -1,0 +1,60 @@
+import { createScheduler, type JobScheduler } from "@elarion/runtime";
+import { postgresStore } from "@elarion/runtime/postgres";
+import type pg from "pg";
+import { jobDescriptors, jobRegistry } from "../../fixture/src/jobs.generated.js";
+import { Ledger } from "../../fixture/src/ledger.js";
+import { benchPool, dropSchema } from "../support/postgres.js";
+import { WORKER_CONCURRENCY, type Probes, type QueueSystem } from "./queue-system.js";
+
+const SCHEMA = "bench_elarion";
+
+/**
+ * Elarion's postgresStore: an enqueue-only scheduler (the descriptor set, so it never dispatches)
+ * produces; a worker scheduler with `maxConcurrentExecutions: 8` consumes.
+ */
+export function elarionSystem(): QueueSystem {
+  let pool: pg.Pool | null = null;
+  let producer: JobScheduler<never, { "bench.noop": { n: number }; "bench.lateness-probe": { dueMs: number } }> | null = null;
+  let worker: JobScheduler | null = null;
+  const requirePool = (): pg.Pool => {
+    if (pool === null) throw new Error("elarion system: prepare() first.");
+    return pool;
+  };
+  return {
+    name: "Elarion postgresStore",
+    settings: `postgresStore({ pool }) defaults (leaseMs 30 s, maxLeasedRuns 64, pollIntervalMs 5 s; LISTEN/NOTIFY wake-ups, group-commit inserts), maxConcurrentExecutions ${WORKER_CONCURRENCY}; enqueue = ${"`Promise.all`"} of single enqueue() calls (no bulk API; the store group-commits them)`,
+    async prepare() {
+      pool = benchPool(10);
+      await dropSchema(pool, SCHEMA);
+      producer = createScheduler({ registry: jobDescriptors, store: postgresStore({ pool, schema: SCHEMA }) }) as unknown as typeof producer;
+      await producer!.start();
+    },
+    async enqueueNoops(count) {
+      if (producer === null) throw new Error("elarion system: prepare() first.");
+      const pending: Promise<unknown>[] = [];
+      for (let n = 0; n < count; n += 1) pending.push(producer.enqueue("bench.noop", { n }));
+      await Promise.all(pending);
+    },
+    async startWorkers(probes: Probes) {
+      worker = createScheduler({
+        registry: jobRegistry,
+        services: { Tally: probes.tally, LatenessRecorder: probes.recorder, Ledger: new Ledger() },
+        store: postgresStore({ pool: requirePool(), schema: SCHEMA }),
+        maxConcurrentExecutions: WORKER_CONCURRENCY,
+      }) as unknown as JobScheduler;
+      await worker.start();
+    },
+    async scheduleProbe(dueMs) {
+      if (producer === null) throw new Error("elarion system: prepare() first.");
+      return producer.schedule("bench.lateness-probe", { dueMs }, dueMs);
+    },
+    async close() {
+      await worker?.stop();
+      await producer?.stop();
+      await pool?.end();
+      worker = null;
+      producer = null;
+      pool = null;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { LatenessRecorder } from "../../fixture/src/lateness-recorder.js";
+import { Tally } from "../../fixture/src/tally.js";
+import { elarionSystem } from "../peers/elarion-system.js";
+import { graphileWorkerSystem } from "../peers/graphile-worker-system.js";
+import { pgBossSystem } from "../peers/pg-boss-system.js";
+import { WORKER_CONCURRENCY, type QueueSystem } from "../peers/queue-system.js";
+import { sized, type BenchMode } from "../support/bench-mode.js";
+import { formatNumber, formatRatio, type Figure, type SuiteReport } from "../support/figure.js";
+import { measureLateness } from "../support/lateness-probes.js";
+import { median, summarizeLatency, type LatencySummary } from "../support/statistics.js";
+import { timeAsync, withDeadline } from "../support/stopwatch.js";
+
+const SUITE = "5. PostgreSQL vs peers";
+
+interface SystemRuns {
+  readonly system: QueueSystem;
+  readonly enqueueRates: number[];
+  readonly processRates: number[];
+  readonly lateness: number[];
+}
+
+/**
+ * Suite 5: the same workload on the same database for Elarion's postgresStore, graphile-worker and
+ * pg-boss — bulk enqueue of N no-op jobs, processing with concurrency 8, lateness of future-dated
+ * jobs — medians of 3 runs, systems in rotating order, schemas dropped before each run.
+ */
+export async function runPostgresPeersSuite(mode: BenchMode): Promise<SuiteReport> {
+  const jobCount = sized(mode, 20_000, 1_000);
+  const probeCount = sized(mode, 300, 30);
+  const runCount = sized(mode, 3, 1);
+  const systems: SystemRuns[] = [elarionSystem(), graphileWorkerSystem(), pgBossSystem()].map((system) => ({
+    system,
+    enqueueRates: [],
+    processRates: [],
+    lateness: [],
+  }));
+
+  for (let run = 0; run < runCount; run += 1) {
+    for (let index = 0; index < systems.length; index += 1) {
+      const entry = systems[(index + run) % systems.length]!;
+      await measureOneRun(entry, jobCount, probeCount);
+      process.stdout.write(
+        `   run ${run + 1}: ${entry.system.name}: enqueue ${formatNumber(entry.enqueueRates.at(-1)!)} jobs/s, processed ${formatNumber(entry.processRates.at(-1)!)} jobs/s\n`,
+      );
+    }
+  }
+
+  const [ours, graphile, boss] = systems as [SystemRuns, SystemRuns, SystemRuns];
+  const figures: Figure[] = [];
+  for (const peer of [graphile, boss]) {
+    const target = peer === graphile;
+    const ratio = median(ours.processRates) / median(peer.processRates);
+    figures.push({
+      suite: SUITE,
+      measure: `processed jobs/s, ${jobCount.toLocaleString("en-US")} no-op jobs, concurrency ${WORKER_CONCURRENCY} (median of ${runCount})`,
+      ours: `${formatNumber(median(ours.processRates))} jobs/s`,
+      baseline: `${peer.system.name}: ${formatNumber(median(peer.processRates))} jobs/s`,
+      ratio: formatRatio(ratio),
+      target: target ? "≥ 2× graphile-worker" : "—",
+      met: target ? ratio >= 2 : null,
+    });
+  }
+  for (const peer of [graphile, boss]) {
+    figures.push({
+      suite: SUITE,
+      measure: `enqueue jobs/s, ${jobCount.toLocaleString("en-US")} jobs, bulk where supported (median of ${runCount})`,
+      ours: `${formatNumber(median(ours.enqueueRates))} jobs/s`,
+      baseline: `${peer.system.name}: ${formatNumber(median(peer.enqueueRates))} jobs/s`,
+      ratio: formatRatio(median(ours.enqueueRates) / median(peer.enqueueRates)),
+      target: "—",
+      met: null,
+    });
+  }
+  const ourLateness = summarizeLatency(ours.lateness);
+  for (const peer of [graphile, boss]) {
+    const peerLateness = summarizeLatency(peer.lateness);
+    figures.push({
+      suite: SUITE,
+      measure: `lateness of jobs due 50–250 ms ahead (${ourLateness.count} per system over ${runCount} runs): p50 / p99 / max`,
+      ours: latencyText(ourLateness),
+      baseline: `${peer.system.name}: ${latencyText(peerLateness)}`,
+      ratio: `p99 ${formatRatio(ourLateness.p99 / peerLateness.p99)}`,
+      target: "—",
+      met: null,
+    });
+  }
+  return {
+    suite: SUITE,
+    figures,
+    notes: [
+      `PostgreSQL vs peers: per run and system, its schema is dropped and migrated (not timed), ${jobCount} no-op jobs are enqueued with no worker running ` +
+        `(timed), then workers start and the clock stops when the last of the ${jobCount} bodies has run (worker start-up included, completion flushes after the last body not included), ` +
+        `then ${probeCount} probes due 50–250 ms ahead are streamed while the workers are idle. ${runCount} runs, systems in rotating order.`,
+      ...systems.map((entry) => `${entry.system.name} settings: ${entry.system.settings}.`),
+    ],
+  };
+}
+
+function latencyText(summary: LatencySummary): string {
+  return `${formatNumber(summary.p50)} / ${formatNumber(summary.p99)} / ${formatNumber(summary.max)} ms`;
+}
+
+async function measureOneRun(entry: SystemRuns, jobCount: number, probeCount: number): Promise<void> {
+  const { system } = entry;
+  await system.prepare();
+  try {
+    const enqueueMs = await timeAsync(() => withDeadline(system.enqueueNoops(jobCount), 180_000, `${system.name}: enqueue of ${jobCount} jobs`));
+    const probes = { tally: new Tally(), recorder: new LatenessRecorder() };
+    const allRan = probes.tally.reached(jobCount);
+    const processMs = await timeAsync(async () => {
+      await system.startWorkers(probes);
+      await withDeadline(allRan, 180_000, `${system.name}: processing ${jobCount} jobs`);
+    });
+    if (probes.tally.count !== jobCount) {
+      throw new Error(`${system.name}: ${probes.tally.count} bodies ran for ${jobCount} jobs; the workload was not processed exactly once.`);
+    }
+    await measureLateness(probeCount, probes.recorder, (dueMs) => system.scheduleProbe(dueMs));
+    entry.enqueueRates.push(jobCount / (enqueueMs / 1000));
+    entry.processRates.push(jobCount / (processMs / 1000));
+    entry.lateness.push(...probes.recorder.samples);
+  } finally {
+    await system.close();
+  }
+}
