@@ -4,27 +4,60 @@ export const TABLE_START = "<!-- diagnostics-table:start -->";
 export const TABLE_END = "<!-- diagnostics-table:end -->";
 
 /**
- * The README's diagnostics table, rendered from the generator's one table of codes, so the docs
- * list exactly the codes the generator reports. Placeholders of a message are shown as `…`.
+ * What each code catches, in the README's words. The generator's messages (which also say how to
+ * fix the problem) may be reworded freely; a new or removed code fails the README test until this
+ * list and the README are updated.
+ */
+export const WHAT_IT_CATCHES: Readonly<Record<string, string>> = {
+  ELG001: "Two jobs with the same name",
+  ELG002: "A job name that is not a string literal or a `const` of one",
+  ELG003: "A job class without `execute`",
+  ELG004: "An `execute` with the wrong parameters or return type",
+  ELG005: "A job class that is not exported",
+  ELG006: "An abstract job class",
+  ELG007: "A generic job class",
+  ELG008: "A job class the registry cannot construct (e.g. a private constructor)",
+  ELG009: "A constructor parameter without a type annotation",
+  ELG010: "A constructor parameter of a primitive type (no usable service key)",
+  ELG011: "A constructor parameter typed `any` or `unknown`",
+  ELG012: "A constructor parameter of a union or unnamed type",
+  ELG013: "Two different types behind one service key",
+  ELG014: "A payload that is not JSON-safe (functions, `bigint`, `Map`, `Set`, symbols, class instances with methods)",
+  ELG015: "A `Date` in a payload (warning: it arrives as a string)",
+  ELG016: "An invalid cron expression",
+  ELG017: "A cron expression that never fires (e.g. February 30)",
+  ELG018: "An unknown time zone",
+  ELG019: "An invalid duration",
+  ELG020: "Conflicting schedule options (two schedules, cron with `initialDelay`, ...)",
+  ELG021: "A negative number where 0 or more is required",
+  ELG022: "An invalid resilience policy",
+  ELG023: "Two resilience policies with the same name",
+  ELG024: "An option that is not a literal or a `const`",
+  ELG025: "An option with a value of the wrong kind",
+  ELG026: "An unknown `@ScheduledJob` option",
+  ELG027: "A decorated method with the wrong shape",
+  ELG028: "A reference to a resilience policy that is not declared",
+  ELG029: "`@ScheduledJob` on something other than a class or a method",
+  ELG030: "A stale generated file (`elarion-gen --check`)",
+  ELG031: "A payload type the generator cannot check",
+};
+
+/**
+ * The README's diagnostics table, built from the generator's one table of codes, so the docs list
+ * exactly the codes and severities the generator reports.
  */
 export function renderDiagnosticsTable(): string {
   const rows = Object.values(DIAGNOSTICS)
     .slice()
     .sort((a, b) => a.code.localeCompare(b.code))
     .map((diagnostic) => {
-      const message = escapeForTableCell(diagnostic.message.replace(/\{\d+\}/g, "…"));
-      return `| ${diagnostic.code} | ${diagnostic.category} | ${message} |`;
+      const description = WHAT_IT_CATCHES[diagnostic.code];
+      if (description === undefined) {
+        throw new Error(`${diagnostic.code} has no README description: add it to WHAT_IT_CATCHES in test/readme/diagnostics-table.ts.`);
+      }
+      return `| ${diagnostic.code} | ${diagnostic.category} | ${description} |`;
     });
-  return ["| Code | Severity | Message (… is filled in) |", "| --- | --- | --- |", ...rows].join("\n");
-}
-
-/** Pipes would end the cell; `<T>` outside a code span would be eaten as an HTML tag. */
-function escapeForTableCell(text: string): string {
-  return text
-    .split("`")
-    .map((part, index) => (index % 2 === 0 ? part.replace(/</g, "&lt;") : part))
-    .join("`")
-    .replace(/\|/g, "\\|");
+  return ["| Code | Severity | What it catches |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
 /** The text between the table markers of the README. */
