@@ -44,10 +44,9 @@ function analyzeProgram(context: AnalysisContext): AnalysisResult {
   const shapes = new PayloadShapeBuilder(context);
   const { uses, sourceFiles } = discoverDecoratorUses(context);
   // Program order depends on how a front end listed the root files; the output must not.
-  const sourceOrder = sourceFiles.map((file) => file.fileName).sort(compareText);
-  const orderedUses = [...uses].sort(
-    (a, b) => sourceOrder.indexOf(a.call.getSourceFile().fileName) - sourceOrder.indexOf(b.call.getSourceFile().fileName) || a.call.pos - b.call.pos,
-  );
+  const fileRank = new Map(sourceFiles.map((file) => file.fileName).sort(compareText).map((fileName, rank) => [fileName, rank]));
+  const rankOf = (use: DecoratorUse): number => fileRank.get(use.call.getSourceFile().fileName) ?? 0;
+  const orderedUses = [...uses].sort((a, b) => rankOf(a) - rankOf(b) || a.call.pos - b.call.pos);
   const policies = discoverPolicies(context, evaluator, sourceFiles.slice().sort((a, b) => compareText(a.fileName, b.fileName)));
   const candidates: JobCandidate[] = [];
   for (const use of orderedUses) {

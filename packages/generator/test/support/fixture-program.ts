@@ -54,10 +54,11 @@ export function fixtureConfig(fixture: string): ts.ParsedCommandLine {
   return parsed;
 }
 
-/** One program per fixture, as a front end would create it. */
-export function fixtureProgram(fixture: string): ts.Program {
+/** One program per fixture, as a front end would create it; `reversed` lists the root files backwards. */
+export function fixtureProgram(fixture: string, reversed = false): ts.Program {
   const config = fixtureConfig(fixture);
-  return ts.createProgram({ rootNames: config.fileNames, options: config.options, host: cachingHost(config.options) });
+  const rootNames = reversed ? [...config.fileNames].reverse() : config.fileNames;
+  return ts.createProgram({ rootNames, options: config.options, host: cachingHost(config.options) });
 }
 
 /** Generator options of a fixture: the defaults of its tsconfig. */
@@ -66,8 +67,8 @@ export function fixtureOptions(fixture: string): GeneratorOptions {
 }
 
 /** Runs the generator on a fixture. */
-export function generateFixture(fixture: string): GenerationResult {
-  return generate(fixtureProgram(fixture), fixtureOptions(fixture));
+export function generateFixture(fixture: string, reversed = false): GenerationResult {
+  return generate(fixtureProgram(fixture, reversed), fixtureOptions(fixture));
 }
 
 /** Diagnostics in a form a test can compare: code, fixture-relative file, line, column. */
