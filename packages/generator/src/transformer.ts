@@ -1,7 +1,7 @@
 import path from "node:path";
 import ts from "typescript";
 import { generate } from "./generate.js";
-import { hasErrors, writeChangedFiles } from "./frontends/generated-files.js";
+import { writeChangedFiles } from "./frontends/generated-files.js";
 import { hostWithGeneratedFiles } from "./frontends/generated-files-host.js";
 import { generatorOptionsFor } from "./frontends/project-generation.js";
 import { toTypeScriptDiagnostics } from "./frontends/typescript-diagnostics.js";
@@ -28,7 +28,8 @@ export interface ProgramTransformerExtras {
  * bytes change, and returns a program that contains them — so an app that imports
  * `./jobs.generated.js` compiles even on the first build of a clean checkout. Generator errors are
  * added to the program's global diagnostics, which makes `tspc` print them with file:line:column
- * (as `TS9900nn: ELGnnn: ...`) and exit non-zero.
+ * (as `TS9900nn: ELGnnn: ...`) and exit non-zero; warnings are printed the same way but do not
+ * fail the build.
  *
  * @example
  * ```jsonc
@@ -49,8 +50,11 @@ export default function elarionTransformer(
   const outFile = typeof config.outFile === "string" ? config.outFile : undefined;
   const options = generatorOptionsFor(tsconfigPath, outFile, path.dirname(tsconfigPath));
   const result = generate(program, options, typescript);
-  if (hasErrors(result.diagnostics)) {
-    return withDiagnostics(program, toTypeScriptDiagnostics(result.diagnostics, program, typescript));
+  const errors = result.diagnostics.filter((diagnostic) => diagnostic.category === "error");
+  const warnings = result.diagnostics.filter((diagnostic) => diagnostic.category === "warning");
+  printWarnings(toTypeScriptDiagnostics(warnings, program, typescript), typescript);
+  if (errors.length > 0) {
+    return withErrors(program, toTypeScriptDiagnostics(errors, program, typescript));
   }
   writeChangedFiles(result.files);
 
@@ -69,7 +73,7 @@ export default function elarionTransformer(
         configFileParsingDiagnostics: program.getConfigFileParsingDiagnostics(),
         ...projectReferencesOf(program),
       });
-  return withDiagnostics(next, toTypeScriptDiagnostics(result.diagnostics, next, typescript));
+  return next;
 }
 
 export { elarionTransformer };
@@ -92,10 +96,29 @@ function projectReferencesOf(program: ts.Program): { projectReferences?: readonl
   return references === undefined ? {} : { projectReferences: references };
 }
 
-/** Global diagnostics are re-read on every build (builders do not cache them in tsbuildinfo). */
-function withDiagnostics(program: ts.Program, diagnostics: readonly ts.Diagnostic[]): ts.Program {
-  if (diagnostics.length === 0) return program;
+/**
+ * Errors go into the program's global diagnostics: tsc re-reads those on every build (builders do
+ * not cache them in tsbuildinfo, unlike per-file diagnostics), prints them with file:line:col and
+ * exits non-zero. While they exist tsc skips its semantic checks, as for any global error.
+ */
+function withErrors(program: ts.Program, diagnostics: readonly ts.Diagnostic[]): ts.Program {
   const ownGlobalDiagnostics = program.getGlobalDiagnostics.bind(program);
   program.getGlobalDiagnostics = (cancellationToken) => [...ownGlobalDiagnostics(cancellationToken), ...diagnostics];
   return program;
+}
+
+/**
+ * Warnings are printed, not added to the program: tsc exits non-zero on any program diagnostic,
+ * warning or not, and would skip its own semantic checks, while a warning must not fail the build.
+ * They go to stderr so that a patched tsserver, which talks to the editor over stdout, is safe.
+ */
+function printWarnings(warnings: readonly ts.Diagnostic[], typescript: typeof ts): void {
+  if (warnings.length === 0) return;
+  process.stderr.write(
+    typescript.formatDiagnostics(warnings, {
+      getCanonicalFileName: (fileName) => fileName,
+      getCurrentDirectory: () => typescript.sys.getCurrentDirectory(),
+      getNewLine: () => typescript.sys.newLine,
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltGenerator } from "./support/built-package.js";
-import { copyFixtureApp, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
+import { copyFixtureApp, DATE_PAYLOAD_JOB_FILE, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
 import { countOf, elarionGenBin, runNode, WatchedProcess } from "./support/processes.js";
 
 describe("elarion-gen", () => {
@@ -79,6 +79,17 @@ describe("elarion-gen", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(DUPLICATE_JOB_FILE.cliDiagnostic);
     expect(fs.existsSync(app.registryFile)).toBe(false);
+  });
+
+  it("prints a warning with its location but still generates and exits 0", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write(DATE_PAYLOAD_JOB_FILE.path, DATE_PAYLOAD_JOB_FILE.text);
+
+    const result = await elarionGen();
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/src\/jobs\/reminder-job\.ts:\d+:\d+ - warning ELG015: /);
+    expect(app.read("src/jobs.generated.ts")).toContain("ReminderJob");
   });
 
   it("--watch regenerates when a job file is added and when a decorator argument changes", async () => {

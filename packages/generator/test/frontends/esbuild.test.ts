@@ -3,7 +3,7 @@ import * as esbuild from "esbuild";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { elarionPlugin } from "../../src/esbuild.js";
 import { requireBuiltGenerator } from "./support/built-package.js";
-import { copyFixtureApp, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
+import { copyFixtureApp, DATE_PAYLOAD_JOB_FILE, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
 import { runNode } from "./support/processes.js";
 
 describe("@elarion/generator/esbuild", () => {
@@ -90,6 +90,19 @@ describe("@elarion/generator/esbuild", () => {
     expect(DUPLICATE_JOB_FILE.esbuildLocation.lines).toContain(location?.line);
     expect(location?.lineText).toContain("@ScheduledJob(");
     expect(location?.lineText.slice(location.column)).toMatch(/^"emails\.send"|^@ScheduledJob|^ScheduledJob/);
+  });
+
+  it("reports a generator warning as an esbuild warning with its location, and the build succeeds", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write(DATE_PAYLOAD_JOB_FILE.path, DATE_PAYLOAD_JOB_FILE.text);
+
+    const result = await esbuild.build(buildOptions([elarionPlugin()]));
+
+    expect(result.errors).toEqual([]);
+    const warning = result.warnings.find((message) => message.text.startsWith("ELG015: "));
+    expect(warning?.location?.file).toBe(DATE_PAYLOAD_JOB_FILE.path);
+    expect(warning?.location?.lineText).toBe(DATE_PAYLOAD_JOB_FILE.text.split("\n")[(warning?.location?.line ?? 0) - 1]);
+    expect(app.read("src/jobs.generated.ts")).toContain("ReminderJob");
   });
 
   it("hands esbuild the tsconfig, every consulted file, the project files and their directories as watch inputs", async () => {

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltGenerator } from "./support/built-package.js";
-import { copyFixtureApp, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
+import { copyFixtureApp, DATE_PAYLOAD_JOB_FILE, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
 import { runNode, tspcBin, WatchedProcess } from "./support/processes.js";
 
 describe("@elarion/generator/transformer under tspc", () => {
@@ -78,6 +78,23 @@ describe("@elarion/generator/transformer under tspc", () => {
 
     expect(build.code).not.toBe(0);
     expect(build.stdout).toMatch(DUPLICATE_JOB_FILE.tscDiagnostic);
+  });
+
+  it("prints a generator warning with file(line,col) without failing the build or hiding type errors", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write(DATE_PAYLOAD_JOB_FILE.path, DATE_PAYLOAD_JOB_FILE.text);
+
+    const build = await tspc();
+
+    expect(build.stderr).toMatch(/src\/jobs\/reminder-job\.ts\(\d+,\d+\): warning TS990015: ELG015: /);
+    expect(build.stdout).toBe("");
+    expect(build.code).toBe(0);
+    expect(app.read("src/jobs.generated.ts")).toContain("ReminderJob");
+
+    app.write("src/type-error.ts", "export const notANumber: number = 'text';\n");
+    const withTypeError = await tspc();
+    expect(withTypeError.code).not.toBe(0);
+    expect(withTypeError.stdout).toMatch(/src\/type-error\.ts\(1,14\): error TS2322/);
   });
 
   it("with incremental: rebuilds regenerate after a change, and a tsbuildinfo never hides a missing or stale registry", async () => {
