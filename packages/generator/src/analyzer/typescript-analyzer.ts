@@ -13,7 +13,7 @@ import { JobTargetAnalyzer, type DependencyCandidate, type JobTarget } from "./j
 import { PayloadShapeBuilder } from "./payload-shape-builder.js";
 import { discoverPolicies, type DeclaredPolicy } from "./policy-discovery.js";
 import { TypeReferenceResolver } from "./type-reference-resolver.js";
-import type { TypeScriptModule } from "./typescript-module.js";
+import { optionNameAt, optionNode } from "./option-locations.js";
 
 /** A job that passed its own checks, before the checks across jobs and before its payload shape. */
 interface JobCandidate {
@@ -239,46 +239,6 @@ function referencedValidators(job: JobModel, shapes: PayloadShapeBuilder): strin
   };
   visit(job.payload?.shape ?? null);
   return [...seen];
-}
-
-/** The property node of option `key` when the options are written as an object literal. */
-function optionNode(context: AnalysisContext, optionsArgument: ts.Expression | undefined, key: string | null): ts.Node | null {
-  const ts = context.ts;
-  if (optionsArgument === undefined) return null;
-  const literal = objectLiteralBehind(context, optionsArgument);
-  if (key === null || literal === null) return optionsArgument;
-  const property = literal.properties.find((element) => element.name !== undefined && propertyNameText(ts, element.name) === key);
-  return property ?? optionsArgument;
-}
-
-/** Which option a failing node belongs to, for the message. */
-function optionNameAt(context: AnalysisContext, node: ts.Node, optionsArgument: ts.Expression | undefined): string {
-  const ts = context.ts;
-  for (let current: ts.Node | undefined = node; current !== undefined && current !== optionsArgument; current = current.parent) {
-    if ((ts.isPropertyAssignment(current) || ts.isShorthandPropertyAssignment(current)) && current.parent === objectLiteralBehind(context, optionsArgument!)) {
-      return propertyNameText(ts, current.name) ?? "options";
-    }
-  }
-  return "options";
-}
-
-function objectLiteralBehind(context: AnalysisContext, expression: ts.Expression): ts.ObjectLiteralExpression | null {
-  const ts = context.ts;
-  let current: ts.Expression = expression;
-  for (let depth = 0; depth < 16; depth++) {
-    while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current)) current = current.expression;
-    if (ts.isObjectLiteralExpression(current)) return current;
-    if (!ts.isIdentifier(current)) return null;
-    const symbol = context.checker.getSymbolAtLocation(current);
-    const declaration = symbol === undefined ? undefined : context.resolveAlias(symbol).valueDeclaration;
-    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) return null;
-    current = declaration.initializer;
-  }
-  return null;
-}
-
-function propertyNameText(ts: TypeScriptModule, name: ts.PropertyName): string | null {
-  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : null;
 }
 
 function samePolicy(a: ResiliencePolicy, b: ResiliencePolicy | undefined): boolean {

@@ -86,8 +86,21 @@ class CheckWriter {
         const error = this.local("error");
         return `${pad}const ${error} = ${shape.name}(${value});\n${pad}if (${error} !== null) return ${pathExpression(path, [{ code: error }])};\n`;
       }
-      case "union":
-        return `${pad}if (${this.unionMismatch(shape.members, value)}) ${fail(describeShape(shape))}\n`;
+      case "union": {
+        const refs = shape.members.filter((member) => member.kind === "ref");
+        const only = refs.length === 1 ? refs[0]! : null;
+        if (only === null || only.kind !== "ref") return `${pad}if (${this.unionMismatch(shape.members, value)}) ${fail(describeShape(shape))}\n`;
+        // With a single object-like member, an object that fails it is reported at the inner path.
+        const simple = shape.members.filter((member) => member !== only);
+        const error = this.local("error");
+        return (
+          `${pad}if (${this.unionMismatch(simple, value)}) {\n` +
+          `${pad}  if (typeof ${value} !== "object" || ${value} === null) ${fail(describeShape(shape))}\n` +
+          `${pad}  const ${error} = ${only.name}(${value});\n` +
+          `${pad}  if (${error} !== null) return ${pathExpression(path, [{ code: error }])};\n` +
+          `${pad}}\n`
+        );
+      }
       case "array": {
         const index = this.local("i");
         const item = this.local("item");

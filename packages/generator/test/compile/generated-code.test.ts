@@ -137,6 +137,8 @@ describe("generated payload validators", () => {
     ["a tuple of the wrong length", { coordinates: [1] }, "payload.coordinates: expected tuple of 2 items"],
     ["a wrong rest element", { flags: [true, "a", 3] }, "payload.flags[2]: expected string"],
     ["an object where a union allows null or an object", { attachment: "file.txt" }, "payload.attachment: expected null | object"],
+    ["a wrong field inside the object member of a union", { shipping: { carrier: 1, express: true } }, "payload.shipping.carrier: expected string"],
+    ["a value matching no member of a union", { shipping: 7 }, 'payload.shipping: expected "standard" | object'],
     ["a wrong optional nullable field", { lines: [{ sku: "A", qty: 1, note: 5 }] }, "payload.lines[0].note: expected null | string"],
     ["a number outside a numeric literal union", { retries: 3 }, "payload.retries: expected 0 | 1 | 2"],
     ["a missing required field", { orderId: undefined }, "payload.orderId: expected string"],
