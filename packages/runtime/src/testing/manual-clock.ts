@@ -82,6 +82,21 @@ export class ManualClock implements Clock {
     });
   }
 
+  /**
+   * Simulates a suspended process (laptop sleep, a blocked event loop): time moves forward by `ms`
+   * at once, and only then do the timers that came due fire, late, in due order. This is how tests
+   * produce misfires; `advance` never does.
+   */
+  jump(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) {
+      return Promise.reject(new RangeError(`ManualClock.jump: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`));
+    }
+    return this.moveBy(() => {
+      this.nowMs += ms;
+      return this.nowMs;
+    });
+  }
+
   /** Number of timers not yet fired or cancelled (for tests that check nothing is left behind). */
   get pendingTimerCount(): number {
     return this.timers.filter((timer) => !timer.cancelled).length;

@@ -41,9 +41,9 @@ const running = new Set<JobScheduler>();
 /** A started scheduler over `jobs` with a ManualClock; stop it with {@link stopAllHarnesses} in afterEach. */
 export async function startHarness(
   jobs: readonly TestJob[],
-  options: SchedulerTuning & { policies?: readonly ResiliencePolicy[]; start?: Date } = {},
+  options: SchedulerTuning & { policies?: readonly ResiliencePolicy[]; start?: Date; beforeStart?: (probe: Probe) => void } = {},
 ): Promise<Harness> {
-  const { policies, start, ...tuning } = options;
+  const { policies, start, beforeStart, ...tuning } = options;
   const clock = new ManualClock(start ?? new Date("2026-01-01T00:00:00Z"));
   const probe = new Probe();
   const logger = new CapturingLogger();
@@ -57,6 +57,7 @@ export async function startHarness(
     ...withScenarioStore(),
     ...tuning,
   });
+  beforeStart?.(probe);
   await scheduler.start();
   running.add(scheduler);
   return { scheduler, clock, probe, logger, outcomes, outcomesOf: (jobName) => outcomes.filter((outcome) => outcome.jobName === jobName) };
