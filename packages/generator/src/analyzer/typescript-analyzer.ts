@@ -14,6 +14,7 @@ import { PayloadShapeBuilder } from "./payload-shape-builder.js";
 import { discoverPolicies, type DeclaredPolicy } from "./policy-discovery.js";
 import { TypeReferenceResolver } from "./type-reference-resolver.js";
 import { optionNameAt, optionNode } from "./option-locations.js";
+import type { TypeScriptModule } from "./typescript-module.js";
 
 /** A job that passed its own checks, before the checks across jobs and before its payload shape. */
 interface JobCandidate {
