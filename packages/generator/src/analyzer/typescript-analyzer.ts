@@ -3,7 +3,7 @@ import type { ResiliencePolicy } from "@elarion/runtime";
 import type ts from "typescript";
 import type { JobModel } from "../model/job-model.js";
 import type { PayloadShape } from "../model/payload-shape.js";
-import { compareText } from "../printer/import-table.js";
+import { compareText } from "../model/ordinal-order.js";
 import { AnalysisContext } from "./analysis-context.js";
 import { ConstantEvaluator } from "./constant-evaluator.js";
 import { discoverDecoratorUses, type DecoratorUse } from "./decorator-discovery.js";

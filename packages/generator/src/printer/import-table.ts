@@ -1,3 +1,4 @@
+import { compareText } from "../model/ordinal-order.js";
 import type { ImportedName, ModuleReference } from "../model/type-reference.js";
 import { relativeModuleSpecifier, type ImportExtensionStyle } from "./module-specifier.js";
 
@@ -88,8 +89,4 @@ function compareSpecifiers(a: string, b: string): number {
   const bRelative = b.startsWith(".");
   if (aRelative !== bRelative) return aRelative ? 1 : -1;
   return compareText(a, b);
-}
-
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

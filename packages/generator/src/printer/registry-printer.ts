@@ -1,7 +1,8 @@
 import type { JobModel } from "../model/job-model.js";
 import type { RegistryModel } from "../model/registry-model.js";
 import { withHeader } from "./content-hash.js";
-import { compareText, ImportTable } from "./import-table.js";
+import { compareText } from "../model/ordinal-order.js";
+import { ImportTable } from "./import-table.js";
 import { relativeModuleSpecifier } from "./module-specifier.js";
 import { RESERVED_NAMES, RUNTIME_PACKAGE, type PrintOptions } from "./print-context.js";
 import { printTypeReference } from "./type-printer.js";
