@@ -13,6 +13,8 @@ export const STRICT_FLAGS: ts.CompilerOptions = {
   exactOptionalPropertyTypes: true,
   verbatimModuleSyntax: true,
   isolatedModules: true,
+  // Declaration emit must be able to name every exported type (libraries ship .d.ts files).
+  declaration: true,
   noEmit: true,
   skipLibCheck: true,
 };
