@@ -12,7 +12,7 @@ const SCHEMA = "bench_elarion";
  * Elarion's postgresStore: an enqueue-only scheduler (the descriptor set, so it never dispatches)
  * produces; a worker scheduler with `maxConcurrentExecutions: 8` consumes.
  */
-export function elarionSystem(): QueueSystem {
+export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
   let pool: pg.Pool | null = null;
   let producer: JobScheduler<never, { "bench.noop": { n: number }; "bench.lateness-probe": { dueMs: number } }> | null = null;
   let worker: JobScheduler | null = null;
@@ -39,7 +39,7 @@ export function elarionSystem(): QueueSystem {
       worker = createScheduler({
         registry: jobRegistry,
         services: { Tally: probes.tally, LatenessRecorder: probes.recorder, Ledger: new Ledger() },
-        store: postgresStore({ pool: requirePool(), schema: SCHEMA }),
+        store: postgresStore({ pool: requirePool(), schema: SCHEMA, ...(maxLeasedRuns === undefined ? {} : { maxLeasedRuns }) }),
         maxConcurrentExecutions: WORKER_CONCURRENCY,
       }) as unknown as JobScheduler;
       await worker.start();

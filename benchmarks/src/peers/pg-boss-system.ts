@@ -6,7 +6,8 @@ import { WORKER_CONCURRENCY, type Probes, type QueueSystem } from "./queue-syste
 const SCHEMA = "bench_pg_boss";
 const NOOP_QUEUE = "bench-noop";
 const PROBE_QUEUE = "bench-probe";
-const BATCH_SIZE = 100;
+// pg-boss waits the polling interval between fetches even after a full batch, so the batch size sets its pace.
+const BATCH_SIZE = 1_000;
 /** pg-boss 10's minimum polling interval. */
 const POLLING_INTERVAL_SECONDS = 0.5;
 const INSERT_CHUNK = 5_000;

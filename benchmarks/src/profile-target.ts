@@ -1,0 +1,154 @@
+import pg from "pg";
+import { performance } from "node:perf_hooks";
+import { LatenessRecorder } from "../fixture/src/lateness-recorder.js";
+import { Tally } from "../fixture/src/tally.js";
+import { elarionSystem } from "./peers/elarion-system.js";
+import { fixtureServices } from "./support/fixture-services.js";
+import { timeAsync } from "./support/stopwatch.js";
+import { createScheduler } from "@elarion/runtime";
+import { NoopJob } from "../fixture/src/jobs/noop-job.js";
+import { jobRegistry } from "../fixture/src/jobs.generated.js";
+
+/**
+ * Runs one workload alone so it can be profiled: `node --cpu-prof --cpu-prof-dir=.tmp/profiles
+ * dist/src/profile-target.js <memory-throughput|postgres-processing> [count]`. Prints wall time and
+ * the process's CPU time over the measured phase (CPU ≪ wall means the time is spent waiting).
+ */
+async function main(workload: string | undefined, count: number): Promise<void> {
+  switch (workload) {
+    case "memory-throughput": {
+      const services = fixtureServices();
+      const scheduler = createScheduler({ registry: jobRegistry, services });
+      await scheduler.start();
+      await report(workload, count, async () => {
+        for (let n = 0; n < count; n += 1) await scheduler.enqueue(NoopJob, { n });
+        await services.Tally.reached(count);
+        await scheduler.whenIdle();
+      });
+      await scheduler.stop();
+      return;
+    }
+    case "postgres-processing": {
+      const trace = traceQueries();
+      const plans = process.env.EXPLAIN_MIN_MS === undefined ? null : explainSlowStatements(Number(process.env.EXPLAIN_MIN_MS));
+      const system = elarionSystem(process.env.MAX_LEASED_RUNS === undefined ? undefined : Number(process.env.MAX_LEASED_RUNS));
+      await system.prepare();
+      await system.enqueueNoops(count);
+      const probes = { tally: new Tally(), recorder: new LatenessRecorder() };
+      trace.reset();
+      await report(workload, count, async () => {
+        await system.startWorkers(probes);
+        await probes.tally.reached(count);
+      });
+      process.stdout.write(trace.summary());
+      if (plans !== null) process.stdout.write(plans());
+      await system.close();
+      return;
+    }
+    default:
+      throw new Error(`usage: profile-target.js <memory-throughput|postgres-processing> [count]; got "${String(workload)}".`);
+  }
+}
+
+/**
+ * Loads auto_explain in every new session with its output sent to the client as NOTICEs, and keeps
+ * the plans of statements slower than `minMs` (the slowest three are printed).
+ */
+function explainSlowStatements(minMs: number): () => string {
+  const plans: { ms: number; text: string }[] = [];
+  const OriginalPool = pg.Pool;
+  class ExplainingPool extends OriginalPool {
+    constructor(config?: pg.PoolConfig) {
+      super(config);
+      this.on("connect", (client) => {
+        client.on("notice", (notice) => {
+          const duration = /duration: ([\d.]+) ms/.exec(notice.message ?? "");
+          if (duration !== null) plans.push({ ms: Number(duration[1]), text: notice.message ?? "" });
+        });
+        for (const statement of [
+          "LOAD 'auto_explain'",
+          `SET auto_explain.log_min_duration = ${Math.round(minMs)}`,
+          "SET auto_explain.log_analyze = on",
+          "SET auto_explain.log_buffers = on",
+          "SET auto_explain.log_level = 'notice'",
+        ]) {
+          void client.query(statement).catch((error: unknown) => process.stderr.write(`auto_explain: ${String(error)}\n`));
+        }
+      });
+    }
+  }
+  (pg as unknown as { Pool: unknown }).Pool = ExplainingPool;
+  return () => {
+    // The slowest plan of each distinct statement.
+    const slowest = new Map<string, { ms: number; text: string; count: number }>();
+    for (const plan of plans) {
+      const key = (/Query Text:\s*([\s\S]{0,120})/.exec(plan.text)?.[1] ?? "?").replace(/\s+/g, " ");
+      const seen = slowest.get(key);
+      if (seen === undefined || seen.ms < plan.ms) slowest.set(key, { ...plan, count: (seen?.count ?? 0) + 1 });
+      else seen.count += 1;
+    }
+    return (
+      `\n${plans.length} statements slower than ${minMs} ms; the slowest of each kind:\n` +
+      [...slowest.values()].map((plan) => `(${plan.count} over ${minMs} ms)\n${plan.text}`).join("\n---\n") +
+      "\n"
+    );
+  };
+}
+
+/** Counts and times every query any pg client sends, by statement, to show where the wall time goes. */
+function traceQueries(): { reset(): void; summary(): string } {
+  const stats = new Map<string, { calls: number; ms: number; rows: number }>();
+  const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  (pg.Client.prototype as unknown as { query: unknown }).query = function tracedQuery(this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    const text = (typeof first === "string" ? first : (first.text ?? "?")).replace(/\s+/g, " ").trim();
+    const label = text.slice(0, 70);
+    const start = performance.now();
+    const record = (value: { rowCount?: number | null } | undefined) => {
+      const entry = stats.get(label) ?? { calls: 0, ms: 0, rows: 0 };
+      entry.calls += 1;
+      entry.ms += performance.now() - start;
+      entry.rows += value?.rowCount ?? 0;
+      stats.set(label, entry);
+    };
+    const callback = args.at(-1);
+    if (typeof callback === "function") {
+      // pg.Pool#query passes a callback instead of using the promise.
+      args[args.length - 1] = (error: unknown, value: { rowCount?: number | null } | undefined) => {
+        record(value);
+        (callback as (error: unknown, value: unknown) => void)(error, value);
+      };
+    }
+    const result = original.apply(this, args);
+    if (result instanceof Promise) void result.then(record, () => undefined);
+    return result;
+  };
+  return {
+    reset: () => stats.clear(),
+    summary: () =>
+      [...stats.entries()]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .map(([label, entry]) => `  ${String(entry.calls).padStart(6)} calls ${entry.ms.toFixed(0).padStart(7)} ms total ${(entry.ms / entry.calls).toFixed(2).padStart(7)} ms avg ${String(entry.rows).padStart(7)} rows  ${label}`)
+        .join("\n") + "\n",
+  };
+}
+
+async function report(workload: string, count: number, phase: () => Promise<void>): Promise<void> {
+  const cpuBefore = process.cpuUsage();
+  const wallMs = await timeAsync(phase);
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(
+    `${workload}: ${count} jobs in ${wallMs.toFixed(0)} ms wall (${Math.round(count / (wallMs / 1000))} jobs/s), ` +
+      `process CPU ${cpuMs.toFixed(0)} ms = ${((cpuMs / wallMs) * 100).toFixed(0)}% of wall\n`,
+  );
+}
+
+const [workload, countText] = process.argv.slice(2);
+main(workload, Number(countText ?? 20_000)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
