@@ -71,6 +71,21 @@ describe("postgresStore", () => {
     expect(await store.completeRun(first.runId, { status: "failed", message: "again", completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
   });
 
+  it("leases at most maxLeasedRuns, reports more due work, and wakes the dispatcher when leases end", async () => {
+    const { store, host } = await openStore({ maxLeasedRuns: 2 });
+    for (let i = 0; i < 5; i++) await store.insertJob(job());
+    const now = Date.now();
+    const first = await store.claimDueRuns(now, 10);
+    expect(first).toHaveLength(2);
+    expect(store.nextDueTime()).toBeLessThanOrEqual(now);
+    expect(await store.claimDueRuns(now, 10)).toEqual([]);
+
+    const wakesBefore = host.wakeCount;
+    await store.completeRun(first[0]!.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null });
+    await host.until(() => host.wakeCount > wakesBefore, "a wake-up once a lease ended");
+    expect(await store.claimDueRuns(Date.now(), 10)).toHaveLength(1);
+  });
+
   it("knows the earliest future due time and learns of earlier work enqueued by another process", async () => {
     const a = await openStore();
     const b = await openStore();

@@ -1,0 +1,79 @@
+// A worker process for the multi-process tests: a real scheduler on postgresStore, built from the
+// package's dist (run `pnpm build` first). It reports over the IPC channel what it runs.
+//
+// Config (env ELARION_WORKER, JSON): { databaseUrl, schema, name, concurrency, leaseMs?,
+// heartbeatMs?, pollIntervalMs?, recurring?, holdSlowJobs? (slow.block then waits for an abort) }
+import pg from "pg";
+import { createScheduler, defineJobRegistry } from "../../../../dist/index.js";
+import { postgresStore } from "../../../../dist/stores/postgres/index.js";
+import { workerDescriptors } from "./worker-jobs.mjs";
+
+const config = JSON.parse(process.env.ELARION_WORKER ?? "{}");
+const report = (message) => process.send?.({ worker: config.name, ...message });
+
+const bodies = {
+  // Records each execution; the test counts them per job id.
+  "noop.record": async (_payload, context) => {
+    report({ type: "ran", jobId: context.jobId, runId: context.runId, attempt: context.attempt });
+  },
+  // Runs until aborted, or for payload.holdMs when given.
+  "slow.block": async (payload, context) => {
+    report({ type: "started", jobId: context.jobId, runId: context.runId });
+    await new Promise((resolve, reject) => {
+      const onAbort = () => {
+        report({ type: "aborted", jobId: context.jobId, runId: context.runId, reason: String(context.signal.reason?.message ?? context.signal.reason) });
+        reject(context.signal.reason);
+      };
+      if (context.signal.aborted) return onAbort();
+      context.signal.addEventListener("abort", onAbort, { once: true });
+      if (typeof payload?.holdMs === "number" && config.holdSlowJobs !== true) setTimeout(resolve, payload.holdMs);
+    });
+    report({ type: "ran", jobId: context.jobId, runId: context.runId, attempt: context.attempt });
+  },
+  // Reports how late it started against its due time.
+  "timed.probe": async (_payload, context) => {
+    report({ type: "timed", jobId: context.jobId, dueMs: context.dueTime.getTime(), startedMs: Date.now() });
+  },
+  // A recurring job every second, claimed once per slot across processes.
+  "recurring.tick": async (context) => {
+    report({ type: "tick", dueMs: context.dueTime.getTime() });
+  },
+};
+
+class WorkerJob {}
+const jobs = workerDescriptors({ recurring: config.recurring === true }).map((descriptor) => ({
+  descriptor,
+  jobClass: descriptor.supportsRuntimeScheduling ? class extends WorkerJob {} : null,
+  invoke: descriptor.supportsRuntimeScheduling
+    ? (_services, payload, context) => bodies[descriptor.name](payload, context)
+    : (_services, _payload, context) => bodies[descriptor.name](context),
+}));
+
+const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4, application_name: "elarion-test-worker" });
+pool.on("error", () => undefined);
+const store = postgresStore({
+  pool,
+  schema: config.schema,
+  ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
+  ...(config.heartbeatMs ? { heartbeatMs: config.heartbeatMs } : {}),
+  ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
+});
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const scheduler = createScheduler({
+  registry: defineJobRegistry(jobs, []),
+  services: () => ({}),
+  store,
+  maxConcurrentExecutions: config.concurrency ?? 8,
+  logger: quiet,
+});
+
+process.on("message", async (message) => {
+  if (message?.type === "stop") {
+    await scheduler.stop();
+    await pool.end();
+    process.exit(0);
+  }
+});
+
+await scheduler.start();
+report({ type: "ready", workerId: store.workerId });
