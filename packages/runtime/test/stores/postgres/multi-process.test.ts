@@ -11,6 +11,8 @@ import { WorkerProcess, type WorkerConfig } from "./support/worker-process.js";
 // @ts-expect-error -- plain .mjs shared with the worker processes
 import { workerDescriptors } from "./workers/worker-jobs.mjs";
 
+/** Unique per test run, so terminating "the workers' connections" never touches another run's. */
+const WORKER_APPLICATION_NAME = `elarion-test-worker-${process.pid}`;
 let db: TestSchema;
 let enqueuer: JobScheduler;
 const workers: WorkerProcess[] = [];
@@ -34,7 +36,14 @@ afterAll(async () => {
 });
 
 async function startWorker(name: string, options: Partial<WorkerConfig> = {}): Promise<WorkerProcess> {
-  const worker = await WorkerProcess.start({ databaseUrl: TEST_DATABASE_URL, schema: db.schema.name, name, concurrency: 8, ...options });
+  const worker = await WorkerProcess.start({
+    databaseUrl: TEST_DATABASE_URL,
+    schema: db.schema.name,
+    name,
+    concurrency: 8,
+    applicationName: WORKER_APPLICATION_NAME,
+    ...options,
+  });
   workers.push(worker);
   return worker;
 }
@@ -121,7 +130,8 @@ describe("postgresStore across processes", () => {
 
     const terminated = await db.pool.query(
       `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-       WHERE application_name = 'elarion-test-worker' AND datname = current_database()`,
+       WHERE application_name = $1 AND datname = current_database()`,
+      [WORKER_APPLICATION_NAME],
     );
     expect(terminated.rows[0].n).toBeGreaterThan(0);
 

@@ -16,6 +16,8 @@ export interface WorkerConfig {
   readonly recurring?: boolean;
   /** `slow.block` ignores `holdMs` and runs until aborted (a worker about to be killed). */
   readonly holdSlowJobs?: boolean;
+  /** `application_name` of the worker's connections (lets a test terminate exactly them). */
+  readonly applicationName?: string;
 }
 
 /** What a worker reports (see workers/worker.mjs). */

@@ -2,7 +2,7 @@
 // package's dist (run `pnpm build` first). It reports over the IPC channel what it runs.
 //
 // Config (env ELARION_WORKER, JSON): { databaseUrl, schema, name, concurrency, leaseMs?,
-// heartbeatMs?, pollIntervalMs?, recurring?, holdSlowJobs? (slow.block then waits for an abort) }
+// heartbeatMs?, pollIntervalMs?, recurring?, applicationName?, holdSlowJobs? (slow.block then waits for an abort) }
 import pg from "pg";
 import { createScheduler, defineJobRegistry } from "../../../../dist/index.js";
 import { postgresStore } from "../../../../dist/stores/postgres/index.js";
@@ -49,7 +49,7 @@ const jobs = workerDescriptors({ recurring: config.recurring === true }).map((de
     : (_services, _payload, context) => bodies[descriptor.name](context),
 }));
 
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4, application_name: "elarion-test-worker" });
+const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4, application_name: config.applicationName ?? "elarion-test-worker" });
 pool.on("error", () => undefined);
 const store = postgresStore({
   pool,

@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createScheduler, defineJobDescriptors, resiliencePolicy } from "../../src/index.js";
+import { ManualClock } from "../../src/testing/index.js";
+import { Probe } from "../support/probe.js";
+import { startHarness, stopAllHarnesses } from "../support/harness.js";
+import { testJob, testRegistry } from "../support/test-registry.js";
+
+afterEach(stopAllHarnesses);
+
+describe("bad input to schedule/enqueue", () => {
+  it("an invalid or NaN dueTime names the job and says what to pass", async () => {
+    const email = testJob("emails.send");
+    const { scheduler } = await startHarness([email]);
+    await expect(scheduler.schedule(email.jobClass, { id: 1 }, new Date("nope"))).rejects.toThrow(/Invalid dueTime for job "emails.send": Invalid Date/);
+    await expect(scheduler.schedule(email.jobClass, { id: 1 }, Number.NaN)).rejects.toThrow(/Invalid dueTime for job "emails.send": NaN/);
+    await expect(scheduler.schedule(email.jobClass, { id: 1 }, "tomorrow" as unknown as number)).rejects.toThrow(/Pass a valid Date or finite epoch/);
+  });
+
+  it("a class that is not in the registry is rejected with the registered names", async () => {
+    const email = testJob("emails.send");
+    const stranger = testJob("strangers.job");
+    const { scheduler } = await startHarness([email]);
+    await expect(scheduler.enqueue(stranger.jobClass as never, { id: 1 } as never)).rejects.toThrow(
+      /StrangersJobJob is not a job of this scheduler's registry.*Registered jobs: "emails.send"/,
+    );
+    await expect(scheduler.enqueue("nope" as never, { id: 1 } as never)).rejects.toThrow(/Unknown job "nope"/);
+  });
+
+  it("a payload failing the generated validator names the field path", async () => {
+    const email = testJob("emails.send");
+    const { scheduler, probe } = await startHarness([email]);
+    await expect(scheduler.enqueue(email.jobClass, { id: "x" } as never)).rejects.toThrow('Invalid payload for job "emails.send": payload.id: expected number.');
+    expect(probe.calls).toHaveLength(0);
+  });
+
+  it("a job that is not runtime-schedulable (a recurring method job) cannot be enqueued", async () => {
+    const nightly = testJob("nightly", { supportsRuntimeScheduling: false, target: { kind: "method", className: "Billing", methodName: "close", isStatic: true } });
+    const { scheduler } = await startHarness([nightly]);
+    await expect(scheduler.enqueue("nightly", { id: 1 })).rejects.toThrow(/cannot be scheduled at run time/);
+  });
+
+  it("bad options: unknown resilienceMode, unknown policy, deferred mode without a policy", async () => {
+    const email = testJob("emails.send");
+    const { scheduler } = await startHarness([email]);
+    await expect(scheduler.enqueue(email.jobClass, { id: 1 }, { resilienceMode: "later" as never })).rejects.toThrow(/Invalid resilienceMode/);
+    await expect(scheduler.enqueue(email.jobClass, { id: 1 }, { resilience: "ghost" })).rejects.toThrow(/Unknown resilience policy "ghost"/);
+    await expect(scheduler.enqueue(email.jobClass, { id: 1 }, { resilienceMode: "deferred-retry" })).rejects.toThrow(/needs a resilience policy/);
+  });
+
+  it("calls before start() throw and say to start first", async () => {
+    const email = testJob("emails.send");
+    const scheduler = createScheduler({ registry: testRegistry([email]), services: { Probe: new Probe() }, clock: new ManualClock() });
+    await expect(scheduler.enqueue(email.jobClass, { id: 1 })).rejects.toThrow("scheduler.enqueue(): the scheduler is not started; await scheduler.start() first.");
+    await expect(scheduler.cancelRun("x")).rejects.toThrow(/not started/);
+  });
+});
+
+describe("bad input to createScheduler", () => {
+  const email = testJob("emails.send");
+
+  it("negative or fractional numeric options name the option", () => {
+    const base = { registry: testRegistry([email]), services: { Probe: new Probe() } };
+    expect(() => createScheduler({ ...base, maxConcurrentExecutions: 0 })).toThrow(/maxConcurrentExecutions must be a whole number 1 or more, got 0/);
+    expect(() => createScheduler({ ...base, maxRetainedCompletedJobs: -1 })).toThrow(/maxRetainedCompletedJobs/);
+    expect(() => createScheduler({ ...base, maxMisfireCatchUpRuns: 1.5 })).toThrow(/maxMisfireCatchUpRuns/);
+  });
+
+  it("a missing service is named with the job that needs it", () => {
+    expect(() => createScheduler({ registry: testRegistry([email]), services: {} as never })).toThrow(
+      /services.Probe is missing; job "emails.send" \(test\/jobs.ts\) needs it/,
+    );
+  });
+
+  it("registries that repeat a job name or a policy name throw at creation", () => {
+    const again = testJob("emails.send");
+    expect(() => createScheduler({ registry: [testRegistry([email]), testRegistry([again])], services: { Probe: new Probe() } })).toThrow(
+      /Duplicate job name "emails.send"/,
+    );
+    const p1 = resiliencePolicy("retry", {});
+    const p2 = resiliencePolicy("retry", { maxRetryAttempts: 1 });
+    expect(() =>
+      createScheduler({ registry: [testRegistry([email], [p1]), testRegistry([testJob("other")], [p2])], services: { Probe: new Probe() } }),
+    ).toThrow(/Duplicate resilience policy "retry"/);
+  });
+
+  it("a job referring to an unregistered policy, or with an invalid schedule, throws at creation", () => {
+    expect(() => createScheduler({ registry: testRegistry([testJob("j", { resilience: "ghost" })]), services: { Probe: new Probe() } })).toThrow(
+      /Unknown resilience policy "ghost" \(job "j" in test\/jobs.ts\)/,
+    );
+    expect(() =>
+      createScheduler({
+        registry: testRegistry([testJob("c", { schedule: { kind: "cron", expression: "61 * * * *", timeZone: "UTC" } })]),
+        services: { Probe: new Probe() },
+      }),
+    ).toThrow(/Invalid schedule of job "c"/);
+  });
+
+  it("something that is not a generated registry is rejected", () => {
+    expect(() => createScheduler({ registry: {} as never, services: {} })).toThrow(/is not a generated Elarion registry/);
+  });
+});
+
+describe("enqueue-only scheduler (descriptor sets)", () => {
+  it("schedules by name without services and never runs jobs", async () => {
+    const email = testJob("emails.send");
+    const descriptors = defineJobDescriptors<{ "emails.send": { id: number } }>([email.definition.descriptor], []);
+    const clock = new ManualClock();
+    const scheduler = createScheduler({ registry: descriptors, clock });
+    await scheduler.start();
+    const handle = await scheduler.enqueue("emails.send", { id: 1 });
+    await clock.advance(10_000);
+    expect((await scheduler.getJob(handle.jobId))?.status).toBe("queued");
+    await expect(scheduler.enqueue("emails.send", { id: "x" } as never)).rejects.toThrow(/payload.id: expected number/);
+    await scheduler.stop();
+  });
+});
