@@ -20,6 +20,7 @@ export function printDescriptorsModule(model: RegistryModel, options: PrintOptio
     ...validatorNames.values(),
   ]);
   imports.useFixed(RUNTIME_PACKAGE, "defineJobDescriptors", true);
+  imports.useFixed(RUNTIME_PACKAGE, "JobDescriptorSet", false);
   const payloadLines = model.jobs
     .filter((job) => job.supportsRuntimeScheduling && job.payload !== null)
     .map((job) => `  ${JSON.stringify(job.name)}: ${printTypeReference(job.payload!.type, job, imports, false)};`);
@@ -35,7 +36,7 @@ export function printDescriptorsModule(model: RegistryModel, options: PrintOptio
     "\n" +
     (payloadLines.length === 0 ? "export type JobPayloads = {};\n" : `export type JobPayloads = {\n${payloadLines.join("\n")}\n};\n`) +
     validators.map((text) => `\n${text}`).join("") +
-    "\nexport const jobDescriptors = defineJobDescriptors<JobPayloads>(\n" +
+    "\nexport const jobDescriptors: JobDescriptorSet<JobPayloads> = defineJobDescriptors<JobPayloads>(\n" +
     `  [\n${descriptors.join("")}  ],\n` +
     `  [\n${policies}  ],\n` +
     ");\n";

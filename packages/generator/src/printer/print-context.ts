@@ -23,6 +23,7 @@ export const RESERVED_NAMES = [
   "defineJobDescriptors",
   "defineJobRegistry",
   "JobRegistry",
+  "JobDescriptorSet",
   "services",
   "payload",
   "context",

@@ -21,7 +21,7 @@ describe("the registry stub", () => {
         "src/main.ts": [
           'import { jobRegistry, jobDescriptors, type JobServices } from "./jobs.generated.js";',
           "export const services: JobServices = {};",
-          "export const parts = [jobRegistry.jobs, jobDescriptors.descriptors];",
+          "export const parts: readonly unknown[] = [jobRegistry.jobs, jobDescriptors.descriptors];",
         ].join("\n"),
       },
       { ...VIRTUAL_OPTIONS, ...STRICT_FLAGS },
