@@ -197,7 +197,13 @@ class PostgresStore implements PostgresJobStore {
       return [];
     }
     this.#learnedDuringRoundTrip = null;
-    const rows = await this.#leases.claim(nowMs, Math.min(limit, room));
+    const asked = Math.min(limit, room);
+    const rows = await this.#leases.claim(nowMs, asked);
+    if (rows.length === asked) {
+      // A full batch: more may be due now. Say so, and wake the dispatcher when leases end.
+      this.#knownNextDue = minOrNull(this.#knownNextDue, nowMs);
+      if (asked < limit) this.#waitingForRoom = true;
+    }
     return rows.map(toClaimedRun);
   }
 
