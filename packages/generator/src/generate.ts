@@ -66,6 +66,11 @@ export function generate(program: ts.Program, options: GeneratorOptions, typescr
  * Writes a generated file only when its bytes differ from what is on disk (creating directories as
  * needed), so watchers and incremental builds do not see spurious changes.
  *
+ * @example
+ * ```ts
+ * const written = result.files.filter(writeIfChanged).map((file) => file.path);
+ * ```
+ *
  * @returns `true` when it wrote.
  */
 export function writeIfChanged(file: GeneratedFile): boolean {
