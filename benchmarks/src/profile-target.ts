@@ -1,5 +1,8 @@
 import pg from "pg";
 import { performance } from "node:perf_hooks";
+import { writeHeapSnapshot } from "node:v8";
+import { ParkedJob } from "../fixture/src/jobs/parked-job.js";
+import { summarizeHeapSnapshot } from "./heap-snapshot-summary.js";
 import { LatenessRecorder } from "../fixture/src/lateness-recorder.js";
 import { Tally } from "../fixture/src/tally.js";
 import { elarionSystem } from "./peers/elarion-system.js";
@@ -11,7 +14,7 @@ import { jobRegistry } from "../fixture/src/jobs.generated.js";
 
 /**
  * Runs one workload alone so it can be profiled: `node --cpu-prof --cpu-prof-dir=.tmp/profiles
- * dist/src/profile-target.js <memory-throughput|postgres-processing> [count]`. Prints wall time and
+ * dist/src/profile-target.js <memory-throughput|memory-pending|postgres-processing> [count]`. Prints wall time and
  * the process's CPU time over the measured phase (CPU ≪ wall means the time is spent waiting).
  */
 async function main(workload: string | undefined, count: number): Promise<void> {
@@ -25,6 +28,16 @@ async function main(workload: string | undefined, count: number): Promise<void> 
         await services.Tally.reached(count);
         await scheduler.whenIdle();
       });
+      await scheduler.stop();
+      return;
+    }
+    case "memory-pending": {
+      const scheduler = createScheduler({ registry: jobRegistry, services: fixtureServices() });
+      await scheduler.start();
+      const dueTime = Date.now() + 3_600_000;
+      for (let n = 0; n < count; n += 1) await scheduler.schedule(ParkedJob, { n }, dueTime);
+      const file = writeHeapSnapshot();
+      process.stdout.write(summarizeHeapSnapshot(file, count, 20));
       await scheduler.stop();
       return;
     }
@@ -46,7 +59,7 @@ async function main(workload: string | undefined, count: number): Promise<void> 
       return;
     }
     default:
-      throw new Error(`usage: profile-target.js <memory-throughput|postgres-processing> [count]; got "${String(workload)}".`);
+      throw new Error(`usage: profile-target.js <memory-throughput|memory-pending|postgres-processing> [count]; got "${String(workload)}".`);
   }
 }
 
