@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { newId } from "../../src/state/ids.js";
+
+describe("newId", () => {
+  it("makes unique UUIDv7 strings carrying the current millisecond, sorted by creation", () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 20_000 }, () => newId());
+    const after = Date.now();
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids.slice(0, 100)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const timestamp = Number.parseInt(ids[0]!.replace(/-/g, "").slice(0, 12), 16);
+    expect(timestamp).toBeGreaterThanOrEqual(before);
+    expect(timestamp).toBeLessThanOrEqual(after + 5);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { consoleLogger, type NewRuntimeJob, type StoreHost } from "../../../src/index.js";
+import { MemoryStore } from "../../../src/stores/memory/memory-store.js";
+
+function host(nowMs: number, maxRetainedCompletedJobs = 1024): StoreHost {
+  return { now: () => nowMs, wake: () => undefined, abortRun: () => undefined, findDescriptor: () => undefined, maxRetainedCompletedJobs, logger: consoleLogger };
+}
+
+function job(id: string, dueTimeMs: number): NewRuntimeJob {
+  return {
+    jobId: `job-${id}`,
+    runId: `run-${id}`,
+    jobName: "emails.send",
+    payload: { id },
+    dueTimeMs,
+    createdAtMs: 0,
+    correlationId: null,
+    maxAttempts: 3,
+    resilience: null,
+    resilienceMode: "deferred-retry",
+  };
+}
+
+describe("the memory store (the JobStore contract, in memory)", () => {
+  it("claims only due runs, earliest first, up to the limit, and reports the next due time", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    store.insertJob(job("late", 300));
+    store.insertJob(job("early", 100));
+    store.insertJob(job("mid", 200));
+    expect(store.nextDueTime()).toBe(100);
+    expect(store.claimDueRuns(250, 1).map((run) => run.runId)).toEqual(["run-early"]);
+    expect(store.claimDueRuns(250, 10).map((run) => run.runId)).toEqual(["run-mid"]);
+    expect(store.nextDueTime()).toBe(300);
+    expect(store.listActiveRuns().map((run) => [run.runId, run.status, run.startedAt])).toEqual([
+      ["run-early", "running", null],
+      ["run-mid", "running", null],
+    ]);
+  });
+
+  it("completion is fenced by run id: a second completion or an unknown run returns false", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    store.insertJob(job("a", 0));
+    store.claimDueRuns(0, 10);
+    store.markStarted("run-a", 5);
+    expect(store.completeRun("run-a", { status: "succeeded", message: null, completedAtMs: 9, startedAtMs: 5 })).toBe(true);
+    expect(store.completeRun("run-a", { status: "failed", message: "late", completedAtMs: 10, startedAtMs: 5 })).toBe(false);
+    expect(store.completeRun("run-x", { status: "failed", message: "x", completedAtMs: 10, startedAtMs: null })).toBe(false);
+    expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", completedAt: new Date(9) });
+  });
+
+  it("a deferred retry keeps the job id, takes a new run id, waits, and is claimed again when due", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    store.insertJob(job("a", 0));
+    store.claimDueRuns(0, 10);
+    expect(store.scheduleRetry("run-a", { newRunId: "run-a2", attempt: 2, dueTimeMs: 1_000, lastError: "boom", failedAtMs: 1, startedAtMs: 0 })).toBe(true);
+    expect(store.getJob("job-a")).toMatchObject({ status: "waiting-retry", currentRunId: "run-a2", attempt: 2, lastError: "boom", nextAttemptDueTime: new Date(1_000) });
+    expect(store.listQueuedRuns().map((run) => run.runId)).toEqual(["run-a2"]);
+    expect(store.cancelRun("run-a", 2)).toMatchObject({ outcome: "not-found" });
+    expect(store.claimDueRuns(999, 10)).toEqual([]);
+    expect(store.claimDueRuns(1_000, 10).map((run) => [run.runId, run.attempt])).toEqual([["run-a2", 2]]);
+  });
+
+  it("cancel reports what happened: before start, active, not found", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    store.insertJob(job("queued", 100));
+    store.insertJob(job("active", 0));
+    store.claimDueRuns(0, 10);
+    expect(store.cancelJob("job-queued", 50)).toEqual({ outcome: "cancelled-before-start", runId: "run-queued", ownedHere: true });
+    expect(store.getJob("job-queued")).toMatchObject({ status: "cancelled", completedAt: new Date(50) });
+    expect(store.claimDueRuns(1_000, 10)).toEqual([]);
+    expect(store.cancelRun("run-active", 60)).toEqual({ outcome: "abort-active", runId: "run-active", ownedHere: true });
+    expect(store.cancelJob("job-queued", 70)).toMatchObject({ outcome: "not-found", runId: null });
+    expect(store.listRecentOutcomes()).toMatchObject([{ runId: "run-queued", status: "cancelled", message: "cancelled before execution" }]);
+  });
+
+  it("drops the oldest terminal jobs beyond maxRetainedCompletedJobs", () => {
+    const store = new MemoryStore();
+    store.open(host(0, 2));
+    for (const id of ["a", "b", "c"]) {
+      store.insertJob(job(id, 0));
+      store.claimDueRuns(0, 10);
+      store.completeRun(`run-${id}`, { status: "succeeded", message: null, completedAtMs: 1, startedAtMs: 0 });
+    }
+    expect(store.getJob("job-a")).toBeNull();
+    expect(store.getJob("job-b")).not.toBeNull();
+    expect(store.getJob("job-c")).not.toBeNull();
+  });
+
+  it("close records still-queued runs cancelled / scheduler shutdown (a volatile store loses them)", () => {
+    const store = new MemoryStore();
+    store.open(host(42));
+    store.insertJob(job("a", 1_000));
+    store.close();
+    expect(store.getJob("job-a")).toMatchObject({ status: "cancelled", completedAt: new Date(42) });
+    expect(store.listRecentOutcomes()[0]).toMatchObject({ message: "scheduler shutdown" });
+    expect(store.nextDueTime()).toBeNull();
+  });
+});
