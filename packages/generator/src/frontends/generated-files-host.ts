@@ -5,8 +5,8 @@ import type ts from "typescript";
 /**
  * Wraps a compiler host so that a program built with it sees the generated files exactly as the
  * generator just produced them, even when the host has not seen them yet: absent on a clean
- * checkout, stale in a watcher's or builder's source-file cache, or a failed module resolution
- * cached by `--watch`. Everything else, and a generated file the host already has with the same
+ * checkout, stale in a watcher's or builder's source-file cache, in a directory tsc's host has
+ * cached as missing, or a failed module resolution cached by `--watch`. Everything else, and a generated file the host already has with the same
  * text, goes to the host unchanged (so watchers keep watching it).
  *
  * @example
@@ -35,6 +35,12 @@ export function hostWithGeneratedFiles(
     return sourceFile;
   };
 
+  // tsc's host caches directoryExists: a directory the generator just created may be cached as missing.
+  const generatedDirectories = new Set([...generatedTexts.keys()].flatMap((file) => ancestorsOf(path.dirname(file))));
+  const directoryExists = host.directoryExists?.bind(host);
+  if (directoryExists !== undefined) {
+    wrapper.directoryExists = (directoryName) => generatedDirectories.has(path.resolve(directoryName)) || directoryExists(directoryName);
+  }
   wrapper.fileExists = (fileName) => textOf(fileName) !== undefined || host.fileExists(fileName);
   wrapper.readFile = (fileName) => textOf(fileName) ?? host.readFile(fileName);
   wrapper.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
@@ -64,4 +70,9 @@ export function hostWithGeneratedFiles(
       });
   }
   return wrapper;
+}
+
+function ancestorsOf(directory: string): string[] {
+  const parent = path.dirname(directory);
+  return parent === directory ? [directory] : [directory, ...ancestorsOf(parent)];
 }

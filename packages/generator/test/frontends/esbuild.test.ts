@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import * as esbuild from "esbuild";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { elarionPlugin } from "../../src/esbuild.js";
+// The built package, like the CLI and tspc in these tests: all three front ends run the same build.
+import { elarionPlugin } from "../../dist/esbuild.js";
 import { requireBuiltGenerator } from "./support/built-package.js";
 import { copyFixtureApp, DATE_PAYLOAD_JOB_FILE, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
 import { runNode } from "./support/processes.js";
@@ -70,6 +71,17 @@ describe("@elarion/generator/esbuild", () => {
     expect(run.stderr).toBe("");
     expect(run.stdout).toContain("jobs: billing.daily, emails.send");
     expect(run.stdout).toContain("sent to ada@example.com: Hello");
+  });
+
+  it("honours the outFile option, relative to esbuild's working directory", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write("src/main.ts", app.read("src/main.ts").replace("./jobs.generated.js", "./generated/registry.js"));
+
+    const result = await esbuild.build(buildOptions([elarionPlugin({ outFile: "src/generated/registry.ts" })]));
+
+    expect(result.errors).toEqual([]);
+    expect(app.read("src/generated/registry.descriptors.ts")).toContain('"emails.send"');
+    expect((await runNode(["out/main.js"], app.dir)).stdout).toContain("sent to ada@example.com: Hello");
   });
 
   it("fails the build with the generator's code and an esbuild location", async () => {

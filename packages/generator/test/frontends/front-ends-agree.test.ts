@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as esbuild from "esbuild";
-import { elarionPlugin } from "../../src/esbuild.js";
+// The built package, like the CLI and tspc in these tests: all three front ends run the same build.
+import { elarionPlugin } from "../../dist/esbuild.js";
 import { requireBuiltGenerator } from "./support/built-package.js";
 import { copyFixtureApp, type FixtureApp } from "./support/fixture-app.js";
 import { elarionGenBin, runNode, tspcBin } from "./support/processes.js";

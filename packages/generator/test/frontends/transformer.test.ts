@@ -57,6 +57,22 @@ describe("@elarion/generator/transformer under tspc", () => {
     expect(run.stdout).toContain("sent to ada@example.com: Hello");
   });
 
+  it("honours the plugin's outFile option, relative to the tsconfig", async () => {
+    app = copyFixtureApp("jobs-app");
+    const tsconfig = JSON.parse(app.read("tsconfig.json")) as { compilerOptions: { plugins: Record<string, unknown>[] } };
+    tsconfig.compilerOptions.plugins[0]!["outFile"] = "src/generated/registry.ts";
+    app.write("tsconfig.json", JSON.stringify(tsconfig, null, 2));
+    app.write("src/main.ts", app.read("src/main.ts").replace("./jobs.generated.js", "./generated/registry.js"));
+
+    const build = await tspc();
+
+    expect(build.stdout).toBe("");
+    expect(build.code).toBe(0);
+    expect(app.read("src/generated/registry.descriptors.ts")).toContain('"emails.send"');
+    expect(fs.existsSync(app.registryFile)).toBe(false);
+    expect((await runApp()).stdout).toContain("sent to ada@example.com: Hello");
+  });
+
   it("recompiles a stale registry that is already on disk (non-incremental)", async () => {
     app = copyFixtureApp("jobs-app");
     expect((await tspc()).code).toBe(0);
