@@ -40,6 +40,7 @@ export const WHAT_IT_CATCHES: Readonly<Record<string, string>> = {
   ELG029: "`@ScheduledJob` on something other than a class or a method",
   ELG030: "A stale generated file (`elarion-gen --check`)",
   ELG031: "A payload type the generator cannot check",
+  ELG032: "One class decorated as two class jobs",
 };
 
 /**

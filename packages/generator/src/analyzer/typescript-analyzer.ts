@@ -54,7 +54,7 @@ function analyzeProgram(context: AnalysisContext): AnalysisResult {
     const candidate = analyzeJob(context, use, evaluator, targets, policies);
     if (candidate !== null) candidates.push(candidate);
   }
-  const unique = withoutDuplicateNames(context, candidates).sort((a, b) => compareText(a.model.name, b.model.name));
+  const unique = withoutDuplicates(context, candidates).sort((a, b) => compareText(a.model.name, b.model.name));
   const accepted = withoutConflictingServiceKeys(context, unique).flatMap((candidate) => {
     const model = withPayloadShape(context, shapes, candidate);
     return model === null ? [] : [model];
@@ -163,18 +163,33 @@ function readJobName(context: AnalysisContext, evaluator: ConstantEvaluator, use
   return evaluated.value;
 }
 
-/** Keeps the first job of each name (in program order) and reports the others. */
-function withoutDuplicateNames(context: AnalysisContext, candidates: readonly JobCandidate[]): JobCandidate[] {
+/**
+ * Keeps the first job of each name (in source order) and reports the others; likewise a class that
+ * carries two class-job decorators, since `schedule(Class, ...)` must map to one job.
+ */
+function withoutDuplicates(context: AnalysisContext, candidates: readonly JobCandidate[]): JobCandidate[] {
   const firstByName = new Map<string, JobCandidate>();
+  const firstByClass = new Map<string, JobCandidate>();
   const kept: JobCandidate[] = [];
   for (const candidate of candidates) {
-    const first = firstByName.get(candidate.model.name);
-    if (first === undefined) {
-      firstByName.set(candidate.model.name, candidate);
-      kept.push(candidate);
-    } else {
-      context.report("duplicateJobName", candidate.nameNode, [candidate.model.name, `${first.model.jobClass.className} (${context.describeLocation(first.nameNode)})`]);
+    const { model } = candidate;
+    const first = firstByName.get(model.name);
+    if (first !== undefined) {
+      context.report("duplicateJobName", candidate.nameNode, [model.name, `${first.model.jobClass.className} (${context.describeLocation(first.nameNode)})`]);
+      continue;
     }
+    if (model.target.kind === "class") {
+      const from = model.jobClass.from;
+      const classKey = `${from.kind === "file" ? from.path : from.specifier}\0${model.jobClass.exportName}`;
+      const sameClass = firstByClass.get(classKey);
+      if (sameClass !== undefined) {
+        context.report("duplicateJobClass", candidate.nameNode, [model.jobClass.className, sameClass.model.name, model.name]);
+        continue;
+      }
+      firstByClass.set(classKey, candidate);
+    }
+    firstByName.set(model.name, candidate);
+    kept.push(candidate);
   }
   return kept;
 }

@@ -169,6 +169,12 @@ export const DIAGNOSTICS = {
     category: "error",
     message: "The payload type of job \"{0}\" cannot be checked at {1}: {2}. Use plain object, array, tuple, literal or primitive types.",
   },
+  duplicateJobClass: {
+    code: "ELG032",
+    category: "error",
+    message:
+      'Job class {0} is decorated as job "{1}" and as job "{2}", but schedule({0}, ...) must name exactly one job. Keep one @ScheduledJob on the class, or move the recurring one to a method.',
+  },
 } as const satisfies Record<string, DiagnosticDefinition>;
 
 /** One row of {@link DIAGNOSTICS}. */

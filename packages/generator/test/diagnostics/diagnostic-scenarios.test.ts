@@ -48,6 +48,7 @@ const SCENARIOS: readonly { code: string; scenario: string; fixture: string; at:
   { code: "ELG027", scenario: "a method job returning a value", fixture: "invalid-job-classes", at: "src/method-shape.ts:13:10", says: ["Maintenance.count", "returns number"] },
   { code: "ELG028", scenario: "a policy name nobody declares (warning)", fixture: "invalid-options", at: "src/values.ts:31:42", says: ['"no-such-policy"', "known: none"] },
   { code: "ELG029", scenario: "the decorator on a property", fixture: "invalid-job-classes", at: "src/decorator-target.ts:4:3", says: ["a property"] },
+  { code: "ELG032", scenario: "one class decorated as two class jobs", fixture: "duplicate-job-names", at: "src/c.ts:5:15", says: ["SyncJob", '"sync.hourly"', '"sync.on-demand"', "Keep one"] },
   { code: "ELG031", scenario: "a payload typed never", fixture: "invalid-payloads", at: "src/jobs.ts:28:20", says: ["payloads.never", "never"] },
 ];
 

@@ -22,7 +22,7 @@ export const VALID_FIXTURES: readonly FixtureExpectation[] = [
  * test/diagnostics for the scenario of each), and the valid job is still generated.
  */
 export const DIAGNOSTIC_FIXTURES: readonly FixtureExpectation[] = [
-  { name: "duplicate-job-names", diagnostics: ["ELG001 error src/b.ts:5:15"] },
+  { name: "duplicate-job-names", diagnostics: ["ELG001 error src/b.ts:5:15", "ELG032 error src/c.ts:5:15"] },
   {
     name: "invalid-job-classes",
     diagnostics: [
