@@ -50,7 +50,9 @@ export class LeaseBatcher {
   readonly #starts = new Map<string, number>();
   /** Completions sent in the round trip in flight. */
   readonly #completing = new Set<string>();
-  #tail: Promise<void> = Promise.resolve();
+  /** Claims run one after another, and so do completion-only flushes; the two may overlap. */
+  #claimTail: Promise<void> = Promise.resolve();
+  #flushTail: Promise<void> = Promise.resolve();
   #flushScheduled = false;
   #failures = 0;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -151,6 +153,7 @@ export class LeaseBatcher {
     this.#closed = true;
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    await Promise.all([this.#claimTail, this.#flushTail]);
     try {
       await this.#enqueueRoundTrip(0, this.hooks.now());
     } catch (error) {
@@ -182,10 +185,16 @@ export class LeaseBatcher {
     });
   }
 
-  /** Round trips run one at a time; each takes whatever is pending when it starts. */
+  /**
+   * Each round trip takes whatever is pending when it starts. A claim does not queue behind a
+   * completion-only flush (that would add a round trip to the latency of due work).
+   */
   #enqueueRoundTrip(claimLimit: number, nowMs: number): Promise<void> {
-    const next = this.#tail.then(() => this.#roundTrip(claimLimit, nowMs));
-    this.#tail = next.catch(() => undefined);
+    const claiming = claimLimit > 0;
+    const next = (claiming ? this.#claimTail : this.#flushTail).then(() => this.#roundTrip(claimLimit, nowMs));
+    const settled = next.catch(() => undefined);
+    if (claiming) this.#claimTail = settled;
+    else this.#flushTail = settled;
     return next;
   }
 
