@@ -1,7 +1,7 @@
-import { createScheduler } from "@elarion/runtime";
+import { createScheduler, type JobScheduler } from "@elarion/runtime";
 import { activityLog as log } from "./activity-log.js";
 import { ConsoleEmailSender } from "./email-sender.js";
-import { jobRegistry } from "./jobs.generated.js";
+import { jobRegistry, type JobClasses, type JobPayloads } from "./jobs.generated.js";
 import { SendEmailJob } from "./jobs/send-email-job.js";
 import { formatSnapshot } from "./snapshot-report.js";
 import { waitForJob } from "./wait-for-job.js";
@@ -18,8 +18,17 @@ export async function runEmailDemo(): Promise<void> {
     logger: { warn: (message) => log.write(`⚠  ${message}`), error: (message) => log.write(`✖  ${message}`) },
   });
   await scheduler.start();
-  log.write("scheduler started (in-memory store); outbox.sweep runs every 2 s from its cron");
+  try {
+    log.write("scheduler started (in-memory store); outbox.sweep runs every 2 s from its cron");
+    await playScenario(scheduler);
+  } finally {
+    // Also on failure: a started scheduler keeps its cron timer armed until it is stopped.
+    await scheduler.stop();
+    log.write("scheduler stopped; bye");
+  }
+}
 
+async function playScenario(scheduler: JobScheduler<JobClasses, JobPayloads>): Promise<void> {
   const invoice = await scheduler.schedule(
     SendEmailJob,
     { to: "customer@example.com", subject: "Invoice", body: "Your invoice is ready." },
@@ -56,6 +65,7 @@ export async function runEmailDemo(): Promise<void> {
   log.write(`${delivered.status.padEnd(11)} the invoice to customer@example.com, ${((delivered.completedAt?.getTime() ?? 0) - delivered.createdAt.getTime()) / 1000} s after it was scheduled`);
 
   console.log(formatSnapshot(await scheduler.snapshot()));
-  await scheduler.stop();
-  log.write("scheduler stopped; bye");
+  const asExpected =
+    cancelled && retried.status === "succeeded" && retried.jobId === receipt.jobId && retried.currentRunId !== receipt.runId && delivered.status === "succeeded";
+  if (!asExpected) throw new Error("the scenario did not end as described; see the lines above");
 }

@@ -6,10 +6,7 @@ try {
   const { runEmailDemo } = await import("./email-demo.js");
   await runEmailDemo();
 } catch (error) {
-  if (error instanceof RegistryNotGeneratedError) {
-    console.error(error.message);
-  } else {
-    console.error("example-email failed:", error);
-  }
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof RegistryNotGeneratedError ? message : `example-email failed: ${message}`);
   process.exitCode = 1;
 }
