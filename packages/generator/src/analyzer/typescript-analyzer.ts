@@ -66,7 +66,10 @@ function analyzeProgram(context: AnalysisContext): AnalysisResult {
       policies: [...policies.values()].map((declared) => declared.policy).sort((a, b) => compareText(a.name, b.name)),
       validators: shapes.validators.filter((validator) => usedValidators.has(validator.name)),
     },
-    diagnostics: context.diagnostics,
+    // By place in the source, as compilers report, whatever order the checks ran in.
+    diagnostics: [...context.diagnostics].sort(
+      (a, b) => compareText(a.file, b.file) || a.start - b.start || compareText(a.code, b.code) || compareText(a.message, b.message),
+    ),
     consultedFiles: sourceFiles.map((file) => path.resolve(file.fileName)).sort(),
   };
 }

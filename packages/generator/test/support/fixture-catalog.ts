@@ -1,7 +1,7 @@
 /**
  * Every fixture project under `test/fixtures/`. Each has its reviewed generated output committed
- * under `<fixture>/expected/` and the diagnostics it must report, as
- * `code category file:line:column` with the file relative to the fixture.
+ * under `<fixture>/expected/` and the diagnostics it must report, in the order reported (by file,
+ * then position), as `code category file:line:column` with the file relative to the fixture.
  */
 export interface FixtureExpectation {
   readonly name: string;
@@ -43,23 +43,23 @@ export const DIAGNOSTIC_FIXTURES: readonly FixtureExpectation[] = [
   {
     name: "invalid-dependencies",
     diagnostics: [
+      "ELG013 error src/jobs.ts:6:40",
       "ELG009 error src/jobs.ts:15:15",
       "ELG010 error src/jobs.ts:23:38",
       "ELG011 error src/jobs.ts:31:39",
       "ELG012 error src/jobs.ts:39:41",
-      "ELG013 error src/jobs.ts:6:40",
     ],
   },
   {
     name: "invalid-payloads",
     diagnostics: [
+      "ELG014 error src/jobs.ts:21:20",
+      "ELG014 error src/jobs.ts:21:20",
+      "ELG014 error src/jobs.ts:21:20",
+      "ELG014 error src/jobs.ts:21:20",
+      "ELG014 error src/jobs.ts:21:20",
+      "ELG014 error src/jobs.ts:21:20",
       "ELG031 error src/jobs.ts:28:20",
-      "ELG014 error src/jobs.ts:21:20",
-      "ELG014 error src/jobs.ts:21:20",
-      "ELG014 error src/jobs.ts:21:20",
-      "ELG014 error src/jobs.ts:21:20",
-      "ELG014 error src/jobs.ts:21:20",
-      "ELG014 error src/jobs.ts:21:20",
     ],
   },
   {
@@ -84,6 +84,6 @@ export const DIAGNOSTIC_FIXTURES: readonly FixtureExpectation[] = [
   },
   {
     name: "invalid-policies",
-    diagnostics: ["ELG022 error src/policies.ts:3:32", "ELG023 error src/policies.ts:5:40", "ELG022 error src/jobs.ts:3:56"],
+    diagnostics: ["ELG022 error src/jobs.ts:3:56", "ELG022 error src/policies.ts:3:32", "ELG023 error src/policies.ts:5:40"],
   },
 ];
