@@ -8,19 +8,22 @@ async function main(): Promise<void> {
   const scheduler = createScheduler({ registry: jobRegistry, services: { ImageStore: images } });
   console.log("example-esbuild: starting the scheduler from an esbuild bundle");
   await scheduler.start();
-
-  const handles = await Promise.all(
-    ["cat", "dog", "owl"].map((imageId) => scheduler.enqueue(MakeThumbnailJob, { imageId, widths: [160, 640] })),
-  );
-  // whenIdle: no run active and nothing due right now, i.e. the three thumbnails jobs have finished.
-  await scheduler.whenIdle();
-  for (const handle of handles) {
-    const state = await scheduler.getJob(handle.jobId);
-    console.log(`  ${handle.jobName} ${handle.jobId} → ${state?.status ?? "unknown"}`);
+  try {
+    const handles = await Promise.all(
+      ["cat", "dog", "owl"].map((imageId) => scheduler.enqueue(MakeThumbnailJob, { imageId, widths: [160, 640] })),
+    );
+    // whenIdle: no run active and nothing due right now, i.e. the three thumbnail jobs have finished.
+    await scheduler.whenIdle();
+    for (const handle of handles) {
+      const state = await scheduler.getJob(handle.jobId);
+      console.log(`  ${handle.jobName} ${handle.jobId} → ${state?.status ?? "unknown"}`);
+    }
+    if (images.saved.length !== handles.length * 2) throw new Error(`expected ${handles.length * 2} thumbnails, stored ${images.saved.length}`);
+  } finally {
+    // Also on failure: the fixed-rate cache.warm job keeps a timer armed until the scheduler stops.
+    await scheduler.stop();
   }
-  await scheduler.stop();
   console.log(`example-esbuild: ${images.saved.length} thumbnails stored; scheduler stopped`);
-  if (images.saved.length !== handles.length * 2) process.exitCode = 1;
 }
 
 try {
