@@ -1,8 +1,29 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import ts from "typescript";
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveGeneratorOptions, writeIfChanged } from "../src/generate.js";
+import { generate, resolveGeneratorOptions, writeIfChanged } from "../src/generate.js";
+import { VIRTUAL_ROOT, virtualProgram } from "./support/virtual-project.js";
+
+describe("generate", () => {
+  it("works with the typescript instance it is handed (as a ts-patch transformer passes the user's)", () => {
+    const used = new Set<string>();
+    const handed = new Proxy(ts, {
+      get(target, property, receiver) {
+        used.add(String(property));
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const program = virtualProgram({
+      "src/jobs.ts": 'import { ScheduledJob } from "@elarion/runtime";\n@ScheduledJob("a.job")\nexport class AJob { execute(): void {} }',
+    });
+    const result = generate(program, { outFile: path.join(VIRTUAL_ROOT, "src/jobs.generated.ts"), projectRoot: VIRTUAL_ROOT }, handed);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.files[1]!.text).toContain('name: "a.job"');
+    expect(used).toContain("isClassDeclaration");
+  });
+});
 
 describe("resolveGeneratorOptions", () => {
   it("puts the registry at src/jobs.generated.ts next to the tsconfig by default", () => {
