@@ -1,5 +1,5 @@
 import pg from "pg";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { writeHeapSnapshot } from "node:v8";
 import { ParkedJob } from "../fixture/src/jobs/parked-job.js";
 import { summarizeHeapSnapshot } from "./heap-snapshot-summary.js";
@@ -8,13 +8,14 @@ import { Tally } from "../fixture/src/tally.js";
 import { elarionSystem } from "./peers/elarion-system.js";
 import { fixtureServices } from "./support/fixture-services.js";
 import { timeAsync } from "./support/stopwatch.js";
+import { measureLateness } from "./support/lateness-probes.js";
 import { createScheduler } from "@elarion/runtime";
 import { NoopJob } from "../fixture/src/jobs/noop-job.js";
 import { jobRegistry } from "../fixture/src/jobs.generated.js";
 
 /**
  * Runs one workload alone so it can be profiled: `node --cpu-prof --cpu-prof-dir=.tmp/profiles
- * dist/src/profile-target.js <memory-throughput|memory-pending|postgres-processing> [count]`. Prints wall time and
+ * dist/src/profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness> [count]`. Prints wall time and
  * the process's CPU time over the measured phase (CPU ≪ wall means the time is spent waiting).
  */
 async function main(workload: string | undefined, count: number): Promise<void> {
@@ -58,8 +59,27 @@ async function main(workload: string | undefined, count: number): Promise<void> 
       await system.close();
       return;
     }
+    case "postgres-lateness": {
+      const trace = traceQueries();
+      const system = elarionSystem();
+      await system.prepare();
+      const probes = { tally: new Tally(), recorder: new LatenessRecorder() };
+      await system.startWorkers(probes);
+      trace.reset();
+      const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+      loopDelay.enable();
+      const summary = await measureLateness(count, probes.recorder, (dueMs) => system.scheduleProbe(dueMs));
+      loopDelay.disable();
+      process.stdout.write(
+        `postgres-lateness: ${count} probes: p50 ${summary.p50.toFixed(2)} / p99 ${summary.p99.toFixed(2)} / max ${summary.max.toFixed(2)} ms; ` +
+          `event-loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(2)} / p99 ${(loopDelay.percentile(99) / 1e6).toFixed(2)} / max ${(loopDelay.max / 1e6).toFixed(2)} ms\n`,
+      );
+      process.stdout.write(trace.summary());
+      await system.close();
+      return;
+    }
     default:
-      throw new Error(`usage: profile-target.js <memory-throughput|memory-pending|postgres-processing> [count]; got "${String(workload)}".`);
+      throw new Error(`usage: profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness> [count]; got "${String(workload)}".`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -30,6 +31,10 @@ export async function runGeneratorSuite(mode: BenchMode): Promise<SuiteReport> {
   // Warm-up: the first elarion-gen writes the registry, so tsc then checks the same files every time.
   spawnTimed("elarion-gen", commands["elarion-gen"], projectRoot);
   spawnTimed("tsc --noEmit", commands["tsc --noEmit"], projectRoot);
+  const registered = readFileSync(path.join(projectRoot, "src", "jobs.generated.ts"), "utf8").split("descriptor: descriptors[").length - 1;
+  if (registered !== jobCount) {
+    throw new Error(`generator: the registry elarion-gen wrote has ${registered} jobs, expected ${jobCount}; timing it would measure a broken run.`);
+  }
   const timings: Record<keyof typeof commands, number[]> = { "elarion-gen": [], "tsc --noEmit": [] };
   for (let run = 0; run < runs; run += 1) {
     for (const name of Object.keys(commands) as (keyof typeof commands)[]) {
