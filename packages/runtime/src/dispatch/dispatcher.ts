@@ -55,6 +55,7 @@ export class Dispatcher {
   private timer: ClockTimer | null = null;
   private timerAtMs: number | null = null;
   private drainQueued = false;
+  private drainingSync = false;
   private draining: Promise<void> | null = null;
   private redrain = false;
   private claimBlocked = false;
@@ -89,16 +90,19 @@ export class Dispatcher {
     this.wake();
   }
 
-  /** New or earlier work may exist: drain soon (once per microtask turn, however often called). */
+  /**
+   * New or earlier work may exist: drain on the next macrotask turn (`setImmediate`), so a burst of
+   * `enqueue` calls made in one turn is claimed in batches by a single drain.
+   */
   readonly wake = (): void => {
     if (this.state !== "running") return;
-    if (this.draining !== null) {
+    if (this.draining !== null || this.drainingSync) {
       this.redrain = true;
       return;
     }
     if (this.drainQueued) return;
     this.drainQueued = true;
-    queueMicrotask(this.drainTask);
+    setImmediate(this.drainTask);
   };
 
   private readonly drainTask = (): void => {
@@ -108,24 +112,44 @@ export class Dispatcher {
       this.redrain = true;
       return;
     }
-    this.draining = this.drain()
-      .catch((error: unknown) => this.options.logger.error("dispatcher: a store call failed; retrying at the next wake-up", { error: messageOf(error) }))
-      .finally(() => {
+    let pending: Promise<void> | void = undefined;
+    this.drainingSync = true;
+    try {
+      pending = this.drainSync();
+    } catch (error) {
+      this.logDrainError(error);
+    } finally {
+      this.drainingSync = false;
+    }
+    if (pending instanceof Promise) {
+      this.draining = pending.catch((error: unknown) => this.logDrainError(error)).finally(() => {
         this.draining = null;
-        if (this.redrain) {
-          this.redrain = false;
-          this.wake();
-        }
-        this.notifyIdleWaiters();
+        this.afterDrain();
       });
+    } else {
+      this.afterDrain();
+    }
   };
 
-  private async drain(): Promise<void> {
+  private afterDrain(): void {
+    if (this.redrain) {
+      this.redrain = false;
+      this.wake();
+    }
+    this.notifyIdleWaiters();
+  }
+
+  private logDrainError(error: unknown): void {
+    this.options.logger.error("dispatcher: a store call failed; retrying at the next wake-up", { error: messageOf(error) });
+  }
+
+  /** The drain, synchronous while the store answers synchronously (the memory store always does). */
+  private drainSync(): Promise<void> | void {
     let progressed = false;
     do {
       this.redrain = false;
+      if (!this.options.runsJobs) return;
       const nowMs = this.options.clock.now();
-      if (!this.options.runsJobs) break;
       this.occurrences.fireDue(nowMs);
       while (this.state === "running") {
         if (this.gates.waitingForSlot >= CLAIM_AHEAD) {
@@ -133,28 +157,57 @@ export class Dispatcher {
           break;
         }
         const result = this.options.store.claimDueRuns(nowMs, CLAIM_BATCH);
-        const claimed = isPromise(result) ? await result : result;
+        if (isPromise(result)) return this.drainAsync(result, nowMs, progressed);
+        for (const run of result) this.admitClaimed(run);
+        if (result.length > 0) progressed = true;
+        if (result.length < CLAIM_BATCH) break;
+      }
+    } while (this.redrain && this.state === "running");
+    return this.armTimer(progressed);
+  }
+
+  /** The same drain for a store that answers with promises, continuing from a pending claim. */
+  private async drainAsync(pendingClaim: Promise<readonly ClaimedRun[]>, nowMs: number, progressed: boolean): Promise<void> {
+    let claim: Promise<readonly ClaimedRun[]> | null = pendingClaim;
+    for (;;) {
+      while (this.state === "running") {
+        if (claim === null) {
+          if (this.gates.waitingForSlot >= CLAIM_AHEAD) {
+            this.claimBlocked = true;
+            break;
+          }
+          const result = this.options.store.claimDueRuns(nowMs, CLAIM_BATCH);
+          claim = isPromise(result) ? result : Promise.resolve(result);
+        }
+        const claimed = await claim;
+        claim = null;
         for (const run of claimed) this.admitClaimed(run);
         if (claimed.length > 0) progressed = true;
         if (claimed.length < CLAIM_BATCH) break;
       }
-    } while (this.redrain && this.state === "running");
+      if (!this.redrain || this.state !== "running") break;
+      this.redrain = false;
+      nowMs = this.options.clock.now();
+      this.occurrences.fireDue(nowMs);
+    }
     await this.armTimer(progressed);
   }
 
-  private async armTimer(progressed: boolean): Promise<void> {
-    if (!this.options.runsJobs) return;
-    let next = this.occurrences.nextDueTime();
+  private armTimer(progressed: boolean): Promise<void> | void {
     const stored = this.options.store.nextDueTime();
-    const storeNext = isPromise(stored) ? await stored : stored;
+    if (isPromise(stored)) return stored.then((storeNext) => this.armTimerAt(storeNext, progressed));
+    this.armTimerAt(stored, progressed);
+  }
+
+  private armTimerAt(storeNext: number | null, progressed: boolean): void {
+    let next = this.occurrences.nextDueTime();
     if (storeNext !== null && (next === null || storeNext < next)) next = storeNext;
     if (this.state !== "running") return;
     const nowMs = this.options.clock.now();
     if (next !== null && next <= nowMs) {
       if (this.claimBlocked) return; // a released slot wakes us
       if (progressed) {
-        this.redrain = false;
-        this.wake();
+        this.redrain = true;
         return;
       }
       next = nowMs + STALE_DUE_RECHECK_MS;
@@ -420,10 +473,9 @@ export class Dispatcher {
    */
   async settle(): Promise<void> {
     for (let round = 0; round < 1000; round++) {
-      while (this.drainQueued || this.draining !== null || this.pendingWrites.size > 0) {
+      while (this.draining !== null || this.pendingWrites.size > 0) {
         if (this.draining !== null) await this.draining;
-        else if (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
-        else await Promise.resolve();
+        else await Promise.allSettled([...this.pendingWrites]);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (!this.drainQueued && this.draining === null && this.pendingWrites.size === 0) return;

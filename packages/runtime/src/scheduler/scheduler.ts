@@ -1,6 +1,6 @@
 import { Dispatcher } from "../dispatch/dispatcher.js";
 import type { JobClass, ServiceLookup } from "../registry/job-registry.js";
-import { newId } from "../state/ids.js";
+import { firstRunIdOf, newJobId } from "../state/ids.js";
 import type { JobState } from "../state/job-state.js";
 import { latestPerJobName } from "../state/latest-outcomes.js";
 import type { RunInfo } from "../state/run-info.js";
@@ -154,8 +154,8 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   }
 
   private async insert(request: ReturnType<typeof buildRuntimeJobRequest>): Promise<JobRunHandle> {
-    const jobId = newId();
-    const runId = newId();
+    const jobId = newJobId();
+    const runId = firstRunIdOf(jobId);
     const inserted = this.store.insertJob(
       {
         jobId,

@@ -1,6 +1,10 @@
 import { randomFillSync } from "node:crypto";
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+/** ASCII codes of the two hex digits of each byte value. */
+const HEX_CODES = Uint16Array.from({ length: 256 }, (_, byte) => {
+  const text = byte.toString(16).padStart(2, "0");
+  return text.charCodeAt(0) | (text.charCodeAt(1) << 8);
+});
 /** Random bytes are drawn in batches: one `randomFillSync` per 409 ids instead of one per id. */
 const POOL_SIZE = 4096;
 const BYTES_PER_ID = 10;
@@ -8,6 +12,11 @@ const pool = Buffer.allocUnsafe(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 let lastMs = -1;
 let sequence = 0;
+/** The id is written as ASCII into this buffer and read back as one flat string (no rope of concatenations). */
+const text = Buffer.from("00000000-0000-7000-8000-000000000000", "latin1");
+const bytes = new Uint8Array(16);
+/** Where each of the 16 bytes' two hex digits go in the 36-character text. */
+const OFFSETS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
 /**
  * A new UUIDv7 string (RFC 9562): 48-bit Unix milliseconds, then random bits. Ids made within the
@@ -19,19 +28,30 @@ let sequence = 0;
  * ```
  */
 export function newId(): string {
+  return format(nextTimestamp(false));
+}
+
+/** Advances the (ms, sequence) clock of this process; `even` aligns the sequence for a job id pair. */
+function nextTimestamp(even: boolean): number {
   let ms = Date.now();
   if (ms <= lastMs) {
     sequence++;
-    if (sequence > 0xfff) {
-      // 4096 ids in one millisecond: borrow the next millisecond rather than repeat a sequence.
-      lastMs++;
-      sequence = 0;
-    }
     ms = lastMs;
   } else {
     lastMs = ms;
     sequence = 0;
   }
+  if (even && (sequence & 1) === 1) sequence++;
+  if (sequence > 0xfff) {
+    // 4096 ids in one millisecond: borrow the next millisecond rather than repeat a sequence.
+    lastMs++;
+    ms = lastMs;
+    sequence = 0;
+  }
+  return ms;
+}
+
+function format(ms: number): string {
   if (poolOffset + BYTES_PER_ID > POOL_SIZE) {
     randomFillSync(pool);
     poolOffset = 0;
@@ -40,26 +60,57 @@ export function newId(): string {
   poolOffset += BYTES_PER_ID;
   const high = Math.floor(ms / 0x1000000);
   const low = ms % 0x1000000;
-  return (
-    HEX[(high >>> 16) & 0xff]! +
-    HEX[(high >>> 8) & 0xff]! +
-    HEX[high & 0xff]! +
-    HEX[(low >>> 16) & 0xff]! +
-    "-" +
-    HEX[(low >>> 8) & 0xff]! +
-    HEX[low & 0xff]! +
-    "-" +
-    HEX[0x70 | (sequence >>> 8)]! +
-    HEX[sequence & 0xff]! +
-    "-" +
-    HEX[0x80 | (pool[r]! & 0x3f)]! +
-    HEX[pool[r + 1]!]! +
-    "-" +
-    HEX[pool[r + 2]!]! +
-    HEX[pool[r + 3]!]! +
-    HEX[pool[r + 4]!]! +
-    HEX[pool[r + 5]!]! +
-    HEX[pool[r + 6]!]! +
-    HEX[pool[r + 7]!]!
-  );
+  bytes[0] = high >>> 16;
+  bytes[1] = high >>> 8;
+  bytes[2] = high;
+  bytes[3] = low >>> 16;
+  bytes[4] = low >>> 8;
+  bytes[5] = low;
+  bytes[6] = 0x70 | (sequence >>> 8);
+  bytes[7] = sequence;
+  bytes[8] = 0x80 | (pool[r]! & 0x3f);
+  for (let index = 9; index < 16; index++) bytes[index] = pool[r + index - 8]!;
+  for (let index = 0; index < 16; index++) {
+    const code = HEX_CODES[bytes[index]!]!;
+    const at = OFFSETS[index]!;
+    text[at] = code & 0xff;
+    text[at + 1] = code >>> 8;
+  }
+  return text.toString("latin1", 0, 36);
+}
+
+/** Index of the last hex digit of `rand_a`, where a job id and its first run id differ. */
+const PAIR_DIGIT = 17;
+const HEX_DIGITS = "0123456789abcdef";
+
+/**
+ * A new job id whose first run id is implied: the job id takes an even `rand_a` sequence and
+ * reserves the next one for {@link firstRunIdOf}, so a store can keep one string and one index per
+ * pending job instead of two.
+ */
+export function newJobId(): string {
+  const id = format(nextTimestamp(true));
+  sequence++; // the odd sequence belongs to the first run id
+  return id;
+}
+
+/** The first run id of a job id made by {@link newJobId} (and back: the mapping is its own inverse). */
+export function firstRunIdOf(jobId: string): string {
+  const digit = HEX_DIGITS.indexOf(jobId.charAt(PAIR_DIGIT));
+  return jobId.slice(0, PAIR_DIGIT) + HEX_DIGITS.charAt(digit ^ 1) + jobId.slice(PAIR_DIGIT + 1);
+}
+
+/** Whether `runId` is {@link firstRunIdOf}(`jobId`), without building a string. */
+export function isFirstRunIdOf(runId: string, jobId: string): boolean {
+  if (runId.length !== 36 || jobId.length !== 36) return false;
+  for (let index = 0; index < 36; index++) {
+    const a = runId.charCodeAt(index);
+    const b = jobId.charCodeAt(index);
+    if (index === PAIR_DIGIT) {
+      if (HEX_DIGITS.indexOf(String.fromCharCode(a)) !== (HEX_DIGITS.indexOf(String.fromCharCode(b)) ^ 1)) return false;
+    } else if (a !== b) {
+      return false;
+    }
+  }
+  return true;
 }

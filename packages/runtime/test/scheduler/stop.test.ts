@@ -54,6 +54,7 @@ describe("stop", () => {
     const email = testJob("emails.send");
     const { scheduler, probe, clock } = await startHarness([tick, email]);
     await scheduler.schedule(email.jobClass, { id: 1 }, clock.now() + 5_000);
+    await clock.advance(0);
     expect(clock.pendingTimerCount).toBeGreaterThan(0);
     await scheduler.stop();
     expect(clock.pendingTimerCount).toBe(0);

@@ -14,3 +14,22 @@ describe("newId", () => {
     expect([...ids].sort()).toEqual(ids);
   });
 });
+
+describe("newJobId / firstRunIdOf", () => {
+  it("pairs a job id with a distinct UUIDv7 first run id that no other id repeats", async () => {
+    const { newJobId, firstRunIdOf, isFirstRunIdOf } = await import("../../src/state/ids.js");
+    const all = new Set<string>();
+    for (let index = 0; index < 10_000; index++) {
+      const jobId = newJobId();
+      const runId = firstRunIdOf(jobId);
+      expect(runId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(isFirstRunIdOf(runId, jobId)).toBe(true);
+      expect(isFirstRunIdOf(jobId, jobId)).toBe(false);
+      expect(firstRunIdOf(runId)).toBe(jobId);
+      all.add(jobId);
+      all.add(runId);
+      all.add(newId());
+    }
+    expect(all.size).toBe(30_000);
+  });
+});

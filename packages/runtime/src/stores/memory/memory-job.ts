@@ -1,4 +1,5 @@
 import type { ResiliencePolicy } from "../../authoring/resilience-policy.js";
+import { firstRunIdOf, isFirstRunIdOf } from "../../state/ids.js";
 import type { JobState, JobStatus } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import type { ClaimedRun, NewRuntimeJob, ResilienceMode } from "../job-store.js";
@@ -9,7 +10,8 @@ import type { ClaimedRun, NewRuntimeJob, ResilienceMode } from "../job-store.js"
  */
 export class MemoryJob implements ClaimedRun {
   readonly jobId: string;
-  runId: string;
+  /** The current run id when it is not implied by the job id (retries, ids made elsewhere). */
+  explicitRunId: string | null;
   readonly jobName: string;
   readonly payload: unknown;
   dueTimeMs: number;
@@ -29,7 +31,7 @@ export class MemoryJob implements ClaimedRun {
 
   constructor(job: NewRuntimeJob) {
     this.jobId = job.jobId;
-    this.runId = job.runId;
+    this.explicitRunId = isFirstRunIdOf(job.runId, job.jobId) ? null : job.runId;
     this.jobName = job.jobName;
     this.payload = job.payload;
     this.dueTimeMs = job.dueTimeMs;
@@ -38,6 +40,10 @@ export class MemoryJob implements ClaimedRun {
     this.resilience = job.resilience;
     this.resilienceMode = job.resilienceMode;
     this.createdAtMs = job.createdAtMs;
+  }
+
+  get runId(): string {
+    return this.explicitRunId ?? firstRunIdOf(this.jobId);
   }
 
   get isPending(): boolean {

@@ -11,6 +11,7 @@ import type {
   RunCompletion,
   StoreHost,
 } from "../job-store.js";
+import { firstRunIdOf } from "../../state/ids.js";
 import { MemoryJob } from "./memory-job.js";
 
 const NOT_FOUND: CancelResult = Object.freeze({ outcome: "not-found", runId: null, ownedHere: false });
@@ -24,7 +25,8 @@ const DEFAULT_RETENTION = 1024;
 export class MemoryStore implements JobStore {
   readonly name = "memory";
   private readonly jobs = new Map<string, MemoryJob>();
-  private readonly jobsByRunId = new Map<string, MemoryJob>();
+  /** Jobs whose current run id is not implied by the job id (see `newJobId`). */
+  private readonly jobsByExplicitRunId = new Map<string, MemoryJob>();
   private readonly pending = new DueTimeQueue<MemoryJob>();
   private readonly active = new Set<MemoryJob>();
   /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
@@ -51,7 +53,7 @@ export class MemoryStore implements JobStore {
   insertJob(newJob: NewRuntimeJob): void {
     const job = new MemoryJob(newJob);
     this.jobs.set(job.jobId, job);
-    this.jobsByRunId.set(job.runId, job);
+    if (job.explicitRunId !== null) this.jobsByExplicitRunId.set(job.explicitRunId, job);
     this.pending.push(job);
   }
 
@@ -82,29 +84,29 @@ export class MemoryStore implements JobStore {
   }
 
   markStarted(runId: string, startedAtMs: number): void {
-    const job = this.jobsByRunId.get(runId);
-    if (job !== undefined && job.status === "running" && job.runId === runId) job.startedAtMs = startedAtMs;
+    const job = this.findByRunId(runId);
+    if (job !== undefined && job.status === "running") job.startedAtMs = startedAtMs;
   }
 
   completeRun(runId: string, completion: RunCompletion): boolean {
-    const job = this.jobsByRunId.get(runId);
+    const job = this.findByRunId(runId);
     if (job === undefined || job.status !== "running") return false;
     this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
     return true;
   }
 
   scheduleRetry(runId: string, retry: RetryRequest): boolean {
-    const job = this.jobsByRunId.get(runId);
+    const job = this.findByRunId(runId);
     if (job === undefined || job.status !== "running") return false;
     this.active.delete(job);
-    this.jobsByRunId.delete(runId);
-    job.runId = retry.newRunId;
+    if (job.explicitRunId !== null) this.jobsByExplicitRunId.delete(job.explicitRunId);
+    job.explicitRunId = retry.newRunId;
     job.attempt = retry.attempt;
     job.dueTimeMs = retry.dueTimeMs;
     job.lastError = retry.lastError;
     job.startedAtMs = null;
     job.status = "waiting-retry";
-    this.jobsByRunId.set(job.runId, job);
+    this.jobsByExplicitRunId.set(retry.newRunId, job);
     this.pending.push(job);
     return true;
   }
@@ -114,7 +116,7 @@ export class MemoryStore implements JobStore {
   }
 
   cancelRun(runId: string, atMs: number): CancelResult {
-    return this.cancel(this.jobsByRunId.get(runId), atMs);
+    return this.cancel(this.findByRunId(runId), atMs);
   }
 
   getJob(jobId: string): JobState | null {
@@ -155,6 +157,15 @@ export class MemoryStore implements JobStore {
     return true;
   }
 
+  /** The job whose current run is `runId`; an earlier attempt's run id finds nothing. */
+  private findByRunId(runId: string): MemoryJob | undefined {
+    const explicit = this.jobsByExplicitRunId.get(runId);
+    if (explicit !== undefined) return explicit.explicitRunId === runId ? explicit : undefined;
+    if (typeof runId !== "string" || runId.length !== 36) return undefined;
+    const job = this.jobs.get(firstRunIdOf(runId));
+    return job !== undefined && job.explicitRunId === null ? job : undefined;
+  }
+
   private cancel(job: MemoryJob | undefined, atMs: number): CancelResult {
     if (job === undefined) return NOT_FOUND;
     if (job.isPending) {
@@ -181,7 +192,9 @@ export class MemoryStore implements JobStore {
     while (this.retained.length - this.retainedHead > this.maxRetained) {
       const oldest = this.retained[this.retainedHead++]!;
       if (this.jobs.get(oldest.jobId) === oldest) this.jobs.delete(oldest.jobId);
-      if (this.jobsByRunId.get(oldest.runId) === oldest) this.jobsByRunId.delete(oldest.runId);
+      if (oldest.explicitRunId !== null && this.jobsByExplicitRunId.get(oldest.explicitRunId) === oldest) {
+        this.jobsByExplicitRunId.delete(oldest.explicitRunId);
+      }
     }
     if (this.retainedHead > 4096 && this.retainedHead * 2 > this.retained.length) {
       this.retained.splice(0, this.retainedHead);
