@@ -87,6 +87,8 @@ export class PayloadShapeBuilder {
     const isLiteral = (member: ts.Type, text: string): boolean =>
       (member.flags & ts.TypeFlags.BooleanLiteral) !== 0 && this.context.checker.typeToString(member) === text;
     const booleanMembers = members.some((member) => isLiteral(member, "true")) && members.some((member) => isLiteral(member, "false"));
+    const discriminated = this.discriminatedUnion(members, path);
+    if (discriminated !== null) return discriminated;
     const shapes: PayloadShape[] = [];
     if (booleanMembers) shapes.push({ kind: "boolean" });
     // The checker orders union members by type id, which depends on what it checked first; a
@@ -186,6 +188,42 @@ export class PayloadShapeBuilder {
     return { kind: "object", properties, index: index === undefined ? null : this.shapeOf(index.type, `${path}[string]`) };
   }
 
+  /**
+   * Two or more object members that all carry one required literal-typed property with distinct
+   * values (the discriminant, chosen by name order when several qualify); `null` otherwise.
+   */
+  private discriminatedUnion(members: readonly ts.Type[], path: string): PayloadShape | null {
+    const ts = this.context.ts;
+    const checker = this.context.checker;
+    const objects = members.filter((member) => member.flags & ts.TypeFlags.Object && !checker.isArrayType(member) && !checker.isTupleType(member));
+    if (objects.length < 2) return null;
+    const literalOf = (member: ts.Type, name: string): string | number | boolean | undefined => {
+      const property = checker.getPropertyOfType(member, name);
+      if (property === undefined || property.flags & ts.SymbolFlags.Optional) return undefined;
+      const type = checker.getTypeOfSymbol(property);
+      if (type.flags & ts.TypeFlags.StringLiteral) return (type as ts.StringLiteralType).value;
+      if (type.flags & ts.TypeFlags.NumberLiteral) return (type as ts.NumberLiteralType).value;
+      if (type.flags & ts.TypeFlags.BooleanLiteral) return checker.typeToString(type) === "true";
+      return undefined;
+    };
+    const candidates = checker.getPropertiesOfType(objects[0]!).map((property) => property.getName()).sort();
+    const discriminant = candidates.find((name) => {
+      const values = objects.map((member) => literalOf(member, name));
+      return values.every((value) => value !== undefined) && new Set(values).size === values.length;
+    });
+    if (discriminant === undefined) return null;
+    const rest = members.filter((member) => !objects.includes(member));
+    const others = rest.length === 0 ? null : this.unionOf(rest, path);
+    if (others !== null && others.kind === "any") return others;
+    const otherShapes = others === null ? [] : others.kind === "union" ? others.members : [others];
+    const cases = this.canonicalOrder(objects).map((member) => ({
+      value: literalOf(member, discriminant)!,
+      member: this.hoist(member, this.shapeOf(member, path)),
+    }));
+    const description = [...otherShapes.map((shape) => (shape.kind === "ref" ? shape.description : shape.kind === "literal" ? JSON.stringify(shape.value) : shape.kind)), "object"].join(" | ");
+    return { kind: "discriminated-union", discriminant, cases, others: otherShapes, description };
+  }
+
   private canonicalOrder(members: readonly ts.Type[]): ts.Type[] {
     const ts = this.context.ts;
     const rank = (member: ts.Type): number =>
@@ -203,6 +241,7 @@ export class PayloadShapeBuilder {
   }
 
   private isSimple(shape: PayloadShape): boolean {
+    if (shape.kind === "discriminated-union") return false;
     return shape.kind === "string" || shape.kind === "number" || shape.kind === "boolean" || shape.kind === "null" || shape.kind === "literal" || shape.kind === "ref";
   }
 

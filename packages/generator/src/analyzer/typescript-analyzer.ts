@@ -252,6 +252,10 @@ function referencedValidators(job: JobModel, shapes: PayloadShapeBuilder): strin
       case "union":
         shape.members.forEach(visit);
         return;
+      case "discriminated-union":
+        shape.cases.forEach((entry) => visit(entry.member));
+        shape.others.forEach(visit);
+        return;
       default:
         return;
     }

@@ -16,6 +16,18 @@ export type PayloadShape =
   | { readonly kind: "record"; readonly value: PayloadShape }
   | { readonly kind: "object"; readonly properties: readonly PropertyShape[]; readonly index: PayloadShape | null }
   | { readonly kind: "union"; readonly members: readonly PayloadShape[] }
+  /**
+   * A union of object types told apart by a literal property (`type: "created" | "deleted"`):
+   * the failing path points inside the member the discriminant selects. `others` are the union's
+   * simple members (null, literals, primitives).
+   */
+  | {
+      readonly kind: "discriminated-union";
+      readonly discriminant: string;
+      readonly cases: readonly { readonly value: string | number | boolean; readonly member: PayloadShape }[];
+      readonly others: readonly PayloadShape[];
+      readonly description: string;
+    }
   /** A call to the named validator {@link NamedValidator} `name`. */
   | { readonly kind: "ref"; readonly name: string; readonly description: string };
 

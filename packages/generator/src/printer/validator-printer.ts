@@ -40,6 +40,8 @@ export function describeShape(shape: PayloadShape): string {
       return "object";
     case "union":
       return shape.members.map(describeShape).join(" | ");
+    case "discriminated-union":
+      return shape.description;
     case "ref":
       return shape.description;
   }
@@ -115,10 +117,39 @@ class CheckWriter {
       }
       case "tuple":
         return this.tuple(shape, value, path, depth);
+      case "discriminated-union":
+        return this.discriminatedUnion(shape, value, path, depth);
       case "record":
       case "object":
         return this.object(shape, value, path, depth);
     }
+  }
+
+  /** Selects the member by its discriminant, so the failing path points inside that member. */
+  private discriminatedUnion(shape: Extract<PayloadShape, { kind: "discriminated-union" }>, value: string, path: Path, depth: number): string {
+    const pad = "  ".repeat(depth);
+    const tag = this.local("tag");
+    const error = this.local("error");
+    const tags = shape.cases.map((entry) => JSON.stringify(entry.value)).join(" | ");
+    const notObject = pathExpression(path, [{ text: `: expected ${shape.description}` }]);
+    const badTag = pathExpression([...path, { text: propertyPath(shape.discriminant) }], [{ text: `: expected ${tags}` }]);
+    let text = "";
+    let inner = pad;
+    if (shape.others.length > 0) {
+      text += `${pad}if (${this.unionMismatch(shape.others, value)}) {\n`;
+      inner = `${pad}  `;
+    }
+    text += `${inner}if (typeof ${value} !== "object" || ${value} === null || Array.isArray(${value})) return ${notObject};\n`;
+    text += `${inner}const ${tag} = (${value} as Record<string, unknown>)[${JSON.stringify(shape.discriminant)}];\n`;
+    text += `${inner}let ${error}: string | null;\n`;
+    shape.cases.forEach((entry, index) => {
+      const member = entry.member.kind === "ref" ? entry.member.name : "";
+      text += `${inner}${index === 0 ? "" : "else "}if (${tag} === ${JSON.stringify(entry.value)}) ${error} = ${member}(${value});\n`;
+    });
+    text += `${inner}else return ${badTag};\n`;
+    text += `${inner}if (${error} !== null) return ${pathExpression(path, [{ code: error }])};\n`;
+    if (shape.others.length > 0) text += `${pad}}\n`;
+    return text;
   }
 
   private tuple(shape: Extract<PayloadShape, { kind: "tuple" }>, value: string, path: Path, depth: number): string {

@@ -122,10 +122,13 @@ describe("generated payload validators", () => {
     retries: 2,
     metadata: { anything: [1, "x"] },
     placedAt: "2026-03-01T00:00:00.000Z",
+    lastEvent: { type: "cancelled", reason: "duplicate", refund: true },
   };
 
   it("accepts a payload that matches every part of its type", async () => {
     expect((await validators())["orders.import"]!(validOrder)).toBeNull();
+    expect((await validators())["orders.import"]!({ ...validOrder, lastEvent: null })).toBeNull();
+    expect((await validators())["orders.import"]!({ ...validOrder, lastEvent: { type: "created", at: "now" } })).toBeNull();
   });
 
   it.each([
@@ -139,6 +142,9 @@ describe("generated payload validators", () => {
     ["an object where a union allows null or an object", { attachment: "file.txt" }, "payload.attachment: expected null | object"],
     ["a wrong field inside the object member of a union", { shipping: { carrier: 1, express: true } }, "payload.shipping.carrier: expected string"],
     ["a value matching no member of a union", { shipping: 7 }, 'payload.shipping: expected "standard" | object'],
+    ["a wrong field in the member a discriminant selects", { lastEvent: { type: "cancelled", reason: "x", refund: "yes" } }, "payload.lastEvent.refund: expected boolean"],
+    ["an unknown discriminant", { lastEvent: { type: "shipped" } }, 'payload.lastEvent.type: expected "cancelled" | "created"'],
+    ["a non-object for a discriminated union", { lastEvent: "created" }, "payload.lastEvent: expected null | object"],
     ["a wrong optional nullable field", { lines: [{ sku: "A", qty: 1, note: 5 }] }, "payload.lines[0].note: expected null | string"],
     ["a number outside a numeric literal union", { retries: 3 }, "payload.retries: expected 0 | 1 | 2"],
     ["a missing required field", { orderId: undefined }, "payload.orderId: expected string"],
