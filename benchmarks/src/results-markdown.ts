@@ -29,6 +29,7 @@ export function renderResults(input: ResultsInput): string {
   lines.push(
     "Written by `pnpm bench` (benchmarks/src/run-all.ts); do not edit by hand. Every figure is measured in the same run",
     "on the same machine as its baseline, so read the **ratio**: absolute numbers move with the machine's load.",
+    "Where a target is missed, [README.md](README.md#profiled-bottlenecks) names the bottleneck with the profile evidence.",
     "",
   );
   if (input.quick) lines.push("> **Quick mode** (`--quick`): reduced sizes, a smoke run only — these figures are not the benchmark.", "");
