@@ -36,6 +36,7 @@ export function renderResults(input: ResultsInput): string {
   lines.push("| | |", "|---|---|");
   lines.push(`| Date | ${machine.date} |`);
   lines.push(`| Machine | ${cell(machine.cpuModel)}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory |`);
+  lines.push(`| Commit | ${cell(machine.commit)} |`);
   lines.push(`| Node.js | ${machine.node} |`);
   lines.push(`| PostgreSQL | ${cell(machine.postgres)} (127.0.0.1:5432, same server for every store) |`);
   lines.push(`| Packages | ${Object.entries(input.versions).map(([name, version]) => `${name} ${version}`).join(", ")} |`);

@@ -20,13 +20,13 @@ export const SUITES: readonly SuiteEntry[] = [
     nodeFlags: [],
     timeoutMs: 180_000,
   },
+  { id: "lateness", load: async () => (await import("./suites/lateness.js")).runLatenessSuite, nodeFlags: [], timeoutMs: 120_000 },
   {
     id: "scale",
     load: async () => (await import("./suites/scale.js")).runScaleSuite,
     nodeFlags: ["--expose-gc", "--max-old-space-size=8192"],
     timeoutMs: 240_000,
   },
-  { id: "lateness", load: async () => (await import("./suites/lateness.js")).runLatenessSuite, nodeFlags: [], timeoutMs: 120_000 },
   {
     id: "postgres-peers",
     load: async () => (await import("./suites/postgres-peers.js")).runPostgresPeersSuite,

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import os from "node:os";
 import pg from "pg";
 
@@ -10,6 +11,8 @@ export interface MachineDescription {
   readonly node: string;
   readonly postgres: string;
   readonly loadAverage: readonly number[];
+  /** `git describe`-style commit of the working tree measured, "+ local changes" when dirty. */
+  readonly commit: string;
 }
 
 export const DATABASE_URL = process.env.ELARION_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -24,7 +27,18 @@ export async function describeMachine(): Promise<MachineDescription> {
     node: process.version,
     postgres: await postgresVersion(),
     loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
+    commit: workingTreeCommit(),
   };
+}
+
+function workingTreeCommit(): string {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", "packages"], { encoding: "utf8" }).trim() !== "";
+    return dirty ? `${commit} + local changes in packages/` : commit;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
 }
 
 async function postgresVersion(): Promise<string> {
