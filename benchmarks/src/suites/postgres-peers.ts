@@ -90,7 +90,8 @@ export async function runPostgresPeersSuite(mode: BenchMode): Promise<SuiteRepor
     notes: [
       `PostgreSQL vs peers: per run and system, its schema is dropped and migrated (not timed), ${jobCount} no-op jobs are enqueued with no worker running ` +
         `(timed), then workers start and the clock stops when the last of the ${jobCount} bodies has run (worker start-up included, completion flushes after the last body not included), ` +
-        `then ${probeCount} probes due 50–250 ms ahead are streamed while the workers are idle. ${runCount} runs, systems in rotating order.`,
+        `then ${probeCount} probes due 50–250 ms ahead are streamed while the workers are idle. ${runCount} runs, systems in rotating order. ` +
+        `Here Elarion's probes are scheduled by a separate enqueue-only scheduler, so the worker learns of them through LISTEN/NOTIFY as a separate process would (suite 3 schedules and runs in one scheduler).`,
       ...systems.map((entry) => `${entry.system.name} settings: ${entry.system.settings}.`),
     ],
   };
