@@ -249,6 +249,7 @@ export class Dispatcher {
       mode: claimed.resilienceMode,
       waitsForOverlap: claimed.attempt > 1,
     });
+    run.claimed = claimed;
     this.inProcess.set(run.runId, run);
     this.gates.admit(run);
   }
@@ -318,8 +319,9 @@ export class Dispatcher {
   }
 
   private startRun(run: Run): void {
-    if (run.isRuntimeScheduled) this.write(this.options.store.markStarted(run.runId, this.options.clock.now()));
-    this.executor.start(run);
+    const nowMs = this.options.clock.now();
+    if (run.isRuntimeScheduled) this.write(this.options.store.markStarted(run.runId, nowMs, run.claimed ?? undefined));
+    this.executor.start(run, nowMs);
   }
 
   private finish(run: Run, status: OutcomeInfo["status"], message: string | null, error?: unknown): void {
@@ -329,7 +331,7 @@ export class Dispatcher {
     this.inProcess.delete(run.runId);
     const nowMs = this.options.clock.now();
     if (run.isRuntimeScheduled) {
-      this.write(this.options.store.completeRun(run.runId, { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }), run);
+      this.write(this.options.store.completeRun(run.runId, { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }, run.claimed ?? undefined), run);
       if (this.options.onRunOutcome !== undefined) this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
     } else {
       this.recurringByJobId.delete(run.jobId);

@@ -27,9 +27,9 @@ export class RunExecutor {
     private readonly events: ExecutionEvents,
   ) {}
 
-  start(run: Run): void {
+  start(run: Run, nowMs: number): void {
     run.phase = "running";
-    run.startedAtMs = this.clock.now();
+    run.startedAtMs = nowMs;
     this.attempt(run);
   }
 

@@ -1,7 +1,7 @@
 import type { ScheduledJobContext } from "../authoring/scheduled-job-context.js";
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import type { ClockTimer } from "../scheduler/clock.js";
-import type { ResilienceMode } from "../stores/job-store.js";
+import type { ClaimedRun, ResilienceMode } from "../stores/job-store.js";
 import { abortReason, type AbortCause } from "./abort-reasons.js";
 import type { RegisteredJob } from "./registered-job.js";
 
@@ -30,6 +30,8 @@ export class Run implements ScheduledJobContext {
   readonly waitsForOverlap: boolean;
 
   phase: RunPhase = "claimed";
+  /** The store's object for a claimed runtime run, handed back on start/complete to save a lookup. */
+  claimed: ClaimedRun | null = null;
   startedAtMs: number | null = null;
   holdsOverlap = false;
   holdsGroup = false;

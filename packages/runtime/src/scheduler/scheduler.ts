@@ -95,7 +95,8 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   enqueue(job: unknown, payload: unknown, options?: ScheduleOptions): Promise<JobRunHandle> {
     try {
       this.assertStarted("enqueue");
-      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, this.clock.now(), undefined, options));
+      const nowMs = this.clock.now();
+      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options), nowMs);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -153,7 +154,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.dispatcher.whenIdle();
   }
 
-  private async insert(request: ReturnType<typeof buildRuntimeJobRequest>): Promise<JobRunHandle> {
+  private async insert(request: ReturnType<typeof buildRuntimeJobRequest>, nowMs = this.clock.now()): Promise<JobRunHandle> {
     const jobId = newJobId();
     const runId = firstRunIdOf(jobId);
     const inserted = this.store.insertJob(
@@ -163,7 +164,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
         jobName: request.job.name,
         payload: request.payload,
         dueTimeMs: request.dueTimeMs,
-        createdAtMs: this.clock.now(),
+        createdAtMs: nowMs,
         correlationId: request.correlationId,
         maxAttempts: request.maxAttempts,
         resilience: request.policy,

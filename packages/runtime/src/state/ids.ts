@@ -82,6 +82,7 @@ function format(ms: number): string {
 /** Index of the last hex digit of `rand_a`, where a job id and its first run id differ. */
 const PAIR_DIGIT = 17;
 const HEX_DIGITS = "0123456789abcdef";
+const pairText = Buffer.alloc(36);
 
 /**
  * A new job id whose first run id is implied: the job id takes an even `rand_a` sequence and
@@ -96,8 +97,11 @@ export function newJobId(): string {
 
 /** The first run id of a job id made by {@link newJobId} (and back: the mapping is its own inverse). */
 export function firstRunIdOf(jobId: string): string {
-  const digit = HEX_DIGITS.indexOf(jobId.charAt(PAIR_DIGIT));
-  return jobId.slice(0, PAIR_DIGIT) + HEX_DIGITS.charAt(digit ^ 1) + jobId.slice(PAIR_DIGIT + 1);
+  pairText.write(jobId, 0, 36, "latin1");
+  const value = hexValue(pairText[PAIR_DIGIT]!);
+  if (value < 0 || jobId.length !== 36) return "";
+  pairText[PAIR_DIGIT] = HEX_DIGITS.charCodeAt(value ^ 1);
+  return pairText.toString("latin1", 0, 36);
 }
 
 /** Whether `runId` is {@link firstRunIdOf}(`jobId`), without building a string. */
@@ -107,10 +111,16 @@ export function isFirstRunIdOf(runId: string, jobId: string): boolean {
     const a = runId.charCodeAt(index);
     const b = jobId.charCodeAt(index);
     if (index === PAIR_DIGIT) {
-      if (HEX_DIGITS.indexOf(String.fromCharCode(a)) !== (HEX_DIGITS.indexOf(String.fromCharCode(b)) ^ 1)) return false;
+      if (hexValue(a) !== (hexValue(b) ^ 1) || hexValue(a) < 0) return false;
     } else if (a !== b) {
       return false;
     }
   }
   return true;
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -100;
 }

@@ -167,15 +167,19 @@ export interface JobStore {
    */
   nextDueTime(): MaybePromise<number | null>;
 
-  /** The body of a claimed run started now (sets `RunInfo.startedAt`). Best effort for durable stores. */
-  markStarted(runId: string, startedAtMs: number): MaybePromise<void>;
+  /**
+   * The body of a claimed run started now (sets `RunInfo.startedAt`). Best effort for durable stores.
+   * `claimed` is the object {@link claimDueRuns} returned for this run; a store may use it to skip a
+   * lookup (it must still fence by `runId`).
+   */
+  markStarted(runId: string, startedAtMs: number, claimed?: ClaimedRun): MaybePromise<void>;
 
   /**
    * Ends a claimed run and its job (terminal status). Fenced by `runId`: returns `false` (and
    * changes nothing) when the run is no longer claimed by this process, e.g. its lease expired
-   * and another worker took it over.
+   * and another worker took it over. `claimed`: as in {@link markStarted}.
    */
-  completeRun(runId: string, completion: RunCompletion): MaybePromise<boolean>;
+  completeRun(runId: string, completion: RunCompletion, claimed?: ClaimedRun): MaybePromise<boolean>;
 
   /**
    * Ends the claimed run as failed and inserts the next attempt of the same job (`waiting-retry`,

@@ -83,13 +83,13 @@ export class MemoryStore implements JobStore {
     }
   }
 
-  markStarted(runId: string, startedAtMs: number): void {
-    const job = this.findByRunId(runId);
+  markStarted(runId: string, startedAtMs: number, claimed?: ClaimedRun): void {
+    const job = this.claimedJob(runId, claimed);
     if (job !== undefined && job.status === "running") job.startedAtMs = startedAtMs;
   }
 
-  completeRun(runId: string, completion: RunCompletion): boolean {
-    const job = this.findByRunId(runId);
+  completeRun(runId: string, completion: RunCompletion, claimed?: ClaimedRun): boolean {
+    const job = this.claimedJob(runId, claimed);
     if (job === undefined || job.status !== "running") return false;
     this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
     return true;
@@ -155,6 +155,15 @@ export class MemoryStore implements JobStore {
 
   claimOccurrence(): boolean {
     return true;
+  }
+
+  /** {@link findByRunId}, without a lookup when the caller hands back the claimed object. */
+  private claimedJob(runId: string, claimed: ClaimedRun | undefined): MemoryJob | undefined {
+    if (claimed instanceof MemoryJob && this.jobs.get(claimed.jobId) === claimed) {
+      // A job's run id only ever moves from implied to explicit (retries), so an implied one is current.
+      return claimed.explicitRunId === null || claimed.explicitRunId === runId ? claimed : undefined;
+    }
+    return this.findByRunId(runId);
   }
 
   /** The job whose current run is `runId`; an earlier attempt's run id finds nothing. */
