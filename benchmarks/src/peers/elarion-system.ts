@@ -1,7 +1,7 @@
 import { createScheduler, type JobScheduler } from "@elarion/runtime";
 import { postgresStore } from "@elarion/runtime/postgres";
 import type pg from "pg";
-import { jobDescriptors, jobRegistry } from "../../fixture/src/jobs.generated.js";
+import { jobDescriptors, jobRegistry, type JobPayloads } from "../../fixture/src/jobs.generated.js";
 import { Ledger } from "../../fixture/src/ledger.js";
 import { benchPool, dropSchema } from "../support/postgres.js";
 import { WORKER_CONCURRENCY, type Probes, type QueueSystem } from "./queue-system.js";
@@ -14,20 +14,23 @@ const SCHEMA = "bench_elarion";
  */
 export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
   let pool: pg.Pool | null = null;
-  let producer: JobScheduler<never, { "bench.noop": { n: number }; "bench.lateness-probe": { dueMs: number } }> | null = null;
-  let worker: JobScheduler | null = null;
+  let producer: JobScheduler<never, JobPayloads> | null = null;
+  let worker: Pick<JobScheduler, "start" | "stop"> | null = null;
   const requirePool = (): pg.Pool => {
     if (pool === null) throw new Error("elarion system: prepare() first.");
     return pool;
   };
   return {
     name: "Elarion postgresStore",
-    settings: `postgresStore({ pool }) defaults (leaseMs 30 s, maxLeasedRuns 64, pollIntervalMs 5 s; LISTEN/NOTIFY wake-ups, group-commit inserts), maxConcurrentExecutions ${WORKER_CONCURRENCY}; enqueue = ${"`Promise.all`"} of single enqueue() calls (no bulk API; the store group-commits them)`,
+    settings:
+      `postgresStore({ pool }) defaults (leaseMs 30 s, maxLeasedRuns ${maxLeasedRuns ?? 64}, pollIntervalMs 5 s; LISTEN/NOTIFY wake-ups, group-commit inserts), ` +
+      `maxConcurrentExecutions ${WORKER_CONCURRENCY}; enqueue = \`Promise.all\` of single enqueue() calls (no bulk API; the store group-commits them)`,
     async prepare() {
       pool = benchPool(10);
       await dropSchema(pool, SCHEMA);
-      producer = createScheduler({ registry: jobDescriptors, store: postgresStore({ pool, schema: SCHEMA }) }) as unknown as typeof producer;
-      await producer!.start();
+      const enqueueOnly = createScheduler({ registry: jobDescriptors, store: postgresStore({ pool, schema: SCHEMA }) });
+      await enqueueOnly.start();
+      producer = enqueueOnly;
     },
     async enqueueNoops(count) {
       if (producer === null) throw new Error("elarion system: prepare() first.");
@@ -41,7 +44,7 @@ export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
         services: { Tally: probes.tally, LatenessRecorder: probes.recorder, Ledger: new Ledger() },
         store: postgresStore({ pool: requirePool(), schema: SCHEMA, ...(maxLeasedRuns === undefined ? {} : { maxLeasedRuns }) }),
         maxConcurrentExecutions: WORKER_CONCURRENCY,
-      }) as unknown as JobScheduler;
+      });
       await worker.start();
     },
     async scheduleProbe(dueMs) {
