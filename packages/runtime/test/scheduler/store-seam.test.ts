@@ -55,7 +55,7 @@ describe("the store seam", () => {
     const clock = new ManualClock();
     const known = testJob("emails.send");
     const unknown = testJob("legacy.job");
-    const producer = createScheduler({ registry: defineJobDescriptors([known.definition.descriptor, unknown.definition.descriptor], []), clock, store });
+    const producer = createScheduler({ registry: defineJobDescriptors<Record<string, { id: number }>>([known.definition.descriptor, unknown.definition.descriptor], []), clock, store });
     await producer.start();
     const probe = new Probe();
     const logger = new CapturingLogger();
