@@ -9,7 +9,7 @@ import type { JobStore, MaybePromise, StoreHost } from "../stores/job-store.js";
 import type { Clock } from "./clock.js";
 import type { JobCatalog } from "./job-catalog.js";
 import type { JobRunHandle, JobScheduler, ScheduleOptions } from "./job-scheduler.js";
-import { buildRuntimeJobRequest } from "./runtime-job-request.js";
+import { buildRuntimeJobRequest, type RuntimeJobRequest } from "./runtime-job-request.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
 
 type Lifecycle = "created" | "starting" | "started" | "stopping" | "stopped";
@@ -154,7 +154,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.dispatcher.whenIdle();
   }
 
-  private async insert(request: ReturnType<typeof buildRuntimeJobRequest>, nowMs = this.clock.now()): Promise<JobRunHandle> {
+  private insert(request: RuntimeJobRequest, nowMs = this.clock.now()): Promise<JobRunHandle> {
     const jobId = newJobId();
     const runId = firstRunIdOf(jobId);
     const inserted = this.store.insertJob(
@@ -172,9 +172,15 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       },
       request.client === undefined ? undefined : { client: request.client },
     );
-    if (inserted instanceof Promise) await inserted;
+    const handle: JobRunHandle = { jobId, runId, jobName: request.job.name, dueTime: new Date(request.dueTimeMs), attempt: 1, maxAttempts: request.maxAttempts };
+    if (inserted instanceof Promise) {
+      return inserted.then(() => {
+        this.dispatcher.wake();
+        return handle;
+      });
+    }
     this.dispatcher.wake();
-    return { jobId, runId, jobName: request.job.name, dueTime: new Date(request.dueTimeMs), attempt: 1, maxAttempts: request.maxAttempts };
+    return Promise.resolve(handle);
   }
 
   private assertStarted(operation: string): void {
