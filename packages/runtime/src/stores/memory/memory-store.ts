@@ -159,7 +159,7 @@ export class MemoryStore implements JobStore {
 
   /** {@link findByRunId}, without a lookup when the caller hands back the claimed object. */
   private claimedJob(runId: string, claimed: ClaimedRun | undefined): MemoryJob | undefined {
-    if (claimed instanceof MemoryJob && this.jobs.get(claimed.jobId) === claimed) {
+    if (claimed instanceof MemoryJob) {
       // A job's run id only ever moves from implied to explicit (retries), so an implied one is current.
       return claimed.explicitRunId === null || claimed.explicitRunId === runId ? claimed : undefined;
     }
