@@ -1,24 +1,18 @@
 import { retryDelayMs } from "../policy/backoff.js";
 import type { ServiceLookup } from "../registry/job-registry.js";
-import type { Clock, ClockTimer } from "../scheduler/clock.js";
+import type { Clock } from "../scheduler/clock.js";
 import type { Logger } from "../scheduler/logger.js";
 import { newId } from "../state/ids.js";
 import { LatestOutcomes } from "../state/latest-outcomes.js";
 import { OutcomeMessage } from "../state/outcome-messages.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
 import type { CancelResult, ClaimedRun, JobStore, MaybePromise } from "../stores/job-store.js";
+import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
 import { RecurringOccurrences, type Occurrence } from "./recurring-occurrences.js";
 import type { RegisteredJob } from "./registered-job.js";
 import { messageOf, RunExecutor } from "./run-executor.js";
 import { Run } from "./run.js";
-
-/** Runs claimed per store round trip. */
-const CLAIM_BATCH = 1024;
-/** Claiming stops while this many claimed runs wait for a global slot (a durable store would hold leases for nothing). */
-const CLAIM_AHEAD = 4096;
-/** Re-check interval when a store reports due work it then does not hand out (a durable store's stale cache). */
-const STALE_DUE_RECHECK_MS = 250;
 
 /** What the dispatcher needs; `createScheduler` builds it from validated options. */
 export interface DispatcherOptions {
@@ -52,13 +46,7 @@ export class Dispatcher {
   /** Every run of this process between claim and outcome, by run id. */
   private readonly inProcess = new Map<string, Run>();
   private readonly recurringByJobId = new Map<string, Run>();
-  private timer: ClockTimer | null = null;
-  private timerAtMs: number | null = null;
-  private drainQueued = false;
-  private drainingSync = false;
-  private draining: Promise<void> | null = null;
-  private redrain = false;
-  private claimBlocked = false;
+  private readonly loop: DrainLoop;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private idleWaiters: Array<() => void> = [];
   private unregisterSettle: (() => void) | null = null;
@@ -76,7 +64,20 @@ export class Dispatcher {
       run: (occurrence, waitsForOverlap) => this.runOccurrence(occurrence, waitsForOverlap),
       ended: (occurrence, status, message) => this.recordOccurrenceEnd(occurrence, status, message),
     });
+    this.loop = new DrainLoop(options.clock, options.store, options.logger, {
+      isRunning: () => this.state === "running",
+      runsJobs: options.runsJobs,
+      fireOccurrences: (nowMs) => this.occurrences.fireDue(nowMs),
+      nextOccurrenceDue: () => this.occurrences.nextDueTime(),
+      waitingForSlot: () => this.gates.waitingForSlot,
+      admit: (claimed) => this.admitClaimed(claimed),
+      drained: () => this.notifyIdleWaiters(),
+    });
+    this.wake = this.loop.wake;
   }
+
+  /** New or earlier work may exist: drain soon (batched; see {@link DrainLoop}). */
+  readonly wake: () => void;
 
   get isRunning(): boolean {
     return this.state === "running";
@@ -89,140 +90,6 @@ export class Dispatcher {
     if (this.options.runsJobs) this.occurrences.start(this.options.jobs.values(), clock.now());
     this.wake();
   }
-
-  /**
-   * New or earlier work may exist: drain on the next macrotask turn (`setImmediate`), so a burst of
-   * `enqueue` calls made in one turn is claimed in batches by a single drain.
-   */
-  readonly wake = (): void => {
-    if (this.state !== "running") return;
-    if (this.draining !== null || this.drainingSync) {
-      this.redrain = true;
-      return;
-    }
-    if (this.drainQueued) return;
-    this.drainQueued = true;
-    setImmediate(this.drainTask);
-  };
-
-  private readonly drainTask = (): void => {
-    this.drainQueued = false;
-    if (this.state !== "running") return;
-    if (this.draining !== null) {
-      this.redrain = true;
-      return;
-    }
-    let pending: Promise<void> | void = undefined;
-    this.drainingSync = true;
-    try {
-      pending = this.drainSync();
-    } catch (error) {
-      this.logDrainError(error);
-    } finally {
-      this.drainingSync = false;
-    }
-    if (pending instanceof Promise) {
-      this.draining = pending.catch((error: unknown) => this.logDrainError(error)).finally(() => {
-        this.draining = null;
-        this.afterDrain();
-      });
-    } else {
-      this.afterDrain();
-    }
-  };
-
-  private afterDrain(): void {
-    if (this.redrain) {
-      this.redrain = false;
-      this.wake();
-    }
-    this.notifyIdleWaiters();
-  }
-
-  private logDrainError(error: unknown): void {
-    this.options.logger.error("dispatcher: a store call failed; retrying at the next wake-up", { error: messageOf(error) });
-  }
-
-  /** The drain, synchronous while the store answers synchronously (the memory store always does). */
-  private drainSync(): Promise<void> | void {
-    let progressed = false;
-    do {
-      this.redrain = false;
-      if (!this.options.runsJobs) return;
-      const nowMs = this.options.clock.now();
-      this.occurrences.fireDue(nowMs);
-      while (this.state === "running") {
-        if (this.gates.waitingForSlot >= CLAIM_AHEAD) {
-          this.claimBlocked = true;
-          break;
-        }
-        const result = this.options.store.claimDueRuns(nowMs, CLAIM_BATCH);
-        if (isPromise(result)) return this.drainAsync(result, nowMs, progressed);
-        for (const run of result) this.admitClaimed(run);
-        if (result.length > 0) progressed = true;
-        if (result.length < CLAIM_BATCH) break;
-      }
-    } while (this.redrain && this.state === "running");
-    return this.armTimer(progressed);
-  }
-
-  /** The same drain for a store that answers with promises, continuing from a pending claim. */
-  private async drainAsync(pendingClaim: Promise<readonly ClaimedRun[]>, nowMs: number, progressed: boolean): Promise<void> {
-    let claim: Promise<readonly ClaimedRun[]> | null = pendingClaim;
-    for (;;) {
-      while (this.state === "running") {
-        if (claim === null) {
-          if (this.gates.waitingForSlot >= CLAIM_AHEAD) {
-            this.claimBlocked = true;
-            break;
-          }
-          const result = this.options.store.claimDueRuns(nowMs, CLAIM_BATCH);
-          claim = isPromise(result) ? result : Promise.resolve(result);
-        }
-        const claimed = await claim;
-        claim = null;
-        for (const run of claimed) this.admitClaimed(run);
-        if (claimed.length > 0) progressed = true;
-        if (claimed.length < CLAIM_BATCH) break;
-      }
-      if (!this.redrain || this.state !== "running") break;
-      this.redrain = false;
-      nowMs = this.options.clock.now();
-      this.occurrences.fireDue(nowMs);
-    }
-    await this.armTimer(progressed);
-  }
-
-  private armTimer(progressed: boolean): Promise<void> | void {
-    const stored = this.options.store.nextDueTime();
-    if (isPromise(stored)) return stored.then((storeNext) => this.armTimerAt(storeNext, progressed));
-    this.armTimerAt(stored, progressed);
-  }
-
-  private armTimerAt(storeNext: number | null, progressed: boolean): void {
-    let next = this.occurrences.nextDueTime();
-    if (storeNext !== null && (next === null || storeNext < next)) next = storeNext;
-    if (this.state !== "running") return;
-    const nowMs = this.options.clock.now();
-    if (next !== null && next <= nowMs) {
-      if (this.claimBlocked) return; // a released slot wakes us
-      if (progressed) {
-        this.redrain = true;
-        return;
-      }
-      next = nowMs + STALE_DUE_RECHECK_MS;
-    }
-    if (next === this.timerAtMs) return;
-    this.timer?.cancel();
-    this.timerAtMs = next;
-    this.timer = next === null ? null : this.options.clock.setTimer(next, this.onTimer);
-  }
-
-  private readonly onTimer = (): void => {
-    this.timer = null;
-    this.timerAtMs = null;
-    this.wake();
-  };
 
   private admitClaimed(claimed: ClaimedRun): void {
     const job = this.options.jobs.get(claimed.jobName);
@@ -380,10 +247,7 @@ export class Dispatcher {
   }
 
   private afterRunEnded(): void {
-    if (this.claimBlocked && this.gates.waitingForSlot < CLAIM_AHEAD / 2) {
-      this.claimBlocked = false;
-      this.wake();
-    }
+    this.loop.slotReleased();
     if (this.idleWaiters.length > 0) this.notifyIdleWaiters();
   }
 
@@ -475,12 +339,12 @@ export class Dispatcher {
    */
   async settle(): Promise<void> {
     for (let round = 0; round < 1000; round++) {
-      while (this.draining !== null || this.pendingWrites.size > 0) {
-        if (this.draining !== null) await this.draining;
+      while (this.loop.draining !== null || this.pendingWrites.size > 0) {
+        if (this.loop.draining !== null) await this.loop.draining;
         else await Promise.allSettled([...this.pendingWrites]);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!this.drainQueued && this.draining === null && this.pendingWrites.size === 0) return;
+      if (this.loop.isIdle && this.pendingWrites.size === 0) return;
     }
   }
 
@@ -517,11 +381,9 @@ export class Dispatcher {
   async stop(): Promise<void> {
     if (this.state !== "running") return;
     this.state = "stopping";
-    this.timer?.cancel();
-    this.timer = null;
-    this.timerAtMs = null;
+    this.loop.cancelTimer();
     this.occurrences.clear();
-    if (this.draining !== null) await this.draining;
+    if (this.loop.draining !== null) await this.loop.draining;
     for (const run of [...this.inProcess.values()]) this.abortLocal(run, "shutdown");
     while (this.inProcess.size > 0 || this.pendingWrites.size > 0) {
       if (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);

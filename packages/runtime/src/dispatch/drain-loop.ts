@@ -1,0 +1,204 @@
+import type { Clock, ClockTimer } from "../scheduler/clock.js";
+import type { Logger } from "../scheduler/logger.js";
+import type { ClaimedRun, JobStore, MaybePromise } from "../stores/job-store.js";
+import { messageOf } from "./run-executor.js";
+
+/** Runs claimed per store round trip. */
+const CLAIM_BATCH = 1024;
+/** Claiming stops while this many claimed runs wait for a global slot (a durable store would hold leases for nothing). */
+const CLAIM_AHEAD = 4096;
+/** Re-check interval when a store reports due work it then does not hand out (a durable store's stale cache). */
+const STALE_DUE_RECHECK_MS = 250;
+
+/** What the drain loop asks of the dispatcher. */
+export interface DrainHooks {
+  isRunning(): boolean;
+  /** `false` in an enqueue-only process: nothing is claimed. */
+  readonly runsJobs: boolean;
+  fireOccurrences(nowMs: number): void;
+  nextOccurrenceDue(): number | null;
+  waitingForSlot(): number;
+  admit(claimed: ClaimedRun): void;
+  /** A drain finished (idle waiters may re-check). */
+  drained(): void;
+}
+
+function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
+/**
+ * The dispatcher's sleep/wake cycle: a drain fires due recurring slots and claims due store runs,
+ * then arms one clock timer for the next due time (no polling). Wake-ups are batched on the next
+ * macrotask turn; the drain stays synchronous while the store answers synchronously.
+ */
+export class DrainLoop {
+  private timer: ClockTimer | null = null;
+  private timerAtMs: number | null = null;
+  private drainQueued = false;
+  private drainingSync = false;
+  private redrain = false;
+  private claimBlocked = false;
+  /** The drain in progress when the store answered with a promise. */
+  draining: Promise<void> | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly store: JobStore,
+    private readonly logger: Logger,
+    private readonly hooks: DrainHooks,
+  ) {}
+
+  /** Nothing queued or in progress. */
+  get isIdle(): boolean {
+    return !this.drainQueued && this.draining === null;
+  }
+
+  /** A global slot was released: resume claiming if it had stopped for too many waiters. */
+  slotReleased(): void {
+    if (this.claimBlocked && this.hooks.waitingForSlot() < CLAIM_AHEAD / 2) {
+      this.claimBlocked = false;
+      this.wake();
+    }
+  }
+
+  cancelTimer(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.timerAtMs = null;
+  }
+
+  /**
+   * New or earlier work may exist: drain on the next macrotask turn (`setImmediate`), so a burst of
+   * `enqueue` calls made in one turn is claimed in batches by a single drain.
+   */
+  readonly wake = (): void => {
+    if (!this.hooks.isRunning()) return;
+    if (this.draining !== null || this.drainingSync) {
+      this.redrain = true;
+      return;
+    }
+    if (this.drainQueued) return;
+    this.drainQueued = true;
+    setImmediate(this.drainTask);
+  };
+
+  private readonly drainTask = (): void => {
+    this.drainQueued = false;
+    if (!this.hooks.isRunning()) return;
+    if (this.draining !== null) {
+      this.redrain = true;
+      return;
+    }
+    let pending: Promise<void> | void = undefined;
+    this.drainingSync = true;
+    try {
+      pending = this.drainSync();
+    } catch (error) {
+      this.logDrainError(error);
+    } finally {
+      this.drainingSync = false;
+    }
+    if (pending instanceof Promise) {
+      this.draining = pending.catch((error: unknown) => this.logDrainError(error)).finally(() => {
+        this.draining = null;
+        this.afterDrain();
+      });
+    } else {
+      this.afterDrain();
+    }
+  };
+
+  private afterDrain(): void {
+    if (this.redrain) {
+      this.redrain = false;
+      this.wake();
+    }
+    this.hooks.drained();
+  }
+
+  private logDrainError(error: unknown): void {
+    this.logger.error("dispatcher: a store call failed; retrying at the next wake-up", { error: messageOf(error) });
+  }
+
+  /** The drain, synchronous while the store answers synchronously (the memory store always does). */
+  private drainSync(): Promise<void> | void {
+    let progressed = false;
+    do {
+      this.redrain = false;
+      if (!this.hooks.runsJobs) return;
+      const nowMs = this.clock.now();
+      this.hooks.fireOccurrences(nowMs);
+      while (this.hooks.isRunning()) {
+        if (this.hooks.waitingForSlot() >= CLAIM_AHEAD) {
+          this.claimBlocked = true;
+          break;
+        }
+        const result = this.store.claimDueRuns(nowMs, CLAIM_BATCH);
+        if (isPromise(result)) return this.drainAsync(result, nowMs, progressed);
+        for (const run of result) this.hooks.admit(run);
+        if (result.length > 0) progressed = true;
+        if (result.length < CLAIM_BATCH) break;
+      }
+    } while (this.redrain && this.hooks.isRunning());
+    return this.armTimer(progressed);
+  }
+
+  /** The same drain for a store that answers with promises, continuing from a pending claim. */
+  private async drainAsync(pendingClaim: Promise<readonly ClaimedRun[]>, nowMs: number, progressed: boolean): Promise<void> {
+    let claim: Promise<readonly ClaimedRun[]> | null = pendingClaim;
+    for (;;) {
+      while (this.hooks.isRunning()) {
+        if (claim === null) {
+          if (this.hooks.waitingForSlot() >= CLAIM_AHEAD) {
+            this.claimBlocked = true;
+            break;
+          }
+          const result = this.store.claimDueRuns(nowMs, CLAIM_BATCH);
+          claim = isPromise(result) ? result : Promise.resolve(result);
+        }
+        const claimed = await claim;
+        claim = null;
+        for (const run of claimed) this.hooks.admit(run);
+        if (claimed.length > 0) progressed = true;
+        if (claimed.length < CLAIM_BATCH) break;
+      }
+      if (!this.redrain || !this.hooks.isRunning()) break;
+      this.redrain = false;
+      nowMs = this.clock.now();
+      this.hooks.fireOccurrences(nowMs);
+    }
+    await this.armTimer(progressed);
+  }
+
+  private armTimer(progressed: boolean): Promise<void> | void {
+    const stored = this.store.nextDueTime();
+    if (isPromise(stored)) return stored.then((storeNext) => this.armTimerAt(storeNext, progressed));
+    this.armTimerAt(stored, progressed);
+  }
+
+  private armTimerAt(storeNext: number | null, progressed: boolean): void {
+    let next = this.hooks.nextOccurrenceDue();
+    if (storeNext !== null && (next === null || storeNext < next)) next = storeNext;
+    if (!this.hooks.isRunning()) return;
+    const nowMs = this.clock.now();
+    if (next !== null && next <= nowMs) {
+      if (this.claimBlocked) return; // a released slot wakes us
+      if (progressed) {
+        this.redrain = true;
+        return;
+      }
+      next = nowMs + STALE_DUE_RECHECK_MS;
+    }
+    if (next === this.timerAtMs) return;
+    this.timer?.cancel();
+    this.timerAtMs = next;
+    this.timer = next === null ? null : this.clock.setTimer(next, this.onTimer);
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.timerAtMs = null;
+    this.wake();
+  };
+}
