@@ -399,15 +399,7 @@ export class Dispatcher {
 
   /** Pending recurring slots as queued runs. */
   queuedOccurrences(): RunInfo[] {
-    return [...this.occurrences.pending()].map((occurrence) => ({
-      runId: occurrence.runId,
-      jobId: occurrence.jobId,
-      jobName: occurrence.job.name,
-      dueTime: new Date(occurrence.dueTimeMs),
-      startedAt: null,
-      isRuntimeScheduled: false,
-      status: "queued" as const,
-    }));
+    return this.occurrences.pendingRunInfos();
   }
 
   /** Recurring runs of this process between claim and outcome. */
@@ -425,12 +417,7 @@ export class Dispatcher {
 
   /** Earliest pending recurring slot per job name. */
   nextOccurrenceDueTimes(): Map<string, number> {
-    const earliest = new Map<string, number>();
-    for (const occurrence of this.occurrences.pending()) {
-      const known = earliest.get(occurrence.job.name);
-      if (known === undefined || occurrence.dueTimeMs < known) earliest.set(occurrence.job.name, occurrence.dueTimeMs);
-    }
-    return earliest;
+    return this.occurrences.nextDueTimesByJob();
   }
 }
 

@@ -1,6 +1,7 @@
 import { planMisfire } from "../policy/misfire.js";
 import { newId } from "../state/ids.js";
 import { OutcomeMessage } from "../state/outcome-messages.js";
+import type { RunInfo } from "../state/run-info.js";
 import { DueTimeQueue } from "./due-time-queue.js";
 import type { RegisteredJob } from "./registered-job.js";
 
@@ -87,9 +88,27 @@ export class RecurringOccurrences {
     this.plan(occurrence.job, next !== null && next <= occurrence.dueTimeMs ? null : next);
   }
 
-  /** Pending slots that are not cancelled. */
-  *pending(): IterableIterator<Occurrence> {
-    for (const occurrence of this.byRunId.values()) yield occurrence;
+  /** Pending slots as queued runs (for snapshots). */
+  pendingRunInfos(): RunInfo[] {
+    return [...this.byRunId.values()].map((occurrence) => ({
+      runId: occurrence.runId,
+      jobId: occurrence.jobId,
+      jobName: occurrence.job.name,
+      dueTime: new Date(occurrence.dueTimeMs),
+      startedAt: null,
+      isRuntimeScheduled: false,
+      status: "queued" as const,
+    }));
+  }
+
+  /** Earliest pending slot per job name. */
+  nextDueTimesByJob(): Map<string, number> {
+    const earliest = new Map<string, number>();
+    for (const occurrence of this.byRunId.values()) {
+      const known = earliest.get(occurrence.job.name);
+      if (known === undefined || occurrence.dueTimeMs < known) earliest.set(occurrence.job.name, occurrence.dueTimeMs);
+    }
+    return earliest;
   }
 
   /** Drops every pending slot (shutdown). */
