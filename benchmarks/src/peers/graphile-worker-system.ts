@@ -4,6 +4,7 @@ import { benchPool, dropSchema } from "../support/postgres.js";
 import { WORKER_CONCURRENCY, type Probes, type QueueSystem } from "./queue-system.js";
 
 const SCHEMA = "bench_graphile_worker";
+/** Default only; the peers suite sweeps the size and uses the fastest. */
 const LOCAL_QUEUE_SIZE = 500;
 const POLL_INTERVAL_MS = 100;
 
@@ -16,7 +17,7 @@ const quietLogger = new Logger(() => (level, message) => {
  * graphile-worker with its documented batching ("Performance → Batching"): a local queue that locks
  * jobs in batches, and batched completion.
  */
-export function graphileWorkerSystem(): QueueSystem {
+export function graphileWorkerSystem(localQueueSize = LOCAL_QUEUE_SIZE): QueueSystem {
   let utils: WorkerUtils | null = null;
   let runner: Runner | null = null;
   const requireUtils = (): WorkerUtils => {
@@ -26,7 +27,7 @@ export function graphileWorkerSystem(): QueueSystem {
   return {
     name: "graphile-worker",
     settings:
-      `run({ concurrency: ${WORKER_CONCURRENCY}, pollInterval: ${POLL_INTERVAL_MS}, preset: { worker: { localQueue: { size: ${LOCAL_QUEUE_SIZE} }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } }), ` +
+      `run({ concurrency: ${WORKER_CONCURRENCY}, pollInterval: ${POLL_INTERVAL_MS}, preset: { worker: { localQueue: { size: ${localQueueSize} }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } }), ` +
       "default pool (maxPoolSize 10); enqueue = one `addJobs()` call with every job (its bulk API)",
     async prepare() {
       const pool = benchPool(1);
@@ -50,7 +51,7 @@ export function graphileWorkerSystem(): QueueSystem {
         pollInterval: POLL_INTERVAL_MS,
         noHandleSignals: true,
         logger: quietLogger,
-        preset: { worker: { localQueue: { size: LOCAL_QUEUE_SIZE }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+        preset: { worker: { localQueue: { size: localQueueSize }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
         taskList: {
           noop: async () => {
             probes.tally.tick();

@@ -6,7 +6,8 @@ import { WORKER_CONCURRENCY, type Probes, type QueueSystem } from "./queue-syste
 const SCHEMA = "bench_pg_boss";
 const NOOP_QUEUE = "bench-noop";
 const PROBE_QUEUE = "bench-probe";
-// pg-boss waits the polling interval between fetches even after a full batch, so the batch size sets its pace.
+// pg-boss waits the polling interval between fetches even after a full batch, so the batch size sets
+// its pace. Default only; the peers suite sweeps it and uses the fastest.
 const BATCH_SIZE = 1_000;
 /** pg-boss 10's minimum polling interval. */
 const POLLING_INTERVAL_SECONDS = 0.5;
@@ -16,7 +17,7 @@ const INSERT_CHUNK = 5_000;
  * pg-boss with its throughput settings: `work()` called 8 times (its way to get concurrency since
  * v10 removed teamSize), each fetching batches, at the minimum polling interval.
  */
-export function pgBossSystem(): QueueSystem {
+export function pgBossSystem(batchSize = BATCH_SIZE): QueueSystem {
   let boss: PgBoss | null = null;
   const requireBoss = (): PgBoss => {
     if (boss === null) throw new Error("pg-boss system: prepare() first.");
@@ -25,7 +26,7 @@ export function pgBossSystem(): QueueSystem {
   return {
     name: "pg-boss",
     settings:
-      `${WORKER_CONCURRENCY} × work(queue, { batchSize: ${BATCH_SIZE}, pollingIntervalSeconds: ${POLLING_INTERVAL_SECONDS} }) (the minimum interval), ` +
+      `${WORKER_CONCURRENCY} × work(queue, { batchSize: ${batchSize}, pollingIntervalSeconds: ${POLLING_INTERVAL_SECONDS} }) (the minimum interval), ` +
       `schedule: false, supervise: false, default pool (max 10); enqueue = insert() in chunks of ${INSERT_CHUNK} (its bulk API)`,
     async prepare() {
       const pool = benchPool(1);
@@ -50,7 +51,7 @@ export function pgBossSystem(): QueueSystem {
     },
     async startWorkers(probes: Probes) {
       const instance = requireBoss();
-      const options = { batchSize: BATCH_SIZE, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
+      const options = { batchSize, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS };
       for (let worker = 0; worker < WORKER_CONCURRENCY; worker += 1) {
         await instance.work(NOOP_QUEUE, options, async (jobs) => {
           for (let index = 0; index < jobs.length; index += 1) probes.tally.tick();
