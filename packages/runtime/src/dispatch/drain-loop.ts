@@ -196,9 +196,11 @@ export class DrainLoop {
     this.timer = next === null ? null : this.clock.setTimer(next, this.onTimer);
   }
 
+  /** A due time arrived: drain at once (no extra macrotask hop, which would add lateness). */
   private readonly onTimer = (): void => {
     this.timer = null;
     this.timerAtMs = null;
-    this.wake();
+    if (this.drainQueued || this.draining !== null || this.drainingSync) this.wake();
+    else this.drainTask();
   };
 }
