@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { deferred } from "../support/deferred.js";
 import { startHarness, stopAllHarnesses } from "../support/harness.js";
+import { scenarioStoreIsDurable } from "../support/scenario-store.js";
 import { testJob } from "../support/test-registry.js";
 
 afterEach(stopAllHarnesses);
@@ -42,10 +43,17 @@ describe("stop", () => {
     await clock.advance(0);
     await scheduler.stop();
     expect(probe.calls).toHaveLength(1);
-    expect(await scheduler.getJob(waiting.jobId)).toMatchObject({ status: "cancelled" });
-    expect(await scheduler.getJob(future.jobId)).toMatchObject({ status: "cancelled" });
     const snapshot = await scheduler.snapshot();
     expect(snapshot.activeRuns).toEqual([]);
+    if (scenarioStoreIsDurable()) {
+      // The queue outlives this process: both runs stay queued for the other workers.
+      expect(await scheduler.getJob(waiting.jobId)).toMatchObject({ status: "queued" });
+      expect(await scheduler.getJob(future.jobId)).toMatchObject({ status: "queued" });
+      expect(snapshot.queuedRuns.map((run) => run.jobId)).toEqual([waiting.jobId, future.jobId]);
+      return;
+    }
+    expect(await scheduler.getJob(waiting.jobId)).toMatchObject({ status: "cancelled" });
+    expect(await scheduler.getJob(future.jobId)).toMatchObject({ status: "cancelled" });
     expect(snapshot.queuedRuns).toEqual([]);
   });
 

@@ -15,3 +15,12 @@ export function runScenariosOn(create: () => JobStore): void {
 export function scenarioStore(): JobStore | undefined {
   return factory?.() ?? undefined;
 }
+
+/**
+ * Whether scenarios run on a durable store (set by {@link runScenariosOn}). A durable queue
+ * outlives one scheduler: at `stop()` it keeps queued runs, and hands runs that never started
+ * back to the queue for other workers instead of cancelling them.
+ */
+export function scenarioStoreIsDurable(): boolean {
+  return factory !== null;
+}

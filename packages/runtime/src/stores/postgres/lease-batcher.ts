@@ -13,6 +13,11 @@ export interface LeaseBatcherHooks {
   screen(row: ClaimedRunRow): "run" | Omit<RunCompletionRow, "runId" | "claims">;
   /** Earliest future due time seen by the last round trip. */
   nextDue(dueTimeMs: number | null, sinceMs: number): void;
+  /**
+   * `count` completions were just recorded. May return retention work, awaited before their
+   * callers hear back (so `getJob` agrees with `maxRetainedCompletedJobs` once a completion settled).
+   */
+  completed(count: number): Promise<void> | null;
   /** Leases ended (completions recorded): there may be room to claim again. */
   released(): void;
   /**
@@ -122,6 +127,15 @@ export class LeaseBatcher {
     return this.complete({ ...completion, runId });
   }
 
+  /** Gives a leased run that never started back to the queue (another worker may take it). */
+  async release(runId: string): Promise<boolean> {
+    const claims = this.#held.get(runId);
+    if (claims === undefined || this.#completions.has(runId) || this.#completing.has(runId)) return false;
+    this.#held.delete(runId);
+    this.#starts.delete(runId);
+    return (await this.queue.releaseRuns(this.db, this.owner, [{ runId, claims }])) === 1;
+  }
+
   /** Best effort: rides along with the next round trip. */
   markStarted(runId: string, startedAtMs: number): void {
     if (this.#held.has(runId) && !this.#completions.has(runId) && !this.#completing.has(runId)) this.#starts.set(runId, startedAtMs);
@@ -227,6 +241,10 @@ export class LeaseBatcher {
       throw error;
     }
     this.#failures = 0;
+    if (completions.length > 0) {
+      const retention = this.hooks.completed(completions.length);
+      if (retention !== null) await retention;
+    }
     for (const pending of completions) {
       this.#completing.delete(pending.row.runId);
       this.#held.delete(pending.row.runId);

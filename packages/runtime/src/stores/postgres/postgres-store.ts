@@ -11,6 +11,7 @@ import type {
   StoreHost,
 } from "../job-store.js";
 import type { JobState } from "../../state/job-state.js";
+import { OutcomeMessage } from "../../state/outcome-messages.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
 import { InsertBatcher } from "./insert-batcher.js";
@@ -81,6 +82,8 @@ class PostgresStore implements PostgresJobStore {
   #timers: NodeJS.Timeout[] = [];
   #claimRetryWake: NodeJS.Timeout | null = null;
   #polling = false;
+  #occurrenceAnswers: Promise<void> = Promise.resolve();
+  #finishedSinceRetention = 0;
   readonly #cancelsInFlight = new Set<Promise<CancelResult>>();
   /** A claim was refused for want of room: wake the dispatcher when leases end. */
   #waitingForRoom = false;
@@ -118,6 +121,7 @@ class PostgresStore implements PostgresJobStore {
       screen: (row) => this.#screen(row, host),
       nextDue: (dueTimeMs) => this.#learnAuthoritativeNextDue(dueTimeMs),
       failed: (error) => this.#roundTripFailed(error),
+      completed: (count) => this.#retainAfter(count, host),
       cancelsInFlight: () => (this.#cancelsInFlight.size === 0 ? null : Promise.allSettled([...this.#cancelsInFlight])),
       released: () => {
         if (this.#waitingForRoom && (this.#leases?.heldCount ?? 0) < this.#options.maxLeasedRuns) {
@@ -218,6 +222,10 @@ class PostgresStore implements PostgresJobStore {
 
   async completeRun(runId: string, completion: RunCompletion): Promise<boolean> {
     if (this.#leases === null) return false;
+    if (completion.status === "cancelled" && completion.message === OutcomeMessage.schedulerShutdown && completion.startedAtMs === null) {
+      // A durable queue outlives this process: a run that never started goes back for other workers.
+      if (await this.#leases.release(runId)) return true;
+    }
     return this.#leases.complete({ runId, ...completion });
   }
 
@@ -272,8 +280,42 @@ class PostgresStore implements PostgresJobStore {
     return this.#queue.nextDueTimesByJob(this.#pool);
   }
 
-  async claimOccurrence(jobName: string, dueTimeMs: number): Promise<boolean> {
-    return this.#queue.claimOccurrence(this.#pool, jobName, dueTimeMs, this.workerId);
+  claimOccurrence(jobName: string, dueTimeMs: number): Promise<boolean> {
+    // Claims run in parallel but answer in call order, so catch-up slots start in due order.
+    const claim = this.#queue.claimOccurrence(this.#pool, jobName, dueTimeMs, this.workerId);
+    const answer = this.#occurrenceAnswers.then(() => claim);
+    this.#occurrenceAnswers = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answer;
+  }
+
+  /**
+   * Retention after completions: a pass once as many jobs finished as an eighth of the limit (at
+   * least one), so the table stays near `maxRetainedCompletedJobs` without a pass per completion.
+   */
+  #retainAfter(count: number, host: StoreHost): Promise<void> | null {
+    this.#finishedSinceRetention += count;
+    const limit = this.#options.maxFinishedJobs ?? host.maxRetainedCompletedJobs;
+    if (this.#finishedSinceRetention < Math.max(1, Math.floor(limit / 8))) return null;
+    this.#finishedSinceRetention = 0;
+    return this.#applyRetention(host);
+  }
+
+  async #applyRetention(host: StoreHost): Promise<void> {
+    try {
+      await this.#queue.applyRetention(this.#pool, {
+        maxFinishedJobs: this.#options.maxFinishedJobs ?? host.maxRetainedCompletedJobs,
+        maxAgeMs: this.#options.maxAgeMs,
+        nowMs: host.now(),
+        occurrenceHorizonMs: host.now() - this.#options.occurrenceHorizonMs,
+      });
+    } catch (error) {
+      host.logger.warn("postgresStore: retention failed; retrying later", {
+        error: errorMessage(describeConnectionError(error, this.#target, "apply retention")),
+      });
+    }
   }
 
   /** Decides at claim time whether a leased row can run here. */
@@ -409,12 +451,7 @@ class PostgresStore implements PostgresJobStore {
       this.#learnAuthoritativeNextDue(dueTimeMs);
       const after = this.#knownNextDue;
       if (after !== null && (after <= host.now() || before === null || after < before)) host.wake();
-      await this.#queue.applyRetention(this.#pool, {
-        maxFinishedJobs: this.#options.maxFinishedJobs ?? host.maxRetainedCompletedJobs,
-        maxAgeMs: this.#options.maxAgeMs,
-        nowMs: host.now(),
-        occurrenceHorizonMs: host.now() - this.#options.occurrenceHorizonMs,
-      });
+      await this.#applyRetention(host);
     } catch (error) {
       host.logger.warn("postgresStore: background poll failed; retrying at the next poll", {
         error: errorMessage(describeConnectionError(error, this.#target, "poll")),

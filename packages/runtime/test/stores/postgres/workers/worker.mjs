@@ -64,6 +64,8 @@ const scheduler = createScheduler({
   services: () => ({}),
   store,
   maxConcurrentExecutions: config.concurrency ?? 8,
+  // Keep every finished job, so tests can check each one's final state.
+  maxRetainedCompletedJobs: 100_000,
   logger: quiet,
 });
 
