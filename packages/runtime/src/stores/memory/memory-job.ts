@@ -26,8 +26,8 @@ export class MemoryJob implements ClaimedRun {
   completedAtMs: number | null = null;
   lastError: string | null = null;
   message: string | null = null;
-  /** Claim order, so active runs list in a stable order. */
-  claimSequence = 0;
+  /** Order of (re)insertion among pending runs: breaks due-time ties, and orders active runs. */
+  sequence = 0;
 
   constructor(job: NewRuntimeJob) {
     this.jobId = job.jobId;

@@ -1,4 +1,3 @@
-import { DueTimeQueue } from "../../dispatch/due-time-queue.js";
 import { OutcomeMessage } from "../../state/outcome-messages.js";
 import type { JobState } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
@@ -13,6 +12,7 @@ import type {
 } from "../job-store.js";
 import { firstRunIdOf } from "../../state/ids.js";
 import { MemoryJob } from "./memory-job.js";
+import { PendingRuns } from "./pending-runs.js";
 
 const NOT_FOUND: CancelResult = Object.freeze({ outcome: "not-found", runId: null, ownedHere: false });
 const DEFAULT_RETENTION = 1024;
@@ -27,13 +27,12 @@ export class MemoryStore implements JobStore {
   private readonly jobs = new Map<string, MemoryJob>();
   /** Jobs whose current run id is not implied by the job id (see `newJobId`). */
   private readonly jobsByExplicitRunId = new Map<string, MemoryJob>();
-  private readonly pending = new DueTimeQueue<MemoryJob>();
+  private readonly pending = new PendingRuns();
   private readonly active = new Set<MemoryJob>();
   /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
   private readonly retained: MemoryJob[] = [];
   private retainedHead = 0;
   private readonly latestOutcomes = new Map<string, MemoryJob>();
-  private claimSequence = 0;
   private maxRetained = DEFAULT_RETENTION;
   private host: StoreHost | undefined;
 
@@ -66,7 +65,6 @@ export class MemoryStore implements JobStore {
       pending.pop();
       if (!top.isPending) continue;
       top.status = "running";
-      top.claimSequence = this.claimSequence++;
       this.active.add(top);
       claimed.push(top);
     }
@@ -124,8 +122,7 @@ export class MemoryStore implements JobStore {
   }
 
   listQueuedRuns(): readonly RunInfo[] {
-    return this.pending
-      .entries()
+    return [...this.pending.entries()]
       .filter((job) => job.isPending)
       .sort((a, b) => a.dueTimeMs - b.dueTimeMs)
       .map((job) => job.toRunInfo());
@@ -133,7 +130,7 @@ export class MemoryStore implements JobStore {
 
   listActiveRuns(): readonly RunInfo[] {
     return [...this.active]
-      .sort((a, b) => (a.startedAtMs ?? Infinity) - (b.startedAtMs ?? Infinity) || a.claimSequence - b.claimSequence)
+      .sort((a, b) => (a.startedAtMs ?? Infinity) - (b.startedAtMs ?? Infinity) || a.sequence - b.sequence)
       .map((job) => job.toRunInfo());
   }
 

@@ -100,3 +100,24 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     expect(store.nextDueTime()).toBeNull();
   });
 });
+
+describe("pending order", () => {
+  it("claims by due time then insertion order, whether due times arrive in order or not (2,000 random inserts)", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const store = new MemoryStore();
+    store.open(host(0));
+    const inserted: { runId: string; dueTimeMs: number; order: number }[] = [];
+    let due = 0;
+    for (let order = 0; order < 2_000; order++) {
+      due = random() < 0.7 ? due + Math.floor(random() * 3) : Math.floor(random() * 1_000);
+      const id = String(order);
+      store.insertJob(job(id, due));
+      inserted.push({ runId: `run-${id}`, dueTimeMs: due, order });
+    }
+    const expected = [...inserted].sort((a, b) => a.dueTimeMs - b.dueTimeMs || a.order - b.order).map((entry) => entry.runId);
+    const claimed: string[] = [];
+    for (let now = 0; now <= 5_000; now += 97) claimed.push(...store.claimDueRuns(now, 1_000_000).map((run) => run.runId));
+    expect(claimed).toEqual(expected);
+  });
+});
