@@ -62,6 +62,7 @@ export class LeaseBatcher {
   #failures = 0;
   #retryTimer: NodeJS.Timeout | null = null;
   #closed = false;
+  #heartbeating = false;
 
   constructor(
     private readonly queue: QueueRepository,
@@ -141,17 +142,36 @@ export class LeaseBatcher {
     if (this.#held.has(runId) && !this.#completions.has(runId) && !this.#completing.has(runId)) this.#starts.set(runId, startedAtMs);
   }
 
-  /** Leases to extend: held runs not being completed. */
-  leasesToExtend(): { runId: string; claims: number }[] {
-    const leases: { runId: string; claims: number }[] = [];
+  /**
+   * The heartbeat: extends every lease held and not being completed. A lease the database no
+   * longer grants is forgotten and reported `lost` (another worker may run it now); a run whose
+   * cancel was requested is reported too, in case its NOTIFY was missed.
+   */
+  async extendLeases(report: { lost(runId: string): void; cancelRequested(runId: string): void }): Promise<void> {
+    if (this.#heartbeating) return;
+    const sent: { runId: string; claims: number }[] = [];
     for (const [runId, claims] of this.#held) {
-      if (!this.#completions.has(runId) && !this.#completing.has(runId)) leases.push({ runId, claims });
+      if (!this.#completions.has(runId) && !this.#completing.has(runId)) sent.push({ runId, claims });
     }
-    return leases;
+    if (sent.length === 0) return;
+    this.#heartbeating = true;
+    try {
+      const granted = await this.queue.heartbeat(this.db, this.owner, sent, this.leaseMs);
+      for (const lease of sent) {
+        const state = granted.get(lease.runId);
+        if (state === undefined) {
+          if (this.#forget(lease.runId, lease.claims)) report.lost(lease.runId);
+        } else if (state.cancelRequested) {
+          report.cancelRequested(lease.runId);
+        }
+      }
+    } finally {
+      this.#heartbeating = false;
+    }
   }
 
-  /** Forgets a run whose lease was lost (another worker may run it now). */
-  forget(runId: string, claims: number): boolean {
+  /** Forgets a lost lease, unless the run was completed (or is being) meanwhile. */
+  #forget(runId: string, claims: number): boolean {
     if (this.#held.get(runId) !== claims || this.#completions.has(runId) || this.#completing.has(runId)) return false;
     this.#held.delete(runId);
     const index = this.#prefetched.findIndex((row) => row.runId === runId);

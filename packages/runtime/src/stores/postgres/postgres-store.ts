@@ -20,7 +20,9 @@ import { migrate } from "./migrations.js";
 import type { WakeUpNotice } from "./notifications.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions, type ResolvedPostgresStoreOptions } from "./postgres-store-options.js";
 import { isQueryable } from "./queryable.js";
-import type { CancelRow, ClaimedRunRow, NewJobRow, RunCompletionRow } from "./queue-rows.js";
+import { screenClaimedRow } from "./claim-screening.js";
+import { minOrNull, NextDueHint } from "./next-due-hint.js";
+import type { CancelRow, NewJobRow } from "./queue-rows.js";
 import { QueueRepository } from "./queue-repository.js";
 import { toClaimedRun, toJobState, toOutcomeInfo, toRunInfo } from "./row-mapping.js";
 import { WakeUpListener } from "./wake-up-listener.js";
@@ -87,11 +89,7 @@ class PostgresStore implements PostgresJobStore {
   readonly #cancelsInFlight = new Set<Promise<CancelResult>>();
   /** A claim was refused for want of room: wake the dispatcher when leases end. */
   #waitingForRoom = false;
-  #heartbeating = false;
-  /** Earliest due time of queued work this process knows of (a hint; the poll corrects it). */
-  #knownNextDue: number | null = null;
-  /** Due times learned while a round trip was in flight, which its answer may not include. */
-  #learnedDuringRoundTrip: number | null = null;
+  readonly #nextDue = new NextDueHint();
 
   constructor(options: ResolvedPostgresStoreOptions) {
     this.#options = options;
@@ -118,8 +116,8 @@ class PostgresStore implements PostgresJobStore {
     }
     const leases = new LeaseBatcher(this.#queue, this.#pool, this.workerId, this.#options.leaseMs, {
       now: () => host.now(),
-      screen: (row) => this.#screen(row, host),
-      nextDue: (dueTimeMs) => this.#learnAuthoritativeNextDue(dueTimeMs),
+      screen: (row) => screenClaimedRow(row, host),
+      nextDue: (dueTimeMs) => this.#nextDue.answered(dueTimeMs),
       failed: (error) => this.#roundTripFailed(error),
       completed: (count) => this.#retainAfter(count, host),
       cancelsInFlight: () => (this.#cancelsInFlight.size === 0 ? null : Promise.allSettled([...this.#cancelsInFlight])),
@@ -139,7 +137,7 @@ class PostgresStore implements PostgresJobStore {
     );
     try {
       await listener.start();
-      this.#knownNextDue = await this.#queue.nextDueTime(this.#pool);
+      this.#nextDue.answered(await this.#queue.nextDueTime(this.#pool));
     } catch (error) {
       await listener.stop();
       throw describeConnectionError(error, this.#target, "start");
@@ -200,12 +198,12 @@ class PostgresStore implements PostgresJobStore {
       this.#waitingForRoom = true;
       return [];
     }
-    this.#learnedDuringRoundTrip = null;
+    this.#nextDue.queryStarted();
     const asked = Math.min(limit, room);
     const rows = await this.#leases.claim(nowMs, asked);
     if (rows.length === asked) {
       // A full batch: more may be due now. Say so, and wake the dispatcher when leases end.
-      this.#knownNextDue = minOrNull(this.#knownNextDue, nowMs);
+      this.#nextDue.dueBy(nowMs);
       if (asked < limit) this.#waitingForRoom = true;
     }
     return rows.map(toClaimedRun);
@@ -213,7 +211,7 @@ class PostgresStore implements PostgresJobStore {
 
   nextDueTime(): number | null {
     const prefetched = this.#leases?.earliestPrefetched() ?? null;
-    return minOrNull(prefetched, this.#knownNextDue);
+    return minOrNull(prefetched, this.#nextDue.value);
   }
 
   markStarted(runId: string, startedAtMs: number): void {
@@ -318,29 +316,6 @@ class PostgresStore implements PostgresJobStore {
     }
   }
 
-  /** Decides at claim time whether a leased row can run here. */
-  #screen(row: ClaimedRunRow, host: StoreHost): "run" | Omit<RunCompletionRow, "runId" | "claims"> {
-    const ended = (status: "failed" | "cancelled", message: string) => ({ status, message, startedAtMs: null, completedAtMs: host.now() });
-    if (row.cancelRequested) return ended("cancelled", "cancelled");
-    const descriptor = host.findDescriptor(row.jobName);
-    if (descriptor === undefined) {
-      return ended(
-        "failed",
-        `job "${row.jobName}" (job ${row.jobId}) is not registered in this process; the row was probably written by ` +
-          `another deployment. Register the job in this worker's registry, or cancel the job.`,
-      );
-    }
-    const problem = descriptor.validatePayload?.(row.payload ?? undefined) ?? null;
-    if (problem !== null) {
-      return ended(
-        "failed",
-        `the stored payload of job "${row.jobName}" (job ${row.jobId}) does not match this deployment's payload type: ${problem}. ` +
-          `It was probably written by an older or newer deployment; re-enqueue it with a valid payload.`,
-      );
-    }
-    return "run";
-  }
-
   async #cancelResult(row: CancelRow, atMs: number): Promise<CancelResult> {
     if (row.outcome === "not-found") return { outcome: "not-found", runId: null, ownedHere: false };
     if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false };
@@ -381,17 +356,7 @@ class PostgresStore implements PostgresJobStore {
   /** New work due at `dueTimeMs` exists (a notice, a local insert or retry). */
   #learnDue(dueTimeMs: number): void {
     const host = this.#host;
-    if (host === null) return;
-    this.#learnedDuringRoundTrip = minOrNull(this.#learnedDuringRoundTrip, dueTimeMs);
-    const before = this.#knownNextDue;
-    this.#knownNextDue = minOrNull(before, dueTimeMs);
-    if (before === null || dueTimeMs < before || dueTimeMs <= host.now()) host.wake();
-  }
-
-  /** The database's answer replaces the hint, keeping what was learned while it was in flight. */
-  #learnAuthoritativeNextDue(dueTimeMs: number | null): void {
-    this.#knownNextDue = minOrNull(dueTimeMs, this.#learnedDuringRoundTrip);
-    this.#learnedDuringRoundTrip = null;
+    if (host !== null && this.#nextDue.learn(dueTimeMs, host.now())) host.wake();
   }
 
   #roundTripFailed(error: unknown): void {
@@ -410,31 +375,19 @@ class PostgresStore implements PostgresJobStore {
   async #heartbeat(): Promise<void> {
     const leases = this.#leases;
     const host = this.#host;
-    if (leases === null || host === null || this.#heartbeating) return;
-    const sent = leases.leasesToExtend();
-    if (sent.length === 0) return;
-    this.#heartbeating = true;
+    if (leases === null || host === null) return;
     try {
-      const held = await this.#queue.heartbeat(this.#pool, this.workerId, sent, this.#options.leaseMs);
-      for (const lease of sent) {
-        const state = held.get(lease.runId);
-        if (state === undefined) {
-          if (leases.forget(lease.runId, lease.claims)) {
-            host.logger.warn("postgresStore: lost the lease of a run (heartbeat too late); another worker may run it again", {
-              runId: lease.runId,
-            });
-            host.abortRun(lease.runId, "lease lost");
-          }
-        } else if (state.cancelRequested) {
-          this.#cancelRequested(lease.runId);
-        }
-      }
+      await leases.extendLeases({
+        lost: (runId) => {
+          host.logger.warn("postgresStore: lost the lease of a run (heartbeat too late); another worker may run it again", { runId });
+          host.abortRun(runId, "lease lost");
+        },
+        cancelRequested: (runId) => this.#cancelRequested(runId),
+      });
     } catch (error) {
       host.logger.warn("postgresStore: heartbeat failed; retrying at the next beat", {
         error: errorMessage(describeConnectionError(error, this.#target, "extend leases")),
       });
-    } finally {
-      this.#heartbeating = false;
     }
   }
 
@@ -445,11 +398,10 @@ class PostgresStore implements PostgresJobStore {
     this.#polling = true;
     try {
       await this.#queue.reclaimExpired(this.#pool, host.now());
-      this.#learnedDuringRoundTrip = null;
-      const dueTimeMs = await this.#queue.nextDueTime(this.#pool);
-      const before = this.#knownNextDue;
-      this.#learnAuthoritativeNextDue(dueTimeMs);
-      const after = this.#knownNextDue;
+      this.#nextDue.queryStarted();
+      const before = this.#nextDue.value;
+      this.#nextDue.answered(await this.#queue.nextDueTime(this.#pool));
+      const after = this.#nextDue.value;
       if (after !== null && (after <= host.now() || before === null || after < before)) host.wake();
       await this.#applyRetention(host);
     } catch (error) {
@@ -475,12 +427,6 @@ class PostgresStore implements PostgresJobStore {
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function minOrNull(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

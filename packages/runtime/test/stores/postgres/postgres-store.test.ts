@@ -202,6 +202,50 @@ describe("postgresStore", () => {
     expect(await second.store.completeRun(target.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(true);
   });
 
+  it("heartbeats notice a lost lease (abort it here) and a cancel whose NOTIFY was missed", async () => {
+    const { store, host } = await openStore({ leaseMs: 60_000, heartbeatMs: 20 });
+    const lost = job();
+    const flagged = job();
+    await store.insertJob(lost);
+    await store.insertJob(flagged);
+    expect(await store.claimDueRuns(Date.now(), 10)).toHaveLength(2);
+    // Another worker took one run over; the other was flagged without a NOTIFY reaching us.
+    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET owner = 'someone-else' WHERE run_id = $1`, [lost.runId]);
+    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET cancel_requested = true WHERE run_id = $1`, [flagged.runId]);
+
+    await host.until(() => host.aborted.length >= 2, "both aborts from the heartbeat");
+    expect(host.aborted).toEqual(
+      expect.arrayContaining([
+        { runId: lost.runId, reason: "lease lost" },
+        { runId: flagged.runId, reason: "cancelled" },
+      ]),
+    );
+    expect(await store.completeRun(lost.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+  });
+
+  it("at shutdown, a run that never started goes back to the queue for another worker instead of being cancelled", async () => {
+    const stopping = await openStore();
+    const target = job();
+    await stopping.store.insertJob(target);
+    await stopping.store.claimDueRuns(Date.now(), 10);
+    expect(
+      await stopping.store.completeRun(target.runId, { status: "cancelled", message: "scheduler shutdown", completedAtMs: Date.now(), startedAtMs: null }),
+    ).toBe(true);
+    await stopping.store.close();
+
+    const next = await openStore();
+    expect((await next.store.getJob(target.jobId))?.status).toBe("queued");
+    expect((await next.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([target.runId]);
+  });
+
+  it("answers recurring-slot claims in the order they were asked, so catch-up slots run in due order", async () => {
+    const { store } = await openStore();
+    const answered: number[] = [];
+    const slots = Array.from({ length: 30 }, (_, i) => Date.UTC(2032, 0, 1, 0, 0, i));
+    await Promise.all(slots.map((slot) => Promise.resolve(store.claimOccurrence("reports.catch-up", slot)).then(() => answered.push(slot))));
+    expect(answered).toEqual(slots);
+  });
+
   it("grants each recurring slot to one of two processes", async () => {
     const a = await openStore();
     const b = await openStore();
