@@ -43,8 +43,10 @@ export class Dispatcher {
   private readonly executor: RunExecutor;
   private readonly occurrences: RecurringOccurrences;
   readonly recurringOutcomes = new LatestOutcomes();
-  /** Every run of this process between claim and outcome, by run id. */
-  private readonly inProcess = new Map<string, Run>();
+  /** Runtime runs of this process between claim and outcome, by job id (a store-made, already hashed string). */
+  private readonly runtimeRuns = new Map<string, Run>();
+  /** Recurring runs of this process between claim and outcome, by run id and by job id. */
+  private readonly recurringRuns = new Map<string, Run>();
   private readonly recurringByJobId = new Map<string, Run>();
   private readonly loop: DrainLoop;
   private readonly pendingWrites = new Set<Promise<unknown>>();
@@ -117,7 +119,7 @@ export class Dispatcher {
       waitsForOverlap: claimed.attempt > 1,
     });
     run.claimed = claimed;
-    this.inProcess.set(run.runId, run);
+    this.runtimeRuns.set(run.jobId, run);
     this.gates.admit(run);
   }
 
@@ -134,7 +136,7 @@ export class Dispatcher {
       mode: "inline",
       waitsForOverlap,
     });
-    this.inProcess.set(run.runId, run);
+    this.recurringRuns.set(run.runId, run);
     this.recurringByJobId.set(run.jobId, run);
     if (job.descriptor.placement === "every-node") {
       this.gates.admit(run);
@@ -195,12 +197,13 @@ export class Dispatcher {
     if (run.phase === "done") return;
     if (run.phase !== "running") this.gates.withdraw(run);
     run.phase = "done";
-    this.inProcess.delete(run.runId);
     const nowMs = this.options.clock.now();
     if (run.isRuntimeScheduled) {
+      this.forgetRuntimeRun(run);
       this.write(this.options.store.completeRun(run.runId, { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }, run.claimed ?? undefined), run);
       if (this.options.onRunOutcome !== undefined) this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
     } else {
+      this.recurringRuns.delete(run.runId);
       this.recurringByJobId.delete(run.jobId);
       this.recordOutcome(outcomeOf(run, status, message, nowMs));
       if (this.state === "running") {
@@ -216,8 +219,9 @@ export class Dispatcher {
   }
 
   private retryLater(run: Run, message: string): void {
+    void run.runId; // fix the failed attempt's run id before the store moves the job to its next run
     run.phase = "done";
-    this.inProcess.delete(run.runId);
+    this.forgetRuntimeRun(run);
     const nowMs = this.options.clock.now();
     const dueTimeMs = nowMs + retryDelayMs(run.policy!, run.attempt);
     this.options.logger.warn(`job "${run.jobName}" attempt ${run.attempt}/${run.maxAttempts} failed; retrying at ${new Date(dueTimeMs).toISOString()}`, {
@@ -282,8 +286,8 @@ export class Dispatcher {
   async cancelRun(runId: string): Promise<boolean> {
     const occurrence = this.occurrences.find(runId, "run");
     if (occurrence !== undefined) return this.cancelOccurrence(occurrence);
-    const local = this.inProcess.get(runId);
-    if (local !== undefined && !local.isRuntimeScheduled) return this.abortLocal(local, "cancel");
+    const local = this.recurringRuns.get(runId);
+    if (local !== undefined) return this.abortLocal(local, "cancel");
     const result = this.options.store.cancelRun(runId, this.options.clock.now());
     return this.applyCancel(isPromise(result) ? await result : result);
   }
@@ -300,8 +304,20 @@ export class Dispatcher {
 
   /** A store (e.g. another worker's cancel) asks to abort a run of this process. */
   abortRunById(runId: string): void {
-    const run = this.inProcess.get(runId);
+    const run = this.findRun(runId, null);
     if (run !== undefined) this.abortLocal(run, "cancel");
+  }
+
+  /** A run of this process by run id (and job id when known, which avoids a search). */
+  private findRun(runId: string, jobId: string | null | undefined): Run | undefined {
+    const recurring = this.recurringRuns.get(runId);
+    if (recurring !== undefined) return recurring;
+    if (jobId !== null && jobId !== undefined) {
+      const run = this.runtimeRuns.get(jobId);
+      return run !== undefined && run.runId === runId ? run : undefined;
+    }
+    for (const run of this.runtimeRuns.values()) if (run.runId === runId) return run;
+    return undefined;
   }
 
   private cancelOccurrence(occurrence: Occurrence): boolean {
@@ -315,7 +331,7 @@ export class Dispatcher {
       case "cancelled-before-start":
         return true;
       case "abort-active": {
-        const run = result.ownedHere && result.runId !== null ? this.inProcess.get(result.runId) : undefined;
+        const run = result.ownedHere && result.runId !== null ? this.findRun(result.runId, result.jobId) : undefined;
         if (run !== undefined) this.abortLocal(run, "cancel");
         return true;
       }
@@ -329,6 +345,15 @@ export class Dispatcher {
     if (run.phase === "running") this.executor.abort(run, cause);
     else this.finish(run, "cancelled", cause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled);
     return true;
+  }
+
+  /** A durable store may hand this process a job's next run while a stale one (lost lease) still runs. */
+  private forgetRuntimeRun(run: Run): void {
+    if (this.runtimeRuns.get(run.jobId) === run) this.runtimeRuns.delete(run.jobId);
+  }
+
+  private get runsInProcess(): number {
+    return this.runtimeRuns.size + this.recurringRuns.size;
   }
 
   // ---- settle, idle, stop --------------------------------------------------------------------
@@ -353,7 +378,7 @@ export class Dispatcher {
     for (;;) {
       await this.settle();
       if (this.state !== "running") return;
-      if (this.inProcess.size === 0 && !(await this.hasDueWork())) return;
+      if (this.runsInProcess === 0 && !(await this.hasDueWork())) return;
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
@@ -384,8 +409,8 @@ export class Dispatcher {
     this.loop.cancelTimer();
     this.occurrences.clear();
     if (this.loop.draining !== null) await this.loop.draining;
-    for (const run of [...this.inProcess.values()]) this.abortLocal(run, "shutdown");
-    while (this.inProcess.size > 0 || this.pendingWrites.size > 0) {
+    for (const run of [...this.runtimeRuns.values(), ...this.recurringRuns.values()]) this.abortLocal(run, "shutdown");
+    while (this.runsInProcess > 0 || this.pendingWrites.size > 0) {
       if (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
       else await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }

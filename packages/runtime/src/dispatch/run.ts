@@ -15,7 +15,6 @@ export type RunPhase = "claimed" | "waiting-overlap" | "waiting-group" | "waitin
  */
 export class Run implements ScheduledJobContext {
   readonly jobId: string;
-  readonly runId: string;
   readonly jobName: string;
   readonly attempt: number;
   readonly maxAttempts: number;
@@ -44,6 +43,8 @@ export class Run implements ScheduledJobContext {
   timer: ClockTimer | null = null;
   /** Set by cancel/shutdown/requestCancellation; decides a cancelled outcome. */
   cancelCause: AbortCause | "requested" | null = null;
+  private readonly ids: { readonly jobId: string; readonly runId: string };
+  private cachedRunId: string | null = null;
   private controller: AbortController | null = null;
   private abortedWith: DOMException | null = null;
 
@@ -65,7 +66,7 @@ export class Run implements ScheduledJobContext {
     this.job = job;
     this.jobName = job.name;
     this.jobId = ids.jobId;
-    this.runId = ids.runId;
+    this.ids = ids;
     this.payload = fields.payload;
     this.dueTimeMs = fields.dueTimeMs;
     this.attempt = fields.attempt;
@@ -75,6 +76,12 @@ export class Run implements ScheduledJobContext {
     this.policy = fields.policy;
     this.mode = fields.mode;
     this.waitsForOverlap = fields.waitsForOverlap;
+  }
+
+  /** Read lazily: a store may derive run ids on demand, and many runs never need theirs as a string. */
+  get runId(): string {
+    if (this.cachedRunId === null) this.cachedRunId = this.ids.runId;
+    return this.cachedRunId;
   }
 
   get dueTime(): Date {

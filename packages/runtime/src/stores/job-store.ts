@@ -113,6 +113,8 @@ export interface CancelResult {
   readonly runId: string | null;
   /** Whether the active run is claimed by this process (always `true` in memory). */
   readonly ownedHere: boolean;
+  /** Optional: the job of `runId`, which lets the dispatcher find its run without a search. */
+  readonly jobId?: string | null;
 }
 
 /**

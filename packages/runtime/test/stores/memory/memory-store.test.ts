@@ -69,10 +69,10 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     store.insertJob(job("queued", 100));
     store.insertJob(job("active", 0));
     store.claimDueRuns(0, 10);
-    expect(store.cancelJob("job-queued", 50)).toEqual({ outcome: "cancelled-before-start", runId: "run-queued", ownedHere: true });
+    expect(store.cancelJob("job-queued", 50)).toEqual({ outcome: "cancelled-before-start", runId: "run-queued", ownedHere: true, jobId: "job-queued" });
     expect(store.getJob("job-queued")).toMatchObject({ status: "cancelled", completedAt: new Date(50) });
     expect(store.claimDueRuns(1_000, 10)).toEqual([]);
-    expect(store.cancelRun("run-active", 60)).toEqual({ outcome: "abort-active", runId: "run-active", ownedHere: true });
+    expect(store.cancelRun("run-active", 60)).toEqual({ outcome: "abort-active", runId: "run-active", ownedHere: true, jobId: "job-active" });
     expect(store.cancelJob("job-queued", 70)).toMatchObject({ outcome: "not-found", runId: null });
     expect(store.listRecentOutcomes()).toMatchObject([{ runId: "run-queued", status: "cancelled", message: "cancelled before execution" }]);
   });
