@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createScheduler, type JobScheduler } from "../../src/index.js";
+import { ManualClock } from "../../src/testing/index.js";
+import { CapturingLogger } from "../support/harness.js";
+import { CloseLedgerJob } from "./generated-app/src/jobs/close-ledger-job.js";
+import { SendReceiptJob } from "./generated-app/src/jobs/send-receipt-job.js";
+import { jobRegistry } from "./generated-app/src/jobs.generated.js";
+import { Outbox } from "./generated-app/src/outbox.js";
+
+// The registry here was written by elarion-gen from ./generated-app (regenerate with
+// `node packages/generator/bin/elarion-gen.js -p packages/runtime/test/scheduler/generated-app`).
+
+let scheduler: JobScheduler<typeof CloseLedgerJob | typeof SendReceiptJob> | undefined;
+afterEach(async () => {
+  await scheduler?.stop();
+  scheduler = undefined;
+});
+
+async function start(at: string) {
+  const clock = new ManualClock(new Date(at));
+  const outbox = new Outbox();
+  const logger = new CapturingLogger();
+  scheduler = createScheduler({ registry: jobRegistry, services: { Outbox: outbox }, clock, logger });
+  await scheduler.start();
+  return { scheduler, clock, outbox, logger };
+}
+
+describe("a registry printed by the generator", () => {
+  it("runs a runtime job with its typed payload through the generated delegate", async () => {
+    const { scheduler, clock, outbox } = await start("2026-06-01T00:00:00Z");
+    const handle = await scheduler.schedule(SendReceiptJob, { orderId: "o-1", amount: 42 }, clock.now() + 5_000);
+    await clock.advance(5_000);
+    expect(outbox.sent).toEqual(["o-1:42"]);
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "succeeded", jobName: "receipts.send" });
+  });
+
+  it("rejects a payload with the generated validator's field path", async () => {
+    const { scheduler } = await start("2026-06-01T00:00:00Z");
+    await expect(scheduler.enqueue("receipts.send", { orderId: "o-2", amount: "lots" } as never)).rejects.toThrow(
+      'Invalid payload for job "receipts.send": payload.amount: expected number.',
+    );
+  });
+
+  it("retries with the generated named policy in deferred mode", async () => {
+    const { scheduler, clock } = await start("2026-06-01T00:00:00Z");
+    const handle = await scheduler.enqueue(SendReceiptJob, { orderId: "o-3", amount: -1 }, { resilienceMode: "deferred-retry" });
+    await clock.advance(0);
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "waiting-retry", attempt: 2, maxAttempts: 3 });
+    await clock.advance(1_000 + 2_000);
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "failed", attempt: 3, lastError: "negative amount on o-3 (attempt 3)" });
+  });
+
+  it("fires the generated cron schedule in its time zone", async () => {
+    const { clock, outbox } = await start("2026-06-01T00:00:00Z");
+    await clock.set(new Date("2026-06-03T00:00:00Z"));
+    expect(outbox.sent).toEqual(["ledger closed", "ledger closed"]);
+    const snapshot = await scheduler!.snapshot();
+    expect(snapshot.jobs.find((job) => job.name === "ledger.close")?.nextDueTime).toEqual(new Date("2026-06-03T00:30:00Z"));
+  });
+});
