@@ -16,11 +16,12 @@ export function printStub(options: { readonly outFile: string; readonly projectR
   return (
     "// Stub of the Elarion job registry: replaced by @elarion/generator (the transformer or elarion-gen).\n" +
     "// Importing it throws until generation has run.\n" +
-    'import { registryNotGenerated, type JobDescriptorSet, type JobRegistry } from "@elarion/runtime";\n' +
+    'import { registryNotGenerated, type JobClass, type JobDescriptorSet, type JobRegistry } from "@elarion/runtime";\n' +
     "\n" +
     "export type JobPayloads = Record<string, unknown>;\n" +
     "export type JobServices = Record<string, unknown>;\n" +
-    "export type JobClasses = never;\n" +
+    "// Any class, so app code type-checks against the stub; the generated module narrows it to the job classes.\n" +
+    "export type JobClasses = JobClass;\n" +
     "\n" +
     `export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads> = registryNotGenerated(${JSON.stringify(modulePath)});\n` +
     "export const jobDescriptors: JobDescriptorSet<JobPayloads> = jobRegistry as never;\n"

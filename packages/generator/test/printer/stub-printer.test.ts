@@ -23,6 +23,12 @@ describe("the registry stub", () => {
           "export const services: JobServices = {};",
           "export const parts: readonly unknown[] = [jobRegistry.jobs, jobDescriptors.descriptors];",
         ].join("\n"),
+        "src/schedule.ts": [
+          'import { createScheduler, type IScheduledJob } from "@elarion/runtime";',
+          'import { jobRegistry } from "./jobs.generated.js";',
+          "export class PingJob implements IScheduledJob<{ readonly n: number }> { execute(): void {} }",
+          "export const handle: Promise<unknown> = createScheduler({ registry: jobRegistry, services: {} }).enqueue(PingJob, { n: 1 });",
+        ].join("\n"),
       },
       { ...VIRTUAL_OPTIONS, ...STRICT_FLAGS },
     );
