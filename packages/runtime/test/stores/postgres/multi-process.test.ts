@@ -125,15 +125,18 @@ describe("postgresStore across processes", () => {
   it("workers whose connections are terminated under load reconnect, and every job is accounted for", async () => {
     const lease = { leaseMs: 2_000, heartbeatMs: 500, pollIntervalMs: 250 };
     const [a, b] = await Promise.all([startWorker("a", lease), startWorker("b", lease)]);
-    const handles = await Promise.all(Array.from({ length: 1_000 }, (_, i) => enqueuer.enqueue("noop.record", { i })));
-    await WorkerProcess.until([a, b], () => ranJobIds(a, b).length >= 200, "some progress before the outage");
+    // 20 ms jobs: about a second of work for two workers of 8 slots, so the outage lands mid-run.
+    const handles = await Promise.all(Array.from({ length: 1_000 }, (_, i) => enqueuer.enqueue("slow.block", { i, holdMs: 20 })));
+    await WorkerProcess.until([a, b], () => ranJobIds(a, b).length >= 100, "some progress before the outage");
 
+    const reportedBeforeOutage = ranJobIds(a, b).length;
     const terminated = await db.pool.query(
       `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
        WHERE application_name = $1 AND datname = current_database()`,
       [WORKER_APPLICATION_NAME],
     );
     expect(terminated.rows[0].n).toBeGreaterThan(0);
+    expect(reportedBeforeOutage).toBeLessThan(handles.length);
 
     await waitForState(async () => (await statusCounts())["succeeded"] ?? 0, (n) => n === 1_000, "all 1,000 jobs to succeed", 60_000);
     // The database is ahead of the IPC reports; wait for every job's report (or fail naming how many are missing).

@@ -36,7 +36,8 @@ export interface WorkerMessage {
 /** A worker in a child process, with every message it sent and latches on them. */
 export class WorkerProcess {
   readonly messages: WorkerMessage[] = [];
-  #waiters: (() => void)[] = [];
+  /** Checks of pending `until` calls, each registered once and removed when settled. */
+  readonly #listeners = new Set<() => void>();
   #exited: Promise<number | null>;
 
   private constructor(
@@ -45,9 +46,7 @@ export class WorkerProcess {
   ) {
     child.on("message", (message) => {
       this.messages.push(message as WorkerMessage);
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const check of waiters) check();
+      for (const check of [...this.#listeners]) check();
     });
     this.#exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   }
@@ -87,22 +86,21 @@ export class WorkerProcess {
   /** Resolves once `probe` returns a value, re-checked at each message of any of `workers`. */
   static until<T>(workers: readonly WorkerProcess[], probe: () => T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      let settled = false;
+      const done = (): void => {
+        clearTimeout(timer);
+        for (const worker of workers) worker.#listeners.delete(check);
+      };
+      const check = (): void => {
+        const value = probe();
+        if (value === undefined || value === false) return;
+        done();
+        resolve(value);
+      };
       const timer = setTimeout(() => {
-        settled = true;
+        done();
         reject(new Error(`workers ${workers.map((w) => w.name).join(", ")}: timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
-      const check = (): void => {
-        if (settled) return;
-        const value = probe();
-        if (value !== undefined && value !== false) {
-          settled = true;
-          clearTimeout(timer);
-          resolve(value);
-        } else {
-          for (const worker of workers) worker.#waiters.push(check);
-        }
-      };
+      for (const worker of workers) worker.#listeners.add(check);
       check();
     });
   }
