@@ -7,6 +7,13 @@ import { messageOf } from "./run-executor.js";
 const CLAIM_BATCH = 1024;
 /** Claiming stops while this many claimed runs wait for a global slot (a durable store would hold leases for nothing). */
 const CLAIM_AHEAD = 4096;
+/**
+ * Wake-ups between two drains after which the next drain runs on a microtask instead of waiting for
+ * the macrotask turn. A caller awaiting `enqueue` in a loop never yields to macrotasks, so without
+ * this its whole burst would pile up unclaimed (every job surviving into the old generation, which
+ * the profile showed as ~25% GC); with it the backlog stays one batch deep and still drains in batches.
+ */
+const EAGER_DRAIN_AFTER_WAKES = 1024;
 /** Re-check interval when a store reports due work it then does not hand out (a durable store's stale cache). */
 const STALE_DUE_RECHECK_MS = 250;
 
@@ -36,6 +43,8 @@ export class DrainLoop {
   private timer: ClockTimer | null = null;
   private timerAtMs: number | null = null;
   private drainQueued = false;
+  private eagerDrainQueued = false;
+  private wakesSinceDrain = 0;
   private drainingSync = false;
   private redrain = false;
   private claimBlocked = false;
@@ -51,7 +60,7 @@ export class DrainLoop {
 
   /** Nothing queued or in progress. */
   get isIdle(): boolean {
-    return !this.drainQueued && this.draining === null;
+    return !this.drainQueued && !this.eagerDrainQueued && this.draining === null;
   }
 
   /** A global slot was released: resume claiming if it had stopped for too many waiters. */
@@ -70,7 +79,8 @@ export class DrainLoop {
 
   /**
    * New or earlier work may exist: drain on the next macrotask turn (`setImmediate`), so a burst of
-   * `enqueue` calls made in one turn is claimed in batches by a single drain.
+   * `enqueue` calls made in one turn is claimed in batches by a single drain — or on a microtask once
+   * the burst reaches {@link EAGER_DRAIN_AFTER_WAKES}.
    */
   readonly wake = (): void => {
     if (!this.hooks.isRunning()) return;
@@ -78,13 +88,27 @@ export class DrainLoop {
       this.redrain = true;
       return;
     }
+    if (++this.wakesSinceDrain >= EAGER_DRAIN_AFTER_WAKES && !this.eagerDrainQueued) {
+      this.eagerDrainQueued = true;
+      queueMicrotask(this.eagerDrainTask);
+    }
     if (this.drainQueued) return;
     this.drainQueued = true;
     setImmediate(this.drainTask);
   };
 
+  private readonly eagerDrainTask = (): void => {
+    this.eagerDrainQueued = false;
+    this.drain();
+  };
+
   private readonly drainTask = (): void => {
     this.drainQueued = false;
+    this.drain();
+  };
+
+  private drain(): void {
+    this.wakesSinceDrain = 0;
     if (!this.hooks.isRunning()) return;
     if (this.draining !== null) {
       this.redrain = true;
@@ -107,7 +131,7 @@ export class DrainLoop {
     } else {
       this.afterDrain();
     }
-  };
+  }
 
   private afterDrain(): void {
     if (this.redrain) {
@@ -201,6 +225,6 @@ export class DrainLoop {
     this.timer = null;
     this.timerAtMs = null;
     if (this.drainQueued || this.draining !== null || this.drainingSync) this.wake();
-    else this.drainTask();
+    else this.drain();
   };
 }
