@@ -164,6 +164,7 @@ class PostgresStore implements PostgresJobStore {
     await leases.close();
     this.#leases = null;
     this.#inserts = null;
+    this.#host = null;
   }
 
   async end(): Promise<void> {
