@@ -30,6 +30,11 @@ export interface LeaseBatcherHooks {
   readonly logger: Logger;
 }
 
+interface PendingStart {
+  startedAtMs: number;
+  readonly recorded: (() => void)[];
+}
+
 interface PendingCompletion {
   readonly row: RunCompletionRow;
   readonly resolve: ((accepted: boolean) => void) | null;
@@ -52,7 +57,7 @@ export class LeaseBatcher {
   /** Leased and screened, not yet handed to the dispatcher. */
   readonly #prefetched: ClaimedRunRow[] = [];
   readonly #completions = new Map<string, PendingCompletion>();
-  readonly #starts = new Map<string, number>();
+  readonly #starts = new Map<string, PendingStart>();
   /** Completions sent in the round trip in flight. */
   readonly #completing = new Set<string>();
   /** Claims run one after another, and so do completion-only flushes; the two may overlap. */
@@ -80,6 +85,11 @@ export class LeaseBatcher {
   /** Whether this worker leases `runId` (handed out or prefetched). */
   holds(runId: string): boolean {
     return this.#held.has(runId);
+  }
+
+  /** Resolves when the claims in flight have been answered (their rows are held or prefetched). */
+  claimsAnswered(): Promise<void> {
+    return this.#claimTail;
   }
 
   /** Whether `runId` is leased but not yet handed to the dispatcher. */
@@ -113,7 +123,7 @@ export class LeaseBatcher {
     if (claims === undefined || this.#completions.has(completion.runId) || this.#completing.has(completion.runId)) {
       return Promise.resolve(false);
     }
-    this.#starts.delete(completion.runId);
+    this.#settleStart(completion.runId);
     return new Promise<boolean>((resolve) => {
       this.#completions.set(completion.runId, { row: { ...completion, claims }, resolve });
       this.#scheduleFlush();
@@ -133,13 +143,32 @@ export class LeaseBatcher {
     const claims = this.#held.get(runId);
     if (claims === undefined || this.#completions.has(runId) || this.#completing.has(runId)) return false;
     this.#held.delete(runId);
-    this.#starts.delete(runId);
+    this.#settleStart(runId);
     return (await this.queue.releaseRuns(this.db, this.owner, [{ runId, claims }])) === 1;
   }
 
-  /** Best effort: rides along with the next round trip. */
-  markStarted(runId: string, startedAtMs: number): void {
-    if (this.#held.has(runId) && !this.#completions.has(runId) && !this.#completing.has(runId)) this.#starts.set(runId, startedAtMs);
+  /**
+   * Records that the body started (for snapshots), with the next completion-only round trip; a
+   * completion reported first carries the start itself. Resolves once recorded or superseded.
+   */
+  markStarted(runId: string, startedAtMs: number): Promise<void> {
+    if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const pending = this.#starts.get(runId);
+      if (pending === undefined) this.#starts.set(runId, { startedAtMs, recorded: [resolve] });
+      else {
+        pending.startedAtMs = startedAtMs;
+        pending.recorded.push(resolve);
+      }
+      this.#scheduleFlush();
+    });
+  }
+
+  #settleStart(runId: string): void {
+    const pending = this.#starts.get(runId);
+    if (pending === undefined) return;
+    this.#starts.delete(runId);
+    for (const recorded of pending.recorded) recorded();
   }
 
   /**
@@ -197,6 +226,7 @@ export class LeaseBatcher {
       for (const pending of this.#completions.values()) pending.resolve?.(false);
       this.#completions.clear();
     }
+    for (const runId of [...this.#starts.keys()]) this.#settleStart(runId);
     const unstarted = this.#prefetched.splice(0).map((row) => ({ runId: row.runId, claims: row.claims }));
     for (const run of unstarted) this.#held.delete(run.runId);
     await this.queue.releaseRuns(this.db, this.owner, unstarted).catch((error: unknown) => {
@@ -235,11 +265,14 @@ export class LeaseBatcher {
   async #roundTrip(claimLimit: number, requestedNowMs: number): Promise<void> {
     const completions = [...this.#completions.values()];
     this.#completions.clear();
-    const starts: RunStartRow[] = [];
-    for (const [runId, startedAtMs] of this.#starts) starts.push({ runId, claims: this.#held.get(runId)!, startedAtMs });
+    const startsTaken = [...this.#starts];
     this.#starts.clear();
+    const starts: RunStartRow[] = startsTaken.map(([runId, pending]) => ({ runId, claims: this.#held.get(runId)!, startedAtMs: pending.startedAtMs }));
     const limit = this.#closed ? 0 : claimLimit;
     if (completions.length === 0 && starts.length === 0 && limit === 0) return;
+    const settleStarts = (): void => {
+      for (const [, pending] of startsTaken) for (const recorded of pending.recorded) recorded();
+    };
     for (const pending of completions) this.#completing.add(pending.row.runId);
     const nowMs = Math.max(requestedNowMs, this.hooks.now());
     let result: CompleteAndClaimResult;
@@ -256,11 +289,15 @@ export class LeaseBatcher {
         this.#completing.delete(pending.row.runId);
         this.#completions.set(pending.row.runId, pending);
       }
-      for (const start of starts) if (!this.#completions.has(start.runId)) this.#starts.set(start.runId, start.startedAtMs);
+      for (const [runId, pending] of startsTaken) {
+        if (this.#completions.has(runId) || !this.#held.has(runId)) for (const recorded of pending.recorded) recorded();
+        else this.#starts.set(runId, pending);
+      }
       this.#retryLater();
       throw error;
     }
     this.#failures = 0;
+    settleStarts();
     if (completions.length > 0) {
       const retention = this.hooks.completed(completions.length);
       if (retention !== null) await retention;

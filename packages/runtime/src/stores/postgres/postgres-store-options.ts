@@ -16,7 +16,8 @@ export interface PostgresStoreOptions {
   heartbeatMs?: number;
   /**
    * Most runs this process leases at once (running or waiting for a concurrency slot). Keeps one
-   * worker from taking the whole queue while others idle, and bounds what a crash delays. Default 64.
+   * worker from taking the whole queue while others idle, and bounds what a crash delays (by up to
+   * `leaseMs`). Keep it above the scheduler's `maxConcurrentExecutions`, or slots stay empty. Default 256.
    */
   maxLeasedRuns?: number;
   /** Fallback poll (expired leases, missed notifications). Default 5 s. */
@@ -76,7 +77,7 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
   if (heartbeatMs >= leaseMs) {
     throw new RangeError(`postgresStore: heartbeatMs (${heartbeatMs}) must be shorter than leaseMs (${leaseMs}), or leases expire while runs are healthy; a third of it is a good value.`);
   }
-  const maxLeasedRuns = options.maxLeasedRuns ?? 64;
+  const maxLeasedRuns = options.maxLeasedRuns ?? 256;
   if (!Number.isInteger(maxLeasedRuns) || maxLeasedRuns < 1) {
     throw new RangeError(`postgresStore: maxLeasedRuns must be a whole number 1 or more, got ${String(maxLeasedRuns)}.`);
   }

@@ -215,8 +215,8 @@ class PostgresStore implements PostgresJobStore {
     return minOrNull(prefetched, this.#nextDue.value);
   }
 
-  markStarted(runId: string, startedAtMs: number): void {
-    this.#leases?.markStarted(runId, startedAtMs);
+  markStarted(runId: string, startedAtMs: number): Promise<void> | void {
+    return this.#leases?.markStarted(runId, startedAtMs);
   }
 
   async completeRun(runId: string, completion: RunCompletion): Promise<boolean> {
@@ -321,6 +321,8 @@ class PostgresStore implements PostgresJobStore {
     if (row.outcome === "not-found") return { outcome: "not-found", runId: null, ownedHere: false };
     if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false };
     const leases = this.#leases;
+    // Leased to this process by a claim whose answer has not been read yet: read it first.
+    if (row.owner === this.workerId && leases !== null && !leases.holds(row.runId)) await leases.claimsAnswered();
     const ownedHere = row.owner === this.workerId && leases !== null && leases.holds(row.runId);
     if (ownedHere && leases.isPrefetched(row.runId)) {
       // Leased by this process but never handed to the dispatcher: it simply never starts.
