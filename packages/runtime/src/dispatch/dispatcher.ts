@@ -7,6 +7,7 @@ import { LatestOutcomes } from "../state/latest-outcomes.js";
 import { OutcomeMessage } from "../state/outcome-messages.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
 import type { CancelResult, ClaimedRun, JobStore, MaybePromise } from "../stores/job-store.js";
+import { ActiveRuntimeRuns } from "./active-runtime-runs.js";
 import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
 import { RecurringOccurrences, type Occurrence } from "./recurring-occurrences.js";
@@ -43,8 +44,8 @@ export class Dispatcher {
   private readonly executor: RunExecutor;
   private readonly occurrences: RecurringOccurrences;
   readonly recurringOutcomes = new LatestOutcomes();
-  /** Runtime runs of this process between claim and outcome, by job id (a store-made, already hashed string). */
-  private readonly runtimeRuns = new Map<string, Run>();
+  /** Runtime runs of this process between claim and outcome. */
+  private readonly runtimeRuns = new ActiveRuntimeRuns();
   /** Recurring runs of this process between claim and outcome, by run id and by job id. */
   private readonly recurringRuns = new Map<string, Run>();
   private readonly recurringByJobId = new Map<string, Run>();
@@ -107,35 +108,14 @@ export class Dispatcher {
       );
       return;
     }
-    const run = new Run(job, claimed, {
-      payload: claimed.payload,
-      dueTimeMs: claimed.dueTimeMs,
-      attempt: claimed.attempt,
-      maxAttempts: claimed.maxAttempts,
-      isRuntimeScheduled: true,
-      correlationId: claimed.correlationId,
-      policy: claimed.resilience,
-      mode: claimed.resilienceMode,
-      waitsForOverlap: claimed.attempt > 1,
-    });
-    run.claimed = claimed;
-    this.runtimeRuns.set(run.jobId, run);
+    const run = Run.forClaimed(job, claimed);
+    this.runtimeRuns.add(run);
     this.gates.admit(run);
   }
 
   private runOccurrence(occurrence: Occurrence, waitsForOverlap: boolean): void {
     const job = occurrence.job;
-    const run = new Run(job, occurrence, {
-      payload: undefined,
-      dueTimeMs: occurrence.dueTimeMs,
-      attempt: 1,
-      maxAttempts: 1,
-      isRuntimeScheduled: false,
-      correlationId: null,
-      policy: job.policy,
-      mode: "inline",
-      waitsForOverlap,
-    });
+    const run = Run.forOccurrence(job, occurrence, waitsForOverlap);
     this.recurringRuns.set(run.runId, run);
     this.recurringByJobId.set(run.jobId, run);
     if (job.descriptor.placement === "every-node") {
@@ -312,12 +292,7 @@ export class Dispatcher {
   private findRun(runId: string, jobId: string | null | undefined): Run | undefined {
     const recurring = this.recurringRuns.get(runId);
     if (recurring !== undefined) return recurring;
-    if (jobId !== null && jobId !== undefined) {
-      const run = this.runtimeRuns.get(jobId);
-      return run !== undefined && run.runId === runId ? run : undefined;
-    }
-    for (const run of this.runtimeRuns.values()) if (run.runId === runId) return run;
-    return undefined;
+    return this.runtimeRuns.find(runId, jobId);
   }
 
   private cancelOccurrence(occurrence: Occurrence): boolean {
@@ -347,9 +322,8 @@ export class Dispatcher {
     return true;
   }
 
-  /** A durable store may hand this process a job's next run while a stale one (lost lease) still runs. */
   private forgetRuntimeRun(run: Run): void {
-    if (this.runtimeRuns.get(run.jobId) === run) this.runtimeRuns.delete(run.jobId);
+    this.runtimeRuns.remove(run);
   }
 
   private get runsInProcess(): number {
@@ -409,7 +383,7 @@ export class Dispatcher {
     this.loop.cancelTimer();
     this.occurrences.clear();
     if (this.loop.draining !== null) await this.loop.draining;
-    for (const run of [...this.runtimeRuns.values(), ...this.recurringRuns.values()]) this.abortLocal(run, "shutdown");
+    for (const run of [...this.runtimeRuns.toArray(), ...this.recurringRuns.values()]) this.abortLocal(run, "shutdown");
     while (this.runsInProcess > 0 || this.pendingWrites.size > 0) {
       if (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
       else await new Promise<void>((resolve) => this.idleWaiters.push(resolve));

@@ -41,6 +41,10 @@ export class Run implements ScheduledJobContext {
   /** Inline mode: waiting for the retry delay between two attempts. */
   betweenAttempts = false;
   timer: ClockTimer | null = null;
+  /** Links of the dispatcher's `ActiveRuntimeRuns` list (runtime runs only). */
+  isListedActive = false;
+  previousActive: Run | null = null;
+  nextActive: Run | null = null;
   /** Set by cancel/shutdown/requestCancellation; decides a cancelled outcome. */
   cancelCause: AbortCause | "requested" | null = null;
   private readonly ids: { readonly jobId: string; readonly runId: string };
@@ -48,34 +52,45 @@ export class Run implements ScheduledJobContext {
   private controller: AbortController | null = null;
   private abortedWith: DOMException | null = null;
 
-  constructor(
+  /** A claimed runtime run. */
+  static forClaimed(job: RegisteredJob, claimed: ClaimedRun): Run {
+    const run = new Run(job, claimed, claimed.payload, claimed.dueTimeMs, claimed.attempt, claimed.maxAttempts, true, claimed.correlationId, claimed.resilience, claimed.resilienceMode, claimed.attempt > 1);
+    run.claimed = claimed;
+    return run;
+  }
+
+  /** A recurring occurrence (one attempt, inline retries with the job's own policy). */
+  static forOccurrence(job: RegisteredJob, occurrence: { jobId: string; runId: string; dueTimeMs: number }, waitsForOverlap: boolean): Run {
+    return new Run(job, occurrence, undefined, occurrence.dueTimeMs, 1, 1, false, null, job.policy, "inline", waitsForOverlap);
+  }
+
+  // Positional rather than an options object: one allocation per run instead of two (hot path).
+  private constructor(
     job: RegisteredJob,
-    ids: { jobId: string; runId: string },
-    fields: {
-      payload: unknown;
-      dueTimeMs: number;
-      attempt: number;
-      maxAttempts: number;
-      isRuntimeScheduled: boolean;
-      correlationId: string | null;
-      policy: ResiliencePolicy | null;
-      mode: ResilienceMode;
-      waitsForOverlap: boolean;
-    },
+    ids: { readonly jobId: string; readonly runId: string },
+    payload: unknown,
+    dueTimeMs: number,
+    attempt: number,
+    maxAttempts: number,
+    isRuntimeScheduled: boolean,
+    correlationId: string | null,
+    policy: ResiliencePolicy | null,
+    mode: ResilienceMode,
+    waitsForOverlap: boolean,
   ) {
     this.job = job;
     this.jobName = job.name;
     this.jobId = ids.jobId;
     this.ids = ids;
-    this.payload = fields.payload;
-    this.dueTimeMs = fields.dueTimeMs;
-    this.attempt = fields.attempt;
-    this.maxAttempts = fields.maxAttempts;
-    this.isRuntimeScheduled = fields.isRuntimeScheduled;
-    this.correlationId = fields.correlationId;
-    this.policy = fields.policy;
-    this.mode = fields.mode;
-    this.waitsForOverlap = fields.waitsForOverlap;
+    this.payload = payload;
+    this.dueTimeMs = dueTimeMs;
+    this.attempt = attempt;
+    this.maxAttempts = maxAttempts;
+    this.isRuntimeScheduled = isRuntimeScheduled;
+    this.correlationId = correlationId;
+    this.policy = policy;
+    this.mode = mode;
+    this.waitsForOverlap = waitsForOverlap;
   }
 
   /** Read lazily: a store may derive run ids on demand, and many runs never need theirs as a string. */
