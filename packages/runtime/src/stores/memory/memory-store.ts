@@ -11,6 +11,7 @@ import type {
   StoreHost,
 } from "../job-store.js";
 import { firstRunIdOf } from "../../state/ids.js";
+import { ClaimedJobs } from "./claimed-jobs.js";
 import { MemoryJob } from "./memory-job.js";
 import { PendingRuns } from "./pending-runs.js";
 
@@ -28,7 +29,7 @@ export class MemoryStore implements JobStore {
   /** Jobs whose current run id is not implied by the job id (see `newJobId`). */
   private readonly jobsByExplicitRunId = new Map<string, MemoryJob>();
   private readonly pending = new PendingRuns();
-  private readonly active = new Set<MemoryJob>();
+  private readonly claimed = new ClaimedJobs();
   /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
   private readonly retained: MemoryJob[] = [];
   private retainedHead = 0;
@@ -65,7 +66,7 @@ export class MemoryStore implements JobStore {
       pending.pop();
       if (!top.isPending) continue;
       top.status = "running";
-      this.active.add(top);
+      this.claimed.add(top);
       claimed.push(top);
     }
     return claimed;
@@ -96,7 +97,7 @@ export class MemoryStore implements JobStore {
   scheduleRetry(runId: string, retry: RetryRequest): boolean {
     const job = this.findByRunId(runId);
     if (job === undefined || job.status !== "running") return false;
-    this.active.delete(job);
+    this.claimed.left();
     if (job.explicitRunId !== null) this.jobsByExplicitRunId.delete(job.explicitRunId);
     job.explicitRunId = retry.newRunId;
     job.attempt = retry.attempt;
@@ -129,7 +130,8 @@ export class MemoryStore implements JobStore {
   }
 
   listActiveRuns(): readonly RunInfo[] {
-    return [...this.active]
+    return this.claimed
+      .list()
       .sort((a, b) => (a.startedAtMs ?? Infinity) - (b.startedAtMs ?? Infinity) || a.sequence - b.sequence)
       .map((job) => job.toRunInfo());
   }
@@ -183,12 +185,12 @@ export class MemoryStore implements JobStore {
   }
 
   private finish(job: MemoryJob, status: RunCompletion["status"], message: string | null, completedAtMs: number, startedAtMs: number | null): void {
+    if (job.status === "running") this.claimed.left();
     job.status = status;
     job.message = message;
     job.completedAtMs = completedAtMs;
     job.startedAtMs = startedAtMs;
     if (status === "failed") job.lastError = message;
-    this.active.delete(job);
     this.latestOutcomes.set(job.jobName, job);
     this.retained.push(job);
     this.dropBeyondRetention();

@@ -120,4 +120,20 @@ describe("pending order", () => {
     for (let now = 0; now <= 5_000; now += 97) claimed.push(...store.claimDueRuns(now, 1_000_000).map((run) => run.runId));
     expect(claimed).toEqual(expected);
   });
+
+  it("lists each running job once, also after a deferred retry re-claims it and after thousands of completions", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    store.insertJob(job("retried", 0));
+    store.claimDueRuns(0, 10);
+    store.scheduleRetry("run-retried", { newRunId: "run-retried-2", attempt: 2, dueTimeMs: 0, lastError: "boom", failedAtMs: 0, startedAtMs: null });
+    expect(store.listActiveRuns()).toEqual([]);
+    store.claimDueRuns(0, 10);
+    for (let index = 0; index < 3_000; index++) store.insertJob(job(String(index), 0));
+    const claimed = store.claimDueRuns(0, 10_000);
+    for (const run of claimed.slice(0, 2_990)) store.completeRun(run.runId, { status: "succeeded", message: null, completedAtMs: 0, startedAtMs: null });
+    const expected = ["run-retried-2", ...claimed.slice(2_990).map((run) => run.runId)];
+    expect(store.listActiveRuns().map((run) => run.runId)).toEqual(expected);
+    expect(store.listActiveRuns().every((run) => run.status === "running")).toBe(true);
+  });
 });
