@@ -6,7 +6,7 @@ import { latestPerJobName } from "../state/latest-outcomes.js";
 import type { RunInfo } from "../state/run-info.js";
 import type { SchedulerSnapshot } from "../state/scheduler-snapshot.js";
 import type { JobStore, MaybePromise, StoreHost } from "../stores/job-store.js";
-import type { Clock } from "./clock.js";
+import { systemClock, type Clock } from "./clock.js";
 import type { JobCatalog } from "./job-catalog.js";
 import type { JobRunHandle, JobScheduler, ScheduleOptions } from "./job-scheduler.js";
 import { buildRuntimeJobRequest, type RuntimeJobRequest } from "./runtime-job-request.js";
@@ -23,6 +23,8 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   private lifecycle: Lifecycle = "created";
   private readonly dispatcher: Dispatcher;
   private stopping: Promise<void> | null = null;
+  /** The clock reads `Date.now()`, so its reading can date the new job id too. */
+  private readonly clockIsWallClock: boolean;
 
   constructor(
     private readonly catalog: JobCatalog,
@@ -32,6 +34,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     private readonly tuning: ResolvedTuning,
     onRunOutcome: SchedulerTuning["onRunOutcome"],
   ) {
+    this.clockIsWallClock = clock === systemClock;
     this.dispatcher = new Dispatcher({
       clock,
       store,
@@ -155,7 +158,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   }
 
   private insert(request: RuntimeJobRequest, nowMs = this.clock.now()): Promise<JobRunHandle> {
-    const jobId = newJobId();
+    const jobId = this.clockIsWallClock ? newJobId(nowMs) : newJobId();
     const runId = firstRunIdOf(jobId);
     const inserted = this.store.insertJob(
       {

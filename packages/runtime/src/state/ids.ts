@@ -33,12 +33,12 @@ const OFFSETS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
  * ```
  */
 export function newId(): string {
-  return format(nextTimestamp(false));
+  return format(nextTimestamp(false, Date.now()));
 }
 
 /** Advances the (ms, sequence) clock of this process; `even` aligns the sequence for a job id pair. */
-function nextTimestamp(even: boolean): number {
-  let ms = Date.now();
+function nextTimestamp(even: boolean, wallClockMs: number): number {
+  let ms = wallClockMs;
   if (ms <= lastMs) {
     sequence++;
     ms = lastMs;
@@ -100,10 +100,11 @@ const HEX_DIGITS = "0123456789abcdef";
 /**
  * A new job id whose first run id is implied: the job id takes an even `rand_a` sequence and
  * reserves the next one for {@link firstRunIdOf}, so a store can keep one string and one index per
- * pending job instead of two.
+ * pending job instead of two. `wallClockMs`: `Date.now()` when the caller has just read it (one clock
+ * read less per enqueue; ~4% of CPU in the throughput profile).
  */
-export function newJobId(): string {
-  const id = format(nextTimestamp(true));
+export function newJobId(wallClockMs: number = Date.now()): string {
+  const id = format(nextTimestamp(true, wallClockMs));
   sequence++; // the odd sequence belongs to the first run id
   return id;
 }
