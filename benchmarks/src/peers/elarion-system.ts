@@ -23,7 +23,7 @@ export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
   return {
     name: "Elarion postgresStore",
     settings:
-      `postgresStore({ pool, maxLeasedRuns: ${maxLeasedRuns ?? 64} }), other options default (leaseMs 30 s, pollIntervalMs 5 s; LISTEN/NOTIFY wake-ups, group-commit inserts), ` +
+      `postgresStore({ pool, maxLeasedRuns: ${maxLeasedRuns ?? "(default)"} }), other options default (leaseMs 30 s, pollIntervalMs 5 s; LISTEN/NOTIFY wake-ups, group-commit inserts), ` +
       `maxConcurrentExecutions ${WORKER_CONCURRENCY}; enqueue = \`Promise.all\` of single enqueue() calls (no bulk API; the store group-commits them)`,
     async prepare() {
       pool = benchPool(10);
