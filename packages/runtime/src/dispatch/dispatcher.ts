@@ -124,7 +124,7 @@ export class Dispatcher {
     }
     let claim: MaybePromise<boolean>;
     try {
-      claim = this.options.store.claimOccurrence(job.name, occurrence.dueTimeMs);
+      claim = this.options.store.claimOccurrence(job.name, job.recurrence!.clusterSlotKey(occurrence.dueTimeMs));
     } catch (error) {
       this.claimFailed(run, error);
       return;

@@ -20,6 +20,22 @@ export interface Recurrence {
    * Absent on non-grid schedules.
    */
   slotAfter?(dueMs: number, instantMs: number): number | null;
+  /**
+   * The key under which the occurrence due at `dueMs` is claimed across a cluster. Interval grids
+   * are anchored at each process's own start, so two processes' slots differ: keying by the
+   * epoch-aligned window (`floor(due / interval) * interval`) lets exactly one of them run per
+   * window. Cron slots are already shared wall-clock instants, and a one-time job runs once per
+   * process start by definition, so both use the due time itself.
+   */
+  clusterSlotKey(dueMs: number): number;
+}
+
+function dueTimeKey(dueMs: number): number {
+  return dueMs;
+}
+
+function windowKey(intervalMs: number): (dueMs: number) => number {
+  return intervalMs > 0 ? (dueMs) => Math.floor(dueMs / intervalMs) * intervalMs : dueTimeKey;
 }
 
 function requireFinite(value: number, what: string): void {
@@ -73,6 +89,7 @@ export function createRecurrence(spec: ScheduleSpec): Recurrence {
           return cron.nextAfter(dueMs, timeZone);
         },
         slotAfter: (dueMs, instantMs) => cron.nextAfter(Math.max(dueMs, instantMs), timeZone),
+        clusterSlotKey: dueTimeKey,
       };
     }
     case "fixed-rate": {
@@ -91,6 +108,7 @@ export function createRecurrence(spec: ScheduleSpec): Recurrence {
           if (instantMs < dueMs) return dueMs + intervalMs;
           return dueMs + (Math.floor((instantMs - dueMs) / intervalMs) + 1) * intervalMs;
         },
+        clusterSlotKey: windowKey(intervalMs),
       };
     }
     case "fixed-delay": {
@@ -105,6 +123,7 @@ export function createRecurrence(spec: ScheduleSpec): Recurrence {
           requireFinite(completedMs, "completedMs");
           return completedMs + delayMs;
         },
+        clusterSlotKey: windowKey(delayMs),
       };
     }
     case "once": {
@@ -118,6 +137,7 @@ export function createRecurrence(spec: ScheduleSpec): Recurrence {
           return startMs + delayMs;
         },
         next: () => null,
+        clusterSlotKey: dueTimeKey,
       };
     }
     default: {

@@ -212,9 +212,11 @@ export interface JobStore {
 
   /**
    * Arbitrates a recurring occurrence: `true` when this process should run the `(jobName,
-   * dueTimeMs)` slot, `false` when another process already claimed it. Memory: always `true`.
+   * slotKey)` slot, `false` when another process already claimed it. Memory: always `true`.
+   * `slotKey` is the recurrence's `clusterSlotKey` (epoch ms): the due time for cron, the
+   * epoch-aligned window for interval schedules, whose grids start with each process.
    * Not called for `placement: "every-node"`. A thrown error skips the occurrence
    * (`"claimed-elsewhere"`, fail-closed).
    */
-  claimOccurrence(jobName: string, dueTimeMs: number): MaybePromise<boolean>;
+  claimOccurrence(jobName: string, slotKey: number): MaybePromise<boolean>;
 }

@@ -97,14 +97,14 @@ describe("long outages", () => {
   });
 
   it("a recurrence without slotAfter is walked slot by slot", () => {
-    const walked: Recurrence = { kind: "fixed-rate", isGrid: true, first: (start) => start, next: (due) => due + MINUTE };
+    const walked: Recurrence = { kind: "fixed-rate", isGrid: true, first: (start) => start, next: (due) => due + MINUTE, clusterSlotKey: (due) => due };
     const plan = planMisfire(walked, DUE, DUE + 10 * MINUTE + 1, "skip", 32)!;
     expect(plan.skipped).toEqual([DUE]);
     expect(plan.nextDue).toBe(DUE + 11 * MINUTE);
   });
 
   it("a grid that ends during the outage has no next due slot", () => {
-    const ending: Recurrence = { kind: "cron", isGrid: true, first: (start) => start, next: (due) => (due < DUE + MINUTE ? due + MINUTE : null) };
+    const ending: Recurrence = { kind: "cron", isGrid: true, first: (start) => start, next: (due) => (due < DUE + MINUTE ? due + MINUTE : null), clusterSlotKey: (due) => due };
     const plan = planMisfire(ending, DUE, DUE + 5 * MINUTE, "catch-up", 32)!;
     expect(plan.runNow).toEqual([DUE, DUE + MINUTE]);
     expect(plan.nextDue).toBeNull();

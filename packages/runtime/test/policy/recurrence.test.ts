@@ -124,3 +124,28 @@ describe("invalid specs are rejected when the recurrence is created", () => {
     expect(() => createRecurrence({ kind: "once", delayMs: 0 }).first(Number.NaN)).toThrow(/startMs must be a finite/);
   });
 });
+
+describe("cluster slot keys (which occurrence one process claims for the whole cluster)", () => {
+  it("two processes started at different moments claim the same key for a fixed-rate window", () => {
+    const rate = createRecurrence({ kind: "fixed-rate", intervalMs: MINUTE, initialDelayMs: null, runOnStart: true });
+    const processA = rate.first(START + 1_000)!;
+    const processB = rate.first(START + 30_000)!;
+    expect(processA).not.toBe(processB);
+    expect(rate.clusterSlotKey(processA)).toBe(rate.clusterSlotKey(processB));
+    expect(rate.clusterSlotKey(rate.next(processA, processA)!)).toBe(rate.clusterSlotKey(rate.next(processB, processB)!));
+    expect(rate.clusterSlotKey(rate.next(processA, processA)!)).toBe(rate.clusterSlotKey(processA) + MINUTE);
+  });
+
+  it("fixed-delay keys by the epoch-aligned window of its delay", () => {
+    const delay = createRecurrence({ kind: "fixed-delay", delayMs: MINUTE, initialDelayMs: null, runOnStart: true });
+    expect(delay.clusterSlotKey(START + 59_999)).toBe(START);
+    expect(delay.clusterSlotKey(START + MINUTE)).toBe(START + MINUTE);
+  });
+
+  it("cron and one-time schedules key by the due time itself", () => {
+    const cron = createRecurrence({ kind: "cron", expression: "*/5 * * * *", timeZone: "UTC" });
+    const once = createRecurrence({ kind: "once", delayMs: 1_234 });
+    expect(cron.clusterSlotKey(START + 5 * MINUTE)).toBe(START + 5 * MINUTE);
+    expect(once.clusterSlotKey(START + 1_234)).toBe(START + 1_234);
+  });
+});

@@ -44,6 +44,33 @@ describe("the store seam", () => {
     expect(probe.calls).toHaveLength(1);
   });
 
+  it("two processes started at different moments run each fixed-rate window once between them", async () => {
+    const claimed = new Set<string>();
+    class SharedClaimsStore extends MemoryStore {
+      override claimOccurrence(jobName: string, slotKey: number): boolean {
+        const key = `${jobName}@${slotKey}`;
+        if (claimed.has(key)) return false;
+        claimed.add(key);
+        return true;
+      }
+    }
+    const clock = new ManualClock(new Date("2026-01-01T00:00:00Z"));
+    const probe = new Probe();
+    const startProcess = async () => {
+      const scheduler = createScheduler({ registry: testRegistry([tick()]), services: { Probe: probe }, clock, store: new SharedClaimsStore() });
+      await scheduler.start();
+      return scheduler;
+    };
+    const processA = await startProcess();
+    await clock.advance(300);
+    const processB = await startProcess();
+    await clock.advance(10_000);
+    // A's slots fall at 1.0 s, 2.0 s, ...; B's at 1.3 s, 2.3 s, ... — each 1 s window runs once.
+    expect(probe.calls).toHaveLength(10);
+    await processA.stop();
+    await processB.stop();
+  });
+
   it("placement every-node bypasses occurrence claims", async () => {
     const { probe, clock } = await startHarness([tick({ placement: "every-node" })], { store: new ContestedStore(() => false) });
     await clock.advance(1_000);

@@ -152,7 +152,7 @@ export class MemoryStore implements JobStore {
     return earliest;
   }
 
-  claimOccurrence(): boolean {
+  claimOccurrence(_jobName: string, _slotKey: number): boolean {
     return true;
   }
 
