@@ -47,6 +47,8 @@ function serviceLookup(catalog: JobCatalog, services: unknown): ServiceLookup {
   }
   const table = services as Record<string, unknown>;
   for (const job of catalog.jobs.values()) {
+    // A job known only by its descriptor (an enqueue-only registry) never runs here: it needs no service.
+    if (job.invoke === null) continue;
     for (const key of job.descriptor.dependencies) {
       if (table[key] === undefined) {
         throw new TypeError(`createScheduler: services.${key} is missing; job "${job.name}" (${job.descriptor.sourceFile}) needs it. Add { ${key}: ... } to services.`);

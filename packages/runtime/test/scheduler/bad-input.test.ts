@@ -113,4 +113,13 @@ describe("enqueue-only scheduler (descriptor sets)", () => {
     await expect(scheduler.enqueue("emails.send", { id: "x" } as never)).rejects.toThrow(/payload.id: expected number/);
     await scheduler.stop();
   });
+
+  it("an empty services object is accepted too: the jobs it knows only by descriptor need nothing here", async () => {
+    const email = testJob("emails.send");
+    const descriptors = defineJobDescriptors<{ "emails.send": { id: number } }>([email.definition.descriptor], []);
+    const scheduler = createScheduler({ registry: descriptors, services: {}, clock: new ManualClock() });
+    await scheduler.start();
+    expect((await scheduler.enqueue("emails.send", { id: 1 })).jobName).toBe("emails.send");
+    await scheduler.stop();
+  });
 });
