@@ -40,9 +40,11 @@ export function renderResults(input: ResultsInput): string {
   lines.push(`| Node.js | ${machine.node} |`);
   lines.push(`| PostgreSQL | ${cell(machine.postgres)} (127.0.0.1:5432, same server for every store) |`);
   lines.push(`| Packages | ${Object.entries(input.versions).map(([name, version]) => `${name} ${version}`).join(", ")} |`);
+  // The end figure includes the benchmark's own load, so only the start says whether others were busy.
+  const busyAtStart = (machine.loadAverage[0] ?? 0) > machine.cores * 0.5;
   lines.push(
-    `| Load average (1/5/15 min) | start ${machine.loadAverage.join(" / ")}, end ${input.loadAverageAtEnd.join(" / ")} on ${machine.cores} cores` +
-      `${Math.max(...machine.loadAverage.slice(0, 1), ...input.loadAverageAtEnd.slice(0, 1)) > machine.cores * 0.5 ? " — the machine was shared with other work during the run" : ""} |`,
+    `| Load average (1/5/15 min) | start ${machine.loadAverage.join(" / ")}, end ${input.loadAverageAtEnd.join(" / ")} (includes the benchmark itself) on ${machine.cores} cores — ` +
+      `${busyAtStart ? "**the machine was busy with other work when the run started**; expect noisier absolute figures" : "the machine was quiet when the run started"} |`,
   );
   lines.push(`| Duration | ${Math.round(input.totalSeconds)} s |`);
   lines.push("");
