@@ -44,7 +44,7 @@ export function renderResults(input: ResultsInput): string {
   const busyAtStart = (machine.loadAverage[0] ?? 0) > machine.cores * 0.5;
   lines.push(
     `| Load average (1/5/15 min) | start ${machine.loadAverage.join(" / ")}, end ${input.loadAverageAtEnd.join(" / ")} (includes the benchmark itself) on ${machine.cores} cores — ` +
-      `${busyAtStart ? "**the machine was busy with other work when the run started**; expect noisier absolute figures" : "the machine was quiet when the run started"} |`,
+      `${busyAtStart ? "**the machine was already loaded when the run started**; expect noisier absolute figures" : "the machine was quiet when the run started"} |`,
   );
   lines.push(`| Duration | ${Math.round(input.totalSeconds)} s |`);
   lines.push("");
