@@ -34,7 +34,7 @@ export async function describeMachine(): Promise<MachineDescription> {
 function workingTreeCommit(): string {
   try {
     const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", "packages"], { encoding: "utf8" }).trim() !== "";
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", ":(top)packages"], { encoding: "utf8" }).trim() !== "";
     return dirty ? `${commit} + local changes in packages/` : commit;
   } catch {
     return "unknown (not a git checkout)";
