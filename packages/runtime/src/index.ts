@@ -18,7 +18,7 @@ export {
   type JobDefinition,
   type JobInvoker,
   type JobClass,
-  type ServiceLookup,
+  type ServiceTable,
 } from "./registry/job-registry.js";
 export { registryNotGenerated } from "./registry/registry-stub.js";
 export { createScheduler } from "./scheduler/create-scheduler.js";

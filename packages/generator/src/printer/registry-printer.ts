@@ -50,7 +50,7 @@ function printDefinition(job: JobModel, index: number, imports: ImportTable, ser
   const dependencies = job.dependencies.map((dependency) => {
     const type = printTypeReference(dependency.type, job, imports, true);
     if (!services.has(dependency.key)) services.set(dependency.key, type);
-    return `services(${JSON.stringify(dependency.key)}) as ${type}`;
+    return `services[${JSON.stringify(dependency.key)}] as ${type}`;
   });
   const construct = `new ${className}(${dependencies.join(", ")})`;
   let call: string;

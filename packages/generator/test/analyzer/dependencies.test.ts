@@ -34,6 +34,6 @@ describe("constructor dependencies become service keys", () => {
       ].join("\n"),
     });
     expect(result.diagnostics).toEqual([]);
-    expect(result.files[0]!.text).toContain('new DerivedJob(services("Store") as Store).execute()');
+    expect(result.files[0]!.text).toContain('new DerivedJob(services["Store"] as Store).execute()');
   });
 });

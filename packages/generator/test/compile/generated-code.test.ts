@@ -49,17 +49,20 @@ describe("generated delegates run the jobs directly", () => {
       },
     };
     const job = jobRegistry.jobs.find((definition) => definition.descriptor.name === "emails.send")!;
-    const lookups: string[] = [];
-    const result = job.invoke(
-      (key) => {
-        lookups.push(key);
-        return sender;
+    const reads: string[] = [];
+    const services = new Proxy({ EmailSender: sender } as Record<string, unknown>, {
+      get: (target, key) => {
+        reads.push(String(key));
+        return target[String(key)];
       },
+    });
+    const result = job.invoke(
+      services,
       { to: "a@example.com", subject: "Hi", body: "...", priority: "high" },
       fakeContext("emails.send"),
     );
     expect(result).toBeInstanceOf(Promise);
-    expect(lookups).toEqual(["EmailSender"]);
+    expect(reads).toEqual(["EmailSender"]);
     expect(sent).toEqual(["a@example.com|Hi|false"]);
     releaseSend();
     await expect(result).resolves.toBeUndefined();
@@ -71,10 +74,15 @@ describe("generated delegates run the jobs directly", () => {
     const closed: string[] = [];
     const ledger = { close: (day: string) => closed.push(day) };
     const closeDay = jobRegistry.jobs.find((definition) => definition.descriptor.name === "billing.close-day")!;
-    await closeDay.invoke(() => ledger, undefined, fakeContext("billing.close-day"));
+    await closeDay.invoke({ Ledger: ledger }, undefined, fakeContext("billing.close-day"));
     expect(closed).toEqual(["2026-03-01"]);
     const heartbeat = jobRegistry.jobs.find((definition) => definition.descriptor.name === "billing.heartbeat")!;
-    expect(() => heartbeat.invoke(() => { throw new Error("a static method job needs no services"); }, undefined, fakeContext("billing.heartbeat"))).not.toThrow();
+    const untouchable = new Proxy({}, {
+      get: () => {
+        throw new Error("a static method job needs no services");
+      },
+    });
+    expect(() => heartbeat.invoke(untouchable, undefined, fakeContext("billing.heartbeat"))).not.toThrow();
     expect(closeDay.jobClass).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 import { retryDelayMs } from "../policy/backoff.js";
-import type { ServiceLookup } from "../registry/job-registry.js";
+import type { ServiceTable } from "../registry/job-registry.js";
 import type { Clock } from "../scheduler/clock.js";
 import type { Logger } from "../scheduler/logger.js";
 import { newId } from "../state/ids.js";
@@ -20,7 +20,7 @@ export interface DispatcherOptions {
   readonly clock: Clock;
   readonly store: JobStore;
   readonly jobs: ReadonlyMap<string, RegisteredJob>;
-  readonly services: ServiceLookup;
+  readonly services: ServiceTable;
   readonly maxConcurrentExecutions: number;
   readonly maxMisfireCatchUpRuns: number;
   readonly logger: Logger;

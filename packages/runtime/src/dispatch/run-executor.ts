@@ -1,6 +1,6 @@
 import { NonRetryableError } from "../authoring/errors.js";
 import { retryDelayMs } from "../policy/backoff.js";
-import type { ServiceLookup } from "../registry/job-registry.js";
+import type { ServiceTable } from "../registry/job-registry.js";
 import type { Clock } from "../scheduler/clock.js";
 import { OutcomeMessage } from "../state/outcome-messages.js";
 import { isAbortError, type AbortCause } from "./abort-reasons.js";
@@ -23,7 +23,7 @@ export interface ExecutionEvents {
 export class RunExecutor {
   constructor(
     private readonly clock: Clock,
-    private readonly services: ServiceLookup,
+    private readonly services: ServiceTable,
     private readonly events: ExecutionEvents,
   ) {}
 

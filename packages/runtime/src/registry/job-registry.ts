@@ -2,14 +2,24 @@ import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import type { ScheduledJobContext } from "../authoring/scheduled-job-context.js";
 import type { JobDescriptor } from "./job-descriptor.js";
 
-/** Looks a constructor dependency up by its key (the dependency's type name as written). */
-export type ServiceLookup = (key: string) => unknown;
+/**
+ * The constructor dependencies a delegate reads, one property per key (the dependency's type name
+ * as written). Delegates read it with a string-literal property access, which stays a monomorphic
+ * load on the caller's object rather than a call through a shared lookup function.
+ */
+export type ServiceTable = { readonly [key: string]: unknown };
 
 /**
  * The generated direct-invocation delegate: constructs the job from `services` and calls it,
  * returning its result unwrapped.
+ *
+ * @example
+ * ```ts
+ * const invoke: JobInvoker = (services, payload, context) =>
+ *   new SendEmailJob(services["EmailSender"] as EmailSender).execute(payload as SendEmailPayload, context);
+ * ```
  */
-export type JobInvoker = (services: ServiceLookup, payload: unknown, context: ScheduledJobContext) => Promise<void> | void;
+export type JobInvoker = (services: ServiceTable, payload: unknown, context: ScheduledJobContext) => Promise<void> | void;
 
 /** A class constructor, as passed to `schedule`/`enqueue`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

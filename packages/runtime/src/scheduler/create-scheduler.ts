@@ -1,8 +1,8 @@
-import type { ServiceLookup } from "../registry/job-registry.js";
+import type { ServiceTable } from "../registry/job-registry.js";
 import { memoryStore } from "../stores/memory/memory-store.js";
 import { systemClock } from "./clock.js";
 import { JobCatalog, type RegistryInput } from "./job-catalog.js";
-import type { JobScheduler } from "./job-scheduler.js";
+import type { JobScheduler, ServiceResolver } from "./job-scheduler.js";
 import { resolveTuning, type CreateSchedulerOptions, type JobClassesOf, type JobPayloadsOf } from "./scheduler-options.js";
 import { Scheduler } from "./scheduler.js";
 
@@ -27,25 +27,23 @@ export function createScheduler<const R extends RegistryInput>(options: CreateSc
   }
   const catalog = new JobCatalog(options.registry);
   const tuning = resolveTuning(options);
-  const services = serviceLookup(catalog, (options as { services?: unknown }).services);
+  const services = serviceTable(catalog, (options as { services?: unknown }).services);
   const scheduler = new Scheduler(catalog, services, options.store ?? memoryStore(), options.clock ?? systemClock, tuning, options.onRunOutcome);
   return scheduler as unknown as JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>>;
 }
 
-function serviceLookup(catalog: JobCatalog, services: unknown): ServiceLookup {
-  if (typeof services === "function") {
-    const resolver = services as (key: string) => unknown;
-    return (key) => {
-      const service = resolver(key);
-      if (service === undefined) throw new Error(`The service resolver returned undefined for "${key}"; register it in your container.`);
-      return service;
-    };
-  }
-  if (services === undefined && !catalog.runsJobs) return () => undefined;
+/**
+ * The services object delegates read. An object is passed on as-is so each delegate's property
+ * load stays monomorphic; a resolver is wrapped once into an object with one getter per dependency
+ * key, so a container still resolves on every run.
+ */
+function serviceTable(catalog: JobCatalog, services: unknown): ServiceTable {
+  if (typeof services === "function") return resolverTable(catalog, services as ServiceResolver);
+  if (services === undefined && !catalog.runsJobs) return Object.freeze({});
   if (typeof services !== "object" || services === null) {
     throw new TypeError("createScheduler: `services` must be an object with one entry per JobServices key, or a resolver (key) => instance.");
   }
-  const table = services as Record<string, unknown>;
+  const table = services as ServiceTable;
   for (const job of catalog.jobs.values()) {
     // A job known only by its descriptor (an enqueue-only registry) never runs here: it needs no service.
     if (job.invoke === null) continue;
@@ -55,5 +53,23 @@ function serviceLookup(catalog: JobCatalog, services: unknown): ServiceLookup {
       }
     }
   }
-  return (key) => table[key];
+  return table;
+}
+
+function resolverTable(catalog: JobCatalog, resolver: ServiceResolver): ServiceTable {
+  const table: Record<string, unknown> = {};
+  for (const job of catalog.jobs.values()) {
+    for (const key of job.descriptor.dependencies) {
+      if (Object.prototype.hasOwnProperty.call(table, key)) continue;
+      Object.defineProperty(table, key, {
+        enumerable: true,
+        get: () => {
+          const service = resolver(key);
+          if (service === undefined) throw new Error(`The service resolver returned undefined for "${key}"; register it in your container.`);
+          return service;
+        },
+      });
+    }
+  }
+  return Object.freeze(table);
 }

@@ -1,5 +1,5 @@
 import { Dispatcher } from "../dispatch/dispatcher.js";
-import type { JobClass, ServiceLookup } from "../registry/job-registry.js";
+import type { JobClass, ServiceTable } from "../registry/job-registry.js";
 import { firstRunIdOf, newJobId } from "../state/ids.js";
 import type { JobState } from "../state/job-state.js";
 import { latestPerJobName } from "../state/latest-outcomes.js";
@@ -28,7 +28,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   constructor(
     private readonly catalog: JobCatalog,
-    services: ServiceLookup,
+    services: ServiceTable,
     private readonly store: JobStore,
     private readonly clock: Clock,
     private readonly tuning: ResolvedTuning,

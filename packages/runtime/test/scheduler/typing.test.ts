@@ -45,12 +45,12 @@ const jobs: readonly JobDefinition[] = [
   {
     descriptor: descriptor("emails.send", { dependencies: ["EmailSender"], validatePayload: null }),
     jobClass: SendEmailJob,
-    invoke: (services, payload, context) => new SendEmailJob(services("EmailSender") as EmailSender).execute(payload as SendEmailPayload, context),
+    invoke: (services, payload, context) => new SendEmailJob(services["EmailSender"] as EmailSender).execute(payload as SendEmailPayload, context),
   },
   {
     descriptor: descriptor("images.resize", { dependencies: ["ImageStore"], validatePayload: null }),
     jobClass: ResizeImageJob,
-    invoke: (services, payload) => new ResizeImageJob(services("ImageStore") as ImageStore).execute(payload as { width: number }),
+    invoke: (services, payload) => new ResizeImageJob(services["ImageStore"] as ImageStore).execute(payload as { width: number }),
   },
 ];
 const jobRegistry = defineJobRegistry<JobServices, JobClasses, JobPayloads>(jobs, []);

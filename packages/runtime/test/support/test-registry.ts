@@ -61,7 +61,7 @@ export function testJob(name: string, overrides: Partial<JobDescriptor> = {}): T
   const definition: JobDefinition = {
     descriptor: descriptor(name, overrides),
     jobClass,
-    invoke: (services, payload, context) => new jobClass(services("Probe") as Probe).execute(payload as ProbePayload, context),
+    invoke: (services, payload, context) => new jobClass(services["Probe"] as Probe).execute(payload as ProbePayload, context),
   };
   return { jobClass, definition };
 }
