@@ -85,24 +85,30 @@ export class QueueRepository {
     starts: readonly RunStartRow[],
     request: ClaimRequest,
   ): Promise<CompleteAndClaimResult> {
-    const input = completions.map((c) => ({
-      run_id: c.runId,
-      claims: c.claims,
-      status: c.status,
-      message: c.message,
-      started_ms: c.startedAtMs,
-      completed_ms: c.completedAtMs,
-      retry_run_id: c.retry?.runId ?? null,
-      retry_due_ms: c.retry?.dueTimeMs ?? null,
-    }));
+    const byRun: Record<string, object> = {};
+    for (const c of completions) {
+      byRun[c.runId] = {
+        claims: c.claims,
+        status: c.status,
+        message: c.message,
+        started_ms: c.startedAtMs,
+        completed_ms: c.completedAtMs,
+        retry_run_id: c.retry?.runId ?? null,
+        retry_due_ms: c.retry?.dueTimeMs ?? null,
+      };
+    }
+    const startsByRun: Record<string, object> = {};
+    for (const st of starts) startsByRun[st.runId] = { claims: st.claims, started_ms: st.startedAtMs };
     const result = await this.#run<ClaimResultRow>(db, "completeAndClaim", [
-      JSON.stringify(input),
+      JSON.stringify(byRun),
       request.owner,
       request.nowMs,
       request.limit,
       request.leaseMs,
       this.#schema.channel,
-      JSON.stringify(starts.map((st) => ({ run_id: st.runId, claims: st.claims, started_ms: st.startedAtMs }))),
+      JSON.stringify(startsByRun),
+      completions.map((c) => c.runId),
+      starts.map((st) => st.runId),
     ]);
     const completed = new Set<string>();
     const claimed: ClaimedRunRow[] = [];
