@@ -15,7 +15,8 @@ export interface LeaseBatcherHooks {
   nextDue(dueTimeMs: number | null, sinceMs: number): void;
   /**
    * `count` completions were just recorded. May return retention work, awaited before their
-   * callers hear back (so `getJob` agrees with `maxRetainedCompletedJobs` once a completion settled).
+   * callers hear back (so `getJob` agrees with `maxRetainedCompletedJobs` once a completion settled)
+   * but not by the round trips that follow. Never rejects.
    */
   completed(count: number): Promise<void> | null;
   /** Leases ended (completions recorded): there may be room to claim again. */
@@ -298,15 +299,18 @@ export class LeaseBatcher {
     }
     this.#failures = 0;
     settleStarts();
-    if (completions.length > 0) {
-      const retention = this.hooks.completed(completions.length);
-      if (retention !== null) await retention;
-    }
     for (const pending of completions) {
       this.#completing.delete(pending.row.runId);
       this.#held.delete(pending.row.runId);
-      pending.resolve?.(result.completed.has(pending.row.runId));
     }
+    const answer = (): void => {
+      for (const pending of completions) pending.resolve?.(result.completed.has(pending.row.runId));
+    };
+    // Retention is awaited by the completions' callers only, never by the next claim: a delete
+    // pass serialised before every claim cost as much as the claim itself.
+    const retention = completions.length > 0 ? this.hooks.completed(completions.length) : null;
+    if (retention === null) answer();
+    else void retention.then(answer, answer);
     let screenedOut = false;
     for (const row of result.claimed) {
       this.#held.set(row.runId, row.claims);

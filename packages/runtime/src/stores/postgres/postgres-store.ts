@@ -86,6 +86,8 @@ class PostgresStore implements PostgresJobStore {
   #polling = false;
   #occurrenceAnswers: Promise<void> = Promise.resolve();
   #finishedSinceRetention = 0;
+  #retentionInFlight: Promise<void> | null = null;
+  #retentionNext: Promise<void> | null = null;
   readonly #cancelsInFlight = new Set<Promise<CancelResult>>();
   /** A claim was refused for want of room: wake the dispatcher when leases end. */
   #waitingForRoom = false;
@@ -162,6 +164,8 @@ class PostgresStore implements PostgresJobStore {
     await this.#listener?.stop();
     this.#listener = null;
     await leases.close();
+    // A pass started by the last completions must not outlive the store (nor a pool it ends).
+    await (this.#retentionNext ?? this.#retentionInFlight);
     this.#leases = null;
     this.#inserts = null;
     this.#host = null;
@@ -299,7 +303,27 @@ class PostgresStore implements PostgresJobStore {
     const limit = this.#options.maxFinishedJobs ?? host.maxRetainedCompletedJobs;
     if (this.#finishedSinceRetention < Math.max(1, Math.floor(limit / 8))) return null;
     this.#finishedSinceRetention = 0;
-    return this.#applyRetention(host);
+    return this.#retentionPass(host);
+  }
+
+  /**
+   * One retention pass at a time (completions no longer wait in line behind it, so passes could
+   * otherwise pile up); whoever asks during a pass shares the single pass queued after it.
+   */
+  #retentionPass(host: StoreHost): Promise<void> {
+    const inFlight = this.#retentionInFlight;
+    if (inFlight === null) {
+      const pass = this.#applyRetention(host).finally(() => {
+        this.#retentionInFlight = null;
+      });
+      this.#retentionInFlight = pass;
+      return pass;
+    }
+    this.#retentionNext ??= inFlight.then(() => {
+      this.#retentionNext = null;
+      return this.#retentionPass(host);
+    });
+    return this.#retentionNext;
   }
 
   async #applyRetention(host: StoreHost): Promise<void> {
@@ -406,7 +430,7 @@ class PostgresStore implements PostgresJobStore {
       this.#nextDue.answered(await this.#queue.nextDueTime(this.#pool));
       const after = this.#nextDue.value;
       if (after !== null && (after <= host.now() || before === null || after < before)) host.wake();
-      await this.#applyRetention(host);
+      await this.#retentionPass(host);
     } catch (error) {
       host.logger.warn("postgresStore: background poll failed; retrying at the next poll", {
         error: errorMessage(describeConnectionError(error, this.#target, "poll")),
