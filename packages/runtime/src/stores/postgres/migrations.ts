@@ -62,6 +62,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "leases indexed by lease_expires_at IS NOT NULL instead of status = 'running'",
+    // A lease is set exactly while a run is `running`. Keyed on the status, the index was the
+    // planner's pick for every fenced `status = 'running'` update (completions, start marks), a
+    // scan of all running runs filtered against the batch; keyed on the lease, only the
+    // reclaim of expired leases (and the running-runs snapshot) can use it, and completions
+    // probe the primary key.
+    sql: (s) => `
+      DROP INDEX ${s}.runs_running_lease;
+      CREATE INDEX runs_lease_expiry ON ${s}.runs (lease_expires_at) WHERE lease_expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

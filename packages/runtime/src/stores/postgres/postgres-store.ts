@@ -140,6 +140,7 @@ class PostgresStore implements PostgresJobStore {
     try {
       await listener.start();
       this.#nextDue.answered(await this.#queue.nextDueTime(this.#pool));
+      await this.#gatherStatistics(host);
     } catch (error) {
       await listener.stop();
       throw describeConnectionError(error, this.#target, "start");
@@ -306,6 +307,17 @@ class PostgresStore implements PostgresJobStore {
     return this.#retentionPass(host);
   }
 
+  /** Planner statistics for a backlog on fresh tables (see `statisticsMissing`); best effort. */
+  async #gatherStatistics(host: StoreHost): Promise<void> {
+    try {
+      await this.#queue.analyzeIfNeverAnalysed(this.#pool);
+    } catch (error) {
+      host.logger.debug("postgresStore: could not analyse the queue tables; autovacuum will", {
+        error: errorMessage(describeConnectionError(error, this.#target, "analyse the queue tables")),
+      });
+    }
+  }
+
   /**
    * One retention pass at a time (completions no longer wait in line behind it, so passes could
    * otherwise pile up); whoever asks during a pass shares the single pass queued after it.
@@ -431,6 +443,7 @@ class PostgresStore implements PostgresJobStore {
       const after = this.#nextDue.value;
       if (after !== null && (after <= host.now() || before === null || after < before)) host.wake();
       await this.#retentionPass(host);
+      await this.#gatherStatistics(host);
     } catch (error) {
       host.logger.warn("postgresStore: background poll failed; retrying at the next poll", {
         error: errorMessage(describeConnectionError(error, this.#target, "poll")),

@@ -243,6 +243,16 @@ export class QueueRepository {
     return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner };
   }
 
+  /**
+   * Gathers planner statistics on the queue tables if they hold a backlog and were never analysed
+   * (autovacuum does it from then on). Returns whether it analysed.
+   */
+  async analyzeIfNeverAnalysed(db: Queryable): Promise<boolean> {
+    const missing = (await this.#run<{ missing: boolean }>(db, "statisticsMissing", [])).rows[0]?.missing === true;
+    if (missing) await db.query(this.#sql.analyzeTables);
+    return missing;
+  }
+
   /** Runs a statement as a named prepared statement: parsed and planned once per connection. */
   #run<R extends QueryResultRow = QueryResultRow>(db: Queryable, statement: keyof QueueSql, values: unknown[]) {
     return db.query<R>({ name: `elarion.${this.#schema.name}.${statement}`, text: this.#sql[statement], values });

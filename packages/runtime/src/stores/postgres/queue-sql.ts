@@ -23,6 +23,8 @@ export interface QueueSql {
   readonly claimOccurrence: string;
   readonly deleteFinishedJobs: string;
   readonly deleteOldOccurrences: string;
+  readonly statisticsMissing: string;
+  readonly analyzeTables: string;
 }
 
 const CLAIMED_COLUMNS = (run: string, job: string): string => `
@@ -60,9 +62,15 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
    * Completes the previous batch and leases the next one in one statement: the steady state of a
    * busy worker is one round trip per batch.
    *
-   * The completions are looked up by key rather than joined: joined as a recordset, the planner
-   * (guessing 100 input rows against few running rows on a table never analysed) chose a nested
-   * loop that parsed the whole recordset again for every run, O(batch²).
+   * Every row is reached through a primary key, whatever the planner's statistics say (none on a
+   * fresh table; with them, the planner prices a few hundred cached probes above a sequential scan
+   * of a table of tens of thousands of rows):
+   * - completions are looked up by key rather than joined: joined as a recordset, the planner
+   *   (guessing 100 input rows against few running rows) chose a nested loop that parsed the whole
+   *   recordset again for every run, O(batch²);
+   * - `= ANY(ARRAY(SELECT ...))` probes the primary key with the ids a CTE produced;
+   * - `LATERAL (... OFFSET 0)` keeps the claimed runs' jobs a per-row primary key probe, not a hash
+   *   join over a scan of `jobs`.
    */
   const completeAndClaim = `
     WITH done AS (
@@ -101,12 +109,11 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
       UPDATE ${s}.runs r
       SET status = 'running', owner = $2, claims = r.claims + 1, started_at = NULL,
           lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
-      FROM candidates c
-      WHERE r.run_id = c.run_id
+      WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
       RETURNING r.*
     )
     SELECT 'claimed' AS kind, ${CLAIMED_COLUMNS("c", "j")}
-    FROM claimed c JOIN ${s}.jobs j ON j.job_id = c.job_id
+    FROM claimed c CROSS JOIN LATERAL (SELECT * FROM ${s}.jobs WHERE job_id = c.job_id OFFSET 0) j
     UNION ALL
     SELECT 'done', d.run_id::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM done d
     UNION ALL
@@ -205,7 +212,9 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
   /** $1 limit. */
   const queuedRuns = `SELECT ${RUN_COLUMNS} FROM ${s}.runs WHERE status = 'queued' ORDER BY due_time, run_id LIMIT $1`;
   /** $1 limit. */
-  const activeRuns = `SELECT ${RUN_COLUMNS} FROM ${s}.runs WHERE status = 'running' ORDER BY started_at, run_id LIMIT $1`;
+  const activeRuns = `
+    SELECT ${RUN_COLUMNS} FROM ${s}.runs WHERE status = 'running' AND lease_expires_at IS NOT NULL
+    ORDER BY started_at, run_id LIMIT $1`;
   /** Latest terminal run per job name, newest first. */
   const recentOutcomes = `
     SELECT * FROM (
@@ -238,6 +247,18 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
   /** $1 drop occurrence claims due before (ms). */
   const deleteOldOccurrences = `DELETE FROM ${s}.occurrences WHERE due_time < ${ts("$1")}`;
 
+  /**
+   * Whether `runs` holds a backlog (1,000 rows or more) that PostgreSQL has never gathered
+   * statistics on. Until autovacuum first analyses it (a minute or more), the planner guesses a
+   * handful of queued runs and sorts the whole backlog on every claim instead of walking
+   * `runs_queued_due` in order.
+   */
+  const statisticsMissing = `
+    SELECT coalesce(st.last_analyze, st.last_autoanalyze) IS NULL
+           AND EXISTS (SELECT FROM ${s}.runs OFFSET 999) AS missing
+    FROM pg_stat_user_tables st WHERE st.relid = '${s}.runs'::regclass`;
+  const analyzeTables = `ANALYZE ${s}.runs, ${s}.jobs`;
+
   return {
     insertJobs,
     completeAndClaim,
@@ -255,5 +276,7 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
     claimOccurrence,
     deleteFinishedJobs,
     deleteOldOccurrences,
+    statisticsMissing,
+    analyzeTables,
   };
 }
