@@ -231,4 +231,24 @@ describe("queue repository", () => {
     expect(await queue.applyRetention(db.pool, { maxFinishedJobs: 100, maxAgeMs: 50, nowMs: T0 + 200, occurrenceHorizonMs: T0 })).toBe(3);
     expect(await queue.getJob(db.pool, pending.jobId)).not.toBeNull();
   });
+  it("gathers planner statistics once for a never-analysed backlog, not for a small queue", async () => {
+    const fresh = await createTestSchema("queue_stats");
+    try {
+      const client = await fresh.pool.connect();
+      await migrate(client, fresh.schema).finally(() => client.release());
+      const freshQueue = new QueueRepository(fresh.schema);
+      await freshQueue.insertJobs(fresh.pool, [newJob()]);
+      expect(await freshQueue.analyzeIfNeverAnalysed(fresh.pool)).toBe(false);
+
+      await freshQueue.insertJobs(fresh.pool, Array.from({ length: 1_000 }, () => newJob()));
+      expect(await freshQueue.analyzeIfNeverAnalysed(fresh.pool)).toBe(true);
+      const stats = await fresh.pool.query(
+        `SELECT last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relid = '${fresh.schema.quoted}.runs'::regclass`,
+      );
+      expect(stats.rows[0]?.analysed).toBe(true);
+      expect(await freshQueue.analyzeIfNeverAnalysed(fresh.pool)).toBe(false);
+    } finally {
+      await fresh.drop();
+    }
+  });
 });
