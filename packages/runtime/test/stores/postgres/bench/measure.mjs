@@ -1,5 +1,5 @@
 // Measures the PostgreSQL store (not a test; run after `pnpm build`):
-//   node packages/runtime/test/stores/postgres/bench/measure.mjs [jobs=20000] [concurrency=8]
+//   [MAX_LEASED_RUNS=n] node packages/runtime/test/stores/postgres/bench/measure.mjs [jobs=20000] [concurrency=8]
 // 1. enqueue rate: N enqueues issued at once through the public API (group commit);
 // 2. drain rate: N queued no-op jobs run by one worker with maxConcurrentExecutions = concurrency;
 // 3. lateness of future-dated jobs: 500 jobs due over 5 s, start time minus due time, p50/p99.
@@ -29,8 +29,9 @@ const registry = defineJobRegistry([
 ], []);
 
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+const storeOptions = process.env.MAX_LEASED_RUNS === undefined ? {} : { maxLeasedRuns: Number(process.env.MAX_LEASED_RUNS) };
 const schedulerOn = (options = {}) =>
-  createScheduler({ registry, services: () => ({}), store: postgresStore({ pool, schema }), maxConcurrentExecutions: concurrency, logger: quiet, ...options });
+  createScheduler({ registry, services: () => ({}), store: postgresStore({ pool, schema, ...storeOptions }), maxConcurrentExecutions: concurrency, logger: quiet, ...options });
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const until = (condition) => new Promise((resolve) => { onRan = () => condition() && resolve(); if (condition()) resolve(); });
 
