@@ -75,6 +75,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_lease_expiry ON ${s}.runs (lease_expires_at) WHERE lease_expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description: "runs count their lease expiries, so a run that keeps losing its worker ends failed",
+    // `claims` cannot serve: it also counts claims that ended well (released at shutdown) and is
+    // the fencing token. A constant default adds the column without rewriting the table.
+    sql: (s) => `
+      ALTER TABLE ${s}.runs ADD COLUMN lease_expiries integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

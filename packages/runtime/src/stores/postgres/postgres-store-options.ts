@@ -23,6 +23,17 @@ export interface PostgresStoreOptions {
   /** Fallback poll (expired leases, missed notifications). Default 5 s. */
   pollIntervalMs?: number;
   /**
+   * How many times a run's lease may expire (its worker was lost while holding it: crash, OOM,
+   * kill -9) before the run ends `failed` instead of going back to the queue. Bounds the damage of
+   * a job whose body kills its worker. Default 3.
+   *
+   * @example
+   * ```ts
+   * postgresStore({ pool, maxLeaseExpiries: 5 }); // tolerate more lost workers per run
+   * ```
+   */
+  maxLeaseExpiries?: number;
+  /**
    * Finished runtime jobs to keep. `maxFinishedJobs` defaults to the scheduler's
    * `maxRetainedCompletedJobs`; `maxAge` (a Duration) to 7 days. Recurring-slot claims are kept for
    * `occurrenceHorizon` (default 7 days): longer than any misfire catch-up window you use.
@@ -39,12 +50,16 @@ export interface ResolvedPostgresStoreOptions {
   readonly heartbeatMs: number;
   readonly pollIntervalMs: number;
   readonly maxLeasedRuns: number;
+  readonly maxLeaseExpiries: number;
   readonly maxFinishedJobs: number | null;
   readonly maxAgeMs: number;
   readonly occurrenceHorizonMs: number;
 }
 
 const DAY_MS = 86_400_000;
+
+/** Default of {@link PostgresStoreOptions.maxLeaseExpiries}. */
+export const DEFAULT_MAX_LEASE_EXPIRIES = 3;
 
 function positiveMs(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -81,6 +96,12 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
   if (!Number.isInteger(maxLeasedRuns) || maxLeasedRuns < 1) {
     throw new RangeError(`postgresStore: maxLeasedRuns must be a whole number 1 or more, got ${String(maxLeasedRuns)}.`);
   }
+  const maxLeaseExpiries = options.maxLeaseExpiries ?? DEFAULT_MAX_LEASE_EXPIRIES;
+  if (typeof maxLeaseExpiries !== "number" || !Number.isInteger(maxLeaseExpiries) || maxLeaseExpiries < 1) {
+    throw new RangeError(
+      `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(maxLeaseExpiries)}.`,
+    );
+  }
   const retention = options.retention ?? {};
   const maxFinishedJobs = retention.maxFinishedJobs ?? null;
   if (maxFinishedJobs !== null && (!Number.isInteger(maxFinishedJobs) || maxFinishedJobs < 0)) {
@@ -94,6 +115,7 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     heartbeatMs,
     pollIntervalMs: positiveMs(options.pollIntervalMs, "pollIntervalMs", 5_000),
     maxLeasedRuns,
+    maxLeaseExpiries,
     maxFinishedJobs,
     maxAgeMs: retention.maxAge === undefined ? 7 * DAY_MS : parseDuration(retention.maxAge, "retention.maxAge of postgresStore"),
     occurrenceHorizonMs:

@@ -436,7 +436,13 @@ class PostgresStore implements PostgresJobStore {
     if (host === null || this.#polling) return;
     this.#polling = true;
     try {
-      await this.#queue.reclaimExpired(this.#pool, host.now());
+      const { failed } = await this.#queue.reclaimExpired(this.#pool, host.now(), this.#options.maxLeaseExpiries);
+      if (failed > 0) {
+        host.logger.error("postgresStore: runs lost their worker too often and ended failed (see their jobs' lastError)", {
+          failed,
+          maxLeaseExpiries: this.#options.maxLeaseExpiries,
+        });
+      }
       this.#nextDue.queryStarted();
       const before = this.#nextDue.value;
       this.#nextDue.answered(await this.#queue.nextDueTime(this.#pool));

@@ -13,6 +13,7 @@ import type {
   StoredJobStatus,
 } from "./queue-rows.js";
 import type { SchemaName } from "./schema-name.js";
+import { DEFAULT_MAX_LEASE_EXPIRIES } from "./postgres-store-options.js";
 
 /** Lease requests of one worker. */
 export interface ClaimRequest {
@@ -30,6 +31,14 @@ export interface RetentionLimits {
   readonly nowMs: number;
   /** Occurrence claims due before this are dropped (keep them longer than any catch-up window). */
   readonly occurrenceHorizonMs: number;
+}
+
+/** What one pass over expired leases did. */
+export interface ReclaimResult {
+  /** Runs whose lease had expired: requeued, cancelled or failed. */
+  readonly reclaimed: number;
+  /** Of those, runs that reached the lease-expiry bound and ended `failed`. */
+  readonly failed: number;
 }
 
 const DELETE_BATCH = 5_000;
@@ -156,10 +165,19 @@ export class QueueRepository {
     return result.rows[0]?.released ?? 0;
   }
 
-  /** Returns expired leases to the queue (at-least-once). Returns how many runs it reclaimed. */
-  async reclaimExpired(db: Queryable, nowMs: number, limit = 1_000): Promise<number> {
-    const result = await this.#run<{ reclaimed: number }>(db, "reclaimExpired", [nowMs, this.#schema.channel, limit]);
-    return result.rows[0]?.reclaimed ?? 0;
+  /**
+   * Returns expired leases to the queue (at-least-once), except that a run whose lease expires
+   * for the `maxLeaseExpiries`-th time ends `failed`, and its job with it. Returns how many runs it
+   * reclaimed, and how many of them it failed.
+   */
+  async reclaimExpired(db: Queryable, nowMs: number, maxLeaseExpiries = DEFAULT_MAX_LEASE_EXPIRIES, limit = 1_000): Promise<ReclaimResult> {
+    const result = await this.#run<{ reclaimed: number; failed: number }>(db, "reclaimExpired", [
+      nowMs,
+      this.#schema.channel,
+      limit,
+      maxLeaseExpiries,
+    ]);
+    return { reclaimed: result.rows[0]?.reclaimed ?? 0, failed: result.rows[0]?.failed ?? 0 };
   }
 
   /** Cancels a run: a queued one at once, a running one by flagging it and notifying its owner. */

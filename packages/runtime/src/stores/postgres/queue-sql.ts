@@ -133,28 +133,43 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
     RETURNING r.run_id::text AS run_id, r.cancel_requested`;
 
   /**
-   * $1 now (ms), $2 channel, $3 limit. Expired leases go back to the queue (at-least-once); a run
-   * whose cancellation was requested ends `cancelled` instead, since its owner is gone.
+   * $1 now (ms), $2 channel, $3 limit, $4 most lease expiries a run may have. Expired leases go
+   * back to the queue (at-least-once). A run whose cancellation was requested ends `cancelled`
+   * instead, since its owner is gone; a run whose lease expired for the $4th time ends `failed`
+   * (a job that kills its worker must not take the fleet down in a loop), and its job with it,
+   * with no further attempts.
    */
   const reclaimExpired = `
     WITH expired AS (
-      SELECT run_id FROM ${s}.runs
+      SELECT run_id, CASE WHEN cancel_requested THEN 'cancelled'
+                          WHEN lease_expiries + 1 >= $4::integer THEN 'failed'
+                          ELSE 'queued' END AS outcome
+      FROM ${s}.runs
       WHERE status = 'running' AND lease_expires_at < clock_timestamp()
       ORDER BY lease_expires_at LIMIT $3
       FOR UPDATE SKIP LOCKED
     ), reclaimed AS (
       UPDATE ${s}.runs r
-      SET status = CASE WHEN r.cancel_requested THEN 'cancelled' ELSE 'queued' END,
-          message = CASE WHEN r.cancel_requested THEN 'cancelled' ELSE NULL END,
-          completed_at = CASE WHEN r.cancel_requested THEN ${ts("$1")} ELSE NULL END,
+      SET status = e.outcome,
+          message = CASE e.outcome
+            WHEN 'cancelled' THEN 'cancelled'
+            WHEN 'failed' THEN 'worker lost ' || (r.lease_expiries + 1) || CASE WHEN r.lease_expiries = 0 THEN ' time' ELSE ' times' END
+                               || ' while running job ' || r.job_id
+                               || ' (lease expired); giving up — raise postgresStore({ maxLeaseExpiries }) or fix the crash'
+            END,
+          completed_at = CASE WHEN e.outcome = 'queued' THEN NULL ELSE ${ts("$1")} END,
+          lease_expiries = CASE WHEN e.outcome = 'cancelled' THEN r.lease_expiries ELSE r.lease_expiries + 1 END,
           owner = NULL, lease_expires_at = NULL
       FROM expired e WHERE r.run_id = e.run_id
-      RETURNING r.run_id, r.job_id, r.status, r.due_time
-    ), jobs_cancelled AS (
-      UPDATE ${s}.jobs j SET completed_at = ${ts("$1")}
-      FROM reclaimed r WHERE r.status = 'cancelled' AND j.job_id = r.job_id AND j.current_run_id = r.run_id
+      RETURNING r.run_id, r.job_id, r.status, r.message, r.due_time
+    ), jobs_ended AS (
+      UPDATE ${s}.jobs j
+      SET completed_at = ${ts("$1")}, next_attempt_due_time = NULL,
+          last_error = CASE WHEN r.status = 'failed' THEN r.message ELSE j.last_error END
+      FROM reclaimed r WHERE r.status <> 'queued' AND j.job_id = r.job_id AND j.current_run_id = r.run_id
     )
     SELECT count(*)::integer AS reclaimed,
+           count(*) FILTER (WHERE status = 'failed')::integer AS failed,
            CASE WHEN count(*) FILTER (WHERE status = 'queued') > 0
                 THEN pg_notify($2, ${newWorkNoticeSql(ms("min(due_time) FILTER (WHERE status = 'queued')"))}) IS NULL END AS notified
     FROM reclaimed`;

@@ -202,6 +202,31 @@ describe("postgresStore", () => {
     expect(await second.store.completeRun(target.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(true);
   });
 
+  it("ends a run failed once its lease expired maxLeaseExpiries times, says why in getJob and recentOutcomes, and still runs the rest of the queue", async () => {
+    const crashing = await openStore({ leaseMs: 120_000, heartbeatMs: 60_000 });
+    const poison = job();
+    await crashing.store.insertJob(poison);
+    expect((await crashing.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([poison.runId]);
+    const ordinary = job({ jobName: "reports.build", payload: undefined });
+    await crashing.store.insertJob(ordinary);
+    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1`, [poison.runId]);
+
+    const survivor = await openStore({ pollIntervalMs: 20, maxLeaseExpiries: 1 });
+    const failed = await waitForState(
+      async () => survivor.store.getJob(poison.jobId),
+      (state) => state?.status === "failed",
+      "the poll to end the poison run failed",
+    );
+    const message = `worker lost 1 time while running job ${poison.jobId} (lease expired); giving up — raise postgresStore({ maxLeaseExpiries }) or fix the crash`;
+    expect(failed).toMatchObject({ status: "failed", lastError: message });
+    expect((await survivor.store.listRecentOutcomes()).map((o) => [o.runId, o.status, o.message])).toEqual([[poison.runId, "failed", message]]);
+    expect(survivor.host.warnings).toContainEqual(expect.stringMatching(/lost their worker too often and ended failed/));
+
+    expect((await survivor.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([ordinary.runId]);
+    expect(await survivor.store.completeRun(ordinary.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
+    expect(await crashing.store.completeRun(poison.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+  });
+
   it("heartbeats notice a lost lease (abort it here) and a cancel whose NOTIFY was missed", async () => {
     const { store, host } = await openStore({ leaseMs: 60_000, heartbeatMs: 20 });
     const lost = job();
@@ -280,5 +305,13 @@ describe("postgresStore", () => {
     expect(() => postgresStore({})).toThrow(/give a pg\.Pool/);
     expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(/invalid schema name/);
     expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, leaseMs: 1_000, heartbeatMs: 2_000 })).toThrow(/heartbeatMs .* shorter than leaseMs/);
+    for (const bad of [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, "3"]) {
+      expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, maxLeaseExpiries: bad as number })).toThrow(
+        new RangeError(
+          `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(bad)}.`,
+        ),
+      );
+    }
+    expect(() => postgresStore({ pool: db.pool, maxLeaseExpiries: 1 })).not.toThrow();
   });
 });

@@ -92,7 +92,7 @@ describe("queue repository", () => {
     const crashed = await claim("dead-worker", T0, 10, -1_000); // lease already expired
     expect(crashed.claimed).toHaveLength(1);
 
-    expect(await queue.reclaimExpired(db.pool, T0 + 1)).toBe(1);
+    expect(await queue.reclaimExpired(db.pool, T0 + 1)).toEqual({ reclaimed: 1, failed: 0 });
     const rerun = await claim("live-worker", T0 + 1);
     expect(rerun.claimed.map((r) => r.runId)).toEqual([job.runId]);
     expect(rerun.claimed[0]!.claims).toBe(2);
@@ -114,13 +114,71 @@ describe("queue repository", () => {
     expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("succeeded");
   });
 
+  it("requeues a run whose worker keeps dying up to maxLeaseExpiries, then ends it and its job failed; an ordinary job in the same queue still runs", async () => {
+    const poison = newJob({ maxAttempts: 3, resilienceMode: "deferred-retry" });
+    const ordinary = newJob({ dueTimeMs: T0 + 1 });
+    await queue.insertJobs(db.pool, [poison, ordinary]);
+
+    for (const lost of [1, 2]) {
+      const crashed = await claim(`dead-worker-${lost}`, T0 + lost, 1, -1_000); // lease already expired
+      expect(crashed.claimed.map((r) => [r.runId, r.claims])).toEqual([[poison.runId, lost]]);
+      expect(await queue.reclaimExpired(db.pool, T0 + lost, 3)).toEqual({ reclaimed: 1, failed: 0 });
+      expect((await queue.getJob(db.pool, poison.jobId))?.status).toBe("queued");
+    }
+    await claim("dead-worker-3", T0 + 3, 1, -1_000);
+    expect(await queue.reclaimExpired(db.pool, T0 + 3, 3)).toEqual({ reclaimed: 1, failed: 1 });
+
+    const message =
+      `worker lost 3 times while running job ${poison.jobId} (lease expired); giving up — ` +
+      "raise postgresStore({ maxLeaseExpiries }) or fix the crash";
+    expect(await queue.getJob(db.pool, poison.jobId)).toMatchObject({
+      status: "failed",
+      lastError: message,
+      attempt: 1, // a lost worker is not a failed attempt: no deferred retry is scheduled
+      nextAttemptDueTimeMs: null,
+      completedAtMs: T0 + 3,
+    });
+    expect((await queue.recentOutcomes(db.pool)).map((r) => [r.runId, r.status, r.message])).toEqual([[poison.runId, "failed", message]]);
+    expect(await queue.reclaimExpired(db.pool, T0 + 4, 3)).toEqual({ reclaimed: 0, failed: 0 });
+
+    const live = await claim("live-worker", T0 + 4);
+    expect(live.claimed.map((r) => r.runId)).toEqual([ordinary.runId]);
+    const done = await queue.completeAndClaim(
+      db.pool,
+      [{ runId: ordinary.runId, claims: 1, status: "succeeded", message: null, startedAtMs: T0 + 4, completedAtMs: T0 + 5 }],
+      [],
+      { owner: "live-worker", nowMs: T0 + 5, limit: 10, leaseMs: LEASE },
+    );
+    expect([...done.completed]).toEqual([ordinary.runId]);
+    expect(done.claimed).toEqual([]);
+    expect((await queue.getJob(db.pool, ordinary.jobId))?.status).toBe("succeeded");
+  });
+
+  it("counts only expired leases toward maxLeaseExpiries: runs given back at shutdown and cancelled runs are not failed", async () => {
+    const released = newJob();
+    const cancelled = newJob({ dueTimeMs: T0 + 1 });
+    await queue.insertJobs(db.pool, [released, cancelled]);
+
+    await claim("w1", T0, 1, LEASE);
+    expect(await queue.releaseRuns(db.pool, "w1", [{ runId: released.runId, claims: 1 }])).toBe(1);
+    await claim("w2", T0, 1, -1_000);
+    expect(await queue.reclaimExpired(db.pool, T0, 2)).toEqual({ reclaimed: 1, failed: 0 });
+    expect((await queue.getJob(db.pool, released.jobId))?.status).toBe("queued");
+
+    await claim("w3", T0 + 1, 10, -1_000); // both: `released` (its 2nd expiry below) and `cancelled`
+    expect((await queue.cancelJob(db.pool, cancelled.jobId, T0 + 1)).outcome).toBe("abort-active");
+    expect(await queue.reclaimExpired(db.pool, T0 + 1, 1)).toEqual({ reclaimed: 2, failed: 1 });
+    expect((await queue.getJob(db.pool, cancelled.jobId))?.status).toBe("cancelled");
+    expect(await queue.getJob(db.pool, released.jobId)).toMatchObject({ status: "failed", lastError: expect.stringMatching(/^worker lost 2 times/) });
+  });
+
   it("keeps a lease alive with heartbeats and reports a lost lease by leaving it out", async () => {
     const job = newJob();
     await queue.insertJobs(db.pool, [job]);
     await claim("w1", T0, 10, -1_000);
     const kept = await queue.heartbeat(db.pool, "w1", [{ runId: job.runId, claims: 1 }], LEASE);
     expect([...kept.keys()]).toEqual([job.runId]);
-    expect(await queue.reclaimExpired(db.pool, T0)).toBe(0);
+    expect(await queue.reclaimExpired(db.pool, T0)).toEqual({ reclaimed: 0, failed: 0 });
 
     const lost = await queue.heartbeat(db.pool, "w1", [{ runId: job.runId, claims: 0 }], LEASE);
     expect(lost.size).toBe(0);
