@@ -6,7 +6,7 @@ import { newId } from "../state/ids.js";
 import { LatestOutcomes } from "../state/latest-outcomes.js";
 import { OutcomeMessage } from "../state/outcome-messages.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
-import type { CancelResult, ClaimedRun, JobStore, MaybePromise } from "../stores/job-store.js";
+import type { CancelResult, ClaimedRun, JobStore, MaybePromise, RunCompletion } from "../stores/job-store.js";
 import { ActiveRuntimeRuns } from "./active-runtime-runs.js";
 import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
@@ -169,8 +169,21 @@ export class Dispatcher {
 
   private startRun(run: Run): void {
     const nowMs = this.options.clock.now();
-    if (run.isRuntimeScheduled) this.write(this.options.store.markStarted(run.runId, nowMs, run.claimed ?? undefined));
+    if (run.isRuntimeScheduled) this.write(this.markStarted(run, nowMs));
     this.executor.start(run, nowMs);
+  }
+
+  // The claimed-object fast paths spare a run id string per run when the store offers them.
+  private markStarted(run: Run, nowMs: number): MaybePromise<void> {
+    const store = this.options.store;
+    if (run.claimed !== null && store.markClaimedStarted !== undefined) return store.markClaimedStarted(run.claimed, run.attempt, nowMs);
+    return store.markStarted(run.runId, nowMs, run.claimed ?? undefined);
+  }
+
+  private completeRun(run: Run, completion: RunCompletion): MaybePromise<boolean> {
+    const store = this.options.store;
+    if (run.claimed !== null && store.completeClaimedRun !== undefined) return store.completeClaimedRun(run.claimed, run.attempt, completion);
+    return store.completeRun(run.runId, completion, run.claimed ?? undefined);
   }
 
   private finish(run: Run, status: OutcomeInfo["status"], message: string | null, error?: unknown): void {
@@ -180,7 +193,7 @@ export class Dispatcher {
     const nowMs = this.options.clock.now();
     if (run.isRuntimeScheduled) {
       this.forgetRuntimeRun(run);
-      this.write(this.options.store.completeRun(run.runId, { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }, run.claimed ?? undefined), run);
+      this.write(this.completeRun(run, { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }), run);
       if (this.options.onRunOutcome !== undefined) this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
     } else {
       this.recurringRuns.delete(run.runId);

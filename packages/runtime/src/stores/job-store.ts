@@ -184,6 +184,21 @@ export interface JobStore {
   completeRun(runId: string, completion: RunCompletion, claimed?: ClaimedRun): MaybePromise<boolean>;
 
   /**
+   * Optional fast path of {@link markStarted} for a store that can find the run from the claimed
+   * object alone: the dispatcher then never builds the run id string. Fenced like
+   * {@link completeClaimedRun}.
+   */
+  markClaimedStarted?(claimed: ClaimedRun, attempt: number, startedAtMs: number): MaybePromise<void>;
+
+  /**
+   * Optional fast path of {@link completeRun}: `claimed` is the object {@link claimDueRuns} returned
+   * and `attempt` the attempt it was claimed for (the fence: a store that reuses one object across
+   * attempts must return `false` when the object has moved on to another attempt or is no longer
+   * claimed). A store implements both this and {@link markClaimedStarted} or neither.
+   */
+  completeClaimedRun?(claimed: ClaimedRun, attempt: number, completion: RunCompletion): MaybePromise<boolean>;
+
+  /**
    * Ends the claimed run as failed and inserts the next attempt of the same job (`waiting-retry`,
    * due at `retry.dueTimeMs`). Fenced by `runId` like {@link completeRun}.
    */

@@ -94,6 +94,18 @@ export class MemoryStore implements JobStore {
     return true;
   }
 
+  markClaimedStarted(claimed: ClaimedRun, attempt: number, startedAtMs: number): void {
+    const job = claimed as MemoryJob;
+    if (job.status === "running" && job.attempt === attempt) job.startedAtMs = startedAtMs;
+  }
+
+  completeClaimedRun(claimed: ClaimedRun, attempt: number, completion: RunCompletion): boolean {
+    const job = claimed as MemoryJob;
+    if (job.status !== "running" || job.attempt !== attempt) return false;
+    this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
+    return true;
+  }
+
   scheduleRetry(runId: string, retry: RetryRequest): boolean {
     const job = this.findByRunId(runId);
     if (job === undefined || job.status !== "running") return false;

@@ -50,6 +50,24 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", completedAt: new Date(9) });
   });
 
+  it("completion by the claimed object is fenced by attempt: a finished or retried run's object completes nothing", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    store.insertJob(job("a", 0));
+    const [first] = store.claimDueRuns(0, 10);
+    store.markClaimedStarted(first!, 1, 5);
+    expect(store.listActiveRuns().map((run) => run.startedAt)).toEqual([new Date(5)]);
+    store.scheduleRetry("run-a", { newRunId: "run-a2", attempt: 2, dueTimeMs: 10, lastError: "boom", failedAtMs: 6, startedAtMs: 5 });
+    expect(store.completeClaimedRun(first!, 1, { status: "succeeded", message: null, completedAtMs: 7, startedAtMs: 5 })).toBe(false);
+    const [second] = store.claimDueRuns(10, 10);
+    store.markClaimedStarted(second!, 1, 11);
+    expect(store.listActiveRuns().map((run) => run.startedAt)).toEqual([null]);
+    expect(store.completeClaimedRun(second!, 1, { status: "succeeded", message: null, completedAtMs: 12, startedAtMs: 11 })).toBe(false);
+    expect(store.completeClaimedRun(second!, 2, { status: "succeeded", message: null, completedAtMs: 12, startedAtMs: 11 })).toBe(true);
+    expect(store.completeClaimedRun(second!, 2, { status: "failed", message: "late", completedAtMs: 13, startedAtMs: 11 })).toBe(false);
+    expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", currentRunId: "run-a2", attempt: 2, completedAt: new Date(12) });
+  });
+
   it("a deferred retry keeps the job id, takes a new run id, waits, and is claimed again when due", () => {
     const store = new MemoryStore();
     store.open(host(0));
