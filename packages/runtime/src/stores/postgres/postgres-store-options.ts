@@ -27,6 +27,10 @@ export interface PostgresStoreOptions {
    * kill -9) before the run ends `failed` instead of going back to the queue. Bounds the damage of
    * a job whose body kills its worker. Default 3.
    *
+   * Every run the lost worker held counts, started or not: a body that kills its process at once
+   * may die before its start is recorded, so the store cannot tell the culprit from the runs that
+   * were leased or running beside it. Raise the bound if workers are often lost for other reasons.
+   *
    * @example
    * ```ts
    * postgresStore({ pool, maxLeaseExpiries: 5 }); // tolerate more lost workers per run
