@@ -89,7 +89,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   schedule(job: unknown, payload: unknown, dueTime: Date | number, options?: ScheduleOptions): Promise<JobRunHandle> {
     try {
       this.assertStarted("schedule");
-      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options));
+      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options), options?.client);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -99,7 +99,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     try {
       this.assertStarted("enqueue");
       const nowMs = this.clock.now();
-      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options), nowMs);
+      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options), options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -157,25 +157,11 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.dispatcher.whenIdle();
   }
 
-  private insert(request: RuntimeJobRequest, nowMs = this.clock.now()): Promise<JobRunHandle> {
+  private insert(request: RuntimeJobRequest, client: unknown, nowMs = this.clock.now()): Promise<JobRunHandle> {
     const jobId = this.clockIsWallClock ? newJobId(nowMs) : newJobId();
     const runId = firstRunIdOf(jobId);
-    const inserted = this.store.insertJob(
-      {
-        jobId,
-        runId,
-        jobName: request.job.name,
-        payload: request.payload,
-        dueTimeMs: request.dueTimeMs,
-        createdAtMs: nowMs,
-        correlationId: request.correlationId,
-        maxAttempts: request.maxAttempts,
-        resilience: request.policy,
-        resilienceMode: request.mode,
-      },
-      request.client === undefined ? undefined : { client: request.client },
-    );
-    const handle: JobRunHandle = { jobId, runId, jobName: request.job.name, dueTime: new Date(request.dueTimeMs), attempt: 1, maxAttempts: request.maxAttempts };
+    const inserted = this.store.insertJob(request.identify(jobId, runId, nowMs), client === undefined ? undefined : { client });
+    const handle: JobRunHandle = { jobId, runId, jobName: request.jobName, dueTime: new Date(request.dueTimeMs), attempt: 1, maxAttempts: request.maxAttempts };
     if (inserted instanceof Promise) {
       return inserted.then(() => {
         this.dispatcher.wake();
