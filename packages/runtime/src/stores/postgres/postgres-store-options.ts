@@ -27,9 +27,11 @@ export interface PostgresStoreOptions {
    * kill -9) before the run ends `failed` instead of going back to the queue. Bounds the damage of
    * a job whose body kills its worker. Default 3.
    *
-   * Every run the lost worker held counts, started or not: a body that kills its process at once
-   * may die before its start is recorded, so the store cannot tell the culprit from the runs that
-   * were leased or running beside it. Raise the bound if workers are often lost for other reasons.
+   * Only runs whose body had started count: the runs a lost worker had claimed but not started are
+   * never failed for it. The price: a body that kills its process before its start mark is written
+   * (start marks are batched, a few milliseconds) is not counted and is retried without bound.
+   * Runs that were running beside the culprit do count; raise the bound if workers are often lost
+   * for other reasons.
    *
    * @example
    * ```ts

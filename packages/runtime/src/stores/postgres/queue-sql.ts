@@ -137,12 +137,13 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
    * back to the queue (at-least-once). A run whose cancellation was requested ends `cancelled`
    * instead, since its owner is gone; a run whose lease expired for the $4th time ends `failed`
    * (a job that kills its worker must not take the fleet down in a loop), and its job with it,
-   * with no further attempts.
+   * with no further attempts. Only expiries of runs whose body had started count: the runs a lost
+   * worker had claimed but not started yet are its innocent neighbours, not the cause.
    */
   const reclaimExpired = `
     WITH expired AS (
       SELECT run_id, CASE WHEN cancel_requested THEN 'cancelled'
-                          WHEN lease_expiries + 1 >= $4::integer THEN 'failed'
+                          WHEN started_at IS NOT NULL AND lease_expiries + 1 >= $4::integer THEN 'failed'
                           ELSE 'queued' END AS outcome
       FROM ${s}.runs
       WHERE status = 'running' AND lease_expires_at < clock_timestamp()
@@ -158,7 +159,7 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
                                || ' (lease expired); giving up — raise postgresStore({ maxLeaseExpiries }) or fix the crash'
             END,
           completed_at = CASE WHEN e.outcome = 'queued' THEN NULL ELSE ${ts("$1")} END,
-          lease_expiries = CASE WHEN e.outcome = 'cancelled' THEN r.lease_expiries ELSE r.lease_expiries + 1 END,
+          lease_expiries = CASE WHEN e.outcome = 'cancelled' OR r.started_at IS NULL THEN r.lease_expiries ELSE r.lease_expiries + 1 END,
           owner = NULL, lease_expires_at = NULL
       FROM expired e WHERE r.run_id = e.run_id
       RETURNING r.run_id, r.job_id, r.status, r.message, r.due_time

@@ -209,6 +209,13 @@ describe("postgresStore", () => {
     expect((await crashing.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([poison.runId]);
     const ordinary = job({ jobName: "reports.build", payload: undefined });
     await crashing.store.insertJob(ordinary);
+    await crashing.store.markStarted(poison.runId, Date.now());
+    // The crashing worker dies: its lease runs out with the body started.
+    await waitForState(
+      async () => (await db.pool.query(`SELECT started_at FROM ${db.schema.quoted}.runs WHERE run_id = $1`, [poison.runId])).rows[0]?.started_at ?? null,
+      (startedAt) => startedAt !== null,
+      "the start mark of the poison run to be written",
+    );
     await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1`, [poison.runId]);
 
     const survivor = await openStore({ pollIntervalMs: 20, maxLeaseExpiries: 1 });

@@ -42,6 +42,13 @@ function newJob(overrides: Partial<NewJobRow> = {}): NewJobRow {
 
 const claim = (owner: string, nowMs: number, limit = 10, leaseMs = LEASE) =>
   queue.completeAndClaim(db.pool, [], [], { owner, nowMs, limit, leaseMs });
+/** Claims like {@link claim} and records that the bodies of the claimed runs started. */
+const claimAndStart = async (owner: string, nowMs: number, limit = 10, leaseMs = LEASE) => {
+  const claimed = await claim(owner, nowMs, limit, leaseMs);
+  const starts = claimed.claimed.map((run) => ({ runId: run.runId, claims: run.claims, startedAtMs: nowMs }));
+  await queue.completeAndClaim(db.pool, [], starts, { owner, nowMs, limit: 0, leaseMs });
+  return claimed;
+};
 
 describe("queue repository", () => {
   it("inserts a job, leases it once it is due, and completes it in the same round trip as the next claim", async () => {
@@ -120,12 +127,12 @@ describe("queue repository", () => {
     await queue.insertJobs(db.pool, [poison, ordinary]);
 
     for (const lost of [1, 2]) {
-      const crashed = await claim(`dead-worker-${lost}`, T0 + lost, 1, -1_000); // lease already expired
+      const crashed = await claimAndStart(`dead-worker-${lost}`, T0 + lost, 1, -1_000); // lease already expired
       expect(crashed.claimed.map((r) => [r.runId, r.claims])).toEqual([[poison.runId, lost]]);
       expect(await queue.reclaimExpired(db.pool, T0 + lost, 3)).toEqual({ reclaimed: 1, failed: 0 });
       expect((await queue.getJob(db.pool, poison.jobId))?.status).toBe("queued");
     }
-    await claim("dead-worker-3", T0 + 3, 1, -1_000);
+    await claimAndStart("dead-worker-3", T0 + 3, 1, -1_000);
     expect(await queue.reclaimExpired(db.pool, T0 + 3, 3)).toEqual({ reclaimed: 1, failed: 1 });
 
     const message =
@@ -161,15 +168,25 @@ describe("queue repository", () => {
 
     await claim("w1", T0, 1, LEASE);
     expect(await queue.releaseRuns(db.pool, "w1", [{ runId: released.runId, claims: 1 }])).toBe(1);
-    await claim("w2", T0, 1, -1_000);
+    await claimAndStart("w2", T0, 1, -1_000);
     expect(await queue.reclaimExpired(db.pool, T0, 2)).toEqual({ reclaimed: 1, failed: 0 });
     expect((await queue.getJob(db.pool, released.jobId))?.status).toBe("queued");
 
-    await claim("w3", T0 + 1, 10, -1_000); // both: `released` (its 2nd expiry below) and `cancelled`
+    await claimAndStart("w3", T0 + 1, 10, -1_000); // both: `released` (its 2nd expiry below) and `cancelled`
     expect((await queue.cancelJob(db.pool, cancelled.jobId, T0 + 1)).outcome).toBe("abort-active");
     expect(await queue.reclaimExpired(db.pool, T0 + 1, 1)).toEqual({ reclaimed: 2, failed: 1 });
     expect((await queue.getJob(db.pool, cancelled.jobId))?.status).toBe("cancelled");
     expect(await queue.getJob(db.pool, released.jobId)).toMatchObject({ status: "failed", lastError: expect.stringMatching(/^worker lost 2 times/) });
+  });
+
+  it("never fails the neighbours of a crash: runs the lost worker had claimed but not started keep their count", async () => {
+    const neighbour = newJob();
+    await queue.insertJobs(db.pool, [neighbour]);
+    for (const lost of [1, 2, 3]) {
+      await claim(`dead-worker-${lost}`, T0 + lost, 1, -1_000); // claimed ahead, body never started
+      expect(await queue.reclaimExpired(db.pool, T0 + lost, 1)).toEqual({ reclaimed: 1, failed: 0 });
+    }
+    expect((await queue.getJob(db.pool, neighbour.jobId))?.status).toBe("queued");
   });
 
   it("keeps a lease alive with heartbeats and reports a lost lease by leaving it out", async () => {
