@@ -1,6 +1,6 @@
 import { Dispatcher } from "../dispatch/dispatcher.js";
 import type { JobClass, ServiceTable } from "../registry/job-registry.js";
-import { firstRunIdOf, newJobId } from "../state/ids.js";
+import { firstRunIdOfNewestJobId, newJobId } from "../state/ids.js";
 import type { JobState } from "../state/job-state.js";
 import { latestPerJobName } from "../state/latest-outcomes.js";
 import type { RunInfo } from "../state/run-info.js";
@@ -159,7 +159,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   private insert(request: RuntimeJobRequest, client: unknown, nowMs = this.clock.now()): Promise<JobRunHandle> {
     const jobId = this.clockIsWallClock ? newJobId(nowMs) : newJobId();
-    const runId = firstRunIdOf(jobId);
+    const runId = firstRunIdOfNewestJobId();
     const inserted = this.store.insertJob(request.identify(jobId, runId, nowMs), client === undefined ? undefined : { client });
     const handle: JobRunHandle = { jobId, runId, jobName: request.jobName, dueTime: new Date(request.dueTimeMs), attempt: 1, maxAttempts: request.maxAttempts };
     if (inserted instanceof Promise) {

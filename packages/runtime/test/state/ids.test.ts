@@ -32,4 +32,15 @@ describe("newJobId / firstRunIdOf", () => {
     }
     expect(all.size).toBe(30_000);
   });
+
+  it("the first run id of the newest job id, formatted flat, equals firstRunIdOf of it", async () => {
+    const { newJobId, firstRunIdOf, firstRunIdOfNewestJobId } = await import("../../src/state/ids.js");
+    for (let index = 0; index < 10_000; index++) {
+      const jobId = newJobId(index % 7 === 0 ? Date.now() + index : Date.now());
+      const runId = firstRunIdOfNewestJobId();
+      expect(runId).toBe(firstRunIdOf(jobId));
+      expect(firstRunIdOfNewestJobId()).toBe(runId);
+      expect(newId()).not.toBe(runId);
+    }
+  });
 });
