@@ -148,10 +148,11 @@ export class DrainLoop {
   /** The drain, synchronous while the store answers synchronously (the memory store always does). */
   private drainSync(): Promise<void> | void {
     let progressed = false;
+    let nowMs: number;
     do {
       this.redrain = false;
       if (!this.hooks.runsJobs) return;
-      const nowMs = this.clock.now();
+      nowMs = this.clock.now();
       this.hooks.fireOccurrences(nowMs);
       while (this.hooks.isRunning()) {
         if (this.hooks.waitingForSlot() >= CLAIM_AHEAD) {
@@ -165,7 +166,7 @@ export class DrainLoop {
         if (result.length < CLAIM_BATCH) break;
       }
     } while (this.redrain && this.hooks.isRunning());
-    return this.armTimer(progressed);
+    return this.armTimer(progressed, nowMs);
   }
 
   /** The same drain for a store that answers with promises, continuing from a pending claim. */
@@ -192,23 +193,26 @@ export class DrainLoop {
       nowMs = this.clock.now();
       this.hooks.fireOccurrences(nowMs);
     }
-    await this.armTimer(progressed);
+    await this.armTimer(progressed, nowMs);
   }
 
-  private armTimer(progressed: boolean): Promise<void> | void {
+  /** `claimedAtMs`: the instant the drain's last claim asked for runs due by. */
+  private armTimer(progressed: boolean, claimedAtMs: number): Promise<void> | void {
     const stored = this.store.nextDueTime();
-    if (isPromise(stored)) return stored.then((storeNext) => this.armTimerAt(storeNext, progressed));
-    this.armTimerAt(stored, progressed);
+    if (isPromise(stored)) return stored.then((storeNext) => this.armTimerAt(storeNext, progressed, claimedAtMs));
+    this.armTimerAt(stored, progressed, claimedAtMs);
   }
 
-  private armTimerAt(storeNext: number | null, progressed: boolean): void {
+  private armTimerAt(storeNext: number | null, progressed: boolean, claimedAtMs: number): void {
     let next = this.hooks.nextOccurrenceDue();
     if (storeNext !== null && (next === null || storeNext < next)) next = storeNext;
     if (!this.hooks.isRunning()) return;
     const nowMs = this.clock.now();
     if (next !== null && next <= nowMs) {
       if (this.claimBlocked) return; // a released slot wakes us
-      if (progressed) {
+      // Work that fell due while the drain's claim was in flight (a durable store's round trip
+      // takes milliseconds) was not asked for yet: claim again now, not after the stale re-check.
+      if (progressed || next > claimedAtMs) {
         this.redrain = true;
         return;
       }
