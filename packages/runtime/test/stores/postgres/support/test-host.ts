@@ -1,26 +1,11 @@
 import type { JobDescriptor, PayloadValidator } from "../../../../src/registry/job-descriptor.js";
 import type { Logger } from "../../../../src/scheduler/logger.js";
 import type { StoreHost } from "../../../../src/stores/job-store.js";
+import { descriptor } from "../../../support/test-registry.js";
 
-/** A descriptor as the generator prints it, for a runtime job with an optional payload validator. */
+/** A descriptor as the generator prints it, for a runtime job with no dependencies and an optional payload validator. */
 export function runtimeJobDescriptor(name: string, validatePayload: PayloadValidator | null = null): JobDescriptor {
-  return {
-    name,
-    target: { kind: "class", className: "TestJob" },
-    supportsRuntimeScheduling: true,
-    schedule: null,
-    overlap: "skip",
-    overlapExplicit: false,
-    maxConcurrentRuns: 0,
-    group: null,
-    misfire: "fire-once",
-    resilience: null,
-    enabled: true,
-    placement: "cluster",
-    dependencies: [],
-    sourceFile: "test/jobs.ts",
-    validatePayload,
-  };
+  return descriptor(name, { target: { kind: "class", className: "TestJob" }, dependencies: [], validatePayload });
 }
 
 /**
