@@ -9,7 +9,7 @@ export {
 } from "./authoring/resilience-policy.js";
 export { NonRetryableError, RegistryNotGeneratedError } from "./authoring/errors.js";
 export type { Duration } from "./policy/duration.js";
-export type { JobDescriptor, ScheduleSpec, PayloadValidator } from "./registry/job-descriptor.js";
+export type { JobDescriptor, ScheduleSpec, PayloadValidator, PayloadCodec, PlaceholderOption } from "./registry/job-descriptor.js";
 export {
   defineJobRegistry,
   defineJobDescriptors,

@@ -15,6 +15,20 @@ export type ScheduleSpec =
 export type PayloadValidator = (value: unknown) => string | null;
 
 /**
+ * Converts a payload between the job's own type and its stored, JSON-safe form. Generated only
+ * for payload types the JSON subset cannot carry as they are (a `Date` is stored as an ISO string
+ * and arrives in `execute` as a `Date`). `decode` throws a `TypeError` naming the failing path when
+ * a stored value cannot be read (e.g. `payload.since: expected an ISO date string`).
+ */
+export interface PayloadCodec {
+  encode(payload: unknown): unknown;
+  decode(stored: unknown): unknown;
+}
+
+/** The options that may be written as configuration placeholders (`"\${KEY}"`, `"\${KEY:-default}"`). */
+export type PlaceholderOption = "cron" | "timeZone" | "fixedRate" | "fixedDelay" | "initialDelay" | "enabled";
+
+/**
  * One job as the generator saw it: plain data plus the payload validator. Importing descriptors
  * never imports a handler module, so a process that only enqueues can use them.
  */
@@ -43,4 +57,16 @@ export interface JobDescriptor {
   readonly sourceFile: string;
   /** `null` when the job takes no payload. */
   readonly validatePayload: PayloadValidator | null;
+  /**
+   * Present when the payload type needs converting to and from its stored form (see
+   * {@link PayloadCodec}); absent or `null` when the payload is stored as it is.
+   */
+  readonly payloadCodec?: PayloadCodec | null;
+  /**
+   * Options written in source as configuration placeholders, verbatim (e.g.
+   * `{ cron: "\${REPORT_CRON:-0 3 * * *}" }`). The scheduler resolves them against its `variables`
+   * at start and on every change; `schedule` and `enabled` then hold what the placeholders'
+   * literal defaults resolve to (the generator checked them), or `null`/`true` without a default.
+   */
+  readonly placeholders?: Readonly<Partial<Record<PlaceholderOption, string>>> | null;
 }
