@@ -25,7 +25,7 @@ export interface PayloadCodec {
   decode(stored: unknown): unknown;
 }
 
-/** The options that may be written as configuration placeholders (`"\${KEY}"`, `"\${KEY:-default}"`). */
+/** The options that may be written as configuration placeholders (`"${KEY}"`, `"${KEY:-default}"`). */
 export type PlaceholderOption = "cron" | "timeZone" | "fixedRate" | "fixedDelay" | "initialDelay" | "enabled";
 
 /**
@@ -64,7 +64,7 @@ export interface JobDescriptor {
   readonly payloadCodec?: PayloadCodec | null;
   /**
    * Options written in source as configuration placeholders, verbatim (e.g.
-   * `{ cron: "\${REPORT_CRON:-0 3 * * *}" }`). The scheduler resolves them against its `variables`
+   * `{ cron: "${REPORT_CRON:-0 3 * * *}" }`). The scheduler resolves them against its `variables`
    * at start and on every change; `schedule` and `enabled` then hold what the placeholders'
    * literal defaults resolve to (the generator checked them), or `null`/`true` without a default.
    */
