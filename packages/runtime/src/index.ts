@@ -29,8 +29,9 @@ export type {
   ServiceResolver,
   PayloadOf,
   PayloadOfClass,
+  PayloadFor,
 } from "./scheduler/job-scheduler.js";
-export type { CreateSchedulerOptions, SchedulerTuning, ServicesOf, JobClassesOf, JobPayloadsOf } from "./scheduler/scheduler-options.js";
+export type { CreateSchedulerOptions, CreateSchedulerArgument, SchedulerTuning, ServicesOf, JobClassesOf, JobPayloadsOf, PolicyNamesOf } from "./scheduler/scheduler-options.js";
 export type { RegistryInput } from "./scheduler/job-catalog.js";
 export { systemClock, type Clock, type ClockTimer } from "./scheduler/clock.js";
 export { consoleLogger, type Logger } from "./scheduler/logger.js";
