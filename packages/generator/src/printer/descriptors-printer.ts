@@ -8,8 +8,8 @@ import { printTypeReference } from "./type-printer.js";
 import { printNamedValidator, printPayloadValidator } from "./validator-printer.js";
 
 /**
- * Prints `jobs.generated.descriptors.ts`: payload types (type-only imports), payload validators,
- * descriptors and policies as plain data. It never imports a handler module as a value, so a
+ * Prints `jobs.generated.descriptors.ts`: payload types (type-only imports), the union of policy
+ * names, payload validators, descriptors and policies as plain data. It never imports a handler module as a value, so a
  * process that only enqueues can import it.
  */
 export function printDescriptorsModule(model: RegistryModel, options: PrintOptions): string {
@@ -31,12 +31,14 @@ export function printDescriptorsModule(model: RegistryModel, options: PrintOptio
   }
   const descriptors = model.jobs.map((job) => printDescriptor(job, validatorNames.get(job.name) ?? null));
   const policies = model.policies.map((policy) => `    ${printPolicy(policy)},\n`).join("");
+  const policyNames = model.policies.map((policy) => JSON.stringify(policy.name)).join(" | ") || "never";
   const body =
     `${imports.print()}\n` +
     "\n" +
     (payloadLines.length === 0 ? "export type JobPayloads = {};\n" : `export type JobPayloads = {\n${payloadLines.join("\n")}\n};\n`) +
+    `\nexport type JobPolicyNames = ${policyNames};\n` +
     validators.map((text) => `\n${text}`).join("") +
-    "\nexport const jobDescriptors: JobDescriptorSet<JobPayloads> = defineJobDescriptors<JobPayloads>(\n" +
+    "\nexport const jobDescriptors: JobDescriptorSet<JobPayloads, JobPolicyNames> = defineJobDescriptors<JobPayloads, JobPolicyNames>(\n" +
     `  [\n${descriptors.join("")}  ],\n` +
     `  [\n${policies}  ],\n` +
     ");\n";
