@@ -84,6 +84,6 @@ export const DIAGNOSTIC_FIXTURES: readonly FixtureExpectation[] = [
   },
   {
     name: "invalid-policies",
-    diagnostics: ["ELG022 error src/jobs.ts:3:56", "ELG022 error src/policies.ts:3:32", "ELG023 error src/policies.ts:5:40"],
+    diagnostics: ["ELG022 error src/jobs.ts:3:85", "ELG022 error src/policies.ts:3:71", "ELG023 error src/policies.ts:5:40", "ELG022 error src/policies.ts:7:92"],
   },
 ];
