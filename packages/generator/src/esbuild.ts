@@ -3,7 +3,9 @@ import path from "node:path";
 import type { Location, OnLoadResult, PartialMessage, Plugin } from "esbuild";
 import type { ElarionDiagnostic } from "./diagnostics/index.js";
 import type { GeneratorOptions } from "./generate.js";
+import { esbuildDecoratorProblem } from "./frontends/esbuild-decorators.js";
 import { hasErrors, writeChangedFiles } from "./frontends/generated-files.js";
+import { DIAGNOSTICS, formatMessage } from "./diagnostics/index.js";
 import { descriptorsPathFor } from "./printer/index.js";
 import { ProjectConfigError, resolveTsconfigPath } from "./frontends/project-config.js";
 import { generateProject, generatorOptionsFor, type ProjectGeneration } from "./frontends/project-generation.js";
@@ -19,7 +21,8 @@ export interface ElarionPluginOptions {
 /**
  * esbuild plugin that regenerates the Elarion job registry at the start of every build (and every
  * rebuild of `context().watch()` / `rebuild()`), reports generator findings as esbuild errors and
- * warnings with their locations, and hands esbuild every file the generator consulted (and the
+ * warnings with their locations (and, as ELG033, build options that would leave decorators in the
+ * output: set `target: "node20"` or your Node.js version), and hands esbuild every file the generator consulted (and the
  * tsconfig, the project's source files and their directories) as watch files, so a changed job or
  * a new job file triggers a rebuild that regenerates.
  *
@@ -28,7 +31,7 @@ export interface ElarionPluginOptions {
  * import { build } from "esbuild";
  * import { elarionPlugin } from "@elarion/generator/esbuild";
  *
- * await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", outdir: "dist",
+ * await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", target: "node20", outdir: "dist",
  *   plugins: [elarionPlugin({ tsconfig: "tsconfig.json" })] });
  * ```
  */
@@ -40,7 +43,8 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
       let project: { tsconfigPath: string; options: GeneratorOptions } | ProjectConfigError;
       try {
         const tsconfigPath = resolveTsconfigPath(pluginOptions.tsconfig, cwd);
-        project = { tsconfigPath, options: generatorOptionsFor(tsconfigPath, pluginOptions.outFile, cwd) };
+        // esbuild, not the tsconfig, decides how decorators are emitted: checked below against its options.
+        project = { tsconfigPath, options: { ...generatorOptionsFor(tsconfigPath, pluginOptions.outFile, cwd), emitter: "bundler" } };
       } catch (error) {
         if (!(error instanceof ProjectConfigError)) throw error;
         project = error;
@@ -55,10 +59,14 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
           if (!(error instanceof ProjectConfigError)) throw error;
           return { errors: [{ text: error.message }] };
         }
-        const { diagnostics, files } = latest.result;
+        const { diagnostics, files, jobCount } = latest.result;
         if (!hasErrors(diagnostics)) writeChangedFiles(files);
+        const decorators = jobCount === 0 ? null : esbuildDecoratorProblem(build.initialOptions, latest.program.getCompilerOptions());
         return {
-          errors: diagnostics.filter((d) => d.category === "error").map((d) => toMessage(d, latest, cwd)),
+          errors: [
+            ...diagnostics.filter((d) => d.category === "error").map((d) => toMessage(d, latest, cwd)),
+            ...(decorators === null ? [] : [{ text: `${DIAGNOSTICS.nativeDecoratorEmit.code}: ${formatMessage("nativeDecoratorEmit", [decorators.reason, decorators.fix])}` }]),
+          ],
           warnings: diagnostics.filter((d) => d.category === "warning").map((d) => toMessage(d, latest, cwd)),
         };
       });

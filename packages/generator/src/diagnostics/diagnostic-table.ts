@@ -175,6 +175,12 @@ export const DIAGNOSTICS = {
     message:
       'Job class {0} is decorated as job "{1}" and as job "{2}", but schedule({0}, ...) must name exactly one job. Keep one @ScheduledJob on the class, or move the recurring one to a method.',
   },
+  nativeDecoratorEmit: {
+    code: "ELG033",
+    category: "error",
+    message:
+      'The build would emit decorators as written: {0}. No Node.js version runs decorator syntax (the program stops with "SyntaxError: Invalid or unexpected token" at @ScheduledJob). {1}.',
+  },
 } as const satisfies Record<string, DiagnosticDefinition>;
 
 /** One row of {@link DIAGNOSTICS}. */

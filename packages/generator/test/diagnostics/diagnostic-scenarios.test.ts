@@ -52,6 +52,8 @@ const SCENARIOS: readonly { code: string; scenario: string; fixture: string; at:
   { code: "ELG028", scenario: "a policy name nobody declares (warning)", fixture: "invalid-options", at: "src/values.ts:31:42", says: ['"no-such-policy"', "known: none"] },
   { code: "ELG029", scenario: "the decorator on a property", fixture: "invalid-job-classes", at: "src/decorator-target.ts:4:3", says: ["a property"] },
   { code: "ELG032", scenario: "one class decorated as two class jobs", fixture: "duplicate-job-names", at: "src/c.ts:5:15", says: ["SyncJob", '"sync.hourly"', '"sync.on-demand"', "Keep one"] },
+  { code: "ELG033", scenario: "target ESNext without experimentalDecorators", fixture: "native-decorators", at: "tsconfig.json:3:5", says: ['"target" is "ESNext"', "SyntaxError", '"target": "ES2022"', '"experimentalDecorators": true'] },
+  { code: "ELG033", scenario: "module NodeNext and no target (an ESNext target by default), in an extended tsconfig", fixture: "native-decorators-by-default", at: "tsconfig.base.json:3:5", says: ['"target" is not set', '"module": "NodeNext"', '"target": "ES2022"'] },
   { code: "ELG031", scenario: "a payload typed never", fixture: "invalid-payloads", at: "src/jobs.ts:28:20", says: ["payloads.never", "never"] },
 ];
 

@@ -84,6 +84,8 @@ export const DIAGNOSTIC_FIXTURES: readonly FixtureExpectation[] = [
       "ELG028 warning src/values.ts:31:42",
     ],
   },
+  { name: "native-decorators", diagnostics: ["ELG033 error tsconfig.json:3:5"] },
+  { name: "native-decorators-by-default", diagnostics: ["ELG033 error tsconfig.base.json:3:5"] },
   {
     name: "invalid-policies",
     diagnostics: ["ELG022 error src/jobs.ts:3:85", "ELG022 error src/policies.ts:3:71", "ELG023 error src/policies.ts:5:40", "ELG022 error src/policies.ts:7:92"],
