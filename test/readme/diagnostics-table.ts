@@ -12,7 +12,7 @@ export const WHAT_IT_CATCHES: Readonly<Record<string, string>> = {
   ELG001: "Two jobs with the same name",
   ELG002: "A job name that is not a string literal or a `const` of one",
   ELG003: "A job class without `execute`",
-  ELG004: "An `execute` with the wrong parameters or return type",
+  ELG004: "An `execute` with the wrong parameters (including a second one that cannot take the context) or return type",
   ELG005: "A job class that is not exported",
   ELG006: "An abstract job class",
   ELG007: "A generic job class",
@@ -35,12 +35,13 @@ export const WHAT_IT_CATCHES: Readonly<Record<string, string>> = {
   ELG024: "An option that is not a literal or a `const`",
   ELG025: "An option with a value of the wrong kind",
   ELG026: "An unknown `@ScheduledJob` option",
-  ELG027: "A decorated method with the wrong shape",
+  ELG027: "A decorated method with the wrong shape (e.g. a parameter that cannot take the context)",
   ELG028: "A reference to a resilience policy that is not declared",
   ELG029: "`@ScheduledJob` on something other than a class or a method",
   ELG030: "A stale generated file (`elarion-gen --check`)",
   ELG031: "A payload type the generator cannot check",
   ELG032: "One class decorated as two class jobs",
+  ELG033: "Build settings that would emit decorator syntax Node.js cannot run (tsconfig `target` ESNext, or esbuild without `target`)",
 };
 
 /**
