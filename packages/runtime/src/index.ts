@@ -21,6 +21,7 @@ export {
   type ServiceTable,
 } from "./registry/job-registry.js";
 export { registryNotGenerated } from "./registry/registry-stub.js";
+export { isPayloadDate, encodePayloadDate, decodePayloadDate } from "./registry/payload-dates.js";
 export { createScheduler } from "./scheduler/create-scheduler.js";
 export type {
   JobScheduler,
