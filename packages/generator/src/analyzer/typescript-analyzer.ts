@@ -149,7 +149,7 @@ function withPayloadShape(context: AnalysisContext, shapes: PayloadShapeBuilder,
   const name = candidate.model.name;
   const built = shapes.build(payload.type);
   for (const problem of built.problems) {
-    if (problem.kind === "date") context.report("payloadDate", payload.node, [name, problem.path]);
+    if (problem.kind === "ambiguous-date") context.report("payloadDate", payload.node, [name, problem.path, problem.reason]);
     else if (problem.kind === "unsafe") context.report("payloadNotJsonSafe", payload.node, [name, problem.path, problem.reason]);
     else context.report("unreadablePayloadType", payload.node, [name, problem.path, problem.reason]);
   }

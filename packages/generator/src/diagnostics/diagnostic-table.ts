@@ -83,8 +83,10 @@ export const DIAGNOSTICS = {
   payloadDate: {
     code: "ELG015",
     category: "warning",
+    // Until 0.1.0 this warned about every Date ("arrives as a string"); payload codecs now store a
+    // Date as its ISO string and hand execute a Date, except where a string may stand in its place.
     message:
-      "The payload type of job \"{0}\" contains a Date at {1}: a Date arrives in execute as an ISO string, not a Date. Declare it as a string (e.g. `dueAt: string`) and parse it in the job.",
+      "The payload type of job \"{0}\" allows a Date or a string at {1} ({2}): a Date is stored as its ISO string, so the two cannot be told apart and execute receives a string there. Give the Date its own property (e.g. `{ at: Date } | { label: string }`) if execute needs a Date.",
   },
   invalidCron: {
     code: "ELG016",

@@ -28,7 +28,7 @@ const SCENARIOS: readonly { code: string; scenario: string; fixture: string; at:
   { code: "ELG014", scenario: "a Set in the payload", fixture: "invalid-payloads", at: "src/jobs.ts:21:20", says: ["payload.ids", "Set"] },
   { code: "ELG014", scenario: "a symbol in the payload", fixture: "invalid-payloads", at: "src/jobs.ts:21:20", says: ["payload.key", "symbol"] },
   { code: "ELG014", scenario: "a class instance with methods in the payload", fixture: "invalid-payloads", at: "src/jobs.ts:21:20", says: ["payload.price", "class Money"] },
-  { code: "ELG015", scenario: "a Date in the payload (warning)", fixture: "payload-shapes", at: "src/jobs.ts:6:20", says: ["payload.placedAt", "ISO string"] },
+  { code: "ELG015", scenario: "a Date or a string in one place (warning)", fixture: "payload-dates", at: "src/jobs.ts:60:20", says: ["payload.until", "string | Date", "cannot be told apart", "receives a string"] },
   { code: "ELG016", scenario: "a cron minute out of range", fixture: "invalid-options", at: "src/schedules.ts:3:39", says: ["61", "out of range"] },
   { code: "ELG017", scenario: "a cron that never fires (February 30)", fixture: "invalid-options", at: "src/schedules.ts:8:42", says: ["never fires", "February"] },
   { code: "ELG018", scenario: "an unknown time zone", fixture: "invalid-options", at: "src/schedules.ts:13:58", says: ["Mars/Olympus", "IANA"] },
