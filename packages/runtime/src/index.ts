@@ -1,5 +1,5 @@
 export { ScheduledJob, type ScheduledJobDecorator } from "./authoring/scheduled-job.js";
-export type { ScheduledJobOptions, OverlapPolicy, MisfirePolicy, Placement } from "./authoring/scheduled-job-options.js";
+export type { ScheduledJobOptions, ConfigurationPlaceholder, OverlapPolicy, MisfirePolicy, Placement } from "./authoring/scheduled-job-options.js";
 export type { IScheduledJob, ScheduledJobContext } from "./authoring/scheduled-job-context.js";
 export {
   resiliencePolicy,
@@ -9,7 +9,7 @@ export {
 } from "./authoring/resilience-policy.js";
 export { NonRetryableError, RegistryNotGeneratedError } from "./authoring/errors.js";
 export type { Duration } from "./policy/duration.js";
-export type { JobDescriptor, ScheduleSpec, PayloadValidator, PayloadCodec, PlaceholderOption } from "./registry/job-descriptor.js";
+export type { JobDescriptor, ScheduleSpec, PayloadValidator, PayloadCodec, PlaceholderOption, WrittenScheduleOptions } from "./registry/job-descriptor.js";
 export {
   defineJobRegistry,
   defineJobDescriptors,

@@ -5,3 +5,4 @@ export { isValidTimeZone, assertValidTimeZone, zoneOffsetMs } from "./time-zone.
 export { createRecurrence, type Recurrence } from "./recurrence.js";
 export { planMisfire, type MisfirePlan } from "./misfire.js";
 export { retryDelayMs, MAX_RETRY_DELAY_MS } from "./backoff.js";
+export { parsePlaceholder, tryParseDurationText, tryParseEnabledText, DISABLED_CRON, type PlaceholderParse } from "./placeholder.js";

@@ -17,8 +17,10 @@ export type PayloadValidator = (value: unknown) => string | null;
 /**
  * Converts a payload between the job's own type and its stored, JSON-safe form. Generated only
  * for payload types the JSON subset cannot carry as they are (a `Date` is stored as an ISO string
- * and arrives in `execute` as a `Date`). `decode` throws a `TypeError` naming the failing path when
- * a stored value cannot be read (e.g. `payload.since: expected an ISO date string`).
+ * and arrives in `execute` as a `Date`). `encode` runs at `schedule`/`enqueue` after
+ * `validatePayload` and copies what it changes; `decode` runs when a claimed run's payload reaches
+ * the job, checks the stored value with the same validator and throws a `TypeError` naming the
+ * failing path when it cannot be read (e.g. `payload.since: expected Date`).
  */
 export interface PayloadCodec {
   encode(payload: unknown): unknown;
@@ -27,6 +29,20 @@ export interface PayloadCodec {
 
 /** The options that may be written as configuration placeholders (`"${KEY}"`, `"${KEY:-default}"`). */
 export type PlaceholderOption = "cron" | "timeZone" | "fixedRate" | "fixedDelay" | "initialDelay" | "enabled";
+
+/**
+ * The schedule options of a `@ScheduledJob` exactly as written (placeholders verbatim, durations
+ * as the string or number written), for a scheduler that builds the schedule from resolved
+ * placeholders.
+ */
+export interface WrittenScheduleOptions {
+  readonly cron?: string;
+  readonly timeZone?: string;
+  readonly fixedRate?: string | number;
+  readonly fixedDelay?: string | number;
+  readonly initialDelay?: string | number;
+  readonly runOnStart?: boolean;
+}
 
 /**
  * One job as the generator saw it: plain data plus the payload validator. Importing descriptors
@@ -64,9 +80,20 @@ export interface JobDescriptor {
   readonly payloadCodec?: PayloadCodec | null;
   /**
    * Options written in source as configuration placeholders, verbatim (e.g.
-   * `{ cron: "${REPORT_CRON:-0 3 * * *}" }`). The scheduler resolves them against its `variables`
-   * at start and on every change; `schedule` and `enabled` then hold what the placeholders'
-   * literal defaults resolve to (the generator checked them), or `null`/`true` without a default.
+   * `{ cron: "${REPORT_CRON:-0 3 * * *}" }`); absent when there are none. The scheduler resolves
+   * them against its `variables` at start and on every change. `schedule` and `enabled` hold what
+   * the options mean with each placeholder replaced by its literal default (the generator checked
+   * the defaults with the runtime's parsers): `schedule` is `null` when a schedule placeholder has
+   * no default or `cron` defaults to `"-"` (off), and `enabled` is `true` when its placeholder has
+   * no default.
    */
   readonly placeholders?: Readonly<Partial<Record<PlaceholderOption, string>>> | null;
+  /**
+   * Present with `placeholders` when one of them is a schedule option: every schedule option as
+   * written, so the schedule can be built from resolved values even where `schedule` is `null`
+   * (a literal `timeZone`, `initialDelay` or `runOnStart` next to a placeholder is kept here).
+   * A resolved duration of plain digits is milliseconds; see `tryParseDurationText` in
+   * `@elarion/runtime/policy`, with `parsePlaceholder` and `tryParseEnabledText`.
+   */
+  readonly scheduleOptions?: WrittenScheduleOptions | null;
 }
