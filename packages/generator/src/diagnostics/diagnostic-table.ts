@@ -183,6 +183,17 @@ export const DIAGNOSTICS = {
     message:
       'The build would emit decorators as written: {0}. No Node.js version runs decorator syntax (the program stops with "SyntaxError: Invalid or unexpected token" at @ScheduledJob). {1}.',
   },
+  malformedPlaceholder: {
+    code: "ELG034",
+    category: "error",
+    // {2} is the runtime's reason (parsePlaceholder), which says how to write it.
+    message: "Malformed configuration placeholder in option {0} ({1}): {2}.",
+  },
+  placeholderNotSupported: {
+    code: "ELG035",
+    category: "error",
+    message: "Option {0} does not take a configuration placeholder ({1}); placeholders work in {2} only. Write {0} as a literal.",
+  },
 } as const satisfies Record<string, DiagnosticDefinition>;
 
 /** One row of {@link DIAGNOSTICS}. */

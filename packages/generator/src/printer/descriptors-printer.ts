@@ -94,7 +94,15 @@ function printDescriptor(job: JobModel, validatorName: string | null, codecName:
   ];
   // Optional in the descriptor contract: printed only where present, so other descriptors stay as they were.
   if (codecName !== null) fields.push(["payloadCodec", codecName]);
+  if (job.placeholders !== null) fields.push(["placeholders", printPlainObject(job.placeholders)]);
+  if (job.scheduleOptions !== null) fields.push(["scheduleOptions", printPlainObject(job.scheduleOptions)]);
   return `    {\n${fields.map(([key, value]) => `      ${key}: ${value},\n`).join("")}    },\n`;
+}
+
+/** `{ cron: "${REPORT_CRON:-0 3 * * *}", runOnStart: false }`: keys in the order given, values as JSON. */
+function printPlainObject(object: object): string {
+  const entries = Object.entries(object).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+  return `{ ${entries.join(", ")} }`;
 }
 
 function printSchedule(schedule: ScheduleSpec | null): string {

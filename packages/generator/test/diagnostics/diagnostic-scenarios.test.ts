@@ -54,6 +54,18 @@ const SCENARIOS: readonly { code: string; scenario: string; fixture: string; at:
   { code: "ELG032", scenario: "one class decorated as two class jobs", fixture: "duplicate-job-names", at: "src/c.ts:5:15", says: ["SyncJob", '"sync.hourly"', '"sync.on-demand"', "Keep one"] },
   { code: "ELG033", scenario: "target ESNext without experimentalDecorators", fixture: "native-decorators", at: "tsconfig.json:3:5", says: ['"target" is "ESNext"', "SyntaxError", '"target": "ES2022"', '"experimentalDecorators": true'] },
   { code: "ELG033", scenario: "module NodeNext and no target (an ESNext target by default), in an extended tsconfig", fixture: "native-decorators-by-default", at: "tsconfig.base.json:3:5", says: ['"target" is not set', '"module": "NodeNext"', '"target": "ES2022"'] },
+  { code: "ELG034", scenario: "a placeholder with an empty key", fixture: "invalid-placeholders", at: "src/malformed.ts:4:42", says: ["option cron", '"${}"', "the key is empty"] },
+  { code: "ELG034", scenario: "a placeholder that is not closed", fixture: "invalid-placeholders", at: "src/malformed.ts:7:43", says: ["option fixedRate", "not closed", 'end it with "}"'] },
+  { code: "ELG034", scenario: "a placeholder inside a cron expression", fixture: "invalid-placeholders", at: "src/malformed.ts:10:41", says: ["option cron", "must be the whole value", '"${REPORT_HOUR}"'] },
+  { code: "ELG034", scenario: "an empty default", fixture: "invalid-placeholders", at: "src/malformed.ts:13:46", says: ["option fixedDelay", 'the default after ":-" is empty', '"${POLL_DELAY}"'] },
+  { code: "ELG034", scenario: "a default after a single colon", fixture: "invalid-placeholders", at: "src/malformed.ts:16:64", says: ["option timeZone", "is not a variable name", 'a default follows ":-"'] },
+  { code: "ELG035", scenario: "a placeholder in an option that does not take one", fixture: "invalid-placeholders", at: "src/malformed.ts:19:74", says: ["Option group", '"${SYNC_GROUP}"', "cron, timeZone, fixedRate, fixedDelay, initialDelay, enabled"] },
+  { code: "ELG016", scenario: "a placeholder whose default is an invalid cron", fixture: "invalid-placeholders", at: "src/defaults.ts:4:36", says: ['"0 61 * * *"'] },
+  { code: "ELG017", scenario: "a placeholder whose default cron never fires", fixture: "invalid-placeholders", at: "src/defaults.ts:7:37", says: ["never fires", "February"] },
+  { code: "ELG018", scenario: "a placeholder whose default time zone is unknown", fixture: "invalid-placeholders", at: "src/defaults.ts:10:55", says: ["Mars/Olympus"] },
+  { code: "ELG019", scenario: "a placeholder whose default is not a duration", fixture: "invalid-placeholders", at: "src/defaults.ts:13:40", says: ["fixedRate", '"5 minutes"'] },
+  { code: "ELG019", scenario: "a placeholder whose default interval is 0", fixture: "invalid-placeholders", at: "src/defaults.ts:16:36", says: ["fixedDelay", "interval of 0"] },
+  { code: "ELG025", scenario: "a placeholder whose enabled default is not a boolean", fixture: "invalid-placeholders", at: "src/defaults.ts:19:56", says: ["${SYNC_ENABLED:-yes}", '"yes"', "true or false"] },
   { code: "ELG031", scenario: "a payload typed never", fixture: "invalid-payloads", at: "src/jobs.ts:28:20", says: ["payloads.never", "never"] },
 ];
 
