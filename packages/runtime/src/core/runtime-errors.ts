@@ -5,7 +5,7 @@
  * wrong and what to do. docs/errors.md lists them; a test keeps that list and this table equal.
  *
  * Ranges: ELR0xx lifecycle, ELR1xx createScheduler, ELR2xx schedule/enqueue input, ELR3xx
- * operations on existing jobs, ELR4xx run outcomes, ELR5xx stores, ELR6xx testing helpers,
+ * operations on existing jobs, ELR4xx run outcomes, ELR5xx stores (ELR51x the PostgreSQL store), ELR6xx testing helpers,
  * ELR7xx authoring.
  */
 export const RUNTIME_ERRORS = {
@@ -24,6 +24,11 @@ export const RUNTIME_ERRORS = {
   ELR301: "an id or query argument is malformed",
   ELR401: "an attempt timed out",
   ELR501: "the store cannot be used as configured",
+  ELR510: "postgresStore options are malformed or out of range",
+  ELR511: "PostgreSQL is not reachable at the configured address",
+  ELR512: "the PostgreSQL schema was migrated by a newer @elarion/runtime",
+  ELR513: "the client passed to enqueue/schedule is not a pg client inside a transaction",
+  ELR514: "the PostgreSQL store is used before it is open, or opened twice",
   ELR601: "a testing helper got an invalid argument",
   ELR701: "a resilience policy declaration is invalid",
 } as const;
