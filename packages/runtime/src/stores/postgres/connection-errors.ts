@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { coded } from "../../core/runtime-errors.js";
 
 /** Where a pool connects, for messages. */
 export interface ConnectionTarget {
@@ -53,10 +54,13 @@ export function describeConnectionError(error: unknown, target: ConnectionTarget
   const cause = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   const database = target.database === null ? "" : ` (database "${target.database}")`;
-  return new Error(
-    `postgresStore: cannot ${doing}: PostgreSQL at ${target.host}:${target.port}${database} is not reachable ` +
-      `(${typeof code === "string" ? `${code}: ` : ""}${cause}). Check that the server is running and accepts ` +
-      `connections there, or pass the right pool / connectionString to postgresStore().`,
-    { cause: error },
+  return coded(
+    new Error(
+      `postgresStore: cannot ${doing}: PostgreSQL at ${target.host}:${target.port}${database} is not reachable ` +
+        `(${typeof code === "string" ? `${code}: ` : ""}${cause}). Check that the server is running and accepts ` +
+        `connections there, or pass the right pool / connectionString to postgresStore().`,
+      { cause: error },
+    ),
+    "ELR511",
   );
 }
