@@ -1,4 +1,4 @@
-/** The fixed outcome messages of DESIGN §5, in one place so that tests and stores agree. */
+/** The fixed outcome messages (docs/semantics.md#outcome-messages), in one place so that tests and stores agree. */
 export const OutcomeMessage = {
   overlap: "overlap",
   coalesced: "coalesced",

@@ -79,7 +79,7 @@ export interface ClaimedRun {
 /** How a claimed run ended. */
 export interface RunCompletion {
   readonly status: "succeeded" | "failed" | "cancelled" | "skipped";
-  /** DESIGN §5 outcome message; the error message for `failed`; `null` for `succeeded`. */
+  /** An outcome message (docs/semantics.md#outcome-messages); the error message for `failed`; `null` for `succeeded`. */
   readonly message: string | null;
   readonly completedAtMs: number;
   /** When the body started; `null` when it never started (cancelled or skipped while waiting). */
