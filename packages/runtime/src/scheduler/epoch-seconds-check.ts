@@ -1,4 +1,4 @@
-import type { Logger } from "./logger.js";
+import type { Logger } from "../core/logger.js";
 
 const YEAR_MS = 365.25 * 86_400_000;
 

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { coded } from "../../core/runtime-errors.js";
 
 /** Where a pool connects, and as whom, for messages. */
 export interface ConnectionTarget {
@@ -60,11 +61,14 @@ export function describeConnectionError(error: unknown, target: ConnectionTarget
   const cause = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   const database = target.database === null ? "" : ` (database "${target.database}")`;
-  return new Error(
-    `postgresStore: cannot ${doing}: PostgreSQL at ${target.host}:${target.port}${database} is not reachable ` +
-      `(${typeof code === "string" ? `${code}: ` : ""}${cause}). Check that the server is running and accepts ` +
-      `connections there, or pass the right pool / connectionString to postgresStore().`,
-    { cause: error },
+  return coded(
+    new Error(
+      `postgresStore: cannot ${doing}: PostgreSQL at ${target.host}:${target.port}${database} is not reachable ` +
+        `(${typeof code === "string" ? `${code}: ` : ""}${cause}). Check that the server is running and accepts ` +
+        `connections there, or pass the right pool / connectionString to postgresStore().`,
+      { cause: error },
+    ),
+    "ELR502",
   );
 }
 
@@ -82,10 +86,13 @@ function describeRefusedLogin(error: unknown, target: ConnectionTarget, doing: s
   const given = "the connectionString or pool given to postgresStore()";
   if (code === "3D000") {
     const database = target.database ?? "?";
-    return new Error(
-      `${server} has no database "${database}" (${role}): ${cause}. Point ${given} at an existing database, ` +
-        `or create it: CREATE DATABASE ${database};`,
-      { cause: error },
+    return coded(
+      new Error(
+        `${server} has no database "${database}" (${role}): ${cause}. Point ${given} at an existing database, ` +
+          `or create it: CREATE DATABASE ${database};`,
+        { cause: error },
+      ),
+      "ELR502",
     );
   }
   const database = target.database === null ? "" : ` (database "${target.database}")`;
@@ -96,7 +103,7 @@ function describeRefusedLogin(error: unknown, target: ConnectionTarget, doing: s
       : unknownRole
         ? `Connect as an existing role (the user in ${given}), or create it: CREATE ROLE ${target.role ?? "<name>"} LOGIN;`
         : `Allow this role, database and client address in the server's pg_hba.conf, or connect as a role it allows.`;
-  return new Error(`${server}${database} refused ${role}: ${cause}. ${what}`, { cause: error });
+  return coded(new Error(`${server}${database} refused ${role}: ${cause}. ${what}`, { cause: error }), "ELR502");
 }
 
 function firstLine(text: string): string {

@@ -17,10 +17,12 @@ function testServerUrl(change: { role?: string; database?: string }): string {
 async function startFailure(options: Parameters<typeof postgresStore>[0]): Promise<Error> {
   const store = postgresStore(options);
   try {
-    const failure = await store.open(new RecordingHost(descriptors)).then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const failure = await Promise.resolve()
+      .then(() => store.open(new RecordingHost(descriptors)))
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
     expect(failure).toBeInstanceOf(Error);
     return failure as Error;
   } finally {
@@ -35,6 +37,7 @@ describe("postgresStore start-up errors a new user meets", () => {
   it("an unknown role: one line naming host, database and role, and what to do", async () => {
     const failure = await startFailure({ connectionString: testServerUrl({ role: "elarion_no_such_role" }) });
     expect(failure.message.split("\n")).toHaveLength(1);
+    expect((failure as Error & { code?: string }).code).toBe("ELR502");
     expect(failure.message).toBe(
       `postgresStore: cannot start: PostgreSQL at ${where} (database "${server.pathname.slice(1)}") refused role "elarion_no_such_role": ` +
         `role "elarion_no_such_role" does not exist (28000). Connect as an existing role (the user in the connectionString or pool ` +
@@ -45,6 +48,7 @@ describe("postgresStore start-up errors a new user meets", () => {
   it("an unknown database: one line naming host, database and role, and what to do", async () => {
     const failure = await startFailure({ connectionString: testServerUrl({ database: "elarion_no_such_db" }) });
     expect(failure.message.split("\n")).toHaveLength(1);
+    expect((failure as Error & { code?: string }).code).toBe("ELR502");
     expect(failure.message).toBe(
       `postgresStore: cannot start: PostgreSQL at ${where} has no database "elarion_no_such_db" (role "${server.username}"): ` +
         `database "elarion_no_such_db" does not exist (3D000). Point the connectionString or pool given to postgresStore() at an ` +
