@@ -1,4 +1,6 @@
 // The one cron implementation, shared by the runtime (due times) and the generator (validation).
+// Its rules, and each intended difference from cron-parser and croner, are in docs/semantics.md
+// ("Cron"); test/policy/cron-differential.test.ts holds it to them against a brute-force referee.
 //
 // Library decision: an own compact parser and next-time search, not `croner`. croner 11.0.1 was
 // evaluated (2026-11-28) against the semantics pinned in test/policy/cron.test.ts. It passes 6
