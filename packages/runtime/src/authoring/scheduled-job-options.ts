@@ -1,10 +1,11 @@
 import type { Duration } from "../policy/duration.js";
+import type { MisfirePolicy } from "../policy/misfire.js";
 import type { ResiliencePolicy } from "./resilience-policy.js";
+
+export type { MisfirePolicy } from "../policy/misfire.js";
 
 /** What happens when an occurrence is due while the same job is still running. Default `"skip"`. */
 export type OverlapPolicy = "skip" | "queue" | "allow-concurrent";
-/** What a grid schedule (cron, fixed rate) does when it is a whole slot or more late. Default `"fire-once"`. */
-export type MisfirePolicy = "fire-once" | "skip" | "catch-up";
 /** Whether a recurring occurrence runs once per cluster (`"cluster"`, default) or on every process. */
 export type Placement = "cluster" | "every-node";
 

@@ -1,8 +1,8 @@
 import { planMisfire } from "../policy/misfire.js";
-import { newId } from "../state/ids.js";
-import { OutcomeMessage } from "../state/outcome-messages.js";
+import { newId } from "../core/ids.js";
+import { OutcomeMessage } from "../state/vocabulary.js";
 import type { RunInfo } from "../state/run-info.js";
-import { DueTimeQueue } from "./due-time-queue.js";
+import { DueTimeQueue } from "../core/due-time-queue.js";
 import type { RegisteredJob } from "./registered-job.js";
 
 /** The next pending slot of one recurring job; it has ids so it can be cancelled and listed. */

@@ -1,12 +1,8 @@
 import type { MisfirePolicy, OverlapPolicy, Placement } from "../authoring/scheduled-job-options.js";
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+import type { ScheduleSpec } from "../policy/schedule-spec.js";
 
-/** A recurring schedule, normalised to milliseconds by the generator. */
-export type ScheduleSpec =
-  | { readonly kind: "cron"; readonly expression: string; readonly timeZone: string }
-  | { readonly kind: "fixed-rate"; readonly intervalMs: number; readonly initialDelayMs: number | null; readonly runOnStart: boolean }
-  | { readonly kind: "fixed-delay"; readonly delayMs: number; readonly initialDelayMs: number | null; readonly runOnStart: boolean }
-  | { readonly kind: "once"; readonly delayMs: number };
+export type { ScheduleSpec } from "../policy/schedule-spec.js";
 
 /**
  * Checks a payload against the job's payload type. Returns `null` when valid, otherwise a message

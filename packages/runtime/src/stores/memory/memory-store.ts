@@ -1,4 +1,4 @@
-import { OutcomeMessage } from "../../state/outcome-messages.js";
+import { OutcomeMessage } from "../../state/vocabulary.js";
 import type { JobState } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import type {
@@ -8,9 +8,10 @@ import type {
   NewRuntimeJob,
   RetryRequest,
   RunCompletion,
+  RunTicket,
   StoreHost,
 } from "../job-store.js";
-import { firstRunIdOf } from "../../state/ids.js";
+import { firstRunIdOf } from "../../core/ids.js";
 import { ClaimedJobs } from "./claimed-jobs.js";
 import { MemoryJob } from "./memory-job.js";
 import { PendingRuns } from "./pending-runs.js";
@@ -82,33 +83,23 @@ export class MemoryStore implements JobStore {
     }
   }
 
-  markStarted(runId: string, startedAtMs: number, claimed?: ClaimedRun): void {
-    const job = this.claimedJob(runId, claimed);
-    if (job !== undefined && job.status === "running") job.startedAtMs = startedAtMs;
+  markStarted(ticket: RunTicket, startedAtMs: number): boolean {
+    const job = claimedBy(ticket);
+    if (job === null) return false;
+    job.startedAtMs = startedAtMs;
+    return true;
   }
 
-  completeRun(runId: string, completion: RunCompletion, claimed?: ClaimedRun): boolean {
-    const job = this.claimedJob(runId, claimed);
-    if (job === undefined || job.status !== "running") return false;
+  completeRun(ticket: RunTicket, completion: RunCompletion): boolean {
+    const job = claimedBy(ticket);
+    if (job === null) return false;
     this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
     return true;
   }
 
-  markClaimedStarted(claimed: ClaimedRun, attempt: number, startedAtMs: number): void {
-    const job = claimed as MemoryJob;
-    if (job.status === "running" && job.attempt === attempt) job.startedAtMs = startedAtMs;
-  }
-
-  completeClaimedRun(claimed: ClaimedRun, attempt: number, completion: RunCompletion): boolean {
-    const job = claimed as MemoryJob;
-    if (job.status !== "running" || job.attempt !== attempt) return false;
-    this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
-    return true;
-  }
-
-  scheduleRetry(runId: string, retry: RetryRequest): boolean {
-    const job = this.findByRunId(runId);
-    if (job === undefined || job.status !== "running") return false;
+  scheduleRetry(ticket: RunTicket, retry: RetryRequest): boolean {
+    const job = claimedBy(ticket);
+    if (job === null) return false;
     this.claimed.left();
     if (job.explicitRunId !== null) this.jobsByExplicitRunId.delete(job.explicitRunId);
     job.explicitRunId = retry.newRunId;
@@ -120,6 +111,12 @@ export class MemoryStore implements JobStore {
     this.jobsByExplicitRunId.set(retry.newRunId, job);
     this.pending.push(job);
     return true;
+  }
+
+  /** Volatile: a run that never started is lost with the process, so it ends cancelled. */
+  releaseRun(ticket: RunTicket): void {
+    const job = claimedBy(ticket);
+    if (job !== null) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, this.host?.now() ?? Date.now(), null);
   }
 
   cancelJob(jobId: string, atMs: number): CancelResult {
@@ -168,15 +165,6 @@ export class MemoryStore implements JobStore {
     return true;
   }
 
-  /** {@link findByRunId}, without a lookup when the caller hands back the claimed object. */
-  private claimedJob(runId: string, claimed: ClaimedRun | undefined): MemoryJob | undefined {
-    if (claimed instanceof MemoryJob) {
-      // A job's run id only ever moves from implied to explicit (retries), so an implied one is current.
-      return claimed.explicitRunId === null || claimed.explicitRunId === runId ? claimed : undefined;
-    }
-    return this.findByRunId(runId);
-  }
-
   /** The job whose current run is `runId`; an earlier attempt's run id finds nothing. */
   private findByRunId(runId: string): MemoryJob | undefined {
     const explicit = this.jobsByExplicitRunId.get(runId);
@@ -221,6 +209,15 @@ export class MemoryStore implements JobStore {
       this.retainedHead = 0;
     }
   }
+}
+
+/**
+ * The job a ticket holds, or `null` when the ticket no longer holds: the job moved on to another
+ * attempt (the claimed object is the job itself, reused across attempts) or is no longer running.
+ */
+function claimedBy(ticket: RunTicket): MemoryJob | null {
+  const job = ticket.claimed as MemoryJob;
+  return job.status === "running" && job.attempt === ticket.attempt ? job : null;
 }
 
 /**

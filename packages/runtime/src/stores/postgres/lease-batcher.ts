@@ -1,4 +1,4 @@
-import type { Logger } from "../../scheduler/logger.js";
+import type { Logger } from "../../core/logger.js";
 import type { Queryable } from "./queryable.js";
 import type { ClaimedRunRow, CompleteAndClaimResult, RunCompletionRow, RunStartRow } from "./queue-rows.js";
 import type { QueueRepository } from "./queue-repository.js";

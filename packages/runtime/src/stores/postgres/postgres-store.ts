@@ -8,10 +8,10 @@ import type {
   NewRuntimeJob,
   RetryRequest,
   RunCompletion,
+  RunTicket,
   StoreHost,
 } from "../job-store.js";
 import type { JobState } from "../../state/job-state.js";
-import { OutcomeMessage } from "../../state/outcome-messages.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
 import { InsertBatcher } from "./insert-batcher.js";
@@ -220,23 +220,22 @@ class PostgresStore implements PostgresJobStore {
     return minOrNull(prefetched, this.#nextDue.value);
   }
 
-  markStarted(runId: string, startedAtMs: number): Promise<void> | void {
-    return this.#leases?.markStarted(runId, startedAtMs);
+  markStarted(ticket: RunTicket, startedAtMs: number): Promise<boolean> | boolean {
+    const leases = this.#leases;
+    const runId = ticket.claimed.runId;
+    if (leases === null || !leases.holds(runId)) return false;
+    return leases.markStarted(runId, startedAtMs).then(() => true);
   }
 
-  async completeRun(runId: string, completion: RunCompletion): Promise<boolean> {
+  async completeRun(ticket: RunTicket, completion: RunCompletion): Promise<boolean> {
     if (this.#leases === null) return false;
-    if (completion.status === "cancelled" && completion.message === OutcomeMessage.schedulerShutdown && completion.startedAtMs === null) {
-      // A durable queue outlives this process: a run that never started goes back for other workers.
-      if (await this.#leases.release(runId)) return true;
-    }
-    return this.#leases.complete({ runId, ...completion });
+    return this.#leases.complete({ runId: ticket.claimed.runId, ...completion });
   }
 
-  async scheduleRetry(runId: string, retry: RetryRequest): Promise<boolean> {
+  async scheduleRetry(ticket: RunTicket, retry: RetryRequest): Promise<boolean> {
     if (this.#leases === null) return false;
     const accepted = await this.#leases.complete({
-      runId,
+      runId: ticket.claimed.runId,
       status: "failed",
       message: retry.lastError,
       startedAtMs: retry.startedAtMs,
@@ -245,6 +244,11 @@ class PostgresStore implements PostgresJobStore {
     });
     if (accepted) this.#learnDue(retry.dueTimeMs);
     return accepted;
+  }
+
+  /** A durable queue outlives this process: a run that never started goes back for other workers. */
+  async releaseRun(ticket: RunTicket): Promise<void> {
+    await this.#leases?.release(ticket.claimed.runId);
   }
 
   cancelJob(jobId: string, atMs: number): Promise<CancelResult> {

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Logger } from "../../scheduler/logger.js";
+import type { Logger } from "../../core/logger.js";
 import { parseWakeUpNotice, type WakeUpNotice } from "./notifications.js";
 import type { SchemaName } from "./schema-name.js";
 

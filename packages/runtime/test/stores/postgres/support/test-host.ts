@@ -1,5 +1,6 @@
 import type { JobDescriptor, PayloadValidator } from "../../../../src/registry/job-descriptor.js";
-import type { Logger } from "../../../../src/scheduler/logger.js";
+import { systemClock, type ClockTimer } from "../../../../src/core/clock.js";
+import type { Logger } from "../../../../src/core/logger.js";
 import type { StoreHost } from "../../../../src/stores/job-store.js";
 import { descriptor } from "../../../support/test-registry.js";
 
@@ -27,6 +28,10 @@ export class RecordingHost implements StoreHost {
 
   now(): number {
     return Date.now();
+  }
+
+  setTimer(atMs: number, callback: () => void): ClockTimer {
+    return systemClock.setTimer(atMs, callback);
   }
 
   wake(): void {
