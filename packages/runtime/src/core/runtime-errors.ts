@@ -5,7 +5,7 @@
  * wrong and what to do. docs/errors.md lists them; a test keeps that list and this table equal.
  *
  * Ranges: ELR0xx lifecycle, ELR1xx createScheduler, ELR2xx schedule/enqueue input, ELR3xx
- * operations on existing jobs, ELR4xx run outcomes, ELR5xx stores (ELR51x the PostgreSQL store), ELR6xx testing helpers,
+ * operations on existing jobs, ELR4xx run outcomes, ELR5xx stores, ELR6xx testing helpers,
  * ELR7xx authoring.
  */
 export const RUNTIME_ERRORS = {
@@ -16,6 +16,7 @@ export const RUNTIME_ERRORS = {
   ELR103: "a service a job needs is missing, or the resolver returned nothing",
   ELR104: "the registries passed to createScheduler conflict (duplicate job or policy names, mixed kinds)",
   ELR105: "a job's schedule or policy in the registry is invalid",
+  ELR106: "a job's configuration placeholder has no usable value at start (variable unset without a default, or rejected by the option's parser)",
   ELR201: "the job passed to schedule/enqueue is unknown or cannot be scheduled at run time",
   ELR202: "the payload fails the job's generated validator",
   ELR203: "the due time is not a valid instant",
@@ -24,11 +25,11 @@ export const RUNTIME_ERRORS = {
   ELR301: "an id or query argument is malformed",
   ELR401: "an attempt timed out",
   ELR501: "the store cannot be used as configured",
+  ELR502: "PostgreSQL cannot be reached, or refused the login (unknown role or database, wrong password)",
   ELR510: "postgresStore options are malformed or out of range",
-  ELR511: "PostgreSQL is not reachable at the configured address",
-  ELR512: "the PostgreSQL schema was migrated by a newer @elarion/runtime",
-  ELR513: "the client passed to enqueue/schedule is not a pg client inside a transaction",
-  ELR514: "the PostgreSQL store is used before it is open, or opened twice",
+  ELR511: "the PostgreSQL schema was migrated by a newer @elarion/runtime",
+  ELR512: "the client passed to enqueue/schedule is not a pg client inside a transaction",
+  ELR513: "the PostgreSQL store is used before it is open, or opened twice",
   ELR601: "a testing helper got an invalid argument",
   ELR701: "a resilience policy declaration is invalid",
 } as const;

@@ -10,10 +10,12 @@ import { systemClock, type Clock } from "../core/clock.js";
 import type { JobCatalog } from "./job-catalog.js";
 import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
+import { EpochSecondsCheck } from "./epoch-seconds-check.js";
 import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions } from "./job-scheduler.js";
 import { buildRuntimeJobRequest, type RuntimeJobRequest } from "./runtime-job-request.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
 import { coded } from "../core/runtime-errors.js";
+import { LiveConfiguration } from "./live-configuration.js";
 
 type Lifecycle = "created" | "starting" | "started" | "stopping" | "stopped";
 
@@ -28,6 +30,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   private stopping: Promise<void> | null = null;
   /** The clock reads `Date.now()`, so its reading can date the new job id too. */
   private readonly clockIsWallClock: boolean;
+  private readonly epochSeconds: EpochSecondsCheck;
+  /** Jobs whose options are configuration placeholders; `null` in an enqueue-only process. */
+  private readonly configuration: LiveConfiguration | null;
 
   constructor(
     private readonly catalog: JobCatalog,
@@ -38,6 +43,8 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     onRunOutcome: SchedulerTuning["onRunOutcome"],
   ) {
     this.clockIsWallClock = clock === systemClock;
+    this.epochSeconds = new EpochSecondsCheck(tuning.logger);
+    this.configuration = catalog.runsJobs ? new LiveConfiguration(catalog.jobs.values(), tuning.variables, tuning.logger) : null;
     this.dispatcher = new Dispatcher({
       clock,
       store,
@@ -56,6 +63,13 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       throw coded(new Error(`scheduler.start(): the scheduler is already ${this.lifecycle}; create a new scheduler to start again.`), "ELR002");
     }
     this.lifecycle = "starting";
+    let schedules;
+    try {
+      schedules = this.configuration?.resolveAtStart(this.clock.now());
+    } catch (error) {
+      this.lifecycle = "created";
+      throw error;
+    }
     const host: StoreHost = {
       now: () => this.clock.now(),
       setTimer: (atMs, callback) => this.clock.setTimer(atMs, callback),
@@ -71,7 +85,11 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       this.lifecycle = "created";
       throw error;
     }
-    this.dispatcher.start();
+    this.dispatcher.start(schedules);
+    this.configuration?.follow(
+      () => this.clock.now(),
+      (job, schedule) => this.dispatcher.reschedule(job, schedule),
+    );
     this.lifecycle = "started";
   }
 
@@ -82,6 +100,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       return Promise.resolve();
     }
     this.lifecycle = "stopping";
+    this.configuration?.stop();
     this.stopping = (async () => {
       await this.dispatcher.stop();
       await this.store.close();
@@ -93,7 +112,10 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   schedule(job: unknown, payload: unknown, dueTime: Date | number, options?: ScheduleOptions): Promise<JobRunHandle> {
     try {
       this.assertStarted("schedule");
-      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options), options?.client);
+      const request = buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options);
+      const nowMs = this.clock.now();
+      this.epochSeconds.check(request.dueTimeMs, nowMs, request.jobName);
+      return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -139,7 +161,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       const candidates = [occurrenceDue.get(job.name), storeDue.get(job.name)].filter((value): value is number => value !== undefined);
       return {
         name: job.name,
-        scheduleKind: descriptor.schedule?.kind ?? null,
+        scheduleKind: this.dispatcher.scheduleOf(job).recurrence?.kind ?? null,
         supportsRuntimeScheduling: descriptor.supportsRuntimeScheduling,
         group: descriptor.group,
         overlap: descriptor.overlap,

@@ -48,7 +48,7 @@ export async function migrate(client: Queryable, schema: SchemaName): Promise<nu
           `postgresStore: schema ${schema.quoted} is at version ${currentVersion}, newer than this @elarion/runtime ` +
             `(knows up to ${LATEST_SCHEMA_VERSION}); upgrade @elarion/runtime in this process or use another schema.`,
         ),
-        "ELR512",
+        "ELR511",
       );
     }
     for (const migration of MIGRATIONS) {

@@ -122,7 +122,7 @@ class PostgresStore implements PostgresJobStore {
 
   async open(host: StoreHost): Promise<void> {
     if (this.#open !== null || this.#opening) {
-      throw coded(new Error("postgresStore: this store is already open; give each scheduler its own postgresStore()."), "ELR514");
+      throw coded(new Error("postgresStore: this store is already open; give each scheduler its own postgresStore()."), "ELR513");
     }
     this.#opening = true;
     try {
@@ -210,7 +210,7 @@ class PostgresStore implements PostgresJobStore {
             "postgresStore: options.client must be a pg client inside your transaction (const client = await pool.connect(); " +
               `await client.query("BEGIN")), got ${typeof client}.`,
           ),
-          "ELR513",
+          "ELR512",
         );
       }
       // The NOTIFY commits with the caller's transaction; listeners (this one too) learn of the job then.
@@ -220,7 +220,7 @@ class PostgresStore implements PostgresJobStore {
       return;
     }
     const open = this.#open;
-    if (open === null) throw coded(new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs."), "ELR514");
+    if (open === null) throw coded(new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs."), "ELR513");
     await open.inserts.insert(row);
   }
 

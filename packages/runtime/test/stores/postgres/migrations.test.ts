@@ -61,7 +61,7 @@ describe("schema migrations", () => {
     await db.pool.query(`INSERT INTO ${db.schema.quoted}.schema_version (version, description) VALUES ($1, 'future')`, [
       LATEST_SCHEMA_VERSION + 1,
     ]);
-    await expect(migrateOnce()).rejects.toMatchObject({ code: "ELR512", message: expect.stringMatching(/newer than this @elarion\/runtime.*upgrade/) });
+    await expect(migrateOnce()).rejects.toMatchObject({ code: "ELR511", message: expect.stringMatching(/newer than this @elarion\/runtime.*upgrade/) });
     await db.pool.query(`DELETE FROM ${db.schema.quoted}.schema_version WHERE version > $1`, [LATEST_SCHEMA_VERSION]);
   });
 });

@@ -314,7 +314,7 @@ describe("postgresStore", () => {
   it("names host and port and says what to do when PostgreSQL is unreachable", async () => {
     const store = postgresStore({ connectionString: "postgres://postgres@127.0.0.1:1/test" });
     await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({
-      code: "ELR511",
+      code: "ELR502",
       message: expect.stringMatching(/127\.0\.0\.1:1 .*not reachable.*Check that the server is running/),
     });
     await store.end();
@@ -323,12 +323,12 @@ describe("postgresStore", () => {
   it("refuses an enqueue before open, a second open and a client that is not a pg client, each with its code", async () => {
     const store = postgresStore({ pool: db.openPool(2), schema: db.schema.name, pollIntervalMs: 60_000 });
     opened.push(store);
-    await expect(store.insertJob(job())).rejects.toMatchObject({ code: "ELR514", message: expect.stringMatching(/not open; start the scheduler/) });
+    await expect(store.insertJob(job())).rejects.toMatchObject({ code: "ELR513", message: expect.stringMatching(/not open; start the scheduler/) });
     await store.open(new RecordingHost(descriptors));
-    await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({ code: "ELR514", message: expect.stringMatching(/already open/) });
+    await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({ code: "ELR513", message: expect.stringMatching(/already open/) });
     await expect(store.insertJob(job(), { client: { notAClient: true } })).rejects.toMatchObject({
       name: "TypeError",
-      code: "ELR513",
+      code: "ELR512",
       message: expect.stringMatching(/options\.client must be a pg client inside your transaction/),
     });
   });
