@@ -77,4 +77,12 @@ describe("the store's .sql files", () => {
     const prepared = names.filter((name) => STATEMENT_FILES[name].parameterCount > 0).length;
     expect(result.stdout.match(/^PREPARE$/gm)?.length).toBe(prepared);
   });
+
+  it("are each described in docs/postgres.md, which shows the psql variables exactly as the store renders them", () => {
+    const doc = readFileSync(new URL("../../../../../docs/postgres.md", import.meta.url), "utf8");
+    expect(doc).toContain(`\`\`\`\n${psqlVariableCommands("elarion")}\n\`\`\``);
+    const statementFiles = sqlFiles.filter((f) => f.file.startsWith("statements/")).map((f) => path.basename(f.file));
+    expect(statementFiles.filter((file) => !doc.includes(`\`${file}\``))).toEqual([]);
+  });
 });
+
