@@ -120,11 +120,13 @@ export class QueueRepository {
       completions.map((c) => c.runId),
       starts.map((st) => st.runId),
     ]);
-    const row = result.rows[0]!;
+    const refused = new Set(result.rows[0]!.refused);
+    const claimed: ClaimedRunRow[] = [];
+    for (const row of result.rows) if (row.run_id !== null) claimed.push(toClaimedRun(row));
     return {
-      completed: new Set(row.completed),
-      claimed: row.claimed === null ? [] : row.claimed.map(toClaimedRun),
-      nextDueTimeMs: row.next_due_ms,
+      completed: new Set(completions.map((c) => c.runId).filter((runId) => !refused.has(runId))),
+      claimed,
+      nextDueTimeMs: result.rows[0]!.next_due_ms,
     };
   }
 
@@ -277,16 +279,17 @@ export class QueueRepository {
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The one row of complete-and-claim.sql. */
-interface CompleteAndClaimResultRow {
-  completed: string[];
-  claimed: ClaimedJsonRow[] | null;
+/** A row of complete-and-claim.sql: the batch's facts, and a leased run unless none was. */
+type CompleteAndClaimResultRow = BatchFacts & (ClaimedResultRow | { [K in keyof ClaimedResultRow]: null });
+
+interface BatchFacts {
+  refused: string[];
   retries_notified: boolean | null;
   next_due_ms: number | null;
 }
 
-/** A run of complete-and-claim.sql's `claimed` json array. */
-interface ClaimedJsonRow {
+/** The leased run of a complete-and-claim.sql row. */
+interface ClaimedResultRow {
   run_id: string;
   job_id: string;
   job_name: string;
@@ -302,7 +305,7 @@ interface ClaimedJsonRow {
   cancel_requested: boolean;
 }
 
-function toClaimedRun(row: ClaimedJsonRow): ClaimedRunRow {
+function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
   return {
     runId: row.run_id,
     jobId: row.job_id,

@@ -179,20 +179,25 @@ RETURNING true AS claimed`,
       lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
+), batch AS (
+  -- 7. What the worker learns of the batch besides the runs leased now.
+  SELECT
+    ARRAY(SELECT id::text FROM unnest($8::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM completed)) AS refused,
+    (SELECT pg_notify($6::text, :'notice_new_work' || min(c.retry_due_ms)::bigint::text) IS NULL
+     FROM completed c WHERE c.retry_run_id IS NOT NULL HAVING count(*) > 0) AS retries_notified,
+    (SELECT (extract(epoch from min(due_time)) * 1000)::float8 FROM :"schema".runs
+     WHERE status = :'status_queued' AND due_time > to_timestamp($3::float8 / 1000)) AS next_due_ms
 )
-SELECT
-  (SELECT coalesce(array_agg(c.run_id::text), '{}') FROM completed c) AS completed,
-  (SELECT json_agg(leased ORDER BY leased.due_ms) FROM (
-     SELECT c.run_id, c.job_id, c.job_name, c.attempt, j.max_attempts,
-            (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
-            j.correlation_id, j.resilience, j.resilience_mode,
-            (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested
-     FROM claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j
-   ) leased) AS claimed,
-  (SELECT pg_notify($6::text, :'notice_new_work' || min(c.retry_due_ms)::bigint::text) IS NULL
-   FROM completed c WHERE c.retry_run_id IS NOT NULL HAVING count(*) > 0) AS retries_notified,
-  (SELECT (extract(epoch from min(due_time)) * 1000)::float8 FROM :"schema".runs
-   WHERE status = :'status_queued' AND due_time > to_timestamp($3::float8 / 1000)) AS next_due_ms`,
+-- 8. One row per run leased now (with its job's fields), each carrying the batch's facts; with
+--    no run leased, the one row of the batch's facts.
+SELECT b.refused, b.retries_notified, b.next_due_ms,
+       c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
+       (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
+       j.correlation_id, j.resilience, j.resilience_mode,
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested
+FROM batch b
+LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
+ORDER BY c.due_time`,
   },
   "delete-finished-jobs": {
     parameterCount: 3,

@@ -15,19 +15,22 @@
 --   $8 uuid[]   the run ids of $1
 --   $9 uuid[]   the run ids of $7
 --
--- Returns one row, a column per part:
---   completed        text[]   run ids of $1 whose completion was accepted
---   claimed          json     the runs leased by this call, in due order: [{"run_id", "job_id",
---                             "job_name", "attempt", "max_attempts", "due_ms", "claims", "payload",
---                             "correlation_id", "resilience", "resilience_mode", "created_ms",
---                             "cancel_requested"}], or null when none
---   retries_notified boolean  true when retries were queued (and the workers woken), else null
---   next_due_ms      float8   earliest due time of a queued run after $3, or null
+-- Returns one row per run leased by this call, in due order, or a single row when none was:
+--   refused           text[]   run ids of $1 whose completion was refused (see Fencing); the same
+--                              on every row, usually empty
+--   retries_notified  boolean  true when retries were queued (and the workers woken), else null;
+--                              the same on every row
+--   next_due_ms       float8   earliest due time of a queued run after $3, or null; the same on
+--                              every row
+--   run_id, job_id, job_name, attempt, max_attempts, due_ms, claims (the new lease token),
+--   payload, correlation_id, resilience, resilience_mode, created_ms, cancel_requested
+--                              the leased run and its job; all null on the single row when no run
+--                              was leased
 --
 -- Invariants:
 --   - Fencing: a completion or start mark is applied only to a run still running, owned by $2,
 --     under the lease token (claims) it was leased with. Anything else (the lease expired and the
---     run went to another worker) is ignored: a completion missing from `completed` was rejected.
+--     run went to another worker) is ignored, and its run id is returned in `refused`.
 --   - A run is never in both $1 and $7 (a completion carries its own start time).
 --   - A job moves on (next attempt, or finished) only if the completed run is still its current run.
 --   - All parts see one snapshot: the runs queued by this call's retries are not claimed by it
@@ -41,6 +44,8 @@
 --     * `= ANY(ARRAY(SELECT ...))` probes the primary key with the ids a CTE produced;
 --     * `LATERAL (... OFFSET 0)` keeps the claimed runs' jobs a per-row primary key probe, not a
 --       hash join over a scan of `jobs`.
+--   - `batch` is evaluated once, however many rows the answer has: a CTE that calls a volatile
+--     function (pg_notify) is never inlined.
 WITH completed AS (
   -- 1. The finished runs of the last batch take their outcome.
   UPDATE :"schema".runs r
@@ -90,17 +95,22 @@ WITH completed AS (
       lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
+), batch AS (
+  -- 7. What the worker learns of the batch besides the runs leased now.
+  SELECT
+    ARRAY(SELECT id::text FROM unnest($8::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM completed)) AS refused,
+    (SELECT pg_notify($6::text, :'notice_new_work' || min(c.retry_due_ms)::bigint::text) IS NULL
+     FROM completed c WHERE c.retry_run_id IS NOT NULL HAVING count(*) > 0) AS retries_notified,
+    (SELECT (extract(epoch from min(due_time)) * 1000)::float8 FROM :"schema".runs
+     WHERE status = :'status_queued' AND due_time > to_timestamp($3::float8 / 1000)) AS next_due_ms
 )
-SELECT
-  (SELECT coalesce(array_agg(c.run_id::text), '{}') FROM completed c) AS completed,
-  (SELECT json_agg(leased ORDER BY leased.due_ms) FROM (
-     SELECT c.run_id, c.job_id, c.job_name, c.attempt, j.max_attempts,
-            (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
-            j.correlation_id, j.resilience, j.resilience_mode,
-            (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested
-     FROM claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j
-   ) leased) AS claimed,
-  (SELECT pg_notify($6::text, :'notice_new_work' || min(c.retry_due_ms)::bigint::text) IS NULL
-   FROM completed c WHERE c.retry_run_id IS NOT NULL HAVING count(*) > 0) AS retries_notified,
-  (SELECT (extract(epoch from min(due_time)) * 1000)::float8 FROM :"schema".runs
-   WHERE status = :'status_queued' AND due_time > to_timestamp($3::float8 / 1000)) AS next_due_ms;
+-- 8. One row per run leased now (with its job's fields), each carrying the batch's facts; with
+--    no run leased, the one row of the batch's facts.
+SELECT b.refused, b.retries_notified, b.next_due_ms,
+       c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
+       (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
+       j.correlation_id, j.resilience, j.resilience_mode,
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested
+FROM batch b
+LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
+ORDER BY c.due_time;
