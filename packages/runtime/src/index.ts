@@ -1,5 +1,6 @@
 export { ScheduledJob, type ScheduledJobDecorator } from "./authoring/scheduled-job.js";
-export type { ScheduledJobOptions, ConfigurationPlaceholder, OverlapPolicy, MisfirePolicy, Placement } from "./authoring/scheduled-job-options.js";
+export type { ScheduledJobOptions, OverlapPolicy, MisfirePolicy, Placement, ConfigurationPlaceholder } from "./authoring/scheduled-job-options.js";
+export type { ConfigurationVariables } from "./policy/placeholder.js";
 export type { IScheduledJob, ScheduledJobContext } from "./authoring/scheduled-job-context.js";
 export {
   resiliencePolicy,
@@ -26,6 +27,9 @@ export { createScheduler } from "./scheduler/create-scheduler.js";
 export type {
   JobScheduler,
   ScheduleOptions,
+  StopOptions,
+  RetryJobOptions,
+  ScheduleManyItem,
   JobRunHandle,
   ServiceResolver,
   PayloadOf,
@@ -34,12 +38,15 @@ export type {
 } from "./scheduler/job-scheduler.js";
 export type { CreateSchedulerOptions, CreateSchedulerArgument, SchedulerTuning, ServicesOf, JobClassesOf, JobPayloadsOf, PolicyNamesOf } from "./scheduler/scheduler-options.js";
 export type { RegistryInput } from "./scheduler/job-catalog.js";
-export { systemClock, type Clock, type ClockTimer } from "./scheduler/clock.js";
-export { consoleLogger, type Logger } from "./scheduler/logger.js";
+export { systemClock, type Clock, type ClockTimer } from "./core/clock.js";
+export { consoleLogger, type Logger } from "./core/logger.js";
+export { RUNTIME_ERRORS, type RuntimeErrorCode, type CodedError } from "./core/runtime-errors.js";
 export type { JobStatus, JobState } from "./state/job-state.js";
 export type { RunInfo, OutcomeInfo } from "./state/run-info.js";
+export type { ListJobsQuery, JobPage, CountJobsQuery, JobCounts } from "./state/job-query.js";
+export type { ScheduleDefinition, ScheduleInfo, ScheduleOverlapPolicy } from "./state/schedule-info.js";
 export type { SchedulerSnapshot, JobSnapshot } from "./state/scheduler-snapshot.js";
-export { OutcomeMessage } from "./state/outcome-messages.js";
+export { OutcomeMessage } from "./state/vocabulary.js";
 export { memoryStore } from "./stores/memory/memory-store.js";
 export type {
   JobStore,
@@ -51,5 +58,6 @@ export type {
   ClaimedRun,
   RunCompletion,
   RetryRequest,
+  RunTicket,
   CancelResult,
 } from "./stores/job-store.js";

@@ -1,13 +1,12 @@
-import type { MisfirePolicy, OverlapPolicy, Placement, PlaceholderOption, ResiliencePolicy, ScheduleSpec, WrittenScheduleOptions } from "@elarion/runtime";
+import type { MisfirePolicy, OverlapPolicy, Placement, ResiliencePolicy, ScheduleSpec, WrittenScheduleOptions } from "@elarion/runtime";
 import {
   cronNeverFiresReason,
-  DISABLED_CRON,
   isValidTimeZone,
   parsePlaceholder,
+  PLACEHOLDER_OPTIONS,
   tryParseCron,
   tryParseDuration,
-  tryParseDurationText,
-  tryParseEnabledText,
+  type PlaceholderOption,
 } from "@elarion/runtime/policy";
 import type { DiagnosticKind } from "../diagnostics/diagnostic-table.js";
 import { isPlainObject, PolicyValue, type ConstantValue } from "./constant-evaluator.js";
@@ -48,7 +47,6 @@ const KNOWN_OPTIONS = [
   "placement",
 ] as const;
 
-const PLACEHOLDER_OPTIONS: readonly PlaceholderOption[] = ["cron", "timeZone", "fixedRate", "fixedDelay", "initialDelay", "enabled"];
 const SCHEDULE_OPTIONS = ["cron", "timeZone", "fixedRate", "fixedDelay", "initialDelay", "runOnStart"] as const;
 
 const OVERLAP: readonly OverlapPolicy[] = ["skip", "queue", "allow-concurrent"];
@@ -75,7 +73,7 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
   }
   const present = (key: (typeof KNOWN_OPTIONS)[number]): boolean => options[key] !== undefined;
   // Placeholders count as present for the checks across options; their defaults are checked as literals.
-  const { values, placeholders, openSchedule, cronOff } = withPlaceholderDefaults(options, error);
+  const { values, placeholders, cronOff } = withPlaceholderDefaults(options, error);
 
   const cron = readString(values, "cron", error);
   const timeZone = readString(values, "timeZone", error);
@@ -94,7 +92,8 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
     const parsed = tryParseCron(cron);
     if (!parsed.ok) error("invalidCron", "cron", [cron, sentence(parsed.error)]);
     else {
-      const neverFires = cronNeverFiresReason(parsed.cron);
+      // The runtime's own answer, in the job's zone: nextAfter returns null exactly when this is a reason.
+      const neverFires = cronNeverFiresReason(parsed.cron, timeZone !== undefined && isValidTimeZone(timeZone) ? timeZone : "UTC");
       if (neverFires !== null) error("cronNeverFires", "cron", [cron, sentence(neverFires)]);
     }
   }
@@ -127,8 +126,8 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
   if (failed) return null;
 
   let schedule: ScheduleSpec | null = null;
-  // A schedule placeholder without a default, or a cron defaulting to "-", leaves it to the scheduler's variables.
-  if (openSchedule || cronOff) schedule = null;
+  // A cron defaulting to "-" has no schedule until a variable gives it one.
+  if (cronOff) schedule = null;
   else if (cron !== undefined) schedule = { kind: "cron", expression: cron, timeZone: timeZone ?? "UTC" };
   else if (fixedRate !== undefined) schedule = { kind: "fixed-rate", intervalMs: fixedRate, initialDelayMs: initialDelay ?? null, runOnStart: runOnStart ?? true };
   else if (fixedDelay !== undefined) schedule = { kind: "fixed-delay", delayMs: fixedDelay, initialDelayMs: initialDelay ?? null, runOnStart: runOnStart ?? true };
@@ -152,17 +151,17 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
 type Options = { readonly [key: string]: ConstantValue };
 
 /**
- * The options with each configuration placeholder replaced by its literal default (or removed when
- * it has none), so the ordinary readers check the defaults with the runtime's parsers. Reports a
- * malformed placeholder, and a placeholder in an option that does not take one.
+ * The options with each configuration placeholder replaced by its literal default, or left out when
+ * it has none (the scheduler then needs the variable), so the ordinary readers check the defaults
+ * with the runtime's parsers. Reports a malformed placeholder (the runtime's `parsePlaceholder`
+ * message), an empty default, and a placeholder in an option that does not take one.
  */
 function withPlaceholderDefaults(
   options: Options,
   error: OptionReporter,
-): { values: Options; placeholders: Partial<Record<PlaceholderOption, string>>; openSchedule: boolean; cronOff: boolean } {
+): { values: Options; placeholders: Partial<Record<PlaceholderOption, string>>; cronOff: boolean } {
   const values: Record<string, ConstantValue> = { ...options };
   const placeholders: Partial<Record<PlaceholderOption, string>> = {};
-  let openSchedule = false;
   let cronOff = false;
   for (const [key, value] of Object.entries(options)) {
     if (typeof value !== "string") continue;
@@ -175,29 +174,31 @@ function withPlaceholderDefaults(
     const option = key as PlaceholderOption;
     values[option] = undefined;
     if (parsed.kind === "malformed") {
-      error("malformedPlaceholder", option, [option, JSON.stringify(value), parsed.reason]);
+      error("malformedPlaceholder", option, [option, parsed.error]);
       continue;
     }
+    const { key: variable, defaultValue } = parsed.placeholder;
     placeholders[option] = value;
-    const fallback = parsed.defaultValue;
-    if (fallback === null) {
-      if (option !== "enabled") openSchedule = true;
-    } else if (option === "cron" && fallback.trim() === DISABLED_CRON) {
+    if (defaultValue === null) continue;
+    if (defaultValue.trim() === "") {
+      // The scheduler would fall back to "" when the variable is unset or empty: no option takes that.
+      const fix = `write "\${${variable}}" for no default, or give ${option} a value after ":-"`;
+      error("malformedPlaceholder", option, [option, `Invalid placeholder ${JSON.stringify(value)}: its default is empty, which ${option} cannot be; ${fix}.`]);
+    } else if (option === "cron" && defaultValue.trim() === "-") {
       cronOff = true;
     } else if (option === "enabled") {
-      const enabled = tryParseEnabledText(fallback);
-      if (enabled.ok) values[option] = enabled.value;
-      else error("invalidOptionValue", option, [`enabled (the default of ${value})`, JSON.stringify(fallback), "true or false"]);
+      // As the scheduler reads it (policy/placeholder-options.ts): true or false in any letter case.
+      const text = defaultValue.trim().toLowerCase();
+      if (text === "true" || text === "false") values[option] = text === "true";
+      else error("invalidOptionValue", option, [`enabled (the default of ${value})`, JSON.stringify(defaultValue), "true or false"]);
     } else if (option === "fixedRate" || option === "fixedDelay" || option === "initialDelay") {
-      // Read as the scheduler reads a variable's value (plain digits are milliseconds); a default it
-      // rejects is left as text for readDuration to report with the runtime's message.
-      const duration = tryParseDurationText(fallback);
-      values[option] = duration.ok ? duration.ms : fallback;
+      // As the scheduler reads a variable: plain digits are milliseconds.
+      values[option] = /^\d+$/.test(defaultValue.trim()) ? Number(defaultValue.trim()) : defaultValue;
     } else {
-      values[option] = fallback;
+      values[option] = defaultValue;
     }
   }
-  return { values, placeholders, openSchedule, cronOff };
+  return { values, placeholders, cronOff };
 }
 
 function writtenScheduleOptions(options: Options): WrittenScheduleOptions {

@@ -186,8 +186,8 @@ export const DIAGNOSTICS = {
   malformedPlaceholder: {
     code: "ELG034",
     category: "error",
-    // {2} is the runtime's reason (parsePlaceholder), which says how to write it.
-    message: "Malformed configuration placeholder in option {0} ({1}): {2}.",
+    // {1} is the runtime's own message (parsePlaceholder): it quotes the value and says how to write it.
+    message: "Option {0}: {1}",
   },
   placeholderNotSupported: {
     code: "ELG035",

@@ -1,7 +1,8 @@
 import { parseDuration, type Duration } from "../policy/duration.js";
+import type { BackoffKind, RetryPolicy } from "../policy/retry-policy.js";
+import { coded } from "../core/runtime-errors.js";
 
-/** How the delay between attempts grows. */
-export type BackoffKind = "constant" | "linear" | "exponential";
+export type { BackoffKind } from "../policy/retry-policy.js";
 
 /** Options of {@link resiliencePolicy}, as users write them. */
 export interface ResiliencePolicyOptions {
@@ -20,14 +21,8 @@ export interface ResiliencePolicyOptions {
 }
 
 /** A validated, normalised resilience policy. Plain data, so the generator can print it. */
-export interface ResiliencePolicy {
+export interface ResiliencePolicy extends RetryPolicy {
   readonly name: string;
-  readonly maxRetryAttempts: number;
-  readonly delayMs: number;
-  readonly backoff: BackoffKind;
-  readonly maxDelayMs: number | null;
-  readonly jitter: boolean;
-  readonly timeoutMs: number | null;
 }
 
 const BACKOFF_KINDS: readonly BackoffKind[] = ["constant", "linear", "exponential"];
@@ -46,19 +41,19 @@ const BACKOFF_KINDS: readonly BackoffKind[] = ["constant", "linear", "exponentia
  */
 export function resiliencePolicy(name: string, options: ResiliencePolicyOptions = {}): ResiliencePolicy {
   if (typeof name !== "string" || name.trim() === "") {
-    throw new TypeError("resiliencePolicy: the name must be a non-empty string, e.g. resiliencePolicy(\"email-retry\", { ... }).");
+    throw coded(new TypeError("resiliencePolicy: the name must be a non-empty string, e.g. resiliencePolicy(\"email-retry\", { ... })."), "ELR701");
   }
   const where = `resilience policy "${name}"`;
   const maxRetryAttempts = options.maxRetryAttempts ?? 3;
   if (!Number.isInteger(maxRetryAttempts) || maxRetryAttempts < 0) {
-    throw new RangeError(`Invalid maxRetryAttempts of ${where}: ${String(maxRetryAttempts)}; use a whole number 0 or more.`);
+    throw coded(new RangeError(`Invalid maxRetryAttempts of ${where}: ${String(maxRetryAttempts)}; use a whole number 0 or more.`), "ELR701");
   }
   const backoff = options.backoff ?? "constant";
   if (!BACKOFF_KINDS.includes(backoff)) {
-    throw new RangeError(`Invalid backoff of ${where}: "${String(backoff)}"; use "constant", "linear" or "exponential".`);
+    throw coded(new RangeError(`Invalid backoff of ${where}: "${String(backoff)}"; use "constant", "linear" or "exponential".`), "ELR701");
   }
   const timeoutMs = options.timeout === undefined ? null : parseDuration(options.timeout, `timeout of ${where}`);
-  if (timeoutMs === 0) throw new RangeError(`Invalid timeout of ${where}: 0; use a positive duration or leave it out.`);
+  if (timeoutMs === 0) throw coded(new RangeError(`Invalid timeout of ${where}: 0; use a positive duration or leave it out.`), "ELR701");
   return Object.freeze({
     name,
     maxRetryAttempts,

@@ -1,18 +1,21 @@
+import type { Clock } from "../core/clock.js";
+import { messageOf } from "../core/error-message.js";
+import { newId } from "../core/ids.js";
+import type { Logger } from "../core/logger.js";
+import { isPromise, type MaybePromise } from "../core/maybe-promise.js";
 import { retryDelayMs } from "../policy/backoff.js";
 import type { ServiceTable } from "../registry/job-registry.js";
-import type { Clock } from "../scheduler/clock.js";
-import type { Logger } from "../scheduler/logger.js";
-import { newId } from "../state/ids.js";
 import { LatestOutcomes } from "../state/latest-outcomes.js";
-import { OutcomeMessage } from "../state/outcome-messages.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
-import type { CancelResult, ClaimedRun, JobStore, MaybePromise, RunCompletion } from "../stores/job-store.js";
+import { OutcomeMessage } from "../state/vocabulary.js";
+import type { CancelResult, ClaimedRun, JobStore, RunTicket } from "../stores/job-store.js";
 import { ActiveRuntimeRuns } from "./active-runtime-runs.js";
 import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
+import type { JobSchedule } from "./job-schedule.js";
 import { RecurringOccurrences, type Occurrence } from "./recurring-occurrences.js";
 import type { RegisteredJob } from "./registered-job.js";
-import { messageOf, RunExecutor } from "./run-executor.js";
+import { RunExecutor } from "./run-executor.js";
 import { Run } from "./run.js";
 
 /** What the dispatcher needs; `createScheduler` builds it from validated options. */
@@ -27,10 +30,6 @@ export interface DispatcherOptions {
   /** `false` in an enqueue-only process (descriptor sets): nothing is claimed or run here. */
   readonly runsJobs: boolean;
   readonly onRunOutcome: ((outcome: OutcomeInfo) => void) | undefined;
-}
-
-function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return value instanceof Promise;
 }
 
 /**
@@ -86,12 +85,28 @@ export class Dispatcher {
     return this.state === "running";
   }
 
-  start(): void {
+  /**
+   * Starts dispatching. `schedules`: the schedules of jobs whose configuration placeholders were
+   * resolved at start; every other job follows its registry's.
+   */
+  start(schedules?: ReadonlyMap<RegisteredJob, JobSchedule>): void {
     this.state = "running";
     const clock = this.options.clock;
     if (clock.registerSettleHook) this.unregisterSettle = clock.registerSettleHook(() => this.settle());
-    if (this.options.runsJobs) this.occurrences.start(this.options.jobs.values(), clock.now());
+    if (this.options.runsJobs) this.occurrences.start(this.options.jobs.values(), clock.now(), schedules);
     this.wake();
+  }
+
+  /** Gives a recurring job a new schedule now (a configuration variable changed); see {@link RecurringOccurrences.reschedule}. */
+  reschedule(job: RegisteredJob, schedule: JobSchedule): void {
+    if (this.state !== "running" || !this.options.runsJobs) return;
+    this.occurrences.reschedule(job, schedule, this.options.clock.now());
+    this.wake();
+  }
+
+  /** The schedule a job follows now. */
+  scheduleOf(job: RegisteredJob): JobSchedule {
+    return this.occurrences.scheduleOf(job);
   }
 
   private admitClaimed(claimed: ClaimedRun): void {
@@ -99,7 +114,7 @@ export class Dispatcher {
     if (job === undefined || job.invoke === null) {
       const known = [...this.options.jobs.keys()].join(", ");
       this.write(
-        this.options.store.completeRun(claimed.runId, {
+        this.options.store.completeRun({ claimed, attempt: claimed.attempt }, {
           status: "failed",
           message: `Job "${claimed.jobName}" is not registered in this process (registered: ${known || "none"}); deploy a build whose registry contains it.`,
           completedAtMs: this.options.clock.now(),
@@ -119,12 +134,18 @@ export class Dispatcher {
           `The stored payload of job "${claimed.jobName}" (job ${claimed.jobId}) cannot be read: ${messageOf(error)}. ` +
           `It was probably written by another deployment; re-enqueue it with a valid payload.`;
         this.options.logger.error(message, { jobId: claimed.jobId, runId: claimed.runId });
-        this.write(this.options.store.completeRun(claimed.runId, { status: "failed", message, completedAtMs: this.options.clock.now(), startedAtMs: null }));
+        this.write(this.options.store.completeRun({ claimed, attempt: claimed.attempt }, { status: "failed", message, completedAtMs: this.options.clock.now(), startedAtMs: null }));
         return;
       }
     }
     const run = Run.forClaimed(job, claimed, payload);
     this.runtimeRuns.add(run);
+    if (!job.descriptor.enabled) {
+      // A disabled job keeps accepting runs (other processes may enable it) but runs none: each
+      // ends at its due time, recorded like a disabled recurring slot (docs/semantics.md#states).
+      this.finish(run, "skipped", OutcomeMessage.disabled);
+      return;
+    }
     this.gates.admit(run);
   }
 
@@ -139,7 +160,7 @@ export class Dispatcher {
     }
     let claim: MaybePromise<boolean>;
     try {
-      claim = this.options.store.claimOccurrence(job.name, job.recurrence!.clusterSlotKey(occurrence.dueTimeMs));
+      claim = this.options.store.claimOccurrence(job.name, occurrence.recurrence.clusterSlotKey(occurrence.dueTimeMs));
     } catch (error) {
       this.claimFailed(run, error);
       return;
@@ -182,33 +203,78 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * A run passed the gates. A runtime run's body starts only once the store confirms the start
+   * (a cancel recorded meanwhile, possibly by another process, answers `false`).
+   */
   private startRun(run: Run): void {
     const nowMs = this.options.clock.now();
-    if (run.isRuntimeScheduled) this.write(this.markStarted(run, nowMs));
-    this.executor.start(run, nowMs);
+    if (!run.isRuntimeScheduled) {
+      this.executor.start(run, nowMs);
+      return;
+    }
+    const confirmed = this.options.store.markStarted(ticketOf(run), nowMs);
+    if (!isPromise(confirmed)) {
+      this.afterStartConfirmed(run, confirmed, nowMs);
+      return;
+    }
+    run.phase = "starting";
+    this.write(
+      confirmed.then(
+        (allowed) => this.afterStartConfirmed(run, allowed, nowMs),
+        (error: unknown) => {
+          this.options.logger.error(`could not record the start of run ${run.runId} of job "${run.jobName}"; the run is given back`, {
+            jobId: run.jobId,
+            error: messageOf(error),
+          });
+          this.releaseUnstarted(run);
+        },
+      ),
+    );
   }
 
-  // The claimed-object fast paths spare a run id string per run when the store offers them.
-  private markStarted(run: Run, nowMs: number): MaybePromise<void> {
-    const store = this.options.store;
-    if (run.claimed !== null && store.markClaimedStarted !== undefined) return store.markClaimedStarted(run.claimed, run.attempt, nowMs);
-    return store.markStarted(run.runId, nowMs, run.claimed ?? undefined);
+  private afterStartConfirmed(run: Run, allowed: boolean, nowMs: number): void {
+    if (!allowed) {
+      // The store recorded its end (a cancel came first) or assigns it to another process now.
+      this.endWithoutWrite(run, null);
+      return;
+    }
+    if (run.cancelCause === "shutdown") this.releaseUnstarted(run);
+    else if (run.cancelCause !== null) this.finish(run, "cancelled", OutcomeMessage.cancelled);
+    else this.executor.start(run, nowMs);
   }
 
-  private completeRun(run: Run, completion: RunCompletion): MaybePromise<boolean> {
-    const store = this.options.store;
-    if (run.claimed !== null && store.completeClaimedRun !== undefined) return store.completeClaimedRun(run.claimed, run.attempt, completion);
-    return store.completeRun(run.runId, completion, run.claimed ?? undefined);
+  /** A claimed runtime run that never started leaves this process: the store decides its fate. */
+  private releaseUnstarted(run: Run): void {
+    if (run.phase === "done") return;
+    this.endWithoutWrite(run, OutcomeMessage.schedulerShutdown);
+    this.write(this.options.store.releaseRun(ticketOf(run)), run);
+  }
+
+  /**
+   * Ends a runtime run in this process only: its record is the store's to write (or already
+   * written). `reportedMessage`: when set, `onRunOutcome` hears of the run as cancelled with it.
+   */
+  private endWithoutWrite(run: Run, reportedMessage: string | null): void {
+    if (run.phase === "done") return;
+    if (run.phase !== "running" && run.phase !== "starting") this.gates.withdraw(run);
+    run.phase = "done";
+    this.forgetRuntimeRun(run);
+    this.gates.release(run);
+    if (reportedMessage !== null && this.options.onRunOutcome !== undefined) {
+      this.options.onRunOutcome(outcomeOf(run, "cancelled", reportedMessage, this.options.clock.now()));
+    }
+    this.afterRunEnded();
   }
 
   private finish(run: Run, status: OutcomeInfo["status"], message: string | null, error?: unknown): void {
     if (run.phase === "done") return;
-    if (run.phase !== "running") this.gates.withdraw(run);
+    if (run.phase !== "running" && run.phase !== "starting") this.gates.withdraw(run);
     run.phase = "done";
     const nowMs = this.options.clock.now();
     if (run.isRuntimeScheduled) {
       this.forgetRuntimeRun(run);
-      this.write(this.completeRun(run, { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }), run);
+      this.write(this.options.store.completeRun(ticketOf(run), { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }), run);
       if (this.options.onRunOutcome !== undefined) this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
     } else {
       this.recurringRuns.delete(run.runId);
@@ -238,7 +304,7 @@ export class Dispatcher {
       error: message,
     });
     this.write(
-      this.options.store.scheduleRetry(run.runId, {
+      this.options.store.scheduleRetry(ticketOf(run), {
         newRunId: newId(),
         attempt: run.attempt + 1,
         dueTimeMs,
@@ -346,6 +412,8 @@ export class Dispatcher {
   private abortLocal(run: Run, cause: "cancel" | "shutdown"): boolean {
     if (run.phase === "done") return false;
     if (run.phase === "running") this.executor.abort(run, cause);
+    else if (run.phase === "starting") run.cancelCause ??= cause; // decided when the store confirms the start
+    else if (cause === "shutdown" && run.isRuntimeScheduled) this.releaseUnstarted(run);
     else this.finish(run, "cancelled", cause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled);
     return true;
   }
@@ -446,6 +514,14 @@ export class Dispatcher {
   nextOccurrenceDueTimes(): Map<string, number> {
     return this.occurrences.nextDueTimesByJob();
   }
+}
+
+/**
+ * The ticket of a runtime run: the run itself. Invariant: a runtime run always carries the claimed
+ * object it was made from (`Run.forClaimed`); only recurring runs have `claimed === null`.
+ */
+function ticketOf(run: Run): RunTicket {
+  return run as RunTicket;
 }
 
 function outcomeOf(run: Run, status: OutcomeInfo["status"], message: string | null, completedAtMs: number): OutcomeInfo {

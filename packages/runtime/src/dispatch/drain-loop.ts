@@ -1,7 +1,8 @@
-import type { Clock, ClockTimer } from "../scheduler/clock.js";
-import type { Logger } from "../scheduler/logger.js";
-import type { ClaimedRun, JobStore, MaybePromise } from "../stores/job-store.js";
-import { messageOf } from "./run-executor.js";
+import type { Clock, ClockTimer } from "../core/clock.js";
+import { messageOf } from "../core/error-message.js";
+import type { Logger } from "../core/logger.js";
+import { isPromise } from "../core/maybe-promise.js";
+import type { ClaimedRun, JobStore } from "../stores/job-store.js";
 
 /** Runs claimed per store round trip. */
 const CLAIM_BATCH = 1024;
@@ -28,10 +29,6 @@ export interface DrainHooks {
   admit(claimed: ClaimedRun): void;
   /** A drain finished (idle waiters may re-check). */
   drained(): void;
-}
-
-function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return value instanceof Promise;
 }
 
 /**
@@ -145,55 +142,56 @@ export class DrainLoop {
     this.logger.error("dispatcher: a store call failed; retrying at the next wake-up", { error: messageOf(error) });
   }
 
-  /** The drain, synchronous while the store answers synchronously (the memory store always does). */
-  private drainSync(): Promise<void> | void {
-    let progressed = false;
+  /**
+   * The drain: passes of "fire due recurring slots, claim due runs until a batch comes back short",
+   * repeated while a wake-up arrived meanwhile, then the timer for the next due time. It stays
+   * synchronous while the store answers synchronously (the memory store always does) and continues
+   * on the store's promise otherwise — one loop for both.
+   */
+  private drainSync(progressed = false): Promise<void> | void {
     let nowMs: number;
     do {
       this.redrain = false;
       if (!this.hooks.runsJobs) return;
       nowMs = this.clock.now();
       this.hooks.fireOccurrences(nowMs);
-      while (this.hooks.isRunning()) {
-        if (this.hooks.waitingForSlot() >= CLAIM_AHEAD) {
-          this.claimBlocked = true;
-          break;
-        }
-        const result = this.store.claimDueRuns(nowMs, CLAIM_BATCH);
-        if (isPromise(result)) return this.drainAsync(result, nowMs, progressed);
-        for (const run of result) this.hooks.admit(run);
-        if (result.length > 0) progressed = true;
-        if (result.length < CLAIM_BATCH) break;
+      const claimed = this.claimDue(nowMs, false);
+      if (isPromise(claimed)) {
+        const claimedAtMs = nowMs;
+        return claimed.then((more) => this.afterPass(claimedAtMs, progressed || more));
       }
+      progressed ||= claimed;
     } while (this.redrain && this.hooks.isRunning());
     return this.armTimer(progressed, nowMs);
   }
 
-  /** The same drain for a store that answers with promises, continuing from a pending claim. */
-  private async drainAsync(pendingClaim: Promise<readonly ClaimedRun[]>, nowMs: number, progressed: boolean): Promise<void> {
-    let claim: Promise<readonly ClaimedRun[]> | null = pendingClaim;
-    for (;;) {
-      while (this.hooks.isRunning()) {
-        if (claim === null) {
-          if (this.hooks.waitingForSlot() >= CLAIM_AHEAD) {
-            this.claimBlocked = true;
-            break;
-          }
-          const result = this.store.claimDueRuns(nowMs, CLAIM_BATCH);
-          claim = isPromise(result) ? result : Promise.resolve(result);
-        }
-        const claimed = await claim;
-        claim = null;
-        for (const run of claimed) this.hooks.admit(run);
-        if (claimed.length > 0) progressed = true;
-        if (claimed.length < CLAIM_BATCH) break;
+  private afterPass(claimedAtMs: number, progressed: boolean): Promise<void> | void {
+    return this.redrain && this.hooks.isRunning() ? this.drainSync(progressed) : this.armTimer(progressed, claimedAtMs);
+  }
+
+  /** Claims batches due by `nowMs` until one comes back short; answers whether anything was claimed. */
+  private claimDue(nowMs: number, progressed: boolean): boolean | Promise<boolean> {
+    while (this.hooks.isRunning()) {
+      if (this.hooks.waitingForSlot() >= CLAIM_AHEAD) {
+        this.claimBlocked = true;
+        break;
       }
-      if (!this.redrain || !this.hooks.isRunning()) break;
-      this.redrain = false;
-      nowMs = this.clock.now();
-      this.hooks.fireOccurrences(nowMs);
+      const result = this.store.claimDueRuns(nowMs, CLAIM_BATCH);
+      if (isPromise(result)) {
+        return result.then((claimed) => {
+          this.admitAll(claimed);
+          return claimed.length === CLAIM_BATCH ? this.claimDue(nowMs, true) : progressed || claimed.length > 0;
+        });
+      }
+      this.admitAll(result);
+      if (result.length > 0) progressed = true;
+      if (result.length < CLAIM_BATCH) break;
     }
-    await this.armTimer(progressed, nowMs);
+    return progressed;
+  }
+
+  private admitAll(claimed: readonly ClaimedRun[]): void {
+    for (const run of claimed) this.hooks.admit(run);
   }
 
   /** `claimedAtMs`: the instant the drain's last claim asked for runs due by. */

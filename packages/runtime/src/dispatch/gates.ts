@@ -1,5 +1,6 @@
-import { OutcomeMessage } from "../state/outcome-messages.js";
-import { Fifo } from "./fifo.js";
+import { Fifo } from "../core/fifo.js";
+import { OutcomeMessage } from "../state/vocabulary.js";
+import type { RegisteredJob } from "./registered-job.js";
 import type { Run } from "./run.js";
 
 /** What the gates do with runs: start them, or end them skipped. */
@@ -8,12 +9,27 @@ export interface GateEvents {
   skip(run: Run, message: string): void;
 }
 
+/** The overlap gate of one job name. */
+class OverlapGate {
+  /** Runs admitted past the overlap gate and not yet finished. */
+  active = 0;
+  /** Runs waiting for the overlap gate (`overlap: "queue"`, or retries/catch-ups that never skip). */
+  readonly waiters = new Fifo<Run>();
+  /** Recurring occurrences among `waiters` (coalesced to one). */
+  recurringWaiters = 0;
+}
+
 /**
  * The three gates a run passes, in order: the job's overlap policy, its group, then a global
  * execution slot. The global slot is taken last, so a run waiting at the overlap or group gate never
  * holds a slot (a queue waiter cannot starve other jobs).
+ *
+ * Invariants: `active` of a job counts exactly its runs with `holdsOverlap`; a group is `busy`
+ * exactly while one run `holdsGroup`; `slotsInUse` counts runs with `holdsSlot`; every waiter
+ * list may hold runs that left meanwhile (their phase moved on) — they are skipped when surfaced.
  */
 export class Gates {
+  private readonly overlapGates = new Map<RegisteredJob, OverlapGate>();
   private readonly groups = new Map<string, { busy: boolean; waiters: Fifo<Run> }>();
   private readonly slotWaiters = new Fifo<Run>();
   private slotsInUse = 0;
@@ -29,28 +45,43 @@ export class Gates {
     return this.slotsInUse;
   }
 
+  /** Runs of `job` admitted past its overlap gate and not finished. */
+  activeRunsOf(job: RegisteredJob): number {
+    return this.overlapGates.get(job)?.active ?? 0;
+  }
+
+  private overlapGateOf(job: RegisteredJob): OverlapGate {
+    let gate = this.overlapGates.get(job);
+    if (gate === undefined) {
+      gate = new OverlapGate();
+      this.overlapGates.set(job, gate);
+    }
+    return gate;
+  }
+
   /** Runs the overlap gate, then the group and slot gates. */
   admit(run: Run): void {
-    const job = run.job;
-    const obeysOverlap = !run.isRuntimeScheduled || job.descriptor.overlapExplicit;
+    const job = this.overlapGateOf(run.job);
+    const descriptor = run.job.descriptor;
+    const obeysOverlap = !run.isRuntimeScheduled || descriptor.overlapExplicit;
     if (obeysOverlap && (job.active > 0 || job.waiters.length > 0)) {
-      const overlap = job.descriptor.overlap;
+      const overlap = descriptor.overlap;
       if (overlap === "queue") {
         if (!run.isRuntimeScheduled && !run.waitsForOverlap && job.recurringWaiters > 0) {
           this.events.skip(run, OutcomeMessage.coalesced);
           return;
         }
-        this.waitForOverlap(run);
+        this.waitForOverlap(run, job);
         return;
       }
       if (overlap === "skip") {
-        if (run.waitsForOverlap) this.waitForOverlap(run);
+        if (run.waitsForOverlap) this.waitForOverlap(run, job);
         else this.events.skip(run, OutcomeMessage.overlap);
         return;
       }
-      const cap = job.descriptor.maxConcurrentRuns;
+      const cap = descriptor.maxConcurrentRuns;
       if (cap > 0 && job.active >= cap) {
-        if (run.waitsForOverlap) this.waitForOverlap(run);
+        if (run.waitsForOverlap) this.waitForOverlap(run, job);
         else this.events.skip(run, OutcomeMessage.maxConcurrency);
         return;
       }
@@ -75,23 +106,23 @@ export class Gates {
     }
     if (run.holdsOverlap) {
       run.holdsOverlap = false;
-      const job = run.job;
+      const job = this.overlapGateOf(run.job);
       job.active--;
-      this.admitNextPastOverlap(run);
+      this.admitNextPastOverlap(run, job);
     }
   }
 
   /** Forgets a waiting run (cancelled or shut down); it is skipped lazily when it surfaces. */
   withdraw(run: Run): void {
     if (run.phase === "waiting-slot") this.waitingForSlot--;
-    if (run.phase === "waiting-overlap" && !run.isRuntimeScheduled) run.job.recurringWaiters--;
+    if (run.phase === "waiting-overlap" && !run.isRuntimeScheduled) this.overlapGateOf(run.job).recurringWaiters--;
     run.phase = "done";
   }
 
-  private waitForOverlap(run: Run): void {
+  private waitForOverlap(run: Run, job: OverlapGate): void {
     run.phase = "waiting-overlap";
-    if (!run.isRuntimeScheduled) run.job.recurringWaiters++;
-    run.job.waiters.push(run);
+    if (!run.isRuntimeScheduled) job.recurringWaiters++;
+    job.waiters.push(run);
   }
 
   private admitToGroup(run: Run): void {
@@ -148,9 +179,9 @@ export class Gates {
     }
   }
 
-  private admitNextPastOverlap(finished: Run): void {
-    const job = finished.job;
-    const cap = job.descriptor.overlap === "allow-concurrent" ? job.descriptor.maxConcurrentRuns : 1;
+  private admitNextPastOverlap(finished: Run, job: OverlapGate): void {
+    const descriptor = finished.job.descriptor;
+    const cap = descriptor.overlap === "allow-concurrent" ? descriptor.maxConcurrentRuns : 1;
     while (cap === 0 || job.active < cap) {
       const next = job.waiters.shift();
       if (next === undefined) return;

@@ -1,8 +1,10 @@
 import { NonRetryableError } from "../authoring/errors.js";
 import { retryDelayMs } from "../policy/backoff.js";
 import type { ServiceTable } from "../registry/job-registry.js";
-import type { Clock } from "../scheduler/clock.js";
-import { OutcomeMessage } from "../state/outcome-messages.js";
+import type { Clock } from "../core/clock.js";
+import { OutcomeMessage } from "../state/vocabulary.js";
+import { messageOf } from "../core/error-message.js";
+import { coded } from "../core/runtime-errors.js";
 import { isAbortError, type AbortCause } from "./abort-reasons.js";
 import type { Run } from "./run.js";
 
@@ -16,7 +18,7 @@ export interface ExecutionEvents {
 
 /**
  * Runs a started run's body: the direct-invocation delegate, per-attempt timeouts, inline retries
- * (one run id; the slot is kept) and the outcome rules of DESIGN §5 (cancel, NonRetryableError,
+ * (one run id; the slot is kept) and the outcome rules of docs/semantics.md (cancel, NonRetryableError,
  * timed out). Every wait goes through the clock. Bodies that return synchronously complete without
  * a promise.
  */
@@ -85,7 +87,7 @@ export class RunExecutor {
     let failed = threw;
     if (run.timedOut) {
       failed = true;
-      error = new Error(timeoutMessage(run, run.policy!.timeoutMs!));
+      error = coded(new Error(timeoutMessage(run, run.policy!.timeoutMs!)), "ELR401");
     }
     if (!failed) {
       this.events.finished(run, "succeeded", null);
@@ -123,15 +125,4 @@ function cancelledMessage(run: Run): string {
 
 function timeoutMessage(run: Run, timeoutMs: number): string {
   return `Job "${run.jobName}" run ${run.runId} timed out after ${timeoutMs} ms`;
-}
-
-/** The failure message of anything a body may throw, including non-Errors. */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message === "" ? error.name : error.message;
-  if (typeof error === "string") return error;
-  try {
-    return `non-Error thrown: ${JSON.stringify(error) ?? String(error)}`;
-  } catch {
-    return `non-Error thrown: ${Object.prototype.toString.call(error)}`;
-  }
 }

@@ -1,12 +1,12 @@
 import type { ScheduledJobContext } from "../authoring/scheduled-job-context.js";
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
-import type { ClockTimer } from "../scheduler/clock.js";
+import type { ClockTimer } from "../core/clock.js";
 import type { ClaimedRun, ResilienceMode } from "../stores/job-store.js";
 import { abortReason, type AbortCause } from "./abort-reasons.js";
 import type { RegisteredJob } from "./registered-job.js";
 
 /** Where a run is between its claim and its outcome. */
-export type RunPhase = "claimed" | "waiting-overlap" | "waiting-group" | "waiting-slot" | "running" | "done";
+export type RunPhase = "claimed" | "waiting-overlap" | "waiting-group" | "waiting-slot" | "starting" | "running" | "done";
 
 /**
  * One run in this process — a claimed runtime run or a recurring occurrence — from the gates to

@@ -1,4 +1,4 @@
-import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+import type { RetryPolicy } from "./retry-policy.js";
 
 /**
  * An uncapped exponential backoff stops growing here (one year), so that `now + delay` is always a
@@ -21,7 +21,7 @@ export const MAX_RETRY_DELAY_MS = 365 * 86_400_000;
  * retryDelayMs(policy, 4); // 5000 (capped)
  * ```
  */
-export function retryDelayMs(policy: ResiliencePolicy, failedAttempt: number, random: () => number = Math.random): number {
+export function retryDelayMs(policy: RetryPolicy, failedAttempt: number, random: () => number = Math.random): number {
   if (!Number.isInteger(failedAttempt) || failedAttempt < 1) {
     throw new RangeError(`retryDelayMs: failedAttempt must be a whole number 1 or more (the attempt that just failed), got ${String(failedAttempt)}.`);
   }

@@ -1,5 +1,7 @@
-import type { MisfirePolicy } from "../authoring/scheduled-job-options.js";
 import type { Recurrence } from "./recurrence.js";
+
+/** What a grid schedule (cron, fixed rate) does when it is a whole slot or more late. Default `"fire-once"`. */
+export type MisfirePolicy = "fire-once" | "skip" | "catch-up";
 
 /** What to do with a grid occurrence found at least one full slot late. */
 export interface MisfirePlan {

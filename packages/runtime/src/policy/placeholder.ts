@@ -1,90 +1,105 @@
-import { tryParseDuration, type DurationParseResult } from "./duration.js";
+// Configuration placeholders: `"${KEY}"` or `"${KEY:-default}"` as the whole value of a schedule
+// option, read from a variables source (process.env by default). Syntax and lookup only; what a
+// resolved value means for a job's schedule is placeholder-options.ts. Shared with the generator,
+// which reports a malformed placeholder with this module's message.
+
+/** The `@ScheduledJob` options that may be written as configuration placeholders. */
+export type PlaceholderOption = "cron" | "timeZone" | "fixedRate" | "fixedDelay" | "initialDelay" | "enabled";
+
+/** Every {@link PlaceholderOption}, in the order messages list them. */
+export const PLACEHOLDER_OPTIONS: readonly PlaceholderOption[] = ["cron", "timeZone", "fixedRate", "fixedDelay", "initialDelay", "enabled"];
 
 /**
- * A `@ScheduledJob` option value read as a configuration placeholder: `"${KEY}"` or
- * `"${KEY:-default}"`, always the whole value. Shared by the generator (which checks placeholders
- * and their defaults at build time) and the scheduler (which resolves them against its
- * `variables`), so both read the same syntax.
+ * Where placeholders read their values: `get` answers a key (`undefined` when unset); `subscribe`,
+ * when present, reports changed keys so the scheduler re-resolves them while it runs, and returns
+ * the function that ends the subscription. The scheduler's default reads `process.env` once at
+ * start, without a subscription.
+ *
+ * @example
+ * ```ts
+ * const values = new Map([["REPORT_CRON", "0 3 * * *"]]);
+ * const listeners = new Set<(keys: string[]) => void>();
+ * const variables: ConfigurationVariables = {
+ *   get: (key) => values.get(key),
+ *   subscribe: (onChange) => (listeners.add(onChange), () => listeners.delete(onChange)),
+ * };
+ * // later: values.set("REPORT_CRON", "0 4 * * *"); for (const listener of listeners) listener(["REPORT_CRON"]);
+ * ```
  */
-export type PlaceholderParse =
-  /** No `${` in the value: an ordinary literal. */
+export interface ConfigurationVariables {
+  get(key: string): string | undefined;
+  subscribe?(onChange: (keys: string[]) => void): () => void;
+}
+
+/** A parsed placeholder: the variable it reads and the literal used when that is unset or empty. */
+export interface Placeholder {
+  /** The option value as written, e.g. `"${REPORT_CRON:-0 3 * * *}"`. */
+  readonly text: string;
+  readonly key: string;
+  /** `null` for `"${KEY}"`; the text after `:-` (possibly empty) for `"${KEY:-default}"`. */
+  readonly defaultValue: string | null;
+}
+
+/** The outcome of {@link parsePlaceholder}. */
+export type PlaceholderParseResult =
   | { readonly kind: "literal" }
-  /** `defaultValue` is `null` for `"${KEY}"`. */
-  | { readonly kind: "placeholder"; readonly key: string; readonly defaultValue: string | null }
-  /** What is wrong, e.g. `the placeholder is not closed; end it with "}"`. */
-  | { readonly kind: "malformed"; readonly reason: string };
+  | { readonly kind: "placeholder"; readonly placeholder: Placeholder }
+  | { readonly kind: "malformed"; readonly error: string };
 
-/** Keys are variable names: letters, digits, `_` and `.` (e.g. `REPORT_CRON`, `reports.cron`). */
-const KEY = /^[A-Za-z_][A-Za-z0-9_.]*$/;
-const DEFAULT_SEPARATOR = ":-";
+// A key is one or more names joined by ":" (configuration sections, e.g. "Jobs:Report:Cron"); a name
+// starts with a letter or "_", so ":-" can only ever start the default.
+const NAME = "[A-Za-z_][A-Za-z0-9_.-]*";
+const PLACEHOLDER = new RegExp(`^\\$\\{(${NAME}(?::${NAME})*)(?::-([^}]*))?\\}$`);
+const EXAMPLE = '"${REPORT_CRON}" or "${REPORT_CRON:-0 3 * * *}"';
 
 /**
- * Reads an option value as a configuration placeholder. A value without `${` is a literal;
- * a value with `${` must be exactly one placeholder with a valid key and, after `:-`, a non-empty
- * default.
+ * Reads an option value: a literal (no `${`), a placeholder that is the whole value, or a
+ * malformed one, with a message that says what is wrong and how to write it.
  *
  * @example
  * ```ts
- * parsePlaceholder("${REPORT_CRON:-0 3 * * *}"); // { kind: "placeholder", key: "REPORT_CRON", defaultValue: "0 3 * * *" }
- * parsePlaceholder("0 ${HOUR} * * *");           // { kind: "malformed", reason: "a placeholder must be the whole value, ..." }
+ * parsePlaceholder("${REPORT_CRON:-0 3 * * *}");
+ * // { kind: "placeholder", placeholder: { text: "${REPORT_CRON:-0 3 * * *}", key: "REPORT_CRON", defaultValue: "0 3 * * *" } }
+ * parsePlaceholder("0 ${MINUTE} * * *").kind; // "malformed": a placeholder must be the whole value
  * ```
  */
-export function parsePlaceholder(value: string): PlaceholderParse {
-  const opening = value.indexOf("${");
-  if (opening < 0) return { kind: "literal" };
-  const closing = value.indexOf("}", opening);
-  if (closing < 0) return malformed('the placeholder is not closed; end it with "}"');
-  const second = value.indexOf("${", opening + 2);
-  if (second >= 0 && second < closing) return malformed("placeholders cannot be nested; give the default as a literal");
-  if (opening > 0 || closing !== value.length - 1) {
-    return malformed(`a placeholder must be the whole value, not part of it (${JSON.stringify(value.slice(opening, closing + 1))} inside ${JSON.stringify(value)}); put the whole value in the variable`);
+export function parsePlaceholder(text: string): PlaceholderParseResult {
+  if (!text.includes("${")) return { kind: "literal" };
+  const match = PLACEHOLDER.exec(text);
+  if (match !== null) return { kind: "placeholder", placeholder: { text, key: match[1]!, defaultValue: match[2] ?? null } };
+  const quoted = JSON.stringify(text);
+  if (!text.startsWith("${") || text.indexOf("${", 2) >= 0 || (text.includes("}") && !text.endsWith("}"))) {
+    return { kind: "malformed", error: `Invalid placeholder ${quoted}: a placeholder must be the whole value, with nothing before or after it; write ${EXAMPLE}.` };
   }
-  const inner = value.slice(2, -1);
-  const separator = inner.indexOf(DEFAULT_SEPARATOR);
-  const key = separator < 0 ? inner : inner.slice(0, separator);
-  const defaultValue = separator < 0 ? null : inner.slice(separator + DEFAULT_SEPARATOR.length);
-  if (key === "") return malformed('the key is empty; name the variable, e.g. "${REPORT_CRON}"');
-  if (!KEY.test(key)) {
-    return malformed(
-      `${JSON.stringify(key)} is not a variable name (letters, digits, "_" and "." only); a default follows ":-", e.g. "\${KEY:-5m}"`,
-    );
-  }
-  if (defaultValue === "") return malformed(`the default after ":-" is empty; write "\${${key}}" for no default, or give one`);
-  return { kind: "placeholder", key, defaultValue };
+  if (!text.endsWith("}")) return { kind: "malformed", error: `Invalid placeholder ${quoted}: it is not closed with "}"; write ${EXAMPLE}.` };
+  return {
+    kind: "malformed",
+    error:
+      `Invalid placeholder ${quoted}: the variable name must start with a letter or "_" and contain only letters, digits, "_", "." and "-" ` +
+      `(sections joined by ":"), and a default follows ":-"; write ${EXAMPLE}.`,
+  };
 }
 
+/** The outcome of {@link resolvePlaceholder}. */
+export type PlaceholderValue = { readonly ok: true; readonly value: string; readonly fromDefault: boolean } | { readonly ok: false; readonly error: string };
+
 /**
- * A duration given as text by a placeholder (its default or a variable's value): plain digits are
- * milliseconds (`"60000"`), anything else is read as a {@link Duration} string (`"1m"`).
+ * The value a placeholder stands for: the variable's value; for `"${KEY:-default}"` the default
+ * when the variable is unset or empty (as in a POSIX shell). An unset variable without a default
+ * is an error naming the key.
  *
  * @example
  * ```ts
- * tryParseDurationText("60000"); // { ok: true, ms: 60000 }
- * tryParseDurationText("1.5s");  // { ok: true, ms: 1500 }
+ * const placeholder = { text: "${REPORT_CRON:-0 3 * * *}", key: "REPORT_CRON", defaultValue: "0 3 * * *" };
+ * resolvePlaceholder(placeholder, { get: () => undefined }); // { ok: true, value: "0 3 * * *", fromDefault: true }
  * ```
  */
-export function tryParseDurationText(text: string): DurationParseResult {
-  const trimmed = text.trim();
-  return tryParseDuration(/^\d+$/.test(trimmed) ? Number(trimmed) : text);
-}
-
-/**
- * `enabled` given as text by a placeholder: `"true"` or `"false"` (any letter case).
- *
- * @example
- * ```ts
- * tryParseEnabledText("False"); // { ok: true, value: false }
- * ```
- */
-export function tryParseEnabledText(text: string): { readonly ok: true; readonly value: boolean } | { readonly ok: false; readonly error: string } {
-  const normalised = text.trim().toLowerCase();
-  if (normalised === "true" || normalised === "false") return { ok: true, value: normalised === "true" };
-  return { ok: false, error: `${JSON.stringify(text)} is not true or false` };
-}
-
-/** A resolved `cron` of `"-"` turns the schedule off (the job stays registered, nothing is planned). */
-export const DISABLED_CRON = "-";
-
-function malformed(reason: string): PlaceholderParse {
-  return { kind: "malformed", reason };
+export function resolvePlaceholder(placeholder: Placeholder, variables: Pick<ConfigurationVariables, "get">): PlaceholderValue {
+  const value = variables.get(placeholder.key);
+  if (value !== undefined && (value !== "" || placeholder.defaultValue === null)) return { ok: true, value, fromDefault: false };
+  if (placeholder.defaultValue !== null) return { ok: true, value: placeholder.defaultValue, fromDefault: true };
+  return {
+    ok: false,
+    error: `variable ${placeholder.key} is not set and ${JSON.stringify(placeholder.text)} has no default; set ${placeholder.key}, or write "\${${placeholder.key}:-<default>}"`,
+  };
 }

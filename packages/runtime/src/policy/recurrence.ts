@@ -1,4 +1,4 @@
-import type { ScheduleSpec } from "../registry/job-descriptor.js";
+import type { ScheduleSpec } from "./schedule-spec.js";
 import { parseCron } from "./cron.js";
 import { assertValidTimeZone } from "./time-zone.js";
 

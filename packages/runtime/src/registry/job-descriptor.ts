@@ -1,12 +1,13 @@
 import type { MisfirePolicy, OverlapPolicy, Placement } from "../authoring/scheduled-job-options.js";
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+import type { PlaceholderOption } from "../policy/placeholder.js";
+import type { WrittenScheduleOptions } from "../policy/placeholder-options.js";
+import type { ScheduleSpec } from "../policy/schedule-spec.js";
 
-/** A recurring schedule, normalised to milliseconds by the generator. */
-export type ScheduleSpec =
-  | { readonly kind: "cron"; readonly expression: string; readonly timeZone: string }
-  | { readonly kind: "fixed-rate"; readonly intervalMs: number; readonly initialDelayMs: number | null; readonly runOnStart: boolean }
-  | { readonly kind: "fixed-delay"; readonly delayMs: number; readonly initialDelayMs: number | null; readonly runOnStart: boolean }
-  | { readonly kind: "once"; readonly delayMs: number };
+export type { ScheduleSpec } from "../policy/schedule-spec.js";
+/** The options that may be written as configuration placeholders (`"${KEY}"`, `"${KEY:-default}"`). */
+export type { PlaceholderOption } from "../policy/placeholder.js";
+export type { WrittenScheduleOptions } from "../policy/placeholder-options.js";
 
 /**
  * Checks a payload against the job's payload type. Returns `null` when valid, otherwise a message
@@ -27,22 +28,7 @@ export interface PayloadCodec {
   decode(stored: unknown): unknown;
 }
 
-/** The options that may be written as configuration placeholders (`"${KEY}"`, `"${KEY:-default}"`). */
-export type PlaceholderOption = "cron" | "timeZone" | "fixedRate" | "fixedDelay" | "initialDelay" | "enabled";
 
-/**
- * The schedule options of a `@ScheduledJob` exactly as written (placeholders verbatim, durations
- * as the string or number written), for a scheduler that builds the schedule from resolved
- * placeholders.
- */
-export interface WrittenScheduleOptions {
-  readonly cron?: string;
-  readonly timeZone?: string;
-  readonly fixedRate?: string | number;
-  readonly fixedDelay?: string | number;
-  readonly initialDelay?: string | number;
-  readonly runOnStart?: boolean;
-}
 
 /**
  * One job as the generator saw it: plain data plus the payload validator. Importing descriptors
@@ -81,19 +67,19 @@ export interface JobDescriptor {
   /**
    * Options written in source as configuration placeholders, verbatim (e.g.
    * `{ cron: "${REPORT_CRON:-0 3 * * *}" }`); absent when there are none. The scheduler resolves
-   * them against its `variables` at start and on every change. `schedule` and `enabled` hold what
-   * the options mean with each placeholder replaced by its literal default (the generator checked
-   * the defaults with the runtime's parsers): `schedule` is `null` when a schedule placeholder has
-   * no default or `cron` defaults to `"-"` (off), and `enabled` is `true` when its placeholder has
-   * no default.
+   * them against its `variables` at start and on every change (policy/placeholder-options.ts).
+   * `schedule` and `enabled` hold the literal options with each placeholder's default in its place
+   * (the generator checked the defaults with the runtime's parsers); a placeholder without a
+   * default is left out of them (so `schedule` is `null` when it is the `cron`, `fixedRate` or
+   * `fixedDelay`, and `enabled` is `true` when it is `enabled`), and a `cron` defaulting to `"-"`
+   * leaves `schedule` `null`.
    */
   readonly placeholders?: Readonly<Partial<Record<PlaceholderOption, string>>> | null;
   /**
    * Present with `placeholders` when one of them is a schedule option: every schedule option as
-   * written, so the schedule can be built from resolved values even where `schedule` is `null`
-   * (a literal `timeZone`, `initialDelay` or `runOnStart` next to a placeholder is kept here).
-   * A resolved duration of plain digits is milliseconds; see `tryParseDurationText` in
-   * `@elarion/runtime/policy`, with `parsePlaceholder` and `tryParseEnabledText`.
+   * written, so the options written next to a placeholder without a default — a literal
+   * `timeZone` beside `cron: "${REPORT_CRON}"`, `runOnStart: false` beside
+   * `fixedRate: "${SYNC_RATE}"` — still apply once the variable gives the schedule.
    */
   readonly scheduleOptions?: WrittenScheduleOptions | null;
 }

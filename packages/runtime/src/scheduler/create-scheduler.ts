@@ -1,10 +1,11 @@
 import type { ServiceTable } from "../registry/job-registry.js";
 import { memoryStore } from "../stores/memory/memory-store.js";
-import { systemClock } from "./clock.js";
+import { systemClock } from "../core/clock.js";
 import { JobCatalog, type RegistryInput } from "./job-catalog.js";
 import type { JobScheduler, ServiceResolver } from "./job-scheduler.js";
 import { resolveTuning, type CreateSchedulerArgument, type JobClassesOf, type JobPayloadsOf, type PolicyNamesOf } from "./scheduler-options.js";
 import { Scheduler } from "./scheduler.js";
+import { coded } from "../core/runtime-errors.js";
 
 /**
  * Creates a scheduler for one or several generated registries. Every inconsistency (duplicate job
@@ -25,7 +26,7 @@ export function createScheduler<const R extends RegistryInput, S = ServiceResolv
   options: CreateSchedulerArgument<R, S>,
 ): JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>, PolicyNamesOf<R>> {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("createScheduler: expected options like { registry: jobRegistry, services: { ... } }.");
+    throw coded(new TypeError("createScheduler: expected options like { registry: jobRegistry, services: { ... } }."), "ELR101");
   }
   const catalog = new JobCatalog(options.registry);
   const tuning = resolveTuning(options);
@@ -43,7 +44,7 @@ function serviceTable(catalog: JobCatalog, services: unknown): ServiceTable {
   if (typeof services === "function") return resolverTable(catalog, services as ServiceResolver);
   if (services === undefined && !catalog.runsJobs) return Object.freeze({});
   if (typeof services !== "object" || services === null) {
-    throw new TypeError("createScheduler: `services` must be an object with one entry per JobServices key, or a resolver (key) => instance.");
+    throw coded(new TypeError("createScheduler: `services` must be an object with one entry per JobServices key, or a resolver (key) => instance."), "ELR101");
   }
   const table = services as ServiceTable;
   for (const job of catalog.jobs.values()) {
@@ -51,7 +52,7 @@ function serviceTable(catalog: JobCatalog, services: unknown): ServiceTable {
     if (job.invoke === null) continue;
     for (const key of job.descriptor.dependencies) {
       if (table[key] === undefined) {
-        throw new TypeError(`createScheduler: services.${key} is missing; job "${job.name}" (${job.descriptor.sourceFile}) needs it. Add { ${key}: ... } to services.`);
+        throw coded(new TypeError(`createScheduler: services.${key} is missing; job "${job.name}" (${job.descriptor.sourceFile}) needs it. Add { ${key}: ... } to services.`), "ELR103");
       }
     }
   }
@@ -67,7 +68,7 @@ function resolverTable(catalog: JobCatalog, resolver: ServiceResolver): ServiceT
         enumerable: true,
         get: () => {
           const service = resolver(key);
-          if (service === undefined) throw new Error(`The service resolver returned undefined for "${key}"; register it in your container.`);
+          if (service === undefined) throw coded(new Error(`The service resolver returned undefined for "${key}"; register it in your container.`), "ELR103");
           return service;
         },
       });

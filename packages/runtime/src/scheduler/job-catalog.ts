@@ -3,6 +3,7 @@ import { RegisteredJob } from "../dispatch/registered-job.js";
 import { createRecurrence } from "../policy/recurrence.js";
 import type { JobDescriptor } from "../registry/job-descriptor.js";
 import type { JobClass, JobDefinition, JobDescriptorSet, JobRegistry } from "../registry/job-registry.js";
+import { coded } from "../core/runtime-errors.js";
 
 /** What `createScheduler({ registry })` accepts: one or several registries, or descriptor sets (enqueue-only). */
 export type RegistryInput =
@@ -28,11 +29,14 @@ export class JobCatalog {
 
   constructor(input: RegistryInput) {
     const parts: readonly unknown[] = Array.isArray(input) ? input : [input];
-    if (parts.length === 0) throw new TypeError("createScheduler: `registry` is an empty array; pass the generated `jobRegistry` (or several).");
+    if (parts.length === 0) throw coded(new TypeError("createScheduler: `registry` is an empty array; pass the generated `jobRegistry` (or several)."), "ELR101");
     const kinds = new Set(parts.map((part, index) => kindOf(part, index)));
     if (kinds.size > 1) {
-      throw new TypeError(
-        "createScheduler: `registry` mixes job registries and descriptor sets; pass registries (to run jobs) or descriptor sets (enqueue-only), not both.",
+      throw coded(
+        new TypeError(
+          "createScheduler: `registry` mixes job registries and descriptor sets; pass registries (to run jobs) or descriptor sets (enqueue-only), not both.",
+        ),
+        "ELR104",
       );
     }
     this.runsJobs = kinds.has("elarion.registry");
@@ -56,7 +60,7 @@ export class JobCatalog {
     if (typeof job === "string") {
       const found = this.jobs.get(job);
       if (found === undefined) {
-        throw new TypeError(`Unknown job "${job}": it is not in this scheduler's registry. Registered jobs: ${this.listNames()}.`);
+        throw coded(new TypeError(`Unknown job "${job}": it is not in this scheduler's registry. Registered jobs: ${this.listNames()}.`), "ELR201");
       }
       return found;
     }
@@ -64,14 +68,14 @@ export class JobCatalog {
       const name = this.namesByClass.get(job as JobClass);
       if (name === undefined) {
         const className = (job as { name?: string }).name || "(anonymous class)";
-        throw new TypeError(
+        throw coded(new TypeError(
           `${className} is not a job of this scheduler's registry. Decorate it with @ScheduledJob("name") and regenerate the registry ` +
             `(transformer or elarion-gen), or pass the registry that contains it. Registered jobs: ${this.listNames()}.`,
-        );
+        ), "ELR201");
       }
       return this.jobs.get(name)!;
     }
-    throw new TypeError(`Expected a job class or a job name, got ${job === null ? "null" : typeof job}.`);
+    throw coded(new TypeError(`Expected a job class or a job name, got ${job === null ? "null" : typeof job}.`), "ELR201");
   }
 
   /** A policy by name, or a clear error. */
@@ -79,16 +83,16 @@ export class JobCatalog {
     const policy = this.policies.get(name);
     if (policy === undefined) {
       const known = [...this.policies.keys()].map((key) => `"${key}"`).join(", ") || "none";
-      throw new RangeError(
+      throw coded(new RangeError(
         `Unknown resilience policy "${name}" (${where}). Export it from your code as resiliencePolicy("${name}", {...}) and regenerate the registry; registered policies: ${known}.`,
-      );
+      ), "ELR205");
     }
     return policy;
   }
 
   private addPolicy(policy: ResiliencePolicy): void {
     if (this.policies.has(policy.name) && this.policies.get(policy.name) !== policy) {
-      throw new Error(`Duplicate resilience policy "${policy.name}" in the registries passed to createScheduler; policy names must be unique across packages.`);
+      throw coded(new Error(`Duplicate resilience policy "${policy.name}" in the registries passed to createScheduler; policy names must be unique across packages.`), "ELR104");
     }
     this.policies.set(policy.name, policy);
   }
@@ -96,9 +100,9 @@ export class JobCatalog {
   private addJob(descriptor: JobDescriptor, definition: JobDefinition | null): void {
     const existing = this.jobs.get(descriptor.name);
     if (existing !== undefined) {
-      throw new Error(
+      throw coded(new Error(
         `Duplicate job name "${descriptor.name}" (${existing.descriptor.sourceFile} and ${descriptor.sourceFile}) in the registries passed to createScheduler; job names must be unique across packages.`,
-      );
+      ), "ELR104");
     }
     const where = `job "${descriptor.name}" in ${descriptor.sourceFile}`;
     const policy =
@@ -108,7 +112,7 @@ export class JobCatalog {
       try {
         recurrence = createRecurrence(descriptor.schedule);
       } catch (error) {
-        throw new RangeError(`Invalid schedule of ${where}: ${error instanceof Error ? error.message : String(error)}`);
+        throw coded(new RangeError(`Invalid schedule of ${where}: ${error instanceof Error ? error.message : String(error)}`), "ELR105");
       }
     }
     const job = new RegisteredJob(descriptor, definition?.invoke ?? null, policy, recurrence);
@@ -124,7 +128,10 @@ export class JobCatalog {
 function kindOf(part: unknown, index: number): string {
   const kind = typeof part === "object" && part !== null ? (part as { kind?: unknown }).kind : undefined;
   if (kind === "elarion.registry" || kind === "elarion.descriptors") return kind;
-  throw new TypeError(
-    `createScheduler: registry${index > 0 ? `[${index}]` : ""} is not a generated Elarion registry. Pass \`jobRegistry\` from your generated module (src/jobs.generated.ts).`,
+  throw coded(
+    new TypeError(
+      `createScheduler: registry${index > 0 ? `[${index}]` : ""} is not a generated Elarion registry. Pass \`jobRegistry\` from your generated module (src/jobs.generated.ts).`,
+    ),
+    "ELR101",
   );
 }

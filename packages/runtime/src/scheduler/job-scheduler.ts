@@ -1,6 +1,8 @@
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import type { JobClass } from "../registry/job-registry.js";
+import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { JobState } from "../state/job-state.js";
+import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
 import type { SchedulerSnapshot } from "../state/scheduler-snapshot.js";
 import type { ResilienceMode } from "../stores/job-store.js";
 
@@ -19,6 +21,44 @@ export interface ScheduleOptions<TPolicyName extends string = string> {
   correlationId?: string;
   /** Join the caller's transaction (PostgreSQL: a `pg` client inside `BEGIN`). Ignored by the memory store. */
   client?: unknown;
+  /**
+   * Enqueue once: at most one pending (queued or waiting-retry) job per `(job name, key)`,
+   * cluster-wide. A running job does not hold its key.
+   */
+  key?: string;
+  /**
+   * With `key`, when a pending job already holds it: `"keep"` (default) returns that job's handle
+   * with `deduplicated: true`; `"replace"` gives that job (same `jobId`) the new payload and due time.
+   */
+  onDuplicate?: "keep" | "replace";
+}
+
+/** Options of `stop`. */
+export interface StopOptions {
+  /**
+   * `true`: stop claiming and let active runs finish without aborting them. Default `false`: abort
+   * active runs (`"scheduler shutdown"`).
+   */
+  drain?: boolean;
+  /**
+   * `stop` returns by then even if a body never settles (default 30 000). Memory records such a run
+   * `cancelled` / `"scheduler shutdown"`; PostgreSQL stops heartbeating it so another worker runs it again.
+   */
+  timeoutMs?: number;
+}
+
+/** Options of `retryJob`. */
+export interface RetryJobOptions {
+  /** When the new run is due (a Date or epoch ms); default now. */
+  dueTime?: Date | number;
+}
+
+/** One item of `scheduleMany`. */
+export interface ScheduleManyItem<TJob = unknown, TPayload = unknown> {
+  job: TJob;
+  payload: TPayload;
+  dueTime: Date | number;
+  options?: ScheduleOptions;
 }
 
 /** What `schedule`/`enqueue` return: the ids to cancel or look the job up with. */
@@ -29,6 +69,8 @@ export interface JobRunHandle {
   dueTime: Date;
   attempt: number;
   maxAttempts: number;
+  /** `true` when `key` matched a pending job and this is that job's handle (nothing new was enqueued). */
+  deduplicated?: boolean;
 }
 
 /** The payload type of a job instance type: the first parameter of its `execute`. */
@@ -66,8 +108,11 @@ export type PayloadFor<J, TPayloads> = J extends string ? (J extends keyof TPayl
 export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, unknown>, TPolicyName extends string = string> {
   /** Opens the store, plans recurring jobs and starts dispatching. Call once. */
   start(): Promise<void>;
-  /** Aborts active runs ("scheduler shutdown"), records waiting runs cancelled, waits for bodies, leaves no timer. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Stops claiming, aborts active runs ("scheduler shutdown") — or with `drain` lets them finish —
+   * and returns by `timeoutMs` even if a body never settles. Leaves no timer. Idempotent.
+   */
+  stop(options?: StopOptions): Promise<void>;
   /** Schedules a runtime job at `dueTime` (a Date or epoch ms; a past instant runs at once). */
   schedule<J extends TJobClass | (keyof TPayloads & string)>(
     job: J,
@@ -77,13 +122,38 @@ export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, u
   ): Promise<JobRunHandle>;
   /** Schedules a runtime job due now. */
   enqueue<J extends TJobClass | (keyof TPayloads & string)>(job: J, payload: PayloadFor<J, TPayloads>, options?: ScheduleOptions<TPolicyName>): Promise<JobRunHandle>;
-  /** `true` when the cancel took effect (see DESIGN §5's cancel table). */
+  /** `true` when the cancel took effect (see the cancel table in docs/semantics.md#cancel). */
   cancelJob(jobId: string): Promise<boolean>;
   /** `true` when the cancel took effect; a run id of an earlier attempt returns `false`. */
   cancelRun(runId: string): Promise<boolean>;
   /** A runtime job's state, or `null` (unknown, or dropped by retention). */
   getJob(jobId: string): Promise<JobState | null>;
   snapshot(): Promise<SchedulerSnapshot>;
+  /** Runtime jobs, newest first, filtered and paged by cursor (cluster-wide on PostgreSQL). */
+  listJobs(query?: ListJobsQuery): Promise<JobPage>;
+  /** How many retained runtime jobs are in each status. */
+  countJobs(query?: CountJobsQuery): Promise<JobCounts>;
+  /**
+   * Gives a `failed` or `cancelled` runtime job a new run (same `jobId`, new `runId`, attempts
+   * counted afresh); `null` for an unknown or non-terminal job.
+   */
+  retryJob(jobId: string, options?: RetryJobOptions): Promise<JobRunHandle | null>;
+  /** Nothing of this job name starts anywhere until `resumeJob`: queued runs wait, recurring slots are skipped `"paused"`. */
+  pauseJob(jobName: keyof TPayloads & string | (string & {})): Promise<void>;
+  resumeJob(jobName: keyof TPayloads & string | (string & {})): Promise<void>;
+  /** Runs a recurring job now, off its grid, under its overlap policy. */
+  triggerJob(jobName: string): Promise<JobRunHandle>;
+  /** Enqueues several runtime jobs of one job, all or nothing; handles in input order. */
+  enqueueMany<C extends TJobClass>(job: C, payloads: readonly PayloadOfClass<C>[], options?: ScheduleOptions): Promise<JobRunHandle[]>;
+  enqueueMany<N extends keyof TPayloads & string>(job: N, payloads: readonly TPayloads[N][], options?: ScheduleOptions): Promise<JobRunHandle[]>;
+  /** Schedules several runtime jobs, all or nothing; handles in input order. */
+  scheduleMany(items: readonly ScheduleManyItem<TJobClass | (keyof TPayloads & string)>[]): Promise<JobRunHandle[]>;
+  /** Creates or atomically replaces a user-defined schedule of a job (durable on PostgreSQL). */
+  upsertSchedule<C extends TJobClass>(scheduleKey: string, job: C, payload: PayloadOfClass<C>, schedule: ScheduleDefinition): Promise<ScheduleInfo>;
+  upsertSchedule<N extends keyof TPayloads & string>(scheduleKey: string, job: N, payload: TPayloads[N], schedule: ScheduleDefinition): Promise<ScheduleInfo>;
+  /** `true` when a schedule of that key existed and is removed (its pending occurrence with it). */
+  removeSchedule(scheduleKey: string): Promise<boolean>;
+  listSchedules(): Promise<ScheduleInfo[]>;
   /** Resolves when no run is active and nothing is due now. */
   whenIdle(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { RegisteredJob } from "../dispatch/registered-job.js";
 import type { NewRuntimeJob, ResilienceMode } from "../stores/job-store.js";
 import type { JobCatalog } from "./job-catalog.js";
 import type { ScheduleOptions } from "./job-scheduler.js";
+import { coded } from "../core/runtime-errors.js";
 
 /**
  * A validated `schedule`/`enqueue` call. It is also the {@link NewRuntimeJob} handed to the store
@@ -41,7 +42,7 @@ export function dueTimeMsOf(dueTime: unknown, jobName: string): number {
   const ms = dueTime instanceof Date ? dueTime.getTime() : typeof dueTime === "number" ? dueTime : Number.NaN;
   if (!Number.isFinite(ms)) {
     const shown = dueTime instanceof Date ? "Invalid Date" : typeof dueTime === "number" ? String(dueTime) : typeof dueTime;
-    throw new RangeError(`Invalid dueTime for job "${jobName}": ${shown}. Pass a valid Date or finite epoch milliseconds, e.g. Date.now() + 60_000.`);
+    throw coded(new RangeError(`Invalid dueTime for job "${jobName}": ${shown}. Pass a valid Date or finite epoch milliseconds, e.g. Date.now() + 60_000.`), "ELR203");
   }
   return ms;
 }
@@ -62,14 +63,14 @@ export function buildRuntimeJobRequest(
   const job = catalog.resolve(jobArgument);
   const descriptor = job.descriptor;
   if (!descriptor.supportsRuntimeScheduling) {
-    throw new TypeError(
+    throw coded(new TypeError(
       `Job "${descriptor.name}" cannot be scheduled at run time: only class jobs implementing IScheduledJob<TPayload> can (it is a ${descriptor.target.kind} job in ${descriptor.sourceFile}).`,
-    );
+    ), "ELR201");
   }
   const due = dueTimeMs ?? dueTimeMsOf(dueTime, descriptor.name);
   if (descriptor.validatePayload !== null) {
     const problem = descriptor.validatePayload(payload);
-    if (problem !== null) throw new TypeError(`Invalid payload for job "${descriptor.name}": ${problem}.`);
+    if (problem !== null) throw coded(new TypeError(`Invalid payload for job "${descriptor.name}": ${problem}.`), "ELR202");
   }
   // Stores keep the JSON-safe form (a Date as its ISO string); the dispatcher decodes it for execute.
   const stored = descriptor.payloadCodec ? descriptor.payloadCodec.encode(payload) : payload;
@@ -77,23 +78,23 @@ export function buildRuntimeJobRequest(
     return new RuntimeJobRequest(job, stored, due, null, job.policy, "inline", 1);
   }
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Invalid options for job "${descriptor.name}": expected an object like { correlationId: "order-42" }.`);
+    throw coded(new TypeError(`Invalid options for job "${descriptor.name}": expected an object like { correlationId: "order-42" }.`), "ELR204");
   }
   const mode = options.resilienceMode ?? "inline";
   if (mode !== "inline" && mode !== "deferred-retry") {
-    throw new RangeError(`Invalid resilienceMode for job "${descriptor.name}": ${JSON.stringify(mode)}; use "inline" or "deferred-retry".`);
+    throw coded(new RangeError(`Invalid resilienceMode for job "${descriptor.name}": ${JSON.stringify(mode)}; use "inline" or "deferred-retry".`), "ELR204");
   }
   if (options.correlationId !== undefined && typeof options.correlationId !== "string") {
-    throw new TypeError(`Invalid correlationId for job "${descriptor.name}": expected a string.`);
+    throw coded(new TypeError(`Invalid correlationId for job "${descriptor.name}": expected a string.`), "ELR204");
   }
   const where = `schedule/enqueue of job "${descriptor.name}"`;
   let policy = job.policy;
   if (typeof options.resilience === "string") policy = catalog.policy(options.resilience, where);
   else if (options.resilience !== undefined) policy = checkedInlinePolicy(options.resilience, where);
   if (mode === "deferred-retry" && policy === null) {
-    throw new RangeError(
+    throw coded(new RangeError(
       `${where}: resilienceMode "deferred-retry" needs a resilience policy; pass { resilience: "policy-name" } or give the job one in @ScheduledJob.`,
-    );
+    ), "ELR205");
   }
   return new RuntimeJobRequest(job, stored, due, options.correlationId ?? null, policy, mode, mode === "deferred-retry" ? policy!.maxRetryAttempts + 1 : 1);
 }
@@ -106,6 +107,6 @@ function checkedInlinePolicy(policy: ResiliencePolicy, where: string): Resilienc
     policy.maxRetryAttempts >= 0 &&
     Number.isFinite(policy.delayMs) &&
     policy.delayMs >= 0;
-  if (!valid) throw new TypeError(`Invalid resilience for ${where}: pass a policy name or the result of resiliencePolicy("name", {...}).`);
+  if (!valid) throw coded(new TypeError(`Invalid resilience for ${where}: pass a policy name or the result of resiliencePolicy("name", {...}).`), "ELR205");
   return policy;
 }

@@ -2,10 +2,13 @@ import { availableParallelism } from "node:os";
 import type { JobDescriptorSet, JobRegistry } from "../registry/job-registry.js";
 import type { OutcomeInfo } from "../state/run-info.js";
 import type { JobStore } from "../stores/job-store.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../core/clock.js";
 import type { RegistryInput } from "./job-catalog.js";
 import type { ServiceResolver } from "./job-scheduler.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import { consoleLogger, type Logger } from "../core/logger.js";
+import { coded } from "../core/runtime-errors.js";
+import type { ConfigurationVariables } from "../policy/placeholder.js";
+import { processEnvironment } from "./live-configuration.js";
 
 type Element<R> = R extends readonly (infer E)[] ? E : R;
 type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
@@ -43,6 +46,13 @@ export interface SchedulerTuning {
   logger?: Partial<Logger>;
   /** Called with every outcome this process records (runs it dispatched and recurring slots). */
   onRunOutcome?: (outcome: OutcomeInfo) => void;
+  /**
+   * Where configuration placeholders (`"${KEY}"`, `"${KEY:-default}"` in `@ScheduledJob` options)
+   * read their values. Default: `process.env`, read at start. With `subscribe`, a changed value
+   * re-plans the job's schedule while the scheduler runs (docs/semantics.md, "Configuration
+   * placeholders").
+   */
+  variables?: ConfigurationVariables;
 }
 
 /**
@@ -68,6 +78,7 @@ type ServicesArgument<R, S> = S extends (...args: never[]) => unknown ? ServiceR
 
 /** Tuning with defaults applied and every value checked. */
 export interface ResolvedTuning {
+  readonly variables: ConfigurationVariables;
   readonly maxConcurrentExecutions: number;
   readonly maxRetainedCompletedJobs: number;
   readonly maxMisfireCatchUpRuns: number;
@@ -77,7 +88,7 @@ export interface ResolvedTuning {
 function wholeNumber(value: unknown, name: string, min: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`createScheduler: ${name} must be a whole number ${min} or more, got ${String(value)}.`);
+    throw coded(new RangeError(`createScheduler: ${name} must be a whole number ${min} or more, got ${String(value)}.`), "ELR102");
   }
   return value;
 }
@@ -85,13 +96,20 @@ function wholeNumber(value: unknown, name: string, min: number, fallback: number
 /** Applies defaults and rejects bad tuning with a message naming the option. */
 export function resolveTuning(options: SchedulerTuning): ResolvedTuning {
   if (options.clock !== undefined && (typeof options.clock.now !== "function" || typeof options.clock.setTimer !== "function")) {
-    throw new TypeError("createScheduler: clock must have now() and setTimer(atMs, callback), e.g. new ManualClock() from @elarion/runtime/testing.");
+    throw coded(new TypeError("createScheduler: clock must have now() and setTimer(atMs, callback), e.g. new ManualClock() from @elarion/runtime/testing."), "ELR101");
   }
   if (options.store !== undefined && (typeof options.store.open !== "function" || typeof options.store.claimDueRuns !== "function")) {
-    throw new TypeError("createScheduler: store must implement JobStore, e.g. memoryStore() or postgresStore({ pool }).");
+    throw coded(new TypeError("createScheduler: store must implement JobStore, e.g. memoryStore() or postgresStore({ pool })."), "ELR101");
   }
   if (options.onRunOutcome !== undefined && typeof options.onRunOutcome !== "function") {
-    throw new TypeError("createScheduler: onRunOutcome must be a function (outcome) => void.");
+    throw coded(new TypeError("createScheduler: onRunOutcome must be a function (outcome) => void."), "ELR101");
+  }
+  const variables = options.variables ?? processEnvironment;
+  if (typeof variables !== "object" || variables === null || typeof variables.get !== "function" || (variables.subscribe !== undefined && typeof variables.subscribe !== "function")) {
+    throw coded(
+      new TypeError("createScheduler: variables must have get(key) => string | undefined and, optionally, subscribe(onChange) => unsubscribe; e.g. { get: (key) => process.env[key] }."),
+      "ELR101",
+    );
   }
   const given = options.logger ?? {};
   const logger: Logger = {
@@ -101,6 +119,7 @@ export function resolveTuning(options: SchedulerTuning): ResolvedTuning {
     error: given.error?.bind(given) ?? consoleLogger.error,
   };
   return {
+    variables,
     maxConcurrentExecutions: wholeNumber(options.maxConcurrentExecutions, "maxConcurrentExecutions", 1, availableParallelism()),
     maxRetainedCompletedJobs: wholeNumber(options.maxRetainedCompletedJobs, "maxRetainedCompletedJobs", 0, 1024),
     maxMisfireCatchUpRuns: wholeNumber(options.maxMisfireCatchUpRuns, "maxMisfireCatchUpRuns", 0, 32),

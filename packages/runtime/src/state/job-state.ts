@@ -1,11 +1,13 @@
+import type { JOB_STATUSES, TERMINAL_STATUSES } from "./vocabulary.js";
+
 /**
  * Where a runtime job is in its life: `queued → running → (waiting-retry → running)* →
  * succeeded | failed | cancelled | skipped`.
  */
-export type JobStatus = "queued" | "running" | "waiting-retry" | "succeeded" | "failed" | "cancelled" | "skipped";
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** The terminal statuses: a job in one of them never runs again. */
-export type TerminalStatus = "succeeded" | "failed" | "cancelled" | "skipped";
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 /**
  * The state of one runtime job (a `schedule`/`enqueue` call), stable across deferred retries.
@@ -27,6 +29,8 @@ export interface JobState {
   /** Due time of the pending attempt (queued or waiting-retry), otherwise `null`. */
   nextAttemptDueTime: Date | null;
   correlationId: string | null;
+  /** The enqueue-once key it was scheduled with (`ScheduleOptions.key`), or `null`. */
+  key: string | null;
   lastError: string | null;
   createdAt: Date;
   completedAt: Date | null;

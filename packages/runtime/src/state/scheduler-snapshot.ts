@@ -11,6 +11,8 @@ export interface JobSnapshot {
   maxConcurrentRuns: number;
   /** Earliest of the next recurring occurrence, queued runtime runs and pending retries. */
   nextDueTime: Date | null;
+  /** `pauseJob(name)` is in effect: nothing of this job name starts, anywhere. */
+  paused: boolean;
 }
 
 /**

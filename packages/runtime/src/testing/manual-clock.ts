@@ -1,4 +1,5 @@
-import type { Clock, ClockTimer } from "../scheduler/clock.js";
+import type { Clock, ClockTimer } from "../core/clock.js";
+import { coded } from "../core/runtime-errors.js";
 
 interface PendingTimer {
   readonly atMs: number;
@@ -35,7 +36,7 @@ export class ManualClock implements Clock {
 
   constructor(start?: Date) {
     const startMs = start === undefined ? DEFAULT_START : start.getTime();
-    if (!Number.isFinite(startMs)) throw new RangeError("ManualClock: the start must be a valid Date, e.g. new ManualClock(new Date(\"2026-01-01T00:00:00Z\")).");
+    if (!Number.isFinite(startMs)) throw coded(new RangeError("ManualClock: the start must be a valid Date, e.g. new ManualClock(new Date(\"2026-01-01T00:00:00Z\"))."), "ELR601");
     this.nowMs = startMs;
   }
 
@@ -63,7 +64,7 @@ export class ManualClock implements Clock {
   /** Moves the clock forward by `ms` (0 or more), firing every timer due on the way, in order. */
   advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
-      return Promise.reject(new RangeError(`ManualClock.advance: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`));
+      return Promise.reject(coded(new RangeError(`ManualClock.advance: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`), "ELR601"));
     }
     return this.moveBy(() => this.nowMs + ms);
   }
@@ -71,12 +72,12 @@ export class ManualClock implements Clock {
   /** Moves the clock to `date` (not backwards), firing every timer due on the way, in order. */
   set(date: Date): Promise<void> {
     const targetMs = date instanceof Date ? date.getTime() : Number.NaN;
-    if (!Number.isFinite(targetMs)) return Promise.reject(new RangeError("ManualClock.set: expected a valid Date."));
+    if (!Number.isFinite(targetMs)) return Promise.reject(coded(new RangeError("ManualClock.set: expected a valid Date."), "ELR601"));
     return this.moveBy(() => {
       if (targetMs < this.nowMs) {
-        throw new RangeError(
+        throw coded(new RangeError(
           `ManualClock.set: ${new Date(targetMs).toISOString()} is before now (${new Date(this.nowMs).toISOString()}); a clock only moves forward.`,
-        );
+        ), "ELR601");
       }
       return targetMs;
     });
@@ -89,7 +90,7 @@ export class ManualClock implements Clock {
    */
   jump(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
-      return Promise.reject(new RangeError(`ManualClock.jump: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`));
+      return Promise.reject(coded(new RangeError(`ManualClock.jump: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`), "ELR601"));
     }
     return this.moveBy(() => {
       this.nowMs += ms;

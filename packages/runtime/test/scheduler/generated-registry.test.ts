@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createScheduler, type JobScheduler } from "../../src/index.js";
+import { createScheduler, type ConfigurationVariables, type JobScheduler } from "../../src/index.js";
 import { ManualClock } from "../../src/testing/index.js";
 import { CapturingLogger } from "../support/harness.js";
 import { RemindCustomerJob } from "./generated-app/src/jobs/remind-customer-job.js";
@@ -16,11 +16,14 @@ afterEach(async () => {
   scheduler = undefined;
 });
 
+/** ledger.archive's cron is a placeholder without a default: every scheduler here gives it one. */
+const ARCHIVE_VARIABLES: ConfigurationVariables = { get: (key) => (key === "ARCHIVE_CRON" ? "0 1 * * *" : undefined) };
+
 async function start(at: string) {
   const clock = new ManualClock(new Date(at));
   const outbox = new Outbox();
   const logger = new CapturingLogger();
-  scheduler = createScheduler({ registry: jobRegistry, services: { Outbox: outbox }, clock, logger });
+  scheduler = createScheduler({ registry: jobRegistry, services: { Outbox: outbox }, clock, logger, variables: ARCHIVE_VARIABLES });
   await scheduler.start();
   return { scheduler, clock, outbox, logger };
 }
@@ -62,6 +65,13 @@ describe("a registry printed by the generator", () => {
     await scheduler.enqueue(SendReceiptJob, { orderId: "o-5", amount: 1 }, { resilience: "receipt-retry" });
     // @ts-expect-error -- "receipt-retyr" is not a policy name of the generated registry
     await expect(scheduler.enqueue(SendReceiptJob, { orderId: "o-6", amount: 1 }, { resilience: "receipt-retyr" })).rejects.toThrow(/Unknown resilience policy "receipt-retyr"/);
+  });
+
+  it("resolves a generated placeholder against the scheduler's variables, with the literal time zone written beside it", async () => {
+    await start("2026-06-01T00:00:00Z");
+    const archive = (await scheduler!.snapshot()).jobs.find((job) => job.name === "ledger.archive");
+    // 01:00 in Vienna (CEST), not 01:00 UTC: the generator kept timeZone in scheduleOptions.
+    expect(archive?.nextDueTime).toEqual(new Date("2026-06-01T23:00:00Z"));
   });
 
   it("fires the generated cron schedule in its time zone", async () => {

@@ -33,6 +33,7 @@ describe("snapshot", () => {
         misfire: "fire-once",
         maxConcurrentRuns: 0,
         nextDueTime: new Date(early.dueTime),
+        paused: false,
       },
       {
         name: "reports.nightly",
@@ -43,6 +44,7 @@ describe("snapshot", () => {
         misfire: "skip",
         maxConcurrentRuns: 0,
         nextDueTime: new Date("2026-01-01T03:00:00Z"),
+        paused: false,
       },
     ]);
     expect(snapshot.queuedRuns.map((run) => [run.runId, run.status, run.isRuntimeScheduled])).toEqual([

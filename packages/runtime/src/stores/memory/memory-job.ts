@@ -1,5 +1,5 @@
 import type { ResiliencePolicy } from "../../authoring/resilience-policy.js";
-import { firstRunIdOf, isFirstRunIdOf } from "../../state/ids.js";
+import { firstRunIdOf, isFirstRunIdOf } from "../../core/ids.js";
 import type { JobState, JobStatus } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import type { ClaimedRun, NewRuntimeJob, ResilienceMode } from "../job-store.js";
@@ -60,6 +60,7 @@ export class MemoryJob implements ClaimedRun {
       maxAttempts: this.maxAttempts,
       nextAttemptDueTime: this.isPending ? new Date(this.dueTimeMs) : null,
       correlationId: this.correlationId,
+      key: null,
       lastError: this.lastError,
       createdAt: new Date(this.createdAtMs),
       completedAt: this.completedAtMs === null ? null : new Date(this.completedAtMs),

@@ -1,4 +1,4 @@
-import { OutcomeMessage } from "../../state/outcome-messages.js";
+import { OutcomeMessage } from "../../state/vocabulary.js";
 import type { JobState } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import type {
@@ -8,9 +8,10 @@ import type {
   NewRuntimeJob,
   RetryRequest,
   RunCompletion,
+  RunTicket,
   StoreHost,
 } from "../job-store.js";
-import { firstRunIdOf } from "../../state/ids.js";
+import { firstRunIdOf } from "../../core/ids.js";
 import { ClaimedJobs } from "./claimed-jobs.js";
 import { MemoryJob } from "./memory-job.js";
 import { PendingRuns } from "./pending-runs.js";
@@ -33,7 +34,12 @@ export class MemoryStore implements JobStore {
   /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
   private readonly retained: MemoryJob[] = [];
   private retainedHead = 0;
-  private readonly latestOutcomes = new Map<string, MemoryJob>();
+  /**
+   * The latest terminal outcome per job name: the job whose run ended (its outcome is read when
+   * listed, so a completion allocates nothing), or the frozen outcome of a failed deferred-retry
+   * attempt, whose job has already moved on to its next run.
+   */
+  private readonly latestOutcomes = new Map<string, MemoryJob | OutcomeInfo>();
   private maxRetained = DEFAULT_RETENTION;
   private host: StoreHost | undefined;
 
@@ -82,34 +88,36 @@ export class MemoryStore implements JobStore {
     }
   }
 
-  markStarted(runId: string, startedAtMs: number, claimed?: ClaimedRun): void {
-    const job = this.claimedJob(runId, claimed);
-    if (job !== undefined && job.status === "running") job.startedAtMs = startedAtMs;
+  markStarted(ticket: RunTicket, startedAtMs: number): boolean {
+    const job = claimedBy(ticket);
+    if (job === null) return false;
+    job.startedAtMs = startedAtMs;
+    return true;
   }
 
-  completeRun(runId: string, completion: RunCompletion, claimed?: ClaimedRun): boolean {
-    const job = this.claimedJob(runId, claimed);
-    if (job === undefined || job.status !== "running") return false;
+  completeRun(ticket: RunTicket, completion: RunCompletion): boolean {
+    const job = claimedBy(ticket);
+    if (job === null) return false;
     this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
     return true;
   }
 
-  markClaimedStarted(claimed: ClaimedRun, attempt: number, startedAtMs: number): void {
-    const job = claimed as MemoryJob;
-    if (job.status === "running" && job.attempt === attempt) job.startedAtMs = startedAtMs;
-  }
-
-  completeClaimedRun(claimed: ClaimedRun, attempt: number, completion: RunCompletion): boolean {
-    const job = claimed as MemoryJob;
-    if (job.status !== "running" || job.attempt !== attempt) return false;
-    this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
-    return true;
-  }
-
-  scheduleRetry(runId: string, retry: RetryRequest): boolean {
-    const job = this.findByRunId(runId);
-    if (job === undefined || job.status !== "running") return false;
+  scheduleRetry(ticket: RunTicket, retry: RetryRequest): boolean {
+    const job = claimedBy(ticket);
+    if (job === null) return false;
     this.claimed.left();
+    // The failed attempt's run has ended `failed`: it is its job name's latest outcome until a newer one.
+    this.latestOutcomes.set(job.jobName, {
+      runId: job.runId,
+      jobId: job.jobId,
+      jobName: job.jobName,
+      dueTime: new Date(job.dueTimeMs),
+      startedAt: retry.startedAtMs === null ? null : new Date(retry.startedAtMs),
+      completedAt: new Date(retry.failedAtMs),
+      isRuntimeScheduled: true,
+      status: "failed",
+      message: retry.lastError,
+    });
     if (job.explicitRunId !== null) this.jobsByExplicitRunId.delete(job.explicitRunId);
     job.explicitRunId = retry.newRunId;
     job.attempt = retry.attempt;
@@ -120,6 +128,12 @@ export class MemoryStore implements JobStore {
     this.jobsByExplicitRunId.set(retry.newRunId, job);
     this.pending.push(job);
     return true;
+  }
+
+  /** Volatile: a run that never started is lost with the process, so it ends cancelled. */
+  releaseRun(ticket: RunTicket): void {
+    const job = claimedBy(ticket);
+    if (job !== null) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, this.host?.now() ?? Date.now(), null);
   }
 
   cancelJob(jobId: string, atMs: number): CancelResult {
@@ -150,8 +164,8 @@ export class MemoryStore implements JobStore {
 
   listRecentOutcomes(): readonly OutcomeInfo[] {
     return [...this.latestOutcomes.values()]
-      .sort((a, b) => (b.completedAtMs ?? 0) - (a.completedAtMs ?? 0))
-      .map((job) => job.toOutcomeInfo());
+      .map((latest) => (latest instanceof MemoryJob ? latest.toOutcomeInfo() : latest))
+      .sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime());
   }
 
   nextDueTimes(): ReadonlyMap<string, number> {
@@ -166,15 +180,6 @@ export class MemoryStore implements JobStore {
 
   claimOccurrence(_jobName: string, _slotKey: number): boolean {
     return true;
-  }
-
-  /** {@link findByRunId}, without a lookup when the caller hands back the claimed object. */
-  private claimedJob(runId: string, claimed: ClaimedRun | undefined): MemoryJob | undefined {
-    if (claimed instanceof MemoryJob) {
-      // A job's run id only ever moves from implied to explicit (retries), so an implied one is current.
-      return claimed.explicitRunId === null || claimed.explicitRunId === runId ? claimed : undefined;
-    }
-    return this.findByRunId(runId);
   }
 
   /** The job whose current run is `runId`; an earlier attempt's run id finds nothing. */
@@ -221,6 +226,15 @@ export class MemoryStore implements JobStore {
       this.retainedHead = 0;
     }
   }
+}
+
+/**
+ * The job a ticket holds, or `null` when the ticket no longer holds: the job moved on to another
+ * attempt (the claimed object is the job itself, reused across attempts) or is no longer running.
+ */
+function claimedBy(ticket: RunTicket): MemoryJob | null {
+  const job = ticket.claimed as MemoryJob;
+  return job.status === "running" && job.attempt === ticket.attempt ? job : null;
 }
 
 /**

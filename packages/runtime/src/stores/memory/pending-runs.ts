@@ -1,5 +1,5 @@
-import { DueTimeQueue } from "../../dispatch/due-time-queue.js";
-import { Fifo } from "../../dispatch/fifo.js";
+import { DueTimeQueue } from "../../core/due-time-queue.js";
+import { Fifo } from "../../core/fifo.js";
 import type { MemoryJob } from "./memory-job.js";
 
 /**

@@ -31,6 +31,7 @@ export function toJobState(row: JobRow): JobState {
     maxAttempts: row.maxAttempts,
     nextAttemptDueTime: dateOrNull(row.nextAttemptDueTimeMs),
     correlationId: row.correlationId,
+    key: null,
     lastError: row.lastError,
     createdAt: new Date(row.createdAtMs),
     completedAt: dateOrNull(row.completedAtMs),

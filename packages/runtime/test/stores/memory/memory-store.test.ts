@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { consoleLogger, type NewRuntimeJob, type StoreHost } from "../../../src/index.js";
+import { consoleLogger, systemClock, type ClaimedRun, type NewRuntimeJob, type RunTicket, type StoreHost } from "../../../src/index.js";
 import { MemoryStore } from "../../../src/stores/memory/memory-store.js";
 
 function host(nowMs: number, maxRetainedCompletedJobs = 1024): StoreHost {
-  return { now: () => nowMs, wake: () => undefined, abortRun: () => undefined, findDescriptor: () => undefined, maxRetainedCompletedJobs, logger: consoleLogger };
+  return { now: () => nowMs, setTimer: systemClock.setTimer, wake: () => undefined, abortRun: () => undefined, findDescriptor: () => undefined, maxRetainedCompletedJobs, logger: consoleLogger };
+}
+
+/** The ticket of a claimed run for its claimed attempt. */
+function ticket(claimed: ClaimedRun | undefined, attempt = claimed?.attempt ?? 1): RunTicket {
+  return { claimed: claimed!, attempt };
 }
 
 function job(id: string, dueTimeMs: number): NewRuntimeJob {
@@ -38,42 +43,54 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     ]);
   });
 
-  it("completion is fenced by run id: a second completion or an unknown run returns false", () => {
+  it("completion is fenced by the ticket: a second completion returns false and changes nothing", () => {
     const store = new MemoryStore();
     store.open(host(0));
     store.insertJob(job("a", 0));
-    store.claimDueRuns(0, 10);
-    store.markStarted("run-a", 5);
-    expect(store.completeRun("run-a", { status: "succeeded", message: null, completedAtMs: 9, startedAtMs: 5 })).toBe(true);
-    expect(store.completeRun("run-a", { status: "failed", message: "late", completedAtMs: 10, startedAtMs: 5 })).toBe(false);
-    expect(store.completeRun("run-x", { status: "failed", message: "x", completedAtMs: 10, startedAtMs: null })).toBe(false);
+    const [claimed] = store.claimDueRuns(0, 10);
+    expect(store.markStarted(ticket(claimed), 5)).toBe(true);
+    expect(store.completeRun(ticket(claimed), { status: "succeeded", message: null, completedAtMs: 9, startedAtMs: 5 })).toBe(true);
+    expect(store.completeRun(ticket(claimed), { status: "failed", message: "late", completedAtMs: 10, startedAtMs: 5 })).toBe(false);
+    expect(store.markStarted(ticket(claimed), 11)).toBe(false);
     expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", completedAt: new Date(9) });
   });
 
-  it("completion by the claimed object is fenced by attempt: a finished or retried run's object completes nothing", () => {
+  it("a ticket is fenced by attempt: a retried run's earlier ticket starts and completes nothing", () => {
     const store = new MemoryStore();
     store.open(host(0));
     store.insertJob(job("a", 0));
     const [first] = store.claimDueRuns(0, 10);
-    store.markClaimedStarted(first!, 1, 5);
+    const firstTicket = ticket(first, 1);
+    store.markStarted(firstTicket, 5);
     expect(store.listActiveRuns().map((run) => run.startedAt)).toEqual([new Date(5)]);
-    store.scheduleRetry("run-a", { newRunId: "run-a2", attempt: 2, dueTimeMs: 10, lastError: "boom", failedAtMs: 6, startedAtMs: 5 });
-    expect(store.completeClaimedRun(first!, 1, { status: "succeeded", message: null, completedAtMs: 7, startedAtMs: 5 })).toBe(false);
+    store.scheduleRetry(firstTicket, { newRunId: "run-a2", attempt: 2, dueTimeMs: 10, lastError: "boom", failedAtMs: 6, startedAtMs: 5 });
+    expect(store.completeRun(firstTicket, { status: "succeeded", message: null, completedAtMs: 7, startedAtMs: 5 })).toBe(false);
     const [second] = store.claimDueRuns(10, 10);
-    store.markClaimedStarted(second!, 1, 11);
+    expect(store.markStarted(ticket(second, 1), 11)).toBe(false);
     expect(store.listActiveRuns().map((run) => run.startedAt)).toEqual([null]);
-    expect(store.completeClaimedRun(second!, 1, { status: "succeeded", message: null, completedAtMs: 12, startedAtMs: 11 })).toBe(false);
-    expect(store.completeClaimedRun(second!, 2, { status: "succeeded", message: null, completedAtMs: 12, startedAtMs: 11 })).toBe(true);
-    expect(store.completeClaimedRun(second!, 2, { status: "failed", message: "late", completedAtMs: 13, startedAtMs: 11 })).toBe(false);
+    expect(store.completeRun(ticket(second, 1), { status: "succeeded", message: null, completedAtMs: 12, startedAtMs: 11 })).toBe(false);
+    expect(store.completeRun(ticket(second, 2), { status: "succeeded", message: null, completedAtMs: 12, startedAtMs: 11 })).toBe(true);
+    expect(store.completeRun(ticket(second, 2), { status: "failed", message: "late", completedAtMs: 13, startedAtMs: 11 })).toBe(false);
     expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", currentRunId: "run-a2", attempt: 2, completedAt: new Date(12) });
+  });
+
+  it("a released run (never started, at shutdown) ends cancelled / scheduler shutdown: a volatile store cannot give it back", () => {
+    const store = new MemoryStore();
+    store.open(host(30));
+    store.insertJob(job("a", 0));
+    const [claimed] = store.claimDueRuns(0, 10);
+    store.releaseRun(ticket(claimed));
+    expect(store.getJob("job-a")).toMatchObject({ status: "cancelled", completedAt: new Date(30) });
+    expect(store.listRecentOutcomes()[0]).toMatchObject({ runId: "run-a", status: "cancelled", message: "scheduler shutdown", startedAt: null });
+    expect(store.completeRun(ticket(claimed), { status: "succeeded", message: null, completedAtMs: 31, startedAtMs: null })).toBe(false);
   });
 
   it("a deferred retry keeps the job id, takes a new run id, waits, and is claimed again when due", () => {
     const store = new MemoryStore();
     store.open(host(0));
     store.insertJob(job("a", 0));
-    store.claimDueRuns(0, 10);
-    expect(store.scheduleRetry("run-a", { newRunId: "run-a2", attempt: 2, dueTimeMs: 1_000, lastError: "boom", failedAtMs: 1, startedAtMs: 0 })).toBe(true);
+    const [claimed] = store.claimDueRuns(0, 10);
+    expect(store.scheduleRetry(ticket(claimed), { newRunId: "run-a2", attempt: 2, dueTimeMs: 1_000, lastError: "boom", failedAtMs: 1, startedAtMs: 0 })).toBe(true);
     expect(store.getJob("job-a")).toMatchObject({ status: "waiting-retry", currentRunId: "run-a2", attempt: 2, lastError: "boom", nextAttemptDueTime: new Date(1_000) });
     expect(store.listQueuedRuns().map((run) => run.runId)).toEqual(["run-a2"]);
     expect(store.cancelRun("run-a", 2)).toMatchObject({ outcome: "not-found" });
@@ -100,8 +117,8 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     store.open(host(0, 2));
     for (const id of ["a", "b", "c"]) {
       store.insertJob(job(id, 0));
-      store.claimDueRuns(0, 10);
-      store.completeRun(`run-${id}`, { status: "succeeded", message: null, completedAtMs: 1, startedAtMs: 0 });
+      const [claimed] = store.claimDueRuns(0, 10);
+      store.completeRun(ticket(claimed), { status: "succeeded", message: null, completedAtMs: 1, startedAtMs: 0 });
     }
     expect(store.getJob("job-a")).toBeNull();
     expect(store.getJob("job-b")).not.toBeNull();
@@ -143,13 +160,13 @@ describe("pending order", () => {
     const store = new MemoryStore();
     store.open(host(0));
     store.insertJob(job("retried", 0));
-    store.claimDueRuns(0, 10);
-    store.scheduleRetry("run-retried", { newRunId: "run-retried-2", attempt: 2, dueTimeMs: 0, lastError: "boom", failedAtMs: 0, startedAtMs: null });
+    const [retried] = store.claimDueRuns(0, 10);
+    store.scheduleRetry(ticket(retried), { newRunId: "run-retried-2", attempt: 2, dueTimeMs: 0, lastError: "boom", failedAtMs: 0, startedAtMs: null });
     expect(store.listActiveRuns()).toEqual([]);
     store.claimDueRuns(0, 10);
     for (let index = 0; index < 3_000; index++) store.insertJob(job(String(index), 0));
     const claimed = store.claimDueRuns(0, 10_000);
-    for (const run of claimed.slice(0, 2_990)) store.completeRun(run.runId, { status: "succeeded", message: null, completedAtMs: 0, startedAtMs: null });
+    for (const run of claimed.slice(0, 2_990)) store.completeRun(ticket(run), { status: "succeeded", message: null, completedAtMs: 0, startedAtMs: null });
     const expected = ["run-retried-2", ...claimed.slice(2_990).map((run) => run.runId)];
     expect(store.listActiveRuns().map((run) => run.runId)).toEqual(expected);
     expect(store.listActiveRuns().every((run) => run.status === "running")).toBe(true);

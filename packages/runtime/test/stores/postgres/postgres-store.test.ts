@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { NewRuntimeJob } from "../../../src/stores/job-store.js";
+import type { ClaimedRun, NewRuntimeJob, RunTicket } from "../../../src/stores/job-store.js";
 import { postgresStore, type PostgresJobStore } from "../../../src/stores/postgres/index.js";
 import type { PostgresStoreOptions } from "../../../src/stores/postgres/postgres-store-options.js";
 import { createTestSchema, TEST_DATABASE_URL, waitForState, type TestSchema } from "./support/test-database.js";
@@ -35,6 +35,13 @@ async function openStore(options: Partial<PostgresStoreOptions> = {}, host = new
   return { store, host };
 }
 
+/** The ticket of the claimed run `runId` (for the attempt it was claimed for). */
+function ticketOf(claimed: readonly ClaimedRun[], runId: string): RunTicket {
+  const run = claimed.find((candidate) => candidate.runId === runId);
+  if (run === undefined) throw new Error(`run ${runId} was not claimed`);
+  return { claimed: run, attempt: run.attempt };
+}
+
 function job(overrides: Partial<NewRuntimeJob> = {}): NewRuntimeJob {
   const now = Date.now();
   return {
@@ -61,14 +68,14 @@ describe("postgresStore", () => {
 
     const claimed = await store.claimDueRuns(Date.now(), 10);
     expect(claimed).toEqual([expect.objectContaining({ runId: first.runId, jobId: first.jobId, payload: { to: "a@example.com" }, correlationId: "order-7" })]);
-    store.markStarted(first.runId, Date.now());
+    expect(await store.markStarted(ticketOf(claimed, first.runId), Date.now())).toBe(true);
     expect((await store.listActiveRuns()).map((r) => [r.runId, r.status])).toEqual([[first.runId, "running"]]);
     expect((await store.getJob(first.jobId))?.status).toBe("running");
 
-    expect(await store.completeRun(first.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
+    expect(await store.completeRun(ticketOf(claimed, first.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
     expect(await store.getJob(first.jobId)).toMatchObject({ status: "succeeded", attempt: 1, maxAttempts: 1, correlationId: "order-7" });
     expect((await store.listRecentOutcomes()).map((o) => [o.runId, o.status, o.message])).toEqual([[first.runId, "succeeded", null]]);
-    expect(await store.completeRun(first.runId, { status: "failed", message: "again", completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+    expect(await store.completeRun(ticketOf(claimed, first.runId), { status: "failed", message: "again", completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
   });
 
   it("leases at most maxLeasedRuns, reports more due work, and wakes the dispatcher when leases end", async () => {
@@ -81,7 +88,7 @@ describe("postgresStore", () => {
     expect(await store.claimDueRuns(now, 10)).toEqual([]);
 
     const wakesBefore = host.wakeCount;
-    await store.completeRun(first[0]!.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null });
+    await store.completeRun(ticketOf(first, first[0]!.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null });
     await host.until(() => host.wakeCount > wakesBefore, "a wake-up once a lease ended");
     expect(await store.claimDueRuns(Date.now(), 10)).toHaveLength(1);
   });
@@ -106,13 +113,14 @@ describe("postgresStore", () => {
     const other = await openStore();
     const target = job();
     await other.store.insertJob(target);
-    expect((await owner.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([target.runId]);
+    const ownerClaimed = await owner.store.claimDueRuns(Date.now(), 10);
+    expect(ownerClaimed.map((r) => r.runId)).toEqual([target.runId]);
 
     expect(await other.store.cancelJob(target.jobId, Date.now())).toEqual({ outcome: "abort-active", runId: target.runId, ownedHere: false });
     await owner.host.until(() => owner.host.aborted.length > 0, "the owner to be told to abort");
     expect(owner.host.aborted).toEqual([{ runId: target.runId, reason: "cancelled" }]);
 
-    expect(await owner.store.completeRun(target.runId, { status: "cancelled", message: "cancelled", completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
+    expect(await owner.store.completeRun(ticketOf(ownerClaimed, target.runId), { status: "cancelled", message: "cancelled", completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
     expect((await other.store.getJob(target.jobId))?.status).toBe("cancelled");
   });
 
@@ -167,11 +175,11 @@ describe("postgresStore", () => {
     const { store } = await openStore();
     const target = job({ maxAttempts: 2, resilienceMode: "deferred-retry" });
     await store.insertJob(target);
-    await store.claimDueRuns(Date.now(), 10);
+    const claimed = await store.claimDueRuns(Date.now(), 10);
     const retryRunId = randomUUID();
     const retryDue = Date.now() + 50_000;
     expect(
-      await store.scheduleRetry(target.runId, { newRunId: retryRunId, attempt: 2, dueTimeMs: retryDue, lastError: "smtp down", failedAtMs: Date.now(), startedAtMs: null }),
+      await store.scheduleRetry(ticketOf(claimed, target.runId), { newRunId: retryRunId, attempt: 2, dueTimeMs: retryDue, lastError: "smtp down", failedAtMs: Date.now(), startedAtMs: null }),
     ).toBe(true);
     expect(await store.getJob(target.jobId)).toMatchObject({ status: "waiting-retry", attempt: 2, currentRunId: retryRunId, lastError: "smtp down" });
     expect((await store.getJob(target.jobId))?.nextAttemptDueTime?.getTime()).toBe(retryDue);
@@ -187,7 +195,7 @@ describe("postgresStore", () => {
     const second = await openStore({ pollIntervalMs: 20 });
     const target = job();
     await first.store.insertJob(target);
-    await first.store.claimDueRuns(Date.now(), 10);
+    const firstClaimed = await first.store.claimDueRuns(Date.now(), 10);
     await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1`, [target.runId]);
 
     await second.host.until(() => second.host.wakeCount > 0, "the poll to reclaim the expired lease");
@@ -198,18 +206,19 @@ describe("postgresStore", () => {
     );
     expect(rerun.map((r) => r.runId)).toEqual([target.runId]);
 
-    expect(await first.store.completeRun(target.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
-    expect(await second.store.completeRun(target.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(true);
+    expect(await first.store.completeRun(ticketOf(firstClaimed, target.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+    expect(await second.store.completeRun(ticketOf(rerun, target.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(true);
   });
 
   it("ends a run failed once its lease expired maxLeaseExpiries times, says why in getJob and recentOutcomes, and still runs the rest of the queue", async () => {
     const crashing = await openStore({ leaseMs: 120_000, heartbeatMs: 60_000 });
     const poison = job();
     await crashing.store.insertJob(poison);
-    expect((await crashing.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([poison.runId]);
+    const crashingClaimed = await crashing.store.claimDueRuns(Date.now(), 10);
+    expect(crashingClaimed.map((r) => r.runId)).toEqual([poison.runId]);
     const ordinary = job({ jobName: "reports.build", payload: undefined });
     await crashing.store.insertJob(ordinary);
-    await crashing.store.markStarted(poison.runId, Date.now());
+    expect(await crashing.store.markStarted(ticketOf(crashingClaimed, poison.runId), Date.now())).toBe(true);
     // The crashing worker dies: its lease runs out with the body started.
     await waitForState(
       async () => (await db.pool.query(`SELECT started_at FROM ${db.schema.quoted}.runs WHERE run_id = $1`, [poison.runId])).rows[0]?.started_at ?? null,
@@ -229,9 +238,10 @@ describe("postgresStore", () => {
     expect((await survivor.store.listRecentOutcomes()).map((o) => [o.runId, o.status, o.message])).toEqual([[poison.runId, "failed", message]]);
     expect(survivor.host.warnings).toContainEqual(expect.stringMatching(/lost their worker too often and ended failed/));
 
-    expect((await survivor.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([ordinary.runId]);
-    expect(await survivor.store.completeRun(ordinary.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
-    expect(await crashing.store.completeRun(poison.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+    const survivorClaimed = await survivor.store.claimDueRuns(Date.now(), 10);
+    expect(survivorClaimed.map((r) => r.runId)).toEqual([ordinary.runId]);
+    expect(await survivor.store.completeRun(ticketOf(survivorClaimed, ordinary.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
+    expect(await crashing.store.completeRun(ticketOf(crashingClaimed, poison.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
   });
 
   it("heartbeats notice a lost lease (abort it here) and a cancel whose NOTIFY was missed", async () => {
@@ -240,7 +250,8 @@ describe("postgresStore", () => {
     const flagged = job();
     await store.insertJob(lost);
     await store.insertJob(flagged);
-    expect(await store.claimDueRuns(Date.now(), 10)).toHaveLength(2);
+    const claimed = await store.claimDueRuns(Date.now(), 10);
+    expect(claimed).toHaveLength(2);
     // Another worker took one run over; the other was flagged without a NOTIFY reaching us.
     await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET owner = 'someone-else' WHERE run_id = $1`, [lost.runId]);
     await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET cancel_requested = true WHERE run_id = $1`, [flagged.runId]);
@@ -252,17 +263,15 @@ describe("postgresStore", () => {
         { runId: flagged.runId, reason: "cancelled" },
       ]),
     );
-    expect(await store.completeRun(lost.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+    expect(await store.completeRun(ticketOf(claimed, lost.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
   });
 
   it("at shutdown, a run that never started goes back to the queue for another worker instead of being cancelled", async () => {
     const stopping = await openStore();
     const target = job();
     await stopping.store.insertJob(target);
-    await stopping.store.claimDueRuns(Date.now(), 10);
-    expect(
-      await stopping.store.completeRun(target.runId, { status: "cancelled", message: "scheduler shutdown", completedAtMs: Date.now(), startedAtMs: null }),
-    ).toBe(true);
+    const claimed = await stopping.store.claimDueRuns(Date.now(), 10);
+    await stopping.store.releaseRun(ticketOf(claimed, target.runId));
     await stopping.store.close();
 
     const next = await openStore();
@@ -292,7 +301,7 @@ describe("postgresStore", () => {
     const jobs = Array.from({ length: 5 }, () => job());
     for (const row of jobs) await store.insertJob(row);
     for (const run of await store.claimDueRuns(Date.now(), 10)) {
-      await store.completeRun(run.runId, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null });
+      await store.completeRun({ claimed: run, attempt: run.attempt }, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null });
     }
     const left = await waitForState(
       async () => (await db.pool.query(`SELECT count(*)::int AS n FROM ${db.schema.quoted}.jobs`)).rows[0].n as number,
@@ -304,19 +313,39 @@ describe("postgresStore", () => {
 
   it("names host and port and says what to do when PostgreSQL is unreachable", async () => {
     const store = postgresStore({ connectionString: "postgres://postgres@127.0.0.1:1/test" });
-    await expect(store.open(new RecordingHost(descriptors))).rejects.toThrow(/127\.0\.0\.1:1 .*not reachable.*Check that the server is running/);
+    await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({
+      code: "ELR502",
+      message: expect.stringMatching(/127\.0\.0\.1:1 .*not reachable.*Check that the server is running/),
+    });
     await store.end();
   });
 
+  it("refuses an enqueue before open, a second open and a client that is not a pg client, each with its code", async () => {
+    const store = postgresStore({ pool: db.openPool(2), schema: db.schema.name, pollIntervalMs: 60_000 });
+    opened.push(store);
+    await expect(store.insertJob(job())).rejects.toMatchObject({ code: "ELR513", message: expect.stringMatching(/not open; start the scheduler/) });
+    await store.open(new RecordingHost(descriptors));
+    await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({ code: "ELR513", message: expect.stringMatching(/already open/) });
+    await expect(store.insertJob(job(), { client: { notAClient: true } })).rejects.toMatchObject({
+      name: "TypeError",
+      code: "ELR512",
+      message: expect.stringMatching(/options\.client must be a pg client inside your transaction/),
+    });
+  });
+
   it("rejects bad options with a message naming the option", () => {
-    expect(() => postgresStore({})).toThrow(/give a pg\.Pool/);
-    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(/invalid schema name/);
-    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, leaseMs: 1_000, heartbeatMs: 2_000 })).toThrow(/heartbeatMs .* shorter than leaseMs/);
+    const coded = (message: RegExp) => expect.objectContaining({ code: "ELR510", message: expect.stringMatching(message) });
+    expect(() => postgresStore({})).toThrow(coded(/give a pg\.Pool/));
+    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(coded(/invalid schema name/));
+    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, leaseMs: 1_000, heartbeatMs: 2_000 })).toThrow(coded(/heartbeatMs .* shorter than leaseMs/));
+    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, retention: { maxAge: "soon" as never } })).toThrow(coded(/retention\.maxAge of postgresStore/));
     for (const bad of [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, "3"]) {
       expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, maxLeaseExpiries: bad as number })).toThrow(
-        new RangeError(
-          `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(bad)}.`,
-        ),
+        expect.objectContaining({
+          name: "RangeError",
+          code: "ELR510",
+          message: `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(bad)}.`,
+        }),
       );
     }
     expect(() => postgresStore({ pool: db.pool, maxLeaseExpiries: 1 })).not.toThrow();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DueTimeQueue } from "../../src/dispatch/due-time-queue.js";
+import { DueTimeQueue } from "../../src/core/due-time-queue.js";
 
 describe("DueTimeQueue", () => {
   it("pops by due time, and FIFO among equal due times", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newId } from "../../src/state/ids.js";
+import { newId } from "../../src/core/ids.js";
 
 describe("newId", () => {
   it("makes unique UUIDv7 strings carrying the current millisecond, sorted by creation", () => {
@@ -17,7 +17,7 @@ describe("newId", () => {
 
 describe("newJobId / firstRunIdOf", () => {
   it("pairs a job id with a distinct UUIDv7 first run id that no other id repeats", async () => {
-    const { newJobId, firstRunIdOf, isFirstRunIdOf } = await import("../../src/state/ids.js");
+    const { newJobId, firstRunIdOf, isFirstRunIdOf } = await import("../../src/core/ids.js");
     const all = new Set<string>();
     for (let index = 0; index < 10_000; index++) {
       const jobId = newJobId();
@@ -34,7 +34,7 @@ describe("newJobId / firstRunIdOf", () => {
   });
 
   it("the first run id of the newest job id, formatted flat, equals firstRunIdOf of it", async () => {
-    const { newJobId, firstRunIdOf, firstRunIdOfNewestJobId } = await import("../../src/state/ids.js");
+    const { newJobId, firstRunIdOf, firstRunIdOfNewestJobId } = await import("../../src/core/ids.js");
     for (let index = 0; index < 10_000; index++) {
       const jobId = newJobId(index % 7 === 0 ? Date.now() + index : Date.now());
       const runId = firstRunIdOfNewestJobId();

@@ -1,0 +1,102 @@
+import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+
+/** How a runtime job retries: inside one run, or as new runs of the same job. */
+export type ResilienceMode = "inline" | "deferred-retry";
+
+/** A runtime job and its first run, as `schedule`/`enqueue` insert it (status `queued`, attempt 1). */
+export interface NewRuntimeJob {
+  readonly jobId: string;
+  /** Id of the first run (attempt 1). */
+  readonly runId: string;
+  readonly jobName: string;
+  /** Already validated with the descriptor's `validatePayload` and encoded to its stored form; JSON-safe. */
+  readonly payload: unknown;
+  readonly dueTimeMs: number;
+  readonly createdAtMs: number;
+  readonly correlationId: string | null;
+  /** `maxRetryAttempts + 1` in deferred mode, otherwise 1. */
+  readonly maxAttempts: number;
+  /** Resolved policy (never a name), or `null` for a single attempt. */
+  readonly resilience: ResiliencePolicy | null;
+  readonly resilienceMode: ResilienceMode;
+}
+
+/** Options of `JobStore.insertJob`. */
+export interface InsertOptions {
+  /** The caller's transaction (PostgreSQL: a `pg` client inside `BEGIN`); stores without transactions ignore it. */
+  readonly client?: unknown;
+}
+
+/**
+ * A run the store handed to this process by `JobStore.claimDueRuns`. From then on the store
+ * reports it as `"running"` (waiting for a slot until `JobStore.markStarted`); a durable store
+ * holds a lease on it for this process.
+ */
+export interface ClaimedRun {
+  readonly jobId: string;
+  readonly runId: string;
+  readonly jobName: string;
+  /** The stored form (see `JobDescriptor.payloadCodec`). */
+  readonly payload: unknown;
+  readonly dueTimeMs: number;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly correlationId: string | null;
+  readonly resilience: ResiliencePolicy | null;
+  readonly resilienceMode: ResilienceMode;
+}
+
+/**
+ * The fenced ticket to one claimed attempt: the object `JobStore.claimDueRuns` returned and the
+ * attempt it was claimed for. Every write about a claimed run — start, completion, retry, release —
+ * goes through it: a store reaches the run without a lookup, and refuses the write when the
+ * attempt has moved on or the run is no longer claimed by this process (a store may reuse one
+ * object across attempts, so the object alone is not a fence).
+ *
+ * The dispatcher's own run object is the ticket, so a run costs no extra allocation.
+ */
+export interface RunTicket {
+  readonly claimed: ClaimedRun;
+  readonly attempt: number;
+}
+
+/** How a claimed run ended. */
+export interface RunCompletion {
+  readonly status: "succeeded" | "failed" | "cancelled" | "skipped";
+  /** The outcome message (docs/semantics.md); the error message for `failed`; `null` for `succeeded`. */
+  readonly message: string | null;
+  readonly completedAtMs: number;
+  /** When the body started; `null` when it never started (cancelled or skipped while waiting). */
+  readonly startedAtMs: number | null;
+}
+
+/** A deferred retry: the failed run ends, a new run of the same job waits (`waiting-retry`). */
+export interface RetryRequest {
+  readonly newRunId: string;
+  /** The new run's attempt (failed attempt + 1). */
+  readonly attempt: number;
+  readonly dueTimeMs: number;
+  /** The failed attempt's error message (becomes `JobState.lastError`). */
+  readonly lastError: string;
+  readonly failedAtMs: number;
+  readonly startedAtMs: number | null;
+}
+
+/**
+ * What a cancel did:
+ * - `"cancelled-before-start"`: the run was queued (or waiting-retry); the store recorded it
+ *   `cancelled` / `"cancelled before execution"`; it will never be claimed.
+ * - `"abort-active"`: the run is claimed (running or waiting for a slot). When `ownedHere` the
+ *   dispatcher aborts it; otherwise the store has told the owning process (which calls
+ *   `StoreHost.abortRun`). The owner records the outcome through `JobStore.completeRun`.
+ * - `"not-found"`: unknown, terminal, or (cancelRun) a run id of an earlier attempt.
+ */
+export interface CancelResult {
+  readonly outcome: "cancelled-before-start" | "abort-active" | "not-found";
+  /** The run the cancel applied to, `null` for `"not-found"`. */
+  readonly runId: string | null;
+  /** Whether the active run is claimed by this process (always `true` in memory). */
+  readonly ownedHere: boolean;
+  /** Optional: the job of `runId`, which lets the dispatcher find its run without a search. */
+  readonly jobId?: string | null;
+}
