@@ -31,7 +31,7 @@ interface SystemRuns {
  * effect, none of the N still queued).
  */
 export async function runQueuedCancelsSuite(mode: BenchMode): Promise<SuiteReport> {
-  const jobCount = sized(mode, 5_000, 300);
+  const jobCount = sized(mode, 2_000, 300);
   const runCount = sized(mode, 3, 1);
   const redis = await redisVersion();
   const systems: SystemRuns[] = [elarionCancelSystem(), graphileWorkerCancelSystem(), ...(redis.reachable ? [bullmqCancelSystem()] : [])].map(
