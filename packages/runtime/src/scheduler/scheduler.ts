@@ -1,6 +1,7 @@
 import { Dispatcher } from "../dispatch/dispatcher.js";
 import type { JobClass, ServiceTable } from "../registry/job-registry.js";
 import { firstRunIdOfNewestJobId, newJobId } from "../core/ids.js";
+import type { Instrumentation } from "../state/instrumentation.js";
 import type { JobState } from "../state/job-state.js";
 import { latestPerJobName } from "../state/latest-outcomes.js";
 import type { RunInfo } from "../state/run-info.js";
@@ -11,6 +12,7 @@ import type { JobCatalog } from "./job-catalog.js";
 import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
 import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions } from "./job-scheduler.js";
+import { observeCancel, observeInsert } from "./observed-operations.js";
 import { buildRuntimeJobRequest, type RuntimeJobRequest } from "./runtime-job-request.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
 import { coded } from "../core/runtime-errors.js";
@@ -36,6 +38,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     private readonly clock: Clock,
     private readonly tuning: ResolvedTuning,
     onRunOutcome: SchedulerTuning["onRunOutcome"],
+    private readonly instrumentation: Instrumentation | null = null,
   ) {
     this.clockIsWallClock = clock === systemClock;
     this.dispatcher = new Dispatcher({
@@ -48,6 +51,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       logger: tuning.logger,
       runsJobs: catalog.runsJobs,
       onRunOutcome,
+      instrumentation,
     });
   }
 
@@ -84,6 +88,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     this.lifecycle = "stopping";
     this.stopping = (async () => {
       await this.dispatcher.stop();
+      this.instrumentation?.close();
       await this.store.close();
       this.lifecycle = "stopped";
     })();
@@ -93,7 +98,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   schedule(job: unknown, payload: unknown, dueTime: Date | number, options?: ScheduleOptions): Promise<JobRunHandle> {
     try {
       this.assertStarted("schedule");
-      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options), options?.client);
+      const request = buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options);
+      if (this.instrumentation !== null) return observeInsert(this.instrumentation, "schedule", request, () => this.insert(request, options?.client));
+      return this.insert(request, options?.client);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -103,7 +110,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     try {
       this.assertStarted("enqueue");
       const nowMs = this.clock.now();
-      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options), options?.client, nowMs);
+      const request = buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options);
+      if (this.instrumentation !== null) return observeInsert(this.instrumentation, "enqueue", request, () => this.insert(request, options?.client, nowMs));
+      return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -112,12 +121,14 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   async cancelJob(jobId: string): Promise<boolean> {
     this.assertStarted("cancelJob");
     if (typeof jobId !== "string") throw coded(new TypeError(`cancelJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
+    if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-job", jobId, () => this.dispatcher.cancelJob(jobId));
     return this.dispatcher.cancelJob(jobId);
   }
 
   async cancelRun(runId: string): Promise<boolean> {
     this.assertStarted("cancelRun");
     if (typeof runId !== "string") throw coded(new TypeError(`cancelRun: expected the runId string of a JobRunHandle, got ${typeof runId}.`), "ELR301");
+    if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-run", runId, () => this.dispatcher.cancelRun(runId));
     return this.dispatcher.cancelRun(runId);
   }
 
