@@ -34,6 +34,12 @@ export const SUITES: readonly SuiteEntry[] = [
     timeoutMs: 420_000,
   },
   { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
+  {
+    id: "telemetry-cost",
+    load: async () => (await import("./suites/telemetry-cost.js")).runTelemetryCostSuite,
+    nodeFlags: [],
+    timeoutMs: 300_000,
+  },
 ];
 
 export function findSuite(id: string): SuiteEntry {

@@ -17,8 +17,11 @@ import { formatTraceparent, parseTraceparent } from "./traceparent.js";
 class RunObservation {
   constructor(
     readonly span: Span,
-    /** The run span's context: the body runs in it. */
-    readonly context: Context,
+    /**
+     * The run span's context, which the body runs in; `null` when there is nothing to propagate (a
+     * non-recording span without a parent: the API without an SDK), so the body is called directly.
+     */
+    readonly context: Context | null,
     readonly startedAt: number,
   ) {}
 }
@@ -78,8 +81,8 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
         [Attr.jobName]: job.jobName,
         [Attr.attempt]: 1,
         [Attr.maxAttempts]: job.maxAttempts,
-        [Attr.dueTime]: new Date(job.dueTimeMs).toISOString(),
       });
+      if (operation === "schedule") span.setAttribute(Attr.dueTime, new Date(job.dueTimeMs).toISOString());
       if (job.correlationId !== null) span.setAttribute(Attr.correlationId, job.correlationId);
     }
     job.traceContext = formatTraceparent(span.spanContext());
@@ -116,17 +119,19 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
     const startedAt = this.now();
     const parent = this.parentOf(run.traceContext);
     const span = this.tracer.startSpan(`scheduled ${run.jobName}`, { kind: this.kind.CONSUMER, startTime: startedAt }, parent);
-    if (span.isRecording()) {
+    const recording = span.isRecording();
+    if (recording) {
       span.setAttributes(this.runAttributes(run));
       span.setAttribute(Attr.schedulingLagMs, lagMsOf(run));
     }
-    run.observation = new RunObservation(span, this.api.trace.setSpan(parent, span), startedAt);
+    const propagates = recording || this.api.trace.isSpanContextValid(span.spanContext());
+    run.observation = new RunObservation(span, propagates ? this.api.trace.setSpan(parent, span) : null, startedAt);
     this.metrics.runStarted(run.jobName);
   }
 
   inRunContext<T>(run: ObservedRun, body: () => T): T {
     const observation = run.observation;
-    return observation instanceof RunObservation ? this.api.context.with(observation.context, body) : body();
+    return observation instanceof RunObservation && observation.context !== null ? this.api.context.with(observation.context, body) : body();
   }
 
   runEnded(run: ObservedRun, status: ObservedRunStatus, message: string | null, error: unknown): void {
@@ -189,7 +194,9 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
     return this.api.trace.isSpanContextValid(context) ? context.traceId : null;
   }
 
-  close(): void {}
+  close(): void {
+    this.metrics.close();
+  }
 
   /** A run that ended before it started: a zero-length `skipped`/`cancelled` span, counted. */
   private unstartedRunEnded(run: ObservedRun, status: ObservedRunStatus, message: string | null): void {
@@ -220,7 +227,6 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
       [Attr.attempt]: run.attempt,
       [Attr.maxAttempts]: run.maxAttempts,
       [Attr.runtimeScheduled]: run.isRuntimeScheduled,
-      [Attr.dueTime]: new Date(run.dueTimeMs).toISOString(),
     };
     if (run.correlationId !== null) attributes[Attr.correlationId] = run.correlationId;
     return attributes;

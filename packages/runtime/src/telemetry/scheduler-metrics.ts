@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from "@opentelemetry/api";
+import type { Attributes, Counter, Histogram, Meter, ObservableResult, ObservableUpDownCounter } from "@opentelemetry/api";
 import type { ObservedOperation } from "../state/instrumentation.js";
 
 /** Seconds; OpenTelemetry's semantic-convention duration buckets (the SDK's defaults are for milliseconds). */
@@ -27,6 +27,41 @@ export const Attr = {
 } as const;
 
 /**
+ * Runs executing now per job name, for every scheduler of the process that records into one meter,
+ * reported by one observable up-down counter when the meter collects: a start and an end cost a
+ * map update instead of two measurements through the SDK's attribute hashing (the profile of the
+ * telemetry-cost benchmark showed that hashing as its largest item).
+ */
+class ActiveRuns {
+  readonly counts = new Map<string, { readonly attributes: Attributes; active: number }>();
+  users = 0;
+  private readonly gauge: ObservableUpDownCounter;
+  private readonly report = (result: ObservableResult): void => {
+    for (const entry of this.counts.values()) result.observe(entry.active, entry.attributes);
+  };
+
+  constructor(meter: Meter) {
+    this.gauge = meter.createObservableUpDownCounter("scheduler.job.active", { description: "Runs executing now" });
+    this.gauge.addCallback(this.report);
+  }
+
+  add(jobName: string, delta: number): void {
+    let entry = this.counts.get(jobName);
+    if (entry === undefined) {
+      entry = { attributes: Object.freeze({ [Attr.jobName]: jobName }), active: 0 };
+      this.counts.set(jobName, entry);
+    }
+    entry.active += delta;
+  }
+
+  unregister(): void {
+    this.gauge.removeCallback(this.report);
+  }
+}
+
+const activeRunsByMeter = new WeakMap<Meter, ActiveRuns>();
+
+/**
  * The scheduler's instruments, under Elarion's names, and their attribute sets. Attribute objects
  * are made once per (job name, status, reason) and reused: a run records three instruments and
  * would otherwise allocate an object for each.
@@ -35,25 +70,31 @@ export class SchedulerMetrics {
   private readonly runCount: Counter;
   private readonly runDuration: Histogram;
   private readonly runLag: Histogram;
-  private readonly active: UpDownCounter;
+  private readonly active: ActiveRuns;
   private readonly operationCount: Counter;
   private readonly operationDuration: Histogram;
   private readonly runAttributes = new Map<string, Map<string, Attributes>>();
-  private readonly nameAttributes = new Map<string, Attributes>();
-  private readonly operationAttributes = new Map<string, Attributes>();
+  private readonly operationAttributes = new Map<string, Map<string, Attributes>>();
+  private closed = false;
 
-  constructor(meter: Meter) {
+  constructor(private readonly meter: Meter) {
     const advice = { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS };
     this.runCount = meter.createCounter("scheduler.job.run.count", { description: "Runs of scheduled jobs by job name and status" });
     this.runDuration = meter.createHistogram("scheduler.job.run.duration", { unit: "s", description: "Duration of job runs", advice });
     this.runLag = meter.createHistogram("scheduler.job.run.lag", { unit: "s", description: "Delay between a run's due time and its start", advice });
-    this.active = meter.createUpDownCounter("scheduler.job.active", { description: "Runs executing now" });
     this.operationCount = meter.createCounter("scheduler.operation.count", { description: "Scheduler operations by operation and outcome" });
     this.operationDuration = meter.createHistogram("scheduler.operation.duration", { unit: "s", description: "Duration of scheduler operations", advice });
+    let active = activeRunsByMeter.get(meter);
+    if (active === undefined) {
+      active = new ActiveRuns(meter);
+      activeRunsByMeter.set(meter, active);
+    }
+    active.users++;
+    this.active = active;
   }
 
   runStarted(jobName: string): void {
-    this.active.add(1, this.nameAttributesOf(jobName));
+    this.active.add(jobName, 1);
   }
 
   /** A run that started ended: count, duration, lag and one fewer active. */
@@ -62,7 +103,7 @@ export class SchedulerMetrics {
     this.runCount.add(1, attributes);
     this.runDuration.record(durationMs / 1000, attributes);
     this.runLag.record(lagMs / 1000, attributes);
-    this.active.add(-1, this.nameAttributesOf(jobName));
+    this.active.add(jobName, -1);
   }
 
   /** A run that never started (skipped or cancelled while it waited): counted only. */
@@ -76,13 +117,14 @@ export class SchedulerMetrics {
     this.operationDuration.record(durationMs / 1000, attributes);
   }
 
-  private nameAttributesOf(jobName: string): Attributes {
-    let attributes = this.nameAttributes.get(jobName);
-    if (attributes === undefined) {
-      attributes = Object.freeze({ [Attr.jobName]: jobName });
-      this.nameAttributes.set(jobName, attributes);
+  /** The scheduler stopped (its runs have ended): the last scheduler on this meter unregisters the active-runs callback. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (--this.active.users === 0) {
+      this.active.unregister();
+      activeRunsByMeter.delete(this.meter);
     }
-    return attributes;
   }
 
   private runAttributesOf(jobName: string, status: string, skipReason: string | null): Attributes {
@@ -103,11 +145,15 @@ export class SchedulerMetrics {
   }
 
   private operationAttributesOf(operation: ObservedOperation, outcome: string): Attributes {
-    const key = `${operation}\u0000${outcome}`;
-    let attributes = this.operationAttributes.get(key);
+    let byOutcome = this.operationAttributes.get(operation);
+    if (byOutcome === undefined) {
+      byOutcome = new Map();
+      this.operationAttributes.set(operation, byOutcome);
+    }
+    let attributes = byOutcome.get(outcome);
     if (attributes === undefined) {
       attributes = Object.freeze({ [Attr.operation]: operation, [Attr.operationOutcome]: outcome });
-      this.operationAttributes.set(key, attributes);
+      byOutcome.set(outcome, attributes);
     }
     return attributes;
   }

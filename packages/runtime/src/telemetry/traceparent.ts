@@ -1,7 +1,7 @@
 import type { SpanContext } from "@opentelemetry/api";
 
-/** `version-traceid-spanid-flags` of W3C Trace Context, version 00. */
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+/** `version-traceid-spanid-flags` of W3C Trace Context, version 00 (tested without captures: it runs once per run). */
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const INVALID_TRACE_ID = "00000000000000000000000000000000";
 const INVALID_SPAN_ID = "0000000000000000";
 
@@ -22,10 +22,11 @@ export function formatTraceparent(context: SpanContext): string | null {
 
 /** The remote span context a stored `traceparent` names, or `null` when it is absent or malformed. */
 export function parseTraceparent(traceparent: string | null): SpanContext | null {
-  if (traceparent === null) return null;
-  const match = TRACEPARENT.exec(traceparent);
-  if (match === null || !isValid(match[1]!, match[2]!)) return null;
-  return { traceId: match[1]!, spanId: match[2]!, traceFlags: Number.parseInt(match[3]!, 16), isRemote: true };
+  if (traceparent === null || !TRACEPARENT.test(traceparent)) return null;
+  const traceId = traceparent.slice(3, 35);
+  const spanId = traceparent.slice(36, 52);
+  if (!isValid(traceId, spanId)) return null;
+  return { traceId, spanId, traceFlags: Number.parseInt(traceparent.slice(53), 16), isRemote: true };
 }
 
 function isValid(traceId: string, spanId: string): boolean {
