@@ -11,6 +11,7 @@ import { systemClock, type Clock } from "../core/clock.js";
 import type { JobCatalog } from "./job-catalog.js";
 import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
+import { EpochSecondsCheck } from "./epoch-seconds-check.js";
 import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions } from "./job-scheduler.js";
 import { observeCancel, observeInsert } from "./observed-operations.js";
 import { buildRuntimeJobRequest, type RuntimeJobRequest } from "./runtime-job-request.js";
@@ -30,6 +31,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   private stopping: Promise<void> | null = null;
   /** The clock reads `Date.now()`, so its reading can date the new job id too. */
   private readonly clockIsWallClock: boolean;
+  private readonly epochSeconds: EpochSecondsCheck;
 
   constructor(
     private readonly catalog: JobCatalog,
@@ -41,6 +43,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     private readonly instrumentation: Instrumentation | null = null,
   ) {
     this.clockIsWallClock = clock === systemClock;
+    this.epochSeconds = new EpochSecondsCheck(tuning.logger);
     this.dispatcher = new Dispatcher({
       clock,
       store,
@@ -99,8 +102,10 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     try {
       this.assertStarted("schedule");
       const request = buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options);
-      if (this.instrumentation !== null) return observeInsert(this.instrumentation, "schedule", request, () => this.insert(request, options?.client));
-      return this.insert(request, options?.client);
+      const nowMs = this.clock.now();
+      this.epochSeconds.check(request.dueTimeMs, nowMs, request.jobName);
+      if (this.instrumentation !== null) return observeInsert(this.instrumentation, "schedule", request, () => this.insert(request, options?.client, nowMs));
+      return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
     }
