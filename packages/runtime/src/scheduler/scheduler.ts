@@ -79,6 +79,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       throw error;
     }
     this.dispatcher.start();
+    if (this.instrumentation !== null && this.store.queuedRunCounts !== undefined) {
+      this.instrumentation.observeQueuedRuns(() => settled(this.store.queuedRunCounts!()));
+    }
     this.lifecycle = "started";
   }
 

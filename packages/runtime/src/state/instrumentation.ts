@@ -100,6 +100,11 @@ export interface Instrumentation {
   pendingRunCancelled(run: CancelledPendingRun): void;
   /** The trace id of the run's span, for log lines; `null` when it has none. */
   traceIdOf(run: ObservedRun): string | null;
+  /**
+   * The store can count queued runs per job name: report them as a gauge, calling `read` at most
+   * once per metric collection, until {@link close}.
+   */
+  observeQueuedRuns(read: () => Promise<ReadonlyMap<string, number>>): void;
   /** The scheduler stopped: observable instruments stop reading the store. */
   close(): void;
 }

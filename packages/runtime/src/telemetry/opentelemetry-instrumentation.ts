@@ -10,6 +10,7 @@ import type {
   OperationObservation,
 } from "../state/instrumentation.js";
 import type { OpenTelemetryApi } from "./opentelemetry-api.js";
+import { QueuedRunsGauge } from "./queued-runs-gauge.js";
 import { Attr, SchedulerMetrics } from "./scheduler-metrics.js";
 import { formatTraceparent, parseTraceparent } from "./traceparent.js";
 
@@ -58,13 +59,14 @@ class OperationSpan implements OperationObservation {
  */
 export class OpenTelemetryInstrumentation implements Instrumentation {
   private readonly metrics: SchedulerMetrics;
+  private queuedRuns: QueuedRunsGauge | null = null;
   private readonly kind: OpenTelemetryApi["SpanKind"];
   private readonly errorCode: number;
 
   constructor(
     private readonly api: OpenTelemetryApi,
     private readonly tracer: Tracer,
-    meter: Meter,
+    private readonly meter: Meter,
     private readonly now: () => number,
   ) {
     this.metrics = new SchedulerMetrics(meter);
@@ -194,8 +196,15 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
     return this.api.trace.isSpanContextValid(context) ? context.traceId : null;
   }
 
+  observeQueuedRuns(read: () => Promise<ReadonlyMap<string, number>>): void {
+    this.queuedRuns?.close();
+    this.queuedRuns = new QueuedRunsGauge(this.meter, read);
+  }
+
   close(): void {
     this.metrics.close();
+    this.queuedRuns?.close();
+    this.queuedRuns = null;
   }
 
   /** A run that ended before it started: a zero-length `skipped`/`cancelled` span, counted. */
