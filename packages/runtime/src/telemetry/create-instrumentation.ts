@@ -29,7 +29,7 @@ export function createInstrumentation(option: unknown, clock: Clock): Instrument
   const api = loadOpenTelemetryApi();
   if (api === null) {
     if (option === undefined) return null;
-    throw coded(new Error("createScheduler: telemetry providers were given but @opentelemetry/api cannot be loaded; install it (npm install @opentelemetry/api) or leave telemetry out."), "ELR106");
+    throw coded(new Error("createScheduler: telemetry providers were given but @opentelemetry/api cannot be loaded; install it (npm install @opentelemetry/api) or leave telemetry out."), "ELR107");
   }
   const version = runtimeVersion();
   const tracer = (given.tracerProvider ?? api.trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE, version) as Tracer;

@@ -74,9 +74,9 @@ describe("an app that does not install @opentelemetry/api", () => {
     expect(output.ran).toEqual(["Ada", "Grace"]);
   });
 
-  it("asking for explicit providers says what to install (ELR106)", () => {
+  it("asking for explicit providers says what to install (ELR107)", () => {
     expect(output.explicitProviders).toEqual({
-      code: "ELR106",
+      code: "ELR107",
       message: expect.stringContaining("@opentelemetry/api cannot be loaded; install it (npm install @opentelemetry/api)"),
     });
   });
