@@ -38,7 +38,7 @@ export const SUITES: readonly SuiteEntry[] = [
   {
     id: "telemetry-cost",
     load: async () => (await import("./suites/telemetry-cost.js")).runTelemetryCostSuite,
-    nodeFlags: [],
+    nodeFlags: ["--expose-gc"],
     timeoutMs: 300_000,
   },
 ];

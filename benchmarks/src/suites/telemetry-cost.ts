@@ -45,7 +45,7 @@ interface Variant {
  */
 export async function runTelemetryCostSuite(mode: BenchMode): Promise<SuiteReport> {
   const jobCount = sized(mode, 100_000, 5_000);
-  const rounds = sized(mode, 9, 2);
+  const rounds = sized(mode, 15, 2);
   const before = await loadRuntimeAt(BEFORE_TELEMETRY);
   const variants: Variant[] = [
     { id: "before", label: `runtime before telemetry (${BEFORE_TELEMETRY})`, run: (count) => scheduleAndRunAll(before.createScheduler, count, {}) },
@@ -80,7 +80,7 @@ export async function runTelemetryCostSuite(mode: BenchMode): Promise<SuiteRepor
       figure(variants[3]!, "—", null),
     ],
     notes: [
-      `telemetry cost: the in-memory throughput workload (suite 2) per setting, median of ${rounds} interleaved rounds (order rotated each round) after one warm-up each; ` +
+      `telemetry cost: the in-memory throughput workload (suite 2) per setting, median of ${rounds} interleaved rounds (order rotated each round, a forced GC before each) after one warm-up each; ` +
         `the baseline is packages/runtime/src at ${BEFORE_TELEMETRY} compiled into benchmarks/.tmp/. SDK: BasicTracerProvider with a SimpleSpanProcessor handing every span to an exporter that drops it, ` +
         `MeterProvider with a PeriodicExportingMetricReader (hourly, dropping exporter), both passed as createScheduler({ telemetry }). Rates per round: ` +
         variants.map((variant) => `${variant.id} ${rates.get(variant.id)!.map((value) => formatNumber(value)).join(" / ")}`).join("; ") +
@@ -98,6 +98,8 @@ async function scheduleAndRunAll(create: CreateScheduler, jobCount: number, tele
   await scheduler.start();
   try {
     const allRan = services.Tally.reached(jobCount);
+    // The previous setting's garbage is collected now, not in the middle of this one's measurement.
+    (globalThis as { gc?: () => void }).gc?.();
     const elapsed = await timeAsync(async () => {
       for (let n = 0; n < jobCount; n += 1) await scheduler.enqueue(NoopJob, { n });
       await withDeadline(allRan, 120_000, `${jobCount} in-memory no-op jobs`);

@@ -56,8 +56,11 @@ export class Dispatcher {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private idleWaiters: Array<() => void> = [];
   private unregisterSettle: (() => void) | null = null;
+  /** Telemetry hooks (`options.instrumentation`), `null` when off. */
+  private readonly instrumentation: Instrumentation | null;
 
   constructor(private readonly options: DispatcherOptions) {
+    this.instrumentation = options.instrumentation;
     this.gates = new Gates(options.maxConcurrentExecutions, {
       start: (run) => this.startRun(run),
       skip: (run, message) => this.finish(run, "skipped", message),
@@ -184,7 +187,7 @@ export class Dispatcher {
 
   private recordOccurrenceEnd(occurrence: Occurrence, status: "skipped" | "cancelled", message: string): void {
     const nowMs = this.options.clock.now();
-    this.options.instrumentation?.runEnded(observedOccurrence(occurrence), status, message, undefined);
+    this.instrumentation?.runEnded(observedOccurrence(occurrence), status, message, undefined);
     this.recordOutcome({
       runId: occurrence.runId,
       jobId: occurrence.jobId,
@@ -220,7 +223,7 @@ export class Dispatcher {
         (error: unknown) => {
           this.options.logger.error(
             `could not record the start of run ${run.runId} of job "${run.jobName}"; the run is given back`,
-            runLogFields(run, this.options.instrumentation, { error: messageOf(error) }),
+            runLogFields(run, this.instrumentation, { error: messageOf(error) }),
           );
           this.releaseUnstarted(run);
         },
@@ -257,7 +260,7 @@ export class Dispatcher {
     this.forgetRuntimeRun(run);
     this.gates.release(run);
     if (reportedMessage !== null) {
-      this.options.instrumentation?.runEnded(run, "cancelled", reportedMessage, undefined);
+      this.instrumentation?.runEnded(run, "cancelled", reportedMessage, undefined);
       this.options.onRunOutcome?.(outcomeOf(run, "cancelled", reportedMessage, this.options.clock.now()));
     }
     this.afterRunEnded();
@@ -282,9 +285,9 @@ export class Dispatcher {
       }
     }
     if (status === "failed") {
-      this.options.logger.error(`job "${run.jobName}" failed: ${message ?? ""}`, runLogFields(run, this.options.instrumentation, { error: error ?? message }));
+      this.options.logger.error(`job "${run.jobName}" failed: ${message ?? ""}`, runLogFields(run, this.instrumentation, { error: error ?? message }));
     }
-    this.options.instrumentation?.runEnded(run, status, message, error);
+    this.instrumentation?.runEnded(run, status, message, error);
     this.gates.release(run);
     this.afterRunEnded();
   }
@@ -298,9 +301,9 @@ export class Dispatcher {
     const dueTimeMs = nowMs + delayMs;
     this.options.logger.warn(
       `job "${run.jobName}" attempt ${run.attempt}/${run.maxAttempts} failed; retrying at ${new Date(dueTimeMs).toISOString()}`,
-      runLogFields(run, this.options.instrumentation, { error: message }),
+      runLogFields(run, this.instrumentation, { error: message }),
     );
-    this.options.instrumentation?.retryScheduled(run, run.attempt + 1, dueTimeMs, delayMs, error);
+    this.instrumentation?.retryScheduled(run, run.attempt + 1, dueTimeMs, delayMs, error);
     this.write(
       this.options.store.scheduleRetry(ticketOf(run), {
         newRunId: newId(),
@@ -348,7 +351,7 @@ export class Dispatcher {
     if (value === false && run !== undefined) {
       this.options.logger.warn(
         `the outcome of run ${run.runId} of job "${run.jobName}" was not recorded: the store no longer assigns it to this process`,
-        runLogFields(run, this.options.instrumentation),
+        runLogFields(run, this.instrumentation),
       );
     }
   }
@@ -397,8 +400,8 @@ export class Dispatcher {
   private applyCancel(result: CancelResult): boolean {
     switch (result.outcome) {
       case "cancelled-before-start":
-        if (result.jobName != null && this.options.instrumentation !== null) {
-          this.options.instrumentation.pendingRunCancelled({ jobName: result.jobName, jobId: result.jobId ?? "", runId: result.runId!, traceContext: result.traceContext ?? null });
+        if (result.jobName != null && this.instrumentation !== null) {
+          this.instrumentation.pendingRunCancelled({ jobName: result.jobName, jobId: result.jobId ?? "", runId: result.runId!, traceContext: result.traceContext ?? null });
         }
         return true;
       case "abort-active": {

@@ -62,7 +62,8 @@ export class RunExecutor {
     }
     let result: Promise<void> | void;
     try {
-      result = this.instrumentation === null ? run.job.invoke!(this.services, run.payload, run) : this.invokeObserved(run, this.instrumentation);
+      const invoke = run.job.invoke!;
+      result = this.instrumentation === null ? invoke(this.services, run.payload, run) : this.instrumentation.callInRunContext(run, invoke, this.services, run.payload, run);
     } catch (error) {
       this.settled(run, true, error);
       return;
@@ -75,11 +76,6 @@ export class RunExecutor {
     } else {
       this.settled(run, false, undefined);
     }
-  }
-
-  /** The body inside the run's trace context: spans it starts are children of the run span. */
-  private invokeObserved(run: Run, instrumentation: Instrumentation): Promise<void> | void {
-    return instrumentation.inRunContext(run, () => run.job.invoke!(this.services, run.payload, run));
   }
 
   private settled(run: Run, threw: boolean, error: unknown): void {

@@ -13,6 +13,7 @@ export function observeInsert(
   insert: () => Promise<JobRunHandle>,
 ): Promise<JobRunHandle> {
   const observation = instrumentation.insertStarted(operation, request);
+  if (observation === null) return insert();
   let inserted: Promise<JobRunHandle>;
   try {
     inserted = insert();
@@ -40,6 +41,7 @@ export async function observeCancel(
   cancel: () => Promise<boolean>,
 ): Promise<boolean> {
   const observation = instrumentation.cancelStarted(operation, id);
+  if (observation === null) return cancel();
   try {
     const cancelled = await cancel();
     observation.ended(cancelled ? "cancelled" : "not-found");

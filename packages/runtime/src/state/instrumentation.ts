@@ -9,7 +9,7 @@
  *   then gets exactly one of `runEnded` or `retryScheduled`.
  * - A run that never started (skipped at a gate or a misfire, cancelled while it waited) gets one
  *   `runEnded` and no `runStarted`.
- * - Every `insertStarted`/`cancelStarted` observation is ended exactly once.
+ * - Every observation `insertStarted`/`cancelStarted` returns is ended exactly once.
  *
  * See docs/telemetry.md for the spans and metrics these hooks become.
  */
@@ -84,14 +84,20 @@ export interface OperationObservation {
  * ```
  */
 export interface Instrumentation {
-  /** `schedule`/`enqueue`: starts the producer span (a child of the caller's active span) and sets `job.traceContext`. */
-  insertStarted(operation: "schedule" | "enqueue", job: ObservedInsert): OperationObservation;
-  /** `cancelJob`/`cancelRun` of `id` (a job id or a run id). */
-  cancelStarted(operation: "cancel-job" | "cancel-run", id: string): OperationObservation;
+  /**
+   * `schedule`/`enqueue`: starts the producer span (a child of the caller's active span) and sets
+   * `job.traceContext`; `null` when there is nothing to observe (no SDK behind the API).
+   */
+  insertStarted(operation: "schedule" | "enqueue", job: ObservedInsert): OperationObservation | null;
+  /** `cancelJob`/`cancelRun` of `id` (a job id or a run id); `null` when there is nothing to observe. */
+  cancelStarted(operation: "cancel-job" | "cancel-run", id: string): OperationObservation | null;
   /** A run's body is about to start (`run.startedAtMs` is set). */
   runStarted(run: ObservedRun): void;
-  /** Calls one attempt of the body inside the run's trace context, so spans it starts are the run span's children. */
-  inRunContext<T>(run: ObservedRun, body: () => T): T;
+  /**
+   * Calls one attempt of the body, `body(a, b, c)`, inside the run's trace context, so spans it
+   * starts are the run span's children (arguments rather than a closure: no allocation per attempt).
+   */
+  callInRunContext<A, B, C, R>(run: ObservedRun, body: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R;
   /** A run ended; `error` is the thrown value of a failed run. */
   runEnded(run: ObservedRun, status: ObservedRunStatus, message: string | null, error: unknown): void;
   /** A deferred-retry attempt failed and attempt `nextAttempt` is due at `dueTimeMs`, `delayMs` from now. */

@@ -4,6 +4,9 @@ import type { ObservedOperation } from "../state/instrumentation.js";
 /** Seconds; OpenTelemetry's semantic-convention duration buckets (the SDK's defaults are for milliseconds). */
 export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
+/** `scheduler.job.run.count`, also created to tell a no-op meter from a real one (same name and options: the SDK hands back the same instrument). */
+export const RUN_COUNT = { name: "scheduler.job.run.count", options: { description: "Runs of scheduled jobs by job name and status" } } as const;
+
 /** Attribute names, shared with the spans. */
 export const Attr = {
   jobName: "scheduler.job.name",
@@ -79,7 +82,7 @@ export class SchedulerMetrics {
 
   constructor(private readonly meter: Meter) {
     const advice = { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS };
-    this.runCount = meter.createCounter("scheduler.job.run.count", { description: "Runs of scheduled jobs by job name and status" });
+    this.runCount = meter.createCounter(RUN_COUNT.name, RUN_COUNT.options);
     this.runDuration = meter.createHistogram("scheduler.job.run.duration", { unit: "s", description: "Duration of job runs", advice });
     this.runLag = meter.createHistogram("scheduler.job.run.lag", { unit: "s", description: "Delay between a run's due time and its start", advice });
     this.operationCount = meter.createCounter("scheduler.operation.count", { description: "Scheduler operations by operation and outcome" });

@@ -55,6 +55,19 @@ describe("the telemetry option", () => {
     });
   });
 
+  it("an SDK registered after createScheduler: spans from then on (the API's proxy delegates); metrics only from a meter provider registered before", async () => {
+    const email = testJob("emails.send");
+    const { scheduler, clock } = await startHarness([email]);
+    await scheduler.enqueue(email.jobClass, { id: 1 });
+    await clock.advance(0);
+    const sdk = globalSdk();
+    await scheduler.enqueue(email.jobClass, { id: 2 });
+    await clock.advance(0);
+    expect(sdk.spans().map((span) => span.name)).toEqual(["scheduler enqueue emails.send", "scheduled emails.send"]);
+    expect(sdk.spans()[1]!.parentSpanContext?.spanId).toBe(sdk.spans()[0]!.spanContext().spanId);
+    expect(await sdk.points("scheduler.job.run.count")).toEqual([]);
+  });
+
   it("false: nothing at all, even with an SDK registered globally", async () => {
     const sdk = globalSdk();
     await enqueueAndRun({ telemetry: false });
