@@ -55,9 +55,9 @@ export class Run implements ScheduledJobContext, ObservedRun {
   private controller: AbortController | null = null;
   private abortedWith: DOMException | null = null;
 
-  /** A claimed runtime run. */
-  static forClaimed(job: RegisteredJob, claimed: ClaimedRun): Run {
-    const run = new Run(job, claimed, claimed.payload, claimed.dueTimeMs, claimed.attempt, claimed.maxAttempts, true, claimed.correlationId, claimed.resilience, claimed.resilienceMode, claimed.attempt > 1);
+  /** A claimed runtime run; `payload` is the claimed one as `execute` receives it (decoded). */
+  static forClaimed(job: RegisteredJob, claimed: ClaimedRun, payload: unknown = claimed.payload): Run {
+    const run = new Run(job, claimed, payload, claimed.dueTimeMs, claimed.attempt, claimed.maxAttempts, true, claimed.correlationId, claimed.resilience, claimed.resilienceMode, claimed.attempt > 1);
     run.claimed = claimed;
     return run;
   }

@@ -31,6 +31,7 @@ await import("../../scheduler/recurring.test.js");
 await import("../../scheduler/configuration-placeholders.test.js");
 await import("../../scheduler/stop.test.js");
 await import("../../scheduler/bad-input.test.js");
+await import("../../scheduler/payload-dates.test.js");
 await import("../../state/snapshot-and-retention.test.js");
 await import("../../telemetry/traces.test.js");
 await import("../../telemetry/metrics.test.js");
