@@ -11,11 +11,11 @@ import { median } from "../support/statistics.js";
 import { timeAsync, withDeadline } from "../support/stopwatch.js";
 
 /**
- * The runtime just before telemetry (main before the telemetry branch): "today's path", the
- * baseline `telemetry: false` must stay within 3% of. Move it only to the commit before a change
- * whose hook cost is being measured.
+ * The runtime just before telemetry: main as the telemetry branch last merged it, so the two sides
+ * differ by the telemetry change alone. "Today's path", which `telemetry: false` must stay within
+ * 3% of. When main moves on, this is the commit the measurement is about, not main's tip.
  */
-export const BEFORE_TELEMETRY = "55d4d49";
+export const BEFORE_TELEMETRY = "4708962";
 
 const SUITE = "7. telemetry cost";
 
