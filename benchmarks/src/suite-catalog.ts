@@ -43,6 +43,12 @@ export const SUITES: readonly SuiteEntry[] = [
   { id: "worker-processes", load: async () => (await import("./suites/worker-processes.js")).runWorkerProcessesSuite, nodeFlags: [], timeoutMs: 420_000 },
   { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
   { id: "cron", load: async () => (await import("./suites/cron.js")).runCronSuite, nodeFlags: [], timeoutMs: 120_000 },
+  {
+    id: "telemetry-cost",
+    load: async () => (await import("./suites/telemetry-cost.js")).runTelemetryCostSuite,
+    nodeFlags: ["--expose-gc"],
+    timeoutMs: 300_000,
+  },
 ];
 
 export function findSuite(id: string): SuiteEntry {

@@ -33,3 +33,5 @@ await import("../../scheduler/stop.test.js");
 await import("../../scheduler/bad-input.test.js");
 await import("../../scheduler/payload-dates.test.js");
 await import("../../state/snapshot-and-retention.test.js");
+await import("../../telemetry/traces.test.js");
+await import("../../telemetry/metrics.test.js");

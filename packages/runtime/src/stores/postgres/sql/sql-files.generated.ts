@@ -62,6 +62,11 @@ CREATE INDEX runs_lease_expiry ON :"schema".runs (lease_expires_at) WHERE lease_
     description: "runs count their lease expiries, so a run that keeps losing its worker ends failed",
     sql: `ALTER TABLE :"schema".runs ADD COLUMN lease_expiries integer NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 4,
+    description: "jobs keep the trace context of the span that scheduled them (telemetry)",
+    sql: `ALTER TABLE :"schema".jobs ADD COLUMN trace_context text;`,
+  },
 ] as const;
 
 /** One statement per file (sql/statements/NAME.sql), header comment and final ';' removed. */
@@ -81,20 +86,22 @@ export const STATEMENT_FILES = {
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_queued'
-  RETURNING r.run_id, r.job_id
+  RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
   UPDATE :"schema".jobs j SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL
   FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified
-FROM before_start
+SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       b.job_name, j.trace_context
+FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL
-FROM flagged`,
+SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context
+FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "cancel-run": {
     parameterCount: 3,
@@ -106,20 +113,22 @@ FROM flagged`,
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_queued'
-  RETURNING r.run_id, r.job_id
+  RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
   UPDATE :"schema".jobs j SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL
   FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified
-FROM before_start
+SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       b.job_name, j.trace_context
+FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL
-FROM flagged`,
+SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context
+FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "claim-occurrence": {
     parameterCount: 3,
@@ -194,7 +203,7 @@ SELECT b.refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,
-       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context
 FROM batch b
 LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
 ORDER BY c.due_time`,
@@ -235,12 +244,12 @@ WHERE j.job_id = $1::uuid`,
     sql: `WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
     job_id uuid, run_id uuid, job_name text, payload jsonb, due_ms float8, max_attempts integer,
-    correlation_id text, resilience jsonb, resilience_mode text, created_ms float8)
+    correlation_id text, resilience jsonb, resilience_mode text, created_ms float8, trace_context text)
 ), jobs AS (
   INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, correlation_id,
-                              resilience, resilience_mode, created_at)
+                              resilience, resilience_mode, created_at, trace_context)
   SELECT job_id, job_name, payload, run_id, 1, max_attempts, correlation_id, resilience, resilience_mode,
-         to_timestamp(created_ms / 1000)
+         to_timestamp(created_ms / 1000), trace_context
   FROM input
 ), runs AS (
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
@@ -291,6 +300,13 @@ WHERE status = :'status_queued'`,
   "next-due-times-by-job": {
     parameterCount: 0,
     sql: `SELECT job_name, (extract(epoch from min(due_time)) * 1000)::float8 AS due_ms
+FROM :"schema".runs
+WHERE status = :'status_queued'
+GROUP BY job_name`,
+  },
+  "queued-run-counts": {
+    parameterCount: 0,
+    sql: `SELECT job_name, count(*)::integer AS queued
 FROM :"schema".runs
 WHERE status = :'status_queued'
 GROUP BY job_name`,
