@@ -64,6 +64,7 @@ export async function runPostgresEqualBatchesSuite(mode: BenchMode): Promise<Sui
         `**Elarion** \`maxLeasedRuns: ${BATCH}\`: a worker holds at most ${BATCH} leased runs (running, plus prefetched waiting for a slot), and each claim round trip ` +
         `(sql/statements/complete-and-claim.sql, which also carries the completions and start marks gathered since the last one) leases at most the room left, ` +
         `${BATCH} minus the runs still held — the dispatcher asks for up to 1,024 and the store caps it; completions that cannot wait for a claim go in completion-only round trips of the same statement. ` +
+        `So ${BATCH} is a ceiling, not a batch size: how many runs each round trip actually leases is printed by \`MAX_LEASED_RUNS=${BATCH} node dist/src/profile-target.js postgres-processing\` (benchmarks/README.md, Profiled bottlenecks). ` +
         `**graphile-worker** \`localQueue.size: ${BATCH}\`: the local queue fetches up to ${BATCH} jobs in one \`get_jobs\` query, only when it is empty, one fetch at a time; ` +
         `completions travel separately (\`completeJobBatchDelay: 0\`: one \`complete_jobs\` call per tick's finished jobs). ` +
         `**pg-boss** \`batchSize: ${BATCH}\` on each of its ${WORKER_CONCURRENCY} \`work()\` loops: each loop fetches up to ${BATCH} jobs, runs its handler on them, completes them in one statement, ` +
