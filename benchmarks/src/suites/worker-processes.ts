@@ -72,7 +72,7 @@ export async function runWorkerProcessesSuite(mode: BenchMode): Promise<SuiteRep
         `The clock runs from sending them "start" (scheduler start-up included) until their reported body counts add up to ${jobCount}; then they stop and the totals are checked: ` +
         `exactly ${jobCount} bodies ran. ${runCount} runs, process counts in rotating order. The machine has ${os.availableParallelism()} cores shared with PostgreSQL, so more processes compete with the server for them. ` +
         `Load average after each run: ${loads.join("; ")}.`,
-      `Worker processes, CPU per run (workers' summed CPU in cores; the whole machine's busy share and all postgres processes' CPU, other sessions' queries included): ` +
+      `Worker processes, CPU per run (workers' summed CPU in cores; the whole machine's busy share, and the CPU of the postgres processes alive at the end, other sessions' queries included: a lower bound): ` +
         PROCESS_COUNTS.map(
           (processes) =>
             `${processes} process${processes === 1 ? "" : "es"}: ${measured
