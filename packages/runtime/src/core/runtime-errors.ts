@@ -29,6 +29,7 @@ export const RUNTIME_ERRORS = {
   ELR314: "triggerJob was called in a process that does not run jobs (an enqueue-only scheduler)",
   ELR401: "an attempt timed out",
   ELR501: "the store cannot be used as configured",
+  ELR502: "PostgreSQL cannot be reached, or refused the login (unknown role or database, wrong password)",
   ELR601: "a testing helper got an invalid argument",
   ELR701: "a resilience policy declaration is invalid",
 } as const;

@@ -113,6 +113,12 @@ export class Dispatcher {
     }
     const run = Run.forClaimed(job, claimed);
     this.runtimeRuns.add(run);
+    if (!job.descriptor.enabled) {
+      // A disabled job keeps accepting runs (other processes may enable it) but runs none: each
+      // ends at its due time, recorded like a disabled recurring slot (docs/semantics.md#states).
+      this.finish(run, "skipped", OutcomeMessage.disabled);
+      return;
+    }
     this.gates.admit(run);
   }
 
