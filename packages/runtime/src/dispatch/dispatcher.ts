@@ -52,12 +52,12 @@ export class Dispatcher {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private idleWaiters: Array<() => void> = [];
   private unregisterSettle: (() => void) | null = null;
-  /** Whether a job name is paused, as the store knows it now (never, for a store without pause). */
+  /** Whether a job name is paused, as the store knows it now. */
   readonly isPaused: (jobName: string) => boolean;
 
   constructor(private readonly options: DispatcherOptions) {
     const store = options.store;
-    this.isPaused = store.isJobPaused !== undefined && store.returnRun !== undefined ? (jobName) => store.isJobPaused!(jobName) : () => false;
+    this.isPaused = (jobName) => store.isJobPaused(jobName);
     this.gates = new Gates(options.maxConcurrentExecutions, {
       start: (run) => this.startRun(run),
       skip: (run, message) => this.finish(run, "skipped", message),
@@ -251,7 +251,7 @@ export class Dispatcher {
       return;
     }
     this.endWithoutWrite(run, null);
-    this.write(this.options.store.returnRun!(ticketOf(run)));
+    this.write(this.options.store.returnRun(ticketOf(run)));
   }
 
   /** A claimed runtime run that never started leaves this process: the store decides its fate. */

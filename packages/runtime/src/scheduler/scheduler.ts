@@ -157,7 +157,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       settled(this.store.listActiveRuns()),
       settled(this.store.listRecentOutcomes()),
       settled(this.store.nextDueTimes()),
-      settled(this.store.pausedJobNames?.() ?? NO_NAMES),
+      settled(this.store.pausedJobNames()),
     ]);
     const occurrenceDue = this.dispatcher.nextOccurrenceDueTimes();
     const jobs = [...this.catalog.jobs.values()].map((job) => {
@@ -193,9 +193,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   /** Answers at any time, like `getJob` (after `stop()` from the last known state). */
   async listJobs(query?: ListJobsQuery): Promise<JobPage> {
     const { listing, pageSize } = parseListJobsQuery(query);
-    const store = this.store;
-    if (store.listJobs === undefined) throw unsupported(store, "listJobs");
-    const listed = await store.listJobs(listing);
+    const listed = await this.store.listJobs(listing);
     if (listed.length <= pageSize) return { jobs: [...listed], nextCursor: null };
     const jobs = listed.slice(0, pageSize);
     const last = jobs[jobs.length - 1]!;
@@ -204,10 +202,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   /** Answers at any time, like `getJob`. */
   async countJobs(query?: CountJobsQuery): Promise<JobCounts> {
-    const jobName = parseCountJobsQuery(query);
-    const store = this.store;
-    if (store.countJobs === undefined) throw unsupported(store, "countJobs");
-    return store.countJobs(jobName);
+    return this.store.countJobs(parseCountJobsQuery(query));
   }
 
   async retryJob(jobId: string, options?: RetryJobOptions): Promise<JobRunHandle | null> {
@@ -216,10 +211,8 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     if (options !== undefined && (typeof options !== "object" || options === null)) {
       throw coded(new TypeError("retryJob: expected options like { dueTime: Date.now() + 60_000 }."), "ELR301");
     }
-    const store = this.store;
-    if (store.retryJob === undefined) throw unsupported(store, "retryJob");
     const dueTimeMs = options?.dueTime === undefined ? this.clock.now() : dueTimeMsOf(options.dueTime, `of retryJob(${jobId})`);
-    const state = await store.retryJob(jobId, { newRunId: newId(), dueTimeMs });
+    const state = await this.store.retryJob(jobId, { newRunId: newId(), dueTimeMs });
     if (state === null) return null;
     this.dispatcher.wake();
     return { jobId, runId: state.currentRunId, jobName: state.jobName, dueTime: new Date(dueTimeMs), attempt: state.attempt, maxAttempts: state.maxAttempts };
@@ -280,9 +273,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   private async setPaused(operation: "pauseJob" | "resumeJob", jobName: string, paused: boolean): Promise<void> {
     this.assertStarted(operation);
     this.registeredJob(operation, jobName);
-    const store = this.store;
-    if (store.setJobPaused === undefined) throw unsupported(store, operation);
-    await store.setJobPaused(jobName, paused);
+    await this.store.setJobPaused(jobName, paused);
   }
 
   private registeredJob(operation: string, jobName: unknown): RegisteredJob {
@@ -323,13 +314,6 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 // TEMPORARY (the section 11 contract is committed before its implementations): replaced method by method.
 function notYetBuilt(operation: string): Promise<never> {
   return Promise.reject(new Error(`scheduler.${operation}() is not built yet`));
-}
-
-const NO_NAMES: ReadonlySet<string> = new Set();
-
-/** A store that does not implement one of the operations (a third-party store written before them). */
-function unsupported(store: JobStore, operation: string): Error {
-  return coded(new Error(`scheduler.${operation}(): the "${store.name}" store does not support ${operation}; use memoryStore() or postgresStore(), or implement JobStore.${operation}.`), "ELR501");
 }
 
 function uniqueByRunId(runs: RunInfo[]): RunInfo[] {

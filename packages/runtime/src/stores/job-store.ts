@@ -144,18 +144,17 @@ export interface JobStore {
    */
   claimOccurrence(jobName: string, slotKey: number): MaybePromise<boolean>;
 
-  // ---- operations (docs/semantics.md#operating-jobs). Optional until every store implements
-  // ---- them; the scheduler answers a clear error (ELR501) for a store without them. ------------
+  // ---- operations (docs/semantics.md#operating-jobs) -------------------------------------------
 
   /**
    * Runtime jobs matching every filter of `query`, in `listJobs` order (newest first by creation,
    * then by job id, see `JobPosition`), at most `query.limit`. A durable store serves every filter
    * from an index, never a scan of the whole history.
    */
-  listJobs?(query: JobListing): MaybePromise<readonly JobState[]>;
+  listJobs(query: JobListing): MaybePromise<readonly JobState[]>;
 
   /** How many runtime jobs the store holds in each status (every status present), of one job name or all. */
-  countJobs?(jobName: string | null): MaybePromise<JobCounts>;
+  countJobs(jobName: string | null): MaybePromise<JobCounts>;
 
   /**
    * Gives a `failed` or `cancelled` job a new run: `retry.newRunId`, attempt 1 of the same
@@ -163,28 +162,28 @@ export interface JobStore {
    * payload and `lastError`. Returns the job's new state, or `null` (nothing changed) when the job is
    * unknown or in another status. A durable store also wakes other workers.
    */
-  retryJob?(jobId: string, retry: JobRetryRequest): MaybePromise<JobState | null>;
+  retryJob(jobId: string, retry: JobRetryRequest): MaybePromise<JobState | null>;
 
   /**
    * Pauses or resumes a job name (a durable store: for every process sharing it, and across
    * restarts). While a name is paused the store hands out none of its runs: `claimDueRuns` skips them
    * and `nextDueTime` ignores them; they stay queued (or waiting-retry) until it resumes.
    */
-  setJobPaused?(jobName: string, paused: boolean): MaybePromise<void>;
+  setJobPaused(jobName: string, paused: boolean): MaybePromise<void>;
 
   /**
    * Whether a job name is paused as this process knows it now (a durable store answers from a cache
    * that notices and polls refresh). Synchronous: the dispatcher asks at every run start and recurring slot.
    */
-  isJobPaused?(jobName: string): boolean;
+  isJobPaused(jobName: string): boolean;
 
   /** The paused job names, read fresh (for `snapshot().jobs[].paused`). */
-  pausedJobNames?(): MaybePromise<ReadonlySet<string>>;
+  pausedJobNames(): MaybePromise<ReadonlySet<string>>;
 
   /**
    * A claimed run whose body never started goes back to the queue unchanged (same run id, attempt
    * and due time): its job name was paused after the claim. Fenced by the ticket like
    * {@link completeRun}; `false` when the ticket no longer holds.
    */
-  returnRun?(ticket: RunTicket): MaybePromise<boolean>;
+  returnRun(ticket: RunTicket): MaybePromise<boolean>;
 }

@@ -32,3 +32,8 @@ await import("../../scheduler/configuration-placeholders.test.js");
 await import("../../scheduler/stop.test.js");
 await import("../../scheduler/bad-input.test.js");
 await import("../../state/snapshot-and-retention.test.js");
+await import("../../scheduler/list-jobs.test.js");
+await import("../../scheduler/count-jobs.test.js");
+await import("../../scheduler/retry-job.test.js");
+await import("../../scheduler/pause-job.test.js");
+await import("../../scheduler/trigger-job.test.js");
