@@ -3,9 +3,10 @@ import { memoryStore } from "../stores/memory/memory-store.js";
 import { systemClock } from "../core/clock.js";
 import { JobCatalog, type RegistryInput } from "./job-catalog.js";
 import type { JobScheduler, ServiceResolver } from "./job-scheduler.js";
-import { resolveTuning, type CreateSchedulerOptions, type JobClassesOf, type JobPayloadsOf } from "./scheduler-options.js";
+import { resolveTuning, type CreateSchedulerArgument, type JobClassesOf, type JobPayloadsOf, type PolicyNamesOf } from "./scheduler-options.js";
 import { Scheduler } from "./scheduler.js";
 import { coded } from "../core/runtime-errors.js";
+import { createInstrumentation } from "../telemetry/create-instrumentation.js";
 
 /**
  * Creates a scheduler for one or several generated registries. Every inconsistency (duplicate job
@@ -22,15 +23,19 @@ import { coded } from "../core/runtime-errors.js";
  * await scheduler.enqueue(SendEmailJob, { to: "a@example.com", subject: "Hi", body: "..." });
  * ```
  */
-export function createScheduler<const R extends RegistryInput>(options: CreateSchedulerOptions<R>): JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>> {
+export function createScheduler<const R extends RegistryInput, S = ServiceResolver>(
+  options: CreateSchedulerArgument<R, S>,
+): JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>, PolicyNamesOf<R>> {
   if (typeof options !== "object" || options === null) {
     throw coded(new TypeError("createScheduler: expected options like { registry: jobRegistry, services: { ... } }."), "ELR101");
   }
   const catalog = new JobCatalog(options.registry);
   const tuning = resolveTuning(options);
   const services = serviceTable(catalog, (options as { services?: unknown }).services);
-  const scheduler = new Scheduler(catalog, services, options.store ?? memoryStore(), options.clock ?? systemClock, tuning, options.onRunOutcome);
-  return scheduler as unknown as JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>>;
+  const clock = options.clock ?? systemClock;
+  const instrumentation = createInstrumentation((options as { telemetry?: unknown }).telemetry, clock);
+  const scheduler = new Scheduler(catalog, services, options.store ?? memoryStore(), clock, tuning, options.onRunOutcome, instrumentation);
+  return scheduler as unknown as JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>, PolicyNamesOf<R>>;
 }
 
 /**

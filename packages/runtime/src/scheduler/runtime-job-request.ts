@@ -14,6 +14,8 @@ export class RuntimeJobRequest implements NewRuntimeJob {
   jobId = "";
   runId = "";
   createdAtMs = 0;
+  /** Set by telemetry (`Instrumentation.insertStarted`) before the insert. */
+  traceContext: string | null = null;
   readonly jobName: string;
 
   constructor(
@@ -49,7 +51,8 @@ export function dueTimeMsOf(dueTime: unknown, jobName: string): number {
 
 /**
  * Validates a `schedule`/`enqueue` call: the job is known and runtime-schedulable, the payload passes
- * the generated validator, the options are well-formed and the policy exists.
+ * the generated validator, the options are well-formed and the policy exists. The request carries
+ * the payload's stored form (see `PayloadCodec`).
  */
 export function buildRuntimeJobRequest(
   catalog: JobCatalog,
@@ -71,8 +74,10 @@ export function buildRuntimeJobRequest(
     const problem = descriptor.validatePayload(payload);
     if (problem !== null) throw coded(new TypeError(`Invalid payload for job "${descriptor.name}": ${problem}.`), "ELR202");
   }
+  // Stores keep the JSON-safe form (a Date as its ISO string); the dispatcher decodes it for execute.
+  const stored = descriptor.payloadCodec ? descriptor.payloadCodec.encode(payload) : payload;
   if (options === undefined) {
-    return new RuntimeJobRequest(job, payload, due, null, job.policy, "inline", 1);
+    return new RuntimeJobRequest(job, stored, due, null, job.policy, "inline", 1);
   }
   if (typeof options !== "object" || options === null) {
     throw coded(new TypeError(`Invalid options for job "${descriptor.name}": expected an object like { correlationId: "order-42" }.`), "ELR204");
@@ -93,7 +98,7 @@ export function buildRuntimeJobRequest(
       `${where}: resilienceMode "deferred-retry" needs a resilience policy; pass { resilience: "policy-name" } or give the job one in @ScheduledJob.`,
     ), "ELR205");
   }
-  return new RuntimeJobRequest(job, payload, due, options.correlationId ?? null, policy, mode, mode === "deferred-retry" ? policy!.maxRetryAttempts + 1 : 1);
+  return new RuntimeJobRequest(job, stored, due, options.correlationId ?? null, policy, mode, mode === "deferred-retry" ? policy!.maxRetryAttempts + 1 : 1);
 }
 
 function checkedInlinePolicy(policy: ResiliencePolicy, where: string): ResiliencePolicy {

@@ -3,9 +3,10 @@ import type { JobDescriptorSet, JobRegistry } from "../registry/job-registry.js"
 import type { OutcomeInfo } from "../state/run-info.js";
 import type { JobStore } from "../stores/job-store.js";
 import type { Clock } from "../core/clock.js";
+import type { TelemetryOptions } from "../telemetry/telemetry-options.js";
 import type { RegistryInput } from "./job-catalog.js";
 import type { ServiceResolver } from "./job-scheduler.js";
-import { consoleLogger, type Logger } from "../core/logger.js";
+import { resolveLogger, type Logger } from "../core/logger.js";
 import { coded } from "../core/runtime-errors.js";
 import type { ConfigurationVariables } from "../policy/placeholder.js";
 import { processEnvironment } from "./live-configuration.js";
@@ -18,6 +19,8 @@ type ServicesOfOne<E> = E extends JobRegistry<infer S, any, any> ? S : unknown;
 type ClassesOfOne<E> = E extends JobRegistry<any, infer C, any> ? C : never;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PayloadsOfOne<E> = E extends JobRegistry<any, any, infer P> ? P : E extends JobDescriptorSet<infer P> ? P : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PolicyNamesOfOne<E> = E extends JobRegistry<any, any, any, infer N> ? N : E extends JobDescriptorSet<any, infer N> ? N : never;
 
 /** The services all registries need together (`JobServices` of each, intersected). */
 export type ServicesOf<R> = UnionToIntersection<ServicesOfOne<Element<R>>>;
@@ -25,6 +28,8 @@ export type ServicesOf<R> = UnionToIntersection<ServicesOfOne<Element<R>>>;
 export type JobClassesOf<R> = ClassesOfOne<Element<R>>;
 /** Job name → payload type, over all registries. */
 export type JobPayloadsOf<R> = UnionToIntersection<PayloadsOfOne<Element<R>>>;
+/** The union of the registries' resilience policy names (`string` for registries that do not list them). */
+export type PolicyNamesOf<R> = PolicyNamesOfOne<Element<R>>;
 
 /** Options of `createScheduler` other than `registry`/`services`. */
 export interface SchedulerTuning {
@@ -38,8 +43,18 @@ export interface SchedulerTuning {
   maxRetainedCompletedJobs?: number;
   /** Extra missed slots a `catch-up` schedule replays after a pause. Default 32. */
   maxMisfireCatchUpRuns?: number;
-  /** Receives job failures and store errors. Default: warnings and errors to the console. */
+  /**
+   * Receives job failures and store errors, each line with its fields (`jobName`, `jobId`, `runId`,
+   * and `traceId` when the run has a span). Any logger with `debug/info/warn/error(message, fields)`
+   * fits; a pino logger is recognised and called `(fields, message)`, its own order. Default:
+   * warnings and errors to the console.
+   */
   logger?: Partial<Logger>;
+  /**
+   * OpenTelemetry spans and metrics (docs/telemetry.md). Default: the global providers of
+   * `@opentelemetry/api` when it is installed, nothing when it is not; `false` turns it off.
+   */
+  telemetry?: false | TelemetryOptions;
   /** Called with every outcome this process records (runs it dispatched and recurring slots). */
   onRunOutcome?: (outcome: OutcomeInfo) => void;
   /**
@@ -58,6 +73,19 @@ export interface SchedulerTuning {
 export type CreateSchedulerOptions<R extends RegistryInput> = SchedulerTuning & { registry: R } & (Element<R> extends JobDescriptorSet<unknown>
     ? { services?: ServiceResolver | Record<string, unknown> }
     : { services: ServicesOf<R> | ServiceResolver });
+
+/**
+ * The parameter type of `createScheduler`: {@link CreateSchedulerOptions}, with `services` checked
+ * against whichever form was passed (`S`, inferred). Against the union `JobServices | ServiceResolver`
+ * the compiler can only say "Type '{}' is not assignable to type 'JobServices | ServiceResolver'";
+ * against the one form it names the missing key ("Property 'EmailSender' is missing ...").
+ */
+export type CreateSchedulerArgument<R extends RegistryInput, S> = SchedulerTuning & { registry: R } & (Element<R> extends JobDescriptorSet<unknown>
+    ? { services?: ServiceResolver | Record<string, unknown> }
+    : { services: S & ServicesArgument<R, NoInfer<S>> });
+
+/** A function is a resolver; anything else must be the registries' services object. */
+type ServicesArgument<R, S> = S extends (...args: never[]) => unknown ? ServiceResolver : ServicesOf<R>;
 
 /** Tuning with defaults applied and every value checked. */
 export interface ResolvedTuning {
@@ -94,13 +122,7 @@ export function resolveTuning(options: SchedulerTuning): ResolvedTuning {
       "ELR101",
     );
   }
-  const given = options.logger ?? {};
-  const logger: Logger = {
-    debug: given.debug?.bind(given) ?? consoleLogger.debug,
-    info: given.info?.bind(given) ?? consoleLogger.info,
-    warn: given.warn?.bind(given) ?? consoleLogger.warn,
-    error: given.error?.bind(given) ?? consoleLogger.error,
-  };
+  const logger = resolveLogger(options.logger);
   return {
     variables,
     maxConcurrentExecutions: wholeNumber(options.maxConcurrentExecutions, "maxConcurrentExecutions", 1, availableParallelism()),

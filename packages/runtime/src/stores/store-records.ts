@@ -22,6 +22,12 @@ export interface NewRuntimeJob {
   /** Resolved policy (never a name), or `null` for a single attempt. */
   readonly resilience: ResiliencePolicy | null;
   readonly resilienceMode: ResilienceMode;
+  /**
+   * The W3C `traceparent` of the span that scheduled the job (telemetry), `null` without one. A
+   * store keeps it with the job and hands it back on every claim of the job's runs
+   * ({@link ClaimedRun.traceContext}), so each run's span is its child, in any process.
+   */
+  readonly traceContext?: string | null;
 }
 
 /** Options of `JobStore.insertJob`. */
@@ -47,6 +53,8 @@ export interface ClaimedRun {
   readonly correlationId: string | null;
   readonly resilience: ResiliencePolicy | null;
   readonly resilienceMode: ResilienceMode;
+  /** The job's {@link NewRuntimeJob.traceContext}, for every attempt; absent or `null` without one. */
+  readonly traceContext?: string | null;
 }
 
 /**
@@ -102,6 +110,10 @@ export interface CancelResult {
   readonly ownedHere: boolean;
   /** Optional: the job of `runId`, which lets the dispatcher find its run without a search. */
   readonly jobId?: string | null;
+  /** Optional, for `"cancelled-before-start"`: the job's name, so telemetry can report the cancelled run. */
+  readonly jobName?: string | null;
+  /** Optional, for `"cancelled-before-start"`: the job's {@link NewRuntimeJob.traceContext}. */
+  readonly traceContext?: string | null;
 }
 
 /**

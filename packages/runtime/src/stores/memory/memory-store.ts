@@ -319,7 +319,7 @@ export class MemoryStore implements JobStore {
     if (job === undefined) return NOT_FOUND;
     if (job.isPending) {
       this.finish(job, "cancelled", OutcomeMessage.cancelledBeforeExecution, atMs, null);
-      return { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId };
+      return { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId, jobName: job.jobName, traceContext: job.traceContext };
     }
     if (job.status === "running") return { outcome: "abort-active", runId: job.runId, ownedHere: true, jobId: job.jobId };
     return NOT_FOUND;

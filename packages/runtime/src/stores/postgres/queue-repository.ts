@@ -84,6 +84,7 @@ export class QueueRepository {
       resilience: job.resilience,
       resilience_mode: job.resilienceMode,
       created_ms: job.createdAtMs,
+      trace_context: job.traceContext ?? null,
     }));
     await this.#run(db, "insert-jobs", [JSON.stringify(input), this.#schema.channel]);
   }
@@ -296,6 +297,12 @@ export class QueueRepository {
     return new Map(result.rows.map((row) => [row.job_name, row.due_ms]));
   }
 
+  /** Runs queued or waiting for a retry, per job name (names with none are absent). */
+  async queuedRunCounts(db: Queryable): Promise<Map<string, number>> {
+    const result = await this.#run<{ job_name: string; queued: number }>(db, "queued-run-counts", []);
+    return new Map(result.rows.map((row) => [row.job_name, row.queued]));
+  }
+
   /** Claims one recurring slot for this process; `false` when another process already has it. */
   async claimOccurrence(db: Queryable, jobName: string, dueTimeMs: number, owner: string): Promise<boolean> {
     return (await this.#run(db, "claim-occurrence", [jobName, dueTimeMs, owner])).rowCount === 1;
@@ -318,8 +325,9 @@ export class QueueRepository {
     const result = await this.#run<CancelResultRow>(db, statement, [id, nowMs, this.#schema.channel]);
     const row = result.rows[0];
     if (row === undefined) return { outcome: "not-found" };
-    if (!row.was_running) return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id };
-    return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner };
+    const job = { jobName: row.job_name, traceContext: row.trace_context };
+    if (!row.was_running) return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id, ...job };
+    return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner, ...job };
   }
 
   /**
@@ -400,6 +408,7 @@ interface ClaimedResultRow {
   resilience_mode: ClaimedRunRow["resilienceMode"];
   created_ms: number;
   cancel_requested: boolean;
+  trace_context: string | null;
 }
 
 function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
@@ -417,6 +426,7 @@ function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
     resilienceMode: row.resilience_mode,
     createdAtMs: row.created_ms,
     cancelRequested: row.cancel_requested,
+    traceContext: row.trace_context,
   };
 }
 
@@ -465,5 +475,7 @@ interface CancelResultRow {
   job_id: string;
   was_running: boolean;
   owner: string | null;
+  job_name: string;
+  trace_context: string | null;
   notified: boolean | null;
 }

@@ -16,6 +16,8 @@ export interface NewJobRow {
   readonly resilience: ResiliencePolicy | string | null;
   readonly resilienceMode: StoredResilienceMode;
   readonly createdAtMs: number;
+  /** W3C traceparent of the span that scheduled the job (telemetry); absent or `null` without one. */
+  readonly traceContext?: string | null;
 }
 
 /** A run leased to this worker. `claims` is the fencing token of this lease. */
@@ -33,6 +35,7 @@ export interface ClaimedRunRow {
   readonly resilienceMode: StoredResilienceMode;
   readonly createdAtMs: number;
   readonly cancelRequested: boolean;
+  readonly traceContext: string | null;
 }
 
 export type TerminalRunStatus = "succeeded" | "failed" | "cancelled" | "skipped";
@@ -69,8 +72,15 @@ export interface CompleteAndClaimResult {
 
 /** What a cancel request found and did. */
 export type CancelRow =
-  | { readonly outcome: "cancelled-before-start"; readonly runId: string; readonly jobId: string }
-  | { readonly outcome: "abort-active"; readonly runId: string; readonly jobId: string; readonly owner: string | null }
+  | { readonly outcome: "cancelled-before-start"; readonly runId: string; readonly jobId: string; readonly jobName: string; readonly traceContext: string | null }
+  | {
+      readonly outcome: "abort-active";
+      readonly runId: string;
+      readonly jobId: string;
+      readonly owner: string | null;
+      readonly jobName: string;
+      readonly traceContext: string | null;
+    }
   | { readonly outcome: "not-found" };
 
 export type StoredJobStatus = "queued" | "running" | "waiting-retry" | TerminalRunStatus;

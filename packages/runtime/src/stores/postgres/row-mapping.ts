@@ -18,6 +18,7 @@ export function toClaimedRun(row: ClaimedRunRow): ClaimedRun {
     correlationId: row.correlationId,
     resilience: typeof row.resilience === "object" && row.resilience !== null ? (row.resilience as ResiliencePolicy) : null,
     resilienceMode: row.resilienceMode,
+    traceContext: row.traceContext,
   };
 }
 

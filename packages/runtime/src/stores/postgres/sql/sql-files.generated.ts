@@ -64,6 +64,11 @@ CREATE INDEX runs_lease_expiry ON :"schema".runs (lease_expires_at) WHERE lease_
   },
   {
     version: 4,
+    description: "jobs keep the trace context of the span that scheduled them (telemetry)",
+    sql: `ALTER TABLE :"schema".jobs ADD COLUMN trace_context text;`,
+  },
+  {
+    version: 5,
     description: "operations: finished jobs' outcomes and the indexes listJobs and countJobs read; paused job names and their held runs",
     sql: `ALTER TABLE :"schema".jobs ADD COLUMN outcome text
   CHECK (outcome IN (:'status_succeeded', :'status_failed', :'status_cancelled', :'status_skipped'));
@@ -109,7 +114,7 @@ export const STATEMENT_FILES = {
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
   FROM target t WHERE r.run_id = t.run_id AND t.status IN (:'status_queued', :'status_held')
-  RETURNING r.run_id, r.job_id
+  RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
   UPDATE :"schema".jobs j
   SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL, outcome = :'status_cancelled'
@@ -117,13 +122,15 @@ export const STATEMENT_FILES = {
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified
-FROM before_start
+SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       b.job_name, j.trace_context
+FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL
-FROM flagged`,
+SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context
+FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "cancel-run": {
     parameterCount: 3,
@@ -135,7 +142,7 @@ FROM flagged`,
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
   FROM target t WHERE r.run_id = t.run_id AND t.status IN (:'status_queued', :'status_held')
-  RETURNING r.run_id, r.job_id
+  RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
   UPDATE :"schema".jobs j
   SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL, outcome = :'status_cancelled'
@@ -143,13 +150,15 @@ FROM flagged`,
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified
-FROM before_start
+SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       b.job_name, j.trace_context
+FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL
-FROM flagged`,
+SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context
+FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "claim-occurrence": {
     parameterCount: 3,
@@ -228,7 +237,7 @@ SELECT b.refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,
-       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context
 FROM batch b
 LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
 ORDER BY c.due_time`,
@@ -316,12 +325,12 @@ WHERE j.job_id = $1::uuid`,
     sql: `WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
     job_id uuid, run_id uuid, job_name text, payload jsonb, due_ms float8, max_attempts integer,
-    correlation_id text, resilience jsonb, resilience_mode text, created_ms float8)
+    correlation_id text, resilience jsonb, resilience_mode text, created_ms float8, trace_context text)
 ), jobs AS (
   INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, correlation_id,
-                              resilience, resilience_mode, created_at)
+                              resilience, resilience_mode, created_at, trace_context)
   SELECT job_id, job_name, payload, run_id, 1, max_attempts, correlation_id, resilience, resilience_mode,
-         to_timestamp(created_ms / 1000)
+         to_timestamp(created_ms / 1000), trace_context
   FROM input
 ), runs AS (
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
@@ -527,6 +536,16 @@ GROUP BY job_name`,
 )
 SELECT (SELECT count(*) FROM held)::integer AS held,
        pg_notify($2::text, :'notice_paused' || $1::text) IS NULL AS notified`,
+  },
+  "queued-run-counts": {
+    parameterCount: 0,
+    sql: `SELECT job_name, count(*)::integer AS queued
+FROM (
+  SELECT job_name FROM :"schema".runs WHERE status = :'status_queued'
+  UNION ALL
+  SELECT job_name FROM :"schema".runs WHERE status = :'status_held'
+) waiting
+GROUP BY job_name`,
   },
   "reclaim-expired-leases": {
     parameterCount: 4,

@@ -10,7 +10,8 @@
 -- Returns no row when there is nothing to cancel (unknown id, or the run already finished), else
 -- one row: run_id text, job_id text, was_running boolean (false: cancelled before its body
 -- started; true: flagged, its owner aborts it), owner text (the worker holding it, when running),
--- notified boolean (true when the owner was sent the cancel notice).
+-- notified boolean (true when the owner was sent the cancel notice), job_name text and
+-- trace_context text (the job's, for the telemetry of a run cancelled before it started).
 --
 -- Invariants:
 --   - The run is locked (FOR UPDATE) while it is judged, so a cancel and a claim or completion of
@@ -24,7 +25,7 @@ WITH target AS (
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
   FROM target t WHERE r.run_id = t.run_id AND t.status IN (:'status_queued', :'status_held')
-  RETURNING r.run_id, r.job_id
+  RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
   UPDATE :"schema".jobs j
   SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL, outcome = :'status_cancelled'
@@ -32,10 +33,12 @@ WITH target AS (
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified
-FROM before_start
+SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       b.job_name, j.trace_context
+FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL
-FROM flagged;
+SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context
+FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id;

@@ -3,7 +3,8 @@
 --
 -- Parameters:
 --   $1 jsonb  the jobs: [{"job_id", "run_id", "job_name", "payload", "due_ms", "max_attempts",
---             "correlation_id", "resilience", "resilience_mode", "created_ms"}], times in epoch ms
+--             "correlation_id", "resilience", "resilience_mode", "created_ms", "trace_context"}],
+--             times in epoch ms, trace_context a W3C traceparent or null
 --   $2 text   the schema's NOTIFY channel (<schema>_wake)
 --
 -- Returns one row (notified: always true; the row exists so the NOTIFY is evaluated).
@@ -18,12 +19,12 @@
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
     job_id uuid, run_id uuid, job_name text, payload jsonb, due_ms float8, max_attempts integer,
-    correlation_id text, resilience jsonb, resilience_mode text, created_ms float8)
+    correlation_id text, resilience jsonb, resilience_mode text, created_ms float8, trace_context text)
 ), jobs AS (
   INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, correlation_id,
-                              resilience, resilience_mode, created_at)
+                              resilience, resilience_mode, created_at, trace_context)
   SELECT job_id, job_name, payload, run_id, 1, max_attempts, correlation_id, resilience, resilience_mode,
-         to_timestamp(created_ms / 1000)
+         to_timestamp(created_ms / 1000), trace_context
   FROM input
 ), runs AS (
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
