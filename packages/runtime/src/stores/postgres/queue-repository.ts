@@ -206,6 +206,7 @@ export class QueueRepository {
       nextAttemptDueTimeMs: status === "waiting-retry" ? row.next_attempt_ms : null,
       correlationId: row.correlation_id,
       lastError: row.last_error,
+      payload: row.payload,
       createdAtMs: row.created_ms,
       completedAtMs: terminal ? row.completed_ms : null,
     };
@@ -324,6 +325,7 @@ interface JobResultRow {
   next_attempt_ms: number | null;
   correlation_id: string | null;
   last_error: string | null;
+  payload: unknown;
   created_ms: number;
   completed_ms: number | null;
 }

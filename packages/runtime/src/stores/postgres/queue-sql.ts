@@ -219,7 +219,7 @@ export function renderQueueSql(schema: SchemaName): QueueSql {
   const getJob = `
     SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
            j.attempt, j.max_attempts, ${ms("j.next_attempt_due_time")} AS next_attempt_ms, j.correlation_id,
-           j.last_error, ${ms("j.created_at")} AS created_ms, ${ms("r.completed_at")} AS completed_ms
+           j.last_error, j.payload, ${ms("j.created_at")} AS created_ms, ${ms("r.completed_at")} AS completed_ms
     FROM ${s}.jobs j JOIN ${s}.runs r ON r.run_id = j.current_run_id
     WHERE j.job_id = $1`;
 
