@@ -12,6 +12,7 @@ import type { CancelResult, ClaimedRun, JobStore, RunTicket } from "../stores/jo
 import { ActiveRuntimeRuns } from "./active-runtime-runs.js";
 import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
+import type { JobSchedule } from "./job-schedule.js";
 import { RecurringOccurrences, type Occurrence } from "./recurring-occurrences.js";
 import type { RegisteredJob } from "./registered-job.js";
 import { RunExecutor } from "./run-executor.js";
@@ -89,12 +90,28 @@ export class Dispatcher {
     return this.state === "running";
   }
 
-  start(): void {
+  /**
+   * Starts dispatching. `schedules`: the schedules of jobs whose configuration placeholders were
+   * resolved at start; every other job follows its registry's.
+   */
+  start(schedules?: ReadonlyMap<RegisteredJob, JobSchedule>): void {
     this.state = "running";
     const clock = this.options.clock;
     if (clock.registerSettleHook) this.unregisterSettle = clock.registerSettleHook(() => this.settle());
-    if (this.options.runsJobs) this.occurrences.start(this.options.jobs.values(), clock.now());
+    if (this.options.runsJobs) this.occurrences.start(this.options.jobs.values(), clock.now(), schedules);
     this.wake();
+  }
+
+  /** Gives a recurring job a new schedule now (a configuration variable changed); see {@link RecurringOccurrences.reschedule}. */
+  reschedule(job: RegisteredJob, schedule: JobSchedule): void {
+    if (this.state !== "running" || !this.options.runsJobs) return;
+    this.occurrences.reschedule(job, schedule, this.options.clock.now());
+    this.wake();
+  }
+
+  /** The schedule a job follows now. */
+  scheduleOf(job: RegisteredJob): JobSchedule {
+    return this.occurrences.scheduleOf(job);
   }
 
   private admitClaimed(claimed: ClaimedRun): void {
@@ -133,7 +150,7 @@ export class Dispatcher {
     }
     let claim: MaybePromise<boolean>;
     try {
-      claim = this.options.store.claimOccurrence(job.name, job.recurrence!.clusterSlotKey(occurrence.dueTimeMs));
+      claim = this.options.store.claimOccurrence(job.name, occurrence.recurrence.clusterSlotKey(occurrence.dueTimeMs));
     } catch (error) {
       this.claimFailed(run, error);
       return;
@@ -361,7 +378,7 @@ export class Dispatcher {
     run.offGrid = true;
     this.recurringRuns.set(run.runId, run);
     this.recurringByJobId.set(run.jobId, run);
-    if (!job.descriptor.enabled) this.finish(run, "skipped", OutcomeMessage.disabled);
+    if (!this.occurrences.scheduleOf(job).enabled) this.finish(run, "skipped", OutcomeMessage.disabled);
     else if (this.isPaused(job.name)) this.finish(run, "skipped", OutcomeMessage.paused);
     else this.gates.admit(run);
     return slot;

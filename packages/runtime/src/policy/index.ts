@@ -5,3 +5,21 @@ export { isValidTimeZone, assertValidTimeZone, zoneOffsetMs } from "./time-zone.
 export { createRecurrence, type Recurrence } from "./recurrence.js";
 export { planMisfire, type MisfirePlan } from "./misfire.js";
 export { retryDelayMs, MAX_RETRY_DELAY_MS } from "./backoff.js";
+export {
+  parsePlaceholder,
+  resolvePlaceholder,
+  PLACEHOLDER_OPTIONS,
+  type Placeholder,
+  type PlaceholderOption,
+  type PlaceholderParseResult,
+  type PlaceholderValue,
+  type ConfigurationVariables,
+} from "./placeholder.js";
+export {
+  resolveConfiguredSchedule,
+  placeholderSyntaxProblems,
+  type ConfiguredSchedule,
+  type ConfiguredScheduleResolution,
+  type PlaceholderProblem,
+  type PlaceholderTexts,
+} from "./placeholder-options.js";

@@ -27,7 +27,7 @@ export function parseListJobsQuery(query: ListJobsQuery | undefined): ParsedList
     throw coded(new TypeError(`listJobs: expected a query object like { status: "failed", limit: 100 }, got ${typeof query}.`), "ELR310");
   }
   if (query.key !== undefined) {
-    // TEMPORARY: the enqueue-once keys (DESIGN §11.2) bring `JobState.key`; their change adds this filter.
+    // TEMPORARY: the enqueue-once keys bring `JobState.key`; their change adds this filter.
     throw new Error("listJobs: the key filter is not built yet (it comes with enqueue-once keys); filter by jobName or correlationId meanwhile.");
   }
   const pageSize = parseLimit(query.limit);

@@ -18,6 +18,7 @@ import { parseCountJobsQuery, parseListJobsQuery } from "./job-query-input.js";
 import { buildRuntimeJobRequest, dueTimeMsOf, type RuntimeJobRequest } from "./runtime-job-request.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
 import { coded } from "../core/runtime-errors.js";
+import { LiveConfiguration } from "./live-configuration.js";
 
 type Lifecycle = "created" | "starting" | "started" | "stopping" | "stopped";
 
@@ -33,6 +34,8 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   /** The clock reads `Date.now()`, so its reading can date the new job id too. */
   private readonly clockIsWallClock: boolean;
   private readonly epochSeconds: EpochSecondsCheck;
+  /** Jobs whose options are configuration placeholders; `null` in an enqueue-only process. */
+  private readonly configuration: LiveConfiguration | null;
 
   constructor(
     private readonly catalog: JobCatalog,
@@ -44,6 +47,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   ) {
     this.clockIsWallClock = clock === systemClock;
     this.epochSeconds = new EpochSecondsCheck(tuning.logger);
+    this.configuration = catalog.runsJobs ? new LiveConfiguration(catalog.jobs.values(), tuning.variables, tuning.logger) : null;
     this.dispatcher = new Dispatcher({
       clock,
       store,
@@ -62,6 +66,13 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       throw coded(new Error(`scheduler.start(): the scheduler is already ${this.lifecycle}; create a new scheduler to start again.`), "ELR002");
     }
     this.lifecycle = "starting";
+    let schedules;
+    try {
+      schedules = this.configuration?.resolveAtStart(this.clock.now());
+    } catch (error) {
+      this.lifecycle = "created";
+      throw error;
+    }
     const host: StoreHost = {
       now: () => this.clock.now(),
       setTimer: (atMs, callback) => this.clock.setTimer(atMs, callback),
@@ -77,7 +88,11 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       this.lifecycle = "created";
       throw error;
     }
-    this.dispatcher.start();
+    this.dispatcher.start(schedules);
+    this.configuration?.follow(
+      () => this.clock.now(),
+      (job, schedule) => this.dispatcher.reschedule(job, schedule),
+    );
     this.lifecycle = "started";
   }
 
@@ -88,6 +103,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       return Promise.resolve();
     }
     this.lifecycle = "stopping";
+    this.configuration?.stop();
     this.stopping = (async () => {
       await this.dispatcher.stop();
       await this.store.close();
@@ -149,7 +165,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       const candidates = [occurrenceDue.get(job.name), storeDue.get(job.name)].filter((value): value is number => value !== undefined);
       return {
         name: job.name,
-        scheduleKind: descriptor.schedule?.kind ?? null,
+        scheduleKind: this.dispatcher.scheduleOf(job).recurrence?.kind ?? null,
         supportsRuntimeScheduling: descriptor.supportsRuntimeScheduling,
         group: descriptor.group,
         overlap: descriptor.overlap,
@@ -172,7 +188,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.dispatcher.whenIdle();
   }
 
-  // ---- operations (DESIGN §11.1) ----------------------------------------------------------------
+  // ---- operations (docs/semantics.md#operating-jobs) ----------------------------------------
 
   /** Answers at any time, like `getJob` (after `stop()` from the last known state). */
   async listJobs(query?: ListJobsQuery): Promise<JobPage> {

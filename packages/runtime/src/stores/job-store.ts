@@ -144,8 +144,8 @@ export interface JobStore {
    */
   claimOccurrence(jobName: string, slotKey: number): MaybePromise<boolean>;
 
-  // ---- operations (DESIGN §11.1). Optional until every store implements them; the scheduler ----
-  // ---- answers a clear error for a store without them. -----------------------------------------
+  // ---- operations (docs/semantics.md#operating-jobs). Optional until every store implements
+  // ---- them; the scheduler answers a clear error (ELR501) for a store without them. ------------
 
   /**
    * Runtime jobs matching every filter of `query`, in `listJobs` order (newest first by creation,

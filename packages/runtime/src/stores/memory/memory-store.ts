@@ -50,14 +50,14 @@ export class MemoryStore implements JobStore {
   /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
   private readonly retained: MemoryJob[] = [];
   private retainedHead = 0;
+  /** Entries of `retained` whose job has since been retried (its id now names a newer object). */
+  private supersededRetained = 0;
   /**
    * The latest terminal outcome per job name: the job whose run ended (its outcome is read when
    * listed, so a completion allocates nothing), or the frozen outcome of a failed deferred-retry
    * attempt, whose job has already moved on to its next run.
    */
   private readonly latestOutcomes = new Map<string, MemoryJob | OutcomeInfo>();
-  /** Entries of `retained` whose job has since been retried (its id now names a newer object). */
-  private supersededRetained = 0;
   private readonly paused = new PausedJobNames();
   private maxRetained = DEFAULT_RETENTION;
   private host: StoreHost | undefined;
