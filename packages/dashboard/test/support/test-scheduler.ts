@@ -6,6 +6,7 @@ import {
   type JobDefinition,
   type JobDescriptor,
   type JobScheduler,
+  type JobStore,
   type ScheduledJobContext,
 } from "@elarion/runtime";
 import { ManualClock } from "@elarion/runtime/testing";
@@ -96,11 +97,11 @@ export interface TestScheduler {
 const started = new Set<JobScheduler>();
 
 /**
- * A real scheduler (memory store, ManualClock at 2026-01-01T00:00:00Z) with three jobs:
+ * A real scheduler (memory store unless given one, ManualClock at 2026-01-01T00:00:00Z) with three jobs:
  * `emails.send` (runtime; fails once when asked to), `exports.build` (runtime; runs until cancelled)
  * and `reports.build` (recurring, fixed rate of one minute).
  */
-export async function startTestScheduler(): Promise<TestScheduler> {
+export async function startTestScheduler(options: { store?: JobStore } = {}): Promise<TestScheduler> {
   const clock = new ManualClock(new Date("2026-01-01T00:00:00Z"));
   const mailbox = new Mailbox();
   const scheduler = createScheduler({
@@ -108,6 +109,7 @@ export async function startTestScheduler(): Promise<TestScheduler> {
     services: { Mailbox: mailbox },
     clock,
     logger: { warn: () => undefined, error: () => undefined },
+    ...(options.store === undefined ? {} : { store: options.store }),
   });
   await scheduler.start();
   started.add(scheduler);
