@@ -29,6 +29,16 @@
 
   let busy = false;
   let shown = null;
+  // A button being pressed or text being selected (an id to copy) must not be swapped away.
+  let pressing = false;
+  live.addEventListener("pointerdown", () => {
+    pressing = true;
+  });
+  document.addEventListener("pointerup", () => setTimeout(() => (pressing = false), 0));
+  const selecting = () => {
+    const selection = document.getSelection();
+    return selection !== null && !selection.isCollapsed && live.contains(selection.anchorNode);
+  };
 
   function say(text, stale) {
     if (stamp === null) return;
@@ -48,6 +58,7 @@
         return;
       }
       const text = await response.text();
+      if (pressing || selecting()) return;
       if (text !== shown) {
         live.innerHTML = text;
         shown = text;
