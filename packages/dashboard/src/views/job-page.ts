@@ -49,7 +49,7 @@ function runRow(context: ViewContext, run: JobRun): SafeHtml {
 <td>${timeOf(context, run.dueTime)}</td>
 <td>${timeOf(context, run.startedAt)}</td>
 <td>${timeOf(context, run.completedAt)}</td>
-<td class="error-cell">${run.message === null ? html`<span class="none">—</span>` : html`<span class="message" title="${run.message}">${run.message}</span>`}</td>
+<td>${run.message === null ? html`<span class="none">—</span>` : html`<span class="message${run.status === "failed" ? " message-failed" : ""}" title="${run.message}">${run.message}</span>`}</td>
 <td class="actions">${cancellable ? actionButton(context, { kind: "cancel-run", runId: run.runId }, "Cancel run", "danger") : ""}</td>
 </tr>`;
 }
