@@ -108,9 +108,7 @@ describe("postgresStore across processes", () => {
     expect(worker.of("ran")).toHaveLength(0);
   });
 
-  // The bound tells the local due-time timer apart from the 5 s poll; how late it is, is measured
-  // by benchmarks/ (lateness suite), not here: a loaded CI machine must not fail this.
-  it("a job due in 2 s starts on its local timer, well before the 5 s poll would find it", async () => {
+  it("a job due in 2 s starts within 50 ms of its due time (local timer, not the 5 s poll)", async () => {
     const worker = await startWorker("timely");
     const dueTimes = [2_000, 2_150, 2_300].map((offset) => Date.now() + offset);
     for (const due of dueTimes) await enqueuer.schedule("timed.probe", {}, due);
@@ -120,7 +118,7 @@ describe("postgresStore across processes", () => {
     expect(worker.of("timed").map((m) => m.dueMs)).toEqual(dueTimes);
     for (const ms of lateness) {
       expect(ms).toBeGreaterThanOrEqual(0);
-      expect(ms).toBeLessThan(1_000);
+      expect(ms).toBeLessThan(50);
     }
   });
 
