@@ -369,6 +369,7 @@ function toJobRow(row: JobResultRow): JobRow {
     nextAttemptDueTimeMs: waiting ? row.next_attempt_ms : null,
     correlationId: row.correlation_id,
     lastError: row.last_error,
+    ...(row.payload === undefined ? {} : { payload: row.payload }),
     createdAtMs: row.created_ms,
     completedAtMs: waiting || runStatus === "running" ? null : row.completed_ms,
   };
@@ -440,6 +441,7 @@ interface JobResultRow {
   next_attempt_ms: number | null;
   correlation_id: string | null;
   last_error: string | null;
+  payload: unknown;
   created_ms: number;
   completed_ms: number | null;
 }
