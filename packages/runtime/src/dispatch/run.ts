@@ -28,6 +28,8 @@ export class Run implements ScheduledJobContext, ObservedRun {
   readonly mode: ResilienceMode;
   /** Never skipped by the overlap gate (a deferred retry or a catch-up slot): it waits instead. */
   readonly waitsForOverlap: boolean;
+  /** A recurring job's run started by `triggerJob`, off its grid: its end plans no slot of the chain. */
+  offGrid = false;
 
   phase: RunPhase = "claimed";
   /** The store's object for a claimed runtime run, handed back on start/complete to save a lookup. */

@@ -75,6 +75,7 @@ export class MemoryJob implements ClaimedRun {
       correlationId: this.correlationId,
       key: null,
       lastError: this.lastError,
+      payload: this.payload,
       createdAt: new Date(this.createdAtMs),
       completedAt: this.completedAtMs === null ? null : new Date(this.completedAtMs),
     };

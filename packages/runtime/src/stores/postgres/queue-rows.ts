@@ -96,6 +96,8 @@ export interface JobRow {
   readonly nextAttemptDueTimeMs: number | null;
   readonly correlationId: string | null;
   readonly lastError: string | null;
+  /** The stored payload (jsonb); absent when the statement does not read it. */
+  readonly payload?: unknown;
   readonly createdAtMs: number;
   readonly completedAtMs: number | null;
 }

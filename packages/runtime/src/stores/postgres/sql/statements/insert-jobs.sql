@@ -1,5 +1,5 @@
--- insert-jobs: writes new runtime jobs, each with its first run (attempt 1, queued), and wakes the
--- workers listening on the schema's channel.
+-- insert-jobs: writes new runtime jobs, each with its first run (attempt 1, queued; held when its
+-- job name is paused), and wakes the workers listening on the schema's channel.
 --
 -- Parameters:
 --   $1 jsonb  the jobs: [{"job_id", "run_id", "job_name", "payload", "due_ms", "max_attempts",
@@ -14,6 +14,8 @@
 --     NOTIFY commit, or vanish, with the caller's own writes.
 --   - The notice is 'n' followed by the earliest due time of the batch (epoch ms), so a listener
 --     learns when to look without a query.
+--   - A run of a paused job name is held (out of the claim index). The paused row is share-locked,
+--     so a resume, which deletes it first, waits for this transaction and then requeues the run.
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
     job_id uuid, run_id uuid, job_name text, payload jsonb, due_ms float8, max_attempts integer,
@@ -26,7 +28,10 @@ WITH input AS (
   FROM input
 ), runs AS (
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
-  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000), :'status_queued' FROM input
+  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = input.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END
+  FROM input
 )
 SELECT pg_notify($2::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL AS notified
 FROM input;
