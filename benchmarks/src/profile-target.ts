@@ -5,6 +5,7 @@ import { ParkedJob } from "../fixture/src/jobs/parked-job.js";
 import { summarizeHeapSnapshot } from "./heap-snapshot-summary.js";
 import { LatenessRecorder } from "../fixture/src/lateness-recorder.js";
 import { Tally } from "../fixture/src/tally.js";
+import { elarionCancelSystem } from "./peers/elarion-cancel-system.js";
 import { elarionSystem } from "./peers/elarion-system.js";
 import { fixtureServices } from "./support/fixture-services.js";
 import { timeAsync } from "./support/stopwatch.js";
@@ -15,7 +16,7 @@ import { jobRegistry } from "../fixture/src/jobs.generated.js";
 
 /**
  * Runs one workload alone so it can be profiled: `node --cpu-prof --cpu-prof-dir=.tmp/profiles
- * dist/src/profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness> [count]`. Prints wall time and
+ * dist/src/profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness|postgres-cancels> [count]`. Prints wall time and
  * the process's CPU time over the measured phase (CPU ≪ wall means the time is spent waiting).
  */
 async function main(workload: string | undefined, count: number): Promise<void> {
@@ -59,6 +60,20 @@ async function main(workload: string | undefined, count: number): Promise<void> 
       await system.close();
       return;
     }
+    case "postgres-cancels": {
+      // Suite 5c's one-by-one mode: `count` queued jobs, each cancelJob awaited before the next.
+      const trace = traceQueries();
+      const system = elarionCancelSystem();
+      await system.prepare();
+      const jobIds = await system.enqueueQueued(count);
+      trace.reset();
+      await report(workload, count, async () => {
+        for (const jobId of jobIds) await system.cancelOne(jobId);
+      });
+      process.stdout.write(trace.summary());
+      await system.close();
+      return;
+    }
     case "postgres-lateness": {
       const trace = traceQueries();
       const system = elarionSystem();
@@ -79,7 +94,7 @@ async function main(workload: string | undefined, count: number): Promise<void> 
       return;
     }
     default:
-      throw new Error(`usage: profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness> [count]; got "${String(workload)}".`);
+      throw new Error(`usage: profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness|postgres-cancels> [count]; got "${String(workload)}".`);
   }
 }
 
@@ -128,20 +143,49 @@ function explainSlowStatements(minMs: number): () => string {
   };
 }
 
-/** Counts and times every query any pg client sends, by statement, to show where the wall time goes. */
+/**
+ * Counts and times every query any pg client sends, by statement, to show where the wall time goes.
+ * complete-and-claim round trips are split into claims and completion-only flushes, with what they
+ * carried; the summary also says how long one statement or more, and two or more, were in flight.
+ */
 function traceQueries(): { reset(): void; summary(): string } {
-  const stats = new Map<string, { calls: number; ms: number; rows: number }>();
+  const stats = new Map<string, { calls: number; ms: number; rows: number; completions: number; starts: number; leased: number }>();
+  let inFlight = 0;
+  let sinceMs = performance.now();
+  let lastChangeMs = sinceMs;
+  let busyMs = 0;
+  let overlapMs = 0;
+  const inFlightChanged = (delta: number): void => {
+    const now = performance.now();
+    if (inFlight >= 1) busyMs += now - lastChangeMs;
+    if (inFlight >= 2) overlapMs += now - lastChangeMs;
+    lastChangeMs = now;
+    inFlight += delta;
+  };
   const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   (pg.Client.prototype as unknown as { query: unknown }).query = function tracedQuery(this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
+    const first = args[0] as string | { text?: string; values?: unknown[] };
     const text = (typeof first === "string" ? first : (first.text ?? "?")).replace(/\s+/g, " ").trim();
-    const label = text.slice(0, 70);
+    const values = typeof first === "string" ? (Array.isArray(args[1]) ? (args[1] as unknown[]) : []) : (first.values ?? []);
+    // complete-and-claim.sql: $4 is the claim limit (0: completion-only), $8/$9 the completed and started run ids.
+    const completeAndClaim = text.startsWith("WITH completed AS");
+    const label = completeAndClaim ? `complete-and-claim.sql, ${Number(values[3]) > 0 ? "claiming" : "completion-only flush"}` : text.slice(0, 70);
     const start = performance.now();
-    const record = (value: { rowCount?: number | null } | undefined) => {
-      const entry = stats.get(label) ?? { calls: 0, ms: 0, rows: 0 };
+    inFlightChanged(1);
+    let recorded = false;
+    const record = (value: { rowCount?: number | null; rows?: { run_id?: unknown }[] } | undefined) => {
+      if (recorded) return;
+      recorded = true;
+      inFlightChanged(-1);
+      const entry = stats.get(label) ?? { calls: 0, ms: 0, rows: 0, completions: 0, starts: 0, leased: 0 };
       entry.calls += 1;
       entry.ms += performance.now() - start;
       entry.rows += value?.rowCount ?? 0;
+      if (completeAndClaim) {
+        entry.completions += Array.isArray(values[7]) ? values[7].length : 0;
+        entry.starts += Array.isArray(values[8]) ? values[8].length : 0;
+        entry.leased += value?.rows?.filter((row) => row.run_id !== null).length ?? 0;
+      }
       stats.set(label, entry);
     };
     const callback = args.at(-1);
@@ -153,16 +197,34 @@ function traceQueries(): { reset(): void; summary(): string } {
       };
     }
     const result = original.apply(this, args);
-    if (result instanceof Promise) void result.then(record, () => undefined);
+    if (result instanceof Promise) void result.then(record, () => record(undefined));
     return result;
   };
   return {
-    reset: () => stats.clear(),
-    summary: () =>
-      [...stats.entries()]
+    reset: () => {
+      stats.clear();
+      sinceMs = performance.now();
+      lastChangeMs = sinceMs;
+      busyMs = 0;
+      overlapMs = 0;
+    },
+    summary: () => {
+      inFlightChanged(0);
+      const wallMs = performance.now() - sinceMs;
+      const lines = [...stats.entries()]
         .sort((a, b) => b[1].ms - a[1].ms)
-        .map(([label, entry]) => `  ${String(entry.calls).padStart(6)} calls ${entry.ms.toFixed(0).padStart(7)} ms total ${(entry.ms / entry.calls).toFixed(2).padStart(7)} ms avg ${String(entry.rows).padStart(7)} rows  ${label}`)
-        .join("\n") + "\n",
+        .map(([label, entry]) => {
+          const carried = label.startsWith("complete-and-claim")
+            ? `  [per call: ${(entry.completions / entry.calls).toFixed(1)} completions, ${(entry.starts / entry.calls).toFixed(1)} start marks, ${(entry.leased / entry.calls).toFixed(1)} runs leased]`
+            : "";
+          return `  ${String(entry.calls).padStart(6)} calls ${entry.ms.toFixed(0).padStart(7)} ms total ${(entry.ms / entry.calls).toFixed(2).padStart(7)} ms avg ${String(entry.rows).padStart(7)} rows  ${label}${carried}`;
+        });
+      return (
+        `statements in flight (until this summary): one or more for ${busyMs.toFixed(0)} ms, two or more for ${overlapMs.toFixed(0)} ms, of ${wallMs.toFixed(0)} ms\n` +
+        lines.join("\n") +
+        "\n"
+      );
+    },
   };
 }
 

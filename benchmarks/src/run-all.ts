@@ -54,7 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const markdown = renderResults({
     machine,
     loadAverageAtEnd: os.loadavg().map((load) => Math.round(load * 100) / 100),
-    versions: installedVersions(benchmarksRoot, ["@elarion/runtime", "@elarion/generator", "graphile-worker", "pg-boss", "pg", "tinybench", "typescript"]),
+    versions: installedVersions(benchmarksRoot, ["@elarion/runtime", "@elarion/generator", "graphile-worker", "pg-boss", "bullmq", "ioredis", "pg", "tinybench", "typescript"]),
     quick,
     totalSeconds: (Date.now() - started) / 1000,
     reports,

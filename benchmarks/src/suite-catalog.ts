@@ -33,6 +33,14 @@ export const SUITES: readonly SuiteEntry[] = [
     nodeFlags: [],
     timeoutMs: 420_000,
   },
+  {
+    id: "postgres-equal-batches",
+    load: async () => (await import("./suites/postgres-equal-batches.js")).runPostgresEqualBatchesSuite,
+    nodeFlags: [],
+    timeoutMs: 420_000,
+  },
+  { id: "queued-cancels", load: async () => (await import("./suites/queued-cancels.js")).runQueuedCancelsSuite, nodeFlags: [], timeoutMs: 300_000 },
+  { id: "worker-processes", load: async () => (await import("./suites/worker-processes.js")).runWorkerProcessesSuite, nodeFlags: [], timeoutMs: 420_000 },
   { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
   { id: "cron", load: async () => (await import("./suites/cron.js")).runCronSuite, nodeFlags: [], timeoutMs: 120_000 },
   {

@@ -1,5 +1,3 @@
-import { LatenessRecorder } from "../../fixture/src/lateness-recorder.js";
-import { Tally } from "../../fixture/src/tally.js";
 import { elarionSystem } from "../peers/elarion-system.js";
 import { graphileWorkerSystem } from "../peers/graphile-worker-system.js";
 import { pgBossSystem } from "../peers/pg-boss-system.js";
@@ -8,7 +6,7 @@ import { sized, type BenchMode } from "../support/bench-mode.js";
 import { formatNumber, formatRatio, type Figure, type SuiteReport } from "../support/figure.js";
 import { measureLateness } from "../support/lateness-probes.js";
 import { median, summarizeLatency, type LatencySummary } from "../support/statistics.js";
-import { timeAsync, withDeadline } from "../support/stopwatch.js";
+import { enqueueAndProcess } from "../support/backlog-processing.js";
 
 const SUITE = "5. PostgreSQL vs peers";
 
@@ -135,27 +133,6 @@ async function fastestSetting(contender: Contender, jobCount: number): Promise<{
   const best = tried.reduce((a, b) => (b.rate > a.rate ? b : a));
   process.stdout.write(`   sweep ${contender.name} ${contender.knob}: ${tried.map((t) => `${t.value} → ${formatNumber(t.rate)}`).join(", ")}; using ${best.value}\n`);
   return { value: best.value, sweep: `${contender.knob} ${tried.map((t) => `${t.value} → ${formatNumber(t.rate)}`).join(", ")}; fastest used` };
-}
-
-interface ProcessingRun {
-  readonly enqueueRate: number;
-  readonly processRate: number;
-  readonly probes: { readonly tally: Tally; readonly recorder: LatenessRecorder };
-}
-
-/** Bulk-enqueues `jobCount` no-ops with no worker running, then times workers until every body ran. */
-async function enqueueAndProcess(system: QueueSystem, jobCount: number): Promise<ProcessingRun> {
-  const enqueueMs = await timeAsync(() => withDeadline(system.enqueueNoops(jobCount), 180_000, `${system.name}: enqueue of ${jobCount} jobs`));
-  const probes = { tally: new Tally(), recorder: new LatenessRecorder() };
-  const allRan = probes.tally.reached(jobCount);
-  const processMs = await timeAsync(async () => {
-    await system.startWorkers(probes);
-    await withDeadline(allRan, 180_000, `${system.name}: processing ${jobCount} jobs`);
-  });
-  if (probes.tally.count !== jobCount) {
-    throw new Error(`${system.name}: ${probes.tally.count} bodies ran for ${jobCount} jobs; the workload was not processed exactly once.`);
-  }
-  return { enqueueRate: jobCount / (enqueueMs / 1000), processRate: jobCount / (processMs / 1000), probes };
 }
 
 async function measureOneRun(entry: SystemRuns, jobCount: number, probeCount: number): Promise<void> {
