@@ -5,3 +5,12 @@ export { isValidTimeZone, assertValidTimeZone, zoneOffsetMs } from "./time-zone.
 export { createRecurrence, type Recurrence } from "./recurrence.js";
 export { planMisfire, type MisfirePlan } from "./misfire.js";
 export { retryDelayMs, MAX_RETRY_DELAY_MS } from "./backoff.js";
+export {
+  readScheduleRule,
+  scheduleSpecOf,
+  sameRecurrence,
+  sameRule,
+  type ScheduleRule,
+  type ScheduleRuleOverlap,
+  type ScheduleRuleResult,
+} from "./schedule-rule.js";
