@@ -21,9 +21,12 @@ export const RUNTIME_ERRORS = {
   ELR203: "the due time is not a valid instant",
   ELR204: "the schedule options are malformed",
   ELR205: "the resilience policy is unknown or invalid",
+  ELR206: "the schedule definition passed to upsertSchedule is invalid",
+  ELR207: "the items of enqueueMany/scheduleMany are malformed (not an array, or joining different transactions)",
   ELR301: "an id or query argument is malformed",
   ELR401: "an attempt timed out",
   ELR501: "the store cannot be used as configured",
+  ELR503: "a schedule kept changing under concurrent upserts; the call gave up",
   ELR601: "a testing helper got an invalid argument",
   ELR701: "a resilience policy declaration is invalid",
 } as const;

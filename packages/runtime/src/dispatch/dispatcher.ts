@@ -16,6 +16,7 @@ import { RecurringOccurrences, type Occurrence } from "./recurring-occurrences.j
 import type { RegisteredJob } from "./registered-job.js";
 import { RunExecutor } from "./run-executor.js";
 import { Run } from "./run.js";
+import { ScheduleChains } from "./schedule-chains.js";
 
 /** What the dispatcher needs; `createScheduler` builds it from validated options. */
 export interface DispatcherOptions {
@@ -41,6 +42,7 @@ export class Dispatcher {
   private readonly gates: Gates;
   private readonly executor: RunExecutor;
   private readonly occurrences: RecurringOccurrences;
+  private readonly chains: ScheduleChains;
   readonly recurringOutcomes = new LatestOutcomes();
   /** Runtime runs of this process between claim and outcome. */
   private readonly runtimeRuns = new ActiveRuntimeRuns();
@@ -65,6 +67,11 @@ export class Dispatcher {
       run: (occurrence, waitsForOverlap) => this.runOccurrence(occurrence, waitsForOverlap),
       ended: (occurrence, status, message) => this.recordOccurrenceEnd(occurrence, status, message),
     });
+    this.chains = new ScheduleChains(options.store, options.clock, options.logger, options.maxMisfireCatchUpRuns, options.jobs, {
+      track: (result) => this.write(result),
+      wake: () => this.wake(),
+      forgetGateIfIdle: (gateJob) => this.gates.forgetIfIdle(gateJob),
+    });
     this.loop = new DrainLoop(options.clock, options.store, options.logger, {
       isRunning: () => this.state === "running",
       runsJobs: options.runsJobs,
@@ -88,12 +95,22 @@ export class Dispatcher {
     this.state = "running";
     const clock = this.options.clock;
     if (clock.registerSettleHook) this.unregisterSettle = clock.registerSettleHook(() => this.settle());
-    if (this.options.runsJobs) this.occurrences.start(this.options.jobs.values(), clock.now());
+    if (this.options.runsJobs) {
+      this.occurrences.start(this.options.jobs.values(), clock.now());
+      this.chains.repair();
+    }
     this.wake();
+  }
+
+  /** A durable store's sweep: chains of run-time schedules may be stuck (see {@link ScheduleChains.repair}). */
+  repairSchedules(): void {
+    if (this.state === "running" && this.options.runsJobs) this.chains.repair();
   }
 
   private admitClaimed(claimed: ClaimedRun): void {
     const job = this.options.jobs.get(claimed.jobName);
+    // An occurrence of a run-time schedule plans its chain first, whatever becomes of this run.
+    const occurrenceSkip = claimed.occurrence != null ? this.chains.claimed(claimed, this.options.clock.now()) : null;
     if (job === undefined || job.invoke === null) {
       const known = [...this.options.jobs.keys()].join(", ");
       this.write(
@@ -106,9 +123,11 @@ export class Dispatcher {
       );
       return;
     }
-    const run = Run.forClaimed(job, claimed);
+    const occurrence = claimed.occurrence;
+    const run = Run.forClaimed(occurrence != null ? this.chains.gateJobOf(job, occurrence) : job, claimed);
     this.runtimeRuns.add(run);
-    this.gates.admit(run);
+    if (occurrenceSkip !== null) this.finish(run, "skipped", occurrenceSkip);
+    else this.gates.admit(run);
   }
 
   private runOccurrence(occurrence: Occurrence, waitsForOverlap: boolean): void {
@@ -223,6 +242,12 @@ export class Dispatcher {
     run.phase = "done";
     this.forgetRuntimeRun(run);
     this.gates.release(run);
+    const occurrence = run.claimed!.occurrence;
+    if (occurrence != null) {
+      this.chains.released(run.job, occurrence.scheduleKey);
+      // Its head may have ended without this process (cancelled elsewhere before it started).
+      if (this.state === "running") this.chains.repair(occurrence.scheduleKey);
+    }
     if (reportedMessage !== null && this.options.onRunOutcome !== undefined) {
       this.options.onRunOutcome(outcomeOf(run, "cancelled", reportedMessage, this.options.clock.now()));
     }
@@ -236,7 +261,13 @@ export class Dispatcher {
     const nowMs = this.options.clock.now();
     if (run.isRuntimeScheduled) {
       this.forgetRuntimeRun(run);
-      this.write(this.options.store.completeRun(ticketOf(run), { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }), run);
+      const completion = { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs };
+      const occurrence = run.claimed!.occurrence;
+      // A fixed-delay schedule plans its next slot before this outcome is written (see ScheduleChains).
+      const planned = occurrence != null ? this.chains.ended(run.claimed!, nowMs) : undefined;
+      if (planned === undefined) this.write(this.options.store.completeRun(ticketOf(run), completion), run);
+      else if (!isPromise(planned)) this.write(this.options.store.completeRun(ticketOf(run), completion), run);
+      else this.write(planned.then(() => this.options.store.completeRun(ticketOf(run), completion)), run);
       if (this.options.onRunOutcome !== undefined) this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
     } else {
       this.recurringRuns.delete(run.runId);
@@ -251,6 +282,7 @@ export class Dispatcher {
       this.options.logger.error(`job "${run.jobName}" failed: ${message ?? ""}`, { jobId: run.jobId, runId: run.runId, error: error ?? message });
     }
     this.gates.release(run);
+    if (run.isRuntimeScheduled && run.claimed!.occurrence != null) this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
     this.afterRunEnded();
   }
 
@@ -360,6 +392,8 @@ export class Dispatcher {
   private applyCancel(result: CancelResult): boolean {
     switch (result.outcome) {
       case "cancelled-before-start":
+        // A cancelled occurrence skips its slot only: its schedule goes on with the next one.
+        if (result.scheduleKey != null) this.chains.repair(result.scheduleKey);
         return true;
       case "abort-active": {
         const run = result.ownedHere && result.runId !== null ? this.findRun(result.runId, result.jobId) : undefined;

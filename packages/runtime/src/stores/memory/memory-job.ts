@@ -2,7 +2,7 @@ import type { ResiliencePolicy } from "../../authoring/resilience-policy.js";
 import { firstRunIdOf, isFirstRunIdOf } from "../../core/ids.js";
 import type { JobState, JobStatus } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
-import type { ClaimedRun, NewRuntimeJob, ResilienceMode } from "../job-store.js";
+import type { ClaimedRun, KeyHolder, NewRuntimeJob, ResilienceMode, ScheduleOccurrence } from "../job-store.js";
 
 /**
  * One runtime job in memory together with its current run: a single object per job keeps the heap
@@ -21,7 +21,18 @@ export class MemoryJob implements ClaimedRun {
   readonly resilience: ResiliencePolicy | null;
   readonly resilienceMode: ResilienceMode;
   readonly createdAtMs: number;
+  /** The key it was inserted with (for an occurrence: its schedule's key). */
+  readonly key: string | null;
+  readonly occurrence: ScheduleOccurrence | null;
   status: JobStatus = "queued";
+  /** It is the pending job that holds its key. */
+  holdsKey = false;
+  /**
+   * No longer the store's record of the job: deleted while pending (a replaced schedule head), or
+   * superseded by a copy with a new payload and due time (`onDuplicate: "replace"`). Its entry in
+   * the pending heap is then dead and skipped.
+   */
+  detached = false;
   startedAtMs: number | null = null;
   completedAtMs: number | null = null;
   lastError: string | null = null;
@@ -40,6 +51,41 @@ export class MemoryJob implements ClaimedRun {
     this.resilience = job.resilience;
     this.resilienceMode = job.resilienceMode;
     this.createdAtMs = job.createdAtMs;
+    this.key = job.key;
+    this.occurrence = job.occurrence;
+  }
+
+  /** A pending copy of this pending job with another payload and due time (same ids and attempt). */
+  movedTo(payload: unknown, dueTimeMs: number): MemoryJob {
+    const moved = new MemoryJob({ ...this.asNewJob(), payload, dueTimeMs });
+    moved.attempt = this.attempt;
+    moved.status = this.status;
+    moved.lastError = this.lastError;
+    moved.holdsKey = this.holdsKey;
+    return moved;
+  }
+
+  /** Its identity and pending run, as a keyed insert that met it reports it. */
+  toKeyHolder(): KeyHolder {
+    return { jobId: this.jobId, runId: this.runId, dueTimeMs: this.dueTimeMs, attempt: this.attempt, maxAttempts: this.maxAttempts };
+  }
+
+  private asNewJob(): NewRuntimeJob {
+    return {
+      jobId: this.jobId,
+      runId: this.runId,
+      jobName: this.jobName,
+      payload: this.payload,
+      dueTimeMs: this.dueTimeMs,
+      createdAtMs: this.createdAtMs,
+      correlationId: this.correlationId,
+      maxAttempts: this.maxAttempts,
+      resilience: this.resilience,
+      resilienceMode: this.resilienceMode,
+      key: this.key,
+      onDuplicate: "keep",
+      occurrence: this.occurrence,
+    };
   }
 
   get runId(): string {
@@ -47,7 +93,7 @@ export class MemoryJob implements ClaimedRun {
   }
 
   get isPending(): boolean {
-    return this.status === "queued" || this.status === "waiting-retry";
+    return (this.status === "queued" || this.status === "waiting-retry") && !this.detached;
   }
 
   toJobState(): JobState {
@@ -60,7 +106,7 @@ export class MemoryJob implements ClaimedRun {
       maxAttempts: this.maxAttempts,
       nextAttemptDueTime: this.isPending ? new Date(this.dueTimeMs) : null,
       correlationId: this.correlationId,
-      key: null,
+      key: this.key,
       lastError: this.lastError,
       createdAt: new Date(this.createdAtMs),
       completedAt: this.completedAtMs === null ? null : new Date(this.completedAtMs),

@@ -5,15 +5,21 @@ import type {
   CancelResult,
   ClaimedRun,
   JobStore,
+  KeyHolder,
   NewRuntimeJob,
   RetryRequest,
   RunCompletion,
   RunTicket,
+  ScheduleAdvance,
+  ScheduleWrite,
+  StoredSchedule,
   StoreHost,
 } from "../job-store.js";
 import { firstRunIdOf } from "../../core/ids.js";
 import { ClaimedJobs } from "./claimed-jobs.js";
+import { KeyHolders } from "./key-holders.js";
 import { MemoryJob } from "./memory-job.js";
+import { MemorySchedules } from "./memory-schedules.js";
 import { PendingRuns } from "./pending-runs.js";
 
 const NOT_FOUND: CancelResult = Object.freeze({ outcome: "not-found", runId: null, ownedHere: false });
@@ -35,6 +41,8 @@ export class MemoryStore implements JobStore {
   private readonly retained: MemoryJob[] = [];
   private retainedHead = 0;
   private readonly latestOutcomes = new Map<string, MemoryJob>();
+  private readonly keys = new KeyHolders();
+  private readonly schedules = new MemorySchedules({ add: (job) => this.add(new MemoryJob(job)), remove: (job) => this.remove(job) });
   private maxRetained = DEFAULT_RETENTION;
   private host: StoreHost | undefined;
 
@@ -51,11 +59,46 @@ export class MemoryStore implements JobStore {
     this.pending.clear();
   }
 
-  insertJob(newJob: NewRuntimeJob): void {
-    const job = new MemoryJob(newJob);
+  insertJob(newJob: NewRuntimeJob): KeyHolder | undefined {
+    if (newJob.key !== null && newJob.occurrence === null) {
+      const holder = this.keys.holder(newJob.jobName, newJob.key);
+      if (holder !== undefined) return this.meetHolder(holder, newJob);
+    }
+    this.add(new MemoryJob(newJob));
+    return undefined;
+  }
+
+  /** Synchronous, so all or nothing by construction (the scheduler validated every job first). */
+  insertJobs(newJobs: readonly NewRuntimeJob[]): (KeyHolder | null)[] {
+    return newJobs.map((job) => this.insertJob(job) ?? null);
+  }
+
+  private add(job: MemoryJob): MemoryJob {
     this.jobs.set(job.jobId, job);
     if (job.explicitRunId !== null) this.jobsByExplicitRunId.set(job.explicitRunId, job);
+    if (job.key !== null && job.occurrence === null) this.keys.take(job);
     this.pending.push(job);
+    return job;
+  }
+
+  /** A keyed insert met the pending job holding its key: keep it, or move it to the new payload and due time. */
+  private meetHolder(holder: MemoryJob, newJob: NewRuntimeJob): KeyHolder {
+    if (newJob.onDuplicate !== "replace") return holder.toKeyHolder();
+    const moved = holder.movedTo(newJob.payload, newJob.dueTimeMs);
+    holder.detached = true;
+    this.keys.handOver(holder, moved);
+    this.jobs.set(moved.jobId, moved);
+    if (moved.explicitRunId !== null) this.jobsByExplicitRunId.set(moved.explicitRunId, moved);
+    this.pending.push(moved);
+    return moved.toKeyHolder();
+  }
+
+  /** Deletes a pending job: it never runs, and the store forgets it. */
+  private remove(job: MemoryJob): void {
+    this.keys.release(job);
+    job.detached = true;
+    if (this.jobs.get(job.jobId) === job) this.jobs.delete(job.jobId);
+    if (job.explicitRunId !== null && this.jobsByExplicitRunId.get(job.explicitRunId) === job) this.jobsByExplicitRunId.delete(job.explicitRunId);
   }
 
   claimDueRuns(nowMs: number, limit: number): readonly ClaimedRun[] {
@@ -66,6 +109,7 @@ export class MemoryStore implements JobStore {
       if (top === undefined || top.dueTimeMs > nowMs) break;
       pending.pop();
       if (!top.isPending) continue;
+      if (top.holdsKey) this.keys.release(top);
       top.status = "running";
       this.claimed.add(top);
       claimed.push(top);
@@ -109,6 +153,8 @@ export class MemoryStore implements JobStore {
     job.startedAtMs = null;
     job.status = "waiting-retry";
     this.jobsByExplicitRunId.set(retry.newRunId, job);
+    // Back to pending: it holds its key again, unless a newer job took it while this one ran.
+    if (job.key !== null && job.occurrence === null) this.keys.take(job);
     this.pending.push(job);
     return true;
   }
@@ -165,6 +211,30 @@ export class MemoryStore implements JobStore {
     return true;
   }
 
+  getSchedule(scheduleKey: string): StoredSchedule | null {
+    return this.schedules.get(scheduleKey);
+  }
+
+  listSchedules(): readonly StoredSchedule[] {
+    return this.schedules.list();
+  }
+
+  writeSchedule(write: ScheduleWrite): boolean {
+    return this.schedules.write(write);
+  }
+
+  removeSchedule(scheduleKey: string): boolean {
+    return this.schedules.remove(scheduleKey);
+  }
+
+  advanceSchedule(advance: ScheduleAdvance): boolean {
+    return this.schedules.advance(advance);
+  }
+
+  schedulesToRepair(scheduleKey?: string): readonly StoredSchedule[] {
+    return this.schedules.toRepair(scheduleKey);
+  }
+
   /** The job whose current run is `runId`; an earlier attempt's run id finds nothing. */
   private findByRunId(runId: string): MemoryJob | undefined {
     const explicit = this.jobsByExplicitRunId.get(runId);
@@ -178,7 +248,8 @@ export class MemoryStore implements JobStore {
     if (job === undefined) return NOT_FOUND;
     if (job.isPending) {
       this.finish(job, "cancelled", OutcomeMessage.cancelledBeforeExecution, atMs, null);
-      return { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId };
+      const result: CancelResult = { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId };
+      return job.occurrence === null ? result : { ...result, scheduleKey: job.occurrence.scheduleKey };
     }
     if (job.status === "running") return { outcome: "abort-active", runId: job.runId, ownedHere: true, jobId: job.jobId };
     return NOT_FOUND;
@@ -186,11 +257,13 @@ export class MemoryStore implements JobStore {
 
   private finish(job: MemoryJob, status: RunCompletion["status"], message: string | null, completedAtMs: number, startedAtMs: number | null): void {
     if (job.status === "running") this.claimed.left();
+    else if (job.holdsKey) this.keys.release(job);
     job.status = status;
     job.message = message;
     job.completedAtMs = completedAtMs;
     job.startedAtMs = startedAtMs;
     if (status === "failed") job.lastError = message;
+    if (job.occurrence !== null) this.schedules.occurrenceEnded(job);
     this.latestOutcomes.set(job.jobName, job);
     this.retained.push(job);
     this.dropBeyondRetention();

@@ -23,6 +23,9 @@ function job(id: string, dueTimeMs: number): NewRuntimeJob {
     maxAttempts: 3,
     resilience: null,
     resilienceMode: "deferred-retry",
+    key: null,
+    onDuplicate: "keep",
+    occurrence: null,
   };
 }
 
