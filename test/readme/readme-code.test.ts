@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileReadmeBlocks } from "./compile-readme-blocks.js";
+import { linkTargetExists, relativeLinks } from "./markdown-links.js";
 import { parseReadmeBlocks, readReadme, repositoryRoot } from "./readme-blocks.js";
 
 const blocks = parseReadmeBlocks(readReadme());
@@ -38,23 +39,9 @@ describe("README.md", () => {
   });
 
   it("links only to files that exist, and to headings those files have", () => {
-    const links = [...readReadme().matchAll(/\]\(((?!https?:|#)[^)]+)\)/g)].map((match) => match[1] as string);
+    const links = relativeLinks(readReadme());
     expect(links.length).toBeGreaterThan(0);
-    const missing = links.filter((link) => !linkTargetExists(link));
+    const missing = links.filter((link) => !linkTargetExists(resolve(repositoryRoot, "README.md"), link));
     expect(missing).toEqual([]);
   });
 });
-
-/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
-function headingSlug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
-}
-
-function linkTargetExists(link: string): boolean {
-  const [file = "", anchor] = link.split("#");
-  const path = resolve(repositoryRoot, file);
-  if (anchor === undefined) return ts.sys.fileExists(path) || ts.sys.directoryExists(path);
-  if (!ts.sys.fileExists(path)) return false;
-  const headings = [...readFileSync(path, "utf8").matchAll(/^#{1,6} (.+)$/gm)].map((match) => headingSlug(match[1] as string));
-  return headings.includes(anchor);
-}

@@ -1,7 +1,7 @@
 import pg from "pg";
 
 /** The example's database; override with DATABASE_URL. */
-export const databaseUrl = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const databaseUrl = process.env["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 /** Producer and workers share this schema; the launcher recreates it so every run starts empty. */
 export const schema = process.env["ELARION_SCHEMA"] ?? "elarion_example_workers";
 
@@ -17,6 +17,13 @@ export async function probeDatabase(): Promise<void> {
     await client.connect();
   } catch (error) {
     const reason = error instanceof Error ? error.message || error.name : String(error);
+    if (answeredByServer(error)) {
+      // The server is up but refused the login: an unknown role or database, or a wrong password.
+      throw new DatabaseUnreachableError(
+        `PostgreSQL at ${where} refused the connection (${reason}): fix the role or database in DATABASE_URL ` +
+          `(now ${url.username || "the default role"} on database ${url.pathname.slice(1) || "the default"}), then re-run the example.`,
+      );
+    }
     throw new DatabaseUnreachableError(
       `PostgreSQL is not reachable at ${where} (${reason}): start it (e.g. \`pg_ctlcluster <version> main start\`) ` +
         `or point DATABASE_URL at a running server, then re-run the example.`,
@@ -24,6 +31,12 @@ export async function probeDatabase(): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** A PostgreSQL error carries a five-character SQLSTATE; a network failure carries ECONNREFUSED and the like. */
+function answeredByServer(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith("E");
 }
 
 /** Drops and recreates nothing but the example's own schema. */

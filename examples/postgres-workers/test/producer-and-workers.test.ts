@@ -31,7 +31,7 @@ beforeAll(() => {
 afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
   const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
+  const client = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/test" });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${client.escapeIdentifier(schema)} CASCADE`);
   await client.end();

@@ -1,20 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
-import type { Location, OnLoadResult, PartialMessage, Plugin } from "esbuild";
-import type { ElarionDiagnostic } from "./diagnostics/index.js";
-import type { GeneratorOptions } from "./generate.js";
-import { hasErrors, writeChangedFiles } from "./frontends/generated-files.js";
-import { descriptorsPathFor } from "./printer/index.js";
-import { ProjectConfigError, resolveTsconfigPath } from "./frontends/project-config.js";
-import { generateProject, generatorOptionsFor, type ProjectGeneration } from "./frontends/project-generation.js";
+import type { OnLoadResult, PartialMessage, Plugin } from "esbuild";
+import { BundlerGeneration, type BundlerMessage, type ElarionPluginOptions } from "./frontends/bundler-generation.js";
 
-/** Options of {@link elarionPlugin}; relative paths start at esbuild's `absWorkingDir` (or the cwd). */
-export interface ElarionPluginOptions {
-  /** The project's tsconfig, or its directory. Default: `tsconfig.json`. */
-  readonly tsconfig?: string;
-  /** The generated module. Default: `src/jobs.generated.ts` next to the tsconfig. */
-  readonly outFile?: string;
-}
+export type { ElarionPluginOptions } from "./frontends/bundler-generation.js";
 
 /**
  * esbuild plugin that regenerates the Elarion job registry at the start of every build (and every
@@ -28,7 +15,7 @@ export interface ElarionPluginOptions {
  * import { build } from "esbuild";
  * import { elarionPlugin } from "@elarion/generator/esbuild";
  *
- * await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", outdir: "dist",
+ * await build({ entryPoints: ["src/main.ts"], bundle: true, platform: "node", target: "node20", outdir: "dist",
  *   plugins: [elarionPlugin({ tsconfig: "tsconfig.json" })] });
  * ```
  */
@@ -36,111 +23,30 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
   return {
     name: "elarion",
     setup(build) {
-      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
-      let project: { tsconfigPath: string; options: GeneratorOptions } | ProjectConfigError;
-      try {
-        const tsconfigPath = resolveTsconfigPath(pluginOptions.tsconfig, cwd);
-        project = { tsconfigPath, options: generatorOptionsFor(tsconfigPath, pluginOptions.outFile, cwd) };
-      } catch (error) {
-        if (!(error instanceof ProjectConfigError)) throw error;
-        project = error;
-      }
-      let latest: ProjectGeneration | undefined;
+      const generation = new BundlerGeneration(pluginOptions, build.initialOptions.absWorkingDir ?? process.cwd());
 
       build.onStart(() => {
-        if (project instanceof ProjectConfigError) return { errors: [{ text: project.message }] };
-        try {
-          latest = generateProject(project.tsconfigPath, project.options);
-        } catch (error) {
-          if (!(error instanceof ProjectConfigError)) throw error;
-          return { errors: [{ text: error.message }] };
-        }
-        const { diagnostics, files } = latest.result;
-        if (!hasErrors(diagnostics)) writeChangedFiles(files);
-        return {
-          errors: diagnostics.filter((d) => d.category === "error").map((d) => toMessage(d, latest, cwd)),
-          warnings: diagnostics.filter((d) => d.category === "warning").map((d) => toMessage(d, latest, cwd)),
-        };
+        const report = generation.regenerate();
+        return { errors: report.errors.map(toPartialMessage), warnings: report.warnings.map(toPartialMessage) };
       });
 
-      if (project instanceof ProjectConfigError) return;
-      const { tsconfigPath, options } = project;
-      const generatedPaths = [options.outFile, descriptorsPathFor(options.outFile)].map((file) => path.resolve(file));
-      const watchInputs = () => ({ watchFiles: watchFilesOf(tsconfigPath, latest), watchDirs: sourceDirectories(latest) });
+      if (generation.configError !== null) return;
+      const watchInputs = () => ({ watchFiles: generation.watchFiles(), watchDirs: generation.watchDirectories() });
 
       // Resolve imports of the generated modules ourselves: on a clean checkout whose jobs have
       // errors nothing is written, yet esbuild must still learn the watch inputs (so fixing the
       // error rebuilds) and should report the generator's errors rather than "could not resolve".
-      build.onResolve({ filter: generatedSpecifierFilter(generatedPaths) }, (args) => {
-        const requested = withoutScriptExtension(path.resolve(args.resolveDir, args.path));
-        const generated = generatedPaths.find((file) => withoutScriptExtension(file) === requested);
+      build.onResolve({ filter: generation.specifierFilter }, (args) => {
+        const generated = generation.resolve(args.path, args.resolveDir);
         return generated === undefined ? undefined : { path: generated, ...watchInputs() };
       });
-      build.onLoad({ filter: exactPathsFilter(generatedPaths) }, (args): OnLoadResult => {
-        const generated = latest?.result.files.find((file) => path.resolve(file.path) === args.path);
-        return { contents: generated?.text ?? fs.readFileSync(args.path, "utf8"), loader: "ts", ...watchInputs() };
-      });
+      build.onLoad({ filter: generation.pathsFilter }, (args): OnLoadResult => ({ contents: generation.text(args.path), loader: "ts", ...watchInputs() }));
     },
   };
 }
 
 export default elarionPlugin;
 
-/** Matches `./jobs.generated.js`, `../src/jobs.generated.descriptors`, ... (any extension or none). */
-function generatedSpecifierFilter(generatedPaths: readonly string[]): RegExp {
-  const names = generatedPaths.map((file) => escapeRegExp(path.basename(withoutScriptExtension(file))));
-  return new RegExp(`(?:^|/)(?:${names.join("|")})(?:\\.[cm]?[jt]sx?)?$`);
-}
-
-function withoutScriptExtension(file: string): string {
-  return file.replace(/\.[cm]?[jt]sx?$/, "");
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function exactPathsFilter(paths: readonly string[]): RegExp {
-  const escaped = paths.map((candidate) => escapeRegExp(path.resolve(candidate)));
-  return new RegExp(`^(?:${escaped.join("|")})$`);
-}
-
-/**
- * The tsconfig, every file the generator consulted, and the project's own source files: a type
- * used by a job's payload or constructor can live in a file the analyzer never had to open.
- */
-function watchFilesOf(tsconfigPath: string, generation: ProjectGeneration | undefined): string[] {
-  const projectFiles = generation?.program.getRootFileNames().map((file) => path.resolve(file)) ?? [];
-  return [...new Set([tsconfigPath, ...(generation?.result.consultedFiles ?? []), ...projectFiles])];
-}
-
-/** Directories of the project's files, so a new job file (a directory change) triggers a rebuild. */
-function sourceDirectories(generation: ProjectGeneration | undefined): string[] {
-  if (generation === undefined) return [];
-  const roots = generation.program.getRootFileNames().map((file) => path.dirname(path.resolve(file)));
-  return [...new Set(roots)].sort();
-}
-
-function toMessage(diagnostic: ElarionDiagnostic, generation: ProjectGeneration | undefined, cwd: string): PartialMessage {
-  const location: Partial<Location> = {
-    file: path.relative(cwd, diagnostic.file).split(path.sep).join("/"),
-    line: diagnostic.line,
-    column: diagnostic.column - 1,
-    length: diagnostic.length,
-    lineText: lineTextOf(diagnostic, generation),
-  };
-  return { text: `${diagnostic.code}: ${diagnostic.message}`, location };
-}
-
-function lineTextOf(diagnostic: ElarionDiagnostic, generation: ProjectGeneration | undefined): string {
-  const text = generation?.program.getSourceFile(diagnostic.file)?.text ?? readOrEmpty(diagnostic.file);
-  return text.split(/\r?\n/)[diagnostic.line - 1] ?? "";
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
+function toPartialMessage(message: BundlerMessage): PartialMessage {
+  return message.location === undefined ? { text: message.text } : { text: message.text, location: { ...message.location } };
 }

@@ -26,6 +26,7 @@ export const RUNTIME_ERRORS = {
   ELR301: "an id or query argument is malformed",
   ELR401: "an attempt timed out",
   ELR501: "the store cannot be used as configured",
+  ELR502: "PostgreSQL cannot be reached, or refused the login (unknown role or database, wrong password)",
   ELR503: "a schedule kept changing under concurrent upserts; the call gave up",
   ELR601: "a testing helper got an invalid argument",
   ELR701: "a resilience policy declaration is invalid",

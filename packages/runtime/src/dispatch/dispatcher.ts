@@ -126,8 +126,17 @@ export class Dispatcher {
     const occurrence = claimed.occurrence;
     const run = Run.forClaimed(occurrence != null ? this.chains.gateJobOf(job, occurrence) : job, claimed);
     this.runtimeRuns.add(run);
-    if (occurrenceSkip !== null) this.finish(run, "skipped", occurrenceSkip);
-    else this.gates.admit(run);
+    if (occurrenceSkip !== null) {
+      this.finish(run, "skipped", occurrenceSkip);
+      return;
+    }
+    if (!job.descriptor.enabled) {
+      // A disabled job keeps accepting runs (other processes may enable it) but runs none: each
+      // ends at its due time, recorded like a disabled recurring slot (docs/semantics.md#states).
+      this.finish(run, "skipped", OutcomeMessage.disabled);
+      return;
+    }
+    this.gates.admit(run);
   }
 
   private runOccurrence(occurrence: Occurrence, waitsForOverlap: boolean): void {

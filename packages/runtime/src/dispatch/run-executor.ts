@@ -18,7 +18,7 @@ export interface ExecutionEvents {
 
 /**
  * Runs a started run's body: the direct-invocation delegate, per-attempt timeouts, inline retries
- * (one run id; the slot is kept) and the outcome rules of DESIGN §5 (cancel, NonRetryableError,
+ * (one run id; the slot is kept) and the outcome rules of docs/semantics.md (cancel, NonRetryableError,
  * timed out). Every wait goes through the clock. Bodies that return synchronously complete without
  * a promise.
  */

@@ -2,10 +2,10 @@
 //
 // Library decision: an own compact parser and next-time search, not `croner`. croner 11.0.1 was
 // evaluated (2026-11-28) against the semantics pinned in test/policy/cron.test.ts. It passes 6
-// fields, names, `?`, Feb 30 never firing, dow 7 = Sunday and "strictly after", but fails the DESIGN
-// rules on daylight saving, by its documented design (it follows Vixie cron's DST heuristics):
-//   - "30 2 * * *" in Europe/Vienna on 2026-03-29 fires at 03:00 (after the gap); DESIGN: no fire;
-//   - "*/15 * * * *" fires through both passes of the repeated hour on 2026-10-25; DESIGN: a
+// fields, names, `?`, Feb 30 never firing, dow 7 = Sunday and "strictly after", but fails the rules
+// of docs/semantics.md on daylight saving, by its documented design (it follows Vixie cron's DST heuristics):
+//   - "30 2 * * *" in Europe/Vienna on 2026-03-29 fires at 03:00 (after the gap); ours: no fire;
+//   - "*/15 * * * *" fires through both passes of the repeated hour on 2026-10-25; ours: a
 //     repeated local time fires once;
 //   - "0 0 */2 * MON" is OR-ed, where Vixie cron AND-s a day field that starts with "*".
 // Wrapping it would mean re-deriving every instant around a transition, i.e. writing the search

@@ -108,7 +108,7 @@ export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, u
   /** Schedules a runtime job due now. */
   enqueue<C extends TJobClass>(job: C, payload: PayloadOfClass<C>, options?: ScheduleOptions): Promise<JobRunHandle>;
   enqueue<N extends keyof TPayloads & string>(job: N, payload: TPayloads[N], options?: ScheduleOptions): Promise<JobRunHandle>;
-  /** `true` when the cancel took effect (see DESIGN §5's cancel table). */
+  /** `true` when the cancel took effect (see the cancel table in docs/semantics.md#cancel). */
   cancelJob(jobId: string): Promise<boolean>;
   /** `true` when the cancel took effect; a run id of an earlier attempt returns `false`. */
   cancelRun(runId: string): Promise<boolean>;

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from "../core/clock.js";
 import type { JobCatalog } from "./job-catalog.js";
 import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
+import { EpochSecondsCheck } from "./epoch-seconds-check.js";
 import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions } from "./job-scheduler.js";
 import { buildRuntimeJobRequest, type RuntimeJobRequest } from "./runtime-job-request.js";
 import { RunTimeSchedules } from "./run-time-schedules.js";
@@ -31,6 +32,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   private stopping: Promise<void> | null = null;
   /** The clock reads `Date.now()`, so its reading can date the new job id too. */
   private readonly clockIsWallClock: boolean;
+  private readonly epochSeconds: EpochSecondsCheck;
 
   constructor(
     private readonly catalog: JobCatalog,
@@ -41,6 +43,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     onRunOutcome: SchedulerTuning["onRunOutcome"],
   ) {
     this.clockIsWallClock = clock === systemClock;
+    this.epochSeconds = new EpochSecondsCheck(tuning.logger);
     this.dispatcher = new Dispatcher({
       clock,
       store,
@@ -98,7 +101,10 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   schedule(job: unknown, payload: unknown, dueTime: Date | number, options?: ScheduleOptions): Promise<JobRunHandle> {
     try {
       this.assertStarted("schedule");
-      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options), options?.client);
+      const request = buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options);
+      const nowMs = this.clock.now();
+      this.epochSeconds.check(request.dueTimeMs, nowMs, request.jobName);
+      return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
     }

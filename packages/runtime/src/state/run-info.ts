@@ -13,7 +13,7 @@ export interface RunInfo {
 }
 
 /**
- * The terminal outcome of a run. `message` is one of DESIGN §5's outcome messages:
+ * The terminal outcome of a run. `message` is one of the outcome messages of docs/semantics.md:
  * skipped `"overlap" | "coalesced" | "max-concurrency" | "misfire" | "disabled" | "claimed-elsewhere"`,
  * cancelled `"cancelled before execution" | "cancelled" | "scheduler shutdown"`, failed: the
  * error's message, succeeded: `null`.

@@ -16,6 +16,33 @@ describe("bad input to schedule/enqueue", () => {
     await expect(scheduler.schedule(email.jobClass, { id: 1 }, "tomorrow" as unknown as number)).rejects.toThrow(/Pass a valid Date or finite epoch/);
   });
 
+  it("a due time that is a count of seconds (Date.now() / 1000) logs one warning naming the unit mistake, once per scheduler", async () => {
+    const email = testJob("emails.send");
+    const { scheduler, clock, logger, probe } = await startHarness([email]);
+    const inOneMinuteInSeconds = Math.floor(clock.now() / 1000) + 60;
+    await scheduler.schedule(email.jobClass, { id: 1 }, inOneMinuteInSeconds);
+    await scheduler.schedule(email.jobClass, { id: 2 }, new Date(inOneMinuteInSeconds + 1));
+    await scheduler.schedule(email.jobClass, { id: 3 }, clock.now() + 60_000);
+    const warnings = logger.entries.filter((entry) => entry.level === "warn").map((entry) => entry.message);
+    expect(warnings).toEqual([
+      `schedule(): the dueTime of job "emails.send" is ${inOneMinuteInSeconds} ms after the epoch (${new Date(inOneMinuteInSeconds).toISOString()}), ` +
+        `which looks like a count of seconds (Date.now() / 1000) rather than milliseconds: the run is due at once. Pass epoch milliseconds ` +
+        `(Date.now() + 60_000) or a Date. This warning is logged once per scheduler.`,
+    ]);
+    // The call is still accepted: a past due time runs at once, as documented.
+    await probe.whenCalls(2);
+    expect(probe.calls.map((call) => call.payload)).toEqual(expect.arrayContaining([{ id: 1 }, { id: 2 }]));
+  });
+
+  it("an early due time that is no plausible count of seconds (epoch 0, a minute ago) logs nothing", async () => {
+    const email = testJob("emails.send");
+    const { scheduler, clock, logger } = await startHarness([email]);
+    await scheduler.schedule(email.jobClass, { id: 1 }, 0);
+    await scheduler.schedule(email.jobClass, { id: 2 }, clock.now() - 60_000);
+    await scheduler.schedule(email.jobClass, { id: 3 }, new Date(1_000));
+    expect(logger.entries.filter((entry) => entry.level === "warn")).toEqual([]);
+  });
+
   it("a class that is not in the registry is rejected with the registered names", async () => {
     const email = testJob("emails.send");
     const stranger = testJob("strangers.job");

@@ -45,6 +45,33 @@ describe("deferred retry", () => {
     ]);
   });
 
+  it("a failed attempt is its job name's latest outcome in snapshot().recentOutcomes until a newer one", async () => {
+    const email = testJob("emails.send");
+    const report = testJob("reports.build");
+    const { scheduler, probe, clock } = await startHarness([email, report], { policies: [retry] });
+    probe.on("emails.send", failTimes(1));
+    const earlier = await scheduler.enqueue(report.jobClass, { id: 0 });
+    await clock.advance(0);
+    await clock.advance(500);
+    const handle = await scheduler.enqueue(email.jobClass, { id: 1 }, { resilience: "retry", resilienceMode: "deferred-retry" });
+    await clock.advance(0);
+
+    const failedAt = clock.now();
+    const afterFailure = await scheduler.snapshot();
+    expect(afterFailure.recentOutcomes.map((outcome) => [outcome.jobName, outcome.runId, outcome.status, outcome.message])).toEqual([
+      ["emails.send", handle.runId, "failed", "failure 1"],
+      ["reports.build", earlier.runId, "succeeded", null],
+    ]);
+    expect(afterFailure.recentOutcomes[0]).toMatchObject({ jobId: handle.jobId, isRuntimeScheduled: true, completedAt: new Date(failedAt) });
+    expect(afterFailure.recentOutcomes[0]!.startedAt?.getTime()).toBe(failedAt);
+
+    await clock.advance(1_000);
+    const retried = await scheduler.getJob(handle.jobId);
+    expect(retried?.status).toBe("succeeded");
+    const afterRetry = await scheduler.snapshot();
+    expect(afterRetry.recentOutcomes[0]).toMatchObject({ jobName: "emails.send", runId: retried!.currentRunId, status: "succeeded", message: null });
+  });
+
   it("exhaustion ends failed after maxRetryAttempts + 1 attempts", async () => {
     const email = testJob("emails.send");
     const { scheduler, probe, clock } = await startHarness([email], { policies: [retry] });

@@ -25,6 +25,30 @@ describe("runtime jobs", () => {
     expect((await scheduler.getJob(handle.jobId))?.status).toBe("succeeded");
   });
 
+  it("a disabled job (enabled: false) accepts runs but never runs them: each is recorded skipped / \"disabled\" at its due time", async () => {
+    const email = testJob("emails.send", { enabled: false });
+    const { scheduler, probe, clock, outcomesOf } = await startHarness([email]);
+    const now = await scheduler.enqueue(email.jobClass, { id: 1 });
+    const later = await scheduler.schedule(email.jobClass, { id: 2 }, clock.now() + 60_000);
+    await clock.advance(0);
+    await scheduler.whenIdle();
+    expect((await scheduler.getJob(now.jobId))?.status).toBe("skipped");
+    expect((await scheduler.getJob(later.jobId))?.status).toBe("queued");
+
+    await clock.advance(60_000);
+    await scheduler.whenIdle();
+    expect(probe.calls).toEqual([]);
+    const laterState = await scheduler.getJob(later.jobId);
+    expect(laterState?.status).toBe("skipped");
+    expect(laterState?.completedAt?.getTime()).toBe(clock.now());
+    expect(outcomesOf("emails.send").map((outcome) => [outcome.runId, outcome.status, outcome.message, outcome.startedAt])).toEqual([
+      [now.runId, "skipped", "disabled", null],
+      [later.runId, "skipped", "disabled", null],
+    ]);
+    const snapshot = await scheduler.snapshot();
+    expect(snapshot.recentOutcomes.find((outcome) => outcome.jobName === "emails.send")).toMatchObject({ runId: later.runId, status: "skipped", message: "disabled" });
+  });
+
   it("job and run ids are distinct UUIDv7 strings", async () => {
     const email = testJob("emails.send");
     const { scheduler } = await startHarness([email]);

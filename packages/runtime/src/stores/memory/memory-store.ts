@@ -40,7 +40,12 @@ export class MemoryStore implements JobStore {
   /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
   private readonly retained: MemoryJob[] = [];
   private retainedHead = 0;
-  private readonly latestOutcomes = new Map<string, MemoryJob>();
+  /**
+   * The latest terminal outcome per job name: the job whose run ended (its outcome is read when
+   * listed, so a completion allocates nothing), or the frozen outcome of a failed deferred-retry
+   * attempt, whose job has already moved on to its next run.
+   */
+  private readonly latestOutcomes = new Map<string, MemoryJob | OutcomeInfo>();
   private readonly keys = new KeyHolders();
   private readonly schedules = new MemorySchedules({ add: (job) => this.add(new MemoryJob(job)), remove: (job) => this.remove(job) });
   private maxRetained = DEFAULT_RETENTION;
@@ -145,6 +150,18 @@ export class MemoryStore implements JobStore {
     const job = claimedBy(ticket);
     if (job === null) return false;
     this.claimed.left();
+    // The failed attempt's run has ended `failed`: it is its job name's latest outcome until a newer one.
+    this.latestOutcomes.set(job.jobName, {
+      runId: job.runId,
+      jobId: job.jobId,
+      jobName: job.jobName,
+      dueTime: new Date(job.dueTimeMs),
+      startedAt: retry.startedAtMs === null ? null : new Date(retry.startedAtMs),
+      completedAt: new Date(retry.failedAtMs),
+      isRuntimeScheduled: true,
+      status: "failed",
+      message: retry.lastError,
+    });
     if (job.explicitRunId !== null) this.jobsByExplicitRunId.delete(job.explicitRunId);
     job.explicitRunId = retry.newRunId;
     job.attempt = retry.attempt;
@@ -193,8 +210,8 @@ export class MemoryStore implements JobStore {
 
   listRecentOutcomes(): readonly OutcomeInfo[] {
     return [...this.latestOutcomes.values()]
-      .sort((a, b) => (b.completedAtMs ?? 0) - (a.completedAtMs ?? 0))
-      .map((job) => job.toOutcomeInfo());
+      .map((latest) => (latest instanceof MemoryJob ? latest.toOutcomeInfo() : latest))
+      .sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime());
   }
 
   nextDueTimes(): ReadonlyMap<string, number> {
