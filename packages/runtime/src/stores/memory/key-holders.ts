@@ -2,8 +2,8 @@ import type { MemoryJob } from "./memory-job.js";
 
 /**
  * The memory store's enqueue-once keys: per job name and key, the pending job that holds it.
- * Invariant: an entry exists exactly while its job `holdsKey` (a pending job; its claim, cancel or
- * deletion removes the entry), so the map never keeps a finished job alive.
+ * Invariant: an entry exists exactly while its job is pending (its claim, cancel or deletion
+ * removes the entry), so the map never keeps a finished job alive.
  */
 export class KeyHolders {
   private readonly byJobName = new Map<string, Map<string, MemoryJob>>();
@@ -13,7 +13,7 @@ export class KeyHolders {
     return this.byJobName.get(jobName)?.get(key);
   }
 
-  /** `job` takes its key if no other job holds it; answers whether it did. */
+  /** A keyed job becomes pending: it takes its key unless another job holds it; answers whether it did. */
   take(job: MemoryJob): boolean {
     const key = job.key!;
     let holders = this.byJobName.get(job.jobName);
@@ -22,26 +22,19 @@ export class KeyHolders {
       this.byJobName.set(job.jobName, holders);
     }
     const current = holders.get(key);
-    if (current !== undefined && current !== job) {
-      job.holdsKey = false;
-      return false;
-    }
+    if (current !== undefined && current !== job) return false;
     holders.set(key, job);
-    job.holdsKey = true;
     return true;
   }
 
-  /** `copy` holds the key `job` held (a pending job moved to a new payload and due time). */
+  /** `copy` holds the key `job` held (a pending job moved to another payload and due time). */
   handOver(job: MemoryJob, copy: MemoryJob): void {
-    job.holdsKey = false;
-    copy.holdsKey = true;
-    this.byJobName.get(job.jobName)!.set(job.key!, copy);
+    const holders = this.byJobName.get(job.jobName);
+    if (holders?.get(job.key!) === job) holders.set(job.key!, copy);
   }
 
-  /** `job` leaves pending: its key is free. */
+  /** A keyed job leaves pending: if it held its key, the key is free. */
   release(job: MemoryJob): void {
-    if (!job.holdsKey) return;
-    job.holdsKey = false;
     const holders = this.byJobName.get(job.jobName);
     if (holders?.get(job.key!) === job) {
       holders.delete(job.key!);

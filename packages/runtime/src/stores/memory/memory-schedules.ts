@@ -40,7 +40,7 @@ class MemorySchedule {
       revision: this.revision,
       headJobId: head?.jobId ?? null,
       headDueTimeMs: this.headDueTimeMs,
-      headStatus: head === null || head.detached ? null : head.status,
+      headStatus: head?.status ?? null,
       lastSlotMs: this.lastSlotMs,
       createdAtMs: this.createdAtMs,
       updatedAtMs: this.updatedAtMs,
@@ -107,7 +107,7 @@ export class MemorySchedules {
     const candidates = scheduleKey === undefined ? this.schedules.values() : [this.schedules.get(scheduleKey)].filter((s) => s !== undefined);
     for (const schedule of candidates) {
       const head = schedule.head;
-      if (head !== null && (head.detached || isTerminalStatus(head.status))) stuck.push(schedule.toStored());
+      if (head !== null && isTerminalStatus(head.status)) stuck.push(schedule.toStored());
     }
     return stuck;
   }

@@ -81,7 +81,7 @@ export class MemoryStore implements JobStore {
   private add(job: MemoryJob): MemoryJob {
     this.jobs.set(job.jobId, job);
     if (job.explicitRunId !== null) this.jobsByExplicitRunId.set(job.explicitRunId, job);
-    if (job.key !== null && job.occurrence === null) this.keys.take(job);
+    if (job.takesKey) this.keys.take(job);
     this.pending.push(job);
     return job;
   }
@@ -90,8 +90,8 @@ export class MemoryStore implements JobStore {
   private meetHolder(holder: MemoryJob, newJob: NewRuntimeJob): KeyHolder {
     if (newJob.onDuplicate !== "replace") return holder.toKeyHolder();
     const moved = holder.movedTo(newJob.payload, newJob.dueTimeMs);
-    holder.detached = true;
     this.keys.handOver(holder, moved);
+    holder.detach();
     this.jobs.set(moved.jobId, moved);
     if (moved.explicitRunId !== null) this.jobsByExplicitRunId.set(moved.explicitRunId, moved);
     this.pending.push(moved);
@@ -100,8 +100,8 @@ export class MemoryStore implements JobStore {
 
   /** Deletes a pending job: it never runs, and the store forgets it. */
   private remove(job: MemoryJob): void {
-    this.keys.release(job);
-    job.detached = true;
+    if (job.takesKey) this.keys.release(job);
+    job.detach();
     if (this.jobs.get(job.jobId) === job) this.jobs.delete(job.jobId);
     if (job.explicitRunId !== null && this.jobsByExplicitRunId.get(job.explicitRunId) === job) this.jobsByExplicitRunId.delete(job.explicitRunId);
   }
@@ -114,7 +114,7 @@ export class MemoryStore implements JobStore {
       if (top === undefined || top.dueTimeMs > nowMs) break;
       pending.pop();
       if (!top.isPending) continue;
-      if (top.holdsKey) this.keys.release(top);
+      if (top.takesKey) this.keys.release(top);
       top.status = "running";
       this.claimed.add(top);
       claimed.push(top);
@@ -171,7 +171,7 @@ export class MemoryStore implements JobStore {
     job.status = "waiting-retry";
     this.jobsByExplicitRunId.set(retry.newRunId, job);
     // Back to pending: it holds its key again, unless a newer job took it while this one ran.
-    if (job.key !== null && job.occurrence === null) this.keys.take(job);
+    if (job.takesKey) this.keys.take(job);
     this.pending.push(job);
     return true;
   }
@@ -274,7 +274,7 @@ export class MemoryStore implements JobStore {
 
   private finish(job: MemoryJob, status: RunCompletion["status"], message: string | null, completedAtMs: number, startedAtMs: number | null): void {
     if (job.status === "running") this.claimed.left();
-    else if (job.holdsKey) this.keys.release(job);
+    else if (job.takesKey) this.keys.release(job);
     job.status = status;
     job.message = message;
     job.completedAtMs = completedAtMs;
