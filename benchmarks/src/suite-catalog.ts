@@ -34,6 +34,7 @@ export const SUITES: readonly SuiteEntry[] = [
     timeoutMs: 420_000,
   },
   { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
+  { id: "cron", load: async () => (await import("./suites/cron.js")).runCronSuite, nodeFlags: [], timeoutMs: 120_000 },
 ];
 
 export function findSuite(id: string): SuiteEntry {

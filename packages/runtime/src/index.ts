@@ -1,5 +1,6 @@
 export { ScheduledJob, type ScheduledJobDecorator } from "./authoring/scheduled-job.js";
-export type { ScheduledJobOptions, OverlapPolicy, MisfirePolicy, Placement } from "./authoring/scheduled-job-options.js";
+export type { ScheduledJobOptions, OverlapPolicy, MisfirePolicy, Placement, ConfigurationPlaceholder } from "./authoring/scheduled-job-options.js";
+export type { ConfigurationVariables } from "./policy/placeholder.js";
 export type { IScheduledJob, ScheduledJobContext } from "./authoring/scheduled-job-context.js";
 export {
   resiliencePolicy,

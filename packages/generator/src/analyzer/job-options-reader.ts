@@ -76,7 +76,8 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
     const parsed = tryParseCron(cron);
     if (!parsed.ok) error("invalidCron", "cron", [cron, sentence(parsed.error)]);
     else {
-      const neverFires = cronNeverFiresReason(parsed.cron);
+      // The runtime's own answer, in the job's zone: nextAfter returns null exactly when this is a reason.
+      const neverFires = cronNeverFiresReason(parsed.cron, timeZone !== undefined && isValidTimeZone(timeZone) ? timeZone : "UTC");
       if (neverFires !== null) error("cronNeverFires", "cron", [cron, sentence(neverFires)]);
     }
   }

@@ -30,6 +30,7 @@ const SCENARIOS: readonly { code: string; scenario: string; fixture: string; at:
   { code: "ELG015", scenario: "a Date in the payload (warning)", fixture: "payload-shapes", at: "src/jobs.ts:6:20", says: ["payload.placedAt", "ISO string"] },
   { code: "ELG016", scenario: "a cron minute out of range", fixture: "invalid-options", at: "src/schedules.ts:3:39", says: ["61", "out of range"] },
   { code: "ELG017", scenario: "a cron that never fires (February 30)", fixture: "invalid-options", at: "src/schedules.ts:8:42", says: ["never fires", "February"] },
+  { code: "ELG017", scenario: "a cron whose every match falls into its zone's daylight-saving gap", fixture: "invalid-options", at: "src/schedules.ts:45:48", says: ["never fires in America/New_York", "daylight-saving gap"] },
   { code: "ELG018", scenario: "an unknown time zone", fixture: "invalid-options", at: "src/schedules.ts:13:58", says: ["Mars/Olympus", "IANA"] },
   { code: "ELG019", scenario: "an unreadable duration", fixture: "invalid-options", at: "src/schedules.ts:18:43", says: ["fixedRate", '"5 minutes"'] },
   { code: "ELG020", scenario: "cron and fixedRate together", fixture: "invalid-options", at: "src/schedules.ts:23:63", says: ["cron and fixedRate", "keep one"] },

@@ -74,6 +74,7 @@ export const DIAGNOSTIC_FIXTURES: readonly FixtureExpectation[] = [
       "ELG020 error src/schedules.ts:23:63",
       "ELG020 error src/schedules.ts:28:73",
       "ELG020 error src/schedules.ts:33:72",
+      "ELG017 error src/schedules.ts:45:48",
       "ELG021 error src/values.ts:5:69",
       "ELG021 error src/values.ts:10:42",
       "ELG024 error src/values.ts:15:47",

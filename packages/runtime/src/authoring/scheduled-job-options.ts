@@ -10,6 +10,19 @@ export type OverlapPolicy = "skip" | "queue" | "allow-concurrent";
 export type Placement = "cluster" | "every-node";
 
 /**
+ * A configuration placeholder, the whole value of `cron`, `timeZone`, `fixedRate`, `fixedDelay`,
+ * `initialDelay` or `enabled`: `"${KEY}"`, or `"${KEY:-default}"` (the default applies when the
+ * variable is unset or empty). The scheduler reads `KEY` from its `variables` (default
+ * `process.env`) at start and again whenever they report a change.
+ *
+ * @example
+ * ```ts
+ * @ScheduledJob("reports.nightly", { cron: "${REPORT_CRON:-0 3 * * *}", enabled: "${REPORTS_ENABLED:-true}" })
+ * ```
+ */
+export type ConfigurationPlaceholder = `\${${string}}`;
+
+/**
  * Options of {@link ScheduledJob}. The generator reads them at build time (literals and `const`s
  * only), validates them and prints them into the registry; the decorator itself does nothing at
  * run time.
@@ -21,9 +34,9 @@ export type Placement = "cluster" | "every-node";
  * ```
  */
 export interface ScheduledJobOptions {
-  /** 5 fields (min hour dom mon dow) or 6 (seconds first). */
+  /** 5 fields (min hour dom mon dow) or 6 (seconds first), or a {@link ConfigurationPlaceholder}; `"-"` from a variable means no schedule. */
   cron?: string;
-  /** IANA time zone id the cron expression is evaluated in. Cron only; default `"UTC"`. */
+  /** IANA time zone id the cron expression is evaluated in. Cron only; default `"UTC"`. May be a placeholder. */
   timeZone?: string;
   /** Grid-anchored interval: run duration does not shift the grid. */
   fixedRate?: Duration;
@@ -41,7 +54,7 @@ export interface ScheduledJobOptions {
   misfire?: MisfirePolicy;
   /** An inline policy, or the name of an exported {@link resiliencePolicy}. */
   resilience?: ResiliencePolicy | string;
-  /** `false` records every occurrence as skipped with message `"disabled"`. Default `true`. */
-  enabled?: boolean;
+  /** `false` records every occurrence as skipped with message `"disabled"`. Default `true`. May be a placeholder (`"true"`/`"false"`). */
+  enabled?: boolean | ConfigurationPlaceholder;
   placement?: Placement;
 }

@@ -12,6 +12,7 @@ import type { CancelResult, ClaimedRun, JobStore, RunTicket } from "../stores/jo
 import { ActiveRuntimeRuns } from "./active-runtime-runs.js";
 import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
+import type { JobSchedule } from "./job-schedule.js";
 import { RecurringOccurrences, type Occurrence } from "./recurring-occurrences.js";
 import type { RegisteredJob } from "./registered-job.js";
 import { RunExecutor } from "./run-executor.js";
@@ -91,12 +92,16 @@ export class Dispatcher {
     return this.state === "running";
   }
 
-  start(): void {
+  /**
+   * Starts dispatching. `schedules`: the schedules of jobs whose configuration placeholders were
+   * resolved at start; every other job follows its registry's.
+   */
+  start(schedules?: ReadonlyMap<RegisteredJob, JobSchedule>): void {
     this.state = "running";
     const clock = this.options.clock;
     if (clock.registerSettleHook) this.unregisterSettle = clock.registerSettleHook(() => this.settle());
     if (this.options.runsJobs) {
-      this.occurrences.start(this.options.jobs.values(), clock.now());
+      this.occurrences.start(this.options.jobs.values(), clock.now(), schedules);
       this.chains.repair();
     }
     this.wake();
@@ -105,6 +110,18 @@ export class Dispatcher {
   /** A durable store's sweep: chains of run-time schedules may be stuck (see {@link ScheduleChains.repair}). */
   repairSchedules(): void {
     if (this.state === "running" && this.options.runsJobs) this.chains.repair();
+  }
+
+  /** Gives a recurring job a new schedule now (a configuration variable changed); see {@link RecurringOccurrences.reschedule}. */
+  reschedule(job: RegisteredJob, schedule: JobSchedule): void {
+    if (this.state !== "running" || !this.options.runsJobs) return;
+    this.occurrences.reschedule(job, schedule, this.options.clock.now());
+    this.wake();
+  }
+
+  /** The schedule a job follows now. */
+  scheduleOf(job: RegisteredJob): JobSchedule {
+    return this.occurrences.scheduleOf(job);
   }
 
   private admitClaimed(claimed: ClaimedRun): void {
@@ -150,7 +167,7 @@ export class Dispatcher {
     }
     let claim: MaybePromise<boolean>;
     try {
-      claim = this.options.store.claimOccurrence(job.name, job.recurrence!.clusterSlotKey(occurrence.dueTimeMs));
+      claim = this.options.store.claimOccurrence(job.name, occurrence.recurrence.clusterSlotKey(occurrence.dueTimeMs));
     } catch (error) {
       this.claimFailed(run, error);
       return;

@@ -112,8 +112,10 @@ function parseField(text: string, spec: FieldSpec, source: string): { allowed: b
       }
     } else {
       from = parseValue(rangeText!, spec, source);
-      // "5/15" means from 5 to the end of the field in steps of 15, as in Vixie cron.
-      to = stepText === undefined ? from : spec === DAY_OF_WEEK ? 6 : spec.max;
+      // "5/15" means from 5 to the end of the field in steps of 15, as in Vixie cron. The week ends
+      // on Saturday (6): 7 is another name for Sunday, not an eighth day, so "1/2" is Monday,
+      // Wednesday, Friday; "7/n" starts and ends at Sunday (docs/semantics.md, "Cron").
+      to = stepText === undefined ? from : spec === DAY_OF_WEEK ? Math.max(from, 6) : spec.max;
     }
     for (let value = from; value <= to; value += step) allowed[value] = true;
   }

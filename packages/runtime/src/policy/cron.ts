@@ -1,4 +1,6 @@
 // The one cron implementation, shared by the runtime (due times) and the generator (validation).
+// Its rules, and each intended difference from cron-parser and croner, are in docs/semantics.md
+// ("Cron"); test/policy/cron-differential.test.ts holds it to them against a brute-force referee.
 //
 // Library decision: an own compact parser and next-time search, not `croner`. croner 11.0.1 was
 // evaluated (2026-11-28) against the semantics pinned in test/policy/cron.test.ts. It passes 6
@@ -15,6 +17,7 @@
 // Europe/Vienna (the first lookup in a new zone-year costs about 1 ms to build its table).
 
 import { CronSyntaxError, parseCronFields, type CronFields } from "./cron-fields.js";
+import { DAY_MS, daysInMonth, GREGORIAN_CYCLE_DAYS, maxDaysInMonth, utcMs, weekdayOfUtcMidnight } from "./gregorian-calendar.js";
 import {
   assertValidTimeZone,
   instantsOfLocalTime,
@@ -23,12 +26,18 @@ import {
   zoneOffsetMs,
 } from "./time-zone.js";
 
-const DAY_MS = 86_400_000;
-/** How far ahead nextAfter looks before concluding that an expression never fires. */
-const SEARCH_HORIZON_MS = 5 * 366 * DAY_MS;
-/** Searches starting later would run past the last instant a `Date` can hold. */
-const LATEST_SEARCH_START_MS = 8.64e15 - SEARCH_HORIZON_MS - 2 * DAY_MS;
-const DAYS_IN_MONTH_MAX = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+/**
+ * How far nextAfter searches: one Gregorian cycle (400 years, exactly 20,871 weeks), over which every
+ * pairing of date and weekday recurs, so an expression whose day fields match any day at all matches
+ * one within any 146,097 consecutive days. That makes the search complete for the calendar; whether
+ * any day matches at all is decided up front ({@link calendarNeverMatches}).
+ */
+const SEARCH_HORIZON_MS = (GREGORIAN_CYCLE_DAYS + 1) * DAY_MS;
+const MAX_DATE_MS = 8.64e15;
+// Zone offsets are tabulated per whole calendar year and looked up a day either side of a local
+// time, so the search stays inside the first and last full years a `Date` can hold.
+const SEARCHABLE_FROM_MS = Date.UTC(-271_820, 0, 3);
+const SEARCHABLE_UNTIL_MS = Date.UTC(275_759, 11, 29);
 const MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /**
@@ -46,8 +55,11 @@ export interface CronExpression {
   readonly hasSeconds: boolean;
   /**
    * The first fire instant strictly after `afterMs` (epoch ms), evaluated as wall-clock time in
-   * `timeZone` (IANA). `null` when it never fires (e.g. `"0 0 30 2 *"`); searches about 5 years
-   * ahead. Throws a `RangeError` for an unknown time zone or a non-finite `afterMs`.
+   * `timeZone` (IANA). `null` when it never fires: at once when no calendar day can match (e.g.
+   * `"0 0 30 2 *"`), otherwise after searching one 400-year Gregorian cycle, over which every
+   * date-and-weekday pattern repeats (so `"0 0 29 2 *"` after 2096 finds 2104); and `null` past the
+   * last full year a `Date` holds (275759). {@link cronNeverFiresReason} says why. Throws a
+   * `RangeError` for an unknown time zone or an `afterMs` that is not a finite `Date` instant.
    *
    * @example
    * ```ts
@@ -68,6 +80,8 @@ class ParsedCron implements CronExpression {
   private readonly nextSecond: Int8Array;
   private readonly nextMinute: Int8Array;
   private readonly nextHour: Int8Array;
+  private readonly neverMatches: boolean;
+  private readonly everyWeekday: boolean;
 
   constructor(
     readonly source: string,
@@ -77,13 +91,18 @@ class ParsedCron implements CronExpression {
     this.nextSecond = nextAllowedTable(fields.seconds);
     this.nextMinute = nextAllowedTable(fields.minutes);
     this.nextHour = nextAllowedTable(fields.hours);
+    this.neverMatches = calendarNeverMatches(fields);
+    this.everyWeekday = fields.daysOfWeek.every(Boolean);
   }
 
   nextAfter(afterMs: number, timeZone: string): number | null {
-    if (!(Math.abs(afterMs) <= LATEST_SEARCH_START_MS)) {
-      throw new RangeError(`cron nextAfter: afterMs must be a finite epoch-millisecond number within the range of Date, got ${String(afterMs)}.`);
+    if (!(afterMs >= SEARCHABLE_FROM_MS && afterMs <= MAX_DATE_MS)) {
+      throw new RangeError(
+        `cron nextAfter: afterMs must be a finite epoch-millisecond number within the range of Date (from 3 January -271820 on), got ${String(afterMs)}.`,
+      );
     }
     assertValidTimeZone(timeZone);
+    if (this.neverMatches || afterMs >= SEARCHABLE_UNTIL_MS) return null;
     const afterLocalSecond = Math.floor((afterMs + zoneOffsetMs(timeZone, afterMs)) / 1_000) * 1_000;
     let fromLocal = afterLocalSecond + 1_000;
     // During the second pass of a repeated hour its local times already fired on the first pass.
@@ -91,7 +110,7 @@ class ParsedCron implements CronExpression {
     if (instantsOfAfter.length === 2 && afterMs >= instantsOfAfter[1]!) {
       fromLocal = Math.max(fromLocal, localTimeAfterRepetition(timeZone, instantsOfAfter[0]!, instantsOfAfter[1]!));
     }
-    const horizonLocal = afterLocalSecond + SEARCH_HORIZON_MS;
+    const horizonLocal = Math.min(afterLocalSecond + SEARCH_HORIZON_MS, SEARCHABLE_UNTIL_MS);
     for (;;) {
       const local = this.nextLocalMatch(fromLocal, horizonLocal);
       if (local === null) return null;
@@ -109,6 +128,11 @@ class ParsedCron implements CronExpression {
   private nextLocalMatch(fromLocal: number, horizonLocal: number): number | null {
     const { months } = this.fields;
     const start = new Date(fromLocal);
+    // The horizon as calendar fields, so the loop compares small integers instead of calling Date.UTC.
+    const horizon = new Date(horizonLocal);
+    const horizonYear = horizon.getUTCFullYear();
+    const horizonMonth = horizon.getUTCMonth() + 1;
+    const horizonDay = horizon.getUTCDate();
     let year = start.getUTCFullYear();
     let month = start.getUTCMonth() + 1;
     let day = start.getUTCDate();
@@ -129,7 +153,7 @@ class ParsedCron implements CronExpression {
         month = 1;
         year += 1;
       }
-      if (Date.UTC(year, month - 1, day) > horizonLocal) return null;
+      if (year > horizonYear || (year === horizonYear && (month > horizonMonth || (month === horizonMonth && day > horizonDay)))) return null;
       if (!months[month]) {
         month += 1;
         day = 1;
@@ -161,7 +185,7 @@ class ParsedCron implements CronExpression {
         second = 0;
       }
       const matchedSecond = this.nextSecond[second]!;
-      if (matchedSecond >= 0) return Date.UTC(year, month - 1, day, hour, minute, matchedSecond);
+      if (matchedSecond >= 0) return utcMs(year, month - 1, day, hour, minute, matchedSecond);
       second = 0;
       minute += 1;
       if (minute > 59) {
@@ -174,9 +198,10 @@ class ParsedCron implements CronExpression {
   /** Vixie cron: when both day fields are restricted, either may match; otherwise both must. */
   private dayMatches(year: number, month: number, day: number): boolean {
     const { daysOfMonth, daysOfWeek, dayOfMonthIsStar, dayOfWeekIsStar } = this.fields;
-    const weekday = (((Math.floor(Date.UTC(year, month - 1, day) / DAY_MS) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
-    if (dayOfMonthIsStar || dayOfWeekIsStar) return daysOfMonth[day]! && daysOfWeek[weekday]!;
-    return daysOfMonth[day]! || daysOfWeek[weekday]!;
+    if (dayOfMonthIsStar || dayOfWeekIsStar) {
+      return daysOfMonth[day]! && (this.everyWeekday || daysOfWeek[weekdayOfUtcMidnight(utcMs(year, month - 1, day))]!);
+    }
+    return daysOfMonth[day]! || daysOfWeek[weekdayOfUtcMidnight(utcMs(year, month - 1, day))]!;
   }
 }
 
@@ -184,11 +209,6 @@ function nextAllowedTable(allowed: readonly boolean[]): Int8Array {
   const table = new Int8Array(allowed.length + 1).fill(-1);
   for (let value = allowed.length - 1; value >= 0; value -= 1) table[value] = allowed[value] ? value : table[value + 1]!;
   return table;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return DAYS_IN_MONTH_MAX[month]!;
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 /**
@@ -229,24 +249,55 @@ export function parseCron(source: string): CronExpression {
 }
 
 /**
- * `null` when the expression can fire at least once; otherwise why not, e.g. a day-of-month that
- * none of the chosen months has (February 30). The generator reports it as a build error.
+ * Whether no calendar day can ever match the day fields: every allowed day-of-month is missing from
+ * every allowed month (February 30, the 31st of April) and the day-of-week cannot stand in for it.
+ * Any day that exists falls on each weekday within the 400-year cycle (29 February included:
+ * 2032, 2060 and 2088 are Sundays, 2016 a Monday), so this is the whole answer for the calendar.
+ */
+function calendarNeverMatches(fields: CronFields): boolean {
+  return impossibleDays(fields) !== null;
+}
+
+/** The allowed months and days-of-month when none of those days exists in any of those months; otherwise `null`. */
+function impossibleDays(fields: CronFields): { months: number[]; days: number[] } | null {
+  const days = fields.daysOfMonth.flatMap((allowed, day) => (allowed ? [day] : []));
+  const months = fields.months.flatMap((allowed, month) => (allowed ? [month] : []));
+  // When both day fields are restricted, a matching weekday alone fires (Vixie cron's OR), and
+  // every weekday occurs in every month.
+  const weekdaysAlone = !fields.dayOfMonthIsStar && !fields.dayOfWeekIsStar && fields.daysOfWeek.some(Boolean);
+  if (weekdaysAlone || months.some((month) => days.some((day) => day <= maxDaysInMonth(month)))) return null;
+  return { months, days };
+}
+
+/**
+ * `null` when the expression fires at least once after `fromMs` in `timeZone`; otherwise why not.
+ * It is the same answer {@link CronExpression.nextAfter} gives: `null` from nextAfter exactly when
+ * this returns a reason. Two causes exist:
+ * - no calendar day matches, e.g. a day-of-month that none of the chosen months has (February 30);
+ *   decided from the fields alone, whatever the zone or instant;
+ * - every local time it matches over the next 400-year calendar cycle falls into a daylight-saving
+ *   gap of `timeZone`, e.g. `"30 2 8-14 3 *\/7"` (02:30 on the second Sunday of March) in
+ *   America/New_York, whose clocks skip 02:00-02:59 that very day.
+ * The generator reports either as a build error (ELG017).
  *
  * @example
  * ```ts
  * cronNeverFiresReason(parseCron("0 0 30 2 *"));
  * // 'cron expression "0 0 30 2 *" never fires: February has no day 30; ...'
+ * cronNeverFiresReason(parseCron("0 3 * * *"), "Europe/Vienna"); // null
  * ```
  */
-export function cronNeverFiresReason(cron: CronExpression): string | null {
+export function cronNeverFiresReason(cron: CronExpression, timeZone = "UTC", fromMs: number = Date.now()): string | null {
   const fields = cron instanceof ParsedCron ? cron.fields : parseCronFields(cron.source);
-  // A restricted day-of-week always matches some day, alone or OR-ed with day-of-month.
-  if (!fields.dayOfWeekIsStar && !fields.dayOfMonthIsStar) return null;
-  if (!fields.daysOfWeek.some(Boolean)) return null;
-  const days = fields.daysOfMonth.flatMap((allowed, day) => (allowed ? [day] : []));
-  const months = fields.months.flatMap((allowed, month) => (allowed ? [month] : []));
-  if (months.some((month) => days.some((day) => day <= DAYS_IN_MONTH_MAX[month]!))) return null;
-  const monthList = months.map((month) => MONTH_NAMES[month]).join(", ");
-  const dayList = days.join(", ");
-  return `cron expression ${JSON.stringify(cron.source)} never fires: ${monthList} ${months.length === 1 ? "has" : "have"} no day ${dayList}; pick a day-of-month that exists in the chosen month(s).`;
+  const impossible = impossibleDays(fields);
+  if (impossible !== null) {
+    const monthList = impossible.months.map((month) => MONTH_NAMES[month]).join(", ");
+    const dayList = impossible.days.join(", ");
+    return `cron expression ${JSON.stringify(cron.source)} never fires: ${monthList} ${impossible.months.length === 1 ? "has" : "have"} no day ${dayList}; pick a day-of-month that exists in the chosen month(s).`;
+  }
+  if (cron.nextAfter(fromMs, timeZone) !== null) return null;
+  return (
+    `cron expression ${JSON.stringify(cron.source)} never fires in ${timeZone}: every local time it matches falls into a daylight-saving gap ` +
+    `(a skipped hour), over a whole 400-year calendar cycle; pick a time of day outside the skipped hour or another day.`
+  );
 }

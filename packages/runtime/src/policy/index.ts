@@ -14,3 +14,21 @@ export {
   type ScheduleRuleOverlap,
   type ScheduleRuleResult,
 } from "./schedule-rule.js";
+export {
+  parsePlaceholder,
+  resolvePlaceholder,
+  PLACEHOLDER_OPTIONS,
+  type Placeholder,
+  type PlaceholderOption,
+  type PlaceholderParseResult,
+  type PlaceholderValue,
+  type ConfigurationVariables,
+} from "./placeholder.js";
+export {
+  resolveConfiguredSchedule,
+  placeholderSyntaxProblems,
+  type ConfiguredSchedule,
+  type ConfiguredScheduleResolution,
+  type PlaceholderProblem,
+  type PlaceholderTexts,
+} from "./placeholder-options.js";

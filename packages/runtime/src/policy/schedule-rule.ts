@@ -69,15 +69,17 @@ export function readScheduleRule(definition: unknown): ScheduleRuleResult {
   const enabled = options["enabled"];
   if (enabled !== undefined && typeof enabled !== "boolean") problems.push(optionValue("enabled", enabled, "true or false"));
 
+  const zoneIsValid = timeZone === undefined || isValidTimeZone(timeZone);
   if (cron !== undefined) {
     const parsed = tryParseCron(cron);
     if (!parsed.ok) problems.push(sentence(parsed.error));
     else {
-      const neverFires = cronNeverFiresReason(parsed.cron);
+      // As the generator asks (ELG017): in the schedule's own zone, so a cron whose every match falls in a DST gap never fires.
+      const neverFires = cronNeverFiresReason(parsed.cron, zoneIsValid ? (timeZone ?? "UTC") : "UTC");
       if (neverFires !== null) problems.push(sentence(neverFires));
     }
   }
-  if (timeZone !== undefined && !isValidTimeZone(timeZone)) {
+  if (!zoneIsValid) {
     problems.push(`Unknown time zone "${timeZone}". Use an IANA time zone id such as "UTC" or "Europe/Vienna".`);
   }
   const schedules = (["cron", "fixedRate", "fixedDelay"] as const).filter(present);

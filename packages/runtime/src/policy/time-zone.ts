@@ -5,9 +5,12 @@
 // of a handful of numbers. The sampling assumes a zone never changes its offset twice within 12
 // hours, which holds for every real transition (they are weeks or months apart).
 
+import { utcMs } from "./gregorian-calendar.js";
+
 const SAMPLE_STEP_MS = 12 * 3_600_000;
 const MAX_DATE_MS = 8.64e15;
 const MAX_CACHED_YEARS_PER_ZONE = 256;
+const FIRST_PLAIN_YEAR_MS = Date.UTC(100, 0, 2);
 const WALL_CLOCK_PATTERN = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
 
 /** The offsets of one zone during one UTC calendar year: offsets[i] applies before transitions[i]. */
@@ -70,27 +73,34 @@ function isUtc(timeZone: string): boolean {
 
 function computeOffsetMs(formatter: Intl.DateTimeFormat, instantMs: number): number {
   const wholeSecond = Math.floor(instantMs / 1_000) * 1_000;
+  // Years from 100 on print as themselves; earlier ones print without an era (1 BC as "1"), so
+  // their year is taken from the instant instead.
+  if (wholeSecond < FIRST_PLAIN_YEAR_MS) return computeOffsetFromParts(formatter, wholeSecond);
   const match = WALL_CLOCK_PATTERN.exec(formatter.format(wholeSecond));
   if (match === null) return computeOffsetFromParts(formatter, wholeSecond);
   const [, month, day, year, hour, minute, second] = match;
   return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - wholeSecond;
 }
 
-/** The slower, format-agnostic path, for instants whose text the pattern does not cover (e.g. BC years). */
+/**
+ * The slower, format-agnostic path. The wall clock is less than a day from UTC, so its year is the
+ * instant's UTC year, or the one before or after when the two sit on either side of New Year.
+ */
 function computeOffsetFromParts(formatter: Intl.DateTimeFormat, wholeSecond: number): number {
   const fields: Record<string, number> = {};
   for (const part of formatter.formatToParts(wholeSecond)) {
     if (part.type !== "literal") fields[part.type] = Number(part.value);
   }
-  const wallClock = new Date(0);
-  wallClock.setUTCFullYear(fields["year"]!, fields["month"]! - 1, fields["day"]!);
-  wallClock.setUTCHours(fields["hour"]!, fields["minute"]!, fields["second"]!, 0);
-  return wallClock.getTime() - wholeSecond;
+  const utc = new Date(wholeSecond);
+  const month = fields["month"]!;
+  const utcMonth = utc.getUTCMonth() + 1;
+  const year = utc.getUTCFullYear() + (month === 1 && utcMonth === 12 ? 1 : month === 12 && utcMonth === 1 ? -1 : 0);
+  return utcMs(year, month - 1, fields["day"]!, fields["hour"]!, fields["minute"]!, fields["second"]!) - wholeSecond;
 }
 
 function buildZoneYear(formatter: Intl.DateTimeFormat, year: number): ZoneYear {
-  const start = Date.UTC(year, 0, 1);
-  const last = Date.UTC(year + 1, 0, 1) - 1_000;
+  const start = utcMs(year, 0, 1);
+  const last = utcMs(year + 1, 0, 1) - 1_000;
   const transitions: number[] = [];
   let previousSample = start;
   let previousOffset = computeOffsetMs(formatter, start);

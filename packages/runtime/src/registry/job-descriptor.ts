@@ -1,8 +1,11 @@
 import type { MisfirePolicy, OverlapPolicy, Placement } from "../authoring/scheduled-job-options.js";
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+import type { PlaceholderOption } from "../policy/placeholder.js";
 import type { ScheduleSpec } from "../policy/schedule-spec.js";
 
 export type { ScheduleSpec } from "../policy/schedule-spec.js";
+/** The options that may be written as configuration placeholders (`"${KEY}"`, `"${KEY:-default}"`). */
+export type { PlaceholderOption } from "../policy/placeholder.js";
 
 /**
  * Checks a payload against the job's payload type. Returns `null` when valid, otherwise a message
@@ -21,8 +24,6 @@ export interface PayloadCodec {
   decode(stored: unknown): unknown;
 }
 
-/** The options that may be written as configuration placeholders (`"${KEY}"`, `"${KEY:-default}"`). */
-export type PlaceholderOption = "cron" | "timeZone" | "fixedRate" | "fixedDelay" | "initialDelay" | "enabled";
 
 /**
  * One job as the generator saw it: plain data plus the payload validator. Importing descriptors

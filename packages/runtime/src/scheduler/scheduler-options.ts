@@ -7,6 +7,8 @@ import type { RegistryInput } from "./job-catalog.js";
 import type { ServiceResolver } from "./job-scheduler.js";
 import { consoleLogger, type Logger } from "../core/logger.js";
 import { coded } from "../core/runtime-errors.js";
+import type { ConfigurationVariables } from "../policy/placeholder.js";
+import { processEnvironment } from "./live-configuration.js";
 
 type Element<R> = R extends readonly (infer E)[] ? E : R;
 type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
@@ -40,6 +42,13 @@ export interface SchedulerTuning {
   logger?: Partial<Logger>;
   /** Called with every outcome this process records (runs it dispatched and recurring slots). */
   onRunOutcome?: (outcome: OutcomeInfo) => void;
+  /**
+   * Where configuration placeholders (`"${KEY}"`, `"${KEY:-default}"` in `@ScheduledJob` options)
+   * read their values. Default: `process.env`, read at start. With `subscribe`, a changed value
+   * re-plans the job's schedule while the scheduler runs (docs/semantics.md, "Configuration
+   * placeholders").
+   */
+  variables?: ConfigurationVariables;
 }
 
 /**
@@ -52,6 +61,7 @@ export type CreateSchedulerOptions<R extends RegistryInput> = SchedulerTuning & 
 
 /** Tuning with defaults applied and every value checked. */
 export interface ResolvedTuning {
+  readonly variables: ConfigurationVariables;
   readonly maxConcurrentExecutions: number;
   readonly maxRetainedCompletedJobs: number;
   readonly maxMisfireCatchUpRuns: number;
@@ -77,6 +87,13 @@ export function resolveTuning(options: SchedulerTuning): ResolvedTuning {
   if (options.onRunOutcome !== undefined && typeof options.onRunOutcome !== "function") {
     throw coded(new TypeError("createScheduler: onRunOutcome must be a function (outcome) => void."), "ELR101");
   }
+  const variables = options.variables ?? processEnvironment;
+  if (typeof variables !== "object" || variables === null || typeof variables.get !== "function" || (variables.subscribe !== undefined && typeof variables.subscribe !== "function")) {
+    throw coded(
+      new TypeError("createScheduler: variables must have get(key) => string | undefined and, optionally, subscribe(onChange) => unsubscribe; e.g. { get: (key) => process.env[key] }."),
+      "ELR101",
+    );
+  }
   const given = options.logger ?? {};
   const logger: Logger = {
     debug: given.debug?.bind(given) ?? consoleLogger.debug,
@@ -85,6 +102,7 @@ export function resolveTuning(options: SchedulerTuning): ResolvedTuning {
     error: given.error?.bind(given) ?? consoleLogger.error,
   };
   return {
+    variables,
     maxConcurrentExecutions: wholeNumber(options.maxConcurrentExecutions, "maxConcurrentExecutions", 1, availableParallelism()),
     maxRetainedCompletedJobs: wholeNumber(options.maxRetainedCompletedJobs, "maxRetainedCompletedJobs", 0, 1024),
     maxMisfireCatchUpRuns: wholeNumber(options.maxMisfireCatchUpRuns, "maxMisfireCatchUpRuns", 0, 32),

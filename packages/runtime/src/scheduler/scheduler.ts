@@ -17,6 +17,7 @@ import { RunTimeSchedules } from "./run-time-schedules.js";
 import { insertMany, validateEach } from "./bulk-insert.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
 import { coded } from "../core/runtime-errors.js";
+import { LiveConfiguration } from "./live-configuration.js";
 
 type Lifecycle = "created" | "starting" | "started" | "stopping" | "stopped";
 
@@ -33,6 +34,8 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   /** The clock reads `Date.now()`, so its reading can date the new job id too. */
   private readonly clockIsWallClock: boolean;
   private readonly epochSeconds: EpochSecondsCheck;
+  /** Jobs whose options are configuration placeholders; `null` in an enqueue-only process. */
+  private readonly configuration: LiveConfiguration | null;
 
   constructor(
     private readonly catalog: JobCatalog,
@@ -44,6 +47,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   ) {
     this.clockIsWallClock = clock === systemClock;
     this.epochSeconds = new EpochSecondsCheck(tuning.logger);
+    this.configuration = catalog.runsJobs ? new LiveConfiguration(catalog.jobs.values(), tuning.variables, tuning.logger) : null;
     this.dispatcher = new Dispatcher({
       clock,
       store,
@@ -63,6 +67,13 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       throw coded(new Error(`scheduler.start(): the scheduler is already ${this.lifecycle}; create a new scheduler to start again.`), "ELR002");
     }
     this.lifecycle = "starting";
+    let schedules;
+    try {
+      schedules = this.configuration?.resolveAtStart(this.clock.now());
+    } catch (error) {
+      this.lifecycle = "created";
+      throw error;
+    }
     const host: StoreHost = {
       now: () => this.clock.now(),
       setTimer: (atMs, callback) => this.clock.setTimer(atMs, callback),
@@ -79,7 +90,11 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       this.lifecycle = "created";
       throw error;
     }
-    this.dispatcher.start();
+    this.dispatcher.start(schedules);
+    this.configuration?.follow(
+      () => this.clock.now(),
+      (job, schedule) => this.dispatcher.reschedule(job, schedule),
+    );
     this.lifecycle = "started";
   }
 
@@ -90,6 +105,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       return Promise.resolve();
     }
     this.lifecycle = "stopping";
+    this.configuration?.stop();
     this.stopping = (async () => {
       await this.dispatcher.stop();
       await this.store.close();
@@ -150,7 +166,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       const candidates = [occurrenceDue.get(job.name), storeDue.get(job.name)].filter((value): value is number => value !== undefined);
       return {
         name: job.name,
-        scheduleKind: descriptor.schedule?.kind ?? null,
+        scheduleKind: this.dispatcher.scheduleOf(job).recurrence?.kind ?? null,
         supportsRuntimeScheduling: descriptor.supportsRuntimeScheduling,
         group: descriptor.group,
         overlap: descriptor.overlap,

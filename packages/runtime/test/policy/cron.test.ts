@@ -152,7 +152,7 @@ describe("nextAfter is strictly after", () => {
   it("a non-finite instant or unknown zone is rejected with a clear message", () => {
     const cron = parseCron("0 3 * * *");
     expect(() => cron.nextAfter(Number.NaN, "UTC")).toThrow(/afterMs must be a finite/);
-    expect(() => cron.nextAfter(1e20, "Europe/Vienna")).toThrow(/within the range of Date, got 100000000000000000000/);
+    expect(() => cron.nextAfter(1e20, "Europe/Vienna")).toThrow(/within the range of Date \(from 3 January -271820 on\), got 100000000000000000000/);
     expect(() => cron.nextAfter(0, "Europe/Viena")).toThrow(/Unknown time zone "Europe\/Viena".*IANA/);
   });
 });
@@ -314,5 +314,72 @@ describe("daylight saving elsewhere", () => {
 
   it("UTC has no transitions", () => {
     expect(firesAfter("30 2 * * *", "2026-03-28T12:00:00Z", "UTC", 2)).toEqual(["2026-03-29T02:30:00.000Z", "2026-03-30T02:30:00.000Z"]);
+  });
+});
+
+describe("regressions found by differential testing (issue 16)", () => {
+  it("7/n in day-of-week starts at Sunday (7) and runs to the end of the field, so it fires on Sundays", () => {
+    // 2026-01-04 is a Sunday.
+    expect(firesAfter("0 0 * * 7/2", "2026-01-01T00:00:00Z", "UTC", 3)).toEqual([
+      "2026-01-04T00:00:00.000Z",
+      "2026-01-11T00:00:00.000Z",
+      "2026-01-18T00:00:00.000Z",
+    ]);
+    expect(cronNeverFiresReason(parseCron("0 0 * * 7/2"))).toBeNull();
+  });
+
+  it("a leap day is found across a century year that is not a leap year", () => {
+    // 2100 is not a leap year: the next 29 February after 2096 is in 2104, eight years on.
+    expect(firesAfter("0 0 29 2 *", "2096-03-01T00:00:00Z", "UTC", 2)).toEqual(["2104-02-29T00:00:00.000Z", "2108-02-29T00:00:00.000Z"]);
+  });
+
+  it("a date that must also fall on a chosen weekday is found more than five years ahead", () => {
+    // "*/4" in day-of-week starts with "*", so both day fields must match: 14 June on a Sunday or Thursday.
+    expect(firesAfter("0 0 14 6 */4", "2029-06-15T00:00:00Z", "UTC", 1)).toEqual(["2035-06-14T00:00:00.000Z"]);
+  });
+
+  it("a leap day on a Sunday is found across the 2100 gap, 40 years after the one before", () => {
+    // Leap days on Sundays: 2060, 2088, then 2128 (2100 is skipped, which breaks the 28-year rhythm).
+    expect(firesAfter("0 0 29 2 */7", "2088-03-01T00:00:00Z", "UTC", 1)).toEqual(["2128-02-29T00:00:00.000Z"]);
+  });
+});
+
+describe("the whole range of Date", () => {
+  it("fires in the first centuries, which Date.UTC would read as 1900-1999", () => {
+    expect(firesAfter("0 12 29 2 *", "0050-01-01T00:00:00Z", "UTC", 2)).toEqual(["0052-02-29T12:00:00.000Z", "0056-02-29T12:00:00.000Z"]);
+    // Vienna kept local mean time (+01:05:21) then.
+    expect(firesAfter("0 12 * * *", "0050-06-01T00:00:00Z", "Europe/Vienna", 1)).toEqual(["0050-06-01T10:54:39.000Z"]);
+  });
+
+  it("fires before year 1, where Intl prints years without an era", () => {
+    expect(firesAfter("0 0 1 1 *", "-000005-06-01T00:00:00Z", "Europe/Vienna", 1)).toEqual(["-000005-12-31T22:54:39.000Z"]); // 1 January -4, 00:00 local mean time
+  });
+
+  it("finds nothing past the last full year a Date holds, and rejects instants outside it", () => {
+    expect(parseCron("0 0 * * *").nextAfter(8.64e15, "Europe/Vienna")).toBeNull();
+    expect(iso(parseCron("0 0 * * *").nextAfter(Date.UTC(275_759, 11, 20), "UTC"))).toBe("+275759-12-21T00:00:00.000Z");
+    expect(iso(parseCron("0 0 * * *").nextAfter(Date.UTC(-271_820, 0, 3), "UTC"))).toBe("-271820-01-04T00:00:00.000Z");
+    expect(() => parseCron("0 0 * * *").nextAfter(-8.64e15, "UTC")).toThrow(/within the range of Date \(from 3 January -271820 on\), got -8640000000000000/);
+  });
+});
+
+describe("an expression whose every match falls into a daylight-saving gap", () => {
+  // "*/7" in day-of-week starts with "*", so both day fields must match: 02:30 on the second Sunday of
+  // March, which is the very hour New York skips every year since 2007.
+  const secondSundayOfMarch = "30 2 8-14 3 */7";
+
+  it("never fires in New York, and the reason says so", () => {
+    const cron = parseCron(secondSundayOfMarch);
+    expect(cron.nextAfter(at("2026-01-01T00:00:00Z"), "America/New_York")).toBeNull();
+    expect(cronNeverFiresReason(cron, "America/New_York", at("2026-01-01T00:00:00Z"))).toMatch(
+      /"30 2 8-14 3 \*\/7" never fires in America\/New_York: every local time it matches falls into a daylight-saving gap/,
+    );
+  });
+
+  it("fires where that hour exists: in UTC, and in New York before the 2007 rules", () => {
+    const cron = parseCron(secondSundayOfMarch);
+    expect(iso(cron.nextAfter(at("2026-01-01T00:00:00Z"), "UTC"))).toBe("2026-03-08T02:30:00.000Z");
+    expect(cronNeverFiresReason(cron, "UTC", at("2026-01-01T00:00:00Z"))).toBeNull();
+    expect(iso(cron.nextAfter(at("2000-01-01T00:00:00Z"), "America/New_York"))).toBe("2000-03-12T07:30:00.000Z");
   });
 });

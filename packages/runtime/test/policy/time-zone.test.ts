@@ -80,6 +80,22 @@ describe("offsets from UTC", () => {
   });
 });
 
+describe("offsets in the first centuries and before year 1", () => {
+  // Intl prints such years without an era ("1/1/50"; 1 BC as "1"), and Date.UTC reads 0-99 as 1900-1999.
+  // Vienna kept local mean time, +01:05:21, until 1893.
+  const viennaMeanTime = (65 * 60 + 21) * 1_000;
+
+  it("year 50 has Vienna's local mean time, not an offset of 1900 years", () => {
+    expect(zoneOffsetMs("Europe/Vienna", at("0050-06-01T12:00:00Z"))).toBe(viennaMeanTime);
+  });
+
+  it("years before year 1 have it too, with the sign of the year kept", () => {
+    expect(zoneOffsetMs("Europe/Vienna", at("-000005-01-01T00:00:00Z"))).toBe(viennaMeanTime);
+    expect(zoneOffsetMs("Europe/Vienna", at("0000-12-31T23:59:59Z"))).toBe(viennaMeanTime);
+    expect(zoneOffsetMs("Europe/Vienna", Date.UTC(-271_820, 5, 1))).toBe(viennaMeanTime);
+  });
+});
+
 describe("mapping a wall-clock time to instants", () => {
   const wall = (iso: string): number => Date.parse(`${iso}Z`); // local fields encoded as UTC
 

@@ -28,6 +28,7 @@ await import("../../scheduler/runtime-jobs.test.js");
 await import("../../scheduler/cancel.test.js");
 await import("../../scheduler/retries.test.js");
 await import("../../scheduler/recurring.test.js");
+await import("../../scheduler/configuration-placeholders.test.js");
 await import("../../scheduler/stop.test.js");
 await import("../../scheduler/bad-input.test.js");
 await import("../../state/snapshot-and-retention.test.js");
