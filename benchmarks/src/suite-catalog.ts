@@ -35,6 +35,18 @@ export const SUITES: readonly SuiteEntry[] = [
   },
   { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
   { id: "cron", load: async () => (await import("./suites/cron.js")).runCronSuite, nodeFlags: [], timeoutMs: 120_000 },
+  {
+    id: "bulk-and-keys",
+    load: async () => (await import("./suites/bulk-and-keys.js")).runBulkAndKeysSuite,
+    nodeFlags: [],
+    timeoutMs: 420_000,
+  },
+  {
+    id: "run-time-schedules",
+    load: async () => (await import("./suites/run-time-schedules.js")).runRunTimeSchedulesSuite,
+    nodeFlags: ["--expose-gc"],
+    timeoutMs: 420_000,
+  },
 ];
 
 export function findSuite(id: string): SuiteEntry {
