@@ -117,9 +117,10 @@ function watchProject(tsconfigPath: string, options: GeneratorOptions, io: CliIo
   const reportConfigDiagnostic = (diagnostic: ts.Diagnostic): void => {
     io.err(`elarion-gen: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`);
   };
+  // No option overrides: the builder never emits, and the generator reads the app's own emit options.
   const host = ts.createWatchCompilerHost(
     tsconfigPath,
-    { noEmit: true },
+    undefined,
     ts.sys,
     ts.createAbstractBuilder,
     reportConfigDiagnostic,

@@ -1,12 +1,15 @@
 import type { OnLoadResult, PartialMessage, Plugin } from "esbuild";
+import { DIAGNOSTICS, formatMessage } from "./diagnostics/index.js";
 import { BundlerGeneration, type BundlerMessage, type ElarionPluginOptions } from "./frontends/bundler-generation.js";
+import { esbuildDecoratorProblem } from "./frontends/esbuild-decorators.js";
 
 export type { ElarionPluginOptions } from "./frontends/bundler-generation.js";
 
 /**
  * esbuild plugin that regenerates the Elarion job registry at the start of every build (and every
  * rebuild of `context().watch()` / `rebuild()`), reports generator findings as esbuild errors and
- * warnings with their locations, and hands esbuild every file the generator consulted (and the
+ * warnings with their locations (and, as ELG033, build options that would leave decorator syntax
+ * in the output: set `target`, e.g. `"node20"`), and hands esbuild every file the generator consulted (and the
  * tsconfig, the project's source files and their directories) as watch files, so a changed job or
  * a new job file triggers a rebuild that regenerates.
  *
@@ -27,7 +30,14 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
 
       build.onStart(() => {
         const report = generation.regenerate();
-        return { errors: report.errors.map(toPartialMessage), warnings: report.warnings.map(toPartialMessage) };
+        const errors = report.errors.map(toPartialMessage);
+        // esbuild, not the tsconfig, decides how decorators are emitted (the tsc check is off for bundlers).
+        const compilerOptions = generation.compilerOptions();
+        const decorators = compilerOptions === null || generation.jobCount === 0 ? null : esbuildDecoratorProblem(build.initialOptions, compilerOptions);
+        if (decorators !== null) {
+          errors.push({ text: `${DIAGNOSTICS.nativeDecoratorEmit.code}: ${formatMessage("nativeDecoratorEmit", [decorators.reason, decorators.fix])}` });
+        }
+        return { errors, warnings: report.warnings.map(toPartialMessage) };
       });
 
       if (generation.configError !== null) return;

@@ -16,6 +16,12 @@ export interface GeneratorOptions {
   readonly outFile: string;
   /** Directory that descriptor `sourceFile` paths are relative to (the tsconfig's directory). */
   readonly projectRoot: string;
+  /**
+   * What turns the app's TypeScript into JavaScript: `"tsc"` (default; the program's compiler
+   * options are checked for decorators Node.js cannot run, ELG033) or `"bundler"` (a bundler with
+   * its own target, which its plugin checks instead).
+   */
+  readonly emitter?: "tsc" | "bundler";
 }
 
 /** The outcome of one generation. */
@@ -27,6 +33,8 @@ export interface GenerationResult {
    */
   readonly files: readonly GeneratedFile[];
   readonly diagnostics: readonly ElarionDiagnostic[];
+  /** How many jobs the printed registry holds. */
+  readonly jobCount: number;
   /** Every source file the analyzer read (for esbuild `watchFiles` / watch mode), sorted. */
   readonly consultedFiles: readonly string[];
 }
@@ -52,6 +60,7 @@ export function generate(program: ts.Program, options: GeneratorOptions, typescr
   const analyzer = createTypeScriptAnalyzer(typescript, {
     projectRoot: path.resolve(options.projectRoot),
     generatedFiles: [registryFile, descriptorsFile],
+    compilerEmits: options.emitter !== "bundler",
   });
   const analysis = analyzer.analyze(program);
   const files = printGeneratedFiles(analysis.model, {
@@ -59,7 +68,7 @@ export function generate(program: ts.Program, options: GeneratorOptions, typescr
     descriptorsFile,
     importStyle: importStyleOf(program.getCompilerOptions(), typescript),
   });
-  return { files, diagnostics: analysis.diagnostics, consultedFiles: analysis.consultedFiles };
+  return { files, diagnostics: analysis.diagnostics, jobCount: analysis.model.jobs.length, consultedFiles: analysis.consultedFiles };
 }
 
 /**

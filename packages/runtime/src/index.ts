@@ -10,7 +10,7 @@ export {
 } from "./authoring/resilience-policy.js";
 export { NonRetryableError, RegistryNotGeneratedError } from "./authoring/errors.js";
 export type { Duration } from "./policy/duration.js";
-export type { JobDescriptor, ScheduleSpec, PayloadValidator, PayloadCodec, PlaceholderOption } from "./registry/job-descriptor.js";
+export type { JobDescriptor, ScheduleSpec, PayloadValidator, PayloadCodec, PlaceholderOption, WrittenScheduleOptions } from "./registry/job-descriptor.js";
 export {
   defineJobRegistry,
   defineJobDescriptors,
@@ -22,6 +22,7 @@ export {
   type ServiceTable,
 } from "./registry/job-registry.js";
 export { registryNotGenerated } from "./registry/registry-stub.js";
+export { isPayloadDate, encodePayloadDate, decodePayloadDate } from "./registry/payload-dates.js";
 export { createScheduler } from "./scheduler/create-scheduler.js";
 export type {
   JobScheduler,
@@ -33,8 +34,9 @@ export type {
   ServiceResolver,
   PayloadOf,
   PayloadOfClass,
+  PayloadFor,
 } from "./scheduler/job-scheduler.js";
-export type { CreateSchedulerOptions, SchedulerTuning, ServicesOf, JobClassesOf, JobPayloadsOf } from "./scheduler/scheduler-options.js";
+export type { CreateSchedulerOptions, CreateSchedulerArgument, SchedulerTuning, ServicesOf, JobClassesOf, JobPayloadsOf, PolicyNamesOf } from "./scheduler/scheduler-options.js";
 export type { RegistryInput } from "./scheduler/job-catalog.js";
 export { systemClock, type Clock, type ClockTimer } from "./core/clock.js";
 export { consoleLogger, type Logger } from "./core/logger.js";

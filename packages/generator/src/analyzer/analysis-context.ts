@@ -27,9 +27,16 @@ export class AnalysisContext {
 
   /** Records diagnostic `kind` at `node`. */
   report(kind: DiagnosticKind, node: ts.Node, args: readonly string[]): void {
-    const sourceFile = node.getSourceFile();
-    const start = node.getStart(sourceFile);
-    const { line, character } = sourceFile.getLineAndCharacterOfPosition(start);
+    this.reportIn(node.getSourceFile(), node, kind, args);
+  }
+
+  /**
+   * Records diagnostic `kind` at `node` of `sourceFile`, or at its start when `node` is `null`:
+   * for files outside the program (a tsconfig), whose nodes may have no parent links.
+   */
+  reportIn(sourceFile: ts.SourceFile, node: ts.Node | null, kind: DiagnosticKind, args: readonly string[]): void {
+    const start = node === null ? 0 : node.getStart(sourceFile);
+    const { line, character } = this.ts.getLineAndCharacterOfPosition(sourceFile, start);
     const definition = DIAGNOSTICS[kind];
     this.diagnostics.push({
       code: definition.code,
@@ -39,7 +46,7 @@ export class AnalysisContext {
       line: line + 1,
       column: character + 1,
       start,
-      length: node.getEnd() - start,
+      length: node === null ? 0 : node.getEnd() - start,
     });
   }
 

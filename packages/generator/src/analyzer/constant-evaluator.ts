@@ -1,6 +1,7 @@
 import { resiliencePolicy, type ResiliencePolicy, type ResiliencePolicyOptions } from "@elarion/runtime";
 import type ts from "typescript";
 import type { AnalysisContext } from "./analysis-context.js";
+import { optionNode } from "./option-locations.js";
 
 /** A `resiliencePolicy(...)` call, evaluated with the runtime's own function. */
 export class PolicyValue {
@@ -199,8 +200,29 @@ export class ConstantEvaluator {
     try {
       return ok(new PolicyValue(resiliencePolicy(name.value as string, options as ResiliencePolicyOptions)));
     } catch (error) {
-      return { ok: false, node: expression, reason: error instanceof Error ? error.message : String(error), invalidPolicy: true };
+      const node = this.offendingPolicyPart(expression, name.value, options) ?? expression;
+      return { ok: false, node, reason: error instanceof Error ? error.message : String(error), invalidPolicy: true };
     }
+  }
+
+  /**
+   * The part of a failing `resiliencePolicy(name, options)` call to point at: the name, or the
+   * first option the runtime rejects on its own (asked one option at a time, so no message is
+   * parsed), as its property in the options literal.
+   */
+  private offendingPolicyPart(call: ts.CallExpression, name: ConstantValue, options: ConstantValue): ts.Node | null {
+    const rejects = (policyOptions: ConstantValue): boolean => {
+      try {
+        resiliencePolicy(name as string, policyOptions as ResiliencePolicyOptions);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    if (rejects({})) return call.arguments[0] ?? null;
+    if (!isPlainObject(options)) return call.arguments[1] ?? null;
+    const key = Object.keys(options).find((candidate) => rejects({ [candidate]: options[candidate] }));
+    return key === undefined ? null : optionNode(this.context, call.arguments[1], key);
   }
 }
 

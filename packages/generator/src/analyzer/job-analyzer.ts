@@ -26,4 +26,10 @@ export interface AnalyzerSettings {
   readonly projectRoot: string;
   /** Generated modules: never analyzed, even when they are part of the program. */
   readonly generatedFiles: readonly string[];
+  /**
+   * Whether the program's own compiler options turn it into JavaScript (`tsc`, `tspc`): then
+   * options that would emit decorators Node.js cannot run are reported (ELG033). Default `true`;
+   * `false` when a bundler with its own target emits (the esbuild plugin checks that target).
+   */
+  readonly compilerEmits?: boolean;
 }

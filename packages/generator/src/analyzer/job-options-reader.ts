@@ -1,5 +1,13 @@
-import type { MisfirePolicy, OverlapPolicy, Placement, ResiliencePolicy, ScheduleSpec } from "@elarion/runtime";
-import { cronNeverFiresReason, isValidTimeZone, tryParseCron, tryParseDuration } from "@elarion/runtime/policy";
+import type { MisfirePolicy, OverlapPolicy, Placement, ResiliencePolicy, ScheduleSpec, WrittenScheduleOptions } from "@elarion/runtime";
+import {
+  cronNeverFiresReason,
+  isValidTimeZone,
+  parsePlaceholder,
+  PLACEHOLDER_OPTIONS,
+  tryParseCron,
+  tryParseDuration,
+  type PlaceholderOption,
+} from "@elarion/runtime/policy";
 import type { DiagnosticKind } from "../diagnostics/diagnostic-table.js";
 import { isPlainObject, PolicyValue, type ConstantValue } from "./constant-evaluator.js";
 
@@ -14,6 +22,10 @@ export interface JobOptionsModel {
   readonly resilience: string | ResiliencePolicy | null;
   readonly enabled: boolean;
   readonly placement: Placement;
+  /** Options written as configuration placeholders, verbatim; `null` when there are none. */
+  readonly placeholders: Readonly<Partial<Record<PlaceholderOption, string>>> | null;
+  /** The schedule options as written, when a placeholder is one of them. */
+  readonly scheduleOptions: WrittenScheduleOptions | null;
 }
 
 /** Reports a problem with one option (`key`), or with the options as a whole (`null`). */
@@ -34,6 +46,8 @@ const KNOWN_OPTIONS = [
   "enabled",
   "placement",
 ] as const;
+
+const SCHEDULE_OPTIONS = ["cron", "timeZone", "fixedRate", "fixedDelay", "initialDelay", "runOnStart"] as const;
 
 const OVERLAP: readonly OverlapPolicy[] = ["skip", "queue", "allow-concurrent"];
 const MISFIRE: readonly MisfirePolicy[] = ["fire-once", "skip", "catch-up"];
@@ -58,18 +72,20 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
     if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) error("unknownOption", key, [key, KNOWN_OPTIONS.join(", ")]);
   }
   const present = (key: (typeof KNOWN_OPTIONS)[number]): boolean => options[key] !== undefined;
+  // Placeholders count as present for the checks across options; their defaults are checked as literals.
+  const { values, placeholders, cronOff } = withPlaceholderDefaults(options, error);
 
-  const cron = readString(options, "cron", error);
-  const timeZone = readString(options, "timeZone", error);
-  const fixedRate = readDuration(options, "fixedRate", true, error);
-  const fixedDelay = readDuration(options, "fixedDelay", true, error);
-  const initialDelay = readDuration(options, "initialDelay", false, error);
-  const runOnStart = readBoolean(options, "runOnStart", error);
-  const overlap = readChoice(options, "overlap", OVERLAP, error);
-  const misfire = readChoice(options, "misfire", MISFIRE, error);
-  const placement = readChoice(options, "placement", PLACEMENT, error);
-  const enabled = readBoolean(options, "enabled", error);
-  const group = readString(options, "group", error);
+  const cron = readString(values, "cron", error);
+  const timeZone = readString(values, "timeZone", error);
+  const fixedRate = readDuration(values, "fixedRate", true, error);
+  const fixedDelay = readDuration(values, "fixedDelay", true, error);
+  const initialDelay = readDuration(values, "initialDelay", false, error);
+  const runOnStart = readBoolean(values, "runOnStart", error);
+  const overlap = readChoice(values, "overlap", OVERLAP, error);
+  const misfire = readChoice(values, "misfire", MISFIRE, error);
+  const placement = readChoice(values, "placement", PLACEMENT, error);
+  const enabled = readBoolean(values, "enabled", error);
+  const group = readString(values, "group", error);
   if (group === "") error("invalidOptionValue", "group", ["group", '""', "a non-empty group name"]);
 
   if (cron !== undefined) {
@@ -106,11 +122,13 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
   if (isMethodJob && schedules.length === 0 && !present("initialDelay")) {
     error("conflictingScheduleOptions", null, ["a method job is recurring and needs a schedule: set cron, fixedRate, fixedDelay or initialDelay"]);
   }
-  const resilience = readResilience(options, error);
+  const resilience = readResilience(values, error);
   if (failed) return null;
 
   let schedule: ScheduleSpec | null = null;
-  if (cron !== undefined) schedule = { kind: "cron", expression: cron, timeZone: timeZone ?? "UTC" };
+  // A cron defaulting to "-" has no schedule until a variable gives it one.
+  if (cronOff) schedule = null;
+  else if (cron !== undefined) schedule = { kind: "cron", expression: cron, timeZone: timeZone ?? "UTC" };
   else if (fixedRate !== undefined) schedule = { kind: "fixed-rate", intervalMs: fixedRate, initialDelayMs: initialDelay ?? null, runOnStart: runOnStart ?? true };
   else if (fixedDelay !== undefined) schedule = { kind: "fixed-delay", delayMs: fixedDelay, initialDelayMs: initialDelay ?? null, runOnStart: runOnStart ?? true };
   else if (initialDelay !== undefined) schedule = { kind: "once", delayMs: initialDelay };
@@ -125,10 +143,72 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
     resilience,
     enabled: enabled ?? true,
     placement: placement ?? "cluster",
+    placeholders: Object.keys(placeholders).length === 0 ? null : placeholders,
+    scheduleOptions: SCHEDULE_OPTIONS.some((key) => placeholders[key as PlaceholderOption] !== undefined) ? writtenScheduleOptions(options) : null,
   };
 }
 
 type Options = { readonly [key: string]: ConstantValue };
+
+/**
+ * The options with each configuration placeholder replaced by its literal default, or left out when
+ * it has none (the scheduler then needs the variable), so the ordinary readers check the defaults
+ * with the runtime's parsers. Reports a malformed placeholder (the runtime's `parsePlaceholder`
+ * message), an empty default, and a placeholder in an option that does not take one.
+ */
+function withPlaceholderDefaults(
+  options: Options,
+  error: OptionReporter,
+): { values: Options; placeholders: Partial<Record<PlaceholderOption, string>>; cronOff: boolean } {
+  const values: Record<string, ConstantValue> = { ...options };
+  const placeholders: Partial<Record<PlaceholderOption, string>> = {};
+  let cronOff = false;
+  for (const [key, value] of Object.entries(options)) {
+    if (typeof value !== "string") continue;
+    const parsed = parsePlaceholder(value);
+    if (parsed.kind === "literal") continue;
+    if (!(PLACEHOLDER_OPTIONS as readonly string[]).includes(key)) {
+      error("placeholderNotSupported", key, [key, JSON.stringify(value), PLACEHOLDER_OPTIONS.join(", ")]);
+      continue;
+    }
+    const option = key as PlaceholderOption;
+    values[option] = undefined;
+    if (parsed.kind === "malformed") {
+      error("malformedPlaceholder", option, [option, parsed.error]);
+      continue;
+    }
+    const { key: variable, defaultValue } = parsed.placeholder;
+    placeholders[option] = value;
+    if (defaultValue === null) continue;
+    if (defaultValue.trim() === "") {
+      // The scheduler would fall back to "" when the variable is unset or empty: no option takes that.
+      const fix = `write "\${${variable}}" for no default, or give ${option} a value after ":-"`;
+      error("malformedPlaceholder", option, [option, `Invalid placeholder ${JSON.stringify(value)}: its default is empty, which ${option} cannot be; ${fix}.`]);
+    } else if (option === "cron" && defaultValue.trim() === "-") {
+      cronOff = true;
+    } else if (option === "enabled") {
+      // As the scheduler reads it (policy/placeholder-options.ts): true or false in any letter case.
+      const text = defaultValue.trim().toLowerCase();
+      if (text === "true" || text === "false") values[option] = text === "true";
+      else error("invalidOptionValue", option, [`enabled (the default of ${value})`, JSON.stringify(defaultValue), "true or false"]);
+    } else if (option === "fixedRate" || option === "fixedDelay" || option === "initialDelay") {
+      // As the scheduler reads a variable: plain digits are milliseconds.
+      values[option] = /^\d+$/.test(defaultValue.trim()) ? Number(defaultValue.trim()) : defaultValue;
+    } else {
+      values[option] = defaultValue;
+    }
+  }
+  return { values, placeholders, cronOff };
+}
+
+function writtenScheduleOptions(options: Options): WrittenScheduleOptions {
+  const written: Record<string, string | number | boolean> = {};
+  for (const key of SCHEDULE_OPTIONS) {
+    const value = options[key];
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") written[key] = value;
+  }
+  return written as WrittenScheduleOptions;
+}
 
 function readString(options: Options, key: string, error: OptionReporter): string | undefined {
   const value = options[key];

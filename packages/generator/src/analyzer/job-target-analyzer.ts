@@ -33,6 +33,8 @@ const UNUSABLE_KEYWORDS = new Set(["any", "unknown", "object", "never", "void", 
  * and returns `null` when the job cannot be generated.
  */
 export class JobTargetAnalyzer {
+  private contextType: ts.Type | null | undefined;
+
   constructor(
     private readonly context: AnalysisContext,
     private readonly types: TypeReferenceResolver,
@@ -79,6 +81,11 @@ export class JobTargetAnalyzer {
       this.context.report("mistypedExecute", reportAt, [jobClass.className, `it returns ${returned}`]);
       return null;
     }
+    const contextParameter = parameters[1];
+    if (contextParameter !== undefined && !this.receivesContext(contextParameter)) {
+      this.context.report("mistypedExecute", contextParameter, [jobClass.className, `${this.describeParameter(contextParameter)}, the second parameter, cannot receive the ScheduledJobContext the scheduler passes`]);
+      return null;
+    }
     const dependencies = this.constructorDependencies(declaration, jobClass.className);
     if (dependencies === null) return null;
     let payload: JobTarget["payload"] = null;
@@ -123,6 +130,11 @@ export class JobTargetAnalyzer {
       this.context.report("invalidMethodJob", method.parameters[1]!, [where, `it takes ${method.parameters.length} parameters`]);
       return null;
     }
+    const contextParameter = method.parameters[0];
+    if (contextParameter !== undefined && !this.receivesContext(contextParameter)) {
+      this.context.report("invalidMethodJob", contextParameter, [where, `its parameter ${this.describeParameter(contextParameter)} cannot receive the ScheduledJobContext the scheduler passes`]);
+      return null;
+    }
     const signature = this.context.checker.getSignatureFromDeclaration(method);
     const returned = signature === undefined ? null : this.unsupportedReturnType(signature);
     if (returned !== null) {
@@ -138,6 +150,39 @@ export class JobTargetAnalyzer {
       dependencies,
       payload: null,
     };
+  }
+
+  /**
+   * Whether the scheduler's `ScheduledJobContext` can be passed to `parameter` (otherwise the
+   * generated delegate would not compile). Unannotated and rest parameters, and compilers without a
+   * public assignability check, pass.
+   */
+  private receivesContext(parameter: ts.ParameterDeclaration): boolean {
+    const checker = this.context.checker;
+    if (parameter.type === undefined || parameter.dotDotDotToken !== undefined || typeof checker.isTypeAssignableTo !== "function") return true;
+    const contextType = this.scheduledJobContextType();
+    return contextType === null || checker.isTypeAssignableTo(contextType, checker.getTypeAtLocation(parameter));
+  }
+
+  /** The runtime's `ScheduledJobContext`, found once among the program's files that mention it. */
+  private scheduledJobContextType(): ts.Type | null {
+    if (this.contextType !== undefined) return this.contextType;
+    this.contextType = null;
+    const checker = this.context.checker;
+    for (const sourceFile of this.context.program.getSourceFiles()) {
+      if (!sourceFile.text.includes("ScheduledJobContext")) continue;
+      const moduleSymbol = checker.getSymbolAtLocation(sourceFile);
+      const exported = moduleSymbol === undefined ? undefined : checker.getExportsOfModule(moduleSymbol).find((symbol) => symbol.getName() === "ScheduledJobContext");
+      if (exported !== undefined && this.context.isRuntimeExport(exported, "ScheduledJobContext")) {
+        this.contextType = checker.getDeclaredTypeOfSymbol(this.context.resolveAlias(exported));
+        break;
+      }
+    }
+    return this.contextType;
+  }
+
+  private describeParameter(parameter: ts.ParameterDeclaration): string {
+    return `\`${parameter.getText().replace(/\s+/g, " ")}\``;
   }
 
   /**

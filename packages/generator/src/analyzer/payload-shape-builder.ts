@@ -6,8 +6,11 @@ import type { AnalysisContext } from "./analysis-context.js";
 export interface PayloadProblem {
   readonly path: string;
   readonly reason: string;
-  /** `"unsafe"`: not JSON (ELG014); `"date"`: a Date (warning, ELG015); `"unreadable"`: outside the supported subset (ELG031). */
-  readonly kind: "unsafe" | "date" | "unreadable";
+  /**
+   * `"unsafe"`: not JSON (ELG014); `"ambiguous-date"`: a Date the stored form cannot tell from a
+   * string in the same union (warning, ELG015); `"unreadable"`: outside the supported subset (ELG031).
+   */
+  readonly kind: "unsafe" | "ambiguous-date" | "unreadable";
 }
 
 const NOT_JSON_OBJECTS = new Set([
@@ -38,12 +41,12 @@ export class PayloadShapeBuilder {
 
   constructor(private readonly context: AnalysisContext) {}
 
-  /** The shape of a job's payload, or the problems that make it unusable (a Date only warns). */
+  /** The shape of a job's payload, or the problems that make it unusable (an ambiguous Date only warns). */
   build(type: ts.Type): { shape: PayloadShape; problems: readonly PayloadProblem[] } {
     this.problems = [];
     const pending = this.validators.length;
     const shape = this.shapeOf(type, "payload");
-    if (this.problems.some((problem) => problem.kind !== "date")) {
+    if (this.problems.some((problem) => problem.kind !== "ambiguous-date")) {
       // Forget validators of a rejected payload so the printed module only holds used ones.
       for (const removed of this.validators.splice(pending)) {
         this.takenNames.delete(removed.name);
@@ -99,6 +102,10 @@ export class PayloadShapeBuilder {
       if (shape.kind === "any") return shape;
       shapes.push(this.isSimple(shape) ? shape : this.hoist(member, shape));
     }
+    if (shapes.some((shape) => shape.kind === "date") && shapes.some((shape) => shape.kind === "string")) {
+      const written = this.canonicalOrder(members).map((member) => this.context.checker.typeToString(member)).join(" | ");
+      this.problems.push({ path, reason: written, kind: "ambiguous-date" });
+    }
     return shapes.length === 1 ? shapes[0]! : { kind: "union", members: shapes };
   }
 
@@ -113,10 +120,7 @@ export class PayloadShapeBuilder {
   private objectLike(type: ts.ObjectType, path: string): PayloadShape {
     const checker = this.context.checker;
     const symbolName = type.getSymbol()?.getName();
-    if (symbolName === "Date" && this.isLibraryType(type)) {
-      this.problems.push({ path, reason: "Date", kind: "date" });
-      return { kind: "string" };
-    }
+    if (symbolName === "Date" && this.isLibraryType(type)) return { kind: "date" };
     if (symbolName !== undefined && NOT_JSON_OBJECTS.has(symbolName) && this.isLibraryType(type)) {
       return this.problem(path, `${symbolName} is not JSON; use a plain object or an array`, "unsafe");
     }
@@ -242,7 +246,15 @@ export class PayloadShapeBuilder {
 
   private isSimple(shape: PayloadShape): boolean {
     if (shape.kind === "discriminated-union") return false;
-    return shape.kind === "string" || shape.kind === "number" || shape.kind === "boolean" || shape.kind === "null" || shape.kind === "literal" || shape.kind === "ref";
+    return (
+      shape.kind === "string" ||
+      shape.kind === "number" ||
+      shape.kind === "boolean" ||
+      shape.kind === "null" ||
+      shape.kind === "date" ||
+      shape.kind === "literal" ||
+      shape.kind === "ref"
+    );
   }
 
   private allocateName(type: ts.Type): string {

@@ -7,6 +7,7 @@ import { compareText } from "../model/ordinal-order.js";
 import { AnalysisContext } from "./analysis-context.js";
 import { ConstantEvaluator } from "./constant-evaluator.js";
 import { discoverDecoratorUses, type DecoratorUse } from "./decorator-discovery.js";
+import { nativeDecoratorEmit } from "./decorator-emit.js";
 import type { AnalysisResult, AnalyzerSettings, JobAnalyzer } from "./job-analyzer.js";
 import { readJobOptions } from "./job-options-reader.js";
 import { JobTargetAnalyzer, type DependencyCandidate, type JobTarget } from "./job-target-analyzer.js";
@@ -59,6 +60,7 @@ function analyzeProgram(context: AnalysisContext): AnalysisResult {
     const model = withPayloadShape(context, shapes, candidate);
     return model === null ? [] : [model];
   });
+  if (accepted.length > 0 && context.settings.compilerEmits !== false) reportNativeDecoratorEmit(context);
   const usedValidators = new Set(accepted.flatMap((job) => referencedValidators(job, shapes)));
   return {
     model: {
@@ -72,6 +74,13 @@ function analyzeProgram(context: AnalysisContext): AnalysisResult {
     ),
     consultedFiles: sourceFiles.map((file) => path.resolve(file.fileName)).sort(),
   };
+}
+
+/** ELG033 at the tsconfig setting that makes the build emit `@ScheduledJob(...)` as written. */
+function reportNativeDecoratorEmit(context: AnalysisContext): void {
+  const problem = nativeDecoratorEmit(context.program.getCompilerOptions(), context.ts);
+  if (problem === null || problem.location === null) return;
+  context.reportIn(problem.location.sourceFile, problem.location.node, "nativeDecoratorEmit", [problem.reason, problem.fix]);
 }
 
 function analyzeJob(
@@ -140,7 +149,7 @@ function withPayloadShape(context: AnalysisContext, shapes: PayloadShapeBuilder,
   const name = candidate.model.name;
   const built = shapes.build(payload.type);
   for (const problem of built.problems) {
-    if (problem.kind === "date") context.report("payloadDate", payload.node, [name, problem.path]);
+    if (problem.kind === "ambiguous-date") context.report("payloadDate", payload.node, [name, problem.path, problem.reason]);
     else if (problem.kind === "unsafe") context.report("payloadNotJsonSafe", payload.node, [name, problem.path, problem.reason]);
     else context.report("unreadablePayloadType", payload.node, [name, problem.path, problem.reason]);
   }

@@ -83,8 +83,10 @@ export const DIAGNOSTICS = {
   payloadDate: {
     code: "ELG015",
     category: "warning",
+    // Until 0.1.0 this warned about every Date ("arrives as a string"); payload codecs now store a
+    // Date as its ISO string and hand execute a Date, except where a string may stand in its place.
     message:
-      "The payload type of job \"{0}\" contains a Date at {1}: a Date arrives in execute as an ISO string, not a Date. Declare it as a string (e.g. `dueAt: string`) and parse it in the job.",
+      "The payload type of job \"{0}\" allows a Date or a string at {1} ({2}): a Date is stored as its ISO string, so the two cannot be told apart and execute receives a string there. Give the Date its own property (e.g. `{ at: Date } | { label: string }`) if execute needs a Date.",
   },
   invalidCron: {
     code: "ELG016",
@@ -174,6 +176,23 @@ export const DIAGNOSTICS = {
     category: "error",
     message:
       'Job class {0} is decorated as job "{1}" and as job "{2}", but schedule({0}, ...) must name exactly one job. Keep one @ScheduledJob on the class, or move the recurring one to a method.',
+  },
+  nativeDecoratorEmit: {
+    code: "ELG033",
+    category: "error",
+    message:
+      'The build would emit decorators as written: {0}. No Node.js version runs decorator syntax (the program stops with "SyntaxError: Invalid or unexpected token" at @ScheduledJob). {1}.',
+  },
+  malformedPlaceholder: {
+    code: "ELG034",
+    category: "error",
+    // {1} is the runtime's own message (parsePlaceholder): it quotes the value and says how to write it.
+    message: "Option {0}: {1}",
+  },
+  placeholderNotSupported: {
+    code: "ELG035",
+    category: "error",
+    message: "Option {0} does not take a configuration placeholder ({1}); placeholders work in {2} only. Write {0} as a literal.",
   },
 } as const satisfies Record<string, DiagnosticDefinition>;
 

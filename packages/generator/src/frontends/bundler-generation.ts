@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type ts from "typescript";
 import { formatDiagnostic, type ElarionDiagnostic } from "../diagnostics/index.js";
 import type { GeneratorOptions } from "../generate.js";
 import { descriptorsPathFor } from "../printer/index.js";
@@ -61,7 +62,8 @@ export class BundlerGeneration {
     let configError: ProjectConfigError | null = null;
     try {
       tsconfigPath = resolveTsconfigPath(pluginOptions.tsconfig, cwd);
-      options = generatorOptionsFor(tsconfigPath, pluginOptions.outFile, cwd);
+      // The bundler, not the tsconfig, decides how decorators are emitted: no tsc emit check (ELG033).
+      options = { ...generatorOptionsFor(tsconfigPath, pluginOptions.outFile, cwd), emitter: "bundler" };
     } catch (error) {
       if (!(error instanceof ProjectConfigError)) throw error;
       configError = error;
@@ -70,6 +72,16 @@ export class BundlerGeneration {
     this.#options = options;
     this.configError = configError;
     this.generatedPaths = options === null ? [] : [options.outFile, descriptorsPathFor(options.outFile)].map((file) => path.resolve(file));
+  }
+
+  /** The project's compiler options as of the latest generation, or `null` before one. */
+  compilerOptions(): ts.CompilerOptions | null {
+    return this.#latest?.program.getCompilerOptions() ?? null;
+  }
+
+  /** How many jobs the latest generation found. */
+  get jobCount(): number {
+    return this.#latest?.result.jobCount ?? 0;
   }
 
   /** Whether a build has generated at least once (a bundler may load a module before `buildStart`). */

@@ -28,7 +28,9 @@ export function generatorOptionsFor(tsconfigPath: string, outFile: string | unde
 
 /**
  * Builds the project's program from its tsconfig and runs the generator over it, writing
- * nothing: the caller decides whether to write, check or report.
+ * nothing: the caller decides whether to write, check or report. The program keeps the
+ * tsconfig's options as they are (it is never emitted), so the generator sees how the app's own
+ * build would emit.
  *
  * @example
  * ```ts
@@ -39,7 +41,7 @@ export function generateProject(tsconfigPath: string, options: GeneratorOptions)
   const parsed = readProjectConfig(tsconfigPath);
   const program = ts.createProgram({
     rootNames: parsed.fileNames,
-    options: { ...parsed.options, noEmit: true },
+    options: parsed.options,
     ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }),
   });
   return { program, options, result: generate(program, options) };

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type ts from "typescript";
 import type { ElarionDiagnostic } from "../diagnostics/index.js";
 
@@ -26,9 +27,23 @@ export function toTypeScriptDiagnostics(
     category: diagnostic.category === "error" ? typescript.DiagnosticCategory.Error : typescript.DiagnosticCategory.Warning,
     code: TYPESCRIPT_CODE_BASE + Number.parseInt(diagnostic.code.replace(/^ELG/, ""), 10),
     messageText: `${diagnostic.code}: ${diagnostic.message}`,
-    file: program.getSourceFile(diagnostic.file),
+    file: program.getSourceFile(diagnostic.file) ?? configSourceFile(diagnostic.file, typescript),
     start: diagnostic.start,
     length: diagnostic.length,
     source: "elarion",
   }));
+}
+
+/**
+ * A file the program does not contain — a tsconfig (ELG033) — parsed on its own, so tsc still
+ * prints the diagnostic with its file, line and column.
+ */
+function configSourceFile(file: string, typescript: typeof ts): ts.SourceFile | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  return file.endsWith(".json") ? typescript.parseJsonText(file, text) : typescript.createSourceFile(file, text, typescript.ScriptTarget.Latest);
 }

@@ -1,4 +1,4 @@
-import type { MisfirePolicy, OverlapPolicy, Placement, ResiliencePolicy, ScheduleSpec } from "@elarion/runtime";
+import type { MisfirePolicy, OverlapPolicy, Placement, PlaceholderOption, ResiliencePolicy, ScheduleSpec, WrittenScheduleOptions } from "@elarion/runtime";
 import type { PayloadShape } from "./payload-shape.js";
 import type { ImportedName, TypeReference } from "./type-reference.js";
 
@@ -34,6 +34,10 @@ export interface JobModel {
   readonly resilience: string | ResiliencePolicy | null;
   readonly enabled: boolean;
   readonly placement: Placement;
+  /** Options written as configuration placeholders, verbatim; `null` when there are none. */
+  readonly placeholders: Readonly<Partial<Record<PlaceholderOption, string>>> | null;
+  /** The schedule options as written, when a placeholder is one of them. */
+  readonly scheduleOptions: WrittenScheduleOptions | null;
   /** Constructor dependencies in parameter order; empty for static method jobs. */
   readonly dependencies: readonly DependencyModel[];
   /** Project-relative, `/`-separated. */

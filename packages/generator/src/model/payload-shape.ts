@@ -10,6 +10,11 @@ export type PayloadShape =
   | { readonly kind: "number" }
   | { readonly kind: "boolean" }
   | { readonly kind: "null" }
+  /**
+   * A `Date`: stored as its ISO string, validated as a `Date` or that string, and turned back into
+   * a `Date` by the job's generated payload codec.
+   */
+  | { readonly kind: "date" }
   | { readonly kind: "literal"; readonly value: string | number | boolean }
   | { readonly kind: "array"; readonly element: PayloadShape }
   | { readonly kind: "tuple"; readonly elements: readonly TupleElementShape[]; readonly rest: PayloadShape | null }

@@ -1,6 +1,7 @@
 import type { ResiliencePolicy, ScheduleSpec } from "@elarion/runtime";
 import type { JobModel } from "../model/job-model.js";
 import type { RegistryModel } from "../model/registry-model.js";
+import { printPayloadCodecs } from "./codec-printer.js";
 import { withHeader } from "./content-hash.js";
 import { ImportTable } from "./import-table.js";
 import { RESERVED_NAMES, RUNTIME_PACKAGE, type PrintOptions } from "./print-context.js";
@@ -8,19 +9,27 @@ import { printTypeReference } from "./type-printer.js";
 import { printNamedValidator, printPayloadValidator } from "./validator-printer.js";
 
 /**
- * Prints `jobs.generated.descriptors.ts`: payload types (type-only imports), payload validators,
- * descriptors and policies as plain data. It never imports a handler module as a value, so a
+ * Prints `jobs.generated.descriptors.ts`: payload types (type-only imports), the union of policy
+ * names, payload validators and codecs (payloads with a `Date`), descriptors and policies as plain
+ * data. It never imports a handler module as a value, so a
  * process that only enqueues can import it.
  */
 export function printDescriptorsModule(model: RegistryModel, options: PrintOptions): string {
   const validatorNames = payloadValidatorNames(model.jobs);
+  const codecs = printPayloadCodecs(model.jobs, model.validators, validatorNames);
   const imports = new ImportTable(options.descriptorsFile, options.importStyle, [
     ...RESERVED_NAMES,
     ...model.validators.map((validator) => validator.name),
     ...validatorNames.values(),
+    ...codecs.declaredNames,
   ]);
   imports.useFixed(RUNTIME_PACKAGE, "defineJobDescriptors", true);
   imports.useFixed(RUNTIME_PACKAGE, "JobDescriptorSet", false);
+  if (codecs.codecNames.size > 0) {
+    // Only payloads with a Date have a codec, and every Date's validator checks it with isPayloadDate.
+    for (const helper of ["isPayloadDate", ...codecs.helpers]) imports.useFixed(RUNTIME_PACKAGE, helper, true);
+    imports.useFixed(RUNTIME_PACKAGE, "PayloadCodec", false);
+  }
   const payloadLines = model.jobs
     .filter((job) => job.supportsRuntimeScheduling && job.payload !== null)
     .map((job) => `  ${JSON.stringify(job.name)}: ${printTypeReference(job.payload!.type, job, imports, false)};`);
@@ -29,14 +38,17 @@ export function printDescriptorsModule(model: RegistryModel, options: PrintOptio
     const shape = job.payload?.shape;
     if (shape !== undefined && shape !== null) validators.push(printPayloadValidator(validatorNames.get(job.name)!, shape));
   }
-  const descriptors = model.jobs.map((job) => printDescriptor(job, validatorNames.get(job.name) ?? null));
+  validators.push(...codecs.declarations);
+  const descriptors = model.jobs.map((job) => printDescriptor(job, validatorNames.get(job.name) ?? null, codecs.codecNames.get(job.name) ?? null));
   const policies = model.policies.map((policy) => `    ${printPolicy(policy)},\n`).join("");
+  const policyNames = model.policies.map((policy) => JSON.stringify(policy.name)).join(" | ") || "never";
   const body =
     `${imports.print()}\n` +
     "\n" +
     (payloadLines.length === 0 ? "export type JobPayloads = {};\n" : `export type JobPayloads = {\n${payloadLines.join("\n")}\n};\n`) +
+    `\nexport type JobPolicyNames = ${policyNames};\n` +
     validators.map((text) => `\n${text}`).join("") +
-    "\nexport const jobDescriptors: JobDescriptorSet<JobPayloads> = defineJobDescriptors<JobPayloads>(\n" +
+    "\nexport const jobDescriptors: JobDescriptorSet<JobPayloads, JobPolicyNames> = defineJobDescriptors<JobPayloads, JobPolicyNames>(\n" +
     `  [\n${descriptors.join("")}  ],\n` +
     `  [\n${policies}  ],\n` +
     ");\n";
@@ -58,7 +70,7 @@ function payloadValidatorNames(jobs: readonly JobModel[]): Map<string, string> {
   return names;
 }
 
-function printDescriptor(job: JobModel, validatorName: string | null): string {
+function printDescriptor(job: JobModel, validatorName: string | null, codecName: string | null): string {
   const target =
     job.target.kind === "class"
       ? `{ kind: "class", className: ${JSON.stringify(job.jobClass.className)} }`
@@ -80,7 +92,17 @@ function printDescriptor(job: JobModel, validatorName: string | null): string {
     ["sourceFile", JSON.stringify(job.sourceFile)],
     ["validatePayload", validatorName ?? "null"],
   ];
+  // Optional in the descriptor contract: printed only where present, so other descriptors stay as they were.
+  if (codecName !== null) fields.push(["payloadCodec", codecName]);
+  if (job.placeholders !== null) fields.push(["placeholders", printPlainObject(job.placeholders)]);
+  if (job.scheduleOptions !== null) fields.push(["scheduleOptions", printPlainObject(job.scheduleOptions)]);
   return `    {\n${fields.map(([key, value]) => `      ${key}: ${value},\n`).join("")}    },\n`;
+}
+
+/** `{ cron: "${REPORT_CRON:-0 3 * * *}", runOnStart: false }`: keys in the order given, values as JSON. */
+function printPlainObject(object: object): string {
+  const entries = Object.entries(object).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+  return `{ ${entries.join(", ")} }`;
 }
 
 function printSchedule(schedule: ScheduleSpec | null): string {

@@ -15,6 +15,7 @@ export const RUNTIME_PACKAGE = "@elarion/runtime";
 /** Names the generated modules declare or import from the runtime; user imports never take them. */
 export const RESERVED_NAMES = [
   "JobPayloads",
+  "JobPolicyNames",
   "JobServices",
   "JobClasses",
   "jobDescriptors",
@@ -24,6 +25,10 @@ export const RESERVED_NAMES = [
   "defineJobRegistry",
   "JobRegistry",
   "JobDescriptorSet",
+  "PayloadCodec",
+  "isPayloadDate",
+  "encodePayloadDate",
+  "decodePayloadDate",
   "services",
   "payload",
   "context",

@@ -28,17 +28,17 @@ export function printRegistryModule(model: RegistryModel, options: PrintOptions)
   const userImports = imports.print();
   const body =
     `${userImports}\n` +
-    `import { jobDescriptors, type JobPayloads } from ${descriptorsSpecifier};\n` +
+    `import { jobDescriptors, type JobPayloads, type JobPolicyNames } from ${descriptorsSpecifier};\n` +
     "\n" +
     "export { jobDescriptors };\n" +
-    "export type { JobPayloads };\n" +
+    "export type { JobPayloads, JobPolicyNames };\n" +
     "\n" +
     (serviceLines.length === 0 ? "export type JobServices = {};\n" : `export type JobServices = {\n${serviceLines.join("\n")}\n};\n`) +
     "\n" +
     `export type JobClasses = ${classes.length === 0 ? "never" : classes.join(" | ")};\n` +
     "\n" +
     (model.jobs.length === 0 ? "" : "const descriptors = jobDescriptors.descriptors;\n\n") +
-    "export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads> = defineJobRegistry(\n" +
+    "export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads, JobPolicyNames> = defineJobRegistry(\n" +
     `  [\n${definitions.join("")}  ],\n` +
     "  jobDescriptors.policies,\n" +
     ");\n";

@@ -20,10 +20,11 @@ export function printStub(options: { readonly outFile: string; readonly projectR
     "\n" +
     "export type JobPayloads = Record<string, unknown>;\n" +
     "export type JobServices = Record<string, unknown>;\n" +
+    "export type JobPolicyNames = string;\n" +
     "// Any class, so app code type-checks against the stub; the generated module narrows it to the job classes.\n" +
     "export type JobClasses = JobClass;\n" +
     "\n" +
-    `export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads> = registryNotGenerated(${JSON.stringify(modulePath)});\n` +
-    "export const jobDescriptors: JobDescriptorSet<JobPayloads> = jobRegistry as never;\n"
+    `export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads, JobPolicyNames> = registryNotGenerated(${JSON.stringify(modulePath)});\n` +
+    "export const jobDescriptors: JobDescriptorSet<JobPayloads, JobPolicyNames> = jobRegistry as never;\n"
   );
 }

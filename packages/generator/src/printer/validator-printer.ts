@@ -2,7 +2,8 @@ import type { NamedValidator, PayloadShape } from "../model/payload-shape.js";
 
 /**
  * Prints payload validators as plain functions: no closures created per call, plain `for` loops,
- * and the failing path is only concatenated once a check has failed. A named validator returns
+ * and the failing path is only concatenated once a check has failed. A `Date` is checked with the
+ * runtime's `isPayloadDate`, which the module must import. A named validator returns
  * the path relative to its value (`.items[2].qty: expected number`); the job's validator prefixes
  * `payload`.
  */
@@ -27,6 +28,8 @@ export function describeShape(shape: PayloadShape): string {
     case "boolean":
     case "null":
       return shape.kind;
+    case "date":
+      return "Date";
     case "literal":
       return JSON.stringify(shape.value);
     case "array":
@@ -82,6 +85,7 @@ class CheckWriter {
       case "number":
       case "boolean":
       case "null":
+      case "date":
       case "literal":
         return `${pad}if (${mismatch(shape, value)}) ${fail(describeShape(shape))}\n`;
       case "ref": {
@@ -243,6 +247,9 @@ function mismatch(shape: PayloadShape, value: string): string {
       return `typeof ${value} !== "number" || !Number.isFinite(${value})`;
     case "null":
       return `${value} !== null`;
+    case "date":
+      // A Date or its stored ISO string: the same validator checks a payload at schedule and as stored.
+      return `!isPayloadDate(${value})`;
     case "literal":
       return `${value} !== ${JSON.stringify(shape.value)}`;
     case "array":

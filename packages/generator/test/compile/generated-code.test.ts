@@ -169,3 +169,93 @@ describe("generated payload validators", () => {
     expect(byName["caches.flush"]).toBeUndefined();
   });
 });
+
+describe("generated payload codecs", () => {
+  type Descriptors = Record<string, JobDescriptorSet["descriptors"][number]>;
+  let loaded: Promise<Descriptors> | undefined;
+  const descriptors = (): Promise<Descriptors> => (loaded ??= loadDescriptors());
+  async function loadDescriptors(): Promise<Descriptors> {
+    const { jobDescriptors } = await importBundledFixture<{ jobDescriptors: JobDescriptorSet }>(
+      "payload-dates",
+      generateFixture("payload-dates"),
+      "src/jobs.generated.descriptors.ts",
+    );
+    return Object.fromEntries(jobDescriptors.descriptors.map((descriptor) => [descriptor.name, descriptor]));
+  }
+  const at = (iso: string): Date => new Date(iso);
+  const reminder = () => ({
+    dueAt: at("2026-03-01T09:00:00.000Z"),
+    confirmedAt: null,
+    history: [at("2026-02-01T09:00:00.000Z"), at("2026-02-15T09:00:00.000Z")],
+    byRegion: { eu: at("2026-03-01T08:00:00.000Z") },
+    window: [at("2026-03-01T00:00:00.000Z"), 3] as [Date, number],
+    category: { name: "root", createdAt: at("2025-01-01T00:00:00.000Z"), children: [{ name: "leaf", createdAt: at("2025-06-01T00:00:00.000Z"), children: [] }] },
+    lastEvent: { kind: "shipment" as const, shippedAt: at("2026-02-20T10:00:00.000Z") },
+    attachment: { at: at("2026-02-21T10:00:00.000Z"), by: "ada" },
+    deadline: "never" as const,
+    label: "2026-03-01T09:00:00.000Z",
+  });
+
+  it("validates a payload with Dates, encodes each Date as its ISO string, and decodes the JSON back to fresh Dates", async () => {
+    const { validatePayload, payloadCodec } = (await descriptors())["reminders.send"]!;
+    const payload = reminder();
+    expect(validatePayload!(payload)).toBeNull();
+
+    const stored = JSON.parse(JSON.stringify(payloadCodec!.encode(payload))) as unknown;
+    expect(stored).toMatchObject({
+      dueAt: "2026-03-01T09:00:00.000Z",
+      history: ["2026-02-01T09:00:00.000Z", "2026-02-15T09:00:00.000Z"],
+      category: { createdAt: "2025-01-01T00:00:00.000Z", children: [{ createdAt: "2025-06-01T00:00:00.000Z" }] },
+    });
+    expect(validatePayload!(stored)).toBeNull();
+
+    const decoded = payloadCodec!.decode(stored);
+    expect(decoded).toEqual(payload);
+    const typed = decoded as ReturnType<typeof reminder>;
+    expect(typed.dueAt).toBeInstanceOf(Date);
+    expect(typed.dueAt).not.toBe(payload.dueAt);
+    expect(typed.category.children[0]!.createdAt).toBeInstanceOf(Date);
+    expect(typed.window[0]).toBeInstanceOf(Date);
+    expect(typed.byRegion["eu"]).toBeInstanceOf(Date);
+    expect(typed.lastEvent.shippedAt).toBeInstanceOf(Date);
+    expect(typed.attachment.at).toBeInstanceOf(Date);
+    // A string that is not a Date stays a string: a literal of the union, a plain string field.
+    expect(typed.deadline).toBe("never");
+    expect(typed.label).toBe("2026-03-01T09:00:00.000Z");
+    // encode copies what it changes and never touches the caller's payload.
+    expect(payload.dueAt).toBeInstanceOf(Date);
+  });
+
+  it("leaves optional and nullable dates as they are when absent or null", async () => {
+    const { payloadCodec } = (await descriptors())["reminders.send"]!;
+    const stored = payloadCodec!.encode({ ...reminder(), remindAgainAt: undefined }) as Record<string, unknown>;
+    expect(stored["confirmedAt"]).toBeNull();
+    expect(stored["remindAgainAt"]).toBeUndefined();
+    const decoded = payloadCodec!.decode({ ...stored, remindAgainAt: "2026-04-01T00:00:00.000Z", confirmedAt: "2026-03-02T00:00:00.000Z" }) as Record<string, unknown>;
+    expect(decoded["remindAgainAt"]).toEqual(at("2026-04-01T00:00:00.000Z"));
+    expect(decoded["confirmedAt"]).toEqual(at("2026-03-02T00:00:00.000Z"));
+  });
+
+  it("decodes a payload that is a Date, and rejects an unreadable stored value with a TypeError naming the path", async () => {
+    const byName = await descriptors();
+    expect(byName["alarms.ring"]!.payloadCodec!.encode(at("2026-03-01T06:30:00.000Z"))).toBe("2026-03-01T06:30:00.000Z");
+    expect(byName["alarms.ring"]!.payloadCodec!.decode("2026-03-01T06:30:00.000Z")).toEqual(at("2026-03-01T06:30:00.000Z"));
+    expect(() => byName["alarms.ring"]!.payloadCodec!.decode("tomorrow")).toThrow(new TypeError("payload: expected Date"));
+    const stored = JSON.parse(JSON.stringify(byName["reminders.send"]!.payloadCodec!.encode(reminder()))) as Record<string, unknown>;
+    const broken = { ...stored, category: { name: "root", createdAt: "2025-01-01T00:00:00.000Z", children: [{ name: "leaf", createdAt: 1735689600000, children: [] }] } };
+    expect(() => byName["reminders.send"]!.payloadCodec!.decode(broken)).toThrow(new TypeError("payload.category.children[0].createdAt: expected Date"));
+    expect(byName["reminders.send"]!.validatePayload!({ ...reminder(), dueAt: new Date("not a date") })).toBe("payload.dueAt: expected Date");
+  });
+
+  it("keeps a string where the type allows a Date or a string (ELG015): it cannot tell them apart once stored", async () => {
+    const { payloadCodec } = (await descriptors())["notes.pin"]!;
+    const stored = payloadCodec!.encode({ until: at("2026-03-01T00:00:00.000Z") });
+    expect(stored).toEqual({ until: "2026-03-01T00:00:00.000Z" });
+    expect(payloadCodec!.decode(stored)).toEqual({ until: "2026-03-01T00:00:00.000Z" });
+  });
+
+  it("gives no codec to payloads without a Date", async () => {
+    const { jobDescriptors } = await importBundledFixture<{ jobDescriptors: JobDescriptorSet }>("basic-app", generateFixture("basic-app"), "src/jobs.generated.descriptors.ts");
+    expect(jobDescriptors.descriptors.map((descriptor) => descriptor.payloadCodec ?? null)).toEqual(jobDescriptors.descriptors.map(() => null));
+  });
+});

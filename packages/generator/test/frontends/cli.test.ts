@@ -81,6 +81,16 @@ describe("elarion-gen", () => {
     expect(fs.existsSync(app.registryFile)).toBe(false);
   });
 
+  it("reports ELG033 at the tsconfig's module when no target is set and NodeNext makes it ESNext", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write("tsconfig.json", app.read("tsconfig.json").replace('"target": "ES2022",\n', ""));
+
+    const result = await elarionGen();
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^tsconfig\.json:4:5 - error ELG033: .*"target" is not set, so "module": "NodeNext" makes it ESNext/m);
+  });
+
   it("prints a warning with its location but still generates and exits 0", async () => {
     app = copyFixtureApp("jobs-app");
     app.write(DATE_PAYLOAD_JOB_FILE.path, DATE_PAYLOAD_JOB_FILE.text);

@@ -104,6 +104,34 @@ describe("@elarion/generator/esbuild", () => {
     expect(location?.lineText.slice(location.column)).toMatch(/^"emails\.send"|^@ScheduledJob|^ScheduledJob/);
   });
 
+  it("fails with ELG033 when esbuild would keep decorator syntax (no target: esnext), naming target: \"node20\"", async () => {
+    app = copyFixtureApp("jobs-app");
+    const { target: _target, ...withoutTarget } = buildOptions([elarionPlugin()]);
+
+    const failure = await esbuild.build(withoutTarget).then(
+      () => undefined,
+      (error: esbuild.BuildFailure) => error,
+    );
+
+    const error = failure?.errors.find((message) => message.text.startsWith("ELG033: "));
+    expect(error?.text).toContain("esbuild's target is esnext");
+    expect(error?.text).toContain('target: "node20"');
+    expect(error?.text).toContain('"experimentalDecorators": true');
+    // What the diagnostic prevents: without the plugin the same build writes `@ScheduledJob(...)` as it is.
+    const unchecked = await esbuild.build({ ...withoutTarget, plugins: [], write: false });
+    expect(unchecked.outputFiles[0]?.text).toMatch(/^\s*@ScheduledJob\(/m);
+  });
+
+  it("accepts an esnext target when the tsconfig esbuild reads turns on experimentalDecorators, and the bundle runs", async () => {
+    app = copyFixtureApp("jobs-app");
+    const { target: _target, ...withoutTarget } = buildOptions([elarionPlugin()]);
+
+    const result = await esbuild.build({ ...withoutTarget, target: "esnext", tsconfigRaw: { compilerOptions: { experimentalDecorators: true } } });
+
+    expect(result.errors).toEqual([]);
+    expect((await runNode(["out/main.js"], app.dir)).stdout).toContain("jobs: billing.daily, emails.send");
+  });
+
   it("reports a generator warning as an esbuild warning with its location, and the build succeeds", async () => {
     app = copyFixtureApp("jobs-app");
     app.write(DATE_PAYLOAD_JOB_FILE.path, DATE_PAYLOAD_JOB_FILE.text);
@@ -125,7 +153,7 @@ describe("@elarion/generator/esbuild", () => {
     let onResolve: ((args: { path: string; resolveDir: string }) => esbuild.OnResolveResult | undefined) | undefined;
     let resolveFilter: RegExp | undefined;
     const recordingBuild = {
-      initialOptions: { absWorkingDir: app.dir },
+      initialOptions: { absWorkingDir: app.dir, target: "node20" },
       onStart: (callback: () => unknown) => (onStart = callback),
       onResolve: (options: { filter: RegExp }, callback: typeof onResolve) => {
         resolveFilter = options.filter;

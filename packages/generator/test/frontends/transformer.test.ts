@@ -96,6 +96,16 @@ describe("@elarion/generator/transformer under tspc", () => {
     expect(build.stdout).toMatch(DUPLICATE_JOB_FILE.tscDiagnostic);
   });
 
+  it("fails tspc with ELG033 at the tsconfig's target when the build would emit decorators Node cannot run", async () => {
+    app = copyFixtureApp("jobs-app");
+    app.write("tsconfig.json", app.read("tsconfig.json").replace('"target": "ES2022"', '"target": "ESNext"'));
+
+    const build = await tspc();
+
+    expect(build.code).not.toBe(0);
+    expect(build.stdout).toMatch(/^tsconfig\.json\(3,5\): error TS990033: ELG033: The build would emit decorators as written: "target" is "ESNext"/m);
+  });
+
   it("prints a generator warning with file(line,col) without failing the build or hiding type errors", async () => {
     app = copyFixtureApp("jobs-app");
     app.write(DATE_PAYLOAD_JOB_FILE.path, DATE_PAYLOAD_JOB_FILE.text);

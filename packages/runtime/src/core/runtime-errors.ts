@@ -29,6 +29,10 @@ export const RUNTIME_ERRORS = {
   ELR501: "the store cannot be used as configured",
   ELR502: "PostgreSQL cannot be reached, or refused the login (unknown role or database, wrong password)",
   ELR503: "a schedule kept changing under concurrent upserts; the call gave up",
+  ELR510: "postgresStore options are malformed or out of range",
+  ELR511: "the PostgreSQL schema was migrated by a newer @elarion/runtime",
+  ELR512: "the client passed to enqueue/schedule is not a pg client inside a transaction",
+  ELR513: "the PostgreSQL store is used before it is open, or opened twice",
   ELR601: "a testing helper got an invalid argument",
   ELR701: "a resilience policy declaration is invalid",
 } as const;

@@ -140,8 +140,23 @@ export class Dispatcher {
       );
       return;
     }
+    let payload = claimed.payload;
+    const codec = job.descriptor.payloadCodec;
+    if (codec) {
+      // A stored payload this build cannot read ends its run here, never in the job or the loop.
+      try {
+        payload = codec.decode(payload);
+      } catch (error) {
+        const message =
+          `The stored payload of job "${claimed.jobName}" (job ${claimed.jobId}) cannot be read: ${messageOf(error)}. ` +
+          `It was probably written by another deployment; re-enqueue it with a valid payload.`;
+        this.options.logger.error(message, { jobId: claimed.jobId, runId: claimed.runId });
+        this.write(this.options.store.completeRun({ claimed, attempt: claimed.attempt }, { status: "failed", message, completedAtMs: this.options.clock.now(), startedAtMs: null }));
+        return;
+      }
+    }
     const occurrence = claimed.occurrence;
-    const run = Run.forClaimed(occurrence != null ? this.chains.gateJobOf(job, occurrence) : job, claimed);
+    const run = Run.forClaimed(occurrence != null ? this.chains.gateJobOf(job, occurrence) : job, claimed, payload);
     this.runtimeRuns.add(run);
     if (occurrenceSkip !== null) {
       this.finish(run, "skipped", occurrenceSkip);

@@ -57,13 +57,13 @@ export class Run implements ScheduledJobContext {
   private controller: AbortController | null = null;
   private abortedWith: DOMException | null = null;
 
-  /** A claimed runtime run. */
-  static forClaimed(job: RegisteredJob, claimed: ClaimedRun): Run {
+  /** A claimed runtime run; `payload` is the claimed one as `execute` receives it (decoded). */
+  static forClaimed(job: RegisteredJob, claimed: ClaimedRun, payload: unknown = claimed.payload): Run {
     const occurrence = claimed.occurrence;
     const run = new Run(
       job,
       claimed,
-      claimed.payload,
+      payload,
       claimed.dueTimeMs,
       claimed.attempt,
       claimed.maxAttempts,

@@ -31,4 +31,5 @@ export {
   type ConfiguredScheduleResolution,
   type PlaceholderProblem,
   type PlaceholderTexts,
+  type WrittenScheduleOptions,
 } from "./placeholder-options.js";

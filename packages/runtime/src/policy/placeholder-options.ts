@@ -33,6 +33,19 @@ export type ConfiguredScheduleResolution =
 /** The placeholders of one job, verbatim, by option (`JobDescriptor.placeholders`). */
 export type PlaceholderTexts = Readonly<Partial<Record<PlaceholderOption, string>>>;
 
+/**
+ * The schedule options of a `@ScheduledJob` exactly as written (placeholders verbatim, durations
+ * as the string or number written): `JobDescriptor.scheduleOptions`, printed next to placeholders.
+ */
+export interface WrittenScheduleOptions {
+  readonly cron?: string;
+  readonly timeZone?: string;
+  readonly fixedRate?: string | number;
+  readonly fixedDelay?: string | number;
+  readonly initialDelay?: string | number;
+  readonly runOnStart?: boolean;
+}
+
 /** The malformed placeholders and options that may not be placeholders; empty when there are none. */
 export function placeholderSyntaxProblems(placeholders: PlaceholderTexts): PlaceholderProblem[] {
   const problems: PlaceholderProblem[] = [];
@@ -58,8 +71,9 @@ export function placeholderSyntaxProblems(placeholders: PlaceholderTexts): Place
 
 /**
  * Resolves `placeholders` against `variables` on top of the options the generator printed (`base`:
- * the descriptor's `schedule` and `enabled`, which hold the literal parts and the defaults) and
- * validates the result. A cron value of `"-"` means "no schedule"; a duration variable that holds
+ * the descriptor's `schedule` and `enabled`, which hold the literal parts and the defaults; and
+ * `written`, the descriptor's `scheduleOptions`, for the literal `timeZone` and `runOnStart` of a
+ * schedule that `base` cannot hold because its placeholder has no default) and validates the result. A cron value of `"-"` means "no schedule"; a duration variable that holds
  * only digits is milliseconds; `enabled` is `true` or `false` in any case. `nowMs` dates the
  * "never fires" check of a cron expression.
  *
@@ -79,6 +93,7 @@ export function resolveConfiguredSchedule(
   placeholders: PlaceholderTexts,
   variables: Pick<ConfigurationVariables, "get">,
   nowMs: number,
+  written: WrittenScheduleOptions | null = null,
 ): ConfiguredScheduleResolution {
   const problems = placeholderSyntaxProblems(placeholders);
   if (problems.length > 0) return { ok: false, problems };
@@ -117,7 +132,7 @@ export function resolveConfiguredSchedule(
     else problem("enabled", `Invalid value for option enabled: ${JSON.stringify(enabledRead.value)}. Expected true or false.`);
   }
 
-  const schedule = resolveSchedule(base.schedule, values, duration, problem, nowMs);
+  const schedule = resolveSchedule(base.schedule, values, duration, problem, nowMs, written);
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, options: { schedule, enabled } };
 }
@@ -131,6 +146,7 @@ function resolveSchedule(
   duration: DurationReader,
   problem: ProblemReporter,
   nowMs: number,
+  written: WrittenScheduleOptions | null,
 ): ScheduleSpec | null {
   // Which schedule the job has: a placeholder names it even when the generator printed none (a
   // placeholder without a default leaves `base` null, or with only its literal initialDelay).
@@ -143,13 +159,15 @@ function resolveSchedule(
         : (base?.kind ?? (values.has("initialDelay") ? "once" : null));
   const initialDelay = duration("initialDelay", false);
   const baseInitialDelay = base === null ? null : base.kind === "once" ? base.delayMs : base.kind === "cron" ? null : base.initialDelayMs;
-  const runOnStart = base !== null && (base.kind === "fixed-rate" || base.kind === "fixed-delay") ? base.runOnStart : true;
+  const runOnStart = base !== null && (base.kind === "fixed-rate" || base.kind === "fixed-delay") ? base.runOnStart : (written?.runOnStart ?? true);
+  // A literal time zone next to a cron placeholder without a default: `base` is null then.
+  const writtenTimeZone = written?.timeZone !== undefined && parsePlaceholder(written.timeZone).kind === "literal" ? written.timeZone : null;
   switch (kind) {
     case null:
       return null;
     case "cron": {
       const expression = values.get("cron")?.value ?? (base?.kind === "cron" ? base.expression : "");
-      const timeZone = values.get("timeZone")?.value ?? (base?.kind === "cron" ? base.timeZone : "UTC");
+      const timeZone = values.get("timeZone")?.value ?? (base?.kind === "cron" ? base.timeZone : (writtenTimeZone ?? "UTC"));
       const zoneIsValid = isValidTimeZone(timeZone);
       if (!zoneIsValid) {
         problem("timeZone", `Unknown time zone ${JSON.stringify(timeZone)}; use an IANA time-zone id such as "UTC", "Europe/Vienna" or "America/New_York".`);

@@ -37,14 +37,17 @@ export interface JobDefinition {
  * The descriptors of one package's jobs and its resilience policies, without any delegate: what
  * `jobs.generated.descriptors.ts` exports for processes that only enqueue.
  *
- * `TPayloads` maps each runtime-schedulable job name to its payload type.
+ * `TPayloads` maps each runtime-schedulable job name to its payload type; `TPolicyNames` is the
+ * union of its resilience policy names.
  */
-export interface JobDescriptorSet<TPayloads = Record<string, unknown>> {
+export interface JobDescriptorSet<TPayloads = Record<string, unknown>, TPolicyNames extends string = string> {
   readonly kind: "elarion.descriptors";
   readonly descriptors: readonly JobDescriptor[];
   readonly policies: readonly ResiliencePolicy[];
   /** Type-only: never set at run time. */
   readonly __payloads?: TPayloads;
+  /** Type-only: never set at run time. */
+  readonly __policyNames?: TPolicyNames;
 }
 
 /**
@@ -52,14 +55,21 @@ export interface JobDescriptorSet<TPayloads = Record<string, unknown>> {
  *
  * - `TServices`: the `JobServices` type, one key per constructor dependency;
  * - `TJobClass`: the union of the package's schedulable job classes, so an unknown class is a type error;
- * - `TPayloads`: job name → payload type, for scheduling by name.
+ * - `TPayloads`: job name → payload type, for scheduling by name;
+ * - `TPolicyNames`: the union of the package's resilience policy names, so `schedule(..., { resilience })`
+ *   rejects a misspelt name.
  */
-export interface JobRegistry<TServices = Record<string, unknown>, TJobClass = JobClass, TPayloads = Record<string, unknown>> {
+export interface JobRegistry<
+  TServices = Record<string, unknown>,
+  TJobClass = JobClass,
+  TPayloads = Record<string, unknown>,
+  TPolicyNames extends string = string,
+> {
   readonly kind: "elarion.registry";
   readonly jobs: readonly JobDefinition[];
   readonly policies: readonly ResiliencePolicy[];
   /** Type-only: never set at run time. */
-  readonly __types?: { readonly services: TServices; readonly jobClass: TJobClass; readonly payloads: TPayloads };
+  readonly __types?: { readonly services: TServices; readonly jobClass: TJobClass; readonly payloads: TPayloads; readonly policyNames?: TPolicyNames };
 }
 
 /**
@@ -67,22 +77,22 @@ export interface JobRegistry<TServices = Record<string, unknown>, TJobClass = Jo
  *
  * @example
  * ```ts
- * export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads> = defineJobRegistry(jobs, policies);
+ * export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads, JobPolicyNames> = defineJobRegistry(jobs, policies);
  * ```
  */
-export function defineJobRegistry<TServices, TJobClass, TPayloads>(
+export function defineJobRegistry<TServices, TJobClass, TPayloads, TPolicyNames extends string = string>(
   jobs: readonly JobDefinition[],
   policies: readonly ResiliencePolicy[],
-): JobRegistry<TServices, TJobClass, TPayloads> {
+): JobRegistry<TServices, TJobClass, TPayloads, TPolicyNames> {
   return Object.freeze({ kind: "elarion.registry", jobs: Object.freeze([...jobs]), policies: Object.freeze([...policies]) });
 }
 
 /**
  * Builds a descriptor set from generated parts. Called only by generated code.
  */
-export function defineJobDescriptors<TPayloads>(
+export function defineJobDescriptors<TPayloads, TPolicyNames extends string = string>(
   descriptors: readonly JobDescriptor[],
   policies: readonly ResiliencePolicy[],
-): JobDescriptorSet<TPayloads> {
+): JobDescriptorSet<TPayloads, TPolicyNames> {
   return Object.freeze({ kind: "elarion.descriptors", descriptors: Object.freeze([...descriptors]), policies: Object.freeze([...policies]) });
 }

@@ -3,7 +3,7 @@ import { memoryStore } from "../stores/memory/memory-store.js";
 import { systemClock } from "../core/clock.js";
 import { JobCatalog, type RegistryInput } from "./job-catalog.js";
 import type { JobScheduler, ServiceResolver } from "./job-scheduler.js";
-import { resolveTuning, type CreateSchedulerOptions, type JobClassesOf, type JobPayloadsOf } from "./scheduler-options.js";
+import { resolveTuning, type CreateSchedulerArgument, type JobClassesOf, type JobPayloadsOf, type PolicyNamesOf } from "./scheduler-options.js";
 import { Scheduler } from "./scheduler.js";
 import { coded } from "../core/runtime-errors.js";
 
@@ -22,7 +22,9 @@ import { coded } from "../core/runtime-errors.js";
  * await scheduler.enqueue(SendEmailJob, { to: "a@example.com", subject: "Hi", body: "..." });
  * ```
  */
-export function createScheduler<const R extends RegistryInput>(options: CreateSchedulerOptions<R>): JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>> {
+export function createScheduler<const R extends RegistryInput, S = ServiceResolver>(
+  options: CreateSchedulerArgument<R, S>,
+): JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>, PolicyNamesOf<R>> {
   if (typeof options !== "object" || options === null) {
     throw coded(new TypeError("createScheduler: expected options like { registry: jobRegistry, services: { ... } }."), "ELR101");
   }
@@ -30,7 +32,7 @@ export function createScheduler<const R extends RegistryInput>(options: CreateSc
   const tuning = resolveTuning(options);
   const services = serviceTable(catalog, (options as { services?: unknown }).services);
   const scheduler = new Scheduler(catalog, services, options.store ?? memoryStore(), options.clock ?? systemClock, tuning, options.onRunOutcome);
-  return scheduler as unknown as JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>>;
+  return scheduler as unknown as JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>, PolicyNamesOf<R>>;
 }
 
 /**

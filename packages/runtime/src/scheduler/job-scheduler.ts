@@ -9,10 +9,13 @@ import type { ResilienceMode } from "../stores/job-store.js";
 /** Resolves a constructor dependency by its key, for DI containers: `(key) => container.get(key)`. */
 export type ServiceResolver = (key: string) => unknown;
 
-/** Per-call options of `schedule`/`enqueue`. */
-export interface ScheduleOptions {
+/**
+ * Per-call options of `schedule`/`enqueue`. `TPolicyName` is the union of the registries'
+ * resilience policy names (the generated `JobPolicyNames`), so a misspelt name does not compile.
+ */
+export interface ScheduleOptions<TPolicyName extends string = string> {
   /** A policy name registered by the generator, or an inline policy; overrides the job's own. */
-  resilience?: ResiliencePolicy | string;
+  resilience?: ResiliencePolicy | TPolicyName;
   /** Default `"inline"`: retries inside one run. `"deferred-retry"`: each retry is a new run of the same job. */
   resilienceMode?: ResilienceMode;
   correlationId?: string;
@@ -79,8 +82,16 @@ export type PayloadOf<J> = J extends { execute(payload: infer P, ...rest: any[])
 export type PayloadOfClass<C> = C extends abstract new (...args: any[]) => infer J ? PayloadOf<J> : never;
 
 /**
+ * The payload type of a job given by class or by name. One signature per method (not a by-class
+ * and a by-name overload) keeps the compiler's message about a wrong payload at the payload, naming
+ * the field, instead of "No overload matches this call" and the other overload's complaint.
+ */
+export type PayloadFor<J, TPayloads> = J extends string ? (J extends keyof TPayloads ? TPayloads[J] : never) : PayloadOfClass<J>;
+
+/**
  * The scheduler. `TJobClass` is the union of the registry's job classes (an unknown class is a type
- * error) and `TPayloads` maps job names to payload types (for scheduling by name).
+ * error), `TPayloads` maps job names to payload types (for scheduling by name) and `TPolicyName` is
+ * the union of the registries' resilience policy names.
  *
  * Lifecycle: `schedule`, `enqueue`, `cancelJob` and `cancelRun` throw before `start()` and after
  * `stop()`; `getJob` and `snapshot` answer at any time (after `stop()` from the last known state).
@@ -94,7 +105,7 @@ export type PayloadOfClass<C> = C extends abstract new (...args: any[]) => infer
  * await scheduler.stop();
  * ```
  */
-export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, unknown>> {
+export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, unknown>, TPolicyName extends string = string> {
   /** Opens the store, plans recurring jobs and starts dispatching. Call once. */
   start(): Promise<void>;
   /**
@@ -103,11 +114,14 @@ export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, u
    */
   stop(options?: StopOptions): Promise<void>;
   /** Schedules a runtime job at `dueTime` (a Date or epoch ms; a past instant runs at once). */
-  schedule<C extends TJobClass>(job: C, payload: PayloadOfClass<C>, dueTime: Date | number, options?: ScheduleOptions): Promise<JobRunHandle>;
-  schedule<N extends keyof TPayloads & string>(job: N, payload: TPayloads[N], dueTime: Date | number, options?: ScheduleOptions): Promise<JobRunHandle>;
+  schedule<J extends TJobClass | (keyof TPayloads & string)>(
+    job: J,
+    payload: PayloadFor<J, TPayloads>,
+    dueTime: Date | number,
+    options?: ScheduleOptions<TPolicyName>,
+  ): Promise<JobRunHandle>;
   /** Schedules a runtime job due now. */
-  enqueue<C extends TJobClass>(job: C, payload: PayloadOfClass<C>, options?: ScheduleOptions): Promise<JobRunHandle>;
-  enqueue<N extends keyof TPayloads & string>(job: N, payload: TPayloads[N], options?: ScheduleOptions): Promise<JobRunHandle>;
+  enqueue<J extends TJobClass | (keyof TPayloads & string)>(job: J, payload: PayloadFor<J, TPayloads>, options?: ScheduleOptions<TPolicyName>): Promise<JobRunHandle>;
   /** `true` when the cancel took effect (see the cancel table in docs/semantics.md#cancel). */
   cancelJob(jobId: string): Promise<boolean>;
   /** `true` when the cancel took effect; a run id of an earlier attempt returns `false`. */

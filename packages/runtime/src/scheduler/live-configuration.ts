@@ -143,7 +143,13 @@ export class LiveConfiguration {
   private resolve(configured: ConfiguredJob, nowMs: number): ReturnType<typeof resolveConfiguredSchedule> {
     const descriptor = configured.job.descriptor;
     try {
-      return resolveConfiguredSchedule({ schedule: descriptor.schedule, enabled: descriptor.enabled }, configured.placeholders, { get: (key) => this.read(key) }, nowMs);
+      return resolveConfiguredSchedule(
+        { schedule: descriptor.schedule, enabled: descriptor.enabled },
+        configured.placeholders,
+        { get: (key) => this.read(key) },
+        nowMs,
+        descriptor.scheduleOptions ?? null,
+      );
     } catch (error) {
       if (!(error instanceof VariableReadError)) throw error;
       const option = PLACEHOLDER_OPTIONS.find((name) => {

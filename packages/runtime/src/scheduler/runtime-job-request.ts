@@ -52,7 +52,8 @@ export function dueTimeMsOf(dueTime: unknown, jobName: string): number {
 
 /**
  * Validates a `schedule`/`enqueue` call: the job is known and runtime-schedulable, the payload passes
- * the generated validator, the options are well-formed and the policy exists.
+ * the generated validator, the options are well-formed and the policy exists. The request carries
+ * the payload's stored form (see `PayloadCodec`).
  */
 export function buildRuntimeJobRequest(
   catalog: JobCatalog,
@@ -74,8 +75,10 @@ export function buildRuntimeJobRequest(
     const problem = descriptor.validatePayload(payload);
     if (problem !== null) throw coded(new TypeError(`Invalid payload for job "${descriptor.name}": ${problem}.`), "ELR202");
   }
+  // Stores keep the JSON-safe form (a Date as its ISO string); the dispatcher decodes it for execute.
+  const stored = descriptor.payloadCodec ? descriptor.payloadCodec.encode(payload) : payload;
   if (options === undefined) {
-    return new RuntimeJobRequest(job, payload, due, null, job.policy, "inline", 1, null, "keep");
+    return new RuntimeJobRequest(job, stored, due, null, job.policy, "inline", 1, null, "keep");
   }
   if (typeof options !== "object" || options === null) {
     throw coded(new TypeError(`Invalid options for job "${descriptor.name}": expected an object like { correlationId: "order-42" }.`), "ELR204");
@@ -99,7 +102,7 @@ export function buildRuntimeJobRequest(
   }
   return new RuntimeJobRequest(
     job,
-    payload,
+    stored,
     due,
     options.correlationId ?? null,
     policy,

@@ -18,6 +18,8 @@ type ServicesOfOne<E> = E extends JobRegistry<infer S, any, any> ? S : unknown;
 type ClassesOfOne<E> = E extends JobRegistry<any, infer C, any> ? C : never;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PayloadsOfOne<E> = E extends JobRegistry<any, any, infer P> ? P : E extends JobDescriptorSet<infer P> ? P : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PolicyNamesOfOne<E> = E extends JobRegistry<any, any, any, infer N> ? N : E extends JobDescriptorSet<any, infer N> ? N : never;
 
 /** The services all registries need together (`JobServices` of each, intersected). */
 export type ServicesOf<R> = UnionToIntersection<ServicesOfOne<Element<R>>>;
@@ -25,6 +27,8 @@ export type ServicesOf<R> = UnionToIntersection<ServicesOfOne<Element<R>>>;
 export type JobClassesOf<R> = ClassesOfOne<Element<R>>;
 /** Job name → payload type, over all registries. */
 export type JobPayloadsOf<R> = UnionToIntersection<PayloadsOfOne<Element<R>>>;
+/** The union of the registries' resilience policy names (`string` for registries that do not list them). */
+export type PolicyNamesOf<R> = PolicyNamesOfOne<Element<R>>;
 
 /** Options of `createScheduler` other than `registry`/`services`. */
 export interface SchedulerTuning {
@@ -58,6 +62,19 @@ export interface SchedulerTuning {
 export type CreateSchedulerOptions<R extends RegistryInput> = SchedulerTuning & { registry: R } & (Element<R> extends JobDescriptorSet<unknown>
     ? { services?: ServiceResolver | Record<string, unknown> }
     : { services: ServicesOf<R> | ServiceResolver });
+
+/**
+ * The parameter type of `createScheduler`: {@link CreateSchedulerOptions}, with `services` checked
+ * against whichever form was passed (`S`, inferred). Against the union `JobServices | ServiceResolver`
+ * the compiler can only say "Type '{}' is not assignable to type 'JobServices | ServiceResolver'";
+ * against the one form it names the missing key ("Property 'EmailSender' is missing ...").
+ */
+export type CreateSchedulerArgument<R extends RegistryInput, S> = SchedulerTuning & { registry: R } & (Element<R> extends JobDescriptorSet<unknown>
+    ? { services?: ServiceResolver | Record<string, unknown> }
+    : { services: S & ServicesArgument<R, NoInfer<S>> });
+
+/** A function is a resolver; anything else must be the registries' services object. */
+type ServicesArgument<R, S> = S extends (...args: never[]) => unknown ? ServiceResolver : ServicesOf<R>;
 
 /** Tuning with defaults applied and every value checked. */
 export interface ResolvedTuning {

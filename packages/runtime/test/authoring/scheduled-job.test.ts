@@ -1,6 +1,7 @@
 import { runInNewContext } from "node:vm";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import type { ScheduledJobOptions } from "../../src/authoring/scheduled-job-options.js";
 import { ScheduledJob } from "../../src/authoring/scheduled-job.js";
 
 // The test runner's transform does not lower standard decorators, so each scenario is compiled by
@@ -47,5 +48,18 @@ describe("ScheduledJob decorator", () => {
     const decorate = ScheduledJob("legacy.method");
     expect(decorate({}, "method", { value: () => 1 })).toBeUndefined();
     expect(decorate(class Legacy {})).toBeUndefined();
+  });
+});
+
+describe("ScheduledJobOptions accept configuration placeholders (checked by tsc over the test folder)", () => {
+  it("types the placeholder-able options to take a whole-value placeholder, and enabled nothing else but a boolean", () => {
+    const options: ScheduledJobOptions[] = [
+      { cron: "${REPORT_CRON:-0 3 * * *}", timeZone: "${REPORT_TZ}" },
+      { fixedRate: "${RATE:-5m}", initialDelay: "${DELAY:-0}", enabled: "${REPORTS_ENABLED:-true}" },
+      { fixedDelay: "${DELAY}", enabled: false },
+      // @ts-expect-error -- enabled is a boolean or a placeholder, not any string
+      { fixedRate: "1m", enabled: "yes" },
+    ];
+    expect(options).toHaveLength(4);
   });
 });

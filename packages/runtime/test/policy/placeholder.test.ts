@@ -72,6 +72,22 @@ describe("a job's schedule with its placeholders resolved", () => {
     expect(resolved).toEqual({ ok: true, options: { schedule: { kind: "cron", expression: "0 1 * * *", timeZone: "UTC" }, enabled: true } });
   });
 
+  it("a placeholder without a default keeps the literal options written beside it (scheduleOptions)", () => {
+    // The generator prints no schedule for `{ cron: "${CRON}", timeZone: "Europe/Vienna" }`, and
+    // `once` for `{ fixedRate: "${RATE}", initialDelay: "5s", runOnStart: false }`.
+    const cron = resolveConfiguredSchedule({ schedule: null, enabled: true }, { cron: "${CRON}" }, variables({ CRON: "0 1 * * *" }), NOW, {
+      cron: "${CRON}",
+      timeZone: "Europe/Vienna",
+    });
+    expect(cron).toEqual({ ok: true, options: { schedule: { kind: "cron", expression: "0 1 * * *", timeZone: "Europe/Vienna" }, enabled: true } });
+    const rate = resolveConfiguredSchedule({ schedule: { kind: "once", delayMs: 5_000 }, enabled: true }, { fixedRate: "${RATE}" }, variables({ RATE: "1m" }), NOW, {
+      fixedRate: "${RATE}",
+      initialDelay: "5s",
+      runOnStart: false,
+    });
+    expect(rate).toEqual({ ok: true, options: { schedule: { kind: "fixed-rate", intervalMs: 60_000, initialDelayMs: 5_000, runOnStart: false }, enabled: true } });
+  });
+
   it('cron "-" means no schedule', () => {
     expect(resolveConfiguredSchedule(cronBase, { cron: "${CRON}" }, variables({ CRON: " - " }), NOW)).toEqual({ ok: true, options: { schedule: null, enabled: true } });
   });

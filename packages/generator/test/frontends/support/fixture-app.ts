@@ -94,14 +94,14 @@ export function newJobFile(jobName: string, className: string): string {
   ].join("\n");
 }
 
-/** A job whose payload holds a Date: the generator warns (ELG015) but the build goes on. */
+/** A job whose payload holds a Date or a string in one place: the generator warns (ELG015) but the build goes on. */
 export const DATE_PAYLOAD_JOB_FILE = {
   path: "src/jobs/reminder-job.ts",
   text: [
     'import { ScheduledJob, type IScheduledJob, type ScheduledJobContext } from "@elarion/runtime";',
     "",
     "export interface ReminderPayload {",
-    "  dueAt: Date;",
+    "  dueAt: Date | string;",
     "}",
     "",
     '@ScheduledJob("reminders.send")',

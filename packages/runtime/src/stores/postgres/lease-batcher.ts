@@ -1,3 +1,4 @@
+import type { ClockTimer } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import type { Queryable } from "./queryable.js";
 import type { ClaimedRunRow, CompleteAndClaimResult, RunCompletionRow, RunStartRow } from "./queue-rows.js";
@@ -5,7 +6,10 @@ import type { QueueRepository } from "./queue-repository.js";
 
 /** What the batcher needs from its store. */
 export interface LeaseBatcherHooks {
+  /** The scheduler's clock (StoreHost.now). */
   now(): number;
+  /** The scheduler's timers (StoreHost.setTimer): the retry after a failed round trip waits on it. */
+  setTimer(atMs: number, callback: () => void): ClockTimer;
   /**
    * Sorts freshly leased rows: `"run"` hands the row to the dispatcher; a completion ends it at
    * once (unregistered job, unreadable payload, cancel already requested).
@@ -46,27 +50,42 @@ const MAX_RETRY_MS = 2_000;
 
 /**
  * Owns this worker's leases and batches its round trips: completions, start marks and the next
- * claim travel in ONE statement. Completions reported while a round trip is in flight (or in the
- * same tick) go together in the next one, and a claim carries every completion pending then.
+ * claim travel in ONE statement (sql/statements/complete-and-claim.sql). Completions reported
+ * while a round trip is in flight (or in the same tick) go together in the next one, and a claim
+ * carries every completion pending then.
  *
  * Fencing: a run is completed only with the lease token (`claims`) it was leased with, by this
  * owner; a completion the database rejects resolves `false`.
+ *
+ * The five collections, and what holds between them at every await (see
+ * {@link LeaseBatcher.invariantViolations}, which the tests call after each step):
+ *
+ * - `held`        run id → lease token, for every run leased to this worker and not yet finished,
+ *                 released or lost. A run leaves it only when the database has answered for it.
+ * - `prefetched`  leased runs screened "run" and not yet handed to the dispatcher, in due order.
+ * - `completions` outcomes waiting for the next round trip.
+ * - `completing`  outcomes sent in the round trip in flight.
+ * - `starts`      start marks waiting for the next round trip.
+ *
+ * 1. `prefetched`, `completions`, `completing` and `starts` hold only runs of `held`, and a
+ *    prefetched run carries the token `held` has for it.
+ * 2. A run is in at most one of `prefetched`, `completions`, `completing`: it waits to be handed
+ *    out, or its outcome waits to be sent, or its outcome is being sent.
+ * 3. `starts` holds no run whose outcome is known (`completions`, `completing`): a completion
+ *    carries its own start time, and a run never appears in both parts of one statement.
  */
 export class LeaseBatcher {
-  /** Every run leased to this worker and not yet finished, with its lease token. */
   readonly #held = new Map<string, number>();
-  /** Leased and screened, not yet handed to the dispatcher. */
   readonly #prefetched: ClaimedRunRow[] = [];
   readonly #completions = new Map<string, PendingCompletion>();
   readonly #starts = new Map<string, PendingStart>();
-  /** Completions sent in the round trip in flight. */
   readonly #completing = new Set<string>();
   /** Claims run one after another, and so do completion-only flushes; the two may overlap. */
   #claimTail: Promise<void> = Promise.resolve();
   #flushTail: Promise<void> = Promise.resolve();
   #flushScheduled = false;
   #failures = 0;
-  #retryTimer: NodeJS.Timeout | null = null;
+  #retryTimer: ClockTimer | null = null;
   #closed = false;
   #heartbeating = false;
 
@@ -91,6 +110,31 @@ export class LeaseBatcher {
   /** Resolves when the claims in flight have been answered (their rows are held or prefetched). */
   claimsAnswered(): Promise<void> {
     return this.#claimTail;
+  }
+
+  /**
+   * The invariants of the class comment that do not hold right now, as sentences (empty when all
+   * hold). For tests; cheap enough to call after every step.
+   */
+  invariantViolations(): string[] {
+    const problems: string[] = [];
+    const prefetched = new Set<string>();
+    for (const row of this.#prefetched) {
+      prefetched.add(row.runId);
+      if (this.#held.get(row.runId) !== row.claims) problems.push(`prefetched run ${row.runId} is not held under token ${row.claims}`);
+    }
+    for (const runId of this.#completions.keys()) if (!this.#held.has(runId)) problems.push(`pending completion of run ${runId}, which is not held`);
+    for (const runId of this.#completing) if (!this.#held.has(runId)) problems.push(`completion in flight of run ${runId}, which is not held`);
+    for (const runId of this.#starts.keys()) if (!this.#held.has(runId)) problems.push(`pending start mark of run ${runId}, which is not held`);
+    for (const runId of this.#completions.keys()) {
+      if (this.#completing.has(runId)) problems.push(`run ${runId} is both pending completion and being completed`);
+      if (prefetched.has(runId)) problems.push(`run ${runId} is both prefetched and pending completion`);
+    }
+    for (const runId of this.#completing) if (prefetched.has(runId)) problems.push(`run ${runId} is both prefetched and being completed`);
+    for (const runId of this.#starts.keys()) {
+      if (this.#completions.has(runId) || this.#completing.has(runId)) problems.push(`run ${runId} has a start mark pending although its outcome is known`);
+    }
+    return problems;
   }
 
   /** Whether `runId` is leased but not yet handed to the dispatcher. */
@@ -204,6 +248,7 @@ export class LeaseBatcher {
   #forget(runId: string, claims: number): boolean {
     if (this.#held.get(runId) !== claims || this.#completions.has(runId) || this.#completing.has(runId)) return false;
     this.#held.delete(runId);
+    this.#settleStart(runId);
     const index = this.#prefetched.findIndex((row) => row.runId === runId);
     if (index >= 0) this.#prefetched.splice(index, 1);
     return true;
@@ -215,7 +260,7 @@ export class LeaseBatcher {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer?.cancel();
     this.#retryTimer = null;
     await Promise.all([this.#claimTail, this.#flushTail]);
     try {
@@ -331,12 +376,11 @@ export class LeaseBatcher {
     if (this.#retryTimer !== null || this.#closed) return;
     const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#failures);
     this.#failures += 1;
-    this.#retryTimer = setTimeout(() => {
+    this.#retryTimer = this.hooks.setTimer(this.hooks.now() + delay, () => {
       this.#retryTimer = null;
       if (this.#completions.size > 0 || this.#starts.size > 0) {
         this.#enqueueRoundTrip(0, this.hooks.now()).catch((error: unknown) => this.hooks.failed(error));
       }
-    }, delay);
-    this.#retryTimer.unref();
+    });
   }
 }

@@ -1,90 +1,21 @@
-import type { SchemaName } from "./schema-name.js";
+import { coded } from "../../core/runtime-errors.js";
 import type { Queryable } from "./queryable.js";
+import type { SchemaName } from "./schema-name.js";
+import { renderSql } from "./sql/render-sql.js";
+import { MIGRATION_FILES } from "./sql/sql-files.generated.js";
 
-/** One versioned step of the store's schema. Versions only ever grow; a step is never edited. */
+/**
+ * One versioned step of the store's schema: sql/migrations/NNNNNN.sql. Versions only ever grow;
+ * a step is never edited once released (a database that applied it would never see the edit).
+ */
 export interface Migration {
   readonly version: number;
   readonly description: string;
-  readonly sql: (schema: string) => string;
+  /** The file's SQL, with its `:"schema"` and vocabulary variables (see sql/render-sql.ts). */
+  readonly sql: string;
 }
 
-/** Terminal run statuses. A job has no status column: its status is derived from its current run. */
-const TERMINAL = `'succeeded', 'failed', 'cancelled', 'skipped'`;
-
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: "runtime jobs, their runs, recurring-occurrence claims",
-    sql: (s) => `
-      CREATE TABLE ${s}.jobs (
-        job_id uuid PRIMARY KEY,
-        job_name text NOT NULL,
-        payload jsonb,
-        current_run_id uuid NOT NULL,
-        attempt integer NOT NULL,
-        max_attempts integer NOT NULL,
-        next_attempt_due_time timestamptz,
-        correlation_id text,
-        resilience jsonb,
-        resilience_mode text NOT NULL DEFAULT 'inline',
-        last_error text,
-        created_at timestamptz NOT NULL,
-        completed_at timestamptz
-      );
-      CREATE INDEX jobs_completed_at ON ${s}.jobs (completed_at) WHERE completed_at IS NOT NULL;
-
-      CREATE TABLE ${s}.runs (
-        run_id uuid PRIMARY KEY,
-        job_id uuid NOT NULL REFERENCES ${s}.jobs (job_id) ON DELETE CASCADE,
-        job_name text NOT NULL,
-        attempt integer NOT NULL,
-        due_time timestamptz NOT NULL,
-        status text NOT NULL CHECK (status IN ('queued', 'running', ${TERMINAL})),
-        owner text,
-        lease_expires_at timestamptz,
-        cancel_requested boolean NOT NULL DEFAULT false,
-        claims integer NOT NULL DEFAULT 0,
-        started_at timestamptz,
-        completed_at timestamptz,
-        message text
-      );
-      CREATE INDEX runs_queued_due ON ${s}.runs (due_time) WHERE status = 'queued';
-      CREATE INDEX runs_running_lease ON ${s}.runs (lease_expires_at) WHERE status = 'running';
-      CREATE INDEX runs_job ON ${s}.runs (job_id);
-      CREATE INDEX runs_outcomes ON ${s}.runs (job_name, completed_at DESC) WHERE completed_at IS NOT NULL;
-
-      CREATE TABLE ${s}.occurrences (
-        job_name text NOT NULL,
-        due_time timestamptz NOT NULL,
-        claimed_by text NOT NULL,
-        claimed_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (job_name, due_time)
-      );
-    `,
-  },
-  {
-    version: 2,
-    description: "leases indexed by lease_expires_at IS NOT NULL instead of status = 'running'",
-    // A lease is set exactly while a run is `running`. Keyed on the status, the index was the
-    // planner's pick for every fenced `status = 'running'` update (completions, start marks), a
-    // scan of all running runs filtered against the batch; keyed on the lease, only the
-    // reclaim of expired leases (and the running-runs snapshot) can use it, and completions
-    // probe the primary key.
-    sql: (s) => `
-      DROP INDEX ${s}.runs_running_lease;
-      CREATE INDEX runs_lease_expiry ON ${s}.runs (lease_expires_at) WHERE lease_expires_at IS NOT NULL;
-    `,
-  },
-  {
-    version: 3,
-    description: "runs count their lease expiries, so a run that keeps losing its worker ends failed",
-    // `claims` cannot serve: it also counts claims that ended well (released at shutdown) and is
-    // the fencing token. A constant default adds the column without rewriting the table.
-    sql: (s) => `
-      ALTER TABLE ${s}.runs ADD COLUMN lease_expiries integer NOT NULL DEFAULT 0;
-    `,
-  },
-];
+export const MIGRATIONS: readonly Migration[] = MIGRATION_FILES;
 
 /** The newest schema version this code knows. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -112,14 +43,17 @@ export async function migrate(client: Queryable, schema: SchemaName): Promise<nu
     const current = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema.quoted}.schema_version`);
     const currentVersion = current.rows[0]?.version ?? 0;
     if (currentVersion > LATEST_SCHEMA_VERSION) {
-      throw new Error(
-        `postgresStore: schema ${schema.quoted} is at version ${currentVersion}, newer than this @elarion/runtime ` +
-          `(knows up to ${LATEST_SCHEMA_VERSION}); upgrade @elarion/runtime in this process or use another schema.`,
+      throw coded(
+        new Error(
+          `postgresStore: schema ${schema.quoted} is at version ${currentVersion}, newer than this @elarion/runtime ` +
+            `(knows up to ${LATEST_SCHEMA_VERSION}); upgrade @elarion/runtime in this process or use another schema.`,
+        ),
+        "ELR511",
       );
     }
     for (const migration of MIGRATIONS) {
       if (migration.version <= currentVersion) continue;
-      await client.query(migration.sql(schema.quoted));
+      await client.query(renderSql(migration.sql, schema));
       await client.query(`INSERT INTO ${schema.quoted}.schema_version (version, description) VALUES ($1, $2)`, [
         migration.version,
         migration.description,

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { coded } from "../../core/runtime-errors.js";
 import { parseDuration, type Duration } from "../../policy/duration.js";
 import { schemaName, type SchemaName } from "./schema-name.js";
 
@@ -70,48 +71,59 @@ export const DEFAULT_MAX_LEASE_EXPIRIES = 3;
 function positiveMs(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`postgresStore: ${name} must be a positive number of milliseconds, got ${String(value)}.`);
+    throw coded(new RangeError(`postgresStore: ${name} must be a positive number of milliseconds, got ${String(value)}.`), "ELR510");
   }
   return value;
 }
 
+function durationMs(value: Duration, what: string): number {
+  try {
+    return parseDuration(value, what);
+  } catch (error) {
+    throw coded(error instanceof Error ? error : new RangeError(String(error)), "ELR510");
+  }
+}
+
 export function resolvePostgresStoreOptions(options: PostgresStoreOptions): ResolvedPostgresStoreOptions {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("postgresStore: pass options, e.g. postgresStore({ pool }) or postgresStore({ connectionString: \"postgres://...\" }).");
+    throw coded(new TypeError("postgresStore: pass options, e.g. postgresStore({ pool }) or postgresStore({ connectionString: \"postgres://...\" })."), "ELR510");
   }
   const pool = options.pool ?? null;
   const connectionString = options.connectionString ?? null;
   if (pool === null && connectionString === null) {
-    throw new TypeError("postgresStore: give a pg.Pool ({ pool }) or a connection string ({ connectionString: \"postgres://user@host:5432/db\" }).");
+    throw coded(new TypeError("postgresStore: give a pg.Pool ({ pool }) or a connection string ({ connectionString: \"postgres://user@host:5432/db\" })."), "ELR510");
   }
   if (pool !== null && connectionString !== null) {
-    throw new TypeError("postgresStore: give either pool or connectionString, not both (the pool already knows where to connect).");
+    throw coded(new TypeError("postgresStore: give either pool or connectionString, not both (the pool already knows where to connect)."), "ELR510");
   }
   if (pool !== null && (typeof pool !== "object" || typeof pool.connect !== "function" || typeof pool.query !== "function")) {
-    throw new TypeError("postgresStore: options.pool must be a pg.Pool (new pg.Pool({ ... })).");
+    throw coded(new TypeError("postgresStore: options.pool must be a pg.Pool (new pg.Pool({ ... }))."), "ELR510");
   }
   if (connectionString !== null && (typeof connectionString !== "string" || connectionString.trim() === "")) {
-    throw new TypeError("postgresStore: options.connectionString must be a non-empty string like \"postgres://user@host:5432/db\".");
+    throw coded(new TypeError("postgresStore: options.connectionString must be a non-empty string like \"postgres://user@host:5432/db\"."), "ELR510");
   }
   const leaseMs = positiveMs(options.leaseMs, "leaseMs", 30_000);
   const heartbeatMs = positiveMs(options.heartbeatMs, "heartbeatMs", Math.max(1, Math.floor(leaseMs / 3)));
   if (heartbeatMs >= leaseMs) {
-    throw new RangeError(`postgresStore: heartbeatMs (${heartbeatMs}) must be shorter than leaseMs (${leaseMs}), or leases expire while runs are healthy; a third of it is a good value.`);
+    throw coded(new RangeError(`postgresStore: heartbeatMs (${heartbeatMs}) must be shorter than leaseMs (${leaseMs}), or leases expire while runs are healthy; a third of it is a good value.`), "ELR510");
   }
   const maxLeasedRuns = options.maxLeasedRuns ?? 256;
   if (!Number.isInteger(maxLeasedRuns) || maxLeasedRuns < 1) {
-    throw new RangeError(`postgresStore: maxLeasedRuns must be a whole number 1 or more, got ${String(maxLeasedRuns)}.`);
+    throw coded(new RangeError(`postgresStore: maxLeasedRuns must be a whole number 1 or more, got ${String(maxLeasedRuns)}.`), "ELR510");
   }
   const maxLeaseExpiries = options.maxLeaseExpiries ?? DEFAULT_MAX_LEASE_EXPIRIES;
   if (typeof maxLeaseExpiries !== "number" || !Number.isInteger(maxLeaseExpiries) || maxLeaseExpiries < 1) {
-    throw new RangeError(
-      `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(maxLeaseExpiries)}.`,
+    throw coded(
+      new RangeError(
+        `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(maxLeaseExpiries)}.`,
+      ),
+      "ELR510",
     );
   }
   const retention = options.retention ?? {};
   const maxFinishedJobs = retention.maxFinishedJobs ?? null;
   if (maxFinishedJobs !== null && (!Number.isInteger(maxFinishedJobs) || maxFinishedJobs < 0)) {
-    throw new RangeError(`postgresStore: retention.maxFinishedJobs must be a whole number 0 or more, got ${String(maxFinishedJobs)}.`);
+    throw coded(new RangeError(`postgresStore: retention.maxFinishedJobs must be a whole number 0 or more, got ${String(maxFinishedJobs)}.`), "ELR510");
   }
   return {
     pool,
@@ -123,8 +135,8 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     maxLeasedRuns,
     maxLeaseExpiries,
     maxFinishedJobs,
-    maxAgeMs: retention.maxAge === undefined ? 7 * DAY_MS : parseDuration(retention.maxAge, "retention.maxAge of postgresStore"),
+    maxAgeMs: retention.maxAge === undefined ? 7 * DAY_MS : durationMs(retention.maxAge, "retention.maxAge of postgresStore"),
     occurrenceHorizonMs:
-      retention.occurrenceHorizon === undefined ? 7 * DAY_MS : parseDuration(retention.occurrenceHorizon, "retention.occurrenceHorizon of postgresStore"),
+      retention.occurrenceHorizon === undefined ? 7 * DAY_MS : durationMs(retention.occurrenceHorizon, "retention.occurrenceHorizon of postgresStore"),
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { coded } from "../../core/runtime-errors.js";
 import type {
   CancelResult,
   ClaimedRun,
@@ -13,23 +14,28 @@ import type {
 } from "../job-store.js";
 import type { JobState } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
+import { Cancels } from "./cancels.js";
+import { Claims } from "./claims.js";
 import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
+import { beat } from "./heartbeat.js";
 import { InsertBatcher } from "./insert-batcher.js";
-import { LeaseBatcher } from "./lease-batcher.js";
 import { migrate } from "./migrations.js";
+import { NextDueHint } from "./next-due-hint.js";
 import type { WakeUpNotice } from "./notifications.js";
+import { gatherPlannerStatistics } from "./planner-statistics.js";
+import { poll } from "./poll.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions, type ResolvedPostgresStoreOptions } from "./postgres-store-options.js";
 import { isQueryable } from "./queryable.js";
-import { screenClaimedRow } from "./claim-screening.js";
-import { minOrNull, NextDueHint } from "./next-due-hint.js";
-import type { CancelRow, NewJobRow } from "./queue-rows.js";
+import type { NewJobRow } from "./queue-rows.js";
 import { QueueRepository } from "./queue-repository.js";
-import { toClaimedRun, toJobState, toOutcomeInfo, toRunInfo } from "./row-mapping.js";
+import { Retention } from "./retention.js";
+import { toJobState, toOutcomeInfo, toRunInfo } from "./row-mapping.js";
+import type { StoreContext } from "./store-context.js";
+import { StoreTimers } from "./store-timers.js";
 import { WakeUpListener } from "./wake-up-listener.js";
 
 /** Snapshot lists stop at this many rows each, so a snapshot of a huge queue stays cheap. */
 const SNAPSHOT_ROW_LIMIT = 10_000;
-const CLAIM_RETRY_WAKE_MS = 500;
 
 /** The PostgreSQL store: a {@link JobStore} plus what only it has. */
 export interface PostgresJobStore extends JobStore {
@@ -45,7 +51,8 @@ export interface PostgresJobStore extends JobStore {
  * A durable store for runtime jobs shared by several worker processes: due runs are leased with
  * `FOR UPDATE SKIP LOCKED`, leases are extended by a heartbeat and reclaimed when a worker dies,
  * `LISTEN/NOTIFY` wakes idle workers and carries cancels to the process running a job, recurring
- * slots are claimed once per `(job, due time)` across processes.
+ * slots are claimed once per `(job, due time)` across processes. Its SQL is in
+ * `sql/migrations/` and `sql/statements/` (docs/postgres.md, "Schema and statements").
  *
  * @example
  * ```ts
@@ -69,6 +76,22 @@ export function postgresStore(options: PostgresStoreOptions): PostgresJobStore {
   return new PostgresStore(resolvePostgresStoreOptions(options));
 }
 
+/** The parts of an open store; `null` while closed. */
+interface OpenStore {
+  readonly context: StoreContext;
+  readonly claims: Claims;
+  readonly retention: Retention;
+  readonly listener: WakeUpListener;
+  readonly inserts: InsertBatcher;
+  readonly timers: StoreTimers;
+}
+
+/**
+ * Composes the store's parts: {@link Claims} (the claim path and its {@link LeaseBatcher}),
+ * {@link Cancels}, the background tasks ({@link beat heartbeat}, {@link poll}, {@link Retention},
+ * planner statistics) on {@link StoreTimers}, the {@link WakeUpListener} and the {@link InsertBatcher};
+ * every statement goes through the {@link QueueRepository}.
+ */
 class PostgresStore implements PostgresJobStore {
   readonly name = "postgres";
   readonly workerId = randomUUID();
@@ -77,21 +100,11 @@ class PostgresStore implements PostgresJobStore {
   readonly #ownsPool: boolean;
   readonly #target: ConnectionTarget;
   readonly #queue: QueueRepository;
-  #host: StoreHost | null = null;
-  #leases: LeaseBatcher | null = null;
-  #inserts: InsertBatcher | null = null;
-  #listener: WakeUpListener | null = null;
-  #timers: NodeJS.Timeout[] = [];
-  #claimRetryWake: NodeJS.Timeout | null = null;
-  #polling = false;
+  readonly #cancels: Cancels;
+  #open: OpenStore | null = null;
+  #opening = false;
+  #pollInFlight: Promise<void> | null = null;
   #occurrenceAnswers: Promise<void> = Promise.resolve();
-  #finishedSinceRetention = 0;
-  #retentionInFlight: Promise<void> | null = null;
-  #retentionNext: Promise<void> | null = null;
-  readonly #cancelsInFlight = new Set<Promise<CancelResult>>();
-  /** A claim was refused for want of room: wake the dispatcher when leases end. */
-  #waitingForRoom = false;
-  readonly #nextDue = new NextDueHint();
 
   constructor(options: ResolvedPostgresStoreOptions) {
     this.#options = options;
@@ -100,6 +113,7 @@ class PostgresStore implements PostgresJobStore {
     if (this.#ownsPool) this.#pool.on("error", () => undefined); // idle-client errors: the next query reconnects
     this.#target = connectionTarget(this.#pool);
     this.#queue = new QueueRepository(options.schema);
+    this.#cancels = new Cancels(this.#queue, this.#pool, this.workerId, () => this.#open?.claims.leases ?? null);
   }
 
   get schema(): string {
@@ -107,7 +121,18 @@ class PostgresStore implements PostgresJobStore {
   }
 
   async open(host: StoreHost): Promise<void> {
-    if (this.#host !== null) throw new Error("postgresStore: this store is already open; give each scheduler its own postgresStore().");
+    if (this.#open !== null || this.#opening) {
+      throw coded(new Error("postgresStore: this store is already open; give each scheduler its own postgresStore()."), "ELR513");
+    }
+    this.#opening = true;
+    try {
+      this.#open = await this.#start(host);
+    } finally {
+      this.#opening = false;
+    }
+  }
+
+  async #start(host: StoreHost): Promise<OpenStore> {
     const client = await this.#pool.connect().catch((error: unknown) => {
       throw describeConnectionError(error, this.#target, "start");
     });
@@ -116,60 +141,58 @@ class PostgresStore implements PostgresJobStore {
     } finally {
       client.release();
     }
-    const leases = new LeaseBatcher(this.#queue, this.#pool, this.workerId, this.#options.leaseMs, {
-      now: () => host.now(),
-      screen: (row) => screenClaimedRow(row, host),
-      nextDue: (dueTimeMs) => this.#nextDue.answered(dueTimeMs),
-      failed: (error) => this.#roundTripFailed(error),
-      completed: (count) => this.#retainAfter(count, host),
-      cancelsInFlight: () => (this.#cancelsInFlight.size === 0 ? null : Promise.allSettled([...this.#cancelsInFlight])),
-      released: () => {
-        if (this.#waitingForRoom && (this.#leases?.heldCount ?? 0) < this.#options.maxLeasedRuns) {
-          this.#waitingForRoom = false;
-          host.wake();
-        }
+    const nextDue = new NextDueHint();
+    const context: StoreContext = {
+      options: this.#options,
+      pool: this.#pool,
+      queue: this.#queue,
+      workerId: this.workerId,
+      host,
+      nextDue,
+      describe: (error, doing) => messageOf(describeConnectionError(error, this.#target, doing)),
+      learnDue: (dueTimeMs) => {
+        if (this.#open?.context === context && nextDue.learn(dueTimeMs, host.now())) host.wake();
       },
-      logger: host.logger,
-    });
+    };
+    const timers = new StoreTimers(host);
+    const retention = new Retention(context);
+    const claims = new Claims(context, timers, retention, () => this.#cancels.inFlight());
     const listener = new WakeUpListener(
       this.#pool,
       this.#options.schema,
-      { notice: (notice) => this.#onNotice(notice), reconnected: () => this.#catchUp() },
-      host.logger,
+      { notice: (notice) => this.#onNotice(notice, context), reconnected: () => this.#catchUp() },
+      host,
     );
     try {
       await listener.start();
-      this.#nextDue.answered(await this.#queue.nextDueTime(this.#pool));
-      await this.#gatherStatistics(host);
+      nextDue.answered(await this.#queue.nextDueTime(this.#pool));
+      await gatherPlannerStatistics(context);
     } catch (error) {
       await listener.stop();
+      await timers.stop();
       throw describeConnectionError(error, this.#target, "start");
     }
-    this.#host = host;
-    this.#leases = leases;
-    this.#listener = listener;
-    this.#inserts = new InsertBatcher(this.#queue, this.#pool, (rows) => this.#learnDue(Math.min(...rows.map((r) => r.dueTimeMs))), (error) =>
-      describeConnectionError(error, this.#target, "enqueue a job"),
+    const inserts = new InsertBatcher(
+      this.#queue,
+      this.#pool,
+      (rows) => context.learnDue(Math.min(...rows.map((row) => row.dueTimeMs))),
+      (error) => describeConnectionError(error, this.#target, "enqueue a job"),
     );
-    this.#every(this.#options.heartbeatMs, () => this.#heartbeat());
-    this.#every(this.#options.pollIntervalMs, () => this.#poll());
+    timers.every(this.#options.heartbeatMs, () => beat(context, claims.leases, this.#cancels));
+    timers.every(this.#options.pollIntervalMs, () => this.#poll(context, retention));
+    return { context, claims, retention, listener, inserts, timers };
   }
 
   async close(): Promise<void> {
-    const leases = this.#leases;
-    if (leases === null) return;
-    for (const timer of this.#timers) clearInterval(timer);
-    this.#timers = [];
-    if (this.#claimRetryWake !== null) clearTimeout(this.#claimRetryWake);
-    this.#claimRetryWake = null;
-    await this.#listener?.stop();
-    this.#listener = null;
-    await leases.close();
+    const open = this.#open;
+    if (open === null) return;
+    await open.timers.stop();
+    await open.listener.stop();
+    await this.#pollInFlight;
+    await open.claims.close();
     // A pass started by the last completions must not outlive the store (nor a pool it ends).
-    await (this.#retentionNext ?? this.#retentionInFlight);
-    this.#leases = null;
-    this.#inserts = null;
-    this.#host = null;
+    await open.retention.settled();
+    this.#open = null;
   }
 
   async end(): Promise<void> {
@@ -182,9 +205,12 @@ class PostgresStore implements PostgresJobStore {
     const client = options?.client;
     if (client !== undefined && client !== null) {
       if (!isQueryable(client)) {
-        throw new TypeError(
-          "postgresStore: options.client must be a pg client inside your transaction (const client = await pool.connect(); " +
-            `await client.query("BEGIN")), got ${typeof client}.`,
+        throw coded(
+          new TypeError(
+            "postgresStore: options.client must be a pg client inside your transaction (const client = await pool.connect(); " +
+              `await client.query("BEGIN")), got ${typeof client}.`,
+          ),
+          "ELR512",
         );
       }
       // The NOTIFY commits with the caller's transaction; listeners (this one too) learn of the job then.
@@ -193,77 +219,41 @@ class PostgresStore implements PostgresJobStore {
       });
       return;
     }
-    if (this.#inserts === null) throw new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs.");
-    await this.#inserts.insert(row);
+    const open = this.#open;
+    if (open === null) throw coded(new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs."), "ELR513");
+    await open.inserts.insert(row);
   }
 
   async claimDueRuns(nowMs: number, limit: number): Promise<readonly ClaimedRun[]> {
-    if (this.#leases === null || limit <= 0) return [];
-    const room = this.#options.maxLeasedRuns - this.#leases.heldCount;
-    if (room <= 0) {
-      this.#waitingForRoom = true;
-      return [];
-    }
-    this.#nextDue.queryStarted();
-    const asked = Math.min(limit, room);
-    const rows = await this.#leases.claim(nowMs, asked);
-    if (rows.length === asked) {
-      // A full batch: more may be due now. Say so, and wake the dispatcher when leases end.
-      this.#nextDue.dueBy(nowMs);
-      if (asked < limit) this.#waitingForRoom = true;
-    }
-    return rows.map(toClaimedRun);
+    return this.#open?.claims.claimDueRuns(nowMs, limit) ?? [];
   }
 
   nextDueTime(): number | null {
-    const prefetched = this.#leases?.earliestPrefetched() ?? null;
-    return minOrNull(prefetched, this.#nextDue.value);
+    return this.#open?.claims.nextDueTime() ?? null;
   }
 
   markStarted(ticket: RunTicket, startedAtMs: number): Promise<boolean> | boolean {
-    const leases = this.#leases;
-    const runId = ticket.claimed.runId;
-    if (leases === null || !leases.holds(runId)) return false;
-    return leases.markStarted(runId, startedAtMs).then(() => true);
+    return this.#open?.claims.markStarted(ticket, startedAtMs) ?? false;
   }
 
   async completeRun(ticket: RunTicket, completion: RunCompletion): Promise<boolean> {
-    if (this.#leases === null) return false;
-    return this.#leases.complete({ runId: ticket.claimed.runId, ...completion });
+    return this.#open?.claims.completeRun(ticket, completion) ?? false;
   }
 
   async scheduleRetry(ticket: RunTicket, retry: RetryRequest): Promise<boolean> {
-    if (this.#leases === null) return false;
-    const accepted = await this.#leases.complete({
-      runId: ticket.claimed.runId,
-      status: "failed",
-      message: retry.lastError,
-      startedAtMs: retry.startedAtMs,
-      completedAtMs: retry.failedAtMs,
-      retry: { runId: retry.newRunId, dueTimeMs: retry.dueTimeMs },
-    });
-    if (accepted) this.#learnDue(retry.dueTimeMs);
-    return accepted;
+    return this.#open?.claims.scheduleRetry(ticket, retry) ?? false;
   }
 
-  /** A durable queue outlives this process: a run that never started goes back for other workers. */
   async releaseRun(ticket: RunTicket): Promise<void> {
-    await this.#leases?.release(ticket.claimed.runId);
+    await this.#open?.claims.releaseRun(ticket);
   }
 
   cancelJob(jobId: string, atMs: number): Promise<CancelResult> {
-    return this.#trackCancel(async () => this.#cancelResult(await this.#queue.cancelJob(this.#pool, jobId, atMs), atMs));
+    return this.#cancels.cancelJob(jobId, atMs);
   }
 
   cancelRun(runId: string, atMs: number): Promise<CancelResult> {
-    return this.#trackCancel(async () => this.#cancelResult(await this.#queue.cancelRun(this.#pool, runId, atMs), atMs));
-  }
-
-  #trackCancel(cancel: () => Promise<CancelResult>): Promise<CancelResult> {
-    const work = cancel();
-    this.#cancelsInFlight.add(work);
-    void work.finally(() => this.#cancelsInFlight.delete(work)).catch(() => undefined);
-    return work;
+    return this.#cancels.cancelRun(runId, atMs);
   }
 
   async getJob(jobId: string): Promise<JobState | null> {
@@ -299,185 +289,30 @@ class PostgresStore implements PostgresJobStore {
     return answer;
   }
 
-  /**
-   * Retention after completions: a pass once as many jobs finished as an eighth of the limit (at
-   * least one), so the table stays near `maxRetainedCompletedJobs` without a pass per completion.
-   */
-  #retainAfter(count: number, host: StoreHost): Promise<void> | null {
-    this.#finishedSinceRetention += count;
-    const limit = this.#options.maxFinishedJobs ?? host.maxRetainedCompletedJobs;
-    if (this.#finishedSinceRetention < Math.max(1, Math.floor(limit / 8))) return null;
-    this.#finishedSinceRetention = 0;
-    return this.#retentionPass(host);
-  }
-
-  /** Planner statistics for a backlog on fresh tables (see `statisticsMissing`); best effort. */
-  async #gatherStatistics(host: StoreHost): Promise<void> {
-    try {
-      await this.#queue.analyzeIfNeverAnalysed(this.#pool);
-    } catch (error) {
-      host.logger.debug("postgresStore: could not analyse the queue tables; autovacuum will", {
-        error: errorMessage(describeConnectionError(error, this.#target, "analyse the queue tables")),
-      });
-    }
-  }
-
-  /**
-   * One retention pass at a time (completions no longer wait in line behind it, so passes could
-   * otherwise pile up); whoever asks during a pass shares the single pass queued after it.
-   */
-  #retentionPass(host: StoreHost): Promise<void> {
-    const inFlight = this.#retentionInFlight;
-    if (inFlight === null) {
-      const pass = this.#applyRetention(host).finally(() => {
-        this.#retentionInFlight = null;
-      });
-      this.#retentionInFlight = pass;
-      return pass;
-    }
-    this.#retentionNext ??= inFlight.then(() => {
-      this.#retentionNext = null;
-      return this.#retentionPass(host);
+  /** One poll at a time, whether the timer or a reconnect asked for it. */
+  #poll(context: StoreContext, retention: Retention): Promise<void> {
+    this.#pollInFlight ??= poll(context, retention).finally(() => {
+      this.#pollInFlight = null;
     });
-    return this.#retentionNext;
+    return this.#pollInFlight;
   }
 
-  async #applyRetention(host: StoreHost): Promise<void> {
-    try {
-      await this.#queue.applyRetention(this.#pool, {
-        maxFinishedJobs: this.#options.maxFinishedJobs ?? host.maxRetainedCompletedJobs,
-        maxAgeMs: this.#options.maxAgeMs,
-        nowMs: host.now(),
-        occurrenceHorizonMs: host.now() - this.#options.occurrenceHorizonMs,
-      });
-    } catch (error) {
-      host.logger.warn("postgresStore: retention failed; retrying later", {
-        error: errorMessage(describeConnectionError(error, this.#target, "apply retention")),
-      });
-    }
+  #onNotice(notice: WakeUpNotice, context: StoreContext): void {
+    if (notice.kind === "new-work") context.learnDue(notice.dueTimeMs);
+    else this.#cancels.requested(notice.runId, context.host);
   }
 
-  async #cancelResult(row: CancelRow, atMs: number): Promise<CancelResult> {
-    if (row.outcome === "not-found") return { outcome: "not-found", runId: null, ownedHere: false };
-    if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false };
-    const leases = this.#leases;
-    // Leased to this process by a claim whose answer has not been read yet: read it first.
-    if (row.owner === this.workerId && leases !== null && !leases.holds(row.runId)) await leases.claimsAnswered();
-    const ownedHere = row.owner === this.workerId && leases !== null && leases.holds(row.runId);
-    if (ownedHere && leases.isPrefetched(row.runId)) {
-      // Leased by this process but never handed to the dispatcher: it simply never starts.
-      const ended = await leases.completePrefetched(row.runId, {
-        status: "cancelled",
-        message: "cancelled before execution",
-        startedAtMs: null,
-        completedAtMs: atMs,
-      });
-      if (ended) return { outcome: "cancelled-before-start", runId: row.runId, ownedHere: false };
-    }
-    return { outcome: "abort-active", runId: row.runId, ownedHere };
-  }
-
-  #onNotice(notice: WakeUpNotice): void {
-    if (notice.kind === "new-work") {
-      this.#learnDue(notice.dueTimeMs);
-      return;
-    }
-    this.#cancelRequested(notice.runId);
-  }
-
-  /** A cancel for a run this process may hold (NOTIFY, or the heartbeat's fallback flag). */
-  #cancelRequested(runId: string): void {
-    const leases = this.#leases;
-    if (leases === null || !leases.holds(runId)) return;
-    if (leases.isPrefetched(runId)) {
-      void leases.completePrefetched(runId, { status: "cancelled", message: "cancelled", startedAtMs: null, completedAtMs: this.#host!.now() });
-      return;
-    }
-    this.#host?.abortRun(runId, "cancelled");
-  }
-
-  /** New work due at `dueTimeMs` exists (a notice, a local insert or retry). */
-  #learnDue(dueTimeMs: number): void {
-    const host = this.#host;
-    if (host !== null && this.#nextDue.learn(dueTimeMs, host.now())) host.wake();
-  }
-
-  #roundTripFailed(error: unknown): void {
-    const host = this.#host;
-    host?.logger.error("postgresStore: claiming or completing runs failed; retrying", {
-      error: errorMessage(describeConnectionError(error, this.#target, "claim or complete runs")),
-    });
-    if (host === null || this.#claimRetryWake !== null) return;
-    this.#claimRetryWake = setTimeout(() => {
-      this.#claimRetryWake = null;
-      this.#host?.wake();
-    }, CLAIM_RETRY_WAKE_MS);
-    this.#claimRetryWake.unref();
-  }
-
-  async #heartbeat(): Promise<void> {
-    const leases = this.#leases;
-    const host = this.#host;
-    if (leases === null || host === null) return;
-    try {
-      await leases.extendLeases({
-        lost: (runId) => {
-          host.logger.warn("postgresStore: lost the lease of a run (heartbeat too late); another worker may run it again", { runId });
-          host.abortRun(runId, "lease lost");
-        },
-        cancelRequested: (runId) => this.#cancelRequested(runId),
-      });
-    } catch (error) {
-      host.logger.warn("postgresStore: heartbeat failed; retrying at the next beat", {
-        error: errorMessage(describeConnectionError(error, this.#target, "extend leases")),
-      });
-    }
-  }
-
-  /** The slow fallback: expired leases, missed notices, retention. */
-  async #poll(): Promise<void> {
-    const host = this.#host;
-    if (host === null || this.#polling) return;
-    this.#polling = true;
-    try {
-      const { failed } = await this.#queue.reclaimExpired(this.#pool, host.now(), this.#options.maxLeaseExpiries);
-      if (failed > 0) {
-        host.logger.error("postgresStore: runs lost their worker too often and ended failed (see their jobs' lastError)", {
-          failed,
-          maxLeaseExpiries: this.#options.maxLeaseExpiries,
-        });
-      }
-      this.#nextDue.queryStarted();
-      const before = this.#nextDue.value;
-      this.#nextDue.answered(await this.#queue.nextDueTime(this.#pool));
-      const after = this.#nextDue.value;
-      if (after !== null && (after <= host.now() || before === null || after < before)) host.wake();
-      await this.#retentionPass(host);
-      await this.#gatherStatistics(host);
-    } catch (error) {
-      host.logger.warn("postgresStore: background poll failed; retrying at the next poll", {
-        error: errorMessage(describeConnectionError(error, this.#target, "poll")),
-      });
-    } finally {
-      this.#polling = false;
-    }
-  }
-
-  /** After the listener reconnects: catch up on notices that may have been missed. */
+  /** After the listener reconnects: catch up on notices that may have been missed meanwhile. */
   #catchUp(): void {
-    void this.#poll();
-    void this.#heartbeat();
-  }
-
-  #every(intervalMs: number, task: () => Promise<void>): void {
-    const timer = setInterval(() => void task(), intervalMs);
-    timer.unref();
-    this.#timers.push(timer);
+    const open = this.#open;
+    if (open === null) return;
+    void this.#poll(open.context, open.retention);
+    void beat(open.context, open.claims.leases, this.#cancels);
   }
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function errorMessage(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,5 @@
 import type { QueryResultRow } from "pg";
 import type { Queryable } from "./queryable.js";
-import { renderQueueSql, type QueueSql } from "./queue-sql.js";
 import type {
   CancelRow,
   ClaimedRunRow,
@@ -14,6 +13,7 @@ import type {
 } from "./queue-rows.js";
 import type { SchemaName } from "./schema-name.js";
 import { DEFAULT_MAX_LEASE_EXPIRIES } from "./postgres-store-options.js";
+import { renderStatements, type Statement, type StatementName } from "./sql/statements.js";
 
 /** Lease requests of one worker. */
 export interface ClaimRequest {
@@ -44,8 +44,9 @@ export interface ReclaimResult {
 const DELETE_BATCH = 5_000;
 
 /**
- * The queue's statements, each one round trip. Callers pass the connection: the store's pool,
- * or the caller's client for an enqueue that joins their transaction.
+ * The queue's statements (sql/statements/*.sql), each one round trip, with typed parameters and
+ * rows. Callers pass the connection: the store's pool, or the caller's client for an enqueue that
+ * joins their transaction.
  *
  * @example
  * ```ts
@@ -55,11 +56,11 @@ const DELETE_BATCH = 5_000;
  */
 export class QueueRepository {
   readonly #schema: SchemaName;
-  readonly #sql: QueueSql;
+  readonly #statements: Readonly<Record<StatementName, Statement>>;
 
   constructor(schema: SchemaName) {
     this.#schema = schema;
-    this.#sql = renderQueueSql(schema);
+    this.#statements = renderStatements(schema);
   }
 
   get schema(): SchemaName {
@@ -81,7 +82,7 @@ export class QueueRepository {
       resilience_mode: job.resilienceMode,
       created_ms: job.createdAtMs,
     }));
-    await this.#run(db, "insertJobs", [JSON.stringify(input), this.#schema.channel]);
+    await this.#run(db, "insert-jobs", [JSON.stringify(input), this.#schema.channel]);
   }
 
   /**
@@ -108,7 +109,7 @@ export class QueueRepository {
     }
     const startsByRun: Record<string, object> = {};
     for (const st of starts) startsByRun[st.runId] = { claims: st.claims, started_ms: st.startedAtMs };
-    const result = await this.#run<ClaimResultRow>(db, "completeAndClaim", [
+    const result = await this.#run<CompleteAndClaimResultRow>(db, "complete-and-claim", [
       JSON.stringify(byRun),
       request.owner,
       request.nowMs,
@@ -119,16 +120,14 @@ export class QueueRepository {
       completions.map((c) => c.runId),
       starts.map((st) => st.runId),
     ]);
-    const completed = new Set<string>();
+    const refused = new Set(result.rows[0]!.refused);
     const claimed: ClaimedRunRow[] = [];
-    let nextDueTimeMs: number | null = null;
-    for (const row of result.rows) {
-      if (row.kind === "claimed") claimed.push(toClaimedRun(row));
-      else if (row.kind === "done") completed.add(row.run_id!);
-      else if (row.kind === "next") nextDueTimeMs = row.due_ms;
-    }
-    claimed.sort((a, b) => a.dueTimeMs - b.dueTimeMs);
-    return { completed, claimed, nextDueTimeMs };
+    for (const row of result.rows) if (row.run_id !== null) claimed.push(toClaimedRun(row));
+    return {
+      completed: new Set(completions.map((c) => c.runId).filter((runId) => !refused.has(runId))),
+      claimed,
+      nextDueTimeMs: result.rows[0]!.next_due_ms,
+    };
   }
 
   /**
@@ -143,7 +142,7 @@ export class QueueRepository {
   ): Promise<Map<string, { cancelRequested: boolean }>> {
     const answer = new Map<string, { cancelRequested: boolean }>();
     if (held.length === 0) return answer;
-    const result = await this.#run<{ run_id: string; cancel_requested: boolean }>(db, "heartbeat", [
+    const result = await this.#run<{ run_id: string; cancel_requested: boolean }>(db, "extend-leases", [
       held.map((h) => h.runId),
       held.map((h) => h.claims),
       owner,
@@ -156,7 +155,7 @@ export class QueueRepository {
   /** Gives leased runs whose body never started back to the queue (e.g. at shutdown). */
   async releaseRuns(db: Queryable, owner: string, held: readonly { readonly runId: string; readonly claims: number }[]): Promise<number> {
     if (held.length === 0) return 0;
-    const result = await this.#run<{ released: number }>(db, "releaseRuns", [
+    const result = await this.#run<{ released: number }>(db, "release-runs", [
       held.map((h) => h.runId),
       held.map((h) => h.claims),
       owner,
@@ -171,7 +170,7 @@ export class QueueRepository {
    * reclaimed, and how many of them it failed.
    */
   async reclaimExpired(db: Queryable, nowMs: number, maxLeaseExpiries = DEFAULT_MAX_LEASE_EXPIRIES, limit = 1_000): Promise<ReclaimResult> {
-    const result = await this.#run<{ reclaimed: number; failed: number }>(db, "reclaimExpired", [
+    const result = await this.#run<{ reclaimed: number; failed: number }>(db, "reclaim-expired-leases", [
       nowMs,
       this.#schema.channel,
       limit,
@@ -182,16 +181,16 @@ export class QueueRepository {
 
   /** Cancels a run: a queued one at once, a running one by flagging it and notifying its owner. */
   async cancelRun(db: Queryable, runId: string, nowMs: number): Promise<CancelRow> {
-    return this.#cancel(db, "cancelRun", runId, nowMs);
+    return this.#cancel(db, "cancel-run", runId, nowMs);
   }
 
   /** Cancels the current run of a job (see {@link cancelRun}). */
   async cancelJob(db: Queryable, jobId: string, nowMs: number): Promise<CancelRow> {
-    return this.#cancel(db, "cancelJob", jobId, nowMs);
+    return this.#cancel(db, "cancel-job", jobId, nowMs);
   }
 
   async getJob(db: Queryable, jobId: string): Promise<JobRow | null> {
-    const result = await this.#run<JobResultRow>(db, "getJob", [jobId]);
+    const result = await this.#run<JobResultRow>(db, "get-job", [jobId]);
     const row = result.rows[0];
     if (row === undefined) return null;
     const status: StoredJobStatus = row.run_status === "queued" && row.attempt > 1 ? "waiting-retry" : row.run_status;
@@ -212,52 +211,52 @@ export class QueueRepository {
   }
 
   async queuedRuns(db: Queryable, limit: number): Promise<RunRow[]> {
-    return (await this.#run<RunResultRow>(db, "queuedRuns", [limit])).rows.map(toRun);
+    return (await this.#run<RunResultRow>(db, "list-queued-runs", [limit])).rows.map(toRun);
   }
 
   async activeRuns(db: Queryable, limit: number): Promise<RunRow[]> {
-    return (await this.#run<RunResultRow>(db, "activeRuns", [limit])).rows.map(toRun);
+    return (await this.#run<RunResultRow>(db, "list-active-runs", [limit])).rows.map(toRun);
   }
 
   /** The latest finished run per job name, newest first. */
   async recentOutcomes(db: Queryable): Promise<RunRow[]> {
-    return (await this.#run<RunResultRow>(db, "recentOutcomes", [])).rows.map(toRun);
+    return (await this.#run<RunResultRow>(db, "list-recent-outcomes", [])).rows.map(toRun);
   }
 
   /** Earliest due time of any queued run (due or not), or `null`. */
   async nextDueTime(db: Queryable): Promise<number | null> {
-    return (await this.#run<{ due_ms: number | null }>(db, "nextDueTime", [])).rows[0]?.due_ms ?? null;
+    return (await this.#run<{ due_ms: number | null }>(db, "next-due-time", [])).rows[0]?.due_ms ?? null;
   }
 
   /** Earliest due time of queued runs per job name. */
   async nextDueTimesByJob(db: Queryable): Promise<Map<string, number>> {
-    const result = await this.#run<{ job_name: string; due_ms: number }>(db, "nextDueTimesByJob", []);
+    const result = await this.#run<{ job_name: string; due_ms: number }>(db, "next-due-times-by-job", []);
     return new Map(result.rows.map((row) => [row.job_name, row.due_ms]));
   }
 
   /** Claims one recurring slot for this process; `false` when another process already has it. */
   async claimOccurrence(db: Queryable, jobName: string, dueTimeMs: number, owner: string): Promise<boolean> {
-    return (await this.#run(db, "claimOccurrence", [jobName, dueTimeMs, owner])).rowCount === 1;
+    return (await this.#run(db, "claim-occurrence", [jobName, dueTimeMs, owner])).rowCount === 1;
   }
 
   /** Deletes finished jobs beyond the limits and old occurrence claims. Returns the jobs deleted. */
   async applyRetention(db: Queryable, limits: RetentionLimits): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const result = await this.#run(db, "deleteFinishedJobs", [limits.maxFinishedJobs, limits.nowMs - limits.maxAgeMs, DELETE_BATCH]);
+      const result = await this.#run(db, "delete-finished-jobs", [limits.maxFinishedJobs, limits.nowMs - limits.maxAgeMs, DELETE_BATCH]);
       deleted += result.rowCount ?? 0;
       if ((result.rowCount ?? 0) < DELETE_BATCH) break;
     }
-    await this.#run(db, "deleteOldOccurrences", [limits.occurrenceHorizonMs]);
+    await this.#run(db, "delete-old-occurrences", [limits.occurrenceHorizonMs]);
     return deleted;
   }
 
-  async #cancel(db: Queryable, statement: "cancelRun" | "cancelJob", id: string, nowMs: number): Promise<CancelRow> {
+  async #cancel(db: Queryable, statement: "cancel-run" | "cancel-job", id: string, nowMs: number): Promise<CancelRow> {
     if (!UUID_PATTERN.test(id)) return { outcome: "not-found" };
     const result = await this.#run<CancelResultRow>(db, statement, [id, nowMs, this.#schema.channel]);
     const row = result.rows[0];
     if (row === undefined) return { outcome: "not-found" };
-    if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.run_id, jobId: row.job_id };
+    if (!row.was_running) return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id };
     return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner };
   }
 
@@ -266,22 +265,32 @@ export class QueueRepository {
    * (autovacuum does it from then on). Returns whether it analysed.
    */
   async analyzeIfNeverAnalysed(db: Queryable): Promise<boolean> {
-    const missing = (await this.#run<{ missing: boolean }>(db, "statisticsMissing", [])).rows[0]?.missing === true;
-    if (missing) await db.query(this.#sql.analyzeTables);
+    const missing = (await this.#run<{ missing: boolean }>(db, "statistics-missing", [])).rows[0]?.missing === true;
+    if (missing) await db.query(this.#statements["analyze-tables"].text);
     return missing;
   }
 
   /** Runs a statement as a named prepared statement: parsed and planned once per connection. */
-  #run<R extends QueryResultRow = QueryResultRow>(db: Queryable, statement: keyof QueueSql, values: unknown[]) {
-    return db.query<R>({ name: `elarion.${this.#schema.name}.${statement}`, text: this.#sql[statement], values });
+  #run<R extends QueryResultRow = QueryResultRow>(db: Queryable, statement: StatementName, values: unknown[]) {
+    const { name, text } = this.#statements[statement];
+    return db.query<R>({ name, text, values });
   }
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface ClaimResultRow {
-  kind: "claimed" | "done" | "retry" | "next";
-  run_id: string | null;
+/** A row of complete-and-claim.sql: the batch's facts, and a leased run unless none was. */
+type CompleteAndClaimResultRow = BatchFacts & (ClaimedResultRow | { [K in keyof ClaimedResultRow]: null });
+
+interface BatchFacts {
+  refused: string[];
+  retries_notified: boolean | null;
+  next_due_ms: number | null;
+}
+
+/** The leased run of a complete-and-claim.sql row. */
+interface ClaimedResultRow {
+  run_id: string;
   job_id: string;
   job_name: string;
   attempt: number;
@@ -296,9 +305,9 @@ interface ClaimResultRow {
   cancel_requested: boolean;
 }
 
-function toClaimedRun(row: ClaimResultRow): ClaimedRunRow {
+function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
   return {
-    runId: row.run_id!,
+    runId: row.run_id,
     jobId: row.job_id,
     jobName: row.job_name,
     attempt: row.attempt,
@@ -355,8 +364,9 @@ function toRun(row: RunResultRow): RunRow {
 }
 
 interface CancelResultRow {
-  outcome: "cancelled-before-start" | "abort-active";
   run_id: string;
   job_id: string;
+  was_running: boolean;
   owner: string | null;
+  notified: boolean | null;
 }

@@ -1,3 +1,5 @@
+import { coded } from "../../core/runtime-errors.js";
+
 /** A validated schema name and the SQL identifiers derived from it. */
 export interface SchemaName {
   /** The name as given, e.g. `elarion`. */
@@ -21,9 +23,12 @@ const CHANNEL_SUFFIX = "_wake";
  */
 export function schemaName(name: unknown): SchemaName {
   if (typeof name !== "string" || !SCHEMA_PATTERN.test(name)) {
-    throw new TypeError(
-      `postgresStore: invalid schema name ${JSON.stringify(name)}; use 1 to 48 lower-case letters, ` +
-        `digits or underscores, starting with a letter or underscore (e.g. "elarion" or "jobs_prod").`,
+    throw coded(
+      new TypeError(
+        `postgresStore: invalid schema name ${JSON.stringify(name)}; use 1 to 48 lower-case letters, ` +
+          `digits or underscores, starting with a letter or underscore (e.g. "elarion" or "jobs_prod").`,
+      ),
+      "ELR510",
     );
   }
   const channel = `${name}${CHANNEL_SUFFIX}`;

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import type { Logger } from "../../core/logger.js";
+import type { ClockTimer } from "../../core/clock.js";
+import type { StoreHost } from "../store-host.js";
 import { parseWakeUpNotice, type WakeUpNotice } from "./notifications.js";
 import type { SchemaName } from "./schema-name.js";
 
@@ -15,19 +16,20 @@ export interface WakeUpListenerEvents {
 
 /**
  * One dedicated connection that `LISTEN`s on the schema's channel. A lost connection is replaced
- * with exponential back-off (100 ms doubling to 5 s, with jitter) until `stop()`.
+ * with exponential back-off (100 ms doubling to 5 s, with jitter, on the scheduler's clock) until
+ * `stop()`.
  */
 export class WakeUpListener {
   #connection: { readonly client: pg.PoolClient; release(error?: Error): void } | null = null;
   #stopped = false;
-  #retryTimer: NodeJS.Timeout | null = null;
+  #retryTimer: ClockTimer | null = null;
   #failures = 0;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: SchemaName,
     private readonly events: WakeUpListenerEvents,
-    private readonly logger: Logger,
+    private readonly host: Pick<StoreHost, "now" | "setTimer" | "logger">,
   ) {}
 
   /** Connects and listens; throws when the first connection fails. */
@@ -38,7 +40,7 @@ export class WakeUpListener {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer?.cancel();
     this.#retryTimer = null;
     const connection = this.#connection;
     this.#connection = null;
@@ -74,7 +76,7 @@ export class WakeUpListener {
       if (this.#connection === connection) this.#connection = null;
       release(error);
       if (!this.#stopped) {
-        this.logger.warn("postgresStore: the LISTEN connection was lost; reconnecting", { error: error.message });
+        this.host.logger.warn("postgresStore: the LISTEN connection was lost; reconnecting", { error: error.message });
         this.#scheduleReconnect();
       }
     };
@@ -98,7 +100,7 @@ export class WakeUpListener {
     if (this.#stopped || this.#retryTimer !== null) return;
     const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#failures);
     const delay = base / 2 + Math.random() * (base / 2);
-    this.#retryTimer = setTimeout(() => {
+    this.#retryTimer = this.host.setTimer(this.host.now() + delay, () => {
       this.#retryTimer = null;
       this.#listen().then(
         () => {
@@ -110,7 +112,6 @@ export class WakeUpListener {
           this.#scheduleReconnect();
         },
       );
-    }, delay);
-    this.#retryTimer.unref();
+    });
   }
 }

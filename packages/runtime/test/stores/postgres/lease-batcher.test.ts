@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { QueryConfig } from "pg";
 import { LeaseBatcher, type LeaseBatcherHooks } from "../../../src/stores/postgres/lease-batcher.js";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
+import type { Queryable } from "../../../src/stores/postgres/queryable.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
+import { ManualClock } from "../../../src/testing/manual-clock.js";
 import { createTestSchema, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
@@ -37,6 +40,43 @@ function newJob(): NewJobRow {
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** The test database through a connection that can be made to drop the next statements, as a network blip would. */
+class DroppingConnection implements Queryable {
+  dropNext = 0;
+  constructor(private readonly pool: Queryable) {}
+  query(config: string | QueryConfig<unknown[]>, values?: unknown[]): Promise<never> {
+    if (this.dropNext > 0) {
+      this.dropNext -= 1;
+      return Promise.reject(Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" }));
+    }
+    return (typeof config === "string" ? this.pool.query(config, values) : this.pool.query(config)) as Promise<never>;
+  }
+}
+
+/** Batcher hooks on a ManualClock that never moves unless told, recording failures. */
+function recordingHooks(clock = new ManualClock(new Date(T0))) {
+  const failures: unknown[] = [];
+  let failed: () => void = () => undefined;
+  const nextFailure = () => new Promise<void>((resolve) => (failed = resolve));
+  const hooks: LeaseBatcherHooks = {
+    now: () => clock.now(),
+    setTimer: (atMs, callback) => clock.setTimer(atMs, callback),
+    screen: () => "run",
+    nextDue: () => undefined,
+    completed: () => null,
+    released: () => undefined,
+    cancelsInFlight: () => null,
+    failed: (error) => {
+      failures.push(error);
+      failed();
+    },
+    logger: silent,
+  };
+  return { hooks, failures, nextFailure, clock };
+}
+
+const succeeded = { status: "succeeded" as const, message: null, startedAtMs: T0, completedAtMs: T0 + 1 };
+
 describe("lease batcher", () => {
   it("a slow retention pass holds back the completion's caller but not the next claim", async () => {
     const first = newJob();
@@ -49,6 +89,7 @@ describe("lease batcher", () => {
     const retentionAsked: number[] = [];
     const hooks: LeaseBatcherHooks = {
       now: () => T0,
+      setTimer: (atMs, callback) => new ManualClock(new Date(T0)).setTimer(atMs, callback),
       screen: () => "run",
       nextDue: () => undefined,
       completed: (count) => {
@@ -84,6 +125,80 @@ describe("lease batcher", () => {
 
     openRetention();
     expect(await completion).toBe(true);
+    await batcher.close();
+  });
+
+  it("keeps its five collections consistent through claim, prefetch, a cancelled prefetched run, start, completion, heartbeat and close", async () => {
+    const jobs = [newJob(), newJob(), newJob()];
+    await queue.insertJobs(db.pool, jobs);
+    const { hooks } = recordingHooks();
+    // Hold the leased runs in the prefetch (as a cancel in flight does) until the test lets go.
+    let handOut: () => void = () => undefined;
+    let prefetchedReached: () => void = () => undefined;
+    const prefetched = new Promise<void>((resolve) => (prefetchedReached = resolve));
+    hooks.cancelsInFlight = () => {
+      prefetchedReached();
+      return new Promise<void>((resolve) => (handOut = resolve));
+    };
+    const batcher = new LeaseBatcher(queue, db.pool, "w-invariants", 30_000, hooks);
+    const steps: [string, string[]][] = [];
+    const check = (step: string) => steps.push([step, batcher.invariantViolations()]);
+
+    const claiming = batcher.claim(T0, 3);
+    await prefetched;
+    check("leased, waiting in the prefetch");
+    expect(batcher.heldCount).toBe(3);
+    const cancelled = [...jobs].find((candidate) => batcher.isPrefetched(candidate.runId))!;
+    const cancelledEnded = batcher.completePrefetched(cancelled.runId, { status: "cancelled", message: "cancelled", startedAtMs: null, completedAtMs: T0 });
+    check("a prefetched run cancelled");
+    handOut();
+    const [first, second] = await claiming;
+    check("handed out");
+    expect(await cancelledEnded).toBe(true);
+    check("the cancelled run recorded");
+    const started = batcher.markStarted(first!.runId, T0);
+    check("start mark pending");
+    await started;
+    check("start mark recorded");
+    const completed = batcher.complete({ ...succeeded, runId: first!.runId });
+    check("completion pending");
+    expect(await completed).toBe(true);
+    check("completion recorded");
+    await batcher.extendLeases({ lost: () => undefined, cancelRequested: () => undefined });
+    check("heartbeat");
+    expect(await batcher.complete({ ...succeeded, runId: second!.runId })).toBe(true);
+    check("second completed");
+    await batcher.close();
+    check("closed");
+
+    expect(steps.filter(([, problems]) => problems.length > 0)).toEqual([]);
+    expect(steps).toHaveLength(11);
+    expect(batcher.heldCount).toBe(0);
+  });
+
+  it("a lease lost while its start mark waits for a retry drops the start mark with it", async () => {
+    const lost = newJob();
+    await queue.insertJobs(db.pool, [lost]);
+    const connection = new DroppingConnection(db.pool);
+    const { hooks, failures, nextFailure } = recordingHooks();
+    const batcher = new LeaseBatcher(queue, connection, "w-lost", 30_000, hooks);
+    const [run] = await batcher.claim(T0, 1);
+    expect(run?.runId).toBe(lost.runId);
+
+    // The start mark's round trip fails; it waits for a retry on the (unmoving) clock.
+    connection.dropNext = 1;
+    const failure = nextFailure();
+    const startRecorded = batcher.markStarted(lost.runId, T0 + 1);
+    await failure;
+    expect(failures).toHaveLength(1);
+    // Meanwhile the lease expired and another worker took the run.
+    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET owner = 'w-other', claims = claims + 1 WHERE run_id = $1`, [lost.runId]);
+    const reported: string[] = [];
+    await batcher.extendLeases({ lost: (runId) => reported.push(runId), cancelRequested: () => undefined });
+
+    expect(reported).toEqual([lost.runId]);
+    expect(batcher.invariantViolations()).toEqual([]);
+    await startRecorded;
     await batcher.close();
   });
 });

@@ -1,24 +1,42 @@
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LATEST_SCHEMA_VERSION, migrate } from "../../../src/stores/postgres/migrations.js";
-import { schemaName } from "../../../src/stores/postgres/schema-name.js";
+import { schemaName, type SchemaName } from "../../../src/stores/postgres/schema-name.js";
+import { psqlVariableCommands } from "../../../src/stores/postgres/sql/render-sql.js";
+import { LEGACY_LATEST_VERSION, legacyMigrate } from "./support/legacy-migrations.js";
+import { runPsql } from "./support/psql.js";
+import { describeSchema } from "./support/schema-catalog.js";
 import { createTestSchema, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
+const extraSchemas: SchemaName[] = [];
 beforeAll(async () => {
   db = await createTestSchema("migrations");
 });
 afterAll(async () => {
+  for (const schema of extraSchemas) await db.pool.query(`DROP SCHEMA IF EXISTS ${schema.quoted} CASCADE`);
   await db?.drop();
 });
 
-async function migrateOnce(pool = db.pool): Promise<number[]> {
+async function migrateOnce(pool = db.pool, schema = db.schema): Promise<number[]> {
   const client = await pool.connect();
   try {
-    return await migrate(client, db.schema);
+    return await migrate(client, schema);
   } finally {
     client.release();
   }
 }
+
+/** Another empty schema of this test file (dropped after it). */
+async function extraSchema(tag: string): Promise<SchemaName> {
+  const schema = schemaName(`${db.schema.name}_${tag}`);
+  await db.pool.query(`DROP SCHEMA IF EXISTS ${schema.quoted} CASCADE`);
+  extraSchemas.push(schema);
+  return schema;
+}
+
+const MIGRATIONS_DIR = fileURLToPath(new URL("../../../src/stores/postgres/sql/migrations/", import.meta.url));
 
 describe("schema migrations", () => {
   it("ten processes starting at once on an empty database apply each step exactly once", async () => {
@@ -43,8 +61,51 @@ describe("schema migrations", () => {
     await db.pool.query(`INSERT INTO ${db.schema.quoted}.schema_version (version, description) VALUES ($1, 'future')`, [
       LATEST_SCHEMA_VERSION + 1,
     ]);
-    await expect(migrateOnce()).rejects.toThrow(/newer than this @elarion\/runtime.*upgrade/);
+    await expect(migrateOnce()).rejects.toMatchObject({ code: "ELR511", message: expect.stringMatching(/newer than this @elarion\/runtime.*upgrade/) });
     await db.pool.query(`DELETE FROM ${db.schema.quoted}.schema_version WHERE version > $1`, [LATEST_SCHEMA_VERSION]);
+  });
+});
+
+describe("migrations as numbered .sql files", () => {
+  it("build exactly the schema (tables, columns, constraints, indexes, versions) the earlier TypeScript migrations built", async () => {
+    const legacy = await extraSchema("legacy");
+    await legacyMigrate(db.pool, legacy, LEGACY_LATEST_VERSION);
+    const current = await extraSchema("current");
+    expect(await migrateOnce(db.pool, current)).toEqual([1, 2, 3]);
+
+    const built = await describeSchema(db.pool, current.name);
+    expect(built).toEqual(await describeSchema(db.pool, legacy.name));
+    expect(built["indexes"]).toContainEqual(expect.objectContaining({ indexname: "runs_queued_due", indexdef: expect.stringContaining("WHERE (status = 'queued'::text)") }));
+  });
+
+  it.each([1, 2, 3])("continue a database an earlier release migrated to version %i", async (legacyVersion) => {
+    const expected = await describeSchema(db.pool, db.schema.name);
+    const upgraded = await extraSchema(`from_v${legacyVersion}`);
+    await legacyMigrate(db.pool, upgraded, legacyVersion);
+
+    const applied = await migrateOnce(db.pool, upgraded);
+
+    expect(applied).toEqual([...Array(LATEST_SCHEMA_VERSION - legacyVersion).keys()].map((i) => legacyVersion + 1 + i));
+    expect(await describeSchema(db.pool, upgraded.name)).toEqual(expected);
+  });
+
+  it("paste into psql with the documented variables and build the same tables", async () => {
+    const pasted = await extraSchema("psql");
+    const files = readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith(".sql")).sort();
+    const script = [
+      psqlVariableCommands(pasted.name),
+      `CREATE SCHEMA ${pasted.quoted};`,
+      // The same bookkeeping table migrate() keeps, so the two schemas compare whole.
+      `CREATE TABLE ${pasted.quoted}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());`,
+      ...files.map((file) => `\\i ${file}`),
+      `INSERT INTO ${pasted.quoted}.schema_version (version, description) SELECT version, description FROM ${db.schema.quoted}.schema_version;`,
+    ].join("\n");
+
+    const result = await runPsql(script, MIGRATIONS_DIR);
+
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(await describeSchema(db.pool, pasted.name)).toEqual(await describeSchema(db.pool, db.schema.name));
   });
 });
 

@@ -313,19 +313,39 @@ describe("postgresStore", () => {
 
   it("names host and port and says what to do when PostgreSQL is unreachable", async () => {
     const store = postgresStore({ connectionString: "postgres://postgres@127.0.0.1:1/test" });
-    await expect(store.open(new RecordingHost(descriptors))).rejects.toThrow(/127\.0\.0\.1:1 .*not reachable.*Check that the server is running/);
+    await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({
+      code: "ELR502",
+      message: expect.stringMatching(/127\.0\.0\.1:1 .*not reachable.*Check that the server is running/),
+    });
     await store.end();
   });
 
+  it("refuses an enqueue before open, a second open and a client that is not a pg client, each with its code", async () => {
+    const store = postgresStore({ pool: db.openPool(2), schema: db.schema.name, pollIntervalMs: 60_000 });
+    opened.push(store);
+    await expect(store.insertJob(job())).rejects.toMatchObject({ code: "ELR513", message: expect.stringMatching(/not open; start the scheduler/) });
+    await store.open(new RecordingHost(descriptors));
+    await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({ code: "ELR513", message: expect.stringMatching(/already open/) });
+    await expect(store.insertJob(job(), { client: { notAClient: true } })).rejects.toMatchObject({
+      name: "TypeError",
+      code: "ELR512",
+      message: expect.stringMatching(/options\.client must be a pg client inside your transaction/),
+    });
+  });
+
   it("rejects bad options with a message naming the option", () => {
-    expect(() => postgresStore({})).toThrow(/give a pg\.Pool/);
-    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(/invalid schema name/);
-    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, leaseMs: 1_000, heartbeatMs: 2_000 })).toThrow(/heartbeatMs .* shorter than leaseMs/);
+    const coded = (message: RegExp) => expect.objectContaining({ code: "ELR510", message: expect.stringMatching(message) });
+    expect(() => postgresStore({})).toThrow(coded(/give a pg\.Pool/));
+    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(coded(/invalid schema name/));
+    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, leaseMs: 1_000, heartbeatMs: 2_000 })).toThrow(coded(/heartbeatMs .* shorter than leaseMs/));
+    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, retention: { maxAge: "soon" as never } })).toThrow(coded(/retention\.maxAge of postgresStore/));
     for (const bad of [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, "3"]) {
       expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, maxLeaseExpiries: bad as number })).toThrow(
-        new RangeError(
-          `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(bad)}.`,
-        ),
+        expect.objectContaining({
+          name: "RangeError",
+          code: "ELR510",
+          message: `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(bad)}.`,
+        }),
       );
     }
     expect(() => postgresStore({ pool: db.pool, maxLeaseExpiries: 1 })).not.toThrow();

@@ -31,4 +31,5 @@ await import("../../scheduler/recurring.test.js");
 await import("../../scheduler/configuration-placeholders.test.js");
 await import("../../scheduler/stop.test.js");
 await import("../../scheduler/bad-input.test.js");
+await import("../../scheduler/payload-dates.test.js");
 await import("../../state/snapshot-and-retention.test.js");

@@ -1,5 +1,5 @@
 import type { JobDescriptor, PayloadValidator } from "../../../../src/registry/job-descriptor.js";
-import { systemClock, type ClockTimer } from "../../../../src/core/clock.js";
+import { systemClock, type Clock, type ClockTimer } from "../../../../src/core/clock.js";
 import type { Logger } from "../../../../src/core/logger.js";
 import type { StoreHost } from "../../../../src/stores/job-store.js";
 import { descriptor } from "../../../support/test-registry.js";
@@ -19,19 +19,22 @@ export class RecordingHost implements StoreHost {
   readonly warnings: string[] = [];
   wakeCount = 0;
   readonly #descriptors: Map<string, JobDescriptor>;
+  readonly #clock: Clock;
   #waiters: (() => void)[] = [];
 
-  constructor(descriptors: readonly JobDescriptor[], options: { maxRetainedCompletedJobs?: number } = {}) {
+  /** `clock` is the scheduler's clock the store keeps time with (a ManualClock drives its timers). */
+  constructor(descriptors: readonly JobDescriptor[], options: { maxRetainedCompletedJobs?: number; clock?: Clock } = {}) {
     this.#descriptors = new Map(descriptors.map((d) => [d.name, d]));
     this.maxRetainedCompletedJobs = options.maxRetainedCompletedJobs ?? 1024;
+    this.#clock = options.clock ?? systemClock;
   }
 
   now(): number {
-    return Date.now();
+    return this.#clock.now();
   }
 
   setTimer(atMs: number, callback: () => void): ClockTimer {
-    return systemClock.setTimer(atMs, callback);
+    return this.#clock.setTimer(atMs, callback);
   }
 
   wake(): void {

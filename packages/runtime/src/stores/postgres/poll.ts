@@ -1,0 +1,31 @@
+import { gatherPlannerStatistics } from "./planner-statistics.js";
+import type { Retention } from "./retention.js";
+import type { StoreContext } from "./store-context.js";
+
+/**
+ * The slow fallback (every `pollIntervalMs`): reclaims expired leases of lost workers
+ * (sql/statements/reclaim-expired-leases.sql), re-reads the next due time in case a NOTIFY was
+ * missed, applies retention and gathers planner statistics when they are missing. Never rejects:
+ * a failed poll is logged and the next one retries.
+ */
+export async function poll(context: StoreContext, retention: Retention): Promise<void> {
+  const { host, queue, pool, options, nextDue } = context;
+  try {
+    const { failed } = await queue.reclaimExpired(pool, host.now(), options.maxLeaseExpiries);
+    if (failed > 0) {
+      host.logger.error("postgresStore: runs lost their worker too often and ended failed (see their jobs' lastError)", {
+        failed,
+        maxLeaseExpiries: options.maxLeaseExpiries,
+      });
+    }
+    nextDue.queryStarted();
+    const before = nextDue.value;
+    nextDue.answered(await queue.nextDueTime(pool));
+    const after = nextDue.value;
+    if (after !== null && (after <= host.now() || before === null || after < before)) host.wake();
+    await retention.pass();
+    await gatherPlannerStatistics(context);
+  } catch (error) {
+    host.logger.warn("postgresStore: background poll failed; retrying at the next poll", { error: context.describe(error, "poll") });
+  }
+}

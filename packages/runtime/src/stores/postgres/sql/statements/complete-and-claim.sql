@@ -1,0 +1,116 @@
+-- complete-and-claim: one round trip of a busy worker. Records how its finished runs ended (and
+-- queues their retries), records which bodies started, then leases the next due runs. The steady
+-- state of a worker is one of these per batch.
+--
+-- Parameters:
+--   $1 jsonb    completions, keyed by run id: {"<run id>": {"claims", "status", "message",
+--               "started_ms", "completed_ms", "retry_run_id", "retry_due_ms"}}; a retry (non-null
+--               retry_run_id) queues a new run of the same job, attempt + 1, due at retry_due_ms
+--   $2 text     owner: this worker's id (runs.owner)
+--   $3 float8   now, epoch ms on the scheduler's clock: runs due by then are claimed
+--   $4 integer  how many runs to claim at most (0 only completes)
+--   $5 float8   lease length, ms (leases run on the database's clock)
+--   $6 text     the schema's NOTIFY channel (<schema>_wake)
+--   $7 jsonb    start marks, keyed by run id: {"<run id>": {"claims", "started_ms"}}
+--   $8 uuid[]   the run ids of $1
+--   $9 uuid[]   the run ids of $7
+--
+-- Returns one row per run leased by this call, in due order, or a single row when none was:
+--   refused           text[]   run ids of $1 whose completion was refused (see Fencing); the same
+--                              on every row, usually empty
+--   retries_notified  boolean  true when retries were queued (and the workers woken), else null;
+--                              the same on every row
+--   next_due_ms       float8   earliest due time of a queued run after $3, or null; the same on
+--                              every row
+--   run_id, job_id, job_name, attempt, max_attempts, due_ms, claims (the new lease token),
+--   payload, correlation_id, resilience, resilience_mode, created_ms, cancel_requested
+--                              the leased run and its job; all null on the single row when no run
+--                              was leased
+--
+-- Invariants:
+--   - Fencing: a completion or start mark is applied only to a run still running, owned by $2,
+--     under the lease token (claims) it was leased with. Anything else (the lease expired and the
+--     run went to another worker) is ignored, and its run id is returned in `refused`.
+--   - A run is never in both $1 and $7 (a completion carries its own start time).
+--   - A job moves on (next attempt, or finished) only if the completed run is still its current run.
+--   - All parts see one snapshot: the runs queued by this call's retries are not claimed by it
+--     (the NOTIFY wakes a claim for them), and a run completed here is not claimed again here.
+--   - Every row is reached through a primary key, whatever the planner's statistics say (none on
+--     a fresh table; with them, the planner prices a few hundred cached probes above a sequential
+--     scan of a table of tens of thousands of rows):
+--     * completions are looked up in $1 by key rather than joined: joined as a recordset, the
+--       planner (guessing 100 input rows against few running rows) chose a nested loop that parsed
+--       the whole recordset again for every run, O(batch²);
+--     * `= ANY(ARRAY(SELECT ...))` probes the primary key with the ids a CTE produced;
+--     * `LATERAL (... OFFSET 0)` keeps the claimed runs' jobs a per-row primary key probe, not a
+--       hash join over a scan of `jobs`.
+--   - `batch` is evaluated once, however many rows the answer has: a CTE that calls a volatile
+--     function (pg_notify) is never inlined.
+WITH completed AS (
+  -- 1. The finished runs of the last batch take their outcome.
+  UPDATE :"schema".runs r
+  SET status = ($1::jsonb -> r.run_id::text ->> 'status')::text,
+      message = ($1::jsonb -> r.run_id::text ->> 'message')::text,
+      completed_at = to_timestamp(($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 / 1000),
+      started_at = coalesce(to_timestamp(($1::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000), r.started_at),
+      lease_expires_at = NULL
+  WHERE r.run_id = ANY($8::uuid[]) AND r.owner = $2::text AND r.status = :'status_running'
+    AND r.claims = ($1::jsonb -> r.run_id::text ->> 'claims')::integer
+  RETURNING r.run_id, r.job_id, r.job_name, r.attempt, r.status, r.message,
+            ($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 AS completed_ms,
+            ($1::jsonb -> r.run_id::text ->> 'retry_run_id')::uuid AS retry_run_id,
+            ($1::jsonb -> r.run_id::text ->> 'retry_due_ms')::float8 AS retry_due_ms
+), retry_runs AS (
+  -- 2. A failed run with attempts left is followed by a new queued run of the same job.
+  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
+  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000), :'status_queued'
+  FROM completed c WHERE c.retry_run_id IS NOT NULL
+), jobs_moved_on AS (
+  -- 3. Their jobs point at the retry run, or are finished.
+  UPDATE :"schema".jobs j
+  SET current_run_id = coalesce(c.retry_run_id, j.current_run_id),
+      attempt = CASE WHEN c.retry_run_id IS NULL THEN j.attempt ELSE c.attempt + 1 END,
+      next_attempt_due_time = CASE WHEN c.retry_run_id IS NULL THEN NULL ELSE to_timestamp(c.retry_due_ms / 1000) END,
+      last_error = CASE WHEN c.status = :'status_failed' THEN c.message ELSE j.last_error END,
+      completed_at = CASE WHEN c.retry_run_id IS NULL THEN to_timestamp(c.completed_ms / 1000) ELSE NULL END
+  FROM completed c
+  WHERE j.job_id = c.job_id AND j.current_run_id = c.run_id
+), started AS (
+  -- 4. Start marks of bodies still running (for snapshots and the lease-expiry count).
+  UPDATE :"schema".runs r
+  SET started_at = to_timestamp(($7::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000)
+  WHERE r.run_id = ANY($9::uuid[]) AND r.owner = $2::text AND r.status = :'status_running'
+    AND r.claims = ($7::jsonb -> r.run_id::text ->> 'claims')::integer
+), candidates AS (
+  -- 5. The earliest due queued runs nobody else is claiming right now.
+  SELECT run_id FROM :"schema".runs
+  WHERE status = :'status_queued' AND due_time <= to_timestamp($3::float8 / 1000)
+  ORDER BY due_time
+  LIMIT $4::integer
+  FOR UPDATE SKIP LOCKED
+), claimed AS (
+  -- 6. Leased to this worker; the new lease token is claims + 1.
+  UPDATE :"schema".runs r
+  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL,
+      lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
+  WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
+  RETURNING r.*
+), batch AS (
+  -- 7. What the worker learns of the batch besides the runs leased now.
+  SELECT
+    ARRAY(SELECT id::text FROM unnest($8::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM completed)) AS refused,
+    (SELECT pg_notify($6::text, :'notice_new_work' || min(c.retry_due_ms)::bigint::text) IS NULL
+     FROM completed c WHERE c.retry_run_id IS NOT NULL HAVING count(*) > 0) AS retries_notified,
+    (SELECT (extract(epoch from min(due_time)) * 1000)::float8 FROM :"schema".runs
+     WHERE status = :'status_queued' AND due_time > to_timestamp($3::float8 / 1000)) AS next_due_ms
+)
+-- 8. One row per run leased now (with its job's fields), each carrying the batch's facts; with
+--    no run leased, the one row of the batch's facts.
+SELECT b.refused, b.retries_notified, b.next_due_ms,
+       c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
+       (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
+       j.correlation_id, j.resilience, j.resilience_mode,
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested
+FROM batch b
+LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
+ORDER BY c.due_time;
