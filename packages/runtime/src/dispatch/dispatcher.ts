@@ -398,7 +398,17 @@ export class Dispatcher {
     const local = this.recurringRuns.get(runId);
     if (local !== undefined) return this.abortLocal(local, "cancel");
     const result = this.options.store.cancelRun(runId, this.options.clock.now());
-    return this.applyCancel(isPromise(result) ? await result : result);
+    const settled = isPromise(result) ? await result : result;
+    await this.continueSchedule(settled);
+    return this.applyCancel(settled);
+  }
+
+  /**
+   * A cancelled occurrence skips its slot only: its schedule goes on with the next one, planned
+   * before the cancel answers (so `listSchedules` right after shows it).
+   */
+  private async continueSchedule(result: CancelResult): Promise<void> {
+    if (result.outcome === "cancelled-before-start" && result.scheduleKey != null) await this.chains.repair(result.scheduleKey);
   }
 
   /** Cancels by job id: the job's pending slot or current run. */
@@ -408,7 +418,9 @@ export class Dispatcher {
     const local = this.recurringByJobId.get(jobId);
     if (local !== undefined) return this.abortLocal(local, "cancel");
     const result = this.options.store.cancelJob(jobId, this.options.clock.now());
-    return this.applyCancel(isPromise(result) ? await result : result);
+    const settled = isPromise(result) ? await result : result;
+    await this.continueSchedule(settled);
+    return this.applyCancel(settled);
   }
 
   /** A store (e.g. another worker's cancel) asks to abort a run of this process. */
@@ -433,8 +445,6 @@ export class Dispatcher {
   private applyCancel(result: CancelResult): boolean {
     switch (result.outcome) {
       case "cancelled-before-start":
-        // A cancelled occurrence skips its slot only: its schedule goes on with the next one.
-        if (result.scheduleKey != null) this.chains.repair(result.scheduleKey);
         return true;
       case "abort-active": {
         const run = result.ownedHere && result.runId !== null ? this.findRun(result.runId, result.jobId) : undefined;

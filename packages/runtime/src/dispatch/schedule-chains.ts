@@ -110,16 +110,17 @@ export class ScheduleChains {
   /**
    * Restarts stuck chains (all, or the one of `scheduleKey`): a schedule whose head ended or is gone
    * gets the slot after that head as its new head. Safe to call from several processes at once.
+   * Answers the store's work when it is asynchronous (already tracked; never rejects).
    */
-  repair(scheduleKey?: string): void {
+  repair(scheduleKey?: string): Promise<void> | undefined {
     const store = this.store;
-    if (store.schedulesToRepair === undefined) return;
+    if (store.schedulesToRepair === undefined) return undefined;
     let stuck: MaybePromise<readonly StoredSchedule[]>;
     try {
       stuck = store.schedulesToRepair(scheduleKey);
     } catch (error) {
       this.logger.error("could not look for stuck schedules; the next sweep retries", { error: messageOf(error) });
-      return;
+      return undefined;
     }
     const restartAll = (schedules: readonly StoredSchedule[]): MaybePromise<unknown> => {
       if (schedules.length === 0) return undefined;
@@ -130,12 +131,14 @@ export class ScheduleChains {
       }
       return Promise.all(written).then(() => this.hooks.wake());
     };
-    if (!isPromise(stuck)) {
-      const written = restartAll(stuck);
-      if (isPromise(written)) this.hooks.track(written.catch((error: unknown) => this.writeFailed(error)));
-      return;
-    }
-    this.hooks.track(stuck.then(restartAll).catch((error: unknown) => this.writeFailed(error)));
+    const repaired = isPromise(stuck) ? stuck.then(restartAll) : restartAll(stuck);
+    if (!isPromise(repaired)) return undefined;
+    const tracked = repaired.then(
+      () => undefined,
+      (error: unknown) => this.writeFailed(error),
+    );
+    this.hooks.track(tracked);
+    return tracked;
   }
 
   private restart(schedule: StoredSchedule): MaybePromise<unknown> {
