@@ -80,16 +80,24 @@ describe("bulk enqueue", () => {
   it("replace items of one key in one call end as if enqueued one after another: the last replace wins", async () => {
     const sync = testJob("tenant.sync");
     const { scheduler, probe, clock } = await startHarness([sync]);
-    const handles = await scheduler.enqueueMany(sync.jobClass, [{ id: 1 }, { id: 2 }, { id: 3 }], { key: "tenant-1", onDuplicate: "replace" });
+    const item = (id: number, inMs: number, onDuplicate: "keep" | "replace") => ({
+      job: sync.jobClass,
+      payload: { id },
+      dueTime: clock.now() + inMs,
+      options: { key: "tenant-1", onDuplicate },
+    });
+    const handles = await scheduler.scheduleMany([item(1, 1_000, "keep"), item(2, 3_000, "replace"), item(3, 2_000, "replace"), item(4, 5_000, "keep")]);
     expect(handles.map((handle) => [handle.jobId, handle.deduplicated])).toEqual([
       [handles[0]!.jobId, false],
       [handles[0]!.jobId, true],
       [handles[0]!.jobId, true],
+      [handles[0]!.jobId, true],
     ]);
-    const kept = await scheduler.enqueueMany(sync.jobClass, [{ id: 4 }], { key: "tenant-1" });
+    expect(handles.every((handle) => handle.dueTime.getTime() === clock.now() + 2_000)).toBe(true);
+    const kept = await scheduler.enqueueMany(sync.jobClass, [{ id: 5 }], { key: "tenant-1" });
     expect(kept[0]).toMatchObject({ jobId: handles[0]!.jobId, deduplicated: true });
-    await clock.advance(0);
-    expect(probe.calls.map((call) => call.payload)).toEqual([{ id: 3 }]);
+    await clock.advance(5_000);
+    expect(probe.calls.map((call) => [call.payload, call.context.dueTime.getTime()])).toEqual([[{ id: 3 }, clock.now() - 3_000]]);
   });
 
   it("an empty call inserts nothing; a non-array or items joining different transactions are refused with ELR207", async () => {

@@ -72,15 +72,16 @@ describe("enqueue-once keys", () => {
     const running = await scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "tenant-7" });
     await clock.advance(0);
     expect(probe.calls).toHaveLength(1);
-    const next = await scheduler.enqueue(sync.jobClass, { id: 2 }, { key: "tenant-7" });
+    // Due a second later, so the new job stays pending (a durable store's dispatcher would claim a due one at once).
+    const next = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 1_000, { key: "tenant-7" });
     expect(next.jobId).not.toBe(running.jobId);
     expect(next.deduplicated).toBe(false);
-    const again = await scheduler.enqueue(sync.jobClass, { id: 3 }, { key: "tenant-7" });
+    const again = await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 1_000, { key: "tenant-7" });
     expect(again).toMatchObject({ jobId: next.jobId, deduplicated: true });
     probe.on("tenant.sync", () => undefined);
     release.resolve();
     await scheduler.whenIdle();
-    await clock.advance(0);
+    await clock.advance(1_000);
     expect(probe.calls.map((call) => call.payload)).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
