@@ -43,7 +43,12 @@ export class Cancels {
     const leases = this.leases();
     if (leases === null || !leases.holds(runId)) return;
     if (leases.isPrefetched(runId)) {
-      void leases.completePrefetched(runId, { status: "cancelled", message: OutcomeMessage.cancelled, startedAtMs: null, completedAtMs: host.now() });
+      // Never handed out: if it was a schedule's occurrence, nothing planned its next slot yet.
+      void leases
+        .completePrefetched(runId, { status: "cancelled", message: OutcomeMessage.cancelled, startedAtMs: null, completedAtMs: host.now() })
+        .then((ended) => {
+          if (ended) host.repairSchedules?.();
+        });
       return;
     }
     host.abortRun(runId, OutcomeMessage.cancelled);
@@ -58,7 +63,8 @@ export class Cancels {
 
   async #result(row: CancelRow, atMs: number): Promise<CancelResult> {
     if (row.outcome === "not-found") return { outcome: "not-found", runId: null, ownedHere: false };
-    if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false };
+    const occurrence = row.scheduleKey === null ? {} : { scheduleKey: row.scheduleKey };
+    if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false, ...occurrence };
     const leases = this.leases();
     // Leased to this process by a claim whose answer has not been read yet: read it first.
     if (row.owner === this.workerId && leases !== null && !leases.holds(row.runId)) await leases.claimsAnswered();
@@ -71,7 +77,7 @@ export class Cancels {
         startedAtMs: null,
         completedAtMs: atMs,
       });
-      if (ended) return { outcome: "cancelled-before-start", runId: row.runId, ownedHere: false };
+      if (ended) return { outcome: "cancelled-before-start", runId: row.runId, ownedHere: false, ...occurrence };
     }
     return { outcome: "abort-active", runId: row.runId, ownedHere };
   }

@@ -229,7 +229,7 @@ describe("queue repository", () => {
   it("cancels a queued run before execution, and never hands it out afterwards", async () => {
     const job = newJob();
     await queue.insertJobs(db.pool, [job]);
-    expect(await queue.cancelJob(db.pool, job.jobId, T0 - 10)).toEqual({ outcome: "cancelled-before-start", runId: job.runId, jobId: job.jobId });
+    expect(await queue.cancelJob(db.pool, job.jobId, T0 - 10)).toEqual({ outcome: "cancelled-before-start", runId: job.runId, jobId: job.jobId, scheduleKey: null });
     expect((await claim("w1", T0)).claimed).toEqual([]);
     expect(await queue.getJob(db.pool, job.jobId)).toMatchObject({ status: "cancelled", completedAtMs: T0 - 10 });
     expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "not-found" });
@@ -245,7 +245,7 @@ describe("queue repository", () => {
     try {
       const notice = new Promise<string | undefined>((resolve) => listener.on("notification", (n) => resolve(n.payload)));
       await listener.query(`LISTEN ${db.schema.quotedChannel}`);
-      expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "abort-active", runId: job.runId, jobId: job.jobId, owner: "owner-b" });
+      expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "abort-active", runId: job.runId, jobId: job.jobId, owner: "owner-b", scheduleKey: null });
       expect(await notice).toBe(`c${job.runId}`);
       const held = await queue.heartbeat(db.pool, "owner-b", [{ runId: job.runId, claims: 1 }], LEASE);
       expect(held.get(job.runId)).toEqual({ cancelRequested: true });

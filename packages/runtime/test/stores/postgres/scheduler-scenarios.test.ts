@@ -32,4 +32,7 @@ await import("../../scheduler/configuration-placeholders.test.js");
 await import("../../scheduler/stop.test.js");
 await import("../../scheduler/bad-input.test.js");
 await import("../../scheduler/payload-dates.test.js");
+await import("../../scheduler/keys.test.js");
+await import("../../scheduler/bulk.test.js");
+await import("../../scheduler/run-time-schedules.test.js");
 await import("../../state/snapshot-and-retention.test.js");

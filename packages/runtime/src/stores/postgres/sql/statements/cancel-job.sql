@@ -11,7 +11,9 @@
 -- Returns no row when there is nothing to cancel (unknown id, or the run already finished), else
 -- one row: run_id text, job_id text, was_running boolean (false: cancelled before its body
 -- started; true: flagged, its owner aborts it), owner text (the worker holding it, when running),
--- notified boolean (true when the owner was sent the cancel notice).
+-- notified boolean (true when the owner was sent the cancel notice), schedule_key text (set when the
+-- job is an occurrence of a run-time schedule, whose chain the caller then checks: a cancelled
+-- slot skips that slot only).
 --
 -- Invariants:
 --   - The run is locked (FOR UPDATE) while it is judged, so a cancel and a claim or completion of
@@ -36,8 +38,10 @@ WITH target AS (
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
   RETURNING r.run_id, r.job_id, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified
-FROM before_start
+SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       (SELECT j.occurrence ->> 'scheduleKey' FROM :"schema".jobs j WHERE j.job_id = b.job_id) AS schedule_key
+FROM before_start b
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL
-FROM flagged;
+SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL,
+       (SELECT j.occurrence ->> 'scheduleKey' FROM :"schema".jobs j WHERE j.job_id = f.job_id)
+FROM flagged f;
