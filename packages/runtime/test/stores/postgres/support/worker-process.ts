@@ -23,7 +23,7 @@ export interface WorkerConfig {
 /** What a worker reports (see workers/worker.mjs). */
 export interface WorkerMessage {
   readonly worker: string;
-  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick";
+  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "slot" | "scheduled";
   readonly workerId?: string;
   readonly jobId?: string;
   readonly runId?: string;
@@ -31,6 +31,11 @@ export interface WorkerMessage {
   readonly reason?: string;
   readonly dueMs?: number;
   readonly startedMs?: number;
+  /** `slot`: the occurrence's payload. */
+  readonly payload?: unknown;
+  /** `scheduled`: the job id of each call of the burst, and how many were deduplicated. */
+  readonly jobIds?: readonly string[];
+  readonly deduplicated?: number;
 }
 
 /** A worker in a child process, with every message it sent and latches on them. */
@@ -103,6 +108,11 @@ export class WorkerProcess {
       for (const worker of workers) worker.#listeners.add(check);
       check();
     });
+  }
+
+  /** Sends the worker a command (see workers/worker.mjs). */
+  send(command: { readonly type: string; readonly [field: string]: unknown }): void {
+    this.child.send(command);
   }
 
   /** SIGKILL: no shutdown, no lease release, nothing. */
