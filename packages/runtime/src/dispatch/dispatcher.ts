@@ -127,7 +127,7 @@ export class Dispatcher {
   private admitClaimed(claimed: ClaimedRun): void {
     const job = this.options.jobs.get(claimed.jobName);
     // An occurrence of a run-time schedule plans its chain first, whatever becomes of this run.
-    const occurrenceSkip = claimed.occurrence != null ? this.chains.claimed(claimed, this.options.clock.now()) : null;
+    const occurrenceSkip = claimed.occurrence !== null ? this.chains.claimed(claimed, this.options.clock.now()) : null;
     if (job === undefined || job.invoke === null) {
       const known = [...this.options.jobs.keys()].join(", ");
       this.write(
@@ -156,7 +156,7 @@ export class Dispatcher {
       }
     }
     const occurrence = claimed.occurrence;
-    const run = Run.forClaimed(occurrence != null ? this.chains.gateJobOf(job, occurrence) : job, claimed, payload);
+    const run = Run.forClaimed(occurrence !== null ? this.chains.gateJobOf(job, occurrence) : job, claimed, payload);
     this.runtimeRuns.add(run);
     if (occurrenceSkip !== null) {
       this.finish(run, "skipped", occurrenceSkip);
@@ -284,7 +284,7 @@ export class Dispatcher {
     this.forgetRuntimeRun(run);
     this.gates.release(run);
     const occurrence = run.claimed!.occurrence;
-    if (occurrence != null) {
+    if (occurrence !== null) {
       this.chains.released(run.job, occurrence.scheduleKey);
       // Its head may have ended without this process (cancelled elsewhere before it started).
       if (this.state === "running") this.chains.repair(occurrence.scheduleKey);
@@ -305,7 +305,7 @@ export class Dispatcher {
       const completion = { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs };
       const occurrence = run.claimed!.occurrence;
       // A fixed-delay schedule plans its next slot before this outcome is written (see ScheduleChains).
-      const planned = occurrence != null ? this.chains.ended(run.claimed!, nowMs) : undefined;
+      const planned = occurrence !== null ? this.chains.ended(run.claimed!, nowMs) : undefined;
       if (planned === undefined) this.write(this.options.store.completeRun(ticketOf(run), completion), run);
       else if (!isPromise(planned)) this.write(this.options.store.completeRun(ticketOf(run), completion), run);
       else this.write(planned.then(() => this.options.store.completeRun(ticketOf(run), completion)), run);
@@ -323,7 +323,7 @@ export class Dispatcher {
       this.options.logger.error(`job "${run.jobName}" failed: ${message ?? ""}`, { jobId: run.jobId, runId: run.runId, error: error ?? message });
     }
     this.gates.release(run);
-    if (run.isRuntimeScheduled && run.claimed!.occurrence != null) this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
+    if (run.isRuntimeScheduled && run.claimed!.occurrence !== null) this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
     this.afterRunEnded();
   }
 

@@ -72,7 +72,7 @@ export class Run implements ScheduledJobContext {
       claimed.resilience,
       claimed.resilienceMode,
       claimed.attempt > 1 || occurrence?.catchUp === true,
-      occurrence != null,
+      occurrence !== null,
     );
     run.claimed = claimed;
     return run;

@@ -114,7 +114,6 @@ export class ScheduleChains {
    */
   repair(scheduleKey?: string): Promise<void> | undefined {
     const store = this.store;
-    if (store.schedulesToRepair === undefined) return undefined;
     let stuck: MaybePromise<readonly StoredSchedule[]>;
     try {
       stuck = store.schedulesToRepair(scheduleKey);
@@ -152,7 +151,7 @@ export class ScheduleChains {
       after: new Date(schedule.headDueTimeMs).toISOString(),
       next: next === null ? null : new Date(next).toISOString(),
     });
-    return this.store.advanceSchedule!({
+    return this.store.advanceSchedule({
       scheduleKey: schedule.scheduleKey,
       revision: schedule.revision,
       fromJobId: schedule.headJobId,
@@ -171,7 +170,7 @@ export class ScheduleChains {
     }
     let written: MaybePromise<boolean>;
     try {
-      written = this.store.advanceSchedule!({
+      written = this.store.advanceSchedule({
         scheduleKey: occurrence.scheduleKey,
         revision: occurrence.revision,
         fromJobId: claimed.jobId,

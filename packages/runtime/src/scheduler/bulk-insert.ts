@@ -40,15 +40,11 @@ function atIndex(operation: string, index: number, error: unknown): Error {
  */
 export async function insertMany(
   store: JobStore,
-  operation: string,
   requests: RuntimeJobRequest[],
   client: unknown,
   nowMs: number,
   clockIsWallClock: boolean,
 ): Promise<JobRunHandle[]> {
-  if (store.insertJobs === undefined) {
-    throw coded(new Error(`scheduler.${operation}(): the ${store.name} store cannot insert in bulk; use memoryStore() or postgresStore().`), "ELR501");
-  }
   if (requests.length === 0) return [];
   const inserts: RuntimeJobRequest[] = [];
   /** Per item: its insert's index in `inserts`, and whether it is the item whose ids that insert took. */

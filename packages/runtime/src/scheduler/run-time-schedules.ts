@@ -14,8 +14,6 @@ import { checkedKeyText } from "./runtime-job-request.js";
 /** Reads and compare-and-set writes an upsert tries before giving up on a schedule that keeps changing. */
 const MAX_WRITE_ATTEMPTS = 8;
 
-type ScheduleStore = Required<Pick<JobStore, "getSchedule" | "listSchedules" | "writeSchedule" | "removeSchedule">>;
-
 /**
  * `upsertSchedule`, `removeSchedule`, `listSchedules`: validates the call (the rule with the
  * generator's parsers and messages, the payload with the job's validator), plans the schedule's
@@ -47,7 +45,7 @@ export class RunTimeSchedules {
     }
     const read = readScheduleRule(definition);
     if (!read.ok) throw coded(new RangeError(`${where}: ${read.problems.join(" ")}`), "ELR206");
-    const store = this.schedulesOf("upsertSchedule");
+    const store = this.store;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await store.getSchedule(key);
       if (current !== null && current.jobName === job.name && sameRule(current.rule, read.rule) && jsonEqual(current.payload, payload)) {
@@ -64,16 +62,16 @@ export class RunTimeSchedules {
 
   async remove(scheduleKey: unknown): Promise<boolean> {
     const key = checkedKeyText(scheduleKey, "scheduleKey", "removeSchedule");
-    return this.schedulesOf("removeSchedule").removeSchedule(key);
+    return this.store.removeSchedule(key);
   }
 
   async list(): Promise<ScheduleInfo[]> {
-    return (await this.schedulesOf("listSchedules").listSchedules()).map(toScheduleInfo);
+    return (await this.store.listSchedules()).map(toScheduleInfo);
   }
 
   /** One compare-and-set write; the schedule as written, or `null` when another write came first. */
   private async write(
-    store: ScheduleStore,
+    store: JobStore,
     scheduleKey: string,
     job: RegisteredJob,
     payload: unknown,
@@ -111,14 +109,6 @@ export class RunTimeSchedules {
       updatedAtMs: nowMs,
       lastOutcome: current?.lastOutcome ?? null,
     };
-  }
-
-  private schedulesOf(operation: string): ScheduleStore {
-    const store = this.store;
-    if (store.getSchedule === undefined || store.listSchedules === undefined || store.writeSchedule === undefined || store.removeSchedule === undefined) {
-      throw coded(new Error(`scheduler.${operation}(): the ${store.name} store does not keep schedules defined at run time; use memoryStore() or postgresStore().`), "ELR501");
-    }
-    return store as JobStore & ScheduleStore;
   }
 }
 

@@ -219,7 +219,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       this.assertStarted("enqueueMany");
       const nowMs = this.clock.now();
       const requests = validateEach("enqueueMany", payloads, (payload) => buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options));
-      return this.insertMany("enqueueMany", requests, options?.client, nowMs);
+      return this.insertMany(requests, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -240,7 +240,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
         }
         return buildRuntimeJobRequest(this.catalog, item.job, item.payload, null, item.dueTime, item.options);
       });
-      return this.insertMany("scheduleMany", requests, client, this.clock.now());
+      return this.insertMany(requests, client, this.clock.now());
     } catch (error) {
       return Promise.reject(error);
     }
@@ -268,8 +268,8 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.schedules.list();
   }
 
-  private async insertMany(operation: string, requests: RuntimeJobRequest[], client: unknown, nowMs: number): Promise<JobRunHandle[]> {
-    const handles = await insertMany(this.store, operation, requests, client, nowMs, this.clockIsWallClock);
+  private async insertMany(requests: RuntimeJobRequest[], client: unknown, nowMs: number): Promise<JobRunHandle[]> {
+    const handles = await insertMany(this.store, requests, client, nowMs, this.clockIsWallClock);
     this.dispatcher.wake();
     return handles;
   }
@@ -298,7 +298,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 }
 
 /** The handle of an insert: the new job's, or (a key matched) the pending job's that holds the key. */
-function handleOf(request: RuntimeJobRequest, holder: KeyHolder | undefined | void): JobRunHandle {
+function handleOf(request: RuntimeJobRequest, holder: KeyHolder | undefined): JobRunHandle {
   if (holder !== undefined) {
     return { jobId: holder.jobId, runId: holder.runId, jobName: request.jobName, dueTime: new Date(holder.dueTimeMs), attempt: holder.attempt, maxAttempts: holder.maxAttempts, deduplicated: true };
   }

@@ -71,15 +71,14 @@ export interface JobStore {
    * retry or a run given back to the queue takes it again if it is still free, and otherwise stays
    * pending without it (docs/semantics.md, Keys).
    */
-  insertJob(job: NewRuntimeJob, options?: InsertOptions): MaybePromise<KeyHolder | undefined | void>;
+  insertJob(job: NewRuntimeJob, options?: InsertOptions): MaybePromise<KeyHolder | undefined>;
 
   /**
    * Inserts several jobs, all or nothing (PostgreSQL: one statement), keys honoured per job as in
    * {@link insertJob}; the answer holds, per job and in order, its key holder or `null`. The caller
-   * gives each `(jobName, key)` pair at most once. Optional: without it, `enqueueMany` and
-   * `scheduleMany` throw (ELR501).
+   * gives each `(jobName, key)` pair at most once.
    */
-  insertJobs?(jobs: readonly NewRuntimeJob[], options?: InsertOptions): MaybePromise<readonly (KeyHolder | null)[]>;
+  insertJobs(jobs: readonly NewRuntimeJob[], options?: InsertOptions): MaybePromise<readonly (KeyHolder | null)[]>;
 
   /**
    * Claims up to `limit` runs due at or before `nowMs` (queued or waiting-retry), earliest due time
@@ -155,36 +154,34 @@ export interface JobStore {
   claimOccurrence(jobName: string, slotKey: number): MaybePromise<boolean>;
 
   // ---- schedules defined at run time (see StoredSchedule for the chain) ------------------------
-  // Optional as a group: a store without them makes upsertSchedule/listSchedules/removeSchedule
-  // throw (ELR501). Both built-in stores have them.
 
   /** A schedule by key, or `null`. */
-  getSchedule?(scheduleKey: string): MaybePromise<StoredSchedule | null>;
+  getSchedule(scheduleKey: string): MaybePromise<StoredSchedule | null>;
 
   /** Every schedule, by key. */
-  listSchedules?(): MaybePromise<readonly StoredSchedule[]>;
+  listSchedules(): MaybePromise<readonly StoredSchedule[]>;
 
   /**
    * Creates or replaces a schedule atomically: fails (`false`, nothing changed) when the stored
    * revision is not `expectedRevision`, or `replacedHeadJobId` is no longer pending; otherwise
    * deletes that head, inserts the new one and stores the schedule.
    */
-  writeSchedule?(write: ScheduleWrite): MaybePromise<boolean>;
+  writeSchedule(write: ScheduleWrite): MaybePromise<boolean>;
 
   /** Deletes a schedule and its pending head; `false` when there was none. Running occurrences go on. */
-  removeSchedule?(scheduleKey: string): MaybePromise<boolean>;
+  removeSchedule(scheduleKey: string): MaybePromise<boolean>;
 
   /**
    * Moves a schedule's chain past its head: when the schedule still has `revision` and its head is
    * `fromJobId`, inserts the next head and the catch-up occurrences and answers `true`; otherwise
    * changes nothing and answers `false` (another process advanced it, or an upsert replaced it).
    */
-  advanceSchedule?(advance: ScheduleAdvance): MaybePromise<boolean>;
+  advanceSchedule(advance: ScheduleAdvance): MaybePromise<boolean>;
 
   /**
    * Schedules whose chain is stuck: their head ended (cancelled, or its advance was lost with a
    * crash or a failed write) or is gone, so no process will plan their next slot. `scheduleKey`:
    * only that schedule.
    */
-  schedulesToRepair?(scheduleKey?: string): MaybePromise<readonly StoredSchedule[]>;
+  schedulesToRepair(scheduleKey?: string): MaybePromise<readonly StoredSchedule[]>;
 }

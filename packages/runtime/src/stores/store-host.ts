@@ -24,9 +24,8 @@ export interface StoreHost {
   /**
    * A durable store's periodic sweep: chains of run-time schedules may be stuck (a process died
    * between running a slot and planning the next); the scheduler looks (`JobStore.schedulesToRepair`).
-   * Optional for hosts that run no schedules (a store's own tests).
    */
-  repairSchedules?(): void;
+  repairSchedules(): void;
   /** The registered descriptor of a job name, or `undefined` (stores fail such rows). */
   findDescriptor(jobName: string): JobDescriptor | undefined;
   /** `maxRetainedCompletedJobs` of the scheduler: terminal jobs beyond it are dropped, oldest first. */

@@ -88,8 +88,8 @@ export interface ClaimedRun {
   readonly correlationId: string | null;
   readonly resilience: ResiliencePolicy | null;
   readonly resilienceMode: ResilienceMode;
-  /** Set when the run is an occurrence of a schedule defined at run time (absent or `null` otherwise). */
-  readonly occurrence?: ScheduleOccurrence | null;
+  /** Set when the run is an occurrence of a schedule defined at run time. */
+  readonly occurrence: ScheduleOccurrence | null;
 }
 
 /**

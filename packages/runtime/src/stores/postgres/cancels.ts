@@ -47,7 +47,7 @@ export class Cancels {
       void leases
         .completePrefetched(runId, { status: "cancelled", message: OutcomeMessage.cancelled, startedAtMs: null, completedAtMs: host.now() })
         .then((ended) => {
-          if (ended) host.repairSchedules?.();
+          if (ended) host.repairSchedules();
         });
       return;
     }

@@ -27,7 +27,7 @@ export async function poll(context: StoreContext, retention: Retention): Promise
     await retention.pass();
     await gatherPlannerStatistics(context);
     // Run-time schedules whose chain a lost worker or a failed write left without a next slot.
-    host.repairSchedules?.();
+    host.repairSchedules();
   } catch (error) {
     host.logger.warn("postgresStore: background poll failed; retrying at the next poll", { error: context.describe(error, "poll") });
   }

@@ -3,7 +3,7 @@ import { consoleLogger, systemClock, type ClaimedRun, type NewRuntimeJob, type R
 import { MemoryStore } from "../../../src/stores/memory/memory-store.js";
 
 function host(nowMs: number, maxRetainedCompletedJobs = 1024): StoreHost {
-  return { now: () => nowMs, setTimer: systemClock.setTimer, wake: () => undefined, abortRun: () => undefined, findDescriptor: () => undefined, maxRetainedCompletedJobs, logger: consoleLogger };
+  return { now: () => nowMs, setTimer: systemClock.setTimer, wake: () => undefined, abortRun: () => undefined, findDescriptor: () => undefined, repairSchedules: () => undefined, maxRetainedCompletedJobs, logger: consoleLogger };
 }
 
 /** The ticket of a claimed run for its claimed attempt. */
