@@ -10,7 +10,7 @@ import type { ClaimedRun, JobStore, NewRuntimeJob, ScheduleOccurrence, StoredSch
 import { occurrenceJob } from "./occurrence-job.js";
 import { RegisteredJob } from "./registered-job.js";
 
-/** Recurrences kept parsed, by schedule revision; the cache is dropped whole when it grows past this. */
+/** Recurrences kept parsed, by rule; the cache is dropped whole when it grows past this. */
 const MAX_CACHED_RECURRENCES = 4096;
 
 /** What the chains need of the dispatcher. */
@@ -63,7 +63,7 @@ export class ScheduleChains {
     const occurrence = claimed.occurrence!;
     if (occurrence.catchUp) return null;
     const rule = occurrence.rule;
-    const recurrence = this.recurrenceOf(occurrence.revision, rule);
+    const recurrence = this.recurrenceOf(rule);
     const slotMs = claimed.dueTimeMs;
     if (recurrence.kind === "fixed-delay") return rule.enabled ? null : OutcomeMessage.disabled; // plans when it ends
     const plan = planMisfire(recurrence, slotMs, nowMs, rule.misfire, this.maxMisfireCatchUpRuns);
@@ -144,7 +144,7 @@ export class ScheduleChains {
     if (schedule.headJobId === null || schedule.headDueTimeMs === null) return undefined;
     const nowMs = this.clock.now();
     const rule = schedule.rule;
-    const next = rule.fixedDelayMs !== null ? nowMs + rule.fixedDelayMs : this.recurrenceOf(schedule.revision, rule).next(schedule.headDueTimeMs, nowMs);
+    const next = rule.fixedDelayMs !== null ? nowMs + rule.fixedDelayMs : this.recurrenceOf(rule).next(schedule.headDueTimeMs, nowMs);
     const occurrence: ScheduleOccurrence = { scheduleKey: schedule.scheduleKey, revision: schedule.revision, rule, catchUp: false };
     const policy = this.jobs.get(schedule.jobName)?.policy ?? null;
     this.logger.info(`schedule "${schedule.scheduleKey}" had no pending occurrence; planning its next slot`, {
@@ -200,12 +200,17 @@ export class ScheduleChains {
     this.logger.error("could not plan the next slot of a schedule; the store's next sweep repairs its chain", { error: messageOf(error) });
   }
 
-  private recurrenceOf(revision: string, rule: ScheduleRule): Recurrence {
-    let recurrence = this.recurrences.get(revision);
+  /**
+   * Parsed once per distinct rule, not per schedule: ten thousand tenants on the same cron share
+   * one parse when their slots fall due together.
+   */
+  private recurrenceOf(rule: ScheduleRule): Recurrence {
+    const id = `${rule.cron ?? ""}\u0000${rule.timeZone ?? ""}\u0000${rule.fixedRateMs ?? ""}\u0000${rule.fixedDelayMs ?? ""}`;
+    let recurrence = this.recurrences.get(id);
     if (recurrence === undefined) {
       if (this.recurrences.size >= MAX_CACHED_RECURRENCES) this.recurrences.clear();
       recurrence = createRecurrence(scheduleSpecOf(rule));
-      this.recurrences.set(revision, recurrence);
+      this.recurrences.set(id, recurrence);
     }
     return recurrence;
   }
