@@ -45,16 +45,18 @@ export class RunTimeSchedules {
     }
     const read = readScheduleRule(definition);
     if (!read.ok) throw coded(new RangeError(`${where}: ${read.problems.join(" ")}`), "ELR206");
+    // Occurrences carry the stored form, like every runtime job (see JobDescriptor.payloadCodec).
+    const stored = descriptor.payloadCodec ? descriptor.payloadCodec.encode(payload) : payload;
     const store = this.store;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await store.getSchedule(key);
-      if (current !== null && current.jobName === job.name && sameRule(current.rule, read.rule) && jsonEqual(current.payload, payload)) {
-        return toScheduleInfo(current);
+      if (current !== null && current.jobName === job.name && sameRule(current.rule, read.rule) && jsonEqual(current.payload, stored)) {
+        return this.toScheduleInfo(current);
       }
-      const written = await this.write(store, key, job, payload, read.rule, current);
+      const written = await this.write(store, key, job, stored, read.rule, current);
       if (written !== null) {
         this.wake();
-        return toScheduleInfo(written);
+        return this.toScheduleInfo(written);
       }
     }
     throw coded(new Error(`${where}: the schedule kept changing under concurrent upserts (${MAX_WRITE_ATTEMPTS} attempts); call upsertSchedule again.`), "ELR503");
@@ -66,7 +68,20 @@ export class RunTimeSchedules {
   }
 
   async list(): Promise<ScheduleInfo[]> {
-    return (await this.store.listSchedules()).map(toScheduleInfo);
+    return (await this.store.listSchedules()).map((schedule) => this.toScheduleInfo(schedule));
+  }
+
+  private toScheduleInfo(schedule: StoredSchedule): ScheduleInfo {
+    const codec = this.catalog.jobs.get(schedule.jobName)?.descriptor.payloadCodec;
+    let payload = schedule.payload;
+    if (codec) {
+      try {
+        payload = codec.decode(payload);
+      } catch {
+        // Written by another deployment in a form this build cannot read: shown as stored.
+      }
+    }
+    return scheduleInfoOf(schedule, payload);
   }
 
   /** One compare-and-set write; the schedule as written, or `null` when another write came first. */
@@ -133,13 +148,13 @@ function headSlot(rule: ScheduleRule, current: StoredSchedule | null, headPendin
   return recurrence.first(Math.max(nowMs, ranUpTo + 1));
 }
 
-/** What `listSchedules`/`upsertSchedule` report. */
-function toScheduleInfo(schedule: StoredSchedule): ScheduleInfo {
+/** What `listSchedules`/`upsertSchedule` report; `payload` as the job receives it (decoded). */
+function scheduleInfoOf(schedule: StoredSchedule, payload: unknown): ScheduleInfo {
   const rule = schedule.rule;
   return {
     scheduleKey: schedule.scheduleKey,
     jobName: schedule.jobName,
-    payload: schedule.payload,
+    payload,
     cron: rule.cron,
     timeZone: rule.timeZone,
     fixedRate: rule.fixedRateMs,
