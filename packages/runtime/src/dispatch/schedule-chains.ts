@@ -144,7 +144,14 @@ export class ScheduleChains {
     if (schedule.headJobId === null || schedule.headDueTimeMs === null) return undefined;
     const nowMs = this.clock.now();
     const rule = schedule.rule;
-    const next = rule.fixedDelayMs !== null ? nowMs + rule.fixedDelayMs : this.recurrenceOf(rule).next(schedule.headDueTimeMs, nowMs);
+    // A head that is gone (not ended) while its slot is still ahead never ran: plan that slot again.
+    // An ended head, or one gone after its slot, is followed by the slot after it.
+    const next =
+      schedule.headStatus === null && schedule.headDueTimeMs > nowMs
+        ? schedule.headDueTimeMs
+        : rule.fixedDelayMs !== null
+          ? nowMs + rule.fixedDelayMs
+          : this.recurrenceOf(rule).next(schedule.headDueTimeMs, nowMs);
     const occurrence: ScheduleOccurrence = { scheduleKey: schedule.scheduleKey, revision: schedule.revision, rule, catchUp: false };
     const policy = this.jobs.get(schedule.jobName)?.policy ?? null;
     this.logger.info(`schedule "${schedule.scheduleKey}" had no pending occurrence; planning its next slot`, {
