@@ -66,7 +66,7 @@ CREATE INDEX runs_lease_expiry ON :"schema".runs (lease_expires_at) WHERE lease_
     version: 4,
     description: "enqueue-once keys and schedules defined at run time",
     sql: `ALTER TABLE :"schema".jobs ADD COLUMN key text, ADD COLUMN occurrence jsonb;
-CREATE INDEX jobs_key ON :"schema".jobs (key, created_at DESC) WHERE key IS NOT NULL;
+CREATE INDEX jobs_key ON :"schema".jobs (key, created_at, job_id) WHERE key IS NOT NULL;
 
 ALTER TABLE :"schema".runs ADD COLUMN held_key text;
 CREATE UNIQUE INDEX runs_held_key ON :"schema".runs (job_name, held_key)

@@ -16,7 +16,7 @@
 -- finished head, which the repair sweep then treats as gone.
 
 ALTER TABLE :"schema".jobs ADD COLUMN key text, ADD COLUMN occurrence jsonb;
-CREATE INDEX jobs_key ON :"schema".jobs (key, created_at DESC) WHERE key IS NOT NULL;
+CREATE INDEX jobs_key ON :"schema".jobs (key, created_at, job_id) WHERE key IS NOT NULL;
 
 ALTER TABLE :"schema".runs ADD COLUMN held_key text;
 CREATE UNIQUE INDEX runs_held_key ON :"schema".runs (job_name, held_key)
