@@ -36,6 +36,12 @@ export const SUITES: readonly SuiteEntry[] = [
   { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
   { id: "cron", load: async () => (await import("./suites/cron.js")).runCronSuite, nodeFlags: [], timeoutMs: 120_000 },
   {
+    id: "telemetry-cost",
+    load: async () => (await import("./suites/telemetry-cost.js")).runTelemetryCostSuite,
+    nodeFlags: ["--expose-gc"],
+    timeoutMs: 300_000,
+  },
+  {
     id: "bulk-and-keys",
     load: async () => (await import("./suites/bulk-and-keys.js")).runBulkAndKeysSuite,
     nodeFlags: [],

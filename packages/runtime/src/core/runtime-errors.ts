@@ -17,6 +17,7 @@ export const RUNTIME_ERRORS = {
   ELR104: "the registries passed to createScheduler conflict (duplicate job or policy names, mixed kinds)",
   ELR105: "a job's schedule or policy in the registry is invalid",
   ELR106: "a job's configuration placeholder has no usable value at start (variable unset without a default, or rejected by the option's parser)",
+  ELR107: "telemetry providers were given but @opentelemetry/api cannot be loaded",
   ELR201: "the job passed to schedule/enqueue is unknown or cannot be scheduled at run time",
   ELR202: "the payload fails the job's generated validator",
   ELR203: "the due time is not a valid instant",

@@ -5,6 +5,7 @@ import type { Logger } from "../core/logger.js";
 import { isPromise, type MaybePromise } from "../core/maybe-promise.js";
 import { retryDelayMs } from "../policy/backoff.js";
 import type { ServiceTable } from "../registry/job-registry.js";
+import type { Instrumentation, ObservedRun } from "../state/instrumentation.js";
 import { LatestOutcomes } from "../state/latest-outcomes.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
 import { OutcomeMessage } from "../state/vocabulary.js";
@@ -16,6 +17,7 @@ import type { JobSchedule } from "./job-schedule.js";
 import { RecurringOccurrences, type Occurrence } from "./recurring-occurrences.js";
 import type { RegisteredJob } from "./registered-job.js";
 import { RunExecutor } from "./run-executor.js";
+import { runLogFields } from "./run-log-fields.js";
 import { Run } from "./run.js";
 import { ScheduleChains } from "./schedule-chains.js";
 
@@ -31,6 +33,8 @@ export interface DispatcherOptions {
   /** `false` in an enqueue-only process (descriptor sets): nothing is claimed or run here. */
   readonly runsJobs: boolean;
   readonly onRunOutcome: ((outcome: OutcomeInfo) => void) | undefined;
+  /** Telemetry hooks; `null` when telemetry is off. */
+  readonly instrumentation: Instrumentation | null;
 }
 
 /**
@@ -54,16 +58,24 @@ export class Dispatcher {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private idleWaiters: Array<() => void> = [];
   private unregisterSettle: (() => void) | null = null;
+  /** Telemetry hooks (`options.instrumentation`), `null` when off. */
+  private readonly instrumentation: Instrumentation | null;
 
   constructor(private readonly options: DispatcherOptions) {
+    this.instrumentation = options.instrumentation;
     this.gates = new Gates(options.maxConcurrentExecutions, {
       start: (run) => this.startRun(run),
       skip: (run, message) => this.finish(run, "skipped", message),
     });
-    this.executor = new RunExecutor(options.clock, options.services, {
-      finished: (run, status, message, error) => this.finish(run, status, message, error),
-      failedAttempt: (run, message) => this.retryLater(run, message),
-    });
+    this.executor = new RunExecutor(
+      options.clock,
+      options.services,
+      {
+        finished: (run, status, message, error) => this.finish(run, status, message, error),
+        failedAttempt: (run, message, error) => this.retryLater(run, message, error),
+      },
+      options.instrumentation,
+    );
     this.occurrences = new RecurringOccurrences(options.maxMisfireCatchUpRuns, {
       run: (occurrence, waitsForOverlap) => this.runOccurrence(occurrence, waitsForOverlap),
       ended: (occurrence, status, message) => this.recordOccurrenceEnd(occurrence, status, message),
@@ -212,6 +224,7 @@ export class Dispatcher {
 
   private recordOccurrenceEnd(occurrence: Occurrence, status: "skipped" | "cancelled", message: string): void {
     const nowMs = this.options.clock.now();
+    this.instrumentation?.runEnded(observedOccurrence(occurrence), status, message, undefined);
     this.recordOutcome({
       runId: occurrence.runId,
       jobId: occurrence.jobId,
@@ -245,10 +258,10 @@ export class Dispatcher {
       confirmed.then(
         (allowed) => this.afterStartConfirmed(run, allowed, nowMs),
         (error: unknown) => {
-          this.options.logger.error(`could not record the start of run ${run.runId} of job "${run.jobName}"; the run is given back`, {
-            jobId: run.jobId,
-            error: messageOf(error),
-          });
+          this.options.logger.error(
+            `could not record the start of run ${run.runId} of job "${run.jobName}"; the run is given back`,
+            runLogFields(run, this.instrumentation, { error: messageOf(error) }),
+          );
           this.releaseUnstarted(run);
         },
       ),
@@ -289,8 +302,9 @@ export class Dispatcher {
       // Its head may have ended without this process (cancelled elsewhere before it started).
       if (this.state === "running") this.chains.repair(occurrence.scheduleKey);
     }
-    if (reportedMessage !== null && this.options.onRunOutcome !== undefined) {
-      this.options.onRunOutcome(outcomeOf(run, "cancelled", reportedMessage, this.options.clock.now()));
+    if (reportedMessage !== null) {
+      this.instrumentation?.runEnded(run, "cancelled", reportedMessage, undefined);
+      this.options.onRunOutcome?.(outcomeOf(run, "cancelled", reportedMessage, this.options.clock.now()));
     }
     this.afterRunEnded();
   }
@@ -320,24 +334,26 @@ export class Dispatcher {
       }
     }
     if (status === "failed") {
-      this.options.logger.error(`job "${run.jobName}" failed: ${message ?? ""}`, { jobId: run.jobId, runId: run.runId, error: error ?? message });
+      this.options.logger.error(`job "${run.jobName}" failed: ${message ?? ""}`, runLogFields(run, this.instrumentation, { error: error ?? message }));
     }
+    this.instrumentation?.runEnded(run, status, message, error);
     this.gates.release(run);
     if (run.isRuntimeScheduled && run.claimed!.occurrence !== null) this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
     this.afterRunEnded();
   }
 
-  private retryLater(run: Run, message: string): void {
+  private retryLater(run: Run, message: string, error: unknown): void {
     void run.runId; // fix the failed attempt's run id before the store moves the job to its next run
     run.phase = "done";
     this.forgetRuntimeRun(run);
     const nowMs = this.options.clock.now();
-    const dueTimeMs = nowMs + retryDelayMs(run.policy!, run.attempt);
-    this.options.logger.warn(`job "${run.jobName}" attempt ${run.attempt}/${run.maxAttempts} failed; retrying at ${new Date(dueTimeMs).toISOString()}`, {
-      jobId: run.jobId,
-      runId: run.runId,
-      error: message,
-    });
+    const delayMs = retryDelayMs(run.policy!, run.attempt);
+    const dueTimeMs = nowMs + delayMs;
+    this.options.logger.warn(
+      `job "${run.jobName}" attempt ${run.attempt}/${run.maxAttempts} failed; retrying at ${new Date(dueTimeMs).toISOString()}`,
+      runLogFields(run, this.instrumentation, { error: message }),
+    );
+    this.instrumentation?.retryScheduled(run, run.attempt + 1, dueTimeMs, delayMs, error);
     this.write(
       this.options.store.scheduleRetry(ticketOf(run), {
         newRunId: newId(),
@@ -383,9 +399,10 @@ export class Dispatcher {
 
   private checkFenced(value: unknown, run: Run | undefined): void {
     if (value === false && run !== undefined) {
-      this.options.logger.warn(`the outcome of run ${run.runId} of job "${run.jobName}" was not recorded: the store no longer assigns it to this process`, {
-        jobId: run.jobId,
-      });
+      this.options.logger.warn(
+        `the outcome of run ${run.runId} of job "${run.jobName}" was not recorded: the store no longer assigns it to this process`,
+        runLogFields(run, this.instrumentation),
+      );
     }
   }
 
@@ -445,6 +462,9 @@ export class Dispatcher {
   private applyCancel(result: CancelResult): boolean {
     switch (result.outcome) {
       case "cancelled-before-start":
+        if (result.jobName != null && this.instrumentation !== null) {
+          this.instrumentation.pendingRunCancelled({ jobName: result.jobName, jobId: result.jobId ?? "", runId: result.runId!, traceContext: result.traceContext ?? null });
+        }
         return true;
       case "abort-active": {
         const run = result.ownedHere && result.runId !== null ? this.findRun(result.runId, result.jobId) : undefined;
@@ -569,6 +589,23 @@ export class Dispatcher {
  */
 function ticketOf(run: Run): RunTicket {
   return run as RunTicket;
+}
+
+/** A recurring slot that ended without a run, as telemetry sees it. */
+function observedOccurrence(occurrence: Occurrence): ObservedRun {
+  return {
+    jobName: occurrence.job.name,
+    jobId: occurrence.jobId,
+    runId: occurrence.runId,
+    attempt: 1,
+    maxAttempts: 1,
+    correlationId: null,
+    dueTimeMs: occurrence.dueTimeMs,
+    startedAtMs: null,
+    isRuntimeScheduled: false,
+    traceContext: null,
+    observation: null,
+  };
 }
 
 function outcomeOf(run: Run, status: OutcomeInfo["status"], message: string | null, completedAtMs: number): OutcomeInfo {

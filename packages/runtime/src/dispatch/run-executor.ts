@@ -2,6 +2,7 @@ import { NonRetryableError } from "../authoring/errors.js";
 import { retryDelayMs } from "../policy/backoff.js";
 import type { ServiceTable } from "../registry/job-registry.js";
 import type { Clock } from "../core/clock.js";
+import type { Instrumentation } from "../state/instrumentation.js";
 import { OutcomeMessage } from "../state/vocabulary.js";
 import { messageOf } from "../core/error-message.js";
 import { coded } from "../core/runtime-errors.js";
@@ -27,11 +28,13 @@ export class RunExecutor {
     private readonly clock: Clock,
     private readonly services: ServiceTable,
     private readonly events: ExecutionEvents,
+    private readonly instrumentation: Instrumentation | null,
   ) {}
 
   start(run: Run, nowMs: number): void {
     run.phase = "running";
     run.startedAtMs = nowMs;
+    this.instrumentation?.runStarted(run);
     this.attempt(run);
   }
 
@@ -59,7 +62,8 @@ export class RunExecutor {
     }
     let result: Promise<void> | void;
     try {
-      result = run.job.invoke!(this.services, run.payload, run);
+      const invoke = run.job.invoke!;
+      result = this.instrumentation === null ? invoke(this.services, run.payload, run) : this.instrumentation.callInRunContext(run, invoke, this.services, run.payload, run);
     } catch (error) {
       this.settled(run, true, error);
       return;

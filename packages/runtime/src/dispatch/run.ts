@@ -1,6 +1,7 @@
 import type { ScheduledJobContext } from "../authoring/scheduled-job-context.js";
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import type { ClockTimer } from "../core/clock.js";
+import type { ObservedRun } from "../state/instrumentation.js";
 import type { ClaimedRun, ResilienceMode } from "../stores/job-store.js";
 import { abortReason, type AbortCause } from "./abort-reasons.js";
 import type { RegisteredJob } from "./registered-job.js";
@@ -13,7 +14,7 @@ export type RunPhase = "claimed" | "waiting-overlap" | "waiting-group" | "waitin
  * its outcome. It is also the {@link ScheduledJobContext} the body receives, so a run costs one
  * object; the `AbortController` is created only when the body reads `signal`.
  */
-export class Run implements ScheduledJobContext {
+export class Run implements ScheduledJobContext, ObservedRun {
   readonly jobId: string;
   readonly jobName: string;
   readonly attempt: number;
@@ -52,6 +53,8 @@ export class Run implements ScheduledJobContext {
   nextActive: Run | null = null;
   /** Set by cancel/shutdown/requestCancellation; decides a cancelled outcome. */
   cancelCause: AbortCause | "requested" | null = null;
+  /** Telemetry's state of the run (its span); stays `null` when telemetry is off. */
+  observation: unknown = null;
   private readonly ids: { readonly jobId: string; readonly runId: string };
   private cachedRunId: string | null = null;
   private controller: AbortController | null = null;
@@ -118,6 +121,11 @@ export class Run implements ScheduledJobContext {
   get runId(): string {
     if (this.cachedRunId === null) this.cachedRunId = this.ids.runId;
     return this.cachedRunId;
+  }
+
+  /** The job's stored trace context (telemetry); `null` for recurring runs. */
+  get traceContext(): string | null {
+    return this.claimed?.traceContext ?? null;
   }
 
   get dueTime(): Date {

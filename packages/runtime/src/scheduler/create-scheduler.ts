@@ -6,6 +6,7 @@ import type { JobScheduler, ServiceResolver } from "./job-scheduler.js";
 import { resolveTuning, type CreateSchedulerArgument, type JobClassesOf, type JobPayloadsOf, type PolicyNamesOf } from "./scheduler-options.js";
 import { Scheduler } from "./scheduler.js";
 import { coded } from "../core/runtime-errors.js";
+import { createInstrumentation } from "../telemetry/create-instrumentation.js";
 
 /**
  * Creates a scheduler for one or several generated registries. Every inconsistency (duplicate job
@@ -31,7 +32,9 @@ export function createScheduler<const R extends RegistryInput, S = ServiceResolv
   const catalog = new JobCatalog(options.registry);
   const tuning = resolveTuning(options);
   const services = serviceTable(catalog, (options as { services?: unknown }).services);
-  const scheduler = new Scheduler(catalog, services, options.store ?? memoryStore(), options.clock ?? systemClock, tuning, options.onRunOutcome);
+  const clock = options.clock ?? systemClock;
+  const instrumentation = createInstrumentation((options as { telemetry?: unknown }).telemetry, clock);
+  const scheduler = new Scheduler(catalog, services, options.store ?? memoryStore(), clock, tuning, options.onRunOutcome, instrumentation);
   return scheduler as unknown as JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>, PolicyNamesOf<R>>;
 }
 

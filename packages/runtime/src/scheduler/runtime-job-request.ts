@@ -14,6 +14,8 @@ export class RuntimeJobRequest implements NewRuntimeJob {
   jobId = "";
   runId = "";
   createdAtMs = 0;
+  /** Set by telemetry (`Instrumentation.insertStarted`) before the insert. */
+  traceContext: string | null = null;
   readonly jobName: string;
   readonly occurrence = null;
 

@@ -3,9 +3,10 @@ import type { JobDescriptorSet, JobRegistry } from "../registry/job-registry.js"
 import type { OutcomeInfo } from "../state/run-info.js";
 import type { JobStore } from "../stores/job-store.js";
 import type { Clock } from "../core/clock.js";
+import type { TelemetryOptions } from "../telemetry/telemetry-options.js";
 import type { RegistryInput } from "./job-catalog.js";
 import type { ServiceResolver } from "./job-scheduler.js";
-import { consoleLogger, type Logger } from "../core/logger.js";
+import { resolveLogger, type Logger } from "../core/logger.js";
 import { coded } from "../core/runtime-errors.js";
 import type { ConfigurationVariables } from "../policy/placeholder.js";
 import { processEnvironment } from "./live-configuration.js";
@@ -42,8 +43,18 @@ export interface SchedulerTuning {
   maxRetainedCompletedJobs?: number;
   /** Extra missed slots a `catch-up` schedule replays after a pause. Default 32. */
   maxMisfireCatchUpRuns?: number;
-  /** Receives job failures and store errors. Default: warnings and errors to the console. */
+  /**
+   * Receives job failures and store errors, each line with its fields (`jobName`, `jobId`, `runId`,
+   * and `traceId` when the run has a span). Any logger with `debug/info/warn/error(message, fields)`
+   * fits; a pino logger is recognised and called `(fields, message)`, its own order. Default:
+   * warnings and errors to the console.
+   */
   logger?: Partial<Logger>;
+  /**
+   * OpenTelemetry spans and metrics (docs/telemetry.md). Default: the global providers of
+   * `@opentelemetry/api` when it is installed, nothing when it is not; `false` turns it off.
+   */
+  telemetry?: false | TelemetryOptions;
   /** Called with every outcome this process records (runs it dispatched and recurring slots). */
   onRunOutcome?: (outcome: OutcomeInfo) => void;
   /**
@@ -111,13 +122,7 @@ export function resolveTuning(options: SchedulerTuning): ResolvedTuning {
       "ELR101",
     );
   }
-  const given = options.logger ?? {};
-  const logger: Logger = {
-    debug: given.debug?.bind(given) ?? consoleLogger.debug,
-    info: given.info?.bind(given) ?? consoleLogger.info,
-    warn: given.warn?.bind(given) ?? consoleLogger.warn,
-    error: given.error?.bind(given) ?? consoleLogger.error,
-  };
+  const logger = resolveLogger(options.logger);
   return {
     variables,
     maxConcurrentExecutions: wholeNumber(options.maxConcurrentExecutions, "maxConcurrentExecutions", 1, availableParallelism()),

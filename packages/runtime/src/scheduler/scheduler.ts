@@ -1,6 +1,7 @@
 import { Dispatcher } from "../dispatch/dispatcher.js";
 import type { JobClass, ServiceTable } from "../registry/job-registry.js";
 import { firstRunIdOfNewestJobId, newJobId } from "../core/ids.js";
+import type { Instrumentation } from "../state/instrumentation.js";
 import type { JobState } from "../state/job-state.js";
 import { latestPerJobName } from "../state/latest-outcomes.js";
 import type { RunInfo } from "../state/run-info.js";
@@ -12,6 +13,7 @@ import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
 import { EpochSecondsCheck } from "./epoch-seconds-check.js";
 import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions } from "./job-scheduler.js";
+import { observeCancel, observeInsert } from "./observed-operations.js";
 import { buildRuntimeJobRequest, type RuntimeJobRequest } from "./runtime-job-request.js";
 import { RunTimeSchedules } from "./run-time-schedules.js";
 import { insertMany, validateEach } from "./bulk-insert.js";
@@ -44,6 +46,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     private readonly clock: Clock,
     private readonly tuning: ResolvedTuning,
     onRunOutcome: SchedulerTuning["onRunOutcome"],
+    private readonly instrumentation: Instrumentation | null = null,
   ) {
     this.clockIsWallClock = clock === systemClock;
     this.epochSeconds = new EpochSecondsCheck(tuning.logger);
@@ -58,6 +61,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       logger: tuning.logger,
       runsJobs: catalog.runsJobs,
       onRunOutcome,
+      instrumentation,
     });
     this.schedules = new RunTimeSchedules(catalog, store, clock, this.dispatcher.wake);
   }
@@ -95,6 +99,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       () => this.clock.now(),
       (job, schedule) => this.dispatcher.reschedule(job, schedule),
     );
+    if (this.instrumentation !== null && this.store.queuedRunCounts !== undefined) {
+      this.instrumentation.observeQueuedRuns(() => settled(this.store.queuedRunCounts!()));
+    }
     this.lifecycle = "started";
   }
 
@@ -108,6 +115,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     this.configuration?.stop();
     this.stopping = (async () => {
       await this.dispatcher.stop();
+      this.instrumentation?.close();
       await this.store.close();
       this.lifecycle = "stopped";
     })();
@@ -120,6 +128,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       const request = buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options);
       const nowMs = this.clock.now();
       this.epochSeconds.check(request.dueTimeMs, nowMs, request.jobName);
+      if (this.instrumentation !== null) return observeInsert(this.instrumentation, "schedule", request, () => this.insert(request, options?.client, nowMs));
       return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
@@ -130,7 +139,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     try {
       this.assertStarted("enqueue");
       const nowMs = this.clock.now();
-      return this.insert(buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options), options?.client, nowMs);
+      const request = buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options);
+      if (this.instrumentation !== null) return observeInsert(this.instrumentation, "enqueue", request, () => this.insert(request, options?.client, nowMs));
+      return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -139,12 +150,14 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   async cancelJob(jobId: string): Promise<boolean> {
     this.assertStarted("cancelJob");
     if (typeof jobId !== "string") throw coded(new TypeError(`cancelJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
+    if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-job", jobId, () => this.dispatcher.cancelJob(jobId));
     return this.dispatcher.cancelJob(jobId);
   }
 
   async cancelRun(runId: string): Promise<boolean> {
     this.assertStarted("cancelRun");
     if (typeof runId !== "string") throw coded(new TypeError(`cancelRun: expected the runId string of a JobRunHandle, got ${typeof runId}.`), "ELR301");
+    if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-run", runId, () => this.dispatcher.cancelRun(runId));
     return this.dispatcher.cancelRun(runId);
   }
 

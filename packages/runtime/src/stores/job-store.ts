@@ -144,6 +144,13 @@ export interface JobStore {
   nextDueTimes(): MaybePromise<ReadonlyMap<string, number>>;
 
   /**
+   * Optional: how many runs are queued or waiting for a retry, per job name (names with none may be
+   * left out), from one cheap read. Telemetry's `scheduler.job.queued` gauge asks it at most once
+   * per metric collection, only between `open()` and `close()`; a store without it has no gauge.
+   */
+  queuedRunCounts?(): MaybePromise<ReadonlyMap<string, number>>;
+
+  /**
    * Arbitrates a recurring occurrence: `true` when this process should run the `(jobName,
    * slotKey)` slot, `false` when another process already claimed it. Memory: always `true`.
    * `slotKey` is the recurrence's `clusterSlotKey` (epoch ms): the due time for cron, the

@@ -41,6 +41,12 @@ export interface NewRuntimeJob {
   readonly resilience: ResiliencePolicy | null;
   readonly resilienceMode: ResilienceMode;
   /**
+   * The W3C `traceparent` of the span that scheduled the job (telemetry), `null` without one. A
+   * store keeps it with the job and hands it back on every claim of the job's runs
+   * ({@link ClaimedRun.traceContext}), so each run's span is its child, in any process.
+   */
+  readonly traceContext?: string | null;
+  /**
    * The enqueue-once key, or `null`. At most one pending (queued or waiting-retry) job per
    * `(jobName, key)` holds it; see `JobStore.insertJob`. An occurrence carries its schedule's key
    * here (for `JobState.key` and `listJobs`) but never holds it: its schedule arbitrates instead.
@@ -90,6 +96,8 @@ export interface ClaimedRun {
   readonly resilienceMode: ResilienceMode;
   /** Set when the run is an occurrence of a schedule defined at run time. */
   readonly occurrence: ScheduleOccurrence | null;
+  /** The job's {@link NewRuntimeJob.traceContext}, for every attempt; absent or `null` without one. */
+  readonly traceContext?: string | null;
 }
 
 /**
@@ -150,4 +158,8 @@ export interface CancelResult {
    * dispatcher continues that schedule's chain at once (a cancelled slot skips that slot only).
    */
   readonly scheduleKey?: string | null;
+  /** Optional, for `"cancelled-before-start"`: the job's name, so telemetry can report the cancelled run. */
+  readonly jobName?: string | null;
+  /** Optional, for `"cancelled-before-start"`: the job's {@link NewRuntimeJob.traceContext}. */
+  readonly traceContext?: string | null;
 }

@@ -265,7 +265,7 @@ export class MemoryStore implements JobStore {
     if (job === undefined) return NOT_FOUND;
     if (job.isPending) {
       this.finish(job, "cancelled", OutcomeMessage.cancelledBeforeExecution, atMs, null);
-      const result: CancelResult = { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId };
+      const result: CancelResult = { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId, jobName: job.jobName, traceContext: job.traceContext };
       return job.occurrence === null ? result : { ...result, scheduleKey: job.occurrence.scheduleKey };
     }
     if (job.status === "running") return { outcome: "abort-active", runId: job.runId, ownedHere: true, jobId: job.jobId };

@@ -63,8 +63,8 @@ export class Cancels {
 
   async #result(row: CancelRow, atMs: number): Promise<CancelResult> {
     if (row.outcome === "not-found") return { outcome: "not-found", runId: null, ownedHere: false };
-    const occurrence = row.scheduleKey === null ? {} : { scheduleKey: row.scheduleKey };
-    if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false, ...occurrence };
+    const job = { jobId: row.jobId, jobName: row.jobName, traceContext: row.traceContext, ...(row.scheduleKey === null ? {} : { scheduleKey: row.scheduleKey }) };
+    if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false, ...job };
     const leases = this.leases();
     // Leased to this process by a claim whose answer has not been read yet: read it first.
     if (row.owner === this.workerId && leases !== null && !leases.holds(row.runId)) await leases.claimsAnswered();
@@ -77,7 +77,7 @@ export class Cancels {
         startedAtMs: null,
         completedAtMs: atMs,
       });
-      if (ended) return { outcome: "cancelled-before-start", runId: row.runId, ownedHere: false, ...occurrence };
+      if (ended) return { outcome: "cancelled-before-start", runId: row.runId, ownedHere: false, ...job };
     }
     return { outcome: "abort-active", runId: row.runId, ownedHere };
   }

@@ -318,6 +318,11 @@ class PostgresStore implements PostgresJobStore {
     return this.#queue.nextDueTimesByJob(this.#pool);
   }
 
+  /** Telemetry's `scheduler.job.queued` gauge: one aggregate over the queued runs. */
+  async queuedRunCounts(): Promise<ReadonlyMap<string, number>> {
+    return this.#queue.queuedRunCounts(this.#pool);
+  }
+
   claimOccurrence(jobName: string, dueTimeMs: number): Promise<boolean> {
     // Claims run in parallel but answer in call order, so catch-up slots start in due order.
     const claim = this.#queue.claimOccurrence(this.#pool, jobName, dueTimeMs, this.workerId);

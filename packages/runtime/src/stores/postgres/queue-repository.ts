@@ -90,6 +90,7 @@ export class QueueRepository {
       column((job) => job.key ?? null),
       column((job) => job.onDuplicate === "replace"),
       column((job) => (job.occurrence == null ? null : JSON.stringify(job.occurrence))),
+      column((job) => job.traceContext ?? null),
       this.#schema.channel,
     ]);
     return (result.rows[0]?.holders ?? []).map((row) => ({
@@ -259,6 +260,12 @@ export class QueueRepository {
     return new Map(result.rows.map((row) => [row.job_name, row.due_ms]));
   }
 
+  /** Runs queued or waiting for a retry, per job name (names with none are absent). */
+  async queuedRunCounts(db: Queryable): Promise<Map<string, number>> {
+    const result = await this.#run<{ job_name: string; queued: number }>(db, "queued-run-counts", []);
+    return new Map(result.rows.map((row) => [row.job_name, row.queued]));
+  }
+
   /** Claims one recurring slot for this process; `false` when another process already has it. */
   async claimOccurrence(db: Queryable, jobName: string, dueTimeMs: number, owner: string): Promise<boolean> {
     return (await this.#run(db, "claim-occurrence", [jobName, dueTimeMs, owner])).rowCount === 1;
@@ -281,8 +288,9 @@ export class QueueRepository {
     const result = await this.#run<CancelResultRow>(db, statement, [id, nowMs, this.#schema.channel]);
     const row = result.rows[0];
     if (row === undefined) return { outcome: "not-found" };
-    if (!row.was_running) return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id, scheduleKey: row.schedule_key };
-    return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner, scheduleKey: row.schedule_key };
+    const job = { jobName: row.job_name, traceContext: row.trace_context, scheduleKey: row.schedule_key };
+    if (!row.was_running) return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id, ...job };
+    return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner, ...job };
   }
 
   /**
@@ -329,6 +337,7 @@ interface ClaimedResultRow {
   created_ms: number;
   cancel_requested: boolean;
   occurrence: ClaimedRunRow["occurrence"];
+  trace_context: string | null;
 }
 
 function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
@@ -347,6 +356,7 @@ function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
     createdAtMs: row.created_ms,
     cancelRequested: row.cancel_requested,
     occurrence: row.occurrence,
+    traceContext: row.trace_context,
   };
 }
 
@@ -408,5 +418,7 @@ interface CancelResultRow {
   was_running: boolean;
   schedule_key: string | null;
   owner: string | null;
+  job_name: string;
+  trace_context: string | null;
   notified: boolean | null;
 }

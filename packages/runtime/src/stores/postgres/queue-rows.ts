@@ -17,6 +17,8 @@ export interface NewJobRow {
   readonly resilience: ResiliencePolicy | string | null;
   readonly resilienceMode: StoredResilienceMode;
   readonly createdAtMs: number;
+  /** W3C traceparent of the span that scheduled the job (telemetry); absent or `null` without one. */
+  readonly traceContext?: string | null;
   /** The enqueue-once key (absent or null: none). */
   readonly key?: string | null;
   /** With `key`: what to do when a pending job holds it (absent: keep). */
@@ -55,6 +57,7 @@ export interface ClaimedRunRow {
   readonly createdAtMs: number;
   readonly cancelRequested: boolean;
   readonly occurrence: ScheduleOccurrence | null;
+  readonly traceContext: string | null;
 }
 
 export type TerminalRunStatus = "succeeded" | "failed" | "cancelled" | "skipped";
@@ -91,8 +94,23 @@ export interface CompleteAndClaimResult {
 
 /** What a cancel request found and did. */
 export type CancelRow =
-  | { readonly outcome: "cancelled-before-start"; readonly runId: string; readonly jobId: string; readonly scheduleKey: string | null }
-  | { readonly outcome: "abort-active"; readonly runId: string; readonly jobId: string; readonly owner: string | null; readonly scheduleKey: string | null }
+  | {
+      readonly outcome: "cancelled-before-start";
+      readonly runId: string;
+      readonly jobId: string;
+      readonly jobName: string;
+      readonly traceContext: string | null;
+      readonly scheduleKey: string | null;
+    }
+  | {
+      readonly outcome: "abort-active";
+      readonly runId: string;
+      readonly jobId: string;
+      readonly owner: string | null;
+      readonly jobName: string;
+      readonly traceContext: string | null;
+      readonly scheduleKey: string | null;
+    }
   | { readonly outcome: "not-found" };
 
 export type StoredJobStatus = "queued" | "running" | "waiting-retry" | TerminalRunStatus;

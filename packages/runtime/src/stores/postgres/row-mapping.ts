@@ -19,6 +19,7 @@ export function toClaimedRun(row: ClaimedRunRow): ClaimedRun {
     resilience: typeof row.resilience === "object" && row.resilience !== null ? (row.resilience as ResiliencePolicy) : null,
     resilienceMode: row.resilienceMode,
     occurrence: row.occurrence,
+    traceContext: row.traceContext,
   };
 }
 

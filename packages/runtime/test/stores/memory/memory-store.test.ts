@@ -107,12 +107,36 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     store.insertJob(job("queued", 100));
     store.insertJob(job("active", 0));
     store.claimDueRuns(0, 10);
-    expect(store.cancelJob("job-queued", 50)).toEqual({ outcome: "cancelled-before-start", runId: "run-queued", ownedHere: true, jobId: "job-queued" });
+    expect(store.cancelJob("job-queued", 50)).toEqual({
+      outcome: "cancelled-before-start",
+      runId: "run-queued",
+      ownedHere: true,
+      jobId: "job-queued",
+      jobName: "emails.send",
+      traceContext: null,
+    });
     expect(store.getJob("job-queued")).toMatchObject({ status: "cancelled", completedAt: new Date(50) });
     expect(store.claimDueRuns(1_000, 10)).toEqual([]);
     expect(store.cancelRun("run-active", 60)).toEqual({ outcome: "abort-active", runId: "run-active", ownedHere: true, jobId: "job-active" });
     expect(store.cancelJob("job-queued", 70)).toMatchObject({ outcome: "not-found", runId: null });
     expect(store.listRecentOutcomes()).toMatchObject([{ runId: "run-queued", status: "cancelled", message: "cancelled before execution" }]);
+  });
+
+  it("keeps a job's trace context: every claim of its runs (retries too) and its cancel hand it back", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    store.insertJob({ ...job("traced", 0), traceContext: traceparent });
+    store.insertJob(job("plain", 0));
+    store.insertJob({ ...job("cancelled", 500), traceContext: traceparent });
+    const claimed = store.claimDueRuns(0, 10);
+    expect(claimed.map((run) => [run.jobId, run.traceContext])).toEqual([
+      ["job-traced", traceparent],
+      ["job-plain", null],
+    ]);
+    store.scheduleRetry(ticket(claimed[0]), { newRunId: "run-traced-2", attempt: 2, dueTimeMs: 100, lastError: "boom", failedAtMs: 1, startedAtMs: 0 });
+    expect(store.claimDueRuns(100, 10).map((run) => [run.runId, run.traceContext])).toEqual([["run-traced-2", traceparent]]);
+    expect(store.cancelJob("job-cancelled", 200)).toMatchObject({ outcome: "cancelled-before-start", jobName: "emails.send", traceContext: traceparent });
   });
 
   it("drops the oldest terminal jobs beyond maxRetainedCompletedJobs", () => {

@@ -70,11 +70,10 @@ describe("migrations as numbered .sql files", () => {
   it("build exactly the schema (tables, columns, constraints, indexes, versions) the earlier TypeScript migrations built", async () => {
     const legacy = await extraSchema("legacy");
     await legacyMigrate(db.pool, legacy, LEGACY_LATEST_VERSION);
+    // Steps after the TypeScript migrations' last apply to both schemas alike.
+    await migrateOnce(db.pool, legacy);
     const current = await extraSchema("current");
-    const allVersions = [...Array(LATEST_SCHEMA_VERSION).keys()].map((i) => i + 1);
-    expect(await migrateOnce(db.pool, current)).toEqual(allVersions);
-    // The steps written after the TypeScript migrations, applied to both alike.
-    expect(await migrateOnce(db.pool, legacy)).toEqual(allVersions.filter((version) => version > LEGACY_LATEST_VERSION));
+    expect(await migrateOnce(db.pool, current)).toEqual([...Array(LATEST_SCHEMA_VERSION).keys()].map((i) => i + 1));
 
     const built = await describeSchema(db.pool, current.name);
     expect(built).toEqual(await describeSchema(db.pool, legacy.name));

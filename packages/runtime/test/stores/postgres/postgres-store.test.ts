@@ -132,7 +132,14 @@ describe("postgresStore", () => {
     const other = await openStore();
     const target = job({ dueTimeMs: Date.now() + 1_000 });
     await worker.store.insertJob(target);
-    expect(await other.store.cancelRun(target.runId, Date.now())).toEqual({ outcome: "cancelled-before-start", runId: target.runId, ownedHere: false });
+    expect(await other.store.cancelRun(target.runId, Date.now())).toEqual({
+      outcome: "cancelled-before-start",
+      runId: target.runId,
+      ownedHere: false,
+      jobId: target.jobId,
+      jobName: target.jobName,
+      traceContext: null,
+    });
     expect(await worker.store.claimDueRuns(Date.now() + 5_000, 10)).toEqual([]);
     expect(await worker.store.getJob(target.jobId)).toMatchObject({ status: "cancelled" });
     expect((await worker.store.listRecentOutcomes())[0]).toMatchObject({ status: "cancelled", message: "cancelled before execution" });

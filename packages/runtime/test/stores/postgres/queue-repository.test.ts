@@ -226,10 +226,43 @@ describe("queue repository", () => {
     expect(retried.claimed[0]).toMatchObject({ runId: retryRunId, jobId: job.jobId, attempt: 2, maxAttempts: 3 });
   });
 
+  it("keeps a job's trace context: every claim of its runs (the retry too) and its cancel hand it back; queued runs count per job name", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const traced = newJob({ traceContext: traceparent });
+    const plain = newJob({ jobName: "reports.build" });
+    const cancelled = newJob({ traceContext: traceparent, dueTimeMs: T0 + 60_000 });
+    await queue.insertJobs(db.pool, [traced, plain, cancelled]);
+    expect(await queue.queuedRunCounts(db.pool)).toEqual(new Map([["emails.send", 2], ["reports.build", 1]]));
+
+    const first = await claim("w1", T0);
+    expect(first.claimed.map((run) => [run.jobId, run.traceContext])).toEqual([
+      [traced.jobId, traceparent],
+      [plain.jobId, null],
+    ]);
+    const retryRunId = randomUUID();
+    const claimedTraced = first.claimed.find((run) => run.jobId === traced.jobId)!;
+    await queue.completeAndClaim(
+      db.pool,
+      [{ runId: traced.runId, claims: claimedTraced.claims, status: "failed", message: "boom", startedAtMs: T0, completedAtMs: T0 + 1, retry: { runId: retryRunId, dueTimeMs: T0 + 10 } }],
+      [],
+      { owner: "w1", nowMs: T0 + 1, limit: 0, leaseMs: LEASE },
+    );
+    expect((await claim("w2", T0 + 10)).claimed.map((run) => [run.runId, run.traceContext])).toEqual([[retryRunId, traceparent]]);
+    expect(await queue.cancelJob(db.pool, cancelled.jobId, T0 + 11)).toMatchObject({ outcome: "cancelled-before-start", jobName: "emails.send", traceContext: traceparent });
+    expect(await queue.queuedRunCounts(db.pool)).toEqual(new Map());
+  });
+
   it("cancels a queued run before execution, and never hands it out afterwards", async () => {
     const job = newJob();
     await queue.insertJobs(db.pool, [job]);
-    expect(await queue.cancelJob(db.pool, job.jobId, T0 - 10)).toEqual({ outcome: "cancelled-before-start", runId: job.runId, jobId: job.jobId, scheduleKey: null });
+    expect(await queue.cancelJob(db.pool, job.jobId, T0 - 10)).toEqual({
+      outcome: "cancelled-before-start",
+      runId: job.runId,
+      jobId: job.jobId,
+      jobName: "emails.send",
+      traceContext: null,
+      scheduleKey: null,
+    });
     expect((await claim("w1", T0)).claimed).toEqual([]);
     expect(await queue.getJob(db.pool, job.jobId)).toMatchObject({ status: "cancelled", completedAtMs: T0 - 10 });
     expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "not-found" });
@@ -245,7 +278,15 @@ describe("queue repository", () => {
     try {
       const notice = new Promise<string | undefined>((resolve) => listener.on("notification", (n) => resolve(n.payload)));
       await listener.query(`LISTEN ${db.schema.quotedChannel}`);
-      expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "abort-active", runId: job.runId, jobId: job.jobId, owner: "owner-b", scheduleKey: null });
+      expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({
+        outcome: "abort-active",
+        runId: job.runId,
+        jobId: job.jobId,
+        owner: "owner-b",
+        jobName: "emails.send",
+        traceContext: null,
+        scheduleKey: null,
+      });
       expect(await notice).toBe(`c${job.runId}`);
       const held = await queue.heartbeat(db.pool, "owner-b", [{ runId: job.runId, claims: 1 }], LEASE);
       expect(held.get(job.runId)).toEqual({ cancelRequested: true });

@@ -36,3 +36,5 @@ await import("../../scheduler/keys.test.js");
 await import("../../scheduler/bulk.test.js");
 await import("../../scheduler/run-time-schedules.test.js");
 await import("../../state/snapshot-and-retention.test.js");
+await import("../../telemetry/traces.test.js");
+await import("../../telemetry/metrics.test.js");

@@ -64,6 +64,11 @@ CREATE INDEX runs_lease_expiry ON :"schema".runs (lease_expires_at) WHERE lease_
   },
   {
     version: 4,
+    description: "jobs keep the trace context of the span that scheduled them (telemetry)",
+    sql: `ALTER TABLE :"schema".jobs ADD COLUMN trace_context text;`,
+  },
+  {
+    version: 5,
     description: "enqueue-once keys and schedules defined at run time",
     sql: `ALTER TABLE :"schema".jobs ADD COLUMN key text, ADD COLUMN occurrence jsonb;
 CREATE INDEX jobs_key ON :"schema".jobs (key, created_at, job_id) WHERE key IS NOT NULL;
@@ -137,22 +142,22 @@ SELECT (SELECT coalesce(array_agg(schedule_key), '{}') FROM advanced) AS advance
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_queued'
-  RETURNING r.run_id, r.job_id
+  RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
   UPDATE :"schema".jobs j SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL
   FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       (SELECT j.occurrence ->> 'scheduleKey' FROM :"schema".jobs j WHERE j.job_id = b.job_id) AS schedule_key
-FROM before_start b
+SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
+FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL,
-       (SELECT j.occurrence ->> 'scheduleKey' FROM :"schema".jobs j WHERE j.job_id = f.job_id)
-FROM flagged f`,
+SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
+FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "cancel-run": {
     parameterCount: 3,
@@ -164,22 +169,22 @@ FROM flagged f`,
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_queued'
-  RETURNING r.run_id, r.job_id
+  RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
   UPDATE :"schema".jobs j SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL
   FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       (SELECT j.occurrence ->> 'scheduleKey' FROM :"schema".jobs j WHERE j.job_id = b.job_id) AS schedule_key
-FROM before_start b
+SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
+FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL,
-       (SELECT j.occurrence ->> 'scheduleKey' FROM :"schema".jobs j WHERE j.job_id = f.job_id)
-FROM flagged f`,
+SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
+FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "claim-occurrence": {
     parameterCount: 3,
@@ -263,7 +268,7 @@ SELECT b.refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,
-       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.occurrence
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context, j.occurrence
 FROM batch b
 LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
 ORDER BY c.due_time`,
@@ -310,12 +315,12 @@ FROM :"schema".jobs j JOIN :"schema".runs r ON r.run_id = j.current_run_id
 WHERE j.job_id = $1::uuid`,
   },
   "insert-jobs": {
-    parameterCount: 14,
+    parameterCount: 15,
     sql: `WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::float8[], $6::integer[], $7::text[],
-                       $8::jsonb[], $9::text[], $10::float8[], $11::text[], $12::boolean[], $13::jsonb[]) WITH ORDINALITY
+                       $8::jsonb[], $9::text[], $10::float8[], $11::text[], $12::boolean[], $13::jsonb[], $14::text[]) WITH ORDINALITY
     AS i(job_id, run_id, job_name, payload, due_ms, max_attempts, correlation_id, resilience, resilience_mode,
-         created_ms, key, replace, occurrence, item)
+         created_ms, key, replace, occurrence, trace_context, item)
 ), runs AS (
   INSERT INTO :"schema".runs AS r (run_id, job_id, job_name, attempt, due_time, status, held_key)
   SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000), :'status_queued', CASE WHEN occurrence IS NULL THEN key END
@@ -326,9 +331,9 @@ WHERE j.job_id = $1::uuid`,
   RETURNING r.run_id, r.job_id, r.job_name, r.held_key, r.attempt, r.due_time
 ), jobs AS (
   INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, correlation_id,
-                              resilience, resilience_mode, created_at, key, occurrence)
+                              resilience, resilience_mode, created_at, key, occurrence, trace_context)
   SELECT i.job_id, i.job_name, i.payload, i.run_id, 1, i.max_attempts, i.correlation_id, i.resilience, i.resilience_mode,
-         to_timestamp(i.created_ms / 1000), i.key, i.occurrence
+         to_timestamp(i.created_ms / 1000), i.key, i.occurrence, i.trace_context
   FROM input i JOIN runs r ON r.run_id = i.run_id
 ), holders AS (
   -- Keyed rows only, so an unkeyed batch joins nothing (a join of every row was 3x the insert).
@@ -351,7 +356,7 @@ SELECT
             h.replace AND m.job_id IS NULL AS payload_missed
      FROM holders h LEFT JOIN moved m ON m.job_id = h.job_id
    ) held) AS holders,
-  pg_notify($14::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL AS notified
+  pg_notify($15::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL AS notified
 FROM input`,
   },
   "list-active-runs": {
@@ -423,6 +428,13 @@ WHERE status = :'status_queued'`,
   "next-due-times-by-job": {
     parameterCount: 0,
     sql: `SELECT job_name, (extract(epoch from min(due_time)) * 1000)::float8 AS due_ms
+FROM :"schema".runs
+WHERE status = :'status_queued'
+GROUP BY job_name`,
+  },
+  "queued-run-counts": {
+    parameterCount: 0,
+    sql: `SELECT job_name, count(*)::integer AS queued
 FROM :"schema".runs
 WHERE status = :'status_queued'
 GROUP BY job_name`,

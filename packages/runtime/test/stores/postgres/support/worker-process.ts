@@ -18,12 +18,23 @@ export interface WorkerConfig {
   readonly holdSlowJobs?: boolean;
   /** `application_name` of the worker's connections (lets a test terminate exactly them). */
   readonly applicationName?: string;
+  /** Run with the OpenTelemetry SDK and report every finished span (`type: "span"`). */
+  readonly telemetry?: boolean;
+}
+
+/** A finished span of a worker, as plain data. */
+export interface ReportedSpan {
+  readonly name: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | null;
+  readonly attributes: Record<string, unknown>;
 }
 
 /** What a worker reports (see workers/worker.mjs). */
 export interface WorkerMessage {
   readonly worker: string;
-  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "slot" | "scheduled";
+  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "span" | "slot" | "scheduled";
   readonly workerId?: string;
   readonly jobId?: string;
   readonly runId?: string;
@@ -31,6 +42,7 @@ export interface WorkerMessage {
   readonly reason?: string;
   readonly dueMs?: number;
   readonly startedMs?: number;
+  readonly span?: ReportedSpan;
   /** `slot`: the occurrence's payload. */
   readonly payload?: unknown;
   /** `scheduled`: the job id of each call of the burst, and how many were deduplicated. */

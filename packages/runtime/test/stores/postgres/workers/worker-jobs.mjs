@@ -23,6 +23,7 @@ export function workerDescriptors({ recurring = false } = {}) {
     { ...base, name: "noop.record" },
     { ...base, name: "slow.block" },
     { ...base, name: "timed.probe" },
+    { ...base, name: "flaky.once" },
     { ...base, name: "schedule.slot" },
   ];
   if (recurring) {

@@ -2,7 +2,8 @@
 // package's dist (run `pnpm build` first). It reports over the IPC channel what it runs.
 //
 // Config (env ELARION_WORKER, JSON): { databaseUrl, schema, name, concurrency, leaseMs?,
-// heartbeatMs?, pollIntervalMs?, recurring?, applicationName?, holdSlowJobs? (slow.block then waits for an abort) }
+// heartbeatMs?, pollIntervalMs?, recurring?, applicationName?, holdSlowJobs? (slow.block then waits for an abort),
+// telemetry? (an OpenTelemetry SDK whose finished spans are reported as { type: "span", span }) }
 // Commands (IPC): { type: "stop" }; { type: "schedule-keyed", key, count, dueMs } (reports "scheduled").
 import pg from "pg";
 import { createScheduler, defineJobRegistry } from "../../../../dist/index.js";
@@ -29,6 +30,11 @@ const bodies = {
       context.signal.addEventListener("abort", onAbort, { once: true });
       if (typeof payload?.holdMs === "number" && config.holdSlowJobs !== true) setTimeout(resolve, payload.holdMs);
     });
+    report({ type: "ran", jobId: context.jobId, runId: context.runId, attempt: context.attempt });
+  },
+  // Fails its first attempt, succeeds on the next.
+  "flaky.once": async (_payload, context) => {
+    if (context.attempt === 1) throw new Error("first attempt fails");
     report({ type: "ran", jobId: context.jobId, runId: context.runId, attempt: context.attempt });
   },
   // Reports how late it started against its due time.
@@ -64,6 +70,7 @@ const store = postgresStore({
   ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
 });
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const telemetry = config.telemetry === true ? await spanReportingTelemetry() : false;
 const scheduler = createScheduler({
   registry: defineJobRegistry(jobs, []),
   services: () => ({}),
@@ -72,7 +79,27 @@ const scheduler = createScheduler({
   // Keep every finished job, so tests can check each one's final state.
   maxRetainedCompletedJobs: 100_000,
   logger: quiet,
+  telemetry,
 });
+
+/** The OpenTelemetry SDK, every finished span sent to the test as plain data. */
+async function spanReportingTelemetry() {
+  const { BasicTracerProvider, SimpleSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+  const exporter = {
+    export(spans, done) {
+      for (const span of spans) {
+        const context = span.spanContext();
+        report({
+          type: "span",
+          span: { name: span.name, traceId: context.traceId, spanId: context.spanId, parentSpanId: span.parentSpanContext?.spanId ?? null, attributes: span.attributes },
+        });
+      }
+      done({ code: 0 });
+    },
+    shutdown: () => Promise.resolve(),
+  };
+  return { tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }) };
+}
 
 process.on("message", async (message) => {
   if (message?.type === "schedule-keyed") {

@@ -11,9 +11,10 @@
 -- Returns no row when there is nothing to cancel (unknown id, or the run already finished), else
 -- one row: run_id text, job_id text, was_running boolean (false: cancelled before its body
 -- started; true: flagged, its owner aborts it), owner text (the worker holding it, when running),
--- notified boolean (true when the owner was sent the cancel notice), schedule_key text (set when the
--- job is an occurrence of a run-time schedule, whose chain the caller then checks: a cancelled
--- slot skips that slot only).
+-- notified boolean (true when the owner was sent the cancel notice), job_name text and
+-- trace_context text (the job's, for the telemetry of a run cancelled before it started),
+-- schedule_key text (set when the job is an occurrence of a run-time schedule, whose chain the
+-- caller then checks: a cancelled slot skips that slot only).
 --
 -- Invariants:
 --   - The run is locked (FOR UPDATE) while it is judged, so a cancel and a claim or completion of
@@ -29,19 +30,19 @@ WITH target AS (
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_queued'
-  RETURNING r.run_id, r.job_id
+  RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
   UPDATE :"schema".jobs j SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL
   FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
-SELECT run_id::text AS run_id, job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       (SELECT j.occurrence ->> 'scheduleKey' FROM :"schema".jobs j WHERE j.job_id = b.job_id) AS schedule_key
-FROM before_start b
+SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
+FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
-SELECT run_id::text, job_id::text, true, owner, pg_notify($3::text, :'notice_cancel' || run_id::text) IS NULL,
-       (SELECT j.occurrence ->> 'scheduleKey' FROM :"schema".jobs j WHERE j.job_id = f.job_id)
-FROM flagged f;
+SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
+FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id;

@@ -17,7 +17,8 @@
 --   $11 text[]     keys (null: no key)
 --   $12 boolean[]  replace: what a keyed job does when a pending job holds its key (false: keep)
 --   $13 jsonb[]    occurrences (null: not an occurrence of a run-time schedule)
---   $14 text       the schema's NOTIFY channel (<schema>_wake)
+--   $14 text[]     trace contexts: the W3C traceparent of the span that scheduled each job, or null
+--   $15 text       the schema's NOTIFY channel (<schema>_wake)
 --
 -- Returns one row:
 --   holders   json  the jobs whose key a pending job holds, or null when every job was inserted:
@@ -47,9 +48,9 @@
 --     unkeyed batch of 20,000 three times slower (949 ms against 363 ms).
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::float8[], $6::integer[], $7::text[],
-                       $8::jsonb[], $9::text[], $10::float8[], $11::text[], $12::boolean[], $13::jsonb[]) WITH ORDINALITY
+                       $8::jsonb[], $9::text[], $10::float8[], $11::text[], $12::boolean[], $13::jsonb[], $14::text[]) WITH ORDINALITY
     AS i(job_id, run_id, job_name, payload, due_ms, max_attempts, correlation_id, resilience, resilience_mode,
-         created_ms, key, replace, occurrence, item)
+         created_ms, key, replace, occurrence, trace_context, item)
 ), runs AS (
   INSERT INTO :"schema".runs AS r (run_id, job_id, job_name, attempt, due_time, status, held_key)
   SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000), :'status_queued', CASE WHEN occurrence IS NULL THEN key END
@@ -60,9 +61,9 @@ WITH input AS (
   RETURNING r.run_id, r.job_id, r.job_name, r.held_key, r.attempt, r.due_time
 ), jobs AS (
   INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, correlation_id,
-                              resilience, resilience_mode, created_at, key, occurrence)
+                              resilience, resilience_mode, created_at, key, occurrence, trace_context)
   SELECT i.job_id, i.job_name, i.payload, i.run_id, 1, i.max_attempts, i.correlation_id, i.resilience, i.resilience_mode,
-         to_timestamp(i.created_ms / 1000), i.key, i.occurrence
+         to_timestamp(i.created_ms / 1000), i.key, i.occurrence, i.trace_context
   FROM input i JOIN runs r ON r.run_id = i.run_id
 ), holders AS (
   -- Keyed rows only, so an unkeyed batch joins nothing (a join of every row was 3x the insert).
@@ -85,5 +86,5 @@ SELECT
             h.replace AND m.job_id IS NULL AS payload_missed
      FROM holders h LEFT JOIN moved m ON m.job_id = h.job_id
    ) held) AS holders,
-  pg_notify($14::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL AS notified
+  pg_notify($15::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL AS notified
 FROM input;
