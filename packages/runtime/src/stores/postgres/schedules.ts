@@ -13,7 +13,7 @@ interface PendingAdvance {
 const MAX_BATCH = 1_000;
 
 /**
- * Schedules defined at run time on PostgreSQL (the `schedules` table of migration 4). Reads are
+ * Schedules defined at run time on PostgreSQL (the `schedules` table of migration 5). Reads are
  * one statement each. A write (upsert) is one transaction: the compare-and-set of the schedule's
  * row, the deletion of the head it replaces, the insert of the new head. Advances — a worker
  * moving a schedule past the head it claimed — are group-committed: those asked for while a batch

@@ -34,7 +34,7 @@
 --     run went to another worker) is ignored, and its run id is returned in `refused`.
 --   - A run is never in both $1 and $7 (a completion carries its own start time).
 --   - A job moves on (next attempt, or finished) only if the completed run is still its current run.
---   - Keys (migration 4): a claimed run holds no key (held_key null), so a run given back to the queue
+--   - Keys (migration 5): a claimed run holds no key (held_key null), so a run given back to the queue
 --     later never collides with the pending job that took the key meanwhile; a retry takes the key
 --     through ON CONFLICT DO NOTHING, race-free against producers inserting the same key.
 --   - All parts see one snapshot: the runs queued by this call's retries are not claimed by it

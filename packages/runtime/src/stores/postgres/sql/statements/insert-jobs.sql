@@ -36,7 +36,7 @@
 --   - Race-free: two producers inserting one key meet at runs_held_key; the later one waits for
 --     the earlier's transaction and, if it committed, takes the ON CONFLICT branch.
 --   - An occurrence carries its schedule's key in jobs.key but never holds it (held_key null):
---     its schedule arbitrates it (see schedules in migration 4).
+--     its schedule arbitrates it (see schedules in migration 5).
 --   - Runs in the caller's transaction when enqueue joins one ({ client }): the jobs and the
 --     NOTIFY commit, or vanish, with the caller's own writes.
 --   - Arrays through unnest rather than one jsonb document through jsonb_to_recordset: passing and
