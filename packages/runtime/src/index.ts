@@ -44,6 +44,7 @@ export { RUNTIME_ERRORS, type RuntimeErrorCode, type CodedError } from "./core/r
 export type { JobStatus, JobState } from "./state/job-state.js";
 export type { RunInfo, OutcomeInfo } from "./state/run-info.js";
 export type { ListJobsQuery, JobPage, CountJobsQuery, JobCounts } from "./state/job-query.js";
+export type { JobPosition } from "./state/job-cursor.js";
 export type { ScheduleDefinition, ScheduleInfo, ScheduleOverlapPolicy } from "./state/schedule-info.js";
 export type { SchedulerSnapshot, JobSnapshot } from "./state/scheduler-snapshot.js";
 export { OutcomeMessage } from "./state/vocabulary.js";
@@ -55,6 +56,8 @@ export type {
   ResilienceMode,
   NewRuntimeJob,
   InsertOptions,
+  JobListing,
+  JobRetryRequest,
   ClaimedRun,
   RunCompletion,
   RetryRequest,

@@ -26,6 +26,13 @@ export class Fifo<T> {
     return item;
   }
 
+  /** Visits items first to last while `visit` returns `true`; answers whether it visited them all. */
+  every(visit: (item: T) => boolean): boolean {
+    const items = this.items;
+    for (let index = this.head; index < items.length; index++) if (!visit(items[index]!)) return false;
+    return true;
+  }
+
   *[Symbol.iterator](): IterableIterator<T> {
     for (let index = this.head; index < this.items.length; index++) yield this.items[index]!;
   }

@@ -58,11 +58,15 @@ export class Dispatcher {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private idleWaiters: Array<() => void> = [];
   private unregisterSettle: (() => void) | null = null;
+  /** Whether a job name is paused, as the store knows it now. */
+  readonly isPaused: (jobName: string) => boolean;
   /** Telemetry hooks (`options.instrumentation`), `null` when off. */
   private readonly instrumentation: Instrumentation | null;
 
   constructor(private readonly options: DispatcherOptions) {
     this.instrumentation = options.instrumentation;
+    const store = options.store;
+    this.isPaused = (jobName) => store.isJobPaused(jobName);
     this.gates = new Gates(options.maxConcurrentExecutions, {
       start: (run) => this.startRun(run),
       skip: (run, message) => this.finish(run, "skipped", message),
@@ -79,6 +83,7 @@ export class Dispatcher {
     this.occurrences = new RecurringOccurrences(options.maxMisfireCatchUpRuns, {
       run: (occurrence, waitsForOverlap) => this.runOccurrence(occurrence, waitsForOverlap),
       ended: (occurrence, status, message) => this.recordOccurrenceEnd(occurrence, status, message),
+      isPaused: this.isPaused,
     });
     this.chains = new ScheduleChains(options.store, options.clock, options.logger, options.maxMisfireCatchUpRuns, options.jobs, {
       track: (result) => this.write(result),
@@ -240,9 +245,14 @@ export class Dispatcher {
 
   /**
    * A run passed the gates. A runtime run's body starts only once the store confirms the start
-   * (a cancel recorded meanwhile, possibly by another process, answers `false`).
+   * (a cancel recorded meanwhile, possibly by another process, answers `false`). Nothing of a job
+   * name paused meanwhile starts: see {@link holdBackPaused}.
    */
   private startRun(run: Run): void {
+    if (this.isPaused(run.jobName)) {
+      this.holdBackPaused(run);
+      return;
+    }
     const nowMs = this.options.clock.now();
     if (!run.isRuntimeScheduled) {
       this.executor.start(run, nowMs);
@@ -277,6 +287,21 @@ export class Dispatcher {
     if (run.cancelCause === "shutdown") this.releaseUnstarted(run);
     else if (run.cancelCause !== null) this.finish(run, "cancelled", OutcomeMessage.cancelled);
     else this.executor.start(run, nowMs);
+  }
+
+  /**
+   * A run that passed the gates after its job name was paused: a recurring slot ends `skipped` /
+   * `"paused"`; a runtime run goes back to the store's queue unchanged, to wait for `resumeJob`.
+   * Either way it gives back what it holds at the gates.
+   */
+  private holdBackPaused(run: Run): void {
+    run.phase = "starting"; // it holds its gates: leaving releases them, there is no wait to withdraw from
+    if (!run.isRuntimeScheduled) {
+      this.finish(run, "skipped", OutcomeMessage.paused);
+      return;
+    }
+    this.endWithoutWrite(run, null);
+    this.write(this.options.store.returnRun(ticketOf(run)));
   }
 
   /** A claimed runtime run that never started leaves this process: the store decides its fate. */
@@ -328,7 +353,7 @@ export class Dispatcher {
       this.recurringRuns.delete(run.runId);
       this.recurringByJobId.delete(run.jobId);
       this.recordOutcome(outcomeOf(run, status, message, nowMs));
-      if (this.state === "running") {
+      if (this.state === "running" && !run.offGrid) {
         this.occurrences.completed(run.job, run.dueTimeMs, nowMs);
         this.wake();
       }
@@ -404,6 +429,26 @@ export class Dispatcher {
         runLogFields(run, this.instrumentation),
       );
     }
+  }
+
+  // ---- trigger -------------------------------------------------------------------------------
+
+  /**
+   * Runs a recurring job now, off its grid: a run with its own ids, due now, through the job's
+   * overlap, group and slot gates like a slot of its chain, which it leaves as it is. It is this
+   * process's run (no cluster claim: the call itself is the one request). A disabled or paused job
+   * records it `skipped` (`"disabled"` / `"paused"`) like its slots.
+   */
+  trigger(job: RegisteredJob): { jobId: string; runId: string; dueTimeMs: number } {
+    const slot = { jobId: newId(), runId: newId(), dueTimeMs: this.options.clock.now() };
+    const run = Run.forOccurrence(job, slot, false);
+    run.offGrid = true;
+    this.recurringRuns.set(run.runId, run);
+    this.recurringByJobId.set(run.jobId, run);
+    if (!this.occurrences.scheduleOf(job).enabled) this.finish(run, "skipped", OutcomeMessage.disabled);
+    else if (this.isPaused(job.name)) this.finish(run, "skipped", OutcomeMessage.paused);
+    else this.gates.admit(run);
+    return slot;
   }
 
   // ---- cancel --------------------------------------------------------------------------------

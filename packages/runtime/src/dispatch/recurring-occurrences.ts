@@ -26,6 +26,8 @@ export interface OccurrenceEvents {
   run(occurrence: Occurrence, waitsForOverlap: boolean): void;
   /** Record the slot as ended without running (`skipped` or `cancelled`). */
   ended(occurrence: Occurrence, status: "skipped" | "cancelled", message: string): void;
+  /** Whether the job name is paused (`pauseJob`): its slots are skipped, the chain goes on. */
+  isPaused(jobName: string): boolean;
 }
 
 /** One job's chain: its current schedule, its pending slot and where it stands. */
@@ -184,8 +186,9 @@ export class RecurringOccurrences {
     const due = occurrence.dueTimeMs;
     const plan = recurrence.isGrid ? planMisfire(recurrence, due, nowMs, job.descriptor.misfire, this.maxMisfireCatchUpRuns) : null;
     chain.lastSlotMs = plan === null ? due : Math.max(due, ...plan.runNow, ...plan.skipped);
-    if (!chain.schedule.enabled) {
-      this.events.ended(occurrence, "skipped", OutcomeMessage.disabled);
+    const skippedAs = !chain.schedule.enabled ? OutcomeMessage.disabled : this.events.isPaused(job.name) ? OutcomeMessage.paused : null;
+    if (skippedAs !== null) {
+      this.events.ended(occurrence, "skipped", skippedAs);
       this.plan(job, plan !== null ? plan.nextDue : this.nextAfterFired(occurrence, nowMs));
       return;
     }

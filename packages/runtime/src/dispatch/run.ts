@@ -33,6 +33,8 @@ export class Run implements ScheduledJobContext, ObservedRun {
    * `overlap: "queue"` at most one such run waits per job, later ones are skipped `"coalesced"`.
    */
   readonly isRecurringSlot: boolean;
+  /** A recurring job's run started by `triggerJob`, off its grid: its end plans no slot of the chain. */
+  offGrid = false;
 
   phase: RunPhase = "claimed";
   /** The store's object for a claimed runtime run, handed back on start/complete to save a lookup. */

@@ -51,12 +51,12 @@ export class RunTimeSchedules {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await store.getSchedule(key);
       if (current !== null && current.jobName === job.name && sameRule(current.rule, read.rule) && jsonEqual(current.payload, stored)) {
-        return this.toScheduleInfo(current);
+        return this.toScheduleInfo(current, store.isJobPaused(current.jobName));
       }
       const written = await this.write(store, key, job, stored, read.rule, current);
       if (written !== null) {
         this.wake();
-        return this.toScheduleInfo(written);
+        return this.toScheduleInfo(written, store.isJobPaused(written.jobName));
       }
     }
     throw coded(new Error(`${where}: the schedule kept changing under concurrent upserts (${MAX_WRITE_ATTEMPTS} attempts); call upsertSchedule again.`), "ELR503");
@@ -68,10 +68,11 @@ export class RunTimeSchedules {
   }
 
   async list(): Promise<ScheduleInfo[]> {
-    return (await this.store.listSchedules()).map((schedule) => this.toScheduleInfo(schedule));
+    const [schedules, paused] = await Promise.all([this.store.listSchedules(), this.store.pausedJobNames()]);
+    return schedules.map((schedule) => this.toScheduleInfo(schedule, paused.has(schedule.jobName)));
   }
 
-  private toScheduleInfo(schedule: StoredSchedule): ScheduleInfo {
+  private toScheduleInfo(schedule: StoredSchedule, paused: boolean): ScheduleInfo {
     const codec = this.catalog.jobs.get(schedule.jobName)?.descriptor.payloadCodec;
     let payload = schedule.payload;
     if (codec) {
@@ -81,7 +82,7 @@ export class RunTimeSchedules {
         // Written by another deployment in a form this build cannot read: shown as stored.
       }
     }
-    return scheduleInfoOf(schedule, payload);
+    return scheduleInfoOf(schedule, payload, paused);
   }
 
   /** One compare-and-set write; the schedule as written, or `null` when another write came first. */
@@ -149,7 +150,7 @@ function headSlot(rule: ScheduleRule, current: StoredSchedule | null, headPendin
 }
 
 /** What `listSchedules`/`upsertSchedule` report; `payload` as the job receives it (decoded). */
-function scheduleInfoOf(schedule: StoredSchedule, payload: unknown): ScheduleInfo {
+function scheduleInfoOf(schedule: StoredSchedule, payload: unknown, paused: boolean): ScheduleInfo {
   const rule = schedule.rule;
   return {
     scheduleKey: schedule.scheduleKey,
@@ -161,7 +162,7 @@ function scheduleInfoOf(schedule: StoredSchedule, payload: unknown): ScheduleInf
     fixedDelay: rule.fixedDelayMs,
     nextDueTime: isPending(schedule) && schedule.headDueTimeMs !== null ? new Date(schedule.headDueTimeMs) : null,
     lastOutcome: schedule.lastOutcome,
-    paused: false,
+    paused,
     enabled: rule.enabled,
   };
 }

@@ -1,6 +1,7 @@
 import { Dispatcher } from "../dispatch/dispatcher.js";
 import type { JobClass, ServiceTable } from "../registry/job-registry.js";
-import { firstRunIdOfNewestJobId, newJobId } from "../core/ids.js";
+import { firstRunIdOfNewestJobId, newId, newJobId } from "../core/ids.js";
+import { encodeJobCursor } from "../state/job-cursor.js";
 import type { Instrumentation } from "../state/instrumentation.js";
 import type { JobState } from "../state/job-state.js";
 import { latestPerJobName } from "../state/latest-outcomes.js";
@@ -8,13 +9,15 @@ import type { RunInfo } from "../state/run-info.js";
 import type { SchedulerSnapshot } from "../state/scheduler-snapshot.js";
 import type { JobStore, KeyHolder, MaybePromise, StoreHost } from "../stores/job-store.js";
 import { systemClock, type Clock } from "../core/clock.js";
+import type { RegisteredJob } from "../dispatch/registered-job.js";
 import type { JobCatalog } from "./job-catalog.js";
 import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
 import { EpochSecondsCheck } from "./epoch-seconds-check.js";
 import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions } from "./job-scheduler.js";
+import { parseCountJobsQuery, parseListJobsQuery } from "./job-query-input.js";
 import { observeCancel, observeInsert } from "./observed-operations.js";
-import { buildRuntimeJobRequest, type RuntimeJobRequest } from "./runtime-job-request.js";
+import { buildRuntimeJobRequest, dueTimeMsOf, type RuntimeJobRequest } from "./runtime-job-request.js";
 import { RunTimeSchedules } from "./run-time-schedules.js";
 import { insertMany, validateEach } from "./bulk-insert.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
@@ -167,11 +170,12 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   }
 
   async snapshot(): Promise<SchedulerSnapshot> {
-    const [queued, active, outcomes, storeDue] = await Promise.all([
+    const [queued, active, outcomes, storeDue, paused] = await Promise.all([
       settled(this.store.listQueuedRuns()),
       settled(this.store.listActiveRuns()),
       settled(this.store.listRecentOutcomes()),
       settled(this.store.nextDueTimes()),
+      settled(this.store.pausedJobNames()),
     ]);
     const occurrenceDue = this.dispatcher.nextOccurrenceDueTimes();
     const jobs = [...this.catalog.jobs.values()].map((job) => {
@@ -186,7 +190,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
         misfire: descriptor.misfire,
         maxConcurrentRuns: descriptor.maxConcurrentRuns,
         nextDueTime: candidates.length === 0 ? null : new Date(Math.min(...candidates)),
-        paused: false,
+        paused: paused.has(job.name),
       };
     });
     return {
@@ -202,29 +206,66 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.dispatcher.whenIdle();
   }
 
-  // ---- section 11 operations: declared by the contract, built by their own changes ----------
-  listJobs(_query?: ListJobsQuery): Promise<JobPage> {
-    return notYetBuilt("listJobs");
+  // ---- operations (docs/semantics.md#operating-jobs) ----------------------------------------
+
+  /** Answers at any time, like `getJob` (after `stop()` from the last known state). */
+  async listJobs(query?: ListJobsQuery): Promise<JobPage> {
+    const { listing, pageSize } = parseListJobsQuery(query);
+    const listed = await this.store.listJobs(listing);
+    if (listed.length <= pageSize) return { jobs: [...listed], nextCursor: null };
+    const jobs = listed.slice(0, pageSize);
+    const last = jobs[jobs.length - 1]!;
+    return { jobs, nextCursor: encodeJobCursor({ createdAtMs: last.createdAt.getTime(), jobId: last.jobId }) };
   }
 
-  countJobs(_query?: CountJobsQuery): Promise<JobCounts> {
-    return notYetBuilt("countJobs");
+  /** Answers at any time, like `getJob`. */
+  async countJobs(query?: CountJobsQuery): Promise<JobCounts> {
+    return this.store.countJobs(parseCountJobsQuery(query));
   }
 
-  retryJob(_jobId: string, _options?: RetryJobOptions): Promise<JobRunHandle | null> {
-    return notYetBuilt("retryJob");
+  async retryJob(jobId: string, options?: RetryJobOptions): Promise<JobRunHandle | null> {
+    this.assertStarted("retryJob");
+    if (typeof jobId !== "string") throw coded(new TypeError(`retryJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw coded(new TypeError("retryJob: expected options like { dueTime: Date.now() + 60_000 }."), "ELR301");
+    }
+    const dueTimeMs = options?.dueTime === undefined ? this.clock.now() : dueTimeMsOf(options.dueTime, `of retryJob(${jobId})`);
+    const state = await this.store.retryJob(jobId, { newRunId: newId(), dueTimeMs });
+    if (state === null) return null;
+    this.dispatcher.wake();
+    return { jobId, runId: state.currentRunId, jobName: state.jobName, dueTime: new Date(dueTimeMs), attempt: state.attempt, maxAttempts: state.maxAttempts };
   }
 
-  pauseJob(_jobName: string): Promise<void> {
-    return notYetBuilt("pauseJob");
+  async pauseJob(jobName: string): Promise<void> {
+    await this.setPaused("pauseJob", jobName, true);
   }
 
-  resumeJob(_jobName: string): Promise<void> {
-    return notYetBuilt("resumeJob");
+  async resumeJob(jobName: string): Promise<void> {
+    await this.setPaused("resumeJob", jobName, false);
+    this.dispatcher.wake();
   }
 
-  triggerJob(_jobName: string): Promise<JobRunHandle> {
-    return notYetBuilt("triggerJob");
+  async triggerJob(jobName: string): Promise<JobRunHandle> {
+    this.assertStarted("triggerJob");
+    const job = this.registeredJob("triggerJob", jobName);
+    if (job.recurrence === null) {
+      throw coded(
+        new TypeError(
+          `triggerJob: job "${job.name}" has no schedule (a runtime-only job), so there is nothing to run off its grid; enqueue it instead: scheduler.enqueue("${job.name}", payload).`,
+        ),
+        "ELR313",
+      );
+    }
+    if (job.invoke === null) {
+      throw coded(
+        new Error(
+          `triggerJob: this scheduler only enqueues (it was given descriptor sets, not job registries), so it cannot run job "${job.name}"; call triggerJob on a scheduler that runs it.`,
+        ),
+        "ELR314",
+      );
+    }
+    const { jobId, runId, dueTimeMs } = this.dispatcher.trigger(job);
+    return { jobId, runId, jobName: job.name, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts: 1 };
   }
 
   enqueueMany(job: unknown, payloads: readonly unknown[], options?: ScheduleOptions): Promise<JobRunHandle[]> {
@@ -287,10 +328,27 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return handles;
   }
 
+  private async setPaused(operation: "pauseJob" | "resumeJob", jobName: string, paused: boolean): Promise<void> {
+    this.assertStarted(operation);
+    this.registeredJob(operation, jobName);
+    await this.store.setJobPaused(jobName, paused);
+  }
+
+  private registeredJob(operation: string, jobName: unknown): RegisteredJob {
+    if (typeof jobName !== "string") throw coded(new TypeError(`${operation}: expected a job name string, got ${jobName === null ? "null" : typeof jobName}.`), "ELR312");
+    const job = this.catalog.jobs.get(jobName);
+    if (job === undefined) {
+      const known = [...this.catalog.jobs.keys()].map((name) => `"${name}"`).join(", ") || "none";
+      throw coded(new TypeError(`${operation}: unknown job name "${jobName}"; it is not in this scheduler's registry. Registered jobs: ${known}.`), "ELR312");
+    }
+    return job;
+  }
+
   private insert(request: RuntimeJobRequest, client: unknown, nowMs = this.clock.now()): Promise<JobRunHandle> {
     const jobId = this.clockIsWallClock ? newJobId(nowMs) : newJobId();
     const runId = firstRunIdOfNewestJobId();
-    const inserted = this.store.insertJob(request.identify(jobId, runId, nowMs), client === undefined ? undefined : { client });
+    // Whole milliseconds: listJobs orders and pages by it exactly (JobState.createdAt is a Date).
+    const inserted = this.store.insertJob(request.identify(jobId, runId, Math.floor(nowMs)), client === undefined ? undefined : { client });
     if (inserted instanceof Promise) {
       return inserted.then((holder) => {
         this.dispatcher.wake();
@@ -318,11 +376,6 @@ function handleOf(request: RuntimeJobRequest, holder: KeyHolder | undefined): Jo
   const { jobId, runId, jobName, dueTimeMs, maxAttempts } = request;
   if (request.key === null) return { jobId, runId, jobName, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts };
   return { jobId, runId, jobName, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts, deduplicated: false };
-}
-
-// TEMPORARY (the section 11 contract is committed before its implementations): replaced method by method.
-function notYetBuilt(operation: string): Promise<never> {
-  return Promise.reject(new Error(`scheduler.${operation}() is not built yet`));
 }
 
 function uniqueByRunId(runs: RunInfo[]): RunInfo[] {

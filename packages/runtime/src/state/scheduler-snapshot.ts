@@ -1,5 +1,11 @@
 import type { OutcomeInfo, RunInfo } from "./run-info.js";
 
+/**
+ * A store lists at most this many queued runs and this many active runs for a snapshot (earliest
+ * first), so a snapshot of a million-job queue stays cheap.
+ */
+export const SNAPSHOT_LIST_LIMIT = 10_000;
+
 /** One registered job as `snapshot()` reports it. */
 export interface JobSnapshot {
   name: string;
@@ -26,9 +32,9 @@ export interface JobSnapshot {
 export interface SchedulerSnapshot {
   capturedAt: Date;
   jobs: JobSnapshot[];
-  /** Status `"queued"`, by due time. */
+  /** Status `"queued"`, by due time (the earliest {@link SNAPSHOT_LIST_LIMIT} of the store's, plus recurring slots). */
   queuedRuns: RunInfo[];
-  /** Status `"running"` (also while waiting for a slot), by start. */
+  /** Status `"running"` (also while waiting for a slot), by start (at most {@link SNAPSHOT_LIST_LIMIT} of the store's). */
   activeRuns: RunInfo[];
   /** Latest terminal outcome per job name, newest first. */
   recentOutcomes: OutcomeInfo[];

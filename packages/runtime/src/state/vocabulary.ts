@@ -12,10 +12,17 @@ export const JOB_STATUSES = ["queued", "running", "waiting-retry", "succeeded", 
 export const TERMINAL_STATUSES = ["succeeded", "failed", "cancelled", "skipped"] as const;
 
 /**
+ * PostgreSQL: a queued run of a paused job name (`pauseJob`), kept out of the claim index until the
+ * name resumes. It reads as queued (or waiting-retry) everywhere; the memory store parks such runs
+ * instead. See docs/postgres.md.
+ */
+export const HELD_RUN_STATUS = "held";
+
+/**
  * The statuses a stored run can have. A pending deferred retry is a `"queued"` run whose job's
  * attempt is above 1; the job reports it as `"waiting-retry"`.
  */
-export const RUN_STATUSES = ["queued", "running", ...TERMINAL_STATUSES] as const;
+export const RUN_STATUSES = ["queued", HELD_RUN_STATUS, "running", ...TERMINAL_STATUSES] as const;
 
 /** The fixed outcome messages (failed runs carry their error's message; succeeded runs `null`). */
 export const OutcomeMessage = {

@@ -1,9 +1,21 @@
 import type { MaybePromise } from "../core/maybe-promise.js";
+import type { JobCounts } from "../state/job-query.js";
 import type { JobState } from "../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
 import type { StoreHost } from "./store-host.js";
 import type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
-import type { CancelResult, ClaimedRun, InsertOptions, KeyHolder, NewRuntimeJob, RetryRequest, RunCompletion, RunTicket } from "./store-records.js";
+import type {
+  CancelResult,
+  ClaimedRun,
+  InsertOptions,
+  KeyHolder,
+  JobListing,
+  JobRetryRequest,
+  NewRuntimeJob,
+  RetryRequest,
+  RunCompletion,
+  RunTicket,
+} from "./store-records.js";
 
 export type { MaybePromise } from "../core/maybe-promise.js";
 export type { StoreHost } from "./store-host.js";
@@ -12,6 +24,8 @@ export type {
   CancelResult,
   ClaimedRun,
   InsertOptions,
+  JobListing,
+  JobRetryRequest,
   KeyHolder,
   NewRuntimeJob,
   OnDuplicate,
@@ -131,10 +145,10 @@ export interface JobStore {
   /** A runtime job's state, or `null` when unknown or dropped by retention. */
   getJob(jobId: string): MaybePromise<JobState | null>;
 
-  /** Queued and waiting-retry runs (status `"queued"`), by due time. */
+  /** Queued and waiting-retry runs (status `"queued"`), by due time; the earliest `SNAPSHOT_LIST_LIMIT`. */
   listQueuedRuns(): MaybePromise<readonly RunInfo[]>;
 
-  /** Claimed runs (status `"running"`, also while waiting for a slot), by start. */
+  /** Claimed runs (status `"running"`, also while waiting for a slot), by start; at most `SNAPSHOT_LIST_LIMIT`. */
   listActiveRuns(): MaybePromise<readonly RunInfo[]>;
 
   /** Latest terminal outcome of runtime runs per job name, newest first. */
@@ -191,4 +205,47 @@ export interface JobStore {
    * only that schedule.
    */
   schedulesToRepair(scheduleKey?: string): MaybePromise<readonly StoredSchedule[]>;
+
+  // ---- operations (docs/semantics.md#operating-jobs) -------------------------------------------
+
+  /**
+   * Runtime jobs matching every filter of `query`, in `listJobs` order (newest first by creation,
+   * then by job id, see `JobPosition`), at most `query.limit`. A durable store serves every filter
+   * from an index, never a scan of the whole history.
+   */
+  listJobs(query: JobListing): MaybePromise<readonly JobState[]>;
+
+  /** How many runtime jobs the store holds in each status (every status present), of one job name or all. */
+  countJobs(jobName: string | null): MaybePromise<JobCounts>;
+
+  /**
+   * Gives a `failed` or `cancelled` job a new run: `retry.newRunId`, attempt 1 of the same
+   * `maxAttempts` and policy, `queued` at `retry.dueTimeMs`; the job keeps its id, creation time,
+   * payload and `lastError`. Returns the job's new state, or `null` (nothing changed) when the job is
+   * unknown or in another status. A durable store also wakes other workers.
+   */
+  retryJob(jobId: string, retry: JobRetryRequest): MaybePromise<JobState | null>;
+
+  /**
+   * Pauses or resumes a job name (a durable store: for every process sharing it, and across
+   * restarts). While a name is paused the store hands out none of its runs: `claimDueRuns` skips them
+   * and `nextDueTime` ignores them; they stay queued (or waiting-retry) until it resumes.
+   */
+  setJobPaused(jobName: string, paused: boolean): MaybePromise<void>;
+
+  /**
+   * Whether a job name is paused as this process knows it now (a durable store answers from a cache
+   * that notices and polls refresh). Synchronous: the dispatcher asks at every run start and recurring slot.
+   */
+  isJobPaused(jobName: string): boolean;
+
+  /** The paused job names, read fresh (for `snapshot().jobs[].paused`). */
+  pausedJobNames(): MaybePromise<ReadonlySet<string>>;
+
+  /**
+   * A claimed run whose body never started goes back to the queue unchanged (same run id, attempt
+   * and due time): its job name was paused after the claim. Fenced by the ticket like
+   * {@link completeRun}; `false` when the ticket no longer holds.
+   */
+  returnRun(ticket: RunTicket): MaybePromise<boolean>;
 }

@@ -1,5 +1,7 @@
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import type { ScheduleRule } from "../policy/schedule-rule.js";
+import type { JobPosition } from "../state/job-cursor.js";
+import type { JobStatus } from "../state/job-state.js";
 
 /** How a runtime job retries: inside one run, or as new runs of the same job. */
 export type ResilienceMode = "inline" | "deferred-retry";
@@ -33,6 +35,7 @@ export interface NewRuntimeJob {
   /** Already validated with the descriptor's `validatePayload` and encoded to its stored form; JSON-safe. */
   readonly payload: unknown;
   readonly dueTimeMs: number;
+  /** Whole milliseconds (the `listJobs` order and its cursors compare it exactly). */
   readonly createdAtMs: number;
   readonly correlationId: string | null;
   /** `maxRetryAttempts + 1` in deferred mode, otherwise 1. */
@@ -162,4 +165,27 @@ export interface CancelResult {
   readonly jobName?: string | null;
   /** Optional, for `"cancelled-before-start"`: the job's {@link NewRuntimeJob.traceContext}. */
   readonly traceContext?: string | null;
+}
+
+/**
+ * Which runtime jobs `JobStore.listJobs` returns: those matching every given filter (`null`: no
+ * filter), in `listJobs` order (newest first by creation, then by job id; see `JobPosition`).
+ */
+export interface JobListing {
+  /** Any of these statuses; `null` for every status. */
+  readonly statuses: readonly JobStatus[] | null;
+  readonly jobName: string | null;
+  readonly correlationId: string | null;
+  /** The enqueue-once key (`JobState.key`: a run-time schedule's occurrences carry its key). */
+  readonly key: string | null;
+  /** Only jobs listed after this position (the previous page's last job); `null` from the newest. */
+  readonly after: JobPosition | null;
+  /** At most this many jobs. */
+  readonly limit: number;
+}
+
+/** `retryJob`: the terminal job's new run (attempt 1, queued). */
+export interface JobRetryRequest {
+  readonly newRunId: string;
+  readonly dueTimeMs: number;
 }

@@ -232,6 +232,21 @@ describe("schedules defined at run time", () => {
     expect(minutesOf(probe.calls)).toEqual([2, 3]);
   });
 
+  it("a paused job's schedule says so; its pending slot waits and runs once at resume, then the grid goes on from now", async () => {
+    const job = report();
+    const { scheduler, probe, clock } = await startHarness([job]);
+    await scheduler.upsertSchedule("tenant-1", job.jobClass, { id: 1 }, { fixedRate: "1m" });
+    await scheduler.pauseJob("tenant.report");
+    expect((await scheduler.listSchedules())[0]!.paused).toBe(true);
+    await clock.advance(3 * MINUTE);
+    expect(probe.calls).toEqual([]);
+    await scheduler.resumeJob("tenant.report");
+    await clock.advance(0);
+    expect(minutesOf(probe.calls)).toEqual([1]);
+    const [info] = await scheduler.listSchedules();
+    expect(info).toMatchObject({ paused: false, nextDueTime: new Date(START + 4 * MINUTE) });
+  });
+
   it("refuses a bad definition with the generator's messages (ELR206), and a bad job, payload or key", async () => {
     const job = report();
     const recurring = testJob("nightly", { supportsRuntimeScheduling: false, target: { kind: "method", className: "Nightly", methodName: "run", isStatic: false } });

@@ -1,9 +1,14 @@
-import { OutcomeMessage } from "../../state/vocabulary.js";
+import { JOB_STATUSES, OutcomeMessage } from "../../state/vocabulary.js";
+import { isListedAfter } from "../../state/job-cursor.js";
+import type { JobCounts } from "../../state/job-query.js";
 import type { JobState } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
+import { SNAPSHOT_LIST_LIMIT } from "../../state/scheduler-snapshot.js";
 import type {
   CancelResult,
   ClaimedRun,
+  JobListing,
+  JobRetryRequest,
   JobStore,
   KeyHolder,
   NewRuntimeJob,
@@ -15,11 +20,13 @@ import type {
   StoredSchedule,
   StoreHost,
 } from "../job-store.js";
+import { FirstK } from "../../core/first-k.js";
 import { firstRunIdOf } from "../../core/ids.js";
 import { ClaimedJobs } from "./claimed-jobs.js";
 import { KeyHolders } from "./key-holders.js";
 import { MemoryJob } from "./memory-job.js";
 import { MemorySchedules } from "./memory-schedules.js";
+import { PausedJobNames } from "./paused-job-names.js";
 import { PendingRuns } from "./pending-runs.js";
 
 const NOT_FOUND: CancelResult = Object.freeze({ outcome: "not-found", runId: null, ownedHere: false });
@@ -29,6 +36,15 @@ const DEFAULT_RETENTION = 1024;
  * The default, volatile store: runtime jobs live in this process only (like Elarion). Every method
  * answers synchronously. Pending runs sit in a due-time heap with lazy deletion and are indexed by
  * job id and current run id, so cancel is O(1) among millions.
+ *
+ * The operations views (`listJobs`, `countJobs`, snapshot lists) keep no index of their own, so
+ * the hot path pays nothing for them: each is one pass over the jobs, O(n) (`listJobs`: O(n log
+ * page)), with bounded output — a few milliseconds per million jobs.
+ *
+ * Invariant: a `MemoryJob` object leaves the pending states only by a claim, which takes it off the
+ * queue, or for good: once terminal it is never pending again (retryJob gives the job a new object).
+ * So the dead entries it may leave in the queue, a parked list or the retention log never come back
+ * to life with a changed due time.
  */
 export class MemoryStore implements JobStore {
   readonly name = "memory";
@@ -40,6 +56,8 @@ export class MemoryStore implements JobStore {
   /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
   private readonly retained: MemoryJob[] = [];
   private retainedHead = 0;
+  /** Entries of `retained` whose job has since been retried (its id now names a newer object). */
+  private supersededRetained = 0;
   /**
    * The latest terminal outcome per job name: the job whose run ended (its outcome is read when
    * listed, so a completion allocates nothing), or the frozen outcome of a failed deferred-retry
@@ -48,6 +66,7 @@ export class MemoryStore implements JobStore {
   private readonly latestOutcomes = new Map<string, MemoryJob | OutcomeInfo>();
   private readonly keys = new KeyHolders();
   private readonly schedules = new MemorySchedules({ add: (job) => this.add(new MemoryJob(job)), remove: (job) => this.remove(job) });
+  private readonly paused = new PausedJobNames();
   private maxRetained = DEFAULT_RETENTION;
   private host: StoreHost | undefined;
 
@@ -58,10 +77,11 @@ export class MemoryStore implements JobStore {
 
   close(): void {
     const nowMs = this.host?.now() ?? Date.now();
-    for (const job of this.pending.entries()) {
+    for (const job of [...this.pending.entries(), ...this.paused.parkedRuns()]) {
       if (job.isPending) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, nowMs, null);
     }
     this.pending.clear();
+    this.paused.clearParked();
   }
 
   insertJob(newJob: NewRuntimeJob): KeyHolder | undefined {
@@ -114,6 +134,10 @@ export class MemoryStore implements JobStore {
       if (top === undefined || top.dueTimeMs > nowMs) break;
       pending.pop();
       if (!top.isPending) continue;
+      if (this.paused.size !== 0 && this.paused.has(top.jobName)) {
+        this.paused.park(top);
+        continue;
+      }
       if (top.takesKey) this.keys.release(top);
       top.status = "running";
       this.claimed.add(top);
@@ -127,8 +151,9 @@ export class MemoryStore implements JobStore {
     for (;;) {
       const top = pending.peek();
       if (top === undefined) return null;
-      if (top.isPending) return top.dueTimeMs;
+      if (top.isPending && !(this.paused.size !== 0 && this.paused.has(top.jobName))) return top.dueTimeMs;
       pending.pop();
+      if (top.isPending) this.paused.park(top);
     }
   }
 
@@ -195,16 +220,16 @@ export class MemoryStore implements JobStore {
   }
 
   listQueuedRuns(): readonly RunInfo[] {
-    return [...this.pending.entries()]
-      .filter((job) => job.isPending)
-      .sort((a, b) => a.dueTimeMs - b.dueTimeMs)
-      .map((job) => job.toRunInfo());
+    const earliest = new FirstK<MemoryJob>(SNAPSHOT_LIST_LIMIT, dueFirst);
+    this.visitPending((job, inDueOrder) => earliest.offer(job) || !inDueOrder);
+    return earliest.sorted().map((job) => job.toRunInfo());
   }
 
   listActiveRuns(): readonly RunInfo[] {
     return this.claimed
       .list()
       .sort((a, b) => (a.startedAtMs ?? Infinity) - (b.startedAtMs ?? Infinity) || a.sequence - b.sequence)
+      .slice(0, SNAPSHOT_LIST_LIMIT)
       .map((job) => job.toRunInfo());
   }
 
@@ -216,11 +241,11 @@ export class MemoryStore implements JobStore {
 
   nextDueTimes(): ReadonlyMap<string, number> {
     const earliest = new Map<string, number>();
-    for (const job of this.pending.entries()) {
-      if (!job.isPending) continue;
+    this.visitPending((job) => {
       const known = earliest.get(job.jobName);
       if (known === undefined || job.dueTimeMs < known) earliest.set(job.jobName, job.dueTimeMs);
-    }
+      return true;
+    });
     return earliest;
   }
 
@@ -250,6 +275,111 @@ export class MemoryStore implements JobStore {
 
   schedulesToRepair(scheduleKey?: string): readonly StoredSchedule[] {
     return this.schedules.toRepair(scheduleKey);
+  }
+
+  /**
+   * The jobs map iterates in insertion order, which is `listJobs` order reversed while the clock
+   * never goes back: the page is then the last `limit` matches, kept in a ring. Should an older job
+   * follow a newer one, a bounded heap selects the page instead.
+   */
+  listJobs(query: JobListing): readonly JobState[] {
+    const limit = query.limit;
+    const ring: MemoryJob[] = [];
+    let matched = 0;
+    let previous: MemoryJob | null = null;
+    for (const job of this.jobs.values()) {
+      if (!matches(job, query)) continue;
+      if (previous !== null && !isListedAfter(previous, job)) return this.listJobsOutOfOrder(query);
+      previous = job;
+      ring[matched++ % limit] = job;
+    }
+    const page: JobState[] = [];
+    for (let index = matched - 1; index >= Math.max(0, matched - limit); index--) page.push(ring[index % limit]!.toJobState());
+    return page;
+  }
+
+  countJobs(jobName: string | null): JobCounts {
+    const counts = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as JobCounts;
+    for (const job of this.jobs.values()) {
+      if (jobName === null || job.jobName === jobName) counts[job.status]++;
+    }
+    return counts;
+  }
+
+  /**
+   * A new object for the job's new run (see the class invariant): the old one stays terminal, so
+   * its entries in the queue, the retention log and the latest outcomes keep meaning what they did.
+   */
+  retryJob(jobId: string, retry: JobRetryRequest): JobState | null {
+    const ended = this.jobs.get(jobId);
+    if (ended === undefined || (ended.status !== "failed" && ended.status !== "cancelled")) return null;
+    const job = new MemoryJob({
+      jobId,
+      runId: retry.newRunId,
+      jobName: ended.jobName,
+      payload: ended.payload,
+      dueTimeMs: retry.dueTimeMs,
+      createdAtMs: ended.createdAtMs,
+      correlationId: ended.correlationId,
+      maxAttempts: ended.maxAttempts,
+      resilience: ended.resilience,
+      resilienceMode: ended.resilienceMode,
+      traceContext: ended.traceContext,
+      key: ended.takesKey ? ended.key : null,
+      onDuplicate: "keep",
+      occurrence: ended.occurrence,
+    });
+    // Pending again: it holds its key, unless a newer job took it meanwhile (as a deferred retry).
+    if (job.takesKey) this.keys.take(job);
+    job.lastError = ended.lastError;
+    if (ended.explicitRunId !== null && this.jobsByExplicitRunId.get(ended.explicitRunId) === ended) this.jobsByExplicitRunId.delete(ended.explicitRunId);
+    this.jobs.set(jobId, job);
+    if (job.explicitRunId !== null) this.jobsByExplicitRunId.set(job.explicitRunId, job);
+    this.supersededRetained++;
+    this.pending.push(job);
+    return job.toJobState();
+  }
+
+  setJobPaused(jobName: string, paused: boolean): void {
+    if (paused) {
+      this.paused.pause(jobName);
+      return;
+    }
+    for (const job of this.paused.resume(jobName)) this.pending.push(job);
+  }
+
+  isJobPaused(jobName: string): boolean {
+    return this.paused.size !== 0 && this.paused.has(jobName);
+  }
+
+  pausedJobNames(): ReadonlySet<string> {
+    return this.paused.list();
+  }
+
+  /** Back to the queue as it was: `waiting-retry` for a deferred retry's attempt, otherwise `queued`. */
+  returnRun(ticket: RunTicket): boolean {
+    const job = claimedBy(ticket);
+    if (job === null) return false;
+    this.claimed.left();
+    job.status = job.attempt > 1 ? "waiting-retry" : "queued";
+    job.startedAtMs = null;
+    this.pending.push(job);
+    return true;
+  }
+
+  private listJobsOutOfOrder(query: JobListing): readonly JobState[] {
+    const page = new FirstK<MemoryJob>(query.limit, listedFirst);
+    for (const job of this.jobs.values()) if (matches(job, query)) page.offer(job);
+    return page.sorted().map((job) => job.toJobState());
+  }
+
+  /**
+   * Offers every queued and waiting-retry run (parked ones included) to `visit`: the queue's lane in
+   * due order first, stopped when `visit` returns `false` for one of them, then the rest in no order.
+   */
+  private visitPending(visit: (job: MemoryJob, inDueOrder: boolean) => boolean): void {
+    this.pending.visit((job, inDueOrder) => !job.isPending || visit(job, inDueOrder));
+    for (const job of this.paused.parkedRuns()) if (job.isPending) visit(job, false);
   }
 
   /** The job whose current run is `runId`; an earlier attempt's run id finds nothing. */
@@ -287,9 +417,13 @@ export class MemoryStore implements JobStore {
   }
 
   private dropBeyondRetention(): void {
-    while (this.retained.length - this.retainedHead > this.maxRetained) {
+    while (this.retained.length - this.retainedHead - this.supersededRetained > this.maxRetained) {
       const oldest = this.retained[this.retainedHead++]!;
-      if (this.jobs.get(oldest.jobId) === oldest) this.jobs.delete(oldest.jobId);
+      if (this.jobs.get(oldest.jobId) !== oldest) {
+        this.supersededRetained--; // retried since: its id names a newer object, which is not retained here
+        continue;
+      }
+      this.jobs.delete(oldest.jobId);
       if (oldest.explicitRunId !== null && this.jobsByExplicitRunId.get(oldest.explicitRunId) === oldest) {
         this.jobsByExplicitRunId.delete(oldest.explicitRunId);
       }
@@ -299,6 +433,26 @@ export class MemoryStore implements JobStore {
       this.retainedHead = 0;
     }
   }
+}
+
+/** Earliest due time first, then queue order. */
+function dueFirst(a: MemoryJob, b: MemoryJob): boolean {
+  return a.dueTimeMs < b.dueTimeMs || (a.dueTimeMs === b.dueTimeMs && a.sequence < b.sequence);
+}
+
+function matches(job: MemoryJob, query: JobListing): boolean {
+  return (
+    (query.statuses === null || query.statuses.includes(job.status)) &&
+    (query.jobName === null || job.jobName === query.jobName) &&
+    (query.correlationId === null || job.correlationId === query.correlationId) &&
+    (query.key === null || job.key === query.key) &&
+    (query.after === null || isListedAfter(job, query.after))
+  );
+}
+
+/** `listJobs` order: newest first. */
+function listedFirst(a: MemoryJob, b: MemoryJob): boolean {
+  return isListedAfter(b, a);
 }
 
 /**

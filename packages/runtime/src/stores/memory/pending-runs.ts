@@ -48,6 +48,15 @@ export class PendingRuns {
     return top;
   }
 
+  /**
+   * Offers the entries to `visit`: first those in due order (the lane), stopping them as soon as
+   * `visit` returns `false`, then the rest in no particular order (the heap), each visited.
+   */
+  visit(visit: (job: MemoryJob, inDueOrder: boolean) => boolean): void {
+    this.lane.every((job) => visit(job, true));
+    for (const job of this.heap.entries()) visit(job, false);
+  }
+
   *entries(): IterableIterator<MemoryJob> {
     yield* this.lane;
     yield* this.heap.entries();

@@ -97,6 +97,11 @@ export class Claims {
     await this.leases.release(ticket.claimed.runId);
   }
 
+  /** A run whose job name was paused after its claim goes back (held) unchanged; `false` when the lease no longer holds. */
+  returnRun(ticket: RunTicket): Promise<boolean> {
+    return this.leases.release(ticket.claimed.runId);
+  }
+
   /** Sends the last completions and gives prefetched runs back (see {@link LeaseBatcher.close}). */
   async close(): Promise<void> {
     this.#retryWake?.cancel();

@@ -4,12 +4,16 @@
  * (`:'notice_new_work'`, `:'notice_cancel'`, see sql/render-sql.ts).
  *
  * - `n<epochMs>`: work was queued, the earliest of it due at `epochMs`;
- * - `c<runId>`: cancellation was requested for a running run (its owner aborts it).
+ * - `c<runId>`: cancellation was requested for a running run (its owner aborts it);
+ * - `p<jobName>` / `r<jobName>`: the job name was paused / resumed (every worker updates its cache).
  */
-export type WakeUpNotice = { readonly kind: "new-work"; readonly dueTimeMs: number } | { readonly kind: "cancel"; readonly runId: string };
+export type WakeUpNotice =
+  | { readonly kind: "new-work"; readonly dueTimeMs: number }
+  | { readonly kind: "cancel"; readonly runId: string }
+  | { readonly kind: "paused" | "resumed"; readonly jobName: string };
 
 /** The first character of each notice. */
-export const NOTICE_PREFIX = { newWork: "n", cancel: "c" } as const;
+export const NOTICE_PREFIX = { newWork: "n", cancel: "c", paused: "p", resumed: "r" } as const;
 
 /** Parses a notice; unknown payloads (from a newer version) are ignored rather than thrown on. */
 export function parseWakeUpNotice(payload: string | undefined): WakeUpNotice | null {
@@ -20,5 +24,7 @@ export function parseWakeUpNotice(payload: string | undefined): WakeUpNotice | n
     return Number.isFinite(dueTimeMs) ? { kind: "new-work", dueTimeMs } : null;
   }
   if (payload.startsWith(NOTICE_PREFIX.cancel)) return { kind: "cancel", runId: body };
+  if (payload.startsWith(NOTICE_PREFIX.paused)) return { kind: "paused", jobName: body };
+  if (payload.startsWith(NOTICE_PREFIX.resumed)) return { kind: "resumed", jobName: body };
   return null;
 }

@@ -5,6 +5,8 @@ import type {
   CancelResult,
   ClaimedRun,
   InsertOptions,
+  JobListing,
+  JobRetryRequest,
   JobStore,
   KeyHolder,
   NewRuntimeJob,
@@ -16,7 +18,9 @@ import type {
   StoredSchedule,
   StoreHost,
 } from "../job-store.js";
+import type { JobCounts } from "../../state/job-query.js";
 import type { JobState } from "../../state/job-state.js";
+import { SNAPSHOT_LIST_LIMIT } from "../../state/scheduler-snapshot.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import { Cancels } from "./cancels.js";
 import { Claims } from "./claims.js";
@@ -27,6 +31,7 @@ import { InsertBatcher } from "./insert-batcher.js";
 import { migrate } from "./migrations.js";
 import { NextDueHint } from "./next-due-hint.js";
 import type { WakeUpNotice } from "./notifications.js";
+import { PausedJobNames } from "./paused-job-names.js";
 import { gatherPlannerStatistics } from "./planner-statistics.js";
 import { poll } from "./poll.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions, type ResolvedPostgresStoreOptions } from "./postgres-store-options.js";
@@ -40,9 +45,6 @@ import { PostgresSchedules } from "./schedules.js";
 import type { StoreContext } from "./store-context.js";
 import { StoreTimers } from "./store-timers.js";
 import { WakeUpListener } from "./wake-up-listener.js";
-
-/** Snapshot lists stop at this many rows each, so a snapshot of a huge queue stays cheap. */
-const SNAPSHOT_ROW_LIMIT = 10_000;
 
 /** The PostgreSQL store: a {@link JobStore} plus what only it has. */
 export interface PostgresJobStore extends JobStore {
@@ -110,6 +112,7 @@ class PostgresStore implements PostgresJobStore {
   readonly #cancels: Cancels;
   readonly #direct: DirectInserts;
   readonly #schedules: PostgresSchedules;
+  readonly #paused = new PausedJobNames();
   #open: OpenStore | null = null;
   #opening = false;
   #pollInFlight: Promise<void> | null = null;
@@ -182,6 +185,7 @@ class PostgresStore implements PostgresJobStore {
     );
     try {
       await listener.start();
+      await this.#paused.refresh(context);
       nextDue.answered(await this.#queue.nextDueTime(this.#pool));
       await gatherPlannerStatistics(context);
     } catch (error) {
@@ -303,11 +307,11 @@ class PostgresStore implements PostgresJobStore {
   }
 
   async listQueuedRuns(): Promise<readonly RunInfo[]> {
-    return (await this.#queue.queuedRuns(this.#pool, SNAPSHOT_ROW_LIMIT)).map(toRunInfo);
+    return (await this.#queue.queuedRuns(this.#pool, SNAPSHOT_LIST_LIMIT)).map(toRunInfo);
   }
 
   async listActiveRuns(): Promise<readonly RunInfo[]> {
-    return (await this.#queue.activeRuns(this.#pool, SNAPSHOT_ROW_LIMIT)).map(toRunInfo);
+    return (await this.#queue.activeRuns(this.#pool, SNAPSHOT_LIST_LIMIT)).map(toRunInfo);
   }
 
   async listRecentOutcomes(): Promise<readonly OutcomeInfo[]> {
@@ -358,9 +362,66 @@ class PostgresStore implements PostgresJobStore {
     return this.#schedules.toRepair(scheduleKey);
   }
 
+  // ---- operations (docs/semantics.md#operating-jobs), cluster-wide ------------------------------
+
+  async listJobs(query: JobListing): Promise<readonly JobState[]> {
+    return (await this.#queue.listJobs(this.#pool, query)).map(toJobState);
+  }
+
+  countJobs(jobName: string | null): Promise<JobCounts> {
+    return this.#queue.countJobs(this.#pool, jobName);
+  }
+
+  async retryJob(jobId: string, retry: JobRetryRequest): Promise<JobState | null> {
+    const row = await this.#queue.retryJob(this.#pool, jobId, retry.newRunId, retry.dueTimeMs);
+    if (row === null) return null;
+    this.#open?.context.learnDue(retry.dueTimeMs);
+    return toJobState(row);
+  }
+
+  /** Recorded in paused_jobs (durable), told to every listener; this process knows at once. */
+  async setJobPaused(jobName: string, paused: boolean): Promise<void> {
+    if (paused) {
+      await this.#queue.pauseJob(this.#pool, jobName);
+    } else {
+      const client = await this.#pool.connect();
+      try {
+        await this.#queue.resumeJob(client, jobName);
+      } finally {
+        client.release();
+      }
+    }
+    this.#paused.set(jobName, paused);
+  }
+
+  isJobPaused(jobName: string): boolean {
+    return this.#paused.has(jobName);
+  }
+
+  pausedJobNames(): Promise<ReadonlySet<string>> {
+    return this.#queue.pausedJobNames(this.#pool);
+  }
+
+  /**
+   * Hands a claimed run back (held, when its name is paused in the database), then reads the paused
+   * names again: should this process's view be behind (a resume whose notice has not arrived), the
+   * run is queued and claimed again, and must not be handed back again and again.
+   */
+  async returnRun(ticket: RunTicket): Promise<boolean> {
+    const open = this.#open;
+    if (open === null) return false;
+    const returned = await open.claims.returnRun(ticket);
+    await this.#paused.refresh(open.context).catch((error: unknown) => {
+      open.context.host.logger.warn("postgresStore: could not read the paused job names; the next poll will", {
+        error: open.context.describe(error, "read the paused job names"),
+      });
+    });
+    return returned;
+  }
+
   /** One poll at a time, whether the timer or a reconnect asked for it. */
   #poll(context: StoreContext, retention: Retention): Promise<void> {
-    this.#pollInFlight ??= poll(context, retention).finally(() => {
+    this.#pollInFlight ??= poll(context, retention, this.#paused).finally(() => {
       this.#pollInFlight = null;
     });
     return this.#pollInFlight;
@@ -368,7 +429,8 @@ class PostgresStore implements PostgresJobStore {
 
   #onNotice(notice: WakeUpNotice, context: StoreContext): void {
     if (notice.kind === "new-work") context.learnDue(notice.dueTimeMs);
-    else this.#cancels.requested(notice.runId, context.host);
+    else if (notice.kind === "cancel") this.#cancels.requested(notice.runId, context.host);
+    else this.#paused.set(notice.jobName, notice.kind === "paused");
   }
 
   /** After the listener reconnects: catch up on notices that may have been missed meanwhile. */

@@ -1,4 +1,5 @@
 import type { QueryResultRow } from "pg";
+import { HELD_RUN_STATUS, JOB_STATUSES, type RUN_STATUSES } from "../../state/vocabulary.js";
 import type { Queryable } from "./queryable.js";
 import type {
   CancelRow,
@@ -12,6 +13,8 @@ import type {
   RunStartRow,
   StoredJobStatus,
 } from "./queue-rows.js";
+import type { JobCounts } from "../../state/job-query.js";
+import type { JobListing } from "../store-records.js";
 import type { SchemaName } from "./schema-name.js";
 import { DEFAULT_MAX_LEASE_EXPIRIES } from "./postgres-store-options.js";
 import { renderStatements, type Statement, type StatementName } from "./sql/statements.js";
@@ -215,25 +218,85 @@ export class QueueRepository {
   }
 
   async getJob(db: Queryable, jobId: string): Promise<JobRow | null> {
-    const result = await this.#run<JobResultRow>(db, "get-job", [jobId]);
-    const row = result.rows[0];
-    if (row === undefined) return null;
-    const status: StoredJobStatus = row.run_status === "queued" && row.attempt > 1 ? "waiting-retry" : row.run_status;
-    const terminal = status !== "queued" && status !== "running" && status !== "waiting-retry";
+    const row = (await this.#run<JobResultRow>(db, "get-job", [jobId])).rows[0];
+    return row === undefined ? null : toJobRow(row);
+  }
+
+  /**
+   * One page of `listJobs`: the statement whose index serves the query (list-jobs-of-correlation,
+   * list-jobs-of-name or list-jobs), from the position after `listing.after`.
+   */
+  async listJobs(db: Queryable, listing: JobListing): Promise<JobRow[]> {
+    const position = [
+      listing.statuses ?? JOB_STATUSES,
+      listing.after?.createdAtMs ?? Number.POSITIVE_INFINITY,
+      listing.after?.jobId ?? LAST_UUID,
+      listing.limit,
+    ];
+    const result =
+      listing.key !== null
+        ? await this.#run<JobResultRow>(db, "list-jobs-of-key", [...position, listing.key, listing.jobName])
+        : listing.correlationId !== null
+        ? await this.#run<JobResultRow>(db, "list-jobs-of-correlation", [...position, listing.correlationId, listing.jobName])
+        : listing.jobName !== null
+          ? await this.#run<JobResultRow>(db, "list-jobs-of-name", [...position, listing.jobName])
+          : await this.#run<JobResultRow>(db, "list-jobs", position);
+    return result.rows.map(toJobRow);
+  }
+
+  /** How many jobs are in each status, of one job name or all. */
+  async countJobs(db: Queryable, jobName: string | null): Promise<JobCounts> {
+    const result =
+      jobName === null ? await this.#run<CountResultRow>(db, "count-jobs", []) : await this.#run<CountResultRow>(db, "count-jobs-of-name", [jobName]);
+    const row = result.rows[0]!;
     return {
-      jobId: row.job_id,
-      currentRunId: row.current_run_id,
-      jobName: row.job_name,
-      status,
-      attempt: row.attempt,
-      maxAttempts: row.max_attempts,
-      nextAttemptDueTimeMs: row.next_attempt_ms,
-      correlationId: row.correlation_id,
-      key: row.key,
-      lastError: row.last_error,
-      createdAtMs: row.created_ms,
-      completedAtMs: terminal ? row.completed_ms : null,
+      queued: row.queued,
+      running: row.running,
+      "waiting-retry": row.waiting_retry,
+      succeeded: row.succeeded,
+      failed: row.failed,
+      cancelled: row.cancelled,
+      skipped: row.skipped,
     };
+  }
+
+  /** Gives a failed or cancelled job a new run (attempt 1); the job's new state, or `null` when it is not one. */
+  async retryJob(db: Queryable, jobId: string, newRunId: string, dueTimeMs: number): Promise<JobRow | null> {
+    if (!UUID_PATTERN.test(jobId)) return null;
+    const row = (await this.#run<JobResultRow>(db, "retry-job", [jobId, newRunId, dueTimeMs, this.#schema.channel])).rows[0];
+    return row === undefined ? null : toJobRow(row);
+  }
+
+  /** Pauses a job name for the cluster: records it and holds its queued runs. */
+  async pauseJob(db: Queryable, jobName: string): Promise<void> {
+    await this.#run(db, "pause-job", [jobName, this.#schema.channel]);
+  }
+
+  /**
+   * Resumes a job name: forgets the pause, then queues its held runs again, in one transaction of
+   * two statements (see sql/statements/resume-job.sql for why two). `client` must be a dedicated
+   * connection (not a pool): the transaction spans both.
+   */
+  async resumeJob(client: Queryable, jobName: string): Promise<void> {
+    await client.query("BEGIN");
+    try {
+      await this.#run(client, "resume-job", [jobName, this.#schema.channel]);
+      await this.requeueHeldRuns(client);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Queues again the held runs of job names no longer paused; returns how many. */
+  async requeueHeldRuns(db: Queryable): Promise<number> {
+    return (await this.#run<{ requeued: number }>(db, "requeue-held-runs", [this.#schema.channel])).rows[0]?.requeued ?? 0;
+  }
+
+  /** The paused job names. */
+  async pausedJobNames(db: Queryable): Promise<Set<string>> {
+    return new Set((await this.#run<{ job_name: string }>(db, "list-paused-jobs", [])).rows.map((row) => row.job_name));
   }
 
   async queuedRuns(db: Queryable, limit: number): Promise<RunRow[]> {
@@ -311,6 +374,42 @@ export class QueueRepository {
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The largest uuid: the keyset position before every job, for a first page. */
+const LAST_UUID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+
+/**
+ * A job row of get-job.sql (and list-jobs.sql, retry-job.sql) as the store reports it: a held run
+ * reads as queued, a queued run of attempt 2 or more as waiting-retry.
+ */
+function toJobRow(row: JobResultRow): JobRow {
+  const runStatus = row.run_status;
+  const waiting = runStatus === "queued" || runStatus === HELD_RUN_STATUS;
+  const status: StoredJobStatus = runStatus === "queued" || runStatus === HELD_RUN_STATUS ? (row.attempt > 1 ? "waiting-retry" : "queued") : runStatus;
+  return {
+    jobId: row.job_id,
+    currentRunId: row.current_run_id,
+    jobName: row.job_name,
+    status,
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    nextAttemptDueTimeMs: waiting ? row.next_attempt_ms : null,
+    correlationId: row.correlation_id,
+    key: row.key,
+    lastError: row.last_error,
+    createdAtMs: row.created_ms,
+    completedAtMs: waiting || runStatus === "running" ? null : row.completed_ms,
+  };
+}
+
+interface CountResultRow {
+  queued: number;
+  running: number;
+  waiting_retry: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  skipped: number;
+}
 
 /** A row of complete-and-claim.sql: the batch's facts, and a leased run unless none was. */
 type CompleteAndClaimResultRow = BatchFacts & (ClaimedResultRow | { [K in keyof ClaimedResultRow]: null });
@@ -364,7 +463,7 @@ interface JobResultRow {
   job_id: string;
   current_run_id: string;
   job_name: string;
-  run_status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
+  run_status: (typeof RUN_STATUSES)[number];
   attempt: number;
   max_attempts: number;
   next_attempt_ms: number | null;

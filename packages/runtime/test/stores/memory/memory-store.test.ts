@@ -199,3 +199,60 @@ describe("pending order", () => {
     expect(store.listActiveRuns().every((run) => run.status === "running")).toBe(true);
   });
 });
+
+describe("the memory store's operations views", () => {
+  const listing = { statuses: null, jobName: null, correlationId: null, key: null, after: null };
+  /** A job id whose order among its siblings is `n` (ids compare as strings). */
+  const uuid = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+
+  it("lists newest first even when jobs were created out of order (the clock went back)", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    const createdAt = [50, 10, 30, 30, 20, 60, 10];
+    createdAt.forEach((createdAtMs, n) => store.insertJob({ ...job(String(n), 1_000), jobId: uuid(n), runId: uuid(100 + n), createdAtMs }));
+    const expected = createdAt
+      .map((createdAtMs, n) => ({ createdAtMs, jobId: uuid(n) }))
+      .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.jobId < b.jobId ? 1 : -1))
+      .map((position) => position.jobId);
+    const pages: string[][] = [];
+    let after = null;
+    for (;;) {
+      const page = store.listJobs({ ...listing, after, limit: 3 });
+      if (page.length === 0) break;
+      pages.push(page.map((state) => state.jobId));
+      const last = page[page.length - 1]!;
+      after = { createdAtMs: last.createdAt.getTime(), jobId: last.jobId };
+    }
+    expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+    expect(pages.flat()).toEqual(expected);
+  });
+
+  it("a paused name's due runs are parked, not claimed, and come back in due order on resume", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    store.insertJob(job("a", 20));
+    store.insertJob({ ...job("b", 10), jobName: "reports.build" });
+    store.insertJob(job("c", 5));
+    store.setJobPaused("emails.send", true);
+    expect(store.isJobPaused("emails.send")).toBe(true);
+    expect(store.nextDueTime()).toBe(10);
+    expect(store.claimDueRuns(100, 10).map((run) => run.runId)).toEqual(["run-b"]);
+    expect(store.nextDueTime()).toBeNull();
+    expect(store.listQueuedRuns().map((run) => run.runId)).toEqual(["run-c", "run-a"]);
+    expect(store.nextDueTimes()).toEqual(new Map([["emails.send", 5]]));
+    expect(store.pausedJobNames()).toEqual(new Set(["emails.send"]));
+    store.setJobPaused("emails.send", false);
+    expect(store.claimDueRuns(100, 10).map((run) => run.runId)).toEqual(["run-c", "run-a"]);
+  });
+
+  it("a returned run is queued again unchanged; a stale ticket returns nothing", () => {
+    const store = new MemoryStore();
+    store.open(host(0));
+    store.insertJob(job("a", 0));
+    const [claimed] = store.claimDueRuns(0, 10);
+    expect(store.returnRun(ticket(claimed))).toBe(true);
+    expect(store.returnRun(ticket(claimed))).toBe(false);
+    expect(store.getJob("job-a")).toMatchObject({ status: "queued", currentRunId: "run-a", attempt: 1 });
+    expect(store.claimDueRuns(0, 10).map((run) => run.runId)).toEqual(["run-a"]);
+  });
+});

@@ -38,3 +38,8 @@ await import("../../scheduler/run-time-schedules.test.js");
 await import("../../state/snapshot-and-retention.test.js");
 await import("../../telemetry/traces.test.js");
 await import("../../telemetry/metrics.test.js");
+await import("../../scheduler/list-jobs.test.js");
+await import("../../scheduler/count-jobs.test.js");
+await import("../../scheduler/retry-job.test.js");
+await import("../../scheduler/pause-job.test.js");
+await import("../../scheduler/trigger-job.test.js");

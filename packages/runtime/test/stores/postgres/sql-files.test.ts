@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MODULE_PATH, renderSqlModule, SQL_DIR, withoutLiteralsAndComments } from "../../../scripts/generate-sql-module.mjs";
-import { JOB_STATUSES, OutcomeMessage } from "../../../src/state/vocabulary.js";
+import { JOB_STATUSES, OutcomeMessage, RUN_STATUSES } from "../../../src/state/vocabulary.js";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
 import { NOTICE_PREFIX } from "../../../src/stores/postgres/notifications.js";
 import { schemaName } from "../../../src/stores/postgres/schema-name.js";
@@ -36,7 +36,7 @@ describe("the store's .sql files", () => {
   });
 
   it("never spell a status, a fixed outcome message or a notice prefix as a literal: they come from the vocabulary as variables", () => {
-    const vocabulary = new Set<string>([...JOB_STATUSES, ...Object.values(OutcomeMessage), ...Object.values(NOTICE_PREFIX)]);
+    const vocabulary = new Set<string>([...JOB_STATUSES, ...RUN_STATUSES, ...Object.values(OutcomeMessage), ...Object.values(NOTICE_PREFIX)]);
     const spelled = sqlFiles.flatMap(({ file, text }) =>
       [...text.replace(/--.*$/gm, "").matchAll(/(?<!:)'((?:[^']|'')*)'/g)]
         .map((match) => match[1]!.replaceAll("''", "'"))

@@ -1,4 +1,4 @@
-import { JOB_STATUSES, OutcomeMessage } from "../../../state/vocabulary.js";
+import { HELD_RUN_STATUS, JOB_STATUSES, OutcomeMessage } from "../../../state/vocabulary.js";
 import { NOTICE_PREFIX } from "../notifications.js";
 import { quoteIdentifier, type SchemaName } from "../schema-name.js";
 
@@ -15,6 +15,7 @@ const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `
 /** Every variable of the .sql files except `schema`, with its value. */
 export const SQL_VOCABULARY: ReadonlyMap<string, string> = new Map([
   ...JOB_STATUSES.map((status) => [`status_${snakeCase(status)}`, status] as const),
+  ["status_held", HELD_RUN_STATUS],
   ...Object.entries(OutcomeMessage).map(([key, message]) => [`message_${snakeCase(key)}`, message] as const),
   ...Object.entries(NOTICE_PREFIX).map(([key, prefix]) => [`notice_${snakeCase(key)}`, prefix] as const),
 ]);

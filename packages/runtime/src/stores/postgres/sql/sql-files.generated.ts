@@ -69,13 +69,40 @@ CREATE INDEX runs_lease_expiry ON :"schema".runs (lease_expires_at) WHERE lease_
   },
   {
     version: 5,
+    description: "operations: finished jobs' outcomes and the indexes listJobs and countJobs read; paused job names and their held runs",
+    sql: `ALTER TABLE :"schema".jobs ADD COLUMN outcome text
+  CHECK (outcome IN (:'status_succeeded', :'status_failed', :'status_cancelled', :'status_skipped'));
+UPDATE :"schema".jobs j SET outcome = r.status
+FROM :"schema".runs r
+WHERE j.completed_at IS NOT NULL AND r.run_id = j.current_run_id
+  AND r.status IN (:'status_succeeded', :'status_failed', :'status_cancelled', :'status_skipped');
+ALTER TABLE :"schema".jobs ADD CONSTRAINT jobs_outcome_with_completion CHECK ((outcome IS NULL) = (completed_at IS NULL)) NOT VALID;
+
+CREATE INDEX jobs_pending ON :"schema".jobs (created_at, job_id) WHERE outcome IS NULL;
+CREATE INDEX jobs_pending_by_name ON :"schema".jobs (job_name, created_at, job_id) WHERE outcome IS NULL;
+CREATE INDEX jobs_retrying ON :"schema".jobs (created_at, job_id) WHERE outcome IS NULL AND attempt > 1;
+CREATE INDEX jobs_finished ON :"schema".jobs (outcome, created_at, job_id) WHERE outcome IS NOT NULL;
+CREATE INDEX jobs_finished_by_name ON :"schema".jobs (job_name, outcome, created_at, job_id) WHERE outcome IS NOT NULL;
+CREATE INDEX jobs_by_correlation ON :"schema".jobs (correlation_id, created_at, job_id) WHERE correlation_id IS NOT NULL;
+
+ALTER TABLE :"schema".runs DROP CONSTRAINT runs_status_check;
+ALTER TABLE :"schema".runs ADD CONSTRAINT runs_status_check
+  CHECK (status IN (:'status_queued', :'status_held', :'status_running', :'status_succeeded', :'status_failed', :'status_cancelled', :'status_skipped'));
+CREATE INDEX runs_held_due ON :"schema".runs (due_time) WHERE status = :'status_held';
+
+CREATE TABLE :"schema".paused_jobs (
+  job_name text PRIMARY KEY,
+  paused_at timestamptz NOT NULL DEFAULT now()`,
+  },
+  {
+    version: 6,
     description: "enqueue-once keys and schedules defined at run time",
     sql: `ALTER TABLE :"schema".jobs ADD COLUMN key text, ADD COLUMN occurrence jsonb;
 CREATE INDEX jobs_key ON :"schema".jobs (key, created_at, job_id) WHERE key IS NOT NULL;
 
 ALTER TABLE :"schema".runs ADD COLUMN held_key text;
 CREATE UNIQUE INDEX runs_held_key ON :"schema".runs (job_name, held_key)
-  WHERE status = :'status_queued' AND held_key IS NOT NULL;
+  WHERE status IN (:'status_queued', :'status_held') AND held_key IS NOT NULL;
 
 CREATE TABLE :"schema".schedules (
   schedule_key text PRIMARY KEY,
@@ -94,8 +121,7 @@ CREATE TABLE :"schema".schedules (
   last_slot timestamptz,
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
-  CHECK (num_nonnulls(cron, fixed_rate_ms, fixed_delay_ms) = 1)
-);`,
+  CHECK (num_nonnulls(cron, fixed_rate_ms, fixed_delay_ms) = 1)`,
   },
 ] as const;
 
@@ -122,7 +148,10 @@ export const STATEMENT_FILES = {
   FROM input
 ), runs AS (
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
-  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000), :'status_queued' FROM input
+  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = input.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END
+  FROM input
 )
 SELECT (SELECT coalesce(array_agg(schedule_key), '{}') FROM advanced) AS advanced,
        (SELECT pg_notify($16::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL FROM input HAVING count(*) > 0) AS notified`,
@@ -136,15 +165,16 @@ SELECT (SELECT coalesce(array_agg(schedule_key), '{}') FROM advanced) AS advance
     sql: `WITH target AS (
   SELECT r.run_id, r.status FROM :"schema".runs r
   WHERE r.run_id = (SELECT current_run_id FROM :"schema".jobs WHERE job_id = $1::uuid)
-    AND r.status IN (:'status_queued', :'status_running')
+    AND r.status IN (:'status_queued', :'status_held', :'status_running')
   FOR UPDATE
 ), before_start AS (
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
-  FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_queued'
+  FROM target t WHERE r.run_id = t.run_id AND t.status IN (:'status_queued', :'status_held')
   RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
-  UPDATE :"schema".jobs j SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL
+  UPDATE :"schema".jobs j
+  SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL, outcome = :'status_cancelled'
   FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
@@ -163,15 +193,16 @@ FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
     parameterCount: 3,
     sql: `WITH target AS (
   SELECT r.run_id, r.status FROM :"schema".runs r
-  WHERE r.run_id = $1::uuid AND r.status IN (:'status_queued', :'status_running')
+  WHERE r.run_id = $1::uuid AND r.status IN (:'status_queued', :'status_held', :'status_running')
   FOR UPDATE
 ), before_start AS (
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
-  FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_queued'
+  FROM target t WHERE r.run_id = t.run_id AND t.status IN (:'status_queued', :'status_held')
   RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
-  UPDATE :"schema".jobs j SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL
+  UPDATE :"schema".jobs j
+  SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL, outcome = :'status_cancelled'
   FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
@@ -213,24 +244,31 @@ RETURNING true AS claimed`,
   -- 2. A failed run with attempts left is followed by a new queued run of the same job. A keyed
   --    job's retry takes its key back when no other pending job holds it...
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status, held_key)
-  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000), :'status_queued', j.key
+  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = c.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END,
+         j.key
   FROM completed c JOIN :"schema".jobs j ON j.job_id = c.job_id
   WHERE c.retry_run_id IS NOT NULL AND j.key IS NOT NULL AND j.occurrence IS NULL
   ON CONFLICT DO NOTHING
   RETURNING run_id
 ), retry_runs AS (
-  -- ...and waits without it when a newer job took it meanwhile (or has none).
+  -- ...and waits without it when a newer job took it meanwhile (or has none). Either is held when
+  -- its job name is paused (see insert-jobs).
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
-  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000), :'status_queued'
+  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = c.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END
   FROM completed c WHERE c.retry_run_id IS NOT NULL AND c.retry_run_id NOT IN (SELECT run_id FROM keyed_retry_runs)
 ), jobs_moved_on AS (
-  -- 3. Their jobs point at the retry run, or are finished.
+  -- 3. Their jobs point at the retry run, or are finished (with their outcome: listJobs' key).
   UPDATE :"schema".jobs j
   SET current_run_id = coalesce(c.retry_run_id, j.current_run_id),
       attempt = CASE WHEN c.retry_run_id IS NULL THEN j.attempt ELSE c.attempt + 1 END,
       next_attempt_due_time = CASE WHEN c.retry_run_id IS NULL THEN NULL ELSE to_timestamp(c.retry_due_ms / 1000) END,
       last_error = CASE WHEN c.status = :'status_failed' THEN c.message ELSE j.last_error END,
-      completed_at = CASE WHEN c.retry_run_id IS NULL THEN to_timestamp(c.completed_ms / 1000) ELSE NULL END
+      completed_at = CASE WHEN c.retry_run_id IS NULL THEN to_timestamp(c.completed_ms / 1000) ELSE NULL END,
+      outcome = CASE WHEN c.retry_run_id IS NULL THEN c.status ELSE NULL END
   FROM completed c
   WHERE j.job_id = c.job_id AND j.current_run_id = c.run_id
 ), started AS (
@@ -273,6 +311,52 @@ FROM batch b
 LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
 ORDER BY c.due_time`,
   },
+  "count-jobs-of-name": {
+    parameterCount: 1,
+    sql: `WITH finished AS (
+  SELECT o.outcome, c.n
+  FROM unnest(ARRAY[:'status_succeeded', :'status_failed', :'status_cancelled', :'status_skipped']::text[]) AS o(outcome)
+  CROSS JOIN LATERAL (SELECT count(*)::integer AS n FROM :"schema".jobs j WHERE j.job_name = $1::text AND j.outcome = o.outcome AND j.outcome IS NOT NULL) c
+), pending AS (
+  SELECT count(*)::integer AS n FROM :"schema".jobs WHERE job_name = $1::text AND outcome IS NULL
+), running AS (
+  SELECT count(*)::integer AS n FROM :"schema".runs WHERE lease_expires_at IS NOT NULL AND job_name = $1::text
+), retrying AS (
+  SELECT count(*)::integer AS n
+  FROM :"schema".jobs j CROSS JOIN LATERAL (SELECT status FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+  WHERE j.job_name = $1::text AND j.outcome IS NULL AND j.attempt > 1 AND r.status IN (:'status_queued', :'status_held')
+)
+SELECT (SELECT n FROM pending) - (SELECT n FROM running) - (SELECT n FROM retrying) AS queued,
+       (SELECT n FROM running) AS running,
+       (SELECT n FROM retrying) AS waiting_retry,
+       (SELECT n FROM finished WHERE outcome = :'status_succeeded') AS succeeded,
+       (SELECT n FROM finished WHERE outcome = :'status_failed') AS failed,
+       (SELECT n FROM finished WHERE outcome = :'status_cancelled') AS cancelled,
+       (SELECT n FROM finished WHERE outcome = :'status_skipped') AS skipped`,
+  },
+  "count-jobs": {
+    parameterCount: 0,
+    sql: `WITH finished AS (
+  SELECT o.outcome, c.n
+  FROM unnest(ARRAY[:'status_succeeded', :'status_failed', :'status_cancelled', :'status_skipped']::text[]) AS o(outcome)
+  CROSS JOIN LATERAL (SELECT count(*)::integer AS n FROM :"schema".jobs j WHERE j.outcome = o.outcome AND j.outcome IS NOT NULL) c
+), pending AS (
+  SELECT count(*)::integer AS n FROM :"schema".jobs WHERE outcome IS NULL
+), running AS (
+  SELECT count(*)::integer AS n FROM :"schema".runs WHERE lease_expires_at IS NOT NULL
+), retrying AS (
+  SELECT count(*)::integer AS n
+  FROM :"schema".jobs j CROSS JOIN LATERAL (SELECT status FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+  WHERE j.outcome IS NULL AND j.attempt > 1 AND r.status IN (:'status_queued', :'status_held')
+)
+SELECT (SELECT n FROM pending) - (SELECT n FROM running) - (SELECT n FROM retrying) AS queued,
+       (SELECT n FROM running) AS running,
+       (SELECT n FROM retrying) AS waiting_retry,
+       (SELECT n FROM finished WHERE outcome = :'status_succeeded') AS succeeded,
+       (SELECT n FROM finished WHERE outcome = :'status_failed') AS failed,
+       (SELECT n FROM finished WHERE outcome = :'status_cancelled') AS cancelled,
+       (SELECT n FROM finished WHERE outcome = :'status_skipped') AS skipped`,
+  },
   "delete-finished-jobs": {
     parameterCount: 3,
     sql: `WITH doomed AS (
@@ -290,7 +374,7 @@ WHERE due_time < to_timestamp($1::float8 / 1000)`,
   "delete-pending-job": {
     parameterCount: 1,
     sql: `WITH run AS (
-  DELETE FROM :"schema".runs WHERE job_id = $1::uuid AND status = :'status_queued'
+  DELETE FROM :"schema".runs WHERE job_id = $1::uuid AND status IN (:'status_queued', :'status_held')
   RETURNING job_id
 )
 DELETE FROM :"schema".jobs j USING run WHERE j.job_id = run.job_id
@@ -308,7 +392,7 @@ RETURNING r.run_id::text AS run_id, r.cancel_requested`,
     parameterCount: 1,
     sql: `SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
        j.attempt, j.max_attempts,
-       (extract(epoch from CASE WHEN r.status = :'status_queued' THEN r.due_time END) * 1000)::float8 AS next_attempt_ms,
+       CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
        j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
        (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
 FROM :"schema".jobs j JOIN :"schema".runs r ON r.run_id = j.current_run_id
@@ -323,9 +407,12 @@ WHERE j.job_id = $1::uuid`,
          created_ms, key, replace, occurrence, trace_context, item)
 ), runs AS (
   INSERT INTO :"schema".runs AS r (run_id, job_id, job_name, attempt, due_time, status, held_key)
-  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000), :'status_queued', CASE WHEN occurrence IS NULL THEN key END
+  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = input.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END,
+         CASE WHEN occurrence IS NULL THEN key END
   FROM input
-  ON CONFLICT (job_name, held_key) WHERE status = :'status_queued' AND held_key IS NOT NULL
+  ON CONFLICT (job_name, held_key) WHERE status IN (:'status_queued', :'status_held') AND held_key IS NOT NULL
   DO UPDATE SET due_time = CASE WHEN (SELECT i.replace FROM input i WHERE i.run_id = excluded.run_id)
                                 THEN excluded.due_time ELSE r.due_time END
   RETURNING r.run_id, r.job_id, r.job_name, r.held_key, r.attempt, r.due_time
@@ -369,35 +456,189 @@ WHERE status = :'status_running' AND lease_expires_at IS NOT NULL
 ORDER BY started_at, run_id
 LIMIT $1::integer`,
   },
+  "list-jobs-of-correlation": {
+    parameterCount: 6,
+    sql: `SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
+       j.attempt, j.max_attempts,
+       CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
+       j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
+FROM :"schema".jobs j
+CROSS JOIN LATERAL (SELECT status, due_time, completed_at FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+WHERE j.correlation_id = $5::text
+  AND ($6::text IS NULL OR j.job_name = $6::text)
+  AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+  AND CASE WHEN j.outcome IS NOT NULL THEN j.outcome
+           WHEN r.status = :'status_running' THEN :'status_running'
+           WHEN j.attempt > 1 THEN :'status_waiting_retry'
+           ELSE :'status_queued' END = ANY($1::text[])
+ORDER BY j.created_at DESC, j.job_id DESC
+LIMIT $4::integer`,
+  },
+  "list-jobs-of-key": {
+    parameterCount: 6,
+    sql: `SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
+       j.attempt, j.max_attempts,
+       CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
+       j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
+FROM :"schema".jobs j
+CROSS JOIN LATERAL (SELECT status, due_time, completed_at FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+WHERE j.key = $5::text
+  AND ($6::text IS NULL OR j.job_name = $6::text)
+  AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+  AND CASE WHEN j.outcome IS NOT NULL THEN j.outcome
+           WHEN r.status = :'status_running' THEN :'status_running'
+           WHEN j.attempt > 1 THEN :'status_waiting_retry'
+           ELSE :'status_queued' END = ANY($1::text[])
+ORDER BY j.created_at DESC, j.job_id DESC
+LIMIT $4::integer`,
+  },
+  "list-jobs-of-name": {
+    parameterCount: 5,
+    sql: `WITH listed AS (
+  SELECT f.job_id, f.created_at
+  FROM unnest(ARRAY[:'status_succeeded', :'status_failed', :'status_cancelled', :'status_skipped']::text[]) AS o(outcome)
+  CROSS JOIN LATERAL (
+    SELECT j.job_id, j.created_at FROM :"schema".jobs j
+    WHERE j.job_name = $5::text AND j.outcome = o.outcome AND j.outcome IS NOT NULL
+      AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+    ORDER BY j.created_at DESC, j.job_id DESC
+    LIMIT $4::integer
+  ) f
+  WHERE o.outcome = ANY($1::text[])
+  UNION ALL
+  (SELECT j.job_id, j.created_at
+   FROM :"schema".jobs j CROSS JOIN LATERAL (SELECT status FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+   WHERE :'status_queued' = ANY($1::text[]) AND j.job_name = $5::text AND j.outcome IS NULL AND j.attempt = 1
+     AND r.status IN (:'status_queued', :'status_held')
+     AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+   ORDER BY j.created_at DESC, j.job_id DESC
+   LIMIT $4::integer)
+  UNION ALL
+  (SELECT j.job_id, j.created_at
+   FROM :"schema".jobs j CROSS JOIN LATERAL (SELECT status FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+   WHERE :'status_waiting_retry' = ANY($1::text[]) AND j.job_name = $5::text AND j.outcome IS NULL AND j.attempt > 1
+     AND r.status IN (:'status_queued', :'status_held')
+     AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+   ORDER BY j.created_at DESC, j.job_id DESC
+   LIMIT $4::integer)
+  UNION ALL
+  (SELECT j.job_id, j.created_at
+   FROM :"schema".runs r JOIN :"schema".jobs j ON j.job_id = r.job_id AND j.current_run_id = r.run_id
+   WHERE :'status_running' = ANY($1::text[]) AND r.lease_expires_at IS NOT NULL AND r.job_name = $5::text
+     AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+   ORDER BY j.created_at DESC, j.job_id DESC
+   LIMIT $4::integer)
+)
+SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
+       j.attempt, j.max_attempts,
+       CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
+       j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
+FROM listed l
+JOIN :"schema".jobs j ON j.job_id = l.job_id
+JOIN :"schema".runs r ON r.run_id = j.current_run_id
+ORDER BY l.created_at DESC, l.job_id DESC
+LIMIT $4::integer`,
+  },
+  "list-jobs": {
+    parameterCount: 4,
+    sql: `WITH listed AS (
+  SELECT f.job_id, f.created_at
+  FROM unnest(ARRAY[:'status_succeeded', :'status_failed', :'status_cancelled', :'status_skipped']::text[]) AS o(outcome)
+  CROSS JOIN LATERAL (
+    SELECT j.job_id, j.created_at FROM :"schema".jobs j
+    WHERE j.outcome = o.outcome AND j.outcome IS NOT NULL
+      AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+    ORDER BY j.created_at DESC, j.job_id DESC
+    LIMIT $4::integer
+  ) f
+  WHERE o.outcome = ANY($1::text[])
+  UNION ALL
+  (SELECT j.job_id, j.created_at
+   FROM :"schema".jobs j CROSS JOIN LATERAL (SELECT status FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+   WHERE :'status_queued' = ANY($1::text[]) AND j.outcome IS NULL AND j.attempt = 1
+     AND r.status IN (:'status_queued', :'status_held')
+     AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+   ORDER BY j.created_at DESC, j.job_id DESC
+   LIMIT $4::integer)
+  UNION ALL
+  (SELECT j.job_id, j.created_at
+   FROM :"schema".jobs j CROSS JOIN LATERAL (SELECT status FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+   WHERE :'status_waiting_retry' = ANY($1::text[]) AND j.outcome IS NULL AND j.attempt > 1
+     AND r.status IN (:'status_queued', :'status_held')
+     AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+   ORDER BY j.created_at DESC, j.job_id DESC
+   LIMIT $4::integer)
+  UNION ALL
+  (SELECT j.job_id, j.created_at
+   FROM :"schema".runs r JOIN :"schema".jobs j ON j.job_id = r.job_id AND j.current_run_id = r.run_id
+   WHERE :'status_running' = ANY($1::text[]) AND r.lease_expires_at IS NOT NULL
+     AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+   ORDER BY j.created_at DESC, j.job_id DESC
+   LIMIT $4::integer)
+)
+SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
+       j.attempt, j.max_attempts,
+       CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
+       j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
+FROM listed l
+JOIN :"schema".jobs j ON j.job_id = l.job_id
+JOIN :"schema".runs r ON r.run_id = j.current_run_id
+ORDER BY l.created_at DESC, l.job_id DESC
+LIMIT $4::integer`,
+  },
+  "list-paused-jobs": {
+    parameterCount: 0,
+    sql: `SELECT job_name FROM :"schema".paused_jobs ORDER BY job_name`,
+  },
   "list-queued-runs": {
     parameterCount: 1,
     sql: `SELECT run_id::text AS run_id, job_id::text AS job_id, job_name, (extract(epoch from due_time) * 1000)::float8 AS due_ms,
        (extract(epoch from started_at) * 1000)::float8 AS started_ms,
-       (extract(epoch from completed_at) * 1000)::float8 AS completed_ms, status, message, owner
-FROM :"schema".runs
-WHERE status = :'status_queued'
+       (extract(epoch from completed_at) * 1000)::float8 AS completed_ms, :'status_queued' AS status, message, owner
+FROM (
+  (SELECT * FROM :"schema".runs WHERE status = :'status_queued' ORDER BY due_time, run_id LIMIT $1::integer)
+  UNION ALL
+  (SELECT * FROM :"schema".runs WHERE status = :'status_held' ORDER BY due_time, run_id LIMIT $1::integer)
+) waiting
 ORDER BY due_time, run_id
 LIMIT $1::integer`,
   },
   "list-recent-outcomes": {
     parameterCount: 0,
-    sql: `SELECT * FROM (
-  SELECT DISTINCT ON (job_name)
-         run_id::text AS run_id, job_id::text AS job_id, job_name, (extract(epoch from due_time) * 1000)::float8 AS due_ms,
-         (extract(epoch from started_at) * 1000)::float8 AS started_ms,
-         (extract(epoch from completed_at) * 1000)::float8 AS completed_ms, status, message, owner
-  FROM :"schema".runs
-  WHERE completed_at IS NOT NULL
-  ORDER BY job_name, completed_at DESC
+    sql: `WITH RECURSIVE names AS (
+  (SELECT job_name FROM :"schema".runs WHERE completed_at IS NOT NULL ORDER BY job_name LIMIT 1)
+  UNION ALL
+  SELECT (SELECT r.job_name FROM :"schema".runs r
+          WHERE r.completed_at IS NOT NULL AND r.job_name > n.job_name
+          ORDER BY r.job_name LIMIT 1)
+  FROM names n
+  WHERE n.job_name IS NOT NULL
+)
+SELECT latest.* FROM names n
+CROSS JOIN LATERAL (
+  SELECT r.run_id::text AS run_id, r.job_id::text AS job_id, r.job_name, (extract(epoch from r.due_time) * 1000)::float8 AS due_ms,
+         (extract(epoch from r.started_at) * 1000)::float8 AS started_ms,
+         (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, r.status, r.message, r.owner
+  FROM :"schema".runs r
+  WHERE r.job_name = n.job_name AND r.completed_at IS NOT NULL
+  ORDER BY r.completed_at DESC
+  LIMIT 1
 ) latest
-ORDER BY completed_ms DESC`,
+WHERE n.job_name IS NOT NULL
+ORDER BY latest.completed_ms DESC`,
   },
   "list-schedules": {
     parameterCount: 2,
     sql: `SELECT s.schedule_key, s.job_name, s.payload, s.cron, s.time_zone, s.fixed_rate_ms::float8 AS fixed_rate_ms,
        s.fixed_delay_ms::float8 AS fixed_delay_ms, s.misfire, s.overlap, s.enabled, s.revision::text AS revision,
        s.head_job_id::text AS head_job_id, (extract(epoch from s.head_due_time) * 1000)::float8 AS head_due_ms,
-       CASE WHEN hr.status = :'status_queued' AND hj.attempt > 1 THEN :'status_waiting_retry' ELSE hr.status END AS head_status,
+       CASE WHEN hr.status IN (:'status_queued', :'status_held') THEN
+              CASE WHEN hj.attempt > 1 THEN :'status_waiting_retry' ELSE :'status_queued' END
+            ELSE hr.status END AS head_status,
        (extract(epoch from s.last_slot) * 1000)::float8 AS last_slot_ms,
        (extract(epoch from s.created_at) * 1000)::float8 AS created_ms,
        (extract(epoch from s.updated_at) * 1000)::float8 AS updated_ms,
@@ -416,7 +657,7 @@ LEFT JOIN LATERAL (
   LIMIT 1
 ) last ON true
 WHERE ($1::text IS NULL OR s.schedule_key = $1::text)
-  AND (NOT $2::boolean OR (s.head_job_id IS NOT NULL AND (hr.run_id IS NULL OR hr.status NOT IN (:'status_queued', :'status_running'))))
+  AND (NOT $2::boolean OR (s.head_job_id IS NOT NULL AND (hr.run_id IS NULL OR hr.status NOT IN (:'status_queued', :'status_held', :'status_running'))))
 ORDER BY s.schedule_key COLLATE "C"`,
   },
   "next-due-time": {
@@ -428,15 +669,34 @@ WHERE status = :'status_queued'`,
   "next-due-times-by-job": {
     parameterCount: 0,
     sql: `SELECT job_name, (extract(epoch from min(due_time)) * 1000)::float8 AS due_ms
-FROM :"schema".runs
-WHERE status = :'status_queued'
+FROM (
+  SELECT job_name, due_time FROM :"schema".runs WHERE status = :'status_queued'
+  UNION ALL
+  SELECT job_name, due_time FROM :"schema".runs WHERE status = :'status_held'
+) waiting
 GROUP BY job_name`,
+  },
+  "pause-job": {
+    parameterCount: 2,
+    sql: `WITH paused AS (
+  INSERT INTO :"schema".paused_jobs (job_name) VALUES ($1::text)
+  ON CONFLICT (job_name) DO NOTHING
+), held AS (
+  UPDATE :"schema".runs SET status = :'status_held'
+  WHERE job_name = $1::text AND status = :'status_queued'
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM held)::integer AS held,
+       pg_notify($2::text, :'notice_paused' || $1::text) IS NULL AS notified`,
   },
   "queued-run-counts": {
     parameterCount: 0,
     sql: `SELECT job_name, count(*)::integer AS queued
-FROM :"schema".runs
-WHERE status = :'status_queued'
+FROM (
+  SELECT job_name FROM :"schema".runs WHERE status = :'status_queued'
+  UNION ALL
+  SELECT job_name FROM :"schema".runs WHERE status = :'status_held'
+) waiting
 GROUP BY job_name`,
   },
   "reclaim-expired-leases": {
@@ -451,7 +711,9 @@ GROUP BY job_name`,
   FOR UPDATE SKIP LOCKED
 ), reclaimed AS (
   UPDATE :"schema".runs r
-  SET status = e.outcome,
+  SET status = CASE WHEN e.outcome = :'status_queued'
+                    AND EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = r.job_name FOR SHARE)
+                    THEN :'status_held' ELSE e.outcome END,
       message = CASE e.outcome
         WHEN :'status_cancelled' THEN :'message_cancelled'
         WHEN :'status_failed' THEN 'worker lost ' || (r.lease_expiries + 1) || CASE WHEN r.lease_expiries = 0 THEN ' time' ELSE ' times' END
@@ -465,9 +727,10 @@ GROUP BY job_name`,
   RETURNING r.run_id, r.job_id, r.status, r.message, r.due_time
 ), jobs_ended AS (
   UPDATE :"schema".jobs j
-  SET completed_at = to_timestamp($1::float8 / 1000), next_attempt_due_time = NULL,
+  SET completed_at = to_timestamp($1::float8 / 1000), next_attempt_due_time = NULL, outcome = r.status,
       last_error = CASE WHEN r.status = :'status_failed' THEN r.message ELSE j.last_error END
-  FROM reclaimed r WHERE r.status <> :'status_queued' AND j.job_id = r.job_id AND j.current_run_id = r.run_id
+  FROM reclaimed r
+  WHERE r.status NOT IN (:'status_queued', :'status_held') AND j.job_id = r.job_id AND j.current_run_id = r.run_id
 )
 SELECT count(*)::integer AS reclaimed,
        count(*) FILTER (WHERE status = :'status_failed')::integer AS failed,
@@ -481,7 +744,9 @@ FROM reclaimed`,
     parameterCount: 4,
     sql: `WITH released AS (
   UPDATE :"schema".runs r
-  SET status = :'status_queued', owner = NULL, lease_expires_at = NULL, started_at = NULL
+  SET status = CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = r.job_name FOR SHARE)
+                   THEN :'status_held' ELSE :'status_queued' END,
+      owner = NULL, lease_expires_at = NULL, started_at = NULL
   FROM unnest($1::uuid[], $2::integer[]) AS held(run_id, claims)
   WHERE r.run_id = held.run_id AND r.claims = held.claims AND r.owner = $3::text AND r.status = :'status_running'
   RETURNING r.due_time
@@ -499,7 +764,7 @@ FROM released`,
   RETURNING head_job_id
 ), head_run AS (
   DELETE FROM :"schema".runs r USING removed
-  WHERE r.job_id = removed.head_job_id AND r.status = :'status_queued'
+  WHERE r.job_id = removed.head_job_id AND r.status IN (:'status_queued', :'status_held')
   RETURNING r.job_id
 ), head AS (
   DELETE FROM :"schema".jobs j USING head_run h WHERE j.job_id = h.job_id
@@ -513,6 +778,64 @@ SET payload = $2::jsonb,
     next_attempt_due_time = CASE WHEN attempt > 1 THEN to_timestamp($3::float8 / 1000) ELSE next_attempt_due_time END
 WHERE job_id = $1::uuid
 RETURNING max_attempts`,
+  },
+  "requeue-held-runs": {
+    parameterCount: 1,
+    sql: `WITH requeued AS (
+  UPDATE :"schema".runs r SET status = :'status_queued'
+  WHERE r.status = :'status_held'
+    AND NOT EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = r.job_name)
+  RETURNING r.due_time
+)
+SELECT count(*)::integer AS requeued,
+       CASE WHEN count(*) > 0
+            THEN pg_notify($1::text, :'notice_new_work' || ((extract(epoch from min(due_time)) * 1000)::float8)::bigint::text) IS NULL
+       END AS notified
+FROM requeued`,
+  },
+  "resume-job": {
+    parameterCount: 2,
+    sql: `WITH resumed AS (
+  DELETE FROM :"schema".paused_jobs WHERE job_name = $1::text RETURNING job_name
+)
+SELECT EXISTS (SELECT FROM resumed) AS resumed,
+       pg_notify($2::text, :'notice_resumed' || $1::text) IS NULL AS notified`,
+  },
+  "retry-job": {
+    parameterCount: 4,
+    sql: `WITH ended AS (
+  SELECT j.job_id, j.job_name, CASE WHEN j.occurrence IS NULL THEN j.key END AS key FROM :"schema".jobs j
+  WHERE j.job_id = $1::uuid AND j.outcome IN (:'status_failed', :'status_cancelled')
+  FOR UPDATE
+), keyed_run AS (
+  -- A keyed job takes its key back when no pending job holds it...
+  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status, held_key)
+  SELECT $2::uuid, e.job_id, e.job_name, 1, to_timestamp($3::float8 / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = e.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END,
+         e.key
+  FROM ended e WHERE e.key IS NOT NULL
+  ON CONFLICT DO NOTHING
+  RETURNING status
+), new_run AS (
+  -- ...and runs without it otherwise (as a deferred retry does).
+  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
+  SELECT $2::uuid, e.job_id, e.job_name, 1, to_timestamp($3::float8 / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = e.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END
+  FROM ended e WHERE NOT EXISTS (SELECT FROM keyed_run)
+  RETURNING status
+), moved AS (
+  UPDATE :"schema".jobs j
+  SET current_run_id = $2::uuid, attempt = 1, next_attempt_due_time = NULL, completed_at = NULL, outcome = NULL
+  FROM ended e WHERE j.job_id = e.job_id
+  RETURNING j.*
+)
+SELECT m.job_id::text AS job_id, m.current_run_id::text AS current_run_id, m.job_name, n.status AS run_status,
+       m.attempt, m.max_attempts, $3::float8 AS next_attempt_ms, m.correlation_id, m.last_error,
+       (extract(epoch from m.created_at) * 1000)::float8 AS created_ms, NULL::float8 AS completed_ms, m.key,
+       pg_notify($4::text, :'notice_new_work' || $3::float8::bigint::text) IS NULL AS notified
+FROM moved m CROSS JOIN (SELECT status FROM keyed_run UNION ALL SELECT status FROM new_run) n`,
   },
   "statistics-missing": {
     parameterCount: 0,

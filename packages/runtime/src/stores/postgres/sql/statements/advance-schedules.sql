@@ -28,6 +28,7 @@
 --   - Two workers moving one schedule past one head (a lease expired and another worker claimed the
 --     head again) serialise on the schedule row; the second finds another head and inserts nothing.
 --   - Occurrences never hold their key (held_key null): the schedule row arbitrates them.
+--   - An occurrence of a paused job name is held, as insert-jobs does.
 WITH advanced AS (
   UPDATE :"schema".schedules s
   SET head_job_id = a.head_job_id, head_due_time = to_timestamp(a.head_due_ms / 1000),
@@ -47,7 +48,10 @@ WITH advanced AS (
   FROM input
 ), runs AS (
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
-  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000), :'status_queued' FROM input
+  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = input.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END
+  FROM input
 )
 SELECT (SELECT coalesce(array_agg(schedule_key), '{}') FROM advanced) AS advanced,
        (SELECT pg_notify($16::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL FROM input HAVING count(*) > 0) AS notified;

@@ -24,15 +24,16 @@
 WITH target AS (
   SELECT r.run_id, r.status FROM :"schema".runs r
   WHERE r.run_id = (SELECT current_run_id FROM :"schema".jobs WHERE job_id = $1::uuid)
-    AND r.status IN (:'status_queued', :'status_running')
+    AND r.status IN (:'status_queued', :'status_held', :'status_running')
   FOR UPDATE
 ), before_start AS (
   UPDATE :"schema".runs r
   SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($2::float8 / 1000)
-  FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_queued'
+  FROM target t WHERE r.run_id = t.run_id AND t.status IN (:'status_queued', :'status_held')
   RETURNING r.run_id, r.job_id, r.job_name
 ), jobs_before_start AS (
-  UPDATE :"schema".jobs j SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL
+  UPDATE :"schema".jobs j
+  SET completed_at = to_timestamp($2::float8 / 1000), next_attempt_due_time = NULL, outcome = :'status_cancelled'
   FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true

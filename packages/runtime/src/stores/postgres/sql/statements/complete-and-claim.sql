@@ -68,24 +68,31 @@ WITH completed AS (
   -- 2. A failed run with attempts left is followed by a new queued run of the same job. A keyed
   --    job's retry takes its key back when no other pending job holds it...
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status, held_key)
-  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000), :'status_queued', j.key
+  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = c.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END,
+         j.key
   FROM completed c JOIN :"schema".jobs j ON j.job_id = c.job_id
   WHERE c.retry_run_id IS NOT NULL AND j.key IS NOT NULL AND j.occurrence IS NULL
   ON CONFLICT DO NOTHING
   RETURNING run_id
 ), retry_runs AS (
-  -- ...and waits without it when a newer job took it meanwhile (or has none).
+  -- ...and waits without it when a newer job took it meanwhile (or has none). Either is held when
+  -- its job name is paused (see insert-jobs).
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
-  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000), :'status_queued'
+  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = c.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END
   FROM completed c WHERE c.retry_run_id IS NOT NULL AND c.retry_run_id NOT IN (SELECT run_id FROM keyed_retry_runs)
 ), jobs_moved_on AS (
-  -- 3. Their jobs point at the retry run, or are finished.
+  -- 3. Their jobs point at the retry run, or are finished (with their outcome: listJobs' key).
   UPDATE :"schema".jobs j
   SET current_run_id = coalesce(c.retry_run_id, j.current_run_id),
       attempt = CASE WHEN c.retry_run_id IS NULL THEN j.attempt ELSE c.attempt + 1 END,
       next_attempt_due_time = CASE WHEN c.retry_run_id IS NULL THEN NULL ELSE to_timestamp(c.retry_due_ms / 1000) END,
       last_error = CASE WHEN c.status = :'status_failed' THEN c.message ELSE j.last_error END,
-      completed_at = CASE WHEN c.retry_run_id IS NULL THEN to_timestamp(c.completed_ms / 1000) ELSE NULL END
+      completed_at = CASE WHEN c.retry_run_id IS NULL THEN to_timestamp(c.completed_ms / 1000) ELSE NULL END,
+      outcome = CASE WHEN c.retry_run_id IS NULL THEN c.status ELSE NULL END
   FROM completed c
   WHERE j.job_id = c.job_id AND j.current_run_id = c.run_id
 ), started AS (

@@ -7,8 +7,8 @@
 --
 -- Returns a row per schedule, by key (bytewise): schedule_key, job_name, payload, cron, time_zone,
 -- fixed_rate_ms, fixed_delay_ms, misfire, overlap, enabled, revision, head_job_id, head_due_ms,
--- head_status (the head job's status, waiting-retry derived as in get-job; null when the head job
--- is gone), last_slot_ms, created_ms, updated_ms, and the latest finished occurrence of the
+-- head_status (the head job's status, derived as in get-job: a held run reads as queued; null when
+-- the head job is gone), last_slot_ms, created_ms, updated_ms, and the latest finished occurrence of the
 -- schedule as last_run_id, last_job_id, last_job_name, last_due_ms, last_started_ms,
 -- last_completed_ms, last_status, last_message (nulls when none). Times in epoch ms.
 --
@@ -18,7 +18,9 @@
 SELECT s.schedule_key, s.job_name, s.payload, s.cron, s.time_zone, s.fixed_rate_ms::float8 AS fixed_rate_ms,
        s.fixed_delay_ms::float8 AS fixed_delay_ms, s.misfire, s.overlap, s.enabled, s.revision::text AS revision,
        s.head_job_id::text AS head_job_id, (extract(epoch from s.head_due_time) * 1000)::float8 AS head_due_ms,
-       CASE WHEN hr.status = :'status_queued' AND hj.attempt > 1 THEN :'status_waiting_retry' ELSE hr.status END AS head_status,
+       CASE WHEN hr.status IN (:'status_queued', :'status_held') THEN
+              CASE WHEN hj.attempt > 1 THEN :'status_waiting_retry' ELSE :'status_queued' END
+            ELSE hr.status END AS head_status,
        (extract(epoch from s.last_slot) * 1000)::float8 AS last_slot_ms,
        (extract(epoch from s.created_at) * 1000)::float8 AS created_ms,
        (extract(epoch from s.updated_at) * 1000)::float8 AS updated_ms,
@@ -37,5 +39,5 @@ LEFT JOIN LATERAL (
   LIMIT 1
 ) last ON true
 WHERE ($1::text IS NULL OR s.schedule_key = $1::text)
-  AND (NOT $2::boolean OR (s.head_job_id IS NOT NULL AND (hr.run_id IS NULL OR hr.status NOT IN (:'status_queued', :'status_running'))))
+  AND (NOT $2::boolean OR (s.head_job_id IS NOT NULL AND (hr.run_id IS NULL OR hr.status NOT IN (:'status_queued', :'status_held', :'status_running'))))
 ORDER BY s.schedule_key COLLATE "C";

@@ -19,6 +19,8 @@
 --   - Only expiries of runs whose body had started count: the runs a lost worker had claimed but
 --     not started yet are its innocent neighbours, not the cause.
 --   - Expiry is judged on the database's clock (clock_timestamp()), like the leases themselves.
+--   - A requeued run of a paused job name goes back held (see insert-jobs).
+--   - A job that ends here gets its outcome with its completion time (listJobs' key).
 WITH expired AS (
   SELECT run_id, CASE WHEN cancel_requested THEN :'status_cancelled'
                       WHEN started_at IS NOT NULL AND lease_expiries + 1 >= $4::integer THEN :'status_failed'
@@ -29,7 +31,9 @@ WITH expired AS (
   FOR UPDATE SKIP LOCKED
 ), reclaimed AS (
   UPDATE :"schema".runs r
-  SET status = e.outcome,
+  SET status = CASE WHEN e.outcome = :'status_queued'
+                    AND EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = r.job_name FOR SHARE)
+                    THEN :'status_held' ELSE e.outcome END,
       message = CASE e.outcome
         WHEN :'status_cancelled' THEN :'message_cancelled'
         WHEN :'status_failed' THEN 'worker lost ' || (r.lease_expiries + 1) || CASE WHEN r.lease_expiries = 0 THEN ' time' ELSE ' times' END
@@ -43,9 +47,10 @@ WITH expired AS (
   RETURNING r.run_id, r.job_id, r.status, r.message, r.due_time
 ), jobs_ended AS (
   UPDATE :"schema".jobs j
-  SET completed_at = to_timestamp($1::float8 / 1000), next_attempt_due_time = NULL,
+  SET completed_at = to_timestamp($1::float8 / 1000), next_attempt_due_time = NULL, outcome = r.status,
       last_error = CASE WHEN r.status = :'status_failed' THEN r.message ELSE j.last_error END
-  FROM reclaimed r WHERE r.status <> :'status_queued' AND j.job_id = r.job_id AND j.current_run_id = r.run_id
+  FROM reclaimed r
+  WHERE r.status NOT IN (:'status_queued', :'status_held') AND j.job_id = r.job_id AND j.current_run_id = r.run_id
 )
 SELECT count(*)::integer AS reclaimed,
        count(*) FILTER (WHERE status = :'status_failed')::integer AS failed,

@@ -13,9 +13,13 @@
 --   - Fenced like a completion: only runs still running, owned by $3, under the same token.
 --   - A released run keeps its lease token count (claims) and its lease-expiry count: it was
 --     never started, so it is not counted against the run.
+--   - A run of a paused job name goes back held, not queued (see insert-jobs): a worker hands back
+--     a run it claimed before it learned of the pause.
 WITH released AS (
   UPDATE :"schema".runs r
-  SET status = :'status_queued', owner = NULL, lease_expires_at = NULL, started_at = NULL
+  SET status = CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = r.job_name FOR SHARE)
+                   THEN :'status_held' ELSE :'status_queued' END,
+      owner = NULL, lease_expires_at = NULL, started_at = NULL
   FROM unnest($1::uuid[], $2::integer[]) AS held(run_id, claims)
   WHERE r.run_id = held.run_id AND r.claims = held.claims AND r.owner = $3::text AND r.status = :'status_running'
   RETURNING r.due_time

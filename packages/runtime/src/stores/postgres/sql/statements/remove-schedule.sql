@@ -10,7 +10,7 @@ WITH removed AS (
   RETURNING head_job_id
 ), head_run AS (
   DELETE FROM :"schema".runs r USING removed
-  WHERE r.job_id = removed.head_job_id AND r.status = :'status_queued'
+  WHERE r.job_id = removed.head_job_id AND r.status IN (:'status_queued', :'status_held')
   RETURNING r.job_id
 ), head AS (
   DELETE FROM :"schema".jobs j USING head_run h WHERE j.job_id = h.job_id
