@@ -42,7 +42,7 @@ describe("a stuck run-time schedule on PostgreSQL", () => {
     const head = await headJobId();
     // What a crash between running the slot and planning the next would leave: the head finished, no next head.
     await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET status = 'succeeded', completed_at = now() WHERE job_id = $1`, [head]);
-    await db.pool.query(`UPDATE ${db.schema.quoted}.jobs SET completed_at = now() WHERE job_id = $1`, [head]);
+    await db.pool.query(`UPDATE ${db.schema.quoted}.jobs SET completed_at = now(), outcome = 'succeeded' WHERE job_id = $1`, [head]);
     expect((await scheduler.listSchedules())[0]!.nextDueTime).toBeNull();
 
     await clock.advance(POLL_MS);

@@ -92,7 +92,8 @@ CREATE INDEX runs_held_due ON :"schema".runs (due_time) WHERE status = :'status_
 
 CREATE TABLE :"schema".paused_jobs (
   job_name text PRIMARY KEY,
-  paused_at timestamptz NOT NULL DEFAULT now()`,
+  paused_at timestamptz NOT NULL DEFAULT now()
+);`,
   },
   {
     version: 6,
@@ -121,7 +122,8 @@ CREATE TABLE :"schema".schedules (
   last_slot timestamptz,
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
-  CHECK (num_nonnulls(cron, fixed_rate_ms, fixed_delay_ms) = 1)`,
+  CHECK (num_nonnulls(cron, fixed_rate_ms, fixed_delay_ms) = 1)
+);`,
   },
 ] as const;
 

@@ -38,3 +38,4 @@ CREATE INDEX runs_held_due ON :"schema".runs (due_time) WHERE status = :'status_
 CREATE TABLE :"schema".paused_jobs (
   job_name text PRIMARY KEY,
   paused_at timestamptz NOT NULL DEFAULT now()
+);

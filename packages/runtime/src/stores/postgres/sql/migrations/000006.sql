@@ -4,10 +4,10 @@
 -- occurrence of a schedule carries its schedule's key there, and jobs.occurrence says which
 -- schedule, revision and rule it belongs to. runs.held_key is set while a queued run holds its
 -- job's key: the unique index over queued runs (held ones too: a paused job name's runs wait as
--- held, migration 5) is the whole rule "at most one pending job per (job name, key)", race-free for any number of producers (an insert that meets the key takes the
--- ON CONFLICT branch). A claim clears held_key, so a running job holds no key and a run given back
--- to the queue later (shutdown, lost worker) comes back without it; a deferred retry takes the key
--- again when it is free.
+-- held, migration 5) is the whole rule "at most one pending job per (job name, key)", race-free
+-- for any number of producers (an insert that meets the key takes the ON CONFLICT branch). A claim
+-- clears held_key, so a running job holds no key and a run given back to the queue later
+-- (shutdown, lost worker) comes back without it; a deferred retry takes the key again when free.
 --
 -- Schedules. One row per schedule defined at run time. head_job_id is the occurrence planned last
 -- (pending until a worker claims it); every change to a schedule — an upsert, or a worker moving it
@@ -40,3 +40,4 @@ CREATE TABLE :"schema".schedules (
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
   CHECK (num_nonnulls(cron, fixed_rate_ms, fixed_delay_ms) = 1)
+);
