@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Packs @elarion/runtime and @elarion/generator into npm tarballs, the way `npm publish` would,
-// until they are on the registry:
+// Packs @elarion/runtime, @elarion/generator and @elarion/dashboard into npm tarballs, the way
+// `npm publish` would, until they are on the registry:
 //
-//   npx --yes pnpm@10.34.9 pack:tarballs        # dist-tarballs/elarion-runtime-0.1.0.tgz, elarion-generator-0.1.0.tgz
+//   npx --yes pnpm@10.34.9 pack:tarballs        # dist-tarballs/elarion-runtime-0.1.0.tgz, elarion-generator-0.1.0.tgz, elarion-dashboard-0.1.0.tgz
 //   npm install ./dist-tarballs/elarion-*.tgz   # in your app (copy the files anywhere)
 //
-// It rebuilds both packages from a clean dist first (a file deleted from src must not ship from a
+// It rebuilds the packages from a clean dist first (a file deleted from src must not ship from a
 // stale dist), and packs with pnpm, which turns the generator's `workspace:*` dependency on the
 // runtime into its version. Options: --out <dir> (default dist-tarballs), --no-build (pack the
 // dist as it is; the packaging test uses it).
@@ -15,7 +15,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-export const PACKAGES = ["runtime", "generator"];
+export const PACKAGES = ["runtime", "generator", "dashboard"];
 
 /** Packs the packages into `outDir` and returns the tarballs' absolute paths. */
 export function packTarballs({ outDir = join(root, "dist-tarballs"), build = true } = {}) {

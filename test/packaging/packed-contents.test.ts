@@ -44,7 +44,7 @@ function exportTargets(manifest: PackedPackage["manifest"]): string[] {
   return [...targets, ...Object.values(manifest.bin ?? {})].map((target) => target.replace(/^\.\//, ""));
 }
 
-describe.each(["elarion-runtime", "elarion-generator"])("the %s tarball", (name) => {
+describe.each(["elarion-runtime", "elarion-generator", "elarion-dashboard"])("the %s tarball", (name) => {
   const pkg = (): PackedPackage => {
     const found = packed.get(name);
     if (found === undefined) throw new Error(`${name} was not packed; packed: ${[...packed.keys()].join(", ")}`);
@@ -85,6 +85,15 @@ describe("the generator tarball", () => {
   it("holds every bundler entry: esbuild, vite, rollup, webpack, rspack and the transformer", () => {
     const exports = Object.keys(packed.get("elarion-generator")!.manifest.exports);
     expect(exports).toEqual(expect.arrayContaining(["./transformer", "./esbuild", "./vite", "./rollup", "./webpack", "./rspack"]));
+  });
+});
+
+describe("the dashboard tarball", () => {
+  it("ships its stylesheet and script next to the code that serves them, and needs nothing at run time but the runtime", () => {
+    const { files, manifest } = packed.get("elarion-dashboard")!;
+    expect(files).toEqual(expect.arrayContaining(["dist/assets/dashboard.css", "dist/assets/dashboard.js", "dist/index.js"]));
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.peerDependencies).toEqual({ "@elarion/runtime": "^0.1.0" });
   });
 });
 

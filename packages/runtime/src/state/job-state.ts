@@ -32,6 +32,11 @@ export interface JobState {
   /** The enqueue-once key it was scheduled with (`ScheduleOptions.key`), or `null`. */
   key: string | null;
   lastError: string | null;
+  /**
+   * The payload it was scheduled with, in its stored (JSON-safe) form. `getJob` reports it on every
+   * built-in store; `listJobs` may leave it out to keep its pages light.
+   */
+  payload?: unknown;
   createdAt: Date;
   completedAt: Date | null;
 }

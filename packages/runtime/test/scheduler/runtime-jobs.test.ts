@@ -49,6 +49,19 @@ describe("runtime jobs", () => {
     expect(snapshot.recentOutcomes.find((outcome) => outcome.jobName === "emails.send")).toMatchObject({ runId: later.runId, status: "skipped", message: "disabled" });
   });
 
+  it("getJob reports the payload the job was scheduled with, queued and after it ran (the dashboard's job page shows it)", async () => {
+    const email = testJob("emails.send");
+    const { scheduler, clock } = await startHarness([email]);
+    const payload = { id: 7, note: "<script>alert('x')</script>", nested: { list: [1, "two"] } };
+    const handle = await scheduler.schedule(email.jobClass, payload, clock.now() + 60_000);
+    expect((await scheduler.getJob(handle.jobId))?.payload).toEqual(payload);
+    await clock.advance(60_000);
+    await scheduler.whenIdle();
+    const state = await scheduler.getJob(handle.jobId);
+    expect(state?.status).toBe("succeeded");
+    expect(state?.payload).toEqual(payload);
+  });
+
   it("job and run ids are distinct UUIDv7 strings", async () => {
     const email = testJob("emails.send");
     const { scheduler } = await startHarness([email]);

@@ -138,6 +138,7 @@ export class MemoryJob implements ClaimedRun {
       correlationId: this.correlationId,
       key: this.key,
       lastError: this.lastError,
+      payload: this.payload,
       createdAt: new Date(this.createdAtMs),
       completedAt: this.completedAtMs === null ? null : new Date(this.completedAtMs),
     };

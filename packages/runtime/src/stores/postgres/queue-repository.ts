@@ -396,6 +396,7 @@ function toJobRow(row: JobResultRow): JobRow {
     correlationId: row.correlation_id,
     key: row.key,
     lastError: row.last_error,
+    ...(row.payload === undefined ? {} : { payload: row.payload }),
     createdAtMs: row.created_ms,
     completedAtMs: waiting || runStatus === "running" ? null : row.completed_ms,
   };
@@ -469,6 +470,7 @@ interface JobResultRow {
   next_attempt_ms: number | null;
   correlation_id: string | null;
   last_error: string | null;
+  payload: unknown;
   created_ms: number;
   completed_ms: number | null;
   key: string | null;

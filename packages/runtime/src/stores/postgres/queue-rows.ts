@@ -127,6 +127,8 @@ export interface JobRow {
   readonly correlationId: string | null;
   readonly key: string | null;
   readonly lastError: string | null;
+  /** The stored payload (jsonb); absent when the statement does not read it. */
+  readonly payload?: unknown;
   readonly createdAtMs: number;
   readonly completedAtMs: number | null;
 }

@@ -35,6 +35,7 @@ export function toJobState(row: JobRow): JobState {
     correlationId: row.correlationId,
     key: row.key,
     lastError: row.lastError,
+    ...(row.payload === undefined ? {} : { payload: row.payload }),
     createdAt: new Date(row.createdAtMs),
     completedAt: dateOrNull(row.completedAtMs),
   };

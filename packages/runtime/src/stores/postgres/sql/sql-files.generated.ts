@@ -395,7 +395,7 @@ RETURNING r.run_id::text AS run_id, r.cancel_requested`,
     sql: `SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
        j.attempt, j.max_attempts,
        CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
-       j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
+       j.correlation_id, j.last_error, j.payload, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
        (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
 FROM :"schema".jobs j JOIN :"schema".runs r ON r.run_id = j.current_run_id
 WHERE j.job_id = $1::uuid`,
