@@ -49,6 +49,18 @@ export const SUITES: readonly SuiteEntry[] = [
     nodeFlags: ["--expose-gc"],
     timeoutMs: 300_000,
   },
+  {
+    id: "bulk-and-keys",
+    load: async () => (await import("./suites/bulk-and-keys.js")).runBulkAndKeysSuite,
+    nodeFlags: [],
+    timeoutMs: 420_000,
+  },
+  {
+    id: "run-time-schedules",
+    load: async () => (await import("./suites/run-time-schedules.js")).runRunTimeSchedulesSuite,
+    nodeFlags: ["--expose-gc"],
+    timeoutMs: 420_000,
+  },
 ];
 
 export function findSuite(id: string): SuiteEntry {

@@ -24,7 +24,7 @@ export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
     name: "Elarion postgresStore",
     settings:
       `postgresStore({ pool, maxLeasedRuns: ${maxLeasedRuns ?? "(default)"} }), other options default (leaseMs 30 s, pollIntervalMs 5 s; LISTEN/NOTIFY wake-ups, group-commit inserts), ` +
-      `maxConcurrentExecutions ${WORKER_CONCURRENCY}; enqueue = \`Promise.all\` of single enqueue() calls (no bulk API; the store group-commits them)`,
+      `maxConcurrentExecutions ${WORKER_CONCURRENCY}; enqueue = one \`enqueueMany()\` call with every job (its bulk API: one statement)`,
     async prepare() {
       pool = benchPool(10);
       await dropSchema(pool, SCHEMA);
@@ -34,9 +34,7 @@ export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
     },
     async enqueueNoops(count) {
       if (producer === null) throw new Error("elarion system: prepare() first.");
-      const pending: Promise<unknown>[] = [];
-      for (let n = 0; n < count; n += 1) pending.push(producer.enqueue("bench.noop", { n }));
-      await Promise.all(pending);
+      await producer.enqueueMany("bench.noop", Array.from({ length: count }, (_, n) => ({ n })));
     },
     async startWorkers(probes: Probes) {
       worker = createScheduler({

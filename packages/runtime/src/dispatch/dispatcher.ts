@@ -19,6 +19,7 @@ import type { RegisteredJob } from "./registered-job.js";
 import { RunExecutor } from "./run-executor.js";
 import { runLogFields } from "./run-log-fields.js";
 import { Run } from "./run.js";
+import { ScheduleChains } from "./schedule-chains.js";
 
 /** What the dispatcher needs; `createScheduler` builds it from validated options. */
 export interface DispatcherOptions {
@@ -46,6 +47,7 @@ export class Dispatcher {
   private readonly gates: Gates;
   private readonly executor: RunExecutor;
   private readonly occurrences: RecurringOccurrences;
+  private readonly chains: ScheduleChains;
   readonly recurringOutcomes = new LatestOutcomes();
   /** Runtime runs of this process between claim and outcome. */
   private readonly runtimeRuns = new ActiveRuntimeRuns();
@@ -83,6 +85,11 @@ export class Dispatcher {
       ended: (occurrence, status, message) => this.recordOccurrenceEnd(occurrence, status, message),
       isPaused: this.isPaused,
     });
+    this.chains = new ScheduleChains(options.store, options.clock, options.logger, options.maxMisfireCatchUpRuns, options.jobs, {
+      track: (result) => this.write(result),
+      wake: () => this.wake(),
+      forgetGateIfIdle: (gateJob) => this.gates.forgetIfIdle(gateJob),
+    });
     this.loop = new DrainLoop(options.clock, options.store, options.logger, {
       isRunning: () => this.state === "running",
       runsJobs: options.runsJobs,
@@ -110,8 +117,16 @@ export class Dispatcher {
     this.state = "running";
     const clock = this.options.clock;
     if (clock.registerSettleHook) this.unregisterSettle = clock.registerSettleHook(() => this.settle());
-    if (this.options.runsJobs) this.occurrences.start(this.options.jobs.values(), clock.now(), schedules);
+    if (this.options.runsJobs) {
+      this.occurrences.start(this.options.jobs.values(), clock.now(), schedules);
+      this.chains.repair();
+    }
     this.wake();
+  }
+
+  /** A durable store's sweep: chains of run-time schedules may be stuck (see {@link ScheduleChains.repair}). */
+  repairSchedules(): void {
+    if (this.state === "running" && this.options.runsJobs) this.chains.repair();
   }
 
   /** Gives a recurring job a new schedule now (a configuration variable changed); see {@link RecurringOccurrences.reschedule}. */
@@ -128,6 +143,8 @@ export class Dispatcher {
 
   private admitClaimed(claimed: ClaimedRun): void {
     const job = this.options.jobs.get(claimed.jobName);
+    // An occurrence of a run-time schedule plans its chain first, whatever becomes of this run.
+    const occurrenceSkip = claimed.occurrence !== null ? this.chains.claimed(claimed, this.options.clock.now()) : null;
     if (job === undefined || job.invoke === null) {
       const known = [...this.options.jobs.keys()].join(", ");
       this.write(
@@ -155,8 +172,13 @@ export class Dispatcher {
         return;
       }
     }
-    const run = Run.forClaimed(job, claimed, payload);
+    const occurrence = claimed.occurrence;
+    const run = Run.forClaimed(occurrence !== null ? this.chains.gateJobOf(job, occurrence) : job, claimed, payload);
     this.runtimeRuns.add(run);
+    if (occurrenceSkip !== null) {
+      this.finish(run, "skipped", occurrenceSkip);
+      return;
+    }
     if (!job.descriptor.enabled) {
       // A disabled job keeps accepting runs (other processes may enable it) but runs none: each
       // ends at its due time, recorded like a disabled recurring slot (docs/semantics.md#states).
@@ -299,6 +321,12 @@ export class Dispatcher {
     run.phase = "done";
     this.forgetRuntimeRun(run);
     this.gates.release(run);
+    const occurrence = run.claimed!.occurrence;
+    if (occurrence !== null) {
+      this.chains.released(run.job, occurrence.scheduleKey);
+      // Its head may have ended without this process (cancelled elsewhere before it started).
+      if (this.state === "running") this.chains.repair(occurrence.scheduleKey);
+    }
     if (reportedMessage !== null) {
       this.instrumentation?.runEnded(run, "cancelled", reportedMessage, undefined);
       this.options.onRunOutcome?.(outcomeOf(run, "cancelled", reportedMessage, this.options.clock.now()));
@@ -313,7 +341,13 @@ export class Dispatcher {
     const nowMs = this.options.clock.now();
     if (run.isRuntimeScheduled) {
       this.forgetRuntimeRun(run);
-      this.write(this.options.store.completeRun(ticketOf(run), { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs }), run);
+      const completion = { status, message, completedAtMs: nowMs, startedAtMs: run.startedAtMs };
+      const occurrence = run.claimed!.occurrence;
+      // A fixed-delay schedule plans its next slot before this outcome is written (see ScheduleChains).
+      const planned = occurrence !== null ? this.chains.ended(run.claimed!, nowMs) : undefined;
+      if (planned === undefined) this.write(this.options.store.completeRun(ticketOf(run), completion), run);
+      else if (!isPromise(planned)) this.write(this.options.store.completeRun(ticketOf(run), completion), run);
+      else this.write(planned.then(() => this.options.store.completeRun(ticketOf(run), completion)), run);
       if (this.options.onRunOutcome !== undefined) this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
     } else {
       this.recurringRuns.delete(run.runId);
@@ -329,6 +363,7 @@ export class Dispatcher {
     }
     this.instrumentation?.runEnded(run, status, message, error);
     this.gates.release(run);
+    if (run.isRuntimeScheduled && run.claimed!.occurrence !== null) this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
     this.afterRunEnded();
   }
 
@@ -425,7 +460,17 @@ export class Dispatcher {
     const local = this.recurringRuns.get(runId);
     if (local !== undefined) return this.abortLocal(local, "cancel");
     const result = this.options.store.cancelRun(runId, this.options.clock.now());
-    return this.applyCancel(isPromise(result) ? await result : result);
+    const settled = isPromise(result) ? await result : result;
+    await this.continueSchedule(settled);
+    return this.applyCancel(settled);
+  }
+
+  /**
+   * A cancelled occurrence skips its slot only: its schedule goes on with the next one, planned
+   * before the cancel answers (so `listSchedules` right after shows it).
+   */
+  private async continueSchedule(result: CancelResult): Promise<void> {
+    if (result.outcome === "cancelled-before-start" && result.scheduleKey != null) await this.chains.repair(result.scheduleKey);
   }
 
   /** Cancels by job id: the job's pending slot or current run. */
@@ -435,7 +480,9 @@ export class Dispatcher {
     const local = this.recurringByJobId.get(jobId);
     if (local !== undefined) return this.abortLocal(local, "cancel");
     const result = this.options.store.cancelJob(jobId, this.options.clock.now());
-    return this.applyCancel(isPromise(result) ? await result : result);
+    const settled = isPromise(result) ? await result : result;
+    await this.continueSchedule(settled);
+    return this.applyCancel(settled);
   }
 
   /** A store (e.g. another worker's cancel) asks to abort a run of this process. */

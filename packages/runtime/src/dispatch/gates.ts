@@ -15,7 +15,7 @@ class OverlapGate {
   active = 0;
   /** Runs waiting for the overlap gate (`overlap: "queue"`, or retries/catch-ups that never skip). */
   readonly waiters = new Fifo<Run>();
-  /** Recurring occurrences among `waiters` (coalesced to one). */
+  /** Recurring slots among `waiters` (coalesced to one): recurring occurrences and run-time schedules' occurrences. */
   recurringWaiters = 0;
 }
 
@@ -59,6 +59,18 @@ export class Gates {
     return gate;
   }
 
+  /**
+   * Forgets the overlap gate of `job` when no run holds it or waits at it, and answers whether it
+   * did (or had none). For jobs made per schedule (`ScheduleChains`), so their gates do not pile up.
+   */
+  forgetIfIdle(job: RegisteredJob): boolean {
+    const gate = this.overlapGates.get(job);
+    if (gate === undefined) return true;
+    if (gate.active > 0 || gate.waiters.length > 0) return false;
+    this.overlapGates.delete(job);
+    return true;
+  }
+
   /** Runs the overlap gate, then the group and slot gates. */
   admit(run: Run): void {
     const job = this.overlapGateOf(run.job);
@@ -67,7 +79,7 @@ export class Gates {
     if (obeysOverlap && (job.active > 0 || job.waiters.length > 0)) {
       const overlap = descriptor.overlap;
       if (overlap === "queue") {
-        if (!run.isRuntimeScheduled && !run.waitsForOverlap && job.recurringWaiters > 0) {
+        if (run.isRecurringSlot && !run.waitsForOverlap && job.recurringWaiters > 0) {
           this.events.skip(run, OutcomeMessage.coalesced);
           return;
         }
@@ -115,13 +127,13 @@ export class Gates {
   /** Forgets a waiting run (cancelled or shut down); it is skipped lazily when it surfaces. */
   withdraw(run: Run): void {
     if (run.phase === "waiting-slot") this.waitingForSlot--;
-    if (run.phase === "waiting-overlap" && !run.isRuntimeScheduled) this.overlapGateOf(run.job).recurringWaiters--;
+    if (run.phase === "waiting-overlap" && run.isRecurringSlot) this.overlapGateOf(run.job).recurringWaiters--;
     run.phase = "done";
   }
 
   private waitForOverlap(run: Run, job: OverlapGate): void {
     run.phase = "waiting-overlap";
-    if (!run.isRuntimeScheduled) job.recurringWaiters++;
+    if (run.isRecurringSlot) job.recurringWaiters++;
     job.waiters.push(run);
   }
 
@@ -186,7 +198,7 @@ export class Gates {
       const next = job.waiters.shift();
       if (next === undefined) return;
       if (next.phase !== "waiting-overlap") continue;
-      if (!next.isRuntimeScheduled) job.recurringWaiters--;
+      if (next.isRecurringSlot) job.recurringWaiters--;
       job.active++;
       next.holdsOverlap = true;
       this.admitToGroup(next);

@@ -28,6 +28,11 @@ export class Run implements ScheduledJobContext, ObservedRun {
   readonly mode: ResilienceMode;
   /** Never skipped by the overlap gate (a deferred retry or a catch-up slot): it waits instead. */
   readonly waitsForOverlap: boolean;
+  /**
+   * A slot of a schedule — a recurring occurrence, or an occurrence of a run-time schedule: under
+   * `overlap: "queue"` at most one such run waits per job, later ones are skipped `"coalesced"`.
+   */
+  readonly isRecurringSlot: boolean;
   /** A recurring job's run started by `triggerJob`, off its grid: its end plans no slot of the chain. */
   offGrid = false;
 
@@ -59,14 +64,28 @@ export class Run implements ScheduledJobContext, ObservedRun {
 
   /** A claimed runtime run; `payload` is the claimed one as `execute` receives it (decoded). */
   static forClaimed(job: RegisteredJob, claimed: ClaimedRun, payload: unknown = claimed.payload): Run {
-    const run = new Run(job, claimed, payload, claimed.dueTimeMs, claimed.attempt, claimed.maxAttempts, true, claimed.correlationId, claimed.resilience, claimed.resilienceMode, claimed.attempt > 1);
+    const occurrence = claimed.occurrence;
+    const run = new Run(
+      job,
+      claimed,
+      payload,
+      claimed.dueTimeMs,
+      claimed.attempt,
+      claimed.maxAttempts,
+      true,
+      claimed.correlationId,
+      claimed.resilience,
+      claimed.resilienceMode,
+      claimed.attempt > 1 || occurrence?.catchUp === true,
+      occurrence !== null,
+    );
     run.claimed = claimed;
     return run;
   }
 
   /** A recurring occurrence (one attempt, inline retries with the job's own policy). */
   static forOccurrence(job: RegisteredJob, occurrence: { jobId: string; runId: string; dueTimeMs: number }, waitsForOverlap: boolean): Run {
-    return new Run(job, occurrence, undefined, occurrence.dueTimeMs, 1, 1, false, null, job.policy, "inline", waitsForOverlap);
+    return new Run(job, occurrence, undefined, occurrence.dueTimeMs, 1, 1, false, null, job.policy, "inline", waitsForOverlap, true);
   }
 
   // Positional rather than an options object: one allocation per run instead of two (hot path).
@@ -82,6 +101,7 @@ export class Run implements ScheduledJobContext, ObservedRun {
     policy: ResiliencePolicy | null,
     mode: ResilienceMode,
     waitsForOverlap: boolean,
+    isRecurringSlot: boolean,
   ) {
     this.job = job;
     this.jobName = job.name;
@@ -96,6 +116,7 @@ export class Run implements ScheduledJobContext, ObservedRun {
     this.policy = policy;
     this.mode = mode;
     this.waitsForOverlap = waitsForOverlap;
+    this.isRecurringSlot = isRecurringSlot;
   }
 
   /** Read lazily: a store may derive run ids on demand, and many runs never need theirs as a string. */

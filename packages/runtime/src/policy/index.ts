@@ -6,6 +6,15 @@ export { createRecurrence, type Recurrence } from "./recurrence.js";
 export { planMisfire, type MisfirePlan } from "./misfire.js";
 export { retryDelayMs, MAX_RETRY_DELAY_MS } from "./backoff.js";
 export {
+  readScheduleRule,
+  scheduleSpecOf,
+  sameRecurrence,
+  sameRule,
+  type ScheduleRule,
+  type ScheduleRuleOverlap,
+  type ScheduleRuleResult,
+} from "./schedule-rule.js";
+export {
   parsePlaceholder,
   resolvePlaceholder,
   PLACEHOLDER_OPTIONS,

@@ -21,14 +21,10 @@ export interface ParsedListJobsQuery {
 /** Validates a `listJobs` query; every mistake is a clear error (ELR310, ELR311). */
 export function parseListJobsQuery(query: ListJobsQuery | undefined): ParsedListJobsQuery {
   if (query === undefined || query === null) {
-    return { pageSize: DEFAULT_LIST_LIMIT, listing: { statuses: null, jobName: null, correlationId: null, after: null, limit: DEFAULT_LIST_LIMIT + 1 } };
+    return { pageSize: DEFAULT_LIST_LIMIT, listing: { statuses: null, jobName: null, correlationId: null, key: null, after: null, limit: DEFAULT_LIST_LIMIT + 1 } };
   }
   if (typeof query !== "object") {
     throw coded(new TypeError(`listJobs: expected a query object like { status: "failed", limit: 100 }, got ${typeof query}.`), "ELR310");
-  }
-  if (query.key !== undefined) {
-    // TEMPORARY: the enqueue-once keys bring `JobState.key`; their change adds this filter.
-    throw new Error("listJobs: the key filter is not built yet (it comes with enqueue-once keys); filter by jobName or correlationId meanwhile.");
   }
   const pageSize = parseLimit(query.limit);
   let after = null;
@@ -44,6 +40,7 @@ export function parseListJobsQuery(query: ListJobsQuery | undefined): ParsedList
       statuses: parseStatuses(query.status),
       jobName: optionalString(query.jobName, "listJobs", "jobName"),
       correlationId: optionalString(query.correlationId, "listJobs", "correlationId"),
+      key: optionalString(query.key, "listJobs", "key"),
       after,
       limit: pageSize + 1,
     },

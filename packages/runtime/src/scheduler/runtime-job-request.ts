@@ -1,6 +1,6 @@
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import type { RegisteredJob } from "../dispatch/registered-job.js";
-import type { NewRuntimeJob, ResilienceMode } from "../stores/job-store.js";
+import type { NewRuntimeJob, OnDuplicate, ResilienceMode } from "../stores/job-store.js";
 import type { JobCatalog } from "./job-catalog.js";
 import type { ScheduleOptions } from "./job-scheduler.js";
 import { coded } from "../core/runtime-errors.js";
@@ -17,6 +17,7 @@ export class RuntimeJobRequest implements NewRuntimeJob {
   /** Set by telemetry (`Instrumentation.insertStarted`) before the insert. */
   traceContext: string | null = null;
   readonly jobName: string;
+  readonly occurrence = null;
 
   constructor(
     job: RegisteredJob,
@@ -26,6 +27,8 @@ export class RuntimeJobRequest implements NewRuntimeJob {
     readonly resilience: ResiliencePolicy | null,
     readonly resilienceMode: ResilienceMode,
     readonly maxAttempts: number,
+    readonly key: string | null,
+    readonly onDuplicate: OnDuplicate,
   ) {
     this.jobName = job.name;
   }
@@ -77,7 +80,7 @@ export function buildRuntimeJobRequest(
   // Stores keep the JSON-safe form (a Date as its ISO string); the dispatcher decodes it for execute.
   const stored = descriptor.payloadCodec ? descriptor.payloadCodec.encode(payload) : payload;
   if (options === undefined) {
-    return new RuntimeJobRequest(job, stored, due, null, job.policy, "inline", 1);
+    return new RuntimeJobRequest(job, stored, due, null, job.policy, "inline", 1, null, "keep");
   }
   if (typeof options !== "object" || options === null) {
     throw coded(new TypeError(`Invalid options for job "${descriptor.name}": expected an object like { correlationId: "order-42" }.`), "ELR204");
@@ -89,6 +92,7 @@ export function buildRuntimeJobRequest(
   if (options.correlationId !== undefined && typeof options.correlationId !== "string") {
     throw coded(new TypeError(`Invalid correlationId for job "${descriptor.name}": expected a string.`), "ELR204");
   }
+  const key = checkedKey(options, descriptor.name);
   const where = `schedule/enqueue of job "${descriptor.name}"`;
   let policy = job.policy;
   if (typeof options.resilience === "string") policy = catalog.policy(options.resilience, where);
@@ -98,7 +102,44 @@ export function buildRuntimeJobRequest(
       `${where}: resilienceMode "deferred-retry" needs a resilience policy; pass { resilience: "policy-name" } or give the job one in @ScheduledJob.`,
     ), "ELR205");
   }
-  return new RuntimeJobRequest(job, stored, due, options.correlationId ?? null, policy, mode, mode === "deferred-retry" ? policy!.maxRetryAttempts + 1 : 1);
+  return new RuntimeJobRequest(
+    job,
+    stored,
+    due,
+    options.correlationId ?? null,
+    policy,
+    mode,
+    mode === "deferred-retry" ? policy!.maxRetryAttempts + 1 : 1,
+    key,
+    options.onDuplicate ?? "keep",
+  );
+}
+
+/** Longest key or schedule key, in UTF-16 code units: a PostgreSQL index entry stays well below its size limit. */
+export const MAX_KEY_LENGTH = 512;
+
+/** A key or schedule key as a caller passed it, or a clear error naming `what`. */
+export function checkedKeyText(value: unknown, what: string, where: string): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_KEY_LENGTH) {
+    const shown = typeof value === "string" ? (value.length === 0 ? '""' : `a string of ${value.length} characters`) : value === null ? "null" : typeof value;
+    throw coded(new TypeError(`Invalid ${what} for ${where}: ${shown}; pass a non-empty string of at most ${MAX_KEY_LENGTH} characters, e.g. "order-42".`), "ELR204");
+  }
+  return value;
+}
+
+function checkedKey(options: ScheduleOptions, jobName: string): string | null {
+  const where = `job "${jobName}"`;
+  const { key, onDuplicate } = options;
+  if (onDuplicate !== undefined && onDuplicate !== "keep" && onDuplicate !== "replace") {
+    throw coded(new RangeError(`Invalid onDuplicate for ${where}: ${JSON.stringify(onDuplicate)}; use "keep" or "replace".`), "ELR204");
+  }
+  if (key === undefined) {
+    if (onDuplicate !== undefined) {
+      throw coded(new TypeError(`Invalid options for ${where}: onDuplicate applies to keyed jobs only; pass a key too, e.g. { key: "order-42", onDuplicate: "${onDuplicate}" }.`), "ELR204");
+    }
+    return null;
+  }
+  return checkedKeyText(key, "key", where);
 }
 
 function checkedInlinePolicy(policy: ResiliencePolicy, where: string): ResiliencePolicy {

@@ -7,7 +7,7 @@ import type { JobState } from "../state/job-state.js";
 import { latestPerJobName } from "../state/latest-outcomes.js";
 import type { RunInfo } from "../state/run-info.js";
 import type { SchedulerSnapshot } from "../state/scheduler-snapshot.js";
-import type { JobStore, MaybePromise, StoreHost } from "../stores/job-store.js";
+import type { JobStore, KeyHolder, MaybePromise, StoreHost } from "../stores/job-store.js";
 import { systemClock, type Clock } from "../core/clock.js";
 import type { RegisteredJob } from "../dispatch/registered-job.js";
 import type { JobCatalog } from "./job-catalog.js";
@@ -18,6 +18,8 @@ import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, Sch
 import { parseCountJobsQuery, parseListJobsQuery } from "./job-query-input.js";
 import { observeCancel, observeInsert } from "./observed-operations.js";
 import { buildRuntimeJobRequest, dueTimeMsOf, type RuntimeJobRequest } from "./runtime-job-request.js";
+import { RunTimeSchedules } from "./run-time-schedules.js";
+import { insertMany, validateEach } from "./bulk-insert.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
 import { coded } from "../core/runtime-errors.js";
 import { LiveConfiguration } from "./live-configuration.js";
@@ -32,6 +34,7 @@ async function settled<T>(value: MaybePromise<T>): Promise<T> {
 export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>> {
   private lifecycle: Lifecycle = "created";
   private readonly dispatcher: Dispatcher;
+  private readonly schedules: RunTimeSchedules;
   private stopping: Promise<void> | null = null;
   /** The clock reads `Date.now()`, so its reading can date the new job id too. */
   private readonly clockIsWallClock: boolean;
@@ -63,6 +66,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       onRunOutcome,
       instrumentation,
     });
+    this.schedules = new RunTimeSchedules(catalog, store, clock, this.dispatcher.wake);
   }
 
   async start(): Promise<void> {
@@ -82,6 +86,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       setTimer: (atMs, callback) => this.clock.setTimer(atMs, callback),
       wake: this.dispatcher.wake,
       abortRun: (runId) => this.dispatcher.abortRunById(runId),
+      repairSchedules: () => this.dispatcher.repairSchedules(),
       findDescriptor: (jobName) => this.catalog.jobs.get(jobName)?.descriptor,
       maxRetainedCompletedJobs: this.tuning.maxRetainedCompletedJobs,
       logger: this.tuning.logger,
@@ -263,24 +268,64 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return { jobId, runId, jobName: job.name, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts: 1 };
   }
 
-  enqueueMany(_job: unknown, _payloads: readonly unknown[], _options?: ScheduleOptions): Promise<JobRunHandle[]> {
-    return notYetBuilt("enqueueMany");
+  enqueueMany(job: unknown, payloads: readonly unknown[], options?: ScheduleOptions): Promise<JobRunHandle[]> {
+    try {
+      this.assertStarted("enqueueMany");
+      const nowMs = this.clock.now();
+      const requests = validateEach("enqueueMany", payloads, (payload) => buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options));
+      return this.insertMany(requests, options?.client, nowMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  scheduleMany(_items: readonly ScheduleManyItem[]): Promise<JobRunHandle[]> {
-    return notYetBuilt("scheduleMany");
+  scheduleMany(items: readonly ScheduleManyItem[]): Promise<JobRunHandle[]> {
+    try {
+      this.assertStarted("scheduleMany");
+      let client: unknown;
+      const requests = validateEach("scheduleMany", items, (item, index) => {
+        if (typeof item !== "object" || item === null) {
+          throw coded(new TypeError(`expected an item like { job, payload, dueTime, options? }, got ${item === null ? "null" : typeof item}`), "ELR207");
+        }
+        const itemClient = item.options?.client;
+        if (index === 0) client = itemClient;
+        else if (itemClient !== client) {
+          throw coded(new TypeError("its options.client differs from item 0's; every item of one call joins the same transaction (or none)"), "ELR207");
+        }
+        return buildRuntimeJobRequest(this.catalog, item.job, item.payload, null, item.dueTime, item.options);
+      });
+      return this.insertMany(requests, client, this.clock.now());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  upsertSchedule(_scheduleKey: string, _job: unknown, _payload: unknown, _schedule: ScheduleDefinition): Promise<ScheduleInfo> {
-    return notYetBuilt("upsertSchedule");
+  upsertSchedule(scheduleKey: string, job: unknown, payload: unknown, schedule: ScheduleDefinition): Promise<ScheduleInfo> {
+    try {
+      this.assertStarted("upsertSchedule");
+      return this.schedules.upsert(scheduleKey, job, payload, schedule);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  removeSchedule(_scheduleKey: string): Promise<boolean> {
-    return notYetBuilt("removeSchedule");
+  removeSchedule(scheduleKey: string): Promise<boolean> {
+    try {
+      this.assertStarted("removeSchedule");
+      return this.schedules.remove(scheduleKey);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   listSchedules(): Promise<ScheduleInfo[]> {
-    return notYetBuilt("listSchedules");
+    return this.schedules.list();
+  }
+
+  private async insertMany(requests: RuntimeJobRequest[], client: unknown, nowMs: number): Promise<JobRunHandle[]> {
+    const handles = await insertMany(this.store, requests, client, nowMs, this.clockIsWallClock);
+    this.dispatcher.wake();
+    return handles;
   }
 
   private async setPaused(operation: "pauseJob" | "resumeJob", jobName: string, paused: boolean): Promise<void> {
@@ -304,15 +349,14 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     const runId = firstRunIdOfNewestJobId();
     // Whole milliseconds: listJobs orders and pages by it exactly (JobState.createdAt is a Date).
     const inserted = this.store.insertJob(request.identify(jobId, runId, Math.floor(nowMs)), client === undefined ? undefined : { client });
-    const handle: JobRunHandle = { jobId, runId, jobName: request.jobName, dueTime: new Date(request.dueTimeMs), attempt: 1, maxAttempts: request.maxAttempts };
     if (inserted instanceof Promise) {
-      return inserted.then(() => {
+      return inserted.then((holder) => {
         this.dispatcher.wake();
-        return handle;
+        return handleOf(request, holder);
       });
     }
     this.dispatcher.wake();
-    return Promise.resolve(handle);
+    return Promise.resolve(handleOf(request, inserted));
   }
 
   private assertStarted(operation: string): void {
@@ -324,9 +368,14 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   }
 }
 
-// TEMPORARY (the section 11 contract is committed before its implementations): replaced method by method.
-function notYetBuilt(operation: string): Promise<never> {
-  return Promise.reject(new Error(`scheduler.${operation}() is not built yet`));
+/** The handle of an insert: the new job's, or (a key matched) the pending job's that holds the key. */
+function handleOf(request: RuntimeJobRequest, holder: KeyHolder | undefined): JobRunHandle {
+  if (holder !== undefined) {
+    return { jobId: holder.jobId, runId: holder.runId, jobName: request.jobName, dueTime: new Date(holder.dueTimeMs), attempt: holder.attempt, maxAttempts: holder.maxAttempts, deduplicated: true };
+  }
+  const { jobId, runId, jobName, dueTimeMs, maxAttempts } = request;
+  if (request.key === null) return { jobId, runId, jobName, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts };
+  return { jobId, runId, jobName, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts, deduplicated: false };
 }
 
 function uniqueByRunId(runs: RunInfo[]): RunInfo[] {

@@ -3,10 +3,12 @@ import type { JobCounts } from "../state/job-query.js";
 import type { JobState } from "../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
 import type { StoreHost } from "./store-host.js";
+import type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
 import type {
   CancelResult,
   ClaimedRun,
   InsertOptions,
+  KeyHolder,
   JobListing,
   JobRetryRequest,
   NewRuntimeJob,
@@ -17,14 +19,18 @@ import type {
 
 export type { MaybePromise } from "../core/maybe-promise.js";
 export type { StoreHost } from "./store-host.js";
+export type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
 export type {
   CancelResult,
   ClaimedRun,
   InsertOptions,
   JobListing,
   JobRetryRequest,
+  KeyHolder,
   NewRuntimeJob,
+  OnDuplicate,
   ResilienceMode,
+  ScheduleOccurrence,
   RetryRequest,
   RunCompletion,
   RunTicket,
@@ -68,8 +74,25 @@ export interface JobStore {
    */
   close(): MaybePromise<void>;
 
-  /** Inserts a runtime job with its first run (status `queued`). Durable stores also wake other workers. */
-  insertJob(job: NewRuntimeJob, options?: InsertOptions): MaybePromise<void>;
+  /**
+   * Inserts a runtime job with its first run (status `queued`). Durable stores also wake other workers.
+   *
+   * Keys: a job with a `key` (and no `occurrence`) first looks for the pending (queued or
+   * waiting-retry) job of the same name that holds the key. If there is one, nothing is inserted
+   * and that job is returned — unchanged for `onDuplicate: "keep"`, with the new payload and due
+   * time for `"replace"`; otherwise the job is inserted, holds the key, and `undefined` is returned.
+   * Race-free across processes. A job holds its key while pending: its claim frees it; a deferred
+   * retry or a run given back to the queue takes it again if it is still free, and otherwise stays
+   * pending without it (docs/semantics.md, Keys).
+   */
+  insertJob(job: NewRuntimeJob, options?: InsertOptions): MaybePromise<KeyHolder | undefined>;
+
+  /**
+   * Inserts several jobs, all or nothing (PostgreSQL: one statement), keys honoured per job as in
+   * {@link insertJob}; the answer holds, per job and in order, its key holder or `null`. The caller
+   * gives each `(jobName, key)` pair at most once.
+   */
+  insertJobs(jobs: readonly NewRuntimeJob[], options?: InsertOptions): MaybePromise<readonly (KeyHolder | null)[]>;
 
   /**
    * Claims up to `limit` runs due at or before `nowMs` (queued or waiting-retry), earliest due time
@@ -150,6 +173,38 @@ export interface JobStore {
    * (`"claimed-elsewhere"`, fail-closed).
    */
   claimOccurrence(jobName: string, slotKey: number): MaybePromise<boolean>;
+
+  // ---- schedules defined at run time (see StoredSchedule for the chain) ------------------------
+
+  /** A schedule by key, or `null`. */
+  getSchedule(scheduleKey: string): MaybePromise<StoredSchedule | null>;
+
+  /** Every schedule, by key. */
+  listSchedules(): MaybePromise<readonly StoredSchedule[]>;
+
+  /**
+   * Creates or replaces a schedule atomically: fails (`false`, nothing changed) when the stored
+   * revision is not `expectedRevision`, or `replacedHeadJobId` is no longer pending; otherwise
+   * deletes that head, inserts the new one and stores the schedule.
+   */
+  writeSchedule(write: ScheduleWrite): MaybePromise<boolean>;
+
+  /** Deletes a schedule and its pending head; `false` when there was none. Running occurrences go on. */
+  removeSchedule(scheduleKey: string): MaybePromise<boolean>;
+
+  /**
+   * Moves a schedule's chain past its head: when the schedule still has `revision` and its head is
+   * `fromJobId`, inserts the next head and the catch-up occurrences and answers `true`; otherwise
+   * changes nothing and answers `false` (another process advanced it, or an upsert replaced it).
+   */
+  advanceSchedule(advance: ScheduleAdvance): MaybePromise<boolean>;
+
+  /**
+   * Schedules whose chain is stuck: their head ended (cancelled, or its advance was lost with a
+   * crash or a failed write) or is gone, so no process will plan their next slot. `scheduleKey`:
+   * only that schedule.
+   */
+  schedulesToRepair(scheduleKey?: string): MaybePromise<readonly StoredSchedule[]>;
 
   // ---- operations (docs/semantics.md#operating-jobs) -------------------------------------------
 

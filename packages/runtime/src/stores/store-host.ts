@@ -21,6 +21,11 @@ export interface StoreHost {
    * ends `cancelled` with message `"cancelled"`. Unknown run ids are ignored.
    */
   abortRun(runId: string, reason: string): void;
+  /**
+   * A durable store's periodic sweep: chains of run-time schedules may be stuck (a process died
+   * between running a slot and planning the next); the scheduler looks (`JobStore.schedulesToRepair`).
+   */
+  repairSchedules(): void;
   /** The registered descriptor of a job name, or `undefined` (stores fail such rows). */
   findDescriptor(jobName: string): JobDescriptor | undefined;
   /** `maxRetainedCompletedJobs` of the scheduler: terminal jobs beyond it are dropped, oldest first. */

@@ -1,9 +1,30 @@
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
+import type { ScheduleRule } from "../policy/schedule-rule.js";
 import type { JobPosition } from "../state/job-cursor.js";
 import type { JobStatus } from "../state/job-state.js";
 
 /** How a runtime job retries: inside one run, or as new runs of the same job. */
 export type ResilienceMode = "inline" | "deferred-retry";
+
+/**
+ * What makes a runtime job an occurrence of a schedule defined at run time (`upsertSchedule`):
+ * which schedule, which revision of it, and its rule. The job carries it, so whichever process
+ * claims the occurrence plans the next slot without a lookup.
+ */
+export interface ScheduleOccurrence {
+  readonly scheduleKey: string;
+  /** The revision of the schedule the occurrence was planned from (a new one per effective upsert). */
+  readonly revision: string;
+  readonly rule: ScheduleRule;
+  /** A replayed missed slot (`misfire: "catch-up"`), not the chain's head: it plans nothing. */
+  readonly catchUp: boolean;
+}
+
+/**
+ * What an insert with a key does when a pending job of the same name holds that key: `"keep"` that
+ * job as it is, or `"replace"` its payload and due time (same job id).
+ */
+export type OnDuplicate = "keep" | "replace";
 
 /** A runtime job and its first run, as `schedule`/`enqueue` insert it (status `queued`, attempt 1). */
 export interface NewRuntimeJob {
@@ -28,6 +49,29 @@ export interface NewRuntimeJob {
    * ({@link ClaimedRun.traceContext}), so each run's span is its child, in any process.
    */
   readonly traceContext?: string | null;
+  /**
+   * The enqueue-once key, or `null`. At most one pending (queued or waiting-retry) job per
+   * `(jobName, key)` holds it; see `JobStore.insertJob`. An occurrence carries its schedule's key
+   * here (for `JobState.key` and `listJobs`) but never holds it: its schedule arbitrates instead.
+   */
+  readonly key: string | null;
+  /** With `key`: what to do when a pending job holds it. */
+  readonly onDuplicate: OnDuplicate;
+  /** Set when the job is an occurrence of a schedule defined at run time (`upsertSchedule`). */
+  readonly occurrence: ScheduleOccurrence | null;
+}
+
+/**
+ * The pending job that holds a key, as `JobStore.insertJob` reports it when a keyed insert met it:
+ * unchanged (`"keep"`), or with the new payload and due time (`"replace"`).
+ */
+export interface KeyHolder {
+  readonly jobId: string;
+  /** Its current (pending) run. */
+  readonly runId: string;
+  readonly dueTimeMs: number;
+  readonly attempt: number;
+  readonly maxAttempts: number;
 }
 
 /** Options of `JobStore.insertJob`. */
@@ -53,6 +97,8 @@ export interface ClaimedRun {
   readonly correlationId: string | null;
   readonly resilience: ResiliencePolicy | null;
   readonly resilienceMode: ResilienceMode;
+  /** Set when the run is an occurrence of a schedule defined at run time. */
+  readonly occurrence: ScheduleOccurrence | null;
   /** The job's {@link NewRuntimeJob.traceContext}, for every attempt; absent or `null` without one. */
   readonly traceContext?: string | null;
 }
@@ -110,6 +156,11 @@ export interface CancelResult {
   readonly ownedHere: boolean;
   /** Optional: the job of `runId`, which lets the dispatcher find its run without a search. */
   readonly jobId?: string | null;
+  /**
+   * Optional: set when the cancelled job is an occurrence of a run-time schedule, so the
+   * dispatcher continues that schedule's chain at once (a cancelled slot skips that slot only).
+   */
+  readonly scheduleKey?: string | null;
   /** Optional, for `"cancelled-before-start"`: the job's name, so telemetry can report the cancelled run. */
   readonly jobName?: string | null;
   /** Optional, for `"cancelled-before-start"`: the job's {@link NewRuntimeJob.traceContext}. */
@@ -125,6 +176,8 @@ export interface JobListing {
   readonly statuses: readonly JobStatus[] | null;
   readonly jobName: string | null;
   readonly correlationId: string | null;
+  /** The enqueue-once key (`JobState.key`: a run-time schedule's occurrences carry its key). */
+  readonly key: string | null;
   /** Only jobs listed after this position (the previous page's last job); `null` from the newest. */
   readonly after: JobPosition | null;
   /** At most this many jobs. */

@@ -167,9 +167,29 @@ describe("listJobs", () => {
     await expect(scheduler.countJobs({ jobName: 1 } as never)).rejects.toMatchObject({ code: "ELR310" });
   });
 
-  it("the key filter is not built yet and says so", async () => {
-    const { scheduler } = await startHarness([testJob("emails.send")]);
-    await expect(scheduler.listJobs({ key: "order-1" })).rejects.toThrow(/key filter is not built yet/);
+  it("filters by key: the jobs enqueued with it, and a run-time schedule's occurrences under its key", async () => {
+    const sync = testJob("tenant.sync");
+    const report = testJob("tenant.report");
+    const { scheduler, clock } = await startHarness([sync, report]);
+    const ran = await scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "tenant-7" });
+    await clock.advance(0);
+    const pending = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 60_000, { key: "tenant-7" });
+    await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 60_000, { key: "tenant-8" });
+    await scheduler.upsertSchedule("tenant-7", report.jobClass, { id: 4 }, { fixedRate: "1h" });
+    const head = (await scheduler.snapshot()).queuedRuns.find((run) => run.jobName === "tenant.report")!;
+
+    const all = await scheduler.listJobs({ key: "tenant-7" });
+    expect(all.jobs.map((job) => [job.jobId, job.jobName, job.status, job.key])).toEqual([
+      [head.jobId, "tenant.report", "queued", "tenant-7"],
+      [pending.jobId, "tenant.sync", "queued", "tenant-7"],
+      [ran.jobId, "tenant.sync", "succeeded", "tenant-7"],
+    ]);
+    expect((await scheduler.listJobs({ key: "tenant-7", jobName: "tenant.sync", status: "queued" })).jobs.map((job) => job.jobId)).toEqual([pending.jobId]);
+    const paged = await scheduler.listJobs({ key: "tenant-7", limit: 2 });
+    expect(paged.jobs).toHaveLength(2);
+    expect((await scheduler.listJobs({ key: "tenant-7", cursor: paged.nextCursor })).jobs.map((job) => job.jobId)).toEqual([ran.jobId]);
+    expect((await scheduler.listJobs({ key: "nobody" })).jobs).toEqual([]);
+    await expect(scheduler.listJobs({ key: 7 } as never)).rejects.toMatchObject({ code: "ELR310", message: expect.stringMatching(/key must be a string/) });
   });
 
   it("keeps answering after stop, from the last known state", async () => {

@@ -115,4 +115,21 @@ describe("a Date in a runtime job's payload", () => {
       expect.stringContaining('cannot be read: payload.at: expected Date'),
     ]);
   });
+
+  it("a schedule defined at run time stores it, runs each slot with a Date, and lists it as the caller gave it", async () => {
+    const reminders = reminderJob();
+    const { scheduler, probe, clock } = await startHarness([reminders]);
+    const info = await scheduler.upsertSchedule("daily-reminder", "reminders.send", { id: 7, at: new Date(dueAt) }, { fixedRate: "1m" });
+    expect(info.payload).toEqual({ id: 7, at: dueAt });
+    // The same Date again is the same schedule: nothing changes.
+    expect(await scheduler.upsertSchedule("daily-reminder", "reminders.send", { id: 7, at: new Date(dueAt) }, { fixedRate: "1m" })).toEqual(info);
+    await clock.advance(2 * 60_000);
+    expect(probe.calls).toHaveLength(2);
+    for (const call of probe.calls) {
+      const { at } = call.payload as Reminder;
+      expect(at).toBeInstanceOf(Date);
+      expect(at.getTime()).toBe(dueAt.getTime());
+    }
+    expect((await scheduler.listSchedules())[0]!.payload).toEqual({ id: 7, at: dueAt });
+  });
 });

@@ -2,7 +2,7 @@ import type { ResiliencePolicy } from "../../authoring/resilience-policy.js";
 import { firstRunIdOf, isFirstRunIdOf } from "../../core/ids.js";
 import type { JobState, JobStatus } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
-import type { ClaimedRun, NewRuntimeJob, ResilienceMode } from "../job-store.js";
+import type { ClaimedRun, KeyHolder, NewRuntimeJob, ResilienceMode, ScheduleOccurrence } from "../job-store.js";
 
 /**
  * The trace contexts of the jobs that have one (telemetry on), kept beside the jobs rather than in
@@ -28,6 +28,11 @@ export class MemoryJob implements ClaimedRun {
   readonly resilience: ResiliencePolicy | null;
   readonly resilienceMode: ResilienceMode;
   readonly createdAtMs: number;
+  /**
+   * The key it was inserted with, or, for an occurrence of a run-time schedule, the occurrence (whose
+   * key is the schedule's). One field for both keeps a pending job small (docs: the scale suite).
+   */
+  private readonly keyed: string | ScheduleOccurrence | null;
   status: JobStatus = "queued";
   startedAtMs: number | null = null;
   completedAtMs: number | null = null;
@@ -47,12 +52,70 @@ export class MemoryJob implements ClaimedRun {
     this.resilience = job.resilience;
     this.resilienceMode = job.resilienceMode;
     this.createdAtMs = job.createdAtMs;
+    this.keyed = job.occurrence ?? job.key;
     const traceContext = job.traceContext;
     if (traceContext != null) traceContexts.set(this, traceContext);
   }
 
   get traceContext(): string | null {
     return traceContexts.get(this) ?? null;
+  }
+
+  get key(): string | null {
+    const keyed = this.keyed;
+    return keyed === null || typeof keyed === "string" ? keyed : keyed.scheduleKey;
+  }
+
+  get occurrence(): ScheduleOccurrence | null {
+    const keyed = this.keyed;
+    return keyed === null || typeof keyed === "string" ? null : keyed;
+  }
+
+  /** Inserted with `ScheduleOptions.key`: it holds that key while pending, if it got it. */
+  get takesKey(): boolean {
+    return typeof this.keyed === "string";
+  }
+
+  /**
+   * No longer the store's record of the job: deleted while pending (a replaced schedule head), or
+   * superseded by a copy with another payload and due time (`onDuplicate: "replace"`). Any status
+   * but a pending one makes its entry in the pending heap dead; the object is out of every index.
+   */
+  detach(): void {
+    this.status = "cancelled";
+  }
+
+  /** A pending copy of this pending job with another payload and due time (same ids and attempt). */
+  movedTo(payload: unknown, dueTimeMs: number): MemoryJob {
+    const moved = new MemoryJob({ ...this.asNewJob(), payload, dueTimeMs });
+    moved.attempt = this.attempt;
+    moved.status = this.status;
+    moved.lastError = this.lastError;
+    return moved;
+  }
+
+  /** Its identity and pending run, as a keyed insert that met it reports it. */
+  toKeyHolder(): KeyHolder {
+    return { jobId: this.jobId, runId: this.runId, dueTimeMs: this.dueTimeMs, attempt: this.attempt, maxAttempts: this.maxAttempts };
+  }
+
+  private asNewJob(): NewRuntimeJob {
+    return {
+      jobId: this.jobId,
+      runId: this.runId,
+      jobName: this.jobName,
+      payload: this.payload,
+      dueTimeMs: this.dueTimeMs,
+      createdAtMs: this.createdAtMs,
+      correlationId: this.correlationId,
+      maxAttempts: this.maxAttempts,
+      resilience: this.resilience,
+      resilienceMode: this.resilienceMode,
+      key: typeof this.keyed === "string" ? this.keyed : null,
+      onDuplicate: "keep",
+      occurrence: this.occurrence,
+      traceContext: this.traceContext,
+    };
   }
 
   get runId(): string {
@@ -73,7 +136,7 @@ export class MemoryJob implements ClaimedRun {
       maxAttempts: this.maxAttempts,
       nextAttemptDueTime: this.isPending ? new Date(this.dueTimeMs) : null,
       correlationId: this.correlationId,
-      key: null,
+      key: this.key,
       lastError: this.lastError,
       payload: this.payload,
       createdAt: new Date(this.createdAtMs),

@@ -10,16 +10,22 @@ import type {
   JobListing,
   JobRetryRequest,
   JobStore,
+  KeyHolder,
   NewRuntimeJob,
   RetryRequest,
   RunCompletion,
   RunTicket,
+  ScheduleAdvance,
+  ScheduleWrite,
+  StoredSchedule,
   StoreHost,
 } from "../job-store.js";
 import { FirstK } from "../../core/first-k.js";
 import { firstRunIdOf } from "../../core/ids.js";
 import { ClaimedJobs } from "./claimed-jobs.js";
+import { KeyHolders } from "./key-holders.js";
 import { MemoryJob } from "./memory-job.js";
+import { MemorySchedules } from "./memory-schedules.js";
 import { PausedJobNames } from "./paused-job-names.js";
 import { PendingRuns } from "./pending-runs.js";
 
@@ -58,6 +64,8 @@ export class MemoryStore implements JobStore {
    * attempt, whose job has already moved on to its next run.
    */
   private readonly latestOutcomes = new Map<string, MemoryJob | OutcomeInfo>();
+  private readonly keys = new KeyHolders();
+  private readonly schedules = new MemorySchedules({ add: (job) => this.add(new MemoryJob(job)), remove: (job) => this.remove(job) });
   private readonly paused = new PausedJobNames();
   private maxRetained = DEFAULT_RETENTION;
   private host: StoreHost | undefined;
@@ -76,11 +84,46 @@ export class MemoryStore implements JobStore {
     this.paused.clearParked();
   }
 
-  insertJob(newJob: NewRuntimeJob): void {
-    const job = new MemoryJob(newJob);
+  insertJob(newJob: NewRuntimeJob): KeyHolder | undefined {
+    if (newJob.key !== null && newJob.occurrence === null) {
+      const holder = this.keys.holder(newJob.jobName, newJob.key);
+      if (holder !== undefined) return this.meetHolder(holder, newJob);
+    }
+    this.add(new MemoryJob(newJob));
+    return undefined;
+  }
+
+  /** Synchronous, so all or nothing by construction (the scheduler validated every job first). */
+  insertJobs(newJobs: readonly NewRuntimeJob[]): (KeyHolder | null)[] {
+    return newJobs.map((job) => this.insertJob(job) ?? null);
+  }
+
+  private add(job: MemoryJob): MemoryJob {
     this.jobs.set(job.jobId, job);
     if (job.explicitRunId !== null) this.jobsByExplicitRunId.set(job.explicitRunId, job);
+    if (job.takesKey) this.keys.take(job);
     this.pending.push(job);
+    return job;
+  }
+
+  /** A keyed insert met the pending job holding its key: keep it, or move it to the new payload and due time. */
+  private meetHolder(holder: MemoryJob, newJob: NewRuntimeJob): KeyHolder {
+    if (newJob.onDuplicate !== "replace") return holder.toKeyHolder();
+    const moved = holder.movedTo(newJob.payload, newJob.dueTimeMs);
+    this.keys.handOver(holder, moved);
+    holder.detach();
+    this.jobs.set(moved.jobId, moved);
+    if (moved.explicitRunId !== null) this.jobsByExplicitRunId.set(moved.explicitRunId, moved);
+    this.pending.push(moved);
+    return moved.toKeyHolder();
+  }
+
+  /** Deletes a pending job: it never runs, and the store forgets it. */
+  private remove(job: MemoryJob): void {
+    if (job.takesKey) this.keys.release(job);
+    job.detach();
+    if (this.jobs.get(job.jobId) === job) this.jobs.delete(job.jobId);
+    if (job.explicitRunId !== null && this.jobsByExplicitRunId.get(job.explicitRunId) === job) this.jobsByExplicitRunId.delete(job.explicitRunId);
   }
 
   claimDueRuns(nowMs: number, limit: number): readonly ClaimedRun[] {
@@ -95,6 +138,7 @@ export class MemoryStore implements JobStore {
         this.paused.park(top);
         continue;
       }
+      if (top.takesKey) this.keys.release(top);
       top.status = "running";
       this.claimed.add(top);
       claimed.push(top);
@@ -151,6 +195,8 @@ export class MemoryStore implements JobStore {
     job.startedAtMs = null;
     job.status = "waiting-retry";
     this.jobsByExplicitRunId.set(retry.newRunId, job);
+    // Back to pending: it holds its key again, unless a newer job took it while this one ran.
+    if (job.takesKey) this.keys.take(job);
     this.pending.push(job);
     return true;
   }
@@ -207,6 +253,30 @@ export class MemoryStore implements JobStore {
     return true;
   }
 
+  getSchedule(scheduleKey: string): StoredSchedule | null {
+    return this.schedules.get(scheduleKey);
+  }
+
+  listSchedules(): readonly StoredSchedule[] {
+    return this.schedules.list();
+  }
+
+  writeSchedule(write: ScheduleWrite): boolean {
+    return this.schedules.write(write);
+  }
+
+  removeSchedule(scheduleKey: string): boolean {
+    return this.schedules.remove(scheduleKey);
+  }
+
+  advanceSchedule(advance: ScheduleAdvance): boolean {
+    return this.schedules.advance(advance);
+  }
+
+  schedulesToRepair(scheduleKey?: string): readonly StoredSchedule[] {
+    return this.schedules.toRepair(scheduleKey);
+  }
+
   /**
    * The jobs map iterates in insertion order, which is `listJobs` order reversed while the clock
    * never goes back: the page is then the last `limit` matches, kept in a ring. Should an older job
@@ -254,7 +324,13 @@ export class MemoryStore implements JobStore {
       maxAttempts: ended.maxAttempts,
       resilience: ended.resilience,
       resilienceMode: ended.resilienceMode,
+      traceContext: ended.traceContext,
+      key: ended.takesKey ? ended.key : null,
+      onDuplicate: "keep",
+      occurrence: ended.occurrence,
     });
+    // Pending again: it holds its key, unless a newer job took it meanwhile (as a deferred retry).
+    if (job.takesKey) this.keys.take(job);
     job.lastError = ended.lastError;
     if (ended.explicitRunId !== null && this.jobsByExplicitRunId.get(ended.explicitRunId) === ended) this.jobsByExplicitRunId.delete(ended.explicitRunId);
     this.jobs.set(jobId, job);
@@ -319,7 +395,8 @@ export class MemoryStore implements JobStore {
     if (job === undefined) return NOT_FOUND;
     if (job.isPending) {
       this.finish(job, "cancelled", OutcomeMessage.cancelledBeforeExecution, atMs, null);
-      return { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId, jobName: job.jobName, traceContext: job.traceContext };
+      const result: CancelResult = { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId, jobName: job.jobName, traceContext: job.traceContext };
+      return job.occurrence === null ? result : { ...result, scheduleKey: job.occurrence.scheduleKey };
     }
     if (job.status === "running") return { outcome: "abort-active", runId: job.runId, ownedHere: true, jobId: job.jobId };
     return NOT_FOUND;
@@ -327,11 +404,13 @@ export class MemoryStore implements JobStore {
 
   private finish(job: MemoryJob, status: RunCompletion["status"], message: string | null, completedAtMs: number, startedAtMs: number | null): void {
     if (job.status === "running") this.claimed.left();
+    else if (job.takesKey) this.keys.release(job);
     job.status = status;
     job.message = message;
     job.completedAtMs = completedAtMs;
     job.startedAtMs = startedAtMs;
     if (status === "failed") job.lastError = message;
+    if (job.occurrence !== null) this.schedules.occurrenceEnded(job);
     this.latestOutcomes.set(job.jobName, job);
     this.retained.push(job);
     this.dropBeyondRetention();
@@ -366,6 +445,7 @@ function matches(job: MemoryJob, query: JobListing): boolean {
     (query.statuses === null || query.statuses.includes(job.status)) &&
     (query.jobName === null || job.jobName === query.jobName) &&
     (query.correlationId === null || job.correlationId === query.correlationId) &&
+    (query.key === null || job.key === query.key) &&
     (query.after === null || isListedAfter(job, query.after))
   );
 }

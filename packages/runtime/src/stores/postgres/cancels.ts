@@ -43,7 +43,12 @@ export class Cancels {
     const leases = this.leases();
     if (leases === null || !leases.holds(runId)) return;
     if (leases.isPrefetched(runId)) {
-      void leases.completePrefetched(runId, { status: "cancelled", message: OutcomeMessage.cancelled, startedAtMs: null, completedAtMs: host.now() });
+      // Never handed out: if it was a schedule's occurrence, nothing planned its next slot yet.
+      void leases
+        .completePrefetched(runId, { status: "cancelled", message: OutcomeMessage.cancelled, startedAtMs: null, completedAtMs: host.now() })
+        .then((ended) => {
+          if (ended) host.repairSchedules();
+        });
       return;
     }
     host.abortRun(runId, OutcomeMessage.cancelled);
@@ -58,7 +63,7 @@ export class Cancels {
 
   async #result(row: CancelRow, atMs: number): Promise<CancelResult> {
     if (row.outcome === "not-found") return { outcome: "not-found", runId: null, ownedHere: false };
-    const job = { jobId: row.jobId, jobName: row.jobName, traceContext: row.traceContext };
+    const job = { jobId: row.jobId, jobName: row.jobName, traceContext: row.traceContext, ...(row.scheduleKey === null ? {} : { scheduleKey: row.scheduleKey }) };
     if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false, ...job };
     const leases = this.leases();
     // Leased to this process by a claim whose answer has not been read yet: read it first.

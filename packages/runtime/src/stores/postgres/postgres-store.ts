@@ -8,10 +8,14 @@ import type {
   JobListing,
   JobRetryRequest,
   JobStore,
+  KeyHolder,
   NewRuntimeJob,
   RetryRequest,
   RunCompletion,
   RunTicket,
+  ScheduleAdvance,
+  ScheduleWrite,
+  StoredSchedule,
   StoreHost,
 } from "../job-store.js";
 import type { JobCounts } from "../../state/job-query.js";
@@ -21,6 +25,7 @@ import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import { Cancels } from "./cancels.js";
 import { Claims } from "./claims.js";
 import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
+import { DirectInserts } from "./direct-inserts.js";
 import { beat } from "./heartbeat.js";
 import { InsertBatcher } from "./insert-batcher.js";
 import { migrate } from "./migrations.js";
@@ -30,11 +35,13 @@ import { PausedJobNames } from "./paused-job-names.js";
 import { gatherPlannerStatistics } from "./planner-statistics.js";
 import { poll } from "./poll.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions, type ResolvedPostgresStoreOptions } from "./postgres-store-options.js";
-import { isQueryable } from "./queryable.js";
+import { isQueryable, type Queryable } from "./queryable.js";
 import type { NewJobRow } from "./queue-rows.js";
 import { QueueRepository } from "./queue-repository.js";
 import { Retention } from "./retention.js";
 import { toJobState, toOutcomeInfo, toRunInfo } from "./row-mapping.js";
+import { ScheduleRepository } from "./schedule-repository.js";
+import { PostgresSchedules } from "./schedules.js";
 import type { StoreContext } from "./store-context.js";
 import { StoreTimers } from "./store-timers.js";
 import { WakeUpListener } from "./wake-up-listener.js";
@@ -103,6 +110,8 @@ class PostgresStore implements PostgresJobStore {
   readonly #target: ConnectionTarget;
   readonly #queue: QueueRepository;
   readonly #cancels: Cancels;
+  readonly #direct: DirectInserts;
+  readonly #schedules: PostgresSchedules;
   readonly #paused = new PausedJobNames();
   #open: OpenStore | null = null;
   #opening = false;
@@ -117,6 +126,14 @@ class PostgresStore implements PostgresJobStore {
     this.#target = connectionTarget(this.#pool);
     this.#queue = new QueueRepository(options.schema);
     this.#cancels = new Cancels(this.#queue, this.#pool, this.workerId, () => this.#open?.claims.leases ?? null);
+    this.#direct = new DirectInserts(this.#queue, this.#pool);
+    this.#schedules = new PostgresSchedules(
+      new ScheduleRepository(options.schema),
+      this.#queue,
+      this.#pool,
+      () => this.#open?.context.host.now() ?? Date.now(),
+      (dueTimeMs) => this.#open?.context.learnDue(dueTimeMs),
+    );
   }
 
   get schema(): string {
@@ -204,28 +221,51 @@ class PostgresStore implements PostgresJobStore {
     if (this.#ownsPool) await this.#pool.end();
   }
 
-  async insertJob(job: NewRuntimeJob, options?: InsertOptions): Promise<void> {
+  async insertJob(job: NewRuntimeJob, options?: InsertOptions): Promise<KeyHolder | undefined> {
     const row: NewJobRow = { ...job };
-    const client = options?.client;
-    if (client !== undefined && client !== null) {
-      if (!isQueryable(client)) {
-        throw coded(
-          new TypeError(
-            "postgresStore: options.client must be a pg client inside your transaction (const client = await pool.connect(); " +
-              `await client.query("BEGIN")), got ${typeof client}.`,
-          ),
-          "ELR512",
-        );
-      }
-      // The NOTIFY commits with the caller's transaction; listeners (this one too) learn of the job then.
-      await this.#queue.insertJobs(client, [row]).catch((error: unknown) => {
-        throw describeConnectionError(error, this.#target, "enqueue a job");
-      });
-      return;
+    const client = this.#callerClient(options);
+    if (client === null && (job.key === null || job.key === undefined)) {
+      const open = this.#open;
+      if (open === null) throw coded(new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs."), "ELR513");
+      await open.inserts.insert(row);
+      return undefined;
     }
-    const open = this.#open;
-    if (open === null) throw coded(new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs."), "ELR513");
-    await open.inserts.insert(row);
+    // A keyed job learns whether it was inserted; a caller's transaction is its own batch. The
+    // NOTIFY commits with the caller's transaction; listeners (this one too) learn of the job then.
+    const [holder] = await this.#insertDirect([row], client);
+    return holder ?? undefined;
+  }
+
+  /** All or nothing, one statement (sql/statements/insert-jobs.sql), keys honoured per job. */
+  insertJobs(jobs: readonly NewRuntimeJob[], options?: InsertOptions): Promise<(KeyHolder | null)[]> {
+    return this.#insertDirect(jobs, this.#callerClient(options));
+  }
+
+  async #insertDirect(rows: readonly NewJobRow[], client: Queryable | null): Promise<(KeyHolder | null)[]> {
+    if (client === null && this.#open === null) {
+      throw coded(new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs."), "ELR513");
+    }
+    const holders = await this.#direct.insert(rows, client).catch((error: unknown) => {
+      throw describeConnectionError(error, this.#target, "enqueue a job");
+    });
+    if (client === null && rows.length > 0) this.#open?.context.learnDue(Math.min(...rows.map((row) => row.dueTimeMs)));
+    return holders;
+  }
+
+  /** The caller's transaction client of `options`, validated, or `null`. */
+  #callerClient(options: InsertOptions | undefined): Queryable | null {
+    const client = options?.client;
+    if (client === undefined || client === null) return null;
+    if (!isQueryable(client)) {
+      throw coded(
+        new TypeError(
+          "postgresStore: options.client must be a pg client inside your transaction (const client = await pool.connect(); " +
+            `await client.query("BEGIN")), got ${typeof client}.`,
+        ),
+        "ELR512",
+      );
+    }
+    return client;
   }
 
   async claimDueRuns(nowMs: number, limit: number): Promise<readonly ClaimedRun[]> {
@@ -296,6 +336,30 @@ class PostgresStore implements PostgresJobStore {
       () => undefined,
     );
     return answer;
+  }
+
+  getSchedule(scheduleKey: string): Promise<StoredSchedule | null> {
+    return this.#schedules.get(scheduleKey);
+  }
+
+  listSchedules(): Promise<readonly StoredSchedule[]> {
+    return this.#schedules.list();
+  }
+
+  writeSchedule(write: ScheduleWrite): Promise<boolean> {
+    return this.#schedules.write(write);
+  }
+
+  removeSchedule(scheduleKey: string): Promise<boolean> {
+    return this.#schedules.remove(scheduleKey);
+  }
+
+  advanceSchedule(advance: ScheduleAdvance): Promise<boolean> {
+    return this.#schedules.advance(advance);
+  }
+
+  schedulesToRepair(scheduleKey?: string): Promise<readonly StoredSchedule[]> {
+    return this.#schedules.toRepair(scheduleKey);
   }
 
   // ---- operations (docs/semantics.md#operating-jobs), cluster-wide ------------------------------

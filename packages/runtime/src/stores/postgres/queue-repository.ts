@@ -6,6 +6,7 @@ import type {
   ClaimedRunRow,
   CompleteAndClaimResult,
   JobRow,
+  KeyHolderRow,
   NewJobRow,
   RunCompletionRow,
   RunRow,
@@ -70,23 +71,46 @@ export class QueueRepository {
     return this.#schema;
   }
 
-  /** Inserts jobs with their first runs and notifies listeners, all in the caller's transaction. */
-  async insertJobs(db: Queryable, jobs: readonly NewJobRow[]): Promise<void> {
-    if (jobs.length === 0) return;
-    const input = jobs.map((job) => ({
-      job_id: job.jobId,
-      run_id: job.runId,
-      job_name: job.jobName,
-      payload: job.payload === undefined ? null : job.payload,
-      due_ms: job.dueTimeMs,
-      max_attempts: job.maxAttempts,
-      correlation_id: job.correlationId,
-      resilience: job.resilience,
-      resilience_mode: job.resilienceMode,
-      created_ms: job.createdAtMs,
-      trace_context: job.traceContext ?? null,
+  /**
+   * Inserts jobs with their first runs and notifies listeners, all in the caller's transaction.
+   * A keyed job whose key a pending job holds is not inserted: that job is answered (see
+   * sql/statements/insert-jobs.sql). The batch carries each (job name, key) at most once.
+   */
+  async insertJobs(db: Queryable, jobs: readonly NewJobRow[]): Promise<KeyHolderRow[]> {
+    if (jobs.length === 0) return [];
+    const column = <T>(read: (job: NewJobRow) => T): T[] => jobs.map(read);
+    const result = await this.#run<{ holders: HolderResultRow[] | null }>(db, "insert-jobs", [
+      column((job) => job.jobId),
+      column((job) => job.runId),
+      column((job) => job.jobName),
+      column((job) => (job.payload === undefined ? null : JSON.stringify(job.payload))),
+      column((job) => job.dueTimeMs),
+      column((job) => job.maxAttempts),
+      column((job) => job.correlationId),
+      column((job) => (job.resilience === null ? null : JSON.stringify(job.resilience))),
+      column((job) => job.resilienceMode),
+      column((job) => job.createdAtMs),
+      column((job) => job.key ?? null),
+      column((job) => job.onDuplicate === "replace"),
+      column((job) => (job.occurrence == null ? null : JSON.stringify(job.occurrence))),
+      column((job) => job.traceContext ?? null),
+      this.#schema.channel,
+    ]);
+    return (result.rows[0]?.holders ?? []).map((row) => ({
+      index: row.item - 1,
+      jobId: row.job_id,
+      runId: row.run_id,
+      attempt: row.attempt,
+      dueTimeMs: row.due_ms,
+      maxAttempts: row.max_attempts,
+      payloadMissed: row.payload_missed,
     }));
-    await this.#run(db, "insert-jobs", [JSON.stringify(input), this.#schema.channel]);
+  }
+
+  /** The payload of a replace that insert-jobs could not write (see {@link KeyHolderRow.payloadMissed}); answers max attempts. */
+  async replaceJobPayload(db: Queryable, jobId: string, payload: unknown, dueTimeMs: number): Promise<number | null> {
+    const result = await this.#run<{ max_attempts: number }>(db, "replace-job-payload", [jobId, payload === undefined ? null : JSON.stringify(payload), dueTimeMs]);
+    return result.rows[0]?.max_attempts ?? null;
   }
 
   /**
@@ -210,7 +234,9 @@ export class QueueRepository {
       listing.limit,
     ];
     const result =
-      listing.correlationId !== null
+      listing.key !== null
+        ? await this.#run<JobResultRow>(db, "list-jobs-of-key", [...position, listing.key, listing.jobName])
+        : listing.correlationId !== null
         ? await this.#run<JobResultRow>(db, "list-jobs-of-correlation", [...position, listing.correlationId, listing.jobName])
         : listing.jobName !== null
           ? await this.#run<JobResultRow>(db, "list-jobs-of-name", [...position, listing.jobName])
@@ -325,7 +351,7 @@ export class QueueRepository {
     const result = await this.#run<CancelResultRow>(db, statement, [id, nowMs, this.#schema.channel]);
     const row = result.rows[0];
     if (row === undefined) return { outcome: "not-found" };
-    const job = { jobName: row.job_name, traceContext: row.trace_context };
+    const job = { jobName: row.job_name, traceContext: row.trace_context, scheduleKey: row.schedule_key };
     if (!row.was_running) return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id, ...job };
     return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner, ...job };
   }
@@ -368,6 +394,7 @@ function toJobRow(row: JobResultRow): JobRow {
     maxAttempts: row.max_attempts,
     nextAttemptDueTimeMs: waiting ? row.next_attempt_ms : null,
     correlationId: row.correlation_id,
+    key: row.key,
     lastError: row.last_error,
     ...(row.payload === undefined ? {} : { payload: row.payload }),
     createdAtMs: row.created_ms,
@@ -409,6 +436,7 @@ interface ClaimedResultRow {
   resilience_mode: ClaimedRunRow["resilienceMode"];
   created_ms: number;
   cancel_requested: boolean;
+  occurrence: ClaimedRunRow["occurrence"];
   trace_context: string | null;
 }
 
@@ -427,6 +455,7 @@ function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
     resilienceMode: row.resilience_mode,
     createdAtMs: row.created_ms,
     cancelRequested: row.cancel_requested,
+    occurrence: row.occurrence,
     traceContext: row.trace_context,
   };
 }
@@ -444,6 +473,7 @@ interface JobResultRow {
   payload: unknown;
   created_ms: number;
   completed_ms: number | null;
+  key: string | null;
 }
 
 interface RunResultRow {
@@ -472,10 +502,22 @@ function toRun(row: RunResultRow): RunRow {
   };
 }
 
+/** A holder of insert-jobs.sql's `holders`. */
+interface HolderResultRow {
+  item: number;
+  job_id: string;
+  run_id: string;
+  attempt: number;
+  due_ms: number;
+  max_attempts: number | null;
+  payload_missed: boolean;
+}
+
 interface CancelResultRow {
   run_id: string;
   job_id: string;
   was_running: boolean;
+  schedule_key: string | null;
   owner: string | null;
   job_name: string;
   trace_context: string | null;

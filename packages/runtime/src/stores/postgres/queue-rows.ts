@@ -1,4 +1,5 @@
 import type { ResiliencePolicy } from "../../authoring/resilience-policy.js";
+import type { OnDuplicate, ScheduleOccurrence } from "../store-records.js";
 
 /** How a deferred-retry job's attempts are run. Stored with the job, so any worker can retry it. */
 export type StoredResilienceMode = "inline" | "deferred-retry";
@@ -18,6 +19,26 @@ export interface NewJobRow {
   readonly createdAtMs: number;
   /** W3C traceparent of the span that scheduled the job (telemetry); absent or `null` without one. */
   readonly traceContext?: string | null;
+  /** The enqueue-once key (absent or null: none). */
+  readonly key?: string | null;
+  /** With `key`: what to do when a pending job holds it (absent: keep). */
+  readonly onDuplicate?: OnDuplicate;
+  /** Set for an occurrence of a run-time schedule. */
+  readonly occurrence?: ScheduleOccurrence | null;
+}
+
+/** A pending job that holds the key of a job insert-jobs was asked to insert (so it was not). */
+export interface KeyHolderRow {
+  /** Index of the job in the inserted batch (0-based). */
+  readonly index: number;
+  readonly jobId: string;
+  readonly runId: string;
+  readonly attempt: number;
+  readonly dueTimeMs: number;
+  /** `null` when the holder's row was committed after the statement began: read it again. */
+  readonly maxAttempts: number | null;
+  /** A replace whose payload the statement could not write (same reason): write it again. */
+  readonly payloadMissed: boolean;
 }
 
 /** A run leased to this worker. `claims` is the fencing token of this lease. */
@@ -35,6 +56,7 @@ export interface ClaimedRunRow {
   readonly resilienceMode: StoredResilienceMode;
   readonly createdAtMs: number;
   readonly cancelRequested: boolean;
+  readonly occurrence: ScheduleOccurrence | null;
   readonly traceContext: string | null;
 }
 
@@ -72,7 +94,14 @@ export interface CompleteAndClaimResult {
 
 /** What a cancel request found and did. */
 export type CancelRow =
-  | { readonly outcome: "cancelled-before-start"; readonly runId: string; readonly jobId: string; readonly jobName: string; readonly traceContext: string | null }
+  | {
+      readonly outcome: "cancelled-before-start";
+      readonly runId: string;
+      readonly jobId: string;
+      readonly jobName: string;
+      readonly traceContext: string | null;
+      readonly scheduleKey: string | null;
+    }
   | {
       readonly outcome: "abort-active";
       readonly runId: string;
@@ -80,6 +109,7 @@ export type CancelRow =
       readonly owner: string | null;
       readonly jobName: string;
       readonly traceContext: string | null;
+      readonly scheduleKey: string | null;
     }
   | { readonly outcome: "not-found" };
 
@@ -95,6 +125,7 @@ export interface JobRow {
   readonly maxAttempts: number;
   readonly nextAttemptDueTimeMs: number | null;
   readonly correlationId: string | null;
+  readonly key: string | null;
   readonly lastError: string | null;
   /** The stored payload (jsonb); absent when the statement does not read it. */
   readonly payload?: unknown;

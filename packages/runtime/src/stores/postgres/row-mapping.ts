@@ -18,6 +18,7 @@ export function toClaimedRun(row: ClaimedRunRow): ClaimedRun {
     correlationId: row.correlationId,
     resilience: typeof row.resilience === "object" && row.resilience !== null ? (row.resilience as ResiliencePolicy) : null,
     resilienceMode: row.resilienceMode,
+    occurrence: row.occurrence,
     traceContext: row.traceContext,
   };
 }
@@ -32,7 +33,7 @@ export function toJobState(row: JobRow): JobState {
     maxAttempts: row.maxAttempts,
     nextAttemptDueTime: dateOrNull(row.nextAttemptDueTimeMs),
     correlationId: row.correlationId,
-    key: null,
+    key: row.key,
     lastError: row.lastError,
     ...(row.payload === undefined ? {} : { payload: row.payload }),
     createdAt: new Date(row.createdAtMs),

@@ -3,7 +3,7 @@ import { consoleLogger, systemClock, type ClaimedRun, type NewRuntimeJob, type R
 import { MemoryStore } from "../../../src/stores/memory/memory-store.js";
 
 function host(nowMs: number, maxRetainedCompletedJobs = 1024): StoreHost {
-  return { now: () => nowMs, setTimer: systemClock.setTimer, wake: () => undefined, abortRun: () => undefined, findDescriptor: () => undefined, maxRetainedCompletedJobs, logger: consoleLogger };
+  return { now: () => nowMs, setTimer: systemClock.setTimer, wake: () => undefined, abortRun: () => undefined, findDescriptor: () => undefined, repairSchedules: () => undefined, maxRetainedCompletedJobs, logger: consoleLogger };
 }
 
 /** The ticket of a claimed run for its claimed attempt. */
@@ -23,6 +23,9 @@ function job(id: string, dueTimeMs: number): NewRuntimeJob {
     maxAttempts: 3,
     resilience: null,
     resilienceMode: "deferred-retry",
+    key: null,
+    onDuplicate: "keep",
+    occurrence: null,
   };
 }
 
@@ -198,7 +201,7 @@ describe("pending order", () => {
 });
 
 describe("the memory store's operations views", () => {
-  const listing = { statuses: null, jobName: null, correlationId: null, after: null };
+  const listing = { statuses: null, jobName: null, correlationId: null, key: null, after: null };
   /** A job id whose order among its siblings is `n` (ids compare as strings). */
   const uuid = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
 

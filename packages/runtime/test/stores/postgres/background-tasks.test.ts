@@ -49,6 +49,9 @@ function job(dueTimeMs: number): NewRuntimeJob {
     maxAttempts: 1,
     resilience: null,
     resilienceMode: "inline",
+    key: null,
+    onDuplicate: "keep",
+    occurrence: null,
   };
 }
 

@@ -45,7 +45,7 @@ describe("postgresStore bundled into one file", () => {
     try {
       const now = Date.now();
       const job = { jobId: randomUUID(), runId: randomUUID(), jobName: "reports.build", payload: null, dueTimeMs: now, createdAtMs: now };
-      await store.insertJob({ ...job, correlationId: null, maxAttempts: 1, resilience: null, resilienceMode: "inline" });
+      await store.insertJob({ ...job, correlationId: null, maxAttempts: 1, resilience: null, resilienceMode: "inline", key: null, onDuplicate: "keep", occurrence: null });
 
       const claimed = await store.claimDueRuns(now, 10);
 

@@ -30,11 +30,13 @@ beforeAll(async () => {
   statements = renderStatements(db.schema);
   const s = db.schema.quoted;
   // 100,000 finished jobs over five job names and four outcomes, one in ten with a correlation id
-  // (a hundred jobs per correlation id), created a second apart.
+  // (a hundred jobs per correlation id) and another one in ten with a key (a hundred per key),
+  // created a second apart.
   await client.query(`
-    INSERT INTO ${s}.jobs (job_id, job_name, current_run_id, attempt, max_attempts, correlation_id, created_at, completed_at, outcome)
+    INSERT INTO ${s}.jobs (job_id, job_name, current_run_id, attempt, max_attempts, correlation_id, key, created_at, completed_at, outcome)
     SELECT md5('job' || i)::uuid, 'job.' || (i % 5), md5('run' || i)::uuid, 1, 1,
            CASE WHEN i % 10 = 0 THEN 'order-' || (i % 1000) END,
+           CASE WHEN i % 10 = 5 THEN 'tenant-' || (i % 1000) END,
            timestamptz '2026-01-01' + i * interval '1 second', timestamptz '2026-01-01' + i * interval '1 second' + interval '1 minute',
            (ARRAY['succeeded', 'failed', 'cancelled', 'skipped'])[1 + i % 4]
     FROM generate_series(1, ${FINISHED_JOBS}) i`);
@@ -136,6 +138,8 @@ function listings(): { label: string; name: StatementName; values: unknown[] }[]
       cases.push({ label: `${label}, jobName`, name: "list-jobs-of-name", values: [...position, "job.3"] });
       cases.push({ label: `${label}, correlationId`, name: "list-jobs-of-correlation", values: [...position, "order-420", null] });
       cases.push({ label: `${label}, correlationId and jobName`, name: "list-jobs-of-correlation", values: [...position, "order-420", "job.0"] });
+      cases.push({ label: `${label}, key`, name: "list-jobs-of-key", values: [...position, "tenant-425", null] });
+      cases.push({ label: `${label}, key and jobName`, name: "list-jobs-of-key", values: [...position, "tenant-425", "job.0"] });
     }
   }
   return cases;
@@ -144,7 +148,7 @@ function listings(): { label: string; name: StatementName; values: unknown[] }[]
 describe("listJobs and countJobs on 100,000 finished jobs", () => {
   it("the data is there: the newest failed jobs of a name come first, counts add up", async () => {
     const store = postgresStore({ pool: db.pool, schema: db.schema.name });
-    const page = await store.listJobs({ statuses: ["failed"], jobName: "job.1", correlationId: null, after: null, limit: 3 });
+    const page = await store.listJobs({ statuses: ["failed"], jobName: "job.1", correlationId: null, key: null, after: null, limit: 3 });
     expect(page.map((job) => [job.jobName, job.status])).toEqual([
       ["job.1", "failed"],
       ["job.1", "failed"],
@@ -166,7 +170,7 @@ describe("listJobs and countJobs on 100,000 finished jobs", () => {
         for (const scan of sequentialScans(plan)) found.push(`${label} (${name}, ${kind} plan): ${scan}`);
       }
     }
-    expect(listings().length).toBe(STATUS_SETS.length * 2 * 4);
+    expect(listings().length).toBe(STATUS_SETS.length * 2 * 6);
     expect(found).toEqual([]);
   });
 

@@ -55,6 +55,9 @@ function job(overrides: Partial<NewRuntimeJob> = {}): NewRuntimeJob {
     maxAttempts: 1,
     resilience: null,
     resilienceMode: "inline",
+    key: null,
+    onDuplicate: "keep",
+    occurrence: null,
     ...overrides,
   };
 }

@@ -261,6 +261,7 @@ describe("queue repository", () => {
       jobId: job.jobId,
       jobName: "emails.send",
       traceContext: null,
+      scheduleKey: null,
     });
     expect((await claim("w1", T0)).claimed).toEqual([]);
     expect(await queue.getJob(db.pool, job.jobId)).toMatchObject({ status: "cancelled", completedAtMs: T0 - 10 });
@@ -284,6 +285,7 @@ describe("queue repository", () => {
         owner: "owner-b",
         jobName: "emails.send",
         traceContext: null,
+        scheduleKey: null,
       });
       expect(await notice).toBe(`c${job.runId}`);
       const held = await queue.heartbeat(db.pool, "owner-b", [{ runId: job.runId, claims: 1 }], LEASE);

@@ -95,10 +95,69 @@ CREATE TABLE :"schema".paused_jobs (
   paused_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    version: 6,
+    description: "enqueue-once keys and schedules defined at run time",
+    sql: `ALTER TABLE :"schema".jobs ADD COLUMN key text, ADD COLUMN occurrence jsonb;
+CREATE INDEX jobs_key ON :"schema".jobs (key, created_at, job_id) WHERE key IS NOT NULL;
+
+ALTER TABLE :"schema".runs ADD COLUMN held_key text;
+CREATE UNIQUE INDEX runs_held_key ON :"schema".runs (job_name, held_key)
+  WHERE status IN (:'status_queued', :'status_held') AND held_key IS NOT NULL;
+
+CREATE TABLE :"schema".schedules (
+  schedule_key text PRIMARY KEY,
+  job_name text NOT NULL,
+  payload jsonb,
+  cron text,
+  time_zone text,
+  fixed_rate_ms bigint,
+  fixed_delay_ms bigint,
+  misfire text NOT NULL,
+  overlap text NOT NULL,
+  enabled boolean NOT NULL,
+  revision uuid NOT NULL,
+  head_job_id uuid,
+  head_due_time timestamptz,
+  last_slot timestamptz,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  CHECK (num_nonnulls(cron, fixed_rate_ms, fixed_delay_ms) = 1)
+);`,
+  },
 ] as const;
 
 /** One statement per file (sql/statements/NAME.sql), header comment and final ';' removed. */
 export const STATEMENT_FILES = {
+  "advance-schedules": {
+    parameterCount: 16,
+    sql: `WITH advanced AS (
+  UPDATE :"schema".schedules s
+  SET head_job_id = a.head_job_id, head_due_time = to_timestamp(a.head_due_ms / 1000),
+      last_slot = greatest(s.last_slot, to_timestamp(a.from_slot_ms / 1000))
+  FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::float8[], $5::uuid[], $6::float8[])
+    AS a(schedule_key, revision, from_job_id, from_slot_ms, head_job_id, head_due_ms)
+  WHERE s.schedule_key = a.schedule_key AND s.revision = a.revision AND s.head_job_id = a.from_job_id
+  RETURNING s.schedule_key
+), input AS (
+  SELECT * FROM unnest($7::text[], $8::uuid[], $9::uuid[], $10::text[], $11::jsonb[], $12::float8[], $13::jsonb[], $14::jsonb[])
+    AS i(schedule_key, job_id, run_id, job_name, payload, due_ms, resilience, occurrence)
+  WHERE i.schedule_key IN (SELECT schedule_key FROM advanced)
+), jobs AS (
+  INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, resilience, resilience_mode,
+                              created_at, key, occurrence)
+  SELECT job_id, job_name, payload, run_id, 1, 1, resilience, 'inline', to_timestamp($15::float8 / 1000), schedule_key, occurrence
+  FROM input
+), runs AS (
+  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
+  SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = input.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END
+  FROM input
+)
+SELECT (SELECT coalesce(array_agg(schedule_key), '{}') FROM advanced) AS advanced,
+       (SELECT pg_notify($16::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL FROM input HAVING count(*) > 0) AS notified`,
+  },
   "analyze-tables": {
     parameterCount: 0,
     sql: `ANALYZE :"schema".runs, :"schema".jobs`,
@@ -125,11 +184,11 @@ export const STATEMENT_FILES = {
   RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
 SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       b.job_name, j.trace_context
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
 FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
 SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
-       f.job_name, j.trace_context
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
 FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "cancel-run": {
@@ -153,11 +212,11 @@ FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
 SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       b.job_name, j.trace_context
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
 FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
 SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
-       f.job_name, j.trace_context
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
 FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "claim-occurrence": {
@@ -183,14 +242,26 @@ RETURNING true AS claimed`,
             ($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 AS completed_ms,
             ($1::jsonb -> r.run_id::text ->> 'retry_run_id')::uuid AS retry_run_id,
             ($1::jsonb -> r.run_id::text ->> 'retry_due_ms')::float8 AS retry_due_ms
+), keyed_retry_runs AS (
+  -- 2. A failed run with attempts left is followed by a new queued run of the same job. A keyed
+  --    job's retry takes its key back when no other pending job holds it...
+  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status, held_key)
+  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = c.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END,
+         j.key
+  FROM completed c JOIN :"schema".jobs j ON j.job_id = c.job_id
+  WHERE c.retry_run_id IS NOT NULL AND j.key IS NOT NULL AND j.occurrence IS NULL
+  ON CONFLICT DO NOTHING
+  RETURNING run_id
 ), retry_runs AS (
-  -- 2. A failed run with attempts left is followed by a new queued run of the same job (held
-  --    when its job name is paused; see insert-jobs).
+  -- ...and waits without it when a newer job took it meanwhile (or has none). Either is held when
+  -- its job name is paused (see insert-jobs).
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
   SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
          CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = c.job_name FOR SHARE)
               THEN :'status_held' ELSE :'status_queued' END
-  FROM completed c WHERE c.retry_run_id IS NOT NULL
+  FROM completed c WHERE c.retry_run_id IS NOT NULL AND c.retry_run_id NOT IN (SELECT run_id FROM keyed_retry_runs)
 ), jobs_moved_on AS (
   -- 3. Their jobs point at the retry run, or are finished (with their outcome: listJobs' key).
   UPDATE :"schema".jobs j
@@ -216,9 +287,9 @@ RETURNING true AS claimed`,
   LIMIT $4::integer
   FOR UPDATE SKIP LOCKED
 ), claimed AS (
-  -- 6. Leased to this worker; the new lease token is claims + 1.
+  -- 6. Leased to this worker; the new lease token is claims + 1. A claimed run frees its job's key.
   UPDATE :"schema".runs r
-  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL,
+  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL, held_key = NULL,
       lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
@@ -237,7 +308,7 @@ SELECT b.refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,
-       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context, j.occurrence
 FROM batch b
 LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
 ORDER BY c.due_time`,
@@ -302,6 +373,15 @@ DELETE FROM :"schema".jobs j USING doomed d WHERE j.job_id = d.job_id`,
     sql: `DELETE FROM :"schema".occurrences
 WHERE due_time < to_timestamp($1::float8 / 1000)`,
   },
+  "delete-pending-job": {
+    parameterCount: 1,
+    sql: `WITH run AS (
+  DELETE FROM :"schema".runs WHERE job_id = $1::uuid AND status IN (:'status_queued', :'status_held')
+  RETURNING job_id
+)
+DELETE FROM :"schema".jobs j USING run WHERE j.job_id = run.job_id
+RETURNING j.job_id::text AS job_id`,
+  },
   "extend-leases": {
     parameterCount: 4,
     sql: `UPDATE :"schema".runs r
@@ -316,30 +396,56 @@ RETURNING r.run_id::text AS run_id, r.cancel_requested`,
        j.attempt, j.max_attempts,
        CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
        j.correlation_id, j.last_error, j.payload, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
-       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
 FROM :"schema".jobs j JOIN :"schema".runs r ON r.run_id = j.current_run_id
 WHERE j.job_id = $1::uuid`,
   },
   "insert-jobs": {
-    parameterCount: 2,
+    parameterCount: 15,
     sql: `WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
-    job_id uuid, run_id uuid, job_name text, payload jsonb, due_ms float8, max_attempts integer,
-    correlation_id text, resilience jsonb, resilience_mode text, created_ms float8, trace_context text)
-), jobs AS (
-  INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, correlation_id,
-                              resilience, resilience_mode, created_at, trace_context)
-  SELECT job_id, job_name, payload, run_id, 1, max_attempts, correlation_id, resilience, resilience_mode,
-         to_timestamp(created_ms / 1000), trace_context
-  FROM input
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::float8[], $6::integer[], $7::text[],
+                       $8::jsonb[], $9::text[], $10::float8[], $11::text[], $12::boolean[], $13::jsonb[], $14::text[]) WITH ORDINALITY
+    AS i(job_id, run_id, job_name, payload, due_ms, max_attempts, correlation_id, resilience, resilience_mode,
+         created_ms, key, replace, occurrence, trace_context, item)
 ), runs AS (
-  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
+  INSERT INTO :"schema".runs AS r (run_id, job_id, job_name, attempt, due_time, status, held_key)
   SELECT run_id, job_id, job_name, 1, to_timestamp(due_ms / 1000),
          CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = input.job_name FOR SHARE)
-              THEN :'status_held' ELSE :'status_queued' END
+              THEN :'status_held' ELSE :'status_queued' END,
+         CASE WHEN occurrence IS NULL THEN key END
   FROM input
+  ON CONFLICT (job_name, held_key) WHERE status IN (:'status_queued', :'status_held') AND held_key IS NOT NULL
+  DO UPDATE SET due_time = CASE WHEN (SELECT i.replace FROM input i WHERE i.run_id = excluded.run_id)
+                                THEN excluded.due_time ELSE r.due_time END
+  RETURNING r.run_id, r.job_id, r.job_name, r.held_key, r.attempt, r.due_time
+), jobs AS (
+  INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, correlation_id,
+                              resilience, resilience_mode, created_at, key, occurrence, trace_context)
+  SELECT i.job_id, i.job_name, i.payload, i.run_id, 1, i.max_attempts, i.correlation_id, i.resilience, i.resilience_mode,
+         to_timestamp(i.created_ms / 1000), i.key, i.occurrence, i.trace_context
+  FROM input i JOIN runs r ON r.run_id = i.run_id
+), holders AS (
+  -- Keyed rows only, so an unkeyed batch joins nothing (a join of every row was 3x the insert).
+  SELECT i.item, i.replace, r.job_id, r.run_id, r.attempt, r.due_time
+  FROM (SELECT * FROM runs WHERE held_key IS NOT NULL) r
+  JOIN (SELECT * FROM input WHERE key IS NOT NULL AND occurrence IS NULL) i
+    ON i.job_name = r.job_name AND i.key = r.held_key AND i.run_id <> r.run_id
+), moved AS (
+  UPDATE :"schema".jobs j
+  SET payload = i.payload,
+      next_attempt_due_time = CASE WHEN j.attempt > 1 THEN h.due_time ELSE j.next_attempt_due_time END
+  FROM holders h JOIN input i ON i.item = h.item
+  WHERE h.replace AND j.job_id = h.job_id
+  RETURNING j.job_id, j.max_attempts
 )
-SELECT pg_notify($2::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL AS notified
+SELECT
+  (SELECT json_agg(held ORDER BY held.item) FROM (
+     SELECT h.item, h.job_id, h.run_id, h.attempt, (extract(epoch from h.due_time) * 1000)::float8 AS due_ms,
+            coalesce(m.max_attempts, (SELECT j.max_attempts FROM :"schema".jobs j WHERE j.job_id = h.job_id)) AS max_attempts,
+            h.replace AND m.job_id IS NULL AS payload_missed
+     FROM holders h LEFT JOIN moved m ON m.job_id = h.job_id
+   ) held) AS holders,
+  pg_notify($15::text, :'notice_new_work' || min(due_ms)::bigint::text) IS NULL AS notified
 FROM input`,
   },
   "list-active-runs": {
@@ -358,10 +464,29 @@ LIMIT $1::integer`,
        j.attempt, j.max_attempts,
        CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
        j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
-       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
 FROM :"schema".jobs j
 CROSS JOIN LATERAL (SELECT status, due_time, completed_at FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
 WHERE j.correlation_id = $5::text
+  AND ($6::text IS NULL OR j.job_name = $6::text)
+  AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
+  AND CASE WHEN j.outcome IS NOT NULL THEN j.outcome
+           WHEN r.status = :'status_running' THEN :'status_running'
+           WHEN j.attempt > 1 THEN :'status_waiting_retry'
+           ELSE :'status_queued' END = ANY($1::text[])
+ORDER BY j.created_at DESC, j.job_id DESC
+LIMIT $4::integer`,
+  },
+  "list-jobs-of-key": {
+    parameterCount: 6,
+    sql: `SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job_name, r.status AS run_status,
+       j.attempt, j.max_attempts,
+       CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
+       j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
+FROM :"schema".jobs j
+CROSS JOIN LATERAL (SELECT status, due_time, completed_at FROM :"schema".runs WHERE run_id = j.current_run_id OFFSET 0) r
+WHERE j.key = $5::text
   AND ($6::text IS NULL OR j.job_name = $6::text)
   AND (j.created_at, j.job_id) < (to_timestamp($2::float8 / 1000), $3::uuid)
   AND CASE WHEN j.outcome IS NOT NULL THEN j.outcome
@@ -412,7 +537,7 @@ SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job
        j.attempt, j.max_attempts,
        CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
        j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
-       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
 FROM listed l
 JOIN :"schema".jobs j ON j.job_id = l.job_id
 JOIN :"schema".runs r ON r.run_id = j.current_run_id
@@ -460,7 +585,7 @@ SELECT j.job_id::text AS job_id, j.current_run_id::text AS current_run_id, j.job
        j.attempt, j.max_attempts,
        CASE WHEN r.status IN (:'status_queued', :'status_held') THEN (extract(epoch from r.due_time) * 1000)::float8 END AS next_attempt_ms,
        j.correlation_id, j.last_error, (extract(epoch from j.created_at) * 1000)::float8 AS created_ms,
-       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms
+       (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
 FROM listed l
 JOIN :"schema".jobs j ON j.job_id = l.job_id
 JOIN :"schema".runs r ON r.run_id = j.current_run_id
@@ -507,6 +632,35 @@ CROSS JOIN LATERAL (
 ) latest
 WHERE n.job_name IS NOT NULL
 ORDER BY latest.completed_ms DESC`,
+  },
+  "list-schedules": {
+    parameterCount: 2,
+    sql: `SELECT s.schedule_key, s.job_name, s.payload, s.cron, s.time_zone, s.fixed_rate_ms::float8 AS fixed_rate_ms,
+       s.fixed_delay_ms::float8 AS fixed_delay_ms, s.misfire, s.overlap, s.enabled, s.revision::text AS revision,
+       s.head_job_id::text AS head_job_id, (extract(epoch from s.head_due_time) * 1000)::float8 AS head_due_ms,
+       CASE WHEN hr.status IN (:'status_queued', :'status_held') THEN
+              CASE WHEN hj.attempt > 1 THEN :'status_waiting_retry' ELSE :'status_queued' END
+            ELSE hr.status END AS head_status,
+       (extract(epoch from s.last_slot) * 1000)::float8 AS last_slot_ms,
+       (extract(epoch from s.created_at) * 1000)::float8 AS created_ms,
+       (extract(epoch from s.updated_at) * 1000)::float8 AS updated_ms,
+       last.run_id AS last_run_id, last.job_id AS last_job_id, last.job_name AS last_job_name, last.due_ms AS last_due_ms,
+       last.started_ms AS last_started_ms, last.completed_ms AS last_completed_ms, last.status AS last_status, last.message AS last_message
+FROM :"schema".schedules s
+LEFT JOIN :"schema".jobs hj ON hj.job_id = s.head_job_id
+LEFT JOIN :"schema".runs hr ON hr.run_id = hj.current_run_id
+LEFT JOIN LATERAL (
+  SELECT r.run_id::text AS run_id, r.job_id::text AS job_id, r.job_name, (extract(epoch from r.due_time) * 1000)::float8 AS due_ms,
+         (extract(epoch from r.started_at) * 1000)::float8 AS started_ms, (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms,
+         r.status, r.message
+  FROM :"schema".jobs j JOIN :"schema".runs r ON r.run_id = j.current_run_id
+  WHERE j.key = s.schedule_key AND j.occurrence ->> 'scheduleKey' = s.schedule_key AND j.completed_at IS NOT NULL
+  ORDER BY j.completed_at DESC
+  LIMIT 1
+) last ON true
+WHERE ($1::text IS NULL OR s.schedule_key = $1::text)
+  AND (NOT $2::boolean OR (s.head_job_id IS NOT NULL AND (hr.run_id IS NULL OR hr.status NOT IN (:'status_queued', :'status_held', :'status_running'))))
+ORDER BY s.schedule_key COLLATE "C"`,
   },
   "next-due-time": {
     parameterCount: 0,
@@ -605,6 +759,28 @@ SELECT count(*)::integer AS released,
        END AS notified
 FROM released`,
   },
+  "remove-schedule": {
+    parameterCount: 1,
+    sql: `WITH removed AS (
+  DELETE FROM :"schema".schedules WHERE schedule_key = $1::text
+  RETURNING head_job_id
+), head_run AS (
+  DELETE FROM :"schema".runs r USING removed
+  WHERE r.job_id = removed.head_job_id AND r.status IN (:'status_queued', :'status_held')
+  RETURNING r.job_id
+), head AS (
+  DELETE FROM :"schema".jobs j USING head_run h WHERE j.job_id = h.job_id
+)
+SELECT count(*) > 0 AS removed FROM removed`,
+  },
+  "replace-job-payload": {
+    parameterCount: 3,
+    sql: `UPDATE :"schema".jobs
+SET payload = $2::jsonb,
+    next_attempt_due_time = CASE WHEN attempt > 1 THEN to_timestamp($3::float8 / 1000) ELSE next_attempt_due_time END
+WHERE job_id = $1::uuid
+RETURNING max_attempts`,
+  },
   "requeue-held-runs": {
     parameterCount: 1,
     sql: `WITH requeued AS (
@@ -630,15 +806,26 @@ SELECT EXISTS (SELECT FROM resumed) AS resumed,
   "retry-job": {
     parameterCount: 4,
     sql: `WITH ended AS (
-  SELECT j.job_id, j.job_name FROM :"schema".jobs j
+  SELECT j.job_id, j.job_name, CASE WHEN j.occurrence IS NULL THEN j.key END AS key FROM :"schema".jobs j
   WHERE j.job_id = $1::uuid AND j.outcome IN (:'status_failed', :'status_cancelled')
   FOR UPDATE
+), keyed_run AS (
+  -- A keyed job takes its key back when no pending job holds it...
+  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status, held_key)
+  SELECT $2::uuid, e.job_id, e.job_name, 1, to_timestamp($3::float8 / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = e.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END,
+         e.key
+  FROM ended e WHERE e.key IS NOT NULL
+  ON CONFLICT DO NOTHING
+  RETURNING status
 ), new_run AS (
+  -- ...and runs without it otherwise (as a deferred retry does).
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
   SELECT $2::uuid, e.job_id, e.job_name, 1, to_timestamp($3::float8 / 1000),
          CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = e.job_name FOR SHARE)
               THEN :'status_held' ELSE :'status_queued' END
-  FROM ended e
+  FROM ended e WHERE NOT EXISTS (SELECT FROM keyed_run)
   RETURNING status
 ), moved AS (
   UPDATE :"schema".jobs j
@@ -648,9 +835,9 @@ SELECT EXISTS (SELECT FROM resumed) AS resumed,
 )
 SELECT m.job_id::text AS job_id, m.current_run_id::text AS current_run_id, m.job_name, n.status AS run_status,
        m.attempt, m.max_attempts, $3::float8 AS next_attempt_ms, m.correlation_id, m.last_error,
-       (extract(epoch from m.created_at) * 1000)::float8 AS created_ms, NULL::float8 AS completed_ms,
+       (extract(epoch from m.created_at) * 1000)::float8 AS created_ms, NULL::float8 AS completed_ms, m.key,
        pg_notify($4::text, :'notice_new_work' || $3::float8::bigint::text) IS NULL AS notified
-FROM moved m CROSS JOIN new_run n`,
+FROM moved m CROSS JOIN (SELECT status FROM keyed_run UNION ALL SELECT status FROM new_run) n`,
   },
   "statistics-missing": {
     parameterCount: 0,
@@ -658,6 +845,20 @@ FROM moved m CROSS JOIN new_run n`,
        AND EXISTS (SELECT FROM :"schema".runs OFFSET 999) AS missing
 FROM pg_stat_user_tables st
 WHERE st.schemaname = :'schema' AND st.relname = 'runs'`,
+  },
+  "write-schedule": {
+    parameterCount: 15,
+    sql: `INSERT INTO :"schema".schedules AS s (schedule_key, job_name, payload, cron, time_zone, fixed_rate_ms, fixed_delay_ms, misfire,
+                                      overlap, enabled, revision, head_job_id, head_due_time, created_at, updated_at)
+VALUES ($1::text, $2::text, $3::jsonb, $4::text, $5::text, $6::float8::bigint, $7::float8::bigint, $8::text, $9::text, $10::boolean,
+        $11::uuid, $13::uuid, to_timestamp($14::float8 / 1000), to_timestamp($15::float8 / 1000), to_timestamp($15::float8 / 1000))
+ON CONFLICT (schedule_key) DO UPDATE
+SET job_name = excluded.job_name, payload = excluded.payload, cron = excluded.cron, time_zone = excluded.time_zone,
+    fixed_rate_ms = excluded.fixed_rate_ms, fixed_delay_ms = excluded.fixed_delay_ms, misfire = excluded.misfire,
+    overlap = excluded.overlap, enabled = excluded.enabled, revision = excluded.revision, head_job_id = excluded.head_job_id,
+    head_due_time = excluded.head_due_time, updated_at = excluded.updated_at
+WHERE s.revision = $12::uuid
+RETURNING s.schedule_key`,
   },
 } as const;
 

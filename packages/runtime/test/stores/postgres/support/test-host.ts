@@ -18,6 +18,8 @@ export class RecordingHost implements StoreHost {
   readonly aborted: { runId: string; reason: string }[] = [];
   readonly warnings: string[] = [];
   wakeCount = 0;
+  /** How often the store asked the scheduler to repair run-time schedules (its poll). */
+  repairRequests = 0;
   readonly #descriptors: Map<string, JobDescriptor>;
   readonly #clock: Clock;
   #waiters: (() => void)[] = [];
@@ -40,6 +42,10 @@ export class RecordingHost implements StoreHost {
   wake(): void {
     this.wakeCount += 1;
     this.#notify();
+  }
+
+  repairSchedules(): void {
+    this.repairRequests += 1;
   }
 
   abortRun(runId: string, reason: string): void {

@@ -34,7 +34,7 @@ export interface ReportedSpan {
 /** What a worker reports (see workers/worker.mjs). */
 export interface WorkerMessage {
   readonly worker: string;
-  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "span";
+  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "span" | "slot" | "scheduled";
   readonly workerId?: string;
   readonly jobId?: string;
   readonly runId?: string;
@@ -43,6 +43,11 @@ export interface WorkerMessage {
   readonly dueMs?: number;
   readonly startedMs?: number;
   readonly span?: ReportedSpan;
+  /** `slot`: the occurrence's payload. */
+  readonly payload?: unknown;
+  /** `scheduled`: the job id of each call of the burst, and how many were deduplicated. */
+  readonly jobIds?: readonly string[];
+  readonly deduplicated?: number;
 }
 
 /** A worker in a child process, with every message it sent and latches on them. */
@@ -115,6 +120,11 @@ export class WorkerProcess {
       for (const worker of workers) worker.#listeners.add(check);
       check();
     });
+  }
+
+  /** Sends the worker a command (see workers/worker.mjs). */
+  send(command: { readonly type: string; readonly [field: string]: unknown }): void {
+    this.child.send(command);
   }
 
   /** SIGKILL: no shutdown, no lease release, nothing. */

@@ -24,6 +24,7 @@ export function workerDescriptors({ recurring = false } = {}) {
     { ...base, name: "slow.block" },
     { ...base, name: "timed.probe" },
     { ...base, name: "flaky.once" },
+    { ...base, name: "schedule.slot" },
   ];
   if (recurring) {
     descriptors.push({

@@ -4,6 +4,7 @@
 // Config (env ELARION_WORKER, JSON): { databaseUrl, schema, name, concurrency, leaseMs?,
 // heartbeatMs?, pollIntervalMs?, recurring?, applicationName?, holdSlowJobs? (slow.block then waits for an abort),
 // telemetry? (an OpenTelemetry SDK whose finished spans are reported as { type: "span", span }) }
+// Commands (IPC): { type: "stop" }; { type: "schedule-keyed", key, count, dueMs } (reports "scheduled").
 import pg from "pg";
 import { createScheduler, defineJobRegistry } from "../../../../dist/index.js";
 import { postgresStore } from "../../../../dist/stores/postgres/index.js";
@@ -39,6 +40,10 @@ const bodies = {
   // Reports how late it started against its due time.
   "timed.probe": async (_payload, context) => {
     report({ type: "timed", jobId: context.jobId, dueMs: context.dueTime.getTime(), startedMs: Date.now() });
+  },
+  // An occurrence of a schedule defined at run time: reports its slot and payload.
+  "schedule.slot": async (payload, context) => {
+    report({ type: "slot", jobId: context.jobId, dueMs: context.dueTime.getTime(), payload });
   },
   // A recurring job every second, claimed once per slot across processes.
   "recurring.tick": async (context) => {
@@ -97,6 +102,13 @@ async function spanReportingTelemetry() {
 }
 
 process.on("message", async (message) => {
+  if (message?.type === "schedule-keyed") {
+    // A burst of keyed schedules, all in flight at once, due later (so the one job stays pending).
+    const { key, count, dueMs } = message;
+    const handles = await Promise.all(Array.from({ length: count }, (_, i) => scheduler.schedule("noop.record", { i }, dueMs, { key })));
+    report({ type: "scheduled", jobIds: handles.map((h) => h.jobId), deduplicated: handles.filter((h) => h.deduplicated).length });
+    return;
+  }
   if (message?.type === "stop") {
     await scheduler.stop();
     await pool.end();

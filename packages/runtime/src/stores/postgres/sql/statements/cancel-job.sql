@@ -12,7 +12,9 @@
 -- one row: run_id text, job_id text, was_running boolean (false: cancelled before its body
 -- started; true: flagged, its owner aborts it), owner text (the worker holding it, when running),
 -- notified boolean (true when the owner was sent the cancel notice), job_name text and
--- trace_context text (the job's, for the telemetry of a run cancelled before it started).
+-- trace_context text (the job's, for the telemetry of a run cancelled before it started),
+-- schedule_key text (set when the job is an occurrence of a run-time schedule, whose chain the
+-- caller then checks: a cancelled slot skips that slot only).
 --
 -- Invariants:
 --   - The run is locked (FOR UPDATE) while it is judged, so a cancel and a claim or completion of
@@ -39,9 +41,9 @@ WITH target AS (
   RETURNING r.run_id, r.job_id, r.job_name, r.owner
 )
 SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       b.job_name, j.trace_context
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
 FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
 SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
-       f.job_name, j.trace_context
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
 FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id;

@@ -23,7 +23,8 @@
 --   next_due_ms       float8   earliest due time of a queued run after $3, or null; the same on
 --                              every row
 --   run_id, job_id, job_name, attempt, max_attempts, due_ms, claims (the new lease token),
---   payload, correlation_id, resilience, resilience_mode, created_ms, cancel_requested
+--   payload, correlation_id, resilience, resilience_mode, created_ms, cancel_requested,
+--   occurrence (jsonb: the run-time schedule an occurrence belongs to, else null)
 --                              the leased run and its job; all null on the single row when no run
 --                              was leased
 --
@@ -33,6 +34,9 @@
 --     run went to another worker) is ignored, and its run id is returned in `refused`.
 --   - A run is never in both $1 and $7 (a completion carries its own start time).
 --   - A job moves on (next attempt, or finished) only if the completed run is still its current run.
+--   - Keys (migration 5): a claimed run holds no key (held_key null), so a run given back to the queue
+--     later never collides with the pending job that took the key meanwhile; a retry takes the key
+--     through ON CONFLICT DO NOTHING, race-free against producers inserting the same key.
 --   - All parts see one snapshot: the runs queued by this call's retries are not claimed by it
 --     (the NOTIFY wakes a claim for them), and a run completed here is not claimed again here.
 --   - Every row is reached through a primary key, whatever the planner's statistics say (none on
@@ -60,14 +64,26 @@ WITH completed AS (
             ($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 AS completed_ms,
             ($1::jsonb -> r.run_id::text ->> 'retry_run_id')::uuid AS retry_run_id,
             ($1::jsonb -> r.run_id::text ->> 'retry_due_ms')::float8 AS retry_due_ms
+), keyed_retry_runs AS (
+  -- 2. A failed run with attempts left is followed by a new queued run of the same job. A keyed
+  --    job's retry takes its key back when no other pending job holds it...
+  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status, held_key)
+  SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = c.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END,
+         j.key
+  FROM completed c JOIN :"schema".jobs j ON j.job_id = c.job_id
+  WHERE c.retry_run_id IS NOT NULL AND j.key IS NOT NULL AND j.occurrence IS NULL
+  ON CONFLICT DO NOTHING
+  RETURNING run_id
 ), retry_runs AS (
-  -- 2. A failed run with attempts left is followed by a new queued run of the same job (held
-  --    when its job name is paused; see insert-jobs).
+  -- ...and waits without it when a newer job took it meanwhile (or has none). Either is held when
+  -- its job name is paused (see insert-jobs).
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
   SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
          CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = c.job_name FOR SHARE)
               THEN :'status_held' ELSE :'status_queued' END
-  FROM completed c WHERE c.retry_run_id IS NOT NULL
+  FROM completed c WHERE c.retry_run_id IS NOT NULL AND c.retry_run_id NOT IN (SELECT run_id FROM keyed_retry_runs)
 ), jobs_moved_on AS (
   -- 3. Their jobs point at the retry run, or are finished (with their outcome: listJobs' key).
   UPDATE :"schema".jobs j
@@ -93,9 +109,9 @@ WITH completed AS (
   LIMIT $4::integer
   FOR UPDATE SKIP LOCKED
 ), claimed AS (
-  -- 6. Leased to this worker; the new lease token is claims + 1.
+  -- 6. Leased to this worker; the new lease token is claims + 1. A claimed run frees its job's key.
   UPDATE :"schema".runs r
-  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL,
+  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL, held_key = NULL,
       lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
@@ -114,7 +130,7 @@ SELECT b.refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,
-       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context, j.occurrence
 FROM batch b
 LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
 ORDER BY c.due_time;
