@@ -40,6 +40,8 @@ export class MemoryJob implements ClaimedRun {
   message: string | null = null;
   /** Order of (re)insertion among pending runs: breaks due-time ties, and orders active runs. */
   sequence = 0;
+  /** Its slot in the store's `JobTable` log; -1 once it is no longer the table's record. */
+  tableSlot = -1;
 
   constructor(job: NewRuntimeJob) {
     this.jobId = job.jobId;
