@@ -3,6 +3,12 @@ import type { MemoryJob } from "./memory-job.js";
 
 /** Log entries below which compaction is not worth its pass. */
 const MIN_COMPACT_LENGTH = 1024;
+/**
+ * Most log entries a lookup may have to index at once (a few milliseconds of hashing): beyond it,
+ * each insert indexes one entry. A lookup after a million inserts would otherwise block the event
+ * loop for the whole million (the scale suite measured 0.3–1.8 s).
+ */
+export const MAX_UNINDEXED = 32_768;
 
 /**
  * Every job the memory store knows — pending, running and retained terminal ones — as one record
@@ -13,7 +19,9 @@ const MIN_COMPACT_LENGTH = 1024;
  * ~15 % of the in-memory throughput profile. So `add` only appends to the log; the first lookup by
  * id (`get`: `getJob`, `cancelJob`, `retryJob`, `cancelRun`) indexes every entry appended since the
  * previous lookup. Each record is indexed at most once, so a lookup costs O(1) amortized; a process
- * that never looks jobs up by id never hashes one.
+ * that never looks jobs up by id never hashes one while fewer than `maxUnindexed` records wait —
+ * beyond that, each insert indexes the oldest unindexed entry, so no single lookup has more than
+ * `maxUnindexed` entries to index (a million pending jobs end up indexed as before).
  *
  * A record leaves the table by {@link forget} (retention drop, deletion of a pending job) or is
  * superseded by {@link replace} (a retry or a keyed move gives the job a new object): its log slot
@@ -35,6 +43,13 @@ export class JobTable {
   private indexed = 0;
   private readonly byExplicitRunId = new Map<string, MemoryJob>();
 
+  constructor(private readonly maxUnindexed = MAX_UNINDEXED) {}
+
+  /** Log entries a lookup would index first (at most `maxUnindexed`). */
+  get unindexed(): number {
+    return this.log.length - this.indexed;
+  }
+
   /** Records in the table. */
   get size(): number {
     return this.log.length - this.holes;
@@ -45,6 +60,7 @@ export class JobTable {
     job.tableSlot = this.log.length;
     this.log.push(job);
     if (job.explicitRunId !== null) this.byExplicitRunId.set(job.explicitRunId, job);
+    if (this.log.length - this.indexed > this.maxUnindexed) this.indexOldestUnindexed();
   }
 
   /** `next` becomes the record of `previous`'s job id (same id, a new object). */
@@ -104,6 +120,11 @@ export class JobTable {
 
   private forgetExplicitRunId(job: MemoryJob): void {
     if (job.explicitRunId !== null && this.byExplicitRunId.get(job.explicitRunId) === job) this.byExplicitRunId.delete(job.explicitRunId);
+  }
+
+  private indexOldestUnindexed(): void {
+    const job = this.log[this.indexed++];
+    if (job != null) this.byId.set(job.jobId, job);
   }
 
   private catchUp(): void {

@@ -70,10 +70,10 @@ function expectSameRecords(actual: MemoryJob[], expected: MemoryJob[]): void {
 }
 
 describe("the memory store's job table (lazy index by job id), against a plain map", () => {
-  for (const seed of [1, 2, 3, 42, 2026]) {
-    it(`agrees with the reference on 20,000 random operations (seed ${seed}), through compactions and lazy indexing`, () => {
+  for (const [seed, maxUnindexed] of [[1, undefined], [2, undefined], [3, 50], [42, 1], [2026, 700]] as const) {
+    it(`agrees with the reference on 20,000 random operations (seed ${seed}, maxUnindexed ${maxUnindexed ?? "default"}), through compactions and lazy indexing`, () => {
       const next = random(seed);
-      const table = new JobTable();
+      const table = new JobTable(maxUnindexed);
       const reference = new ReferenceTable();
       const everMade: MemoryJob[] = [];
       // A record the reference holds: a few random tries among every record made (O(1) per try).
@@ -122,6 +122,7 @@ describe("the memory store's job table (lazy index by job id), against a plain m
           expect(table.findByRunId(job.runId)).toBe(reference.findByRunId(job.runId));
           expect(table.findByRunId(firstRunIdOf(job.jobId))).toBe(reference.findByRunId(firstRunIdOf(job.jobId)));
         }
+        expect(table.unindexed).toBeLessThanOrEqual(maxUnindexed ?? Infinity);
         if (step % 997 === 0) {
           expectSameRecords([...table.values()], [...reference.byId.values()]);
           expect(table.size).toBe(reference.byId.size);
@@ -143,5 +144,17 @@ describe("the memory store's job table (lazy index by job id), against a plain m
     table.forget(jobs[2500]!);
     expect(table.get(jobs[2500]!.jobId)).toBeUndefined();
     expect(table.size).toBe(999);
+  });
+
+  it("indexes as it goes once maxUnindexed records wait, so no lookup indexes more than that at once", () => {
+    const table = new JobTable(100);
+    const jobs = Array.from({ length: 1000 }, () => record(newJobId()));
+    for (const job of jobs.slice(0, 100)) table.add(job);
+    expect(table.unindexed).toBe(100);
+    for (const job of jobs.slice(100)) table.add(job);
+    expect(table.unindexed).toBe(100);
+    expect(table.get(jobs[10]!.jobId)).toBe(jobs[10]);
+    expect(table.unindexed).toBe(0);
+    expect(jobs.filter((job) => table.get(job.jobId) !== job)).toEqual([]);
   });
 });
