@@ -4,11 +4,11 @@ import type { MemoryJob } from "./memory-job.js";
 /** Log entries below which compaction is not worth its pass. */
 const MIN_COMPACT_LENGTH = 1024;
 /**
- * Most log entries a lookup may have to index at once (a few milliseconds of hashing): beyond it,
+ * Most log entries a lookup may have to index at once (~4 ms of hashing on an idle core): beyond it,
  * each insert indexes one entry. A lookup after a million inserts would otherwise block the event
  * loop for the whole million (the scale suite measured 0.3–1.8 s).
  */
-export const MAX_UNINDEXED = 32_768;
+export const MAX_UNINDEXED = 16_384;
 
 /**
  * Every job the memory store knows — pending, running and retained terminal ones — as one record
