@@ -4,7 +4,7 @@ import type { ServiceTable } from "../registry/job-registry.js";
 import type { Clock } from "../core/clock.js";
 import type { Instrumentation } from "../state/instrumentation.js";
 import { OutcomeMessage } from "../state/vocabulary.js";
-import { messageOf } from "../core/error-message.js";
+import { inspectableError, messageOf } from "../core/error-message.js";
 import { coded } from "../core/runtime-errors.js";
 import { isAbortError, type AbortCause } from "./abort-reasons.js";
 import type { Run } from "./run.js";
@@ -68,17 +68,28 @@ export class RunExecutor {
       this.settled(run, true, error);
       return;
     }
-    if (result !== null && typeof result === "object" && typeof (result as Promise<void>).then === "function") {
-      (result as Promise<void>).then(
-        () => this.settled(run, false, undefined),
-        (error: unknown) => this.settled(run, true, error),
-      );
-    } else {
-      this.settled(run, false, undefined);
+    let pending: Promise<void> | null;
+    try {
+      pending = result !== null && typeof result === "object" && typeof (result as Promise<void>).then === "function" ? (result as Promise<void>) : null;
+    } catch (error) {
+      // A returned value that throws when inspected (a hostile Proxy) fails the attempt.
+      this.settled(run, true, error);
+      return;
     }
+    if (pending === null) {
+      this.settled(run, false, undefined);
+      return;
+    }
+    // Promise.resolve adopts a thenable whose `then` misbehaves (throws, or calls back twice) safely.
+    Promise.resolve(pending).then(
+      () => this.settled(run, false, undefined),
+      (error: unknown) => this.settled(run, true, error),
+    );
   }
 
-  private settled(run: Run, threw: boolean, error: unknown): void {
+  private settled(run: Run, threw: boolean, thrown: unknown): void {
+    // Whatever was thrown is read once, safely: a hostile value reaches no check, log or span.
+    let error = threw ? inspectableError(thrown) : thrown;
     if (run.timer !== null) {
       run.timer.cancel();
       run.timer = null;

@@ -43,3 +43,4 @@ await import("../../scheduler/count-jobs.test.js");
 await import("../../scheduler/retry-job.test.js");
 await import("../../scheduler/pause-job.test.js");
 await import("../../scheduler/trigger-job.test.js");
+await import("../../scheduler/thrown-values.test.js");
