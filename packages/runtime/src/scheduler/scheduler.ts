@@ -1,6 +1,6 @@
 import { Dispatcher } from "../dispatch/dispatcher.js";
 import type { JobClass, ServiceTable } from "../registry/job-registry.js";
-import { firstRunIdOfNewestJobId, newId, newJobId } from "../core/ids.js";
+import { canonicalId, firstRunIdOfNewestJobId, newId, newJobId } from "../core/ids.js";
 import { encodeJobCursor } from "../state/job-cursor.js";
 import type { Instrumentation } from "../state/instrumentation.js";
 import type { JobState } from "../state/job-state.js";
@@ -153,6 +153,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   async cancelJob(jobId: string): Promise<boolean> {
     this.assertStarted("cancelJob");
     if (typeof jobId !== "string") throw coded(new TypeError(`cancelJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
+    jobId = canonicalId(jobId);
     if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-job", jobId, () => this.dispatcher.cancelJob(jobId));
     return this.dispatcher.cancelJob(jobId);
   }
@@ -160,13 +161,14 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   async cancelRun(runId: string): Promise<boolean> {
     this.assertStarted("cancelRun");
     if (typeof runId !== "string") throw coded(new TypeError(`cancelRun: expected the runId string of a JobRunHandle, got ${typeof runId}.`), "ELR301");
+    runId = canonicalId(runId);
     if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-run", runId, () => this.dispatcher.cancelRun(runId));
     return this.dispatcher.cancelRun(runId);
   }
 
   async getJob(jobId: string): Promise<JobState | null> {
     if (typeof jobId !== "string") throw coded(new TypeError(`getJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
-    return this.store.getJob(jobId);
+    return this.store.getJob(canonicalId(jobId));
   }
 
   async snapshot(): Promise<SchedulerSnapshot> {
@@ -229,6 +231,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     if (options !== undefined && (typeof options !== "object" || options === null)) {
       throw coded(new TypeError("retryJob: expected options like { dueTime: Date.now() + 60_000 }."), "ELR301");
     }
+    jobId = canonicalId(jobId);
     const dueTimeMs = options?.dueTime === undefined ? this.clock.now() : dueTimeMsOf(options.dueTime, `of retryJob(${jobId})`);
     const state = await this.store.retryJob(jobId, { newRunId: newId(), dueTimeMs });
     if (state === null) return null;

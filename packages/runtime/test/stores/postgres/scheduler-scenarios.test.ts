@@ -44,3 +44,4 @@ await import("../../scheduler/retry-job.test.js");
 await import("../../scheduler/pause-job.test.js");
 await import("../../scheduler/trigger-job.test.js");
 await import("../../scheduler/thrown-values.test.js");
+await import("../../scheduler/id-case.test.js");
