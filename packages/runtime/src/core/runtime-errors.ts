@@ -11,6 +11,7 @@
 export const RUNTIME_ERRORS = {
   ELR001: "the scheduler is not started (or already stopped) for this call",
   ELR002: "the scheduler was started twice",
+  ELR003: "the options of stop() are malformed (drain not a boolean, timeoutMs not a whole number of milliseconds from 0 to 2147483647)",
   ELR101: "createScheduler options are malformed",
   ELR102: "a tuning option of createScheduler is out of range",
   ELR103: "a service a job needs is missing, or the resolver returned nothing",

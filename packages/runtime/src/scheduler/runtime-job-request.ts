@@ -167,14 +167,41 @@ function checkedKey(options: ScheduleOptions, jobName: string): string | null {
   return checkedKeyText(key, "key", where);
 }
 
+/** Largest retry count: attempts are stored as PostgreSQL `integer`s (`maxRetryAttempts + 1`). */
+const MAX_RETRY_ATTEMPTS = 2_147_483_646;
+const BACKOFF_KINDS: readonly unknown[] = ["constant", "linear", "exponential"];
+
+/**
+ * An inline policy object (normally from `resiliencePolicy()`, which validates it; a hand-built or
+ * altered one may carry anything): every field a retry or timeout timer reads is checked, since a
+ * NaN or negative delay would fire at once and a fractional count never match.
+ */
 function checkedInlinePolicy(policy: ResiliencePolicy, where: string): ResiliencePolicy {
-  const valid =
-    typeof policy === "object" &&
-    policy !== null &&
-    Number.isInteger(policy.maxRetryAttempts) &&
-    policy.maxRetryAttempts >= 0 &&
-    Number.isFinite(policy.delayMs) &&
-    policy.delayMs >= 0;
-  if (!valid) throw coded(new TypeError(`Invalid resilience for ${where}: pass a policy name or the result of resiliencePolicy("name", {...}).`), "ELR205");
+  if (typeof policy !== "object" || policy === null) {
+    throw coded(new TypeError(`Invalid resilience for ${where}: pass a policy name or the result of resiliencePolicy("name", {...}).`), "ELR205");
+  }
+  const problem = inlinePolicyProblem(policy);
+  if (problem !== null) {
+    throw coded(new RangeError(`Invalid resilience for ${where}: ${problem}; build it with resiliencePolicy("name", {...}).`), "ELR205");
+  }
   return policy;
+}
+
+function inlinePolicyProblem(policy: ResiliencePolicy): string | null {
+  const { maxRetryAttempts, delayMs, maxDelayMs, timeoutMs, backoff, jitter } = policy;
+  if (!Number.isInteger(maxRetryAttempts) || maxRetryAttempts < 0 || maxRetryAttempts > MAX_RETRY_ATTEMPTS) {
+    return `maxRetryAttempts must be a whole number from 0 to ${MAX_RETRY_ATTEMPTS}, got ${String(maxRetryAttempts)}`;
+  }
+  if (!isDuration(delayMs, 0)) return `delayMs must be a finite number of milliseconds, 0 or more, got ${String(delayMs)}`;
+  if (maxDelayMs !== null && maxDelayMs !== undefined && !isDuration(maxDelayMs, 0)) return `maxDelayMs must be null or a finite number of milliseconds, 0 or more, got ${String(maxDelayMs)}`;
+  if (timeoutMs !== null && timeoutMs !== undefined && !isDuration(timeoutMs, Number.MIN_VALUE)) {
+    return `timeoutMs must be null or a finite number of milliseconds above 0, got ${String(timeoutMs)}`;
+  }
+  if (backoff !== undefined && !BACKOFF_KINDS.includes(backoff)) return `backoff must be "constant", "linear" or "exponential", got ${JSON.stringify(backoff)}`;
+  if (jitter !== undefined && typeof jitter !== "boolean") return `jitter must be true or false, got ${JSON.stringify(jitter)}`;
+  return null;
+}
+
+function isDuration(value: unknown, min: number): boolean {
+  return typeof value === "number" && Number.isFinite(value) && value >= min;
 }

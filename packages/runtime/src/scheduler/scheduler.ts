@@ -14,7 +14,8 @@ import type { JobCatalog } from "./job-catalog.js";
 import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
 import { EpochSecondsCheck } from "./epoch-seconds-check.js";
-import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions } from "./job-scheduler.js";
+import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions, StopOptions } from "./job-scheduler.js";
+import { resolveStopOptions } from "./stop-options.js";
 import { parseCountJobsQuery, parseListJobsQuery } from "./job-query-input.js";
 import { observeCancel, observeInsert } from "./observed-operations.js";
 import { buildRuntimeJobRequest, dueTimeMsOf, type RuntimeJobRequest } from "./runtime-job-request.js";
@@ -108,7 +109,14 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     this.lifecycle = "started";
   }
 
-  stop(): Promise<void> {
+  stop(options?: StopOptions): Promise<void> {
+    let resolved;
+    try {
+      resolved = resolveStopOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    void resolved;
     if (this.stopping !== null) return this.stopping;
     if (this.lifecycle === "created") {
       this.lifecycle = "stopped";
