@@ -43,7 +43,7 @@ export { MIN_DUE_TIME_MS, MAX_DUE_TIME_MS } from "./core/storable-value.js";
 export { consoleLogger, type Logger } from "./core/logger.js";
 export { RUNTIME_ERRORS, type RuntimeErrorCode, type CodedError } from "./core/runtime-errors.js";
 export type { JobStatus, JobState } from "./state/job-state.js";
-export type { RunInfo, OutcomeInfo } from "./state/run-info.js";
+export type { RunInfo, OutcomeInfo, AbandonedRunInfo } from "./state/run-info.js";
 export type { ListJobsQuery, JobPage, CountJobsQuery, JobCounts } from "./state/job-query.js";
 export type { JobPosition } from "./state/job-cursor.js";
 export type { ScheduleDefinition, ScheduleInfo, ScheduleOverlapPolicy } from "./state/schedule-info.js";

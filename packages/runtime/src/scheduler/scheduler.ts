@@ -116,7 +116,6 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     } catch (error) {
       return Promise.reject(error);
     }
-    void resolved;
     if (this.stopping !== null) return this.stopping;
     if (this.lifecycle === "created") {
       this.lifecycle = "stopped";
@@ -125,7 +124,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     this.lifecycle = "stopping";
     this.configuration?.stop();
     this.stopping = (async () => {
-      await this.dispatcher.stop();
+      await this.dispatcher.stop(resolved);
       this.instrumentation?.close();
       await this.store.close();
       this.lifecycle = "stopped";
@@ -209,6 +208,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       queuedRuns: [...queued, ...this.dispatcher.queuedOccurrences()].sort((a, b) => a.dueTime.getTime() - b.dueTime.getTime()),
       activeRuns: uniqueByRunId([...active, ...this.dispatcher.activeOccurrenceRuns()]).sort(byStart),
       recentOutcomes: latestPerJobName(outcomes, this.dispatcher.recurringOutcomes.list()),
+      abandonedRuns: this.dispatcher.abandonedRuns(),
     };
   }
 

@@ -46,3 +46,4 @@ await import("../../scheduler/trigger-job.test.js");
 await import("../../scheduler/thrown-values.test.js");
 await import("../../scheduler/id-case.test.js");
 await import("../../scheduler/storable-input.test.js");
+await import("../../scheduler/abandoned-bodies.test.js");
