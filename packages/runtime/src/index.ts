@@ -38,7 +38,7 @@ export type {
 } from "./scheduler/job-scheduler.js";
 export type { CreateSchedulerOptions, CreateSchedulerArgument, SchedulerTuning, ServicesOf, JobClassesOf, JobPayloadsOf, PolicyNamesOf } from "./scheduler/scheduler-options.js";
 export type { RegistryInput } from "./scheduler/job-catalog.js";
-export { systemClock, type Clock, type ClockTimer } from "./core/clock.js";
+export { systemClock, SystemClock, nodeTimeSource, SYSTEM_CLOCK_RECHECK_MS, type Clock, type ClockTimer, type TimeSource } from "./core/clock.js";
 export { MIN_DUE_TIME_MS, MAX_DUE_TIME_MS } from "./core/storable-value.js";
 export { consoleLogger, type Logger } from "./core/logger.js";
 export { RUNTIME_ERRORS, type RuntimeErrorCode, type CodedError } from "./core/runtime-errors.js";

@@ -47,3 +47,4 @@ await import("../../scheduler/thrown-values.test.js");
 await import("../../scheduler/id-case.test.js");
 await import("../../scheduler/storable-input.test.js");
 await import("../../scheduler/abandoned-bodies.test.js");
+await import("../../scheduler/wall-clock-steps.test.js");
