@@ -68,6 +68,8 @@ export const nodeTimeSource: TimeSource = Object.freeze({
 class SystemTimer implements ClockTimer {
   private handle: unknown = undefined;
   private cancelled = false;
+  /** When the wait is over by the monotonic clock, whatever the wall clock does meanwhile. */
+  private readonly deadlineMonotonicMs: number;
 
   constructor(
     private readonly clock: SystemClock,
@@ -75,6 +77,7 @@ class SystemTimer implements ClockTimer {
     private readonly atMs: number,
     private readonly callback: () => void,
   ) {
+    this.deadlineMonotonicMs = source.monotonicNow() + Math.max(0, atMs - clock.now());
     this.arm();
   }
 
@@ -85,15 +88,18 @@ class SystemTimer implements ClockTimer {
   }
 
   private arm(): void {
-    const delay = Math.max(0, this.atMs - this.clock.now());
+    const delay = Math.max(0, this.deadlineMonotonicMs - this.source.monotonicNow());
     this.handle = this.source.setTimeout(() => this.fire(), Math.min(delay, SYSTEM_CLOCK_RECHECK_MS, MAX_TIMEOUT_MS));
   }
 
   private fire(): void {
     this.handle = undefined;
     if (this.cancelled) return;
-    if (this.clock.now() < this.atMs) {
-      this.arm();
+    if (this.source.monotonicNow() >= this.deadlineMonotonicMs) {
+      // The wait is over: the scheduler's time reaches `atMs` even if the wall clock stepped back.
+      this.clock.reach(this.atMs);
+    } else if (this.clock.now() < this.atMs) {
+      this.arm(); // not yet (a wall clock stepped forward past `atMs` ends the wait early)
       return;
     }
     this.callback();
@@ -102,11 +108,12 @@ class SystemTimer implements ClockTimer {
 
 /**
  * The real clock. `now()` is the wall clock, except that it never runs backwards: when the wall
- * clock steps back (an operator, NTP), the scheduler's time keeps advancing on the monotonic clock
- * from where it was, so a due job is not held back by the step (the job due in 5 s still runs in
- * 5 s); a wall clock that steps forward is followed. Timers sleep on Node's monotonic timers, at
- * most {@link SYSTEM_CLOCK_RECHECK_MS} at a time, and are unref'd, so a stopped scheduler never
- * keeps the process alive.
+ * clock steps back (an operator, NTP), the scheduler's time holds and then advances with it, the
+ * step absorbed, and every timer waits on Node's monotonic timers, so a job due in 5 s still runs
+ * in 5 s. A wall clock that steps forward is followed; a timer looks at the time at least every
+ * {@link SYSTEM_CLOCK_RECHECK_MS}. Timers are unref'd: a stopped scheduler never keeps the process
+ * alive. `now()` reads only `Date.now()` (it is on every run's path); the monotonic clock is read
+ * when a timer is set or wakes.
  *
  * @example
  * ```ts
@@ -116,21 +123,34 @@ class SystemTimer implements ClockTimer {
  */
 export class SystemClock implements Clock {
   private lastNowMs: number;
-  private lastMonotonicMs: number;
+  /** How far the scheduler's time is ahead of the wall clock after steps back. */
+  private aheadMs = 0;
 
   constructor(private readonly source: TimeSource = nodeTimeSource) {
     this.lastNowMs = source.wallNow();
-    this.lastMonotonicMs = source.monotonicNow();
   }
 
   now(): number {
     const wall = this.source.wallNow();
-    const monotonic = this.source.monotonicNow();
-    const carriedOn = this.lastNowMs + Math.max(0, monotonic - this.lastMonotonicMs);
-    const now = wall >= carriedOn ? wall : carriedOn;
+    let now = wall + this.aheadMs;
+    if (now < this.lastNowMs) {
+      this.aheadMs = this.lastNowMs - wall; // stepped back: hold, absorbing the step
+      now = this.lastNowMs;
+    } else if (this.aheadMs !== 0 && wall >= this.lastNowMs) {
+      this.aheadMs = 0; // the wall clock is past the scheduler's time again: follow it
+      now = wall;
+    }
     this.lastNowMs = now;
-    this.lastMonotonicMs = monotonic;
     return now;
+  }
+
+  /** A timer's monotonic wait is over: the scheduler's time is at least `ms` from now on. */
+  reach(ms: number): void {
+    const now = this.now();
+    if (ms > now) {
+      this.aheadMs += ms - now;
+      this.lastNowMs = ms;
+    }
   }
 
   setTimer(atMs: number, callback: () => void): ClockTimer {

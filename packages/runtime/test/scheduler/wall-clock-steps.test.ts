@@ -29,6 +29,7 @@ describe("the wall clock stepped back", () => {
     const { scheduler, probe } = await startHarness([email], { clock });
     const soon = await scheduler.schedule(email.jobClass, { id: 1 }, clock.now() + 5_000);
     const later = await scheduler.schedule(email.jobClass, { id: 2 }, clock.now() + 10_000);
+    await until(() => time.pendingCount > 0); // the dispatcher sleeps until the first due time
     time.advance(1_000);
     time.stepWall(-HOUR);
     time.advance(4_000);
