@@ -26,74 +26,97 @@ export function textProblem(text: string): string | null {
 /**
  * Why `value` cannot be stored as JSON on every store, naming where inside it (`payload.items[3]`),
  * or `null`. Checks what `JSON.stringify` writes: values it drops (functions, `undefined`) are fine.
+ * On every enqueue's path: the walk allocates nothing for a payload without a problem (the path is
+ * built only for the problem found).
  */
 export function jsonProblem(value: unknown, root: string): string | null {
-  const walk = new JsonWalk();
-  try {
-    return walk.problemAt(value, root);
-  } catch (error) {
-    if (error instanceof RangeError) return `${root} is nested too deeply to store`;
-    throw error;
+  if (typeof value === "object" && value !== null) {
+    let problem: Problem | null;
+    try {
+      problem = objectProblem(value, null);
+    } catch (error) {
+      if (error instanceof RangeError) return `${root} is nested too deeply to store`;
+      throw error;
+    }
+    return problem === null ? null : problem.describe(root);
+  }
+  const problem = valueProblem(value, null);
+  return problem === null ? null : problem.describe(root);
+}
+
+/** A problem found by the walk; the path is collected innermost first on the way back out. */
+class Problem {
+  readonly path: string[] = [];
+  /** `reason` may name the root as `{root}`; `inKey`: the problem is in a key, not a value. */
+  constructor(
+    readonly reason: string,
+    readonly inKey = false,
+  ) {}
+
+  describe(root: string): string {
+    const where = root + this.path.reverse().join("");
+    const reason = this.reason.replace("{root}", root);
+    return this.inKey ? `a key of ${where} ${reason}` : `${where} ${reason}`;
   }
 }
 
-class JsonWalk {
-  /** Objects on the path from the root: meeting one again is a cycle. */
-  private readonly ancestors: object[] = [];
+/** Objects on the path from the root, innermost last: meeting one again is a cycle. */
+interface Ancestors {
+  readonly value: object;
+  readonly parent: Ancestors | null;
+}
 
-  problemAt(value: unknown, path: string): string | null {
-    switch (typeof value) {
-      case "string": {
-        const problem = textProblem(value);
-        return problem === null ? null : `${path} ${problem}`;
-      }
-      case "bigint":
-        return `${path} is a BigInt, which JSON cannot hold; pass it as a string (String(value)) or a number`;
-      case "object":
-        return value === null ? null : this.objectProblem(value, path);
-      default:
-        return null;
+function valueProblem(value: unknown, ancestors: Ancestors | null): Problem | null {
+  switch (typeof value) {
+    case "string": {
+      const problem = textProblem(value);
+      return problem === null ? null : new Problem(problem);
     }
-  }
-
-  private objectProblem(value: object, path: string): string | null {
-    if (this.ancestors.includes(value)) return `${path} refers back to ${this.pathOf(value, path)} (a cycle), which JSON cannot hold`;
-    if (typeof (value as { toJSON?: unknown }).toJSON === "function") return this.serializedProblem(value, path);
-    this.ancestors.push(value);
-    try {
-      if (Array.isArray(value)) {
-        for (let index = 0; index < value.length; index++) {
-          const problem = this.problemAt(value[index], `${path}[${index}]`);
-          if (problem !== null) return problem;
-        }
-        return null;
-      }
-      for (const key of Object.keys(value)) {
-        const keyProblem = textProblem(key);
-        if (keyProblem !== null) return `a key of ${path} ${keyProblem}`;
-        const problem = this.problemAt((value as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
-        if (problem !== null) return problem;
-      }
+    case "bigint":
+      return new Problem("is a BigInt, which JSON cannot hold; pass it as a string (String(value)) or a number");
+    case "object":
+      return value === null ? null : objectProblem(value, ancestors);
+    default:
       return null;
-    } finally {
-      this.ancestors.pop();
+  }
+}
+
+function objectProblem(value: object, ancestors: Ancestors | null): Problem | null {
+  for (let ancestor = ancestors; ancestor !== null; ancestor = ancestor.parent) {
+    if (ancestor.value === value) return new Problem(`refers back to ${ancestor.parent === null ? "{root}" : "an enclosing value"} (a cycle), which JSON cannot hold`);
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return serializedProblem(value);
+  const inside: Ancestors = { value, parent: ancestors };
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const problem = valueProblem(value[index], inside);
+      if (problem !== null) {
+        problem.path.push(`[${index}]`);
+        return problem;
+      }
+    }
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const keyProblem = textProblem(key);
+    if (keyProblem !== null) return new Problem(keyProblem, true);
+    const problem = valueProblem((value as Record<string, unknown>)[key], inside);
+    if (problem !== null) {
+      problem.path.push(/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+      return problem;
     }
   }
+  return null;
+}
 
-  /** A value with its own `toJSON` (rare in a stored payload): check what it serializes to. */
-  private serializedProblem(value: object, path: string): string | null {
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(value);
-    } catch (error) {
-      return `${path} cannot be turned into JSON: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    if (json === undefined) return null;
-    return this.problemAt(JSON.parse(json) as unknown, path);
+/** A value with its own `toJSON` (rare in a stored payload): check what it serializes to. */
+function serializedProblem(value: object): Problem | null {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    return new Problem(`cannot be turned into JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-
-  private pathOf(target: object, path: string): string {
-    // The walk does not keep each ancestor's path; name the root when it is the one met again.
-    return this.ancestors[0] === target ? path.replace(/[.[].*$/, "") : "an enclosing value";
-  }
+  return json === undefined ? null : valueProblem(JSON.parse(json) as unknown, null);
 }
