@@ -169,3 +169,15 @@ function hexValue(code: number): number {
   if (code >= 97 && code <= 102) return code - 87;
   return -100;
 }
+
+const UUID_TEXT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * A job or run id as every store keys it: a hyphenated UUID in lower case. Ids compare without
+ * regard to case (PostgreSQL's `uuid` type does; the memory store keys by the lower-case text), so
+ * an id that went through an upper-casing system still finds its job. Anything else is returned
+ * as it is and finds nothing.
+ */
+export function canonicalId(id: string): string {
+  return UUID_TEXT.test(id) ? id.toLowerCase() : id;
+}

@@ -197,6 +197,12 @@ export class MemoryStore implements JobStore {
     if (job !== null) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, this.host?.now() ?? Date.now(), null);
   }
 
+  /** Volatile: a body left behind at stop cannot be run again elsewhere, so its run ends cancelled. */
+  abandonRun(ticket: RunTicket): void {
+    const job = claimedBy(ticket);
+    if (job !== null) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, this.host?.now() ?? Date.now(), job.startedAtMs);
+  }
+
   cancelJob(jobId: string, atMs: number): CancelResult {
     return this.cancel(this.jobs.get(jobId), atMs);
   }

@@ -29,7 +29,7 @@ describe("a memory job's compact layout gives back exactly what it was given", (
   });
 
   it("jobs of one name inserted with different options keep their own attempts, policy and mode", () => {
-    const policy = resiliencePolicy("memory-job-test", { maxRetryAttempts: 2, delayMs: 10 });
+    const policy = resiliencePolicy("memory-job-test", { maxRetryAttempts: 2, delay: "10ms" });
     const plain = new MemoryJob(newJob({}));
     const deferred = new MemoryJob(newJob({ maxAttempts: 3, resilience: policy, resilienceMode: "deferred-retry" }));
     const plainAgain = new MemoryJob(newJob({}));
