@@ -29,6 +29,8 @@ beforeAll(async () => {
     registry: defineJobDescriptors(workerDescriptors(), []),
     store: postgresStore({ pool: db.pool, schema: db.schema.name }),
     logger: { warn: () => undefined, error: () => undefined },
+    // Keep every finished job, so the test can read each one's final state.
+    maxRetainedCompletedJobs: 100_000,
   });
   await enqueuer.start();
 });
@@ -90,12 +92,18 @@ describe("cancels racing worker processes", () => {
       );
       return new Map(result.rows.map((row) => [row.job_id, row.status]));
     };
-    const statuses = await waitForState(
-      finalStatus,
-      (all) => all.size === jobIds.length && [...all.values()].every((status) => status === "succeeded" || status === "cancelled"),
+    const statusCounts = async (): Promise<Record<string, number>> => {
+      const counts: Record<string, number> = {};
+      for (const status of (await finalStatus()).values()) counts[status] = (counts[status] ?? 0) + 1;
+      return counts;
+    };
+    await waitForState(
+      statusCounts,
+      (counts) => (counts["succeeded"] ?? 0) + (counts["cancelled"] ?? 0) === jobIds.length,
       "every job to end succeeded or cancelled",
       60_000,
     );
+    const statuses = await finalStatus();
     const started = new Map<string, number>();
     for (const worker of workers) for (const message of worker.of("started")) started.set(message.jobId!, (started.get(message.jobId!) ?? 0) + 1);
 
