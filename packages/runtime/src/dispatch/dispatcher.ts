@@ -22,6 +22,14 @@ import { RunExecutor } from "./run-executor.js";
 import { runLogFields } from "./run-log-fields.js";
 import { Run } from "./run.js";
 import { ScheduleChains } from "./schedule-chains.js";
+import { StartConfirmations } from "./start-confirmations.js";
+
+/**
+ * Slot waiters whose start is confirmed ahead, per global slot (see {@link StartConfirmations}):
+ * enough to cover a store round trip of no-op bodies, few enough that a run confirmed ahead
+ * starts within a few bodies' time.
+ */
+const STARTS_AHEAD_PER_SLOT = 16;
 
 /** What the dispatcher needs; `createScheduler` builds it from validated options. */
 export interface DispatcherOptions {
@@ -57,6 +65,7 @@ export class Dispatcher {
   private readonly recurringRuns = new Map<string, Run>();
   private readonly recurringByJobId = new Map<string, Run>();
   private readonly loop: DrainLoop;
+  private readonly confirmations: StartConfirmations;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   /** Bodies left behind (see {@link AbandonedBodies}). */
   private readonly abandonedBodies = new AbandonedBodies();
@@ -96,6 +105,12 @@ export class Dispatcher {
       track: (result) => this.write(result),
       wake: () => this.wake(),
       forgetGateIfIdle: (gateJob) => this.gates.forgetIfIdle(gateJob),
+    });
+    this.confirmations = new StartConfirmations(store, () => options.clock.now(), store.allowStart !== undefined ? STARTS_AHEAD_PER_SLOT * options.maxConcurrentExecutions : 0, {
+      answered: (run, allowed) => (allowed ? this.confirmStart(run, options.clock.now()) : this.afterStartConfirmed(run, false, options.clock.now())),
+      refusedWhileWaiting: (run) => this.endWithoutWrite(run, null),
+      failed: (run, error) => this.startNotRecorded(run, error),
+      track: (answer) => this.write(answer),
     });
     this.loop = new DrainLoop(options.clock, options.store, options.logger, {
       isRunning: () => this.state === "running",
@@ -193,6 +208,7 @@ export class Dispatcher {
       return;
     }
     this.gates.admit(run);
+    if (run.phase === "waiting-slot") this.confirmations.waitingForSlot(run);
   }
 
   private runOccurrence(occurrence: Occurrence, waitsForOverlap: boolean): void {
@@ -265,6 +281,20 @@ export class Dispatcher {
       this.executor.start(run, nowMs);
       return;
     }
+    const early = this.confirmations.take(run);
+    if (early === "refused") {
+      this.afterStartConfirmed(run, false, nowMs);
+      return;
+    }
+    if (early === "pending") {
+      run.phase = "starting"; // StartConfirmations calls back with the answer
+      return;
+    }
+    this.confirmStart(run, nowMs);
+  }
+
+  /** Asks the store whether the body may start (at once for a run allowed ahead), then starts it. */
+  private confirmStart(run: Run, nowMs: number): void {
     const confirmed = this.options.store.markStarted(ticketOf(run), nowMs);
     if (!isPromise(confirmed)) {
       this.afterStartConfirmed(run, confirmed, nowMs);
@@ -273,20 +303,22 @@ export class Dispatcher {
     run.phase = "starting";
     this.write(
       confirmed.then(
-        (allowed) => this.afterStartConfirmed(run, allowed, nowMs),
-        (error: unknown) => {
-          this.options.logger.error(
-            `could not record the start of run ${run.runId} of job "${run.jobName}"; the run is given back`,
-            runLogFields(run, this.instrumentation, { error: messageOf(error) }),
-          );
-          this.releaseUnstarted(run);
-        },
+        (allowed) => this.afterStartConfirmed(run, allowed, this.options.clock.now()),
+        (error: unknown) => this.startNotRecorded(run, error),
       ),
     );
   }
 
+  private startNotRecorded(run: Run, error: unknown): void {
+    this.options.logger.error(
+      `could not record the start of run ${run.runId} of job "${run.jobName}"; the run is given back`,
+      runLogFields(run, this.instrumentation, { error: messageOf(error) }),
+    );
+    this.releaseUnstarted(run);
+  }
+
   private afterStartConfirmed(run: Run, allowed: boolean, nowMs: number): void {
-    if (run.phase === "done") return; // stop's deadline ended it meanwhile
+    if (run.phase === "done") return; // cancelled, or stop's deadline ended it, meanwhile
     if (!allowed) {
       // The store recorded its end (a cancel came first) or assigns it to another process now.
       this.endWithoutWrite(run, null);
@@ -325,6 +357,7 @@ export class Dispatcher {
    */
   private endWithoutWrite(run: Run, reportedMessage: string | null): void {
     if (run.phase === "done") return;
+    this.confirmations.leave(run);
     if (run.phase !== "running" && run.phase !== "starting") this.gates.withdraw(run);
     run.phase = "done";
     this.forgetRuntimeRun(run);
@@ -344,6 +377,7 @@ export class Dispatcher {
 
   private finish(run: Run, status: OutcomeInfo["status"], message: string | null, error?: unknown): void {
     if (run.phase === "done") return;
+    this.confirmations.leave(run);
     if (run.phase !== "running" && run.phase !== "starting") this.gates.withdraw(run);
     run.phase = "done";
     const nowMs = this.options.clock.now();

@@ -65,6 +65,10 @@ export class Run implements ScheduledJobContext, ObservedRun {
   isListedActive = false;
   previousActive: Run | null = null;
   nextActive: Run | null = null;
+  /** The store's answer to a start confirmation asked while the run waited for a slot (see StartConfirmations). */
+  startAnswer: "pending" | "allowed" | "refused" | null = null;
+  /** Holds a place in the start-confirmation window. */
+  confirmedAhead = false;
   /** Set by cancel/shutdown/requestCancellation; decides a cancelled outcome. */
   cancelCause: AbortCause | "requested" | null = null;
   /** Telemetry's state of the run (its span); stays `null` when telemetry is off. */

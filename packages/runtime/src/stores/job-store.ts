@@ -118,6 +118,16 @@ export interface JobStore {
   markStarted(ticket: RunTicket, startedAtMs: number): MaybePromise<boolean>;
 
   /**
+   * Optional: asks ahead whether a claimed run's body may start, for a store whose answer takes a
+   * round trip (a durable store shared by processes). The dispatcher asks it for the runs next in
+   * line for a global slot, so the answer is there when the slot frees and {@link markStarted}
+   * then answers at once. Same answer as `markStarted` (`false`: its cancel was recorded first, and
+   * the store ended it cancelled before execution; or the claim was lost), but records no start: a
+   * run allowed ahead and cancelled while it waits ends without its body.
+   */
+  allowStart?(ticket: RunTicket, atMs: number): MaybePromise<boolean>;
+
+  /**
    * Ends a claimed run and its job (terminal status). Returns `false` (and changes nothing) when the
    * ticket no longer holds: the attempt moved on, or the run is no longer claimed by this process
    * (e.g. its lease expired and another worker took it over).

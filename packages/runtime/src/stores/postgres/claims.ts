@@ -70,9 +70,11 @@ export class Claims {
   }
 
   markStarted(ticket: RunTicket, startedAtMs: number): Promise<boolean> | boolean {
-    const runId = ticket.claimed.runId;
-    if (!this.leases.holds(runId)) return false;
-    return this.leases.markStarted(runId, startedAtMs).then(() => true);
+    return this.leases.markStarted(ticket.claimed.runId, startedAtMs);
+  }
+
+  allowStart(ticket: RunTicket, atMs: number): Promise<boolean> {
+    return this.leases.allowStart(ticket.claimed.runId, atMs);
   }
 
   completeRun(ticket: RunTicket, completion: RunCompletion): Promise<boolean> {

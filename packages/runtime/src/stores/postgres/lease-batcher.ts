@@ -3,6 +3,7 @@ import type { Logger } from "../../core/logger.js";
 import type { Queryable } from "./queryable.js";
 import type { ClaimedRunRow, CompleteAndClaimResult, RunCompletionRow, RunStartRow } from "./queue-rows.js";
 import type { QueueRepository } from "./queue-repository.js";
+import { OutcomeMessage } from "../../state/vocabulary.js";
 
 /** What the batcher needs from its store. */
 export interface LeaseBatcherHooks {
@@ -36,8 +37,12 @@ export interface LeaseBatcherHooks {
 }
 
 interface PendingStart {
-  startedAtMs: number;
-  readonly recorded: (() => void)[];
+  /** Set when the start is asked (see {@link LeaseBatcher.allowStart}). */
+  allowedAtMs: number | null;
+  /** Set when the body started (best effort: snapshots, the lease-expiry count). */
+  startedAtMs: number | null;
+  /** Told whether the body may start: `true` once allowed, `false` when refused or superseded. */
+  readonly answers: ((allowed: boolean) => void)[];
 }
 
 interface PendingCompletion {
@@ -80,6 +85,8 @@ export class LeaseBatcher {
   readonly #completions = new Map<string, PendingCompletion>();
   readonly #starts = new Map<string, PendingStart>();
   readonly #completing = new Set<string>();
+  /** Held runs whose start the database allowed (a subset of `held`). */
+  readonly #allowed = new Set<string>();
   /** Claims run one after another, and so do completion-only flushes; the two may overlap. */
   #claimTail: Promise<void> = Promise.resolve();
   #flushTail: Promise<void> = Promise.resolve();
@@ -187,33 +194,66 @@ export class LeaseBatcher {
   async release(runId: string): Promise<boolean> {
     const claims = this.#held.get(runId);
     if (claims === undefined || this.#completions.has(runId) || this.#completing.has(runId)) return false;
-    this.#held.delete(runId);
+    this.#drop(runId);
     this.#settleStart(runId);
     return (await this.queue.releaseRuns(this.db, this.owner, [{ runId, claims }])) === 1;
   }
 
   /**
-   * Records that the body started (for snapshots), with the next completion-only round trip; a
-   * completion reported first carries the start itself. Resolves once recorded or superseded.
+   * Asks whether the body of a leased run may start, with the next round trip (the start marks of
+   * many runs travel in one statement). Resolves `true` once the database allowed it, `false` when
+   * it refused — the run's cancel was recorded first (the batcher then ends the run cancelled
+   * before execution) or the lease no longer holds — or when a completion superseded the question.
    */
-  markStarted(runId: string, startedAtMs: number): Promise<void> {
-    if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId)) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const pending = this.#starts.get(runId);
-      if (pending === undefined) this.#starts.set(runId, { startedAtMs, recorded: [resolve] });
-      else {
-        pending.startedAtMs = startedAtMs;
-        pending.recorded.push(resolve);
-      }
+  allowStart(runId: string, atMs: number): Promise<boolean> {
+    if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId)) return Promise.resolve(false);
+    if (this.#allowed.has(runId)) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const pending = this.#pendingStart(runId);
+      pending.allowedAtMs ??= atMs;
+      pending.answers.push(resolve);
       this.#scheduleFlush();
     });
   }
 
+  /**
+   * The body is starting: answers whether it may. A run already allowed answers `true` at once and
+   * its start time rides along with the next round trip (a completion reported first carries it
+   * instead); any other run is asked for as {@link allowStart} does, its start time with it.
+   */
+  markStarted(runId: string, startedAtMs: number): Promise<boolean> | boolean {
+    if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId)) return false;
+    if (this.#allowed.has(runId)) {
+      this.#pendingStart(runId).startedAtMs = startedAtMs;
+      this.#scheduleFlush();
+      return true;
+    }
+    const answer = this.allowStart(runId, startedAtMs);
+    this.#starts.get(runId)!.startedAtMs = startedAtMs;
+    return answer;
+  }
+
+  #pendingStart(runId: string): PendingStart {
+    let pending = this.#starts.get(runId);
+    if (pending === undefined) {
+      pending = { allowedAtMs: null, startedAtMs: null, answers: [] };
+      this.#starts.set(runId, pending);
+    }
+    return pending;
+  }
+
+  /** Forgets a run this worker no longer holds (completed, released, lost). */
+  #drop(runId: string): void {
+    this.#held.delete(runId);
+    this.#allowed.delete(runId);
+  }
+
+  /** A pending start mark is moot (completion, lost lease, release, close): its body must not start. */
   #settleStart(runId: string): void {
     const pending = this.#starts.get(runId);
     if (pending === undefined) return;
     this.#starts.delete(runId);
-    for (const recorded of pending.recorded) recorded();
+    for (const answer of pending.answers) answer(false);
   }
 
   /**
@@ -247,7 +287,7 @@ export class LeaseBatcher {
   /** Forgets a lost lease, unless the run was completed (or is being) meanwhile. */
   #forget(runId: string, claims: number): boolean {
     if (this.#held.get(runId) !== claims || this.#completions.has(runId) || this.#completing.has(runId)) return false;
-    this.#held.delete(runId);
+    this.#drop(runId);
     this.#settleStart(runId);
     const index = this.#prefetched.findIndex((row) => row.runId === runId);
     if (index >= 0) this.#prefetched.splice(index, 1);
@@ -274,7 +314,7 @@ export class LeaseBatcher {
     }
     for (const runId of [...this.#starts.keys()]) this.#settleStart(runId);
     const unstarted = this.#prefetched.splice(0).map((row) => ({ runId: row.runId, claims: row.claims }));
-    for (const run of unstarted) this.#held.delete(run.runId);
+    for (const run of unstarted) this.#drop(run.runId);
     await this.queue.releaseRuns(this.db, this.owner, unstarted).catch((error: unknown) => {
       this.hooks.logger.warn("postgresStore: could not release prefetched runs at shutdown; their leases will expire", {
         error: error instanceof Error ? error.message : String(error),
@@ -313,12 +353,14 @@ export class LeaseBatcher {
     this.#completions.clear();
     const startsTaken = [...this.#starts];
     this.#starts.clear();
-    const starts: RunStartRow[] = startsTaken.map(([runId, pending]) => ({ runId, claims: this.#held.get(runId)!, startedAtMs: pending.startedAtMs }));
+    const starts: RunStartRow[] = startsTaken.map(([runId, pending]) => ({
+      runId,
+      claims: this.#held.get(runId)!,
+      allowedAtMs: pending.allowedAtMs,
+      startedAtMs: pending.startedAtMs,
+    }));
     const limit = this.#closed ? 0 : claimLimit;
     if (completions.length === 0 && starts.length === 0 && limit === 0) return;
-    const settleStarts = (): void => {
-      for (const [, pending] of startsTaken) for (const recorded of pending.recorded) recorded();
-    };
     for (const pending of completions) this.#completing.add(pending.row.runId);
     const nowMs = Math.max(requestedNowMs, this.hooks.now());
     let result: CompleteAndClaimResult;
@@ -336,17 +378,32 @@ export class LeaseBatcher {
         this.#completions.set(pending.row.runId, pending);
       }
       for (const [runId, pending] of startsTaken) {
-        if (this.#completions.has(runId) || !this.#held.has(runId)) for (const recorded of pending.recorded) recorded();
+        if (this.#completions.has(runId) || !this.#held.has(runId)) for (const answer of pending.answers) answer(false);
         else this.#starts.set(runId, pending);
       }
       this.#retryLater();
       throw error;
     }
     this.#failures = 0;
-    settleStarts();
+    let startsRefused = false;
+    for (const [runId, pending] of startsTaken) {
+      const allowed = !result.startsRefused.has(runId);
+      if (pending.allowedAtMs === null) continue; // a start time only: its answer changes nothing
+      if (allowed && this.#held.has(runId)) this.#allowed.add(runId);
+      if (!allowed && this.#held.has(runId) && !this.#completions.has(runId) && !this.#completing.has(runId)) {
+        // Its cancel was recorded before the start (or the lease is gone, and the fenced completion
+        // is refused): the body never starts, and the run ends cancelled before execution here.
+        this.#completions.set(runId, {
+          row: { runId, claims: this.#held.get(runId)!, status: "cancelled", message: OutcomeMessage.cancelledBeforeExecution, startedAtMs: null, completedAtMs: this.hooks.now() },
+          resolve: null,
+        });
+        startsRefused = true;
+      }
+      for (const answer of pending.answers) answer(allowed);
+    }
     for (const pending of completions) {
       this.#completing.delete(pending.row.runId);
-      this.#held.delete(pending.row.runId);
+      this.#drop(pending.row.runId);
     }
     const answer = (): void => {
       for (const pending of completions) pending.resolve?.(result.completed.has(pending.row.runId));
@@ -368,7 +425,7 @@ export class LeaseBatcher {
       }
     }
     this.hooks.nextDue(result.nextDueTimeMs, nowMs);
-    if (screenedOut) this.#scheduleFlush();
+    if (screenedOut || startsRefused) this.#scheduleFlush();
     if (completions.length > 0) this.hooks.released();
   }
 

@@ -280,6 +280,11 @@ class PostgresStore implements PostgresJobStore {
     return this.#open?.claims.markStarted(ticket, startedAtMs) ?? false;
   }
 
+  /** Asked ahead by the dispatcher for runs next in line for a slot (see complete-and-claim.sql, Cancels). */
+  allowStart(ticket: RunTicket, atMs: number): Promise<boolean> | boolean {
+    return this.#open?.claims.allowStart(ticket, atMs) ?? false;
+  }
+
   async completeRun(ticket: RunTicket, completion: RunCompletion): Promise<boolean> {
     return this.#open?.claims.completeRun(ticket, completion) ?? false;
   }

@@ -136,7 +136,7 @@ export class QueueRepository {
       };
     }
     const startsByRun: Record<string, object> = {};
-    for (const st of starts) startsByRun[st.runId] = { claims: st.claims, started_ms: st.startedAtMs };
+    for (const st of starts) startsByRun[st.runId] = { claims: st.claims, allowed_ms: st.allowedAtMs, started_ms: st.startedAtMs };
     const result = await this.#run<CompleteAndClaimResultRow>(db, "complete-and-claim", [
       JSON.stringify(byRun),
       request.owner,
@@ -153,6 +153,7 @@ export class QueueRepository {
     for (const row of result.rows) if (row.run_id !== null) claimed.push(toClaimedRun(row));
     return {
       completed: new Set(completions.map((c) => c.runId).filter((runId) => !refused.has(runId))),
+      startsRefused: new Set(result.rows[0]!.starts_refused),
       claimed,
       nextDueTimeMs: result.rows[0]!.next_due_ms,
     };
@@ -417,6 +418,7 @@ type CompleteAndClaimResultRow = BatchFacts & (ClaimedResultRow | { [K in keyof 
 
 interface BatchFacts {
   refused: string[];
+  starts_refused: string[];
   retries_notified: boolean | null;
   next_due_ms: number | null;
 }

@@ -76,17 +76,22 @@ export interface RunCompletionRow {
   readonly retry?: { readonly runId: string; readonly dueTimeMs: number } | undefined;
 }
 
-/** The body of a leased run started (best effort: rides along with the next round trip). */
+/** A leased run's start asked (applied unless its cancel was recorded first) or its body's start time. */
 export interface RunStartRow {
   readonly runId: string;
   readonly claims: number;
-  readonly startedAtMs: number;
+  /** Asks whether the body may start (refused once a cancel is recorded); `null`: not asked here. */
+  readonly allowedAtMs: number | null;
+  /** When the body started; `null`: not started yet (or not known here). */
+  readonly startedAtMs: number | null;
 }
 
 /** What one complete-and-claim round trip did. */
 export interface CompleteAndClaimResult {
   /** Run ids whose completion was accepted; a completion missing here lost its lease (fenced). */
   readonly completed: ReadonlySet<string>;
+  /** Run ids whose start mark was refused: a cancel was recorded first, or the lease was lost. */
+  readonly startsRefused: ReadonlySet<string>;
   readonly claimed: readonly ClaimedRunRow[];
   /** Earliest due time of a queued run after `now`, to arm the local timer; `null` when none. */
   readonly nextDueTimeMs: number | null;

@@ -125,6 +125,11 @@ CREATE TABLE :"schema".schedules (
   CHECK (num_nonnulls(cron, fixed_rate_ms, fixed_delay_ms) = 1)
 );`,
   },
+  {
+    version: 7,
+    description: "runs record when their owner was allowed to start the body, apart from when it started",
+    sql: `ALTER TABLE :"schema".runs ADD COLUMN start_allowed_at timestamptz;`,
+  },
 ] as const;
 
 /** One statement per file (sql/statements/NAME.sql), header comment and final ';' removed. */
@@ -181,14 +186,14 @@ SELECT (SELECT coalesce(array_agg(schedule_key), '{}') FROM advanced) AS advance
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.job_name, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner, r.start_allowed_at IS NOT NULL AS start_allowed
 )
 SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key, false AS start_allowed
 FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
 SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
-       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey', f.start_allowed
 FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "cancel-run": {
@@ -209,14 +214,14 @@ FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.job_name, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner, r.start_allowed_at IS NOT NULL AS start_allowed
 )
 SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key, false AS start_allowed
 FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
 SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
-       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey', f.start_allowed
 FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "claim-occurrence": {
@@ -228,19 +233,31 @@ RETURNING true AS claimed`,
   },
   "complete-and-claim": {
     parameterCount: 9,
-    sql: `WITH completed AS (
-  -- 1. The finished runs of the last batch take their outcome.
+    sql: `WITH locked AS (
+  -- 0. The held rows written below, locked in run_id order (see Lock order).
+  SELECT r.run_id FROM :"schema".runs r
+  WHERE r.run_id = ANY($8::uuid[] || $9::uuid[])
+  ORDER BY r.run_id
+  FOR UPDATE
+), completed AS (
+  -- 1. The finished runs of the last batch take their outcome (cancelled when a cancel was
+  --    requested meanwhile, see Cancels).
   UPDATE :"schema".runs r
-  SET status = ($1::jsonb -> r.run_id::text ->> 'status')::text,
-      message = ($1::jsonb -> r.run_id::text ->> 'message')::text,
+  SET status = CASE WHEN r.cancel_requested AND ($1::jsonb -> r.run_id::text ->> 'status' = :'status_succeeded'
+                                                 OR $1::jsonb -> r.run_id::text ->> 'retry_run_id' IS NOT NULL)
+                    THEN :'status_cancelled' ELSE ($1::jsonb -> r.run_id::text ->> 'status')::text END,
+      message = CASE WHEN r.cancel_requested AND ($1::jsonb -> r.run_id::text ->> 'status' = :'status_succeeded'
+                                                  OR $1::jsonb -> r.run_id::text ->> 'retry_run_id' IS NOT NULL)
+                     THEN :'message_cancelled' ELSE ($1::jsonb -> r.run_id::text ->> 'message')::text END,
       completed_at = to_timestamp(($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 / 1000),
-      started_at = coalesce(to_timestamp(($1::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000), r.started_at),
+      started_at = to_timestamp(($1::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000),
       lease_expires_at = NULL
-  WHERE r.run_id = ANY($8::uuid[]) AND r.owner = $2::text AND r.status = :'status_running'
+  WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM locked WHERE run_id = ANY($8::uuid[])))
+    AND r.owner = $2::text AND r.status = :'status_running'
     AND r.claims = ($1::jsonb -> r.run_id::text ->> 'claims')::integer
   RETURNING r.run_id, r.job_id, r.job_name, r.attempt, r.status, r.message,
             ($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 AS completed_ms,
-            ($1::jsonb -> r.run_id::text ->> 'retry_run_id')::uuid AS retry_run_id,
+            CASE WHEN r.cancel_requested THEN NULL ELSE ($1::jsonb -> r.run_id::text ->> 'retry_run_id')::uuid END AS retry_run_id,
             ($1::jsonb -> r.run_id::text ->> 'retry_due_ms')::float8 AS retry_due_ms
 ), keyed_retry_runs AS (
   -- 2. A failed run with attempts left is followed by a new queued run of the same job. A keyed
@@ -274,11 +291,16 @@ RETURNING true AS claimed`,
   FROM completed c
   WHERE j.job_id = c.job_id AND j.current_run_id = c.run_id
 ), started AS (
-  -- 4. Start marks of bodies still running (for snapshots and the lease-expiry count).
+  -- 4. Start marks: starts allowed, unless a cancel was recorded first (see Cancels), and bodies
+  --    started (for snapshots and the lease-expiry count).
   UPDATE :"schema".runs r
-  SET started_at = to_timestamp(($7::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000)
-  WHERE r.run_id = ANY($9::uuid[]) AND r.owner = $2::text AND r.status = :'status_running'
+  SET start_allowed_at = coalesce(to_timestamp(($7::jsonb -> r.run_id::text ->> 'allowed_ms')::float8 / 1000), r.start_allowed_at),
+      started_at = coalesce(to_timestamp(($7::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000), r.started_at)
+  WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM locked WHERE run_id = ANY($9::uuid[])))
+    AND r.owner = $2::text AND r.status = :'status_running'
     AND r.claims = ($7::jsonb -> r.run_id::text ->> 'claims')::integer
+    AND (NOT r.cancel_requested OR r.start_allowed_at IS NOT NULL OR $7::jsonb -> r.run_id::text ->> 'allowed_ms' IS NULL)
+  RETURNING r.run_id
 ), candidates AS (
   -- 5. The earliest due queued runs nobody else is claiming right now.
   SELECT run_id FROM :"schema".runs
@@ -289,7 +311,7 @@ RETURNING true AS claimed`,
 ), claimed AS (
   -- 6. Leased to this worker; the new lease token is claims + 1. A claimed run frees its job's key.
   UPDATE :"schema".runs r
-  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL, held_key = NULL,
+  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL, start_allowed_at = NULL, held_key = NULL,
       lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
@@ -297,6 +319,7 @@ RETURNING true AS claimed`,
   -- 7. What the worker learns of the batch besides the runs leased now.
   SELECT
     ARRAY(SELECT id::text FROM unnest($8::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM completed)) AS refused,
+    ARRAY(SELECT id::text FROM unnest($9::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM started)) AS starts_refused,
     (SELECT pg_notify($6::text, :'notice_new_work' || min(c.retry_due_ms)::bigint::text) IS NULL
      FROM completed c WHERE c.retry_run_id IS NOT NULL HAVING count(*) > 0) AS retries_notified,
     (SELECT (extract(epoch from min(due_time)) * 1000)::float8 FROM :"schema".runs
@@ -304,7 +327,7 @@ RETURNING true AS claimed`,
 )
 -- 8. One row per run leased now (with its job's fields), each carrying the batch's facts; with
 --    no run leased, the one row of the batch's facts.
-SELECT b.refused, b.retries_notified, b.next_due_ms,
+SELECT b.refused, b.starts_refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,
@@ -384,10 +407,17 @@ RETURNING j.job_id::text AS job_id`,
   },
   "extend-leases": {
     parameterCount: 4,
-    sql: `UPDATE :"schema".runs r
+    sql: `WITH locked AS (
+  SELECT r.run_id FROM :"schema".runs r
+  WHERE r.run_id = ANY($1::uuid[])
+  ORDER BY r.run_id
+  FOR UPDATE
+)
+UPDATE :"schema".runs r
 SET lease_expires_at = clock_timestamp() + $4::float8 * interval '1 millisecond'
 FROM unnest($1::uuid[], $2::integer[]) AS held(run_id, claims)
-WHERE r.run_id = held.run_id AND r.claims = held.claims AND r.owner = $3::text AND r.status = :'status_running'
+WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM locked))
+  AND r.run_id = held.run_id AND r.claims = held.claims AND r.owner = $3::text AND r.status = :'status_running'
 RETURNING r.run_id::text AS run_id, r.cancel_requested`,
   },
   "get-job": {
@@ -748,7 +778,7 @@ FROM reclaimed`,
   UPDATE :"schema".runs r
   SET status = CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = r.job_name FOR SHARE)
                    THEN :'status_held' ELSE :'status_queued' END,
-      owner = NULL, lease_expires_at = NULL, started_at = NULL
+      owner = NULL, lease_expires_at = NULL, started_at = NULL, start_allowed_at = NULL
   FROM unnest($1::uuid[], $2::integer[]) AS held(run_id, claims)
   WHERE r.run_id = held.run_id AND r.claims = held.claims AND r.owner = $3::text AND r.status = :'status_running'
   RETURNING r.due_time

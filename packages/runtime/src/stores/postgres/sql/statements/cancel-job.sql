@@ -14,7 +14,10 @@
 -- notified boolean (true when the owner was sent the cancel notice), job_name text and
 -- trace_context text (the job's, for the telemetry of a run cancelled before it started),
 -- schedule_key text (set when the job is an occurrence of a run-time schedule, whose chain the
--- caller then checks: a cancelled slot skips that slot only).
+-- caller then checks: a cancelled slot skips that slot only), start_allowed boolean (true when
+-- the owner had been allowed to start the body before this cancel: it then aborts the body or,
+-- still waiting for a slot, ends the run without it; false means the body never starts, see
+-- complete-and-claim.sql).
 --
 -- Invariants:
 --   - The run is locked (FOR UPDATE) while it is judged, so a cancel and a claim or completion of
@@ -38,12 +41,12 @@ WITH target AS (
 ), flagged AS (
   UPDATE :"schema".runs r SET cancel_requested = true
   FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
-  RETURNING r.run_id, r.job_id, r.job_name, r.owner
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner, r.start_allowed_at IS NOT NULL AS start_allowed
 )
 SELECT b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner, NULL::boolean AS notified,
-       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key
+       b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key, false AS start_allowed
 FROM before_start b JOIN :"schema".jobs j ON j.job_id = b.job_id
 UNION ALL
 SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
-       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey'
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey', f.start_allowed
 FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id;

@@ -11,13 +11,18 @@
 --   $4 integer  how many runs to claim at most (0 only completes)
 --   $5 float8   lease length, ms (leases run on the database's clock)
 --   $6 text     the schema's NOTIFY channel (<schema>_wake)
---   $7 jsonb    start marks, keyed by run id: {"<run id>": {"claims", "started_ms"}}
+--   $7 jsonb    start marks, keyed by run id: {"<run id>": {"claims", "allowed_ms", "started_ms"}};
+--               allowed_ms asks whether the body may start (see Cancels), started_ms records that it
+--               started (either may be null)
 --   $8 uuid[]   the run ids of $1
 --   $9 uuid[]   the run ids of $7
 --
 -- Returns one row per run leased by this call, in due order, or a single row when none was:
 --   refused           text[]   run ids of $1 whose completion was refused (see Fencing); the same
 --                              on every row, usually empty
+--   starts_refused    text[]   run ids of $7 whose start mark was refused: the start was asked
+--                              (allowed_ms) after their cancel was recorded, or the lease no longer
+--                              holds; the same on every row
 --   retries_notified  boolean  true when retries were queued (and the workers woken), else null;
 --                              the same on every row
 --   next_due_ms       float8   earliest due time of a queued run after $3, or null; the same on
@@ -32,7 +37,17 @@
 --   - Fencing: a completion or start mark is applied only to a run still running, owned by $2,
 --     under the lease token (claims) it was leased with. Anything else (the lease expired and the
 --     run went to another worker) is ignored, and its run id is returned in `refused`.
---   - A run is never in both $1 and $7 (a completion carries its own start time).
+--   - A run is never in both $1 and $7 (a completion carries its own start time, null when its
+--     body never started).
+--   - Cancels (issue 9, defect 5): a cancel of a running run sets cancel_requested under the row
+--     lock. A start is allowed (start_allowed_at set) only while cancel_requested is false, so a
+--     cancel recorded before it refuses the start (the body never starts: the worker ends the run
+--     cancelled before execution), and a cancel recorded after it finds the start allowed (its
+--     owner aborts the body, or ends the run before the body if it still waits for a slot). A run
+--     whose cancel was requested ends cancelled whatever its body reported, unless it failed for
+--     good: a success, or a failure with a retry, becomes cancelled / "cancelled", no further attempt.
+--   - Lock order: the held rows this call writes (completions and start marks) are locked first,
+--     in run_id order, as the heartbeat (extend-leases.sql) locks them, so the two never deadlock.
 --   - A job moves on (next attempt, or finished) only if the completed run is still its current run.
 --   - Keys (migration 5): a claimed run holds no key (held_key null), so a run given back to the queue
 --     later never collides with the pending job that took the key meanwhile; a retry takes the key
@@ -50,19 +65,31 @@
 --       hash join over a scan of `jobs`.
 --   - `batch` is evaluated once, however many rows the answer has: a CTE that calls a volatile
 --     function (pg_notify) is never inlined.
-WITH completed AS (
-  -- 1. The finished runs of the last batch take their outcome.
+WITH locked AS (
+  -- 0. The held rows written below, locked in run_id order (see Lock order).
+  SELECT r.run_id FROM :"schema".runs r
+  WHERE r.run_id = ANY($8::uuid[] || $9::uuid[])
+  ORDER BY r.run_id
+  FOR UPDATE
+), completed AS (
+  -- 1. The finished runs of the last batch take their outcome (cancelled when a cancel was
+  --    requested meanwhile, see Cancels).
   UPDATE :"schema".runs r
-  SET status = ($1::jsonb -> r.run_id::text ->> 'status')::text,
-      message = ($1::jsonb -> r.run_id::text ->> 'message')::text,
+  SET status = CASE WHEN r.cancel_requested AND ($1::jsonb -> r.run_id::text ->> 'status' = :'status_succeeded'
+                                                 OR $1::jsonb -> r.run_id::text ->> 'retry_run_id' IS NOT NULL)
+                    THEN :'status_cancelled' ELSE ($1::jsonb -> r.run_id::text ->> 'status')::text END,
+      message = CASE WHEN r.cancel_requested AND ($1::jsonb -> r.run_id::text ->> 'status' = :'status_succeeded'
+                                                  OR $1::jsonb -> r.run_id::text ->> 'retry_run_id' IS NOT NULL)
+                     THEN :'message_cancelled' ELSE ($1::jsonb -> r.run_id::text ->> 'message')::text END,
       completed_at = to_timestamp(($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 / 1000),
-      started_at = coalesce(to_timestamp(($1::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000), r.started_at),
+      started_at = to_timestamp(($1::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000),
       lease_expires_at = NULL
-  WHERE r.run_id = ANY($8::uuid[]) AND r.owner = $2::text AND r.status = :'status_running'
+  WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM locked WHERE run_id = ANY($8::uuid[])))
+    AND r.owner = $2::text AND r.status = :'status_running'
     AND r.claims = ($1::jsonb -> r.run_id::text ->> 'claims')::integer
   RETURNING r.run_id, r.job_id, r.job_name, r.attempt, r.status, r.message,
             ($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 AS completed_ms,
-            ($1::jsonb -> r.run_id::text ->> 'retry_run_id')::uuid AS retry_run_id,
+            CASE WHEN r.cancel_requested THEN NULL ELSE ($1::jsonb -> r.run_id::text ->> 'retry_run_id')::uuid END AS retry_run_id,
             ($1::jsonb -> r.run_id::text ->> 'retry_due_ms')::float8 AS retry_due_ms
 ), keyed_retry_runs AS (
   -- 2. A failed run with attempts left is followed by a new queued run of the same job. A keyed
@@ -96,11 +123,16 @@ WITH completed AS (
   FROM completed c
   WHERE j.job_id = c.job_id AND j.current_run_id = c.run_id
 ), started AS (
-  -- 4. Start marks of bodies still running (for snapshots and the lease-expiry count).
+  -- 4. Start marks: starts allowed, unless a cancel was recorded first (see Cancels), and bodies
+  --    started (for snapshots and the lease-expiry count).
   UPDATE :"schema".runs r
-  SET started_at = to_timestamp(($7::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000)
-  WHERE r.run_id = ANY($9::uuid[]) AND r.owner = $2::text AND r.status = :'status_running'
+  SET start_allowed_at = coalesce(to_timestamp(($7::jsonb -> r.run_id::text ->> 'allowed_ms')::float8 / 1000), r.start_allowed_at),
+      started_at = coalesce(to_timestamp(($7::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000), r.started_at)
+  WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM locked WHERE run_id = ANY($9::uuid[])))
+    AND r.owner = $2::text AND r.status = :'status_running'
     AND r.claims = ($7::jsonb -> r.run_id::text ->> 'claims')::integer
+    AND (NOT r.cancel_requested OR r.start_allowed_at IS NOT NULL OR $7::jsonb -> r.run_id::text ->> 'allowed_ms' IS NULL)
+  RETURNING r.run_id
 ), candidates AS (
   -- 5. The earliest due queued runs nobody else is claiming right now.
   SELECT run_id FROM :"schema".runs
@@ -111,7 +143,7 @@ WITH completed AS (
 ), claimed AS (
   -- 6. Leased to this worker; the new lease token is claims + 1. A claimed run frees its job's key.
   UPDATE :"schema".runs r
-  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL, held_key = NULL,
+  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL, start_allowed_at = NULL, held_key = NULL,
       lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
@@ -119,6 +151,7 @@ WITH completed AS (
   -- 7. What the worker learns of the batch besides the runs leased now.
   SELECT
     ARRAY(SELECT id::text FROM unnest($8::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM completed)) AS refused,
+    ARRAY(SELECT id::text FROM unnest($9::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM started)) AS starts_refused,
     (SELECT pg_notify($6::text, :'notice_new_work' || min(c.retry_due_ms)::bigint::text) IS NULL
      FROM completed c WHERE c.retry_run_id IS NOT NULL HAVING count(*) > 0) AS retries_notified,
     (SELECT (extract(epoch from min(due_time)) * 1000)::float8 FROM :"schema".runs
@@ -126,7 +159,7 @@ WITH completed AS (
 )
 -- 8. One row per run leased now (with its job's fields), each carrying the batch's facts; with
 --    no run leased, the one row of the batch's facts.
-SELECT b.refused, b.retries_notified, b.next_due_ms,
+SELECT b.refused, b.starts_refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,

@@ -19,7 +19,7 @@ WITH released AS (
   UPDATE :"schema".runs r
   SET status = CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = r.job_name FOR SHARE)
                    THEN :'status_held' ELSE :'status_queued' END,
-      owner = NULL, lease_expires_at = NULL, started_at = NULL
+      owner = NULL, lease_expires_at = NULL, started_at = NULL, start_allowed_at = NULL
   FROM unnest($1::uuid[], $2::integer[]) AS held(run_id, claims)
   WHERE r.run_id = held.run_id AND r.claims = held.claims AND r.owner = $3::text AND r.status = :'status_running'
   RETURNING r.due_time
