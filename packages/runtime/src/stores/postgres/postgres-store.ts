@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import type { Logger } from "../../core/logger.js";
 import { coded } from "../../core/runtime-errors.js";
 import type {
   CancelResult,
@@ -34,6 +35,7 @@ import type { WakeUpNotice } from "./notifications.js";
 import { PausedJobNames } from "./paused-job-names.js";
 import { gatherPlannerStatistics } from "./planner-statistics.js";
 import { poll } from "./poll.js";
+import { PoolErrorListener, withPooledClient } from "./pool-usage.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions, type ResolvedPostgresStoreOptions } from "./postgres-store-options.js";
 import { isQueryable, type Queryable } from "./queryable.js";
 import type { NewJobRow } from "./queue-rows.js";
@@ -52,7 +54,10 @@ export interface PostgresJobStore extends JobStore {
   readonly schema: string;
   /** This process's lease owner id (in `runs.owner`). */
   readonly workerId: string;
-  /** Closes the store and, when it created its own pool (`connectionString`), ends that pool. */
+  /**
+   * Closes the store and, when it created its own pool (`connectionString`), ends that pool. A pool
+   * you gave is left open, without the store's 'error' listener (docs/postgres.md, "Your pool").
+   */
   end(): Promise<void>;
 }
 
@@ -107,6 +112,7 @@ class PostgresStore implements PostgresJobStore {
   readonly #options: ResolvedPostgresStoreOptions;
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
+  readonly #poolErrors: PoolErrorListener;
   readonly #target: ConnectionTarget;
   readonly #queue: QueueRepository;
   readonly #cancels: Cancels;
@@ -122,7 +128,9 @@ class PostgresStore implements PostgresJobStore {
     this.#options = options;
     this.#ownsPool = options.pool === null;
     this.#pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString!, allowExitOnIdle: true });
-    if (this.#ownsPool) this.#pool.on("error", () => undefined); // idle-client errors: the next query reconnects
+    this.#poolErrors = new PoolErrorListener(this.#pool, () => this.#open?.context.host.logger ?? SILENT);
+    // Its own pool lives as long as the store; a given pool is listened to only while the store is open.
+    if (this.#ownsPool) this.#poolErrors.attach();
     this.#target = connectionTarget(this.#pool);
     this.#queue = new QueueRepository(options.schema);
     this.#cancels = new Cancels(this.#queue, this.#pool, this.workerId, () => this.#open?.claims.leases ?? null);
@@ -145,22 +153,21 @@ class PostgresStore implements PostgresJobStore {
       throw coded(new Error("postgresStore: this store is already open; give each scheduler its own postgresStore()."), "ELR513");
     }
     this.#opening = true;
+    this.#poolErrors.attach();
     try {
       this.#open = await this.#start(host);
+    } catch (error) {
+      if (!this.#ownsPool) this.#poolErrors.detach();
+      throw error;
     } finally {
       this.#opening = false;
     }
   }
 
   async #start(host: StoreHost): Promise<OpenStore> {
-    const client = await this.#pool.connect().catch((error: unknown) => {
+    await withPooledClient(this.#pool, (client) => migrate(client, this.#options.schema)).catch((error: unknown) => {
       throw describeConnectionError(error, this.#target, "start");
     });
-    try {
-      await migrate(client, this.#options.schema);
-    } finally {
-      client.release();
-    }
     const nextDue = new NextDueHint();
     const context: StoreContext = {
       options: this.#options,
@@ -214,6 +221,7 @@ class PostgresStore implements PostgresJobStore {
     // A pass started by the last completions must not outlive the store (nor a pool it ends).
     await open.retention.settled();
     this.#open = null;
+    if (!this.#ownsPool) this.#poolErrors.detach();
   }
 
   async end(): Promise<void> {
@@ -384,12 +392,7 @@ class PostgresStore implements PostgresJobStore {
     if (paused) {
       await this.#queue.pauseJob(this.#pool, jobName);
     } else {
-      const client = await this.#pool.connect();
-      try {
-        await this.#queue.resumeJob(client, jobName);
-      } finally {
-        client.release();
-      }
+      await withPooledClient(this.#pool, (client) => this.#queue.resumeJob(client, jobName));
     }
     this.#paused.set(jobName, paused);
   }
@@ -443,6 +446,8 @@ class PostgresStore implements PostgresJobStore {
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const SILENT: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -18,6 +18,12 @@ export interface WorkerConfig {
   readonly holdSlowJobs?: boolean;
   /** `application_name` of the worker's connections (lets a test terminate exactly them). */
   readonly applicationName?: string;
+  /**
+   * How the worker gives postgresStore its connections: `"pool"` (default: a pg.Pool with its own
+   * 'error' listener), `"bare-pool"` (a pg.Pool with no listener, as in the README) or
+   * `"connection-string"` (the store's own pool).
+   */
+  readonly poolMode?: "pool" | "bare-pool" | "connection-string";
   /** Run with the OpenTelemetry SDK and report every finished span (`type: "span"`). */
   readonly telemetry?: boolean;
 }
@@ -125,6 +131,11 @@ export class WorkerProcess {
   /** Sends the worker a command (see workers/worker.mjs). */
   send(command: { readonly type: string; readonly [field: string]: unknown }): void {
     this.child.send(command);
+  }
+
+  /** Whether the process has exited (or was killed). */
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   /** SIGKILL: no shutdown, no lease release, nothing. */

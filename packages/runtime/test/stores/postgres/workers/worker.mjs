@@ -2,7 +2,7 @@
 // package's dist (run `pnpm build` first). It reports over the IPC channel what it runs.
 //
 // Config (env ELARION_WORKER, JSON): { databaseUrl, schema, name, concurrency, leaseMs?,
-// heartbeatMs?, pollIntervalMs?, recurring?, applicationName?, holdSlowJobs? (slow.block then waits for an abort),
+// heartbeatMs?, pollIntervalMs?, recurring?, applicationName?, poolMode?, holdSlowJobs? (slow.block then waits for an abort),
 // telemetry? (an OpenTelemetry SDK whose finished spans are reported as { type: "span", span }) }
 // Commands (IPC): { type: "stop" }; { type: "schedule-keyed", key, count, dueMs } (reports "scheduled").
 import pg from "pg";
@@ -60,10 +60,15 @@ const jobs = workerDescriptors({ recurring: config.recurring === true }).map((de
     : (_services, _payload, context) => bodies[descriptor.name](context),
 }));
 
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4, application_name: config.applicationName ?? "elarion-test-worker" });
-pool.on("error", () => undefined);
+// poolMode: "pool" (default; a pool with its own 'error' listener), "bare-pool" (the README's
+// snippet: a pool with no listener, which the store must keep from crashing the process) or
+// "connection-string" (the store creates and owns its pool).
+const poolMode = config.poolMode ?? "pool";
+const poolConfig = { connectionString: config.databaseUrl, max: 4, application_name: config.applicationName ?? "elarion-test-worker" };
+const pool = poolMode === "connection-string" ? null : new pg.Pool(poolConfig);
+if (poolMode === "pool") pool.on("error", () => undefined);
 const store = postgresStore({
-  pool,
+  ...(pool === null ? { connectionString: `${config.databaseUrl}?application_name=${poolConfig.application_name}` } : { pool }),
   schema: config.schema,
   ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
   ...(config.heartbeatMs ? { heartbeatMs: config.heartbeatMs } : {}),
@@ -111,7 +116,7 @@ process.on("message", async (message) => {
   }
   if (message?.type === "stop") {
     await scheduler.stop();
-    await pool.end();
+    await (pool === null ? store.end() : pool.end());
     process.exit(0);
   }
 });
