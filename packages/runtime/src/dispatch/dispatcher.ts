@@ -141,7 +141,26 @@ export class Dispatcher {
     return this.occurrences.scheduleOf(job);
   }
 
+  /**
+   * Admits one claimed run. Whatever goes wrong with it ends that run `failed` with the reason:
+   * the runs claimed in the same batch are admitted after it, and no claimed run is left leased
+   * with nobody to finish it.
+   */
   private admitClaimed(claimed: ClaimedRun): void {
+    try {
+      this.admitClaimedRun(claimed);
+    } catch (error) {
+      const message = `Run ${claimed.runId} of job "${claimed.jobName}" (job ${claimed.jobId}) could not be started: ${messageOf(error)}.`;
+      this.options.logger.error(message, { jobId: claimed.jobId, runId: claimed.runId, error: messageOf(error) });
+      const run = this.runtimeRuns.find(claimed.runId, claimed.jobId);
+      if (run !== undefined && run.phase !== "done") this.finish(run, "failed", message, error);
+      else if (run === undefined) {
+        this.write(this.options.store.completeRun({ claimed, attempt: claimed.attempt }, { status: "failed", message, completedAtMs: this.options.clock.now(), startedAtMs: null }));
+      }
+    }
+  }
+
+  private admitClaimedRun(claimed: ClaimedRun): void {
     const job = this.options.jobs.get(claimed.jobName);
     // An occurrence of a run-time schedule plans its chain first, whatever becomes of this run.
     const occurrenceSkip = claimed.occurrence !== null ? this.chains.claimed(claimed, this.options.clock.now()) : null;
@@ -368,12 +387,23 @@ export class Dispatcher {
   }
 
   private retryLater(run: Run, message: string, error: unknown): void {
+    const nowMs = this.options.clock.now();
+    let delayMs: number;
+    try {
+      delayMs = retryDelayMs(run.policy!, run.attempt);
+    } catch {
+      delayMs = Number.NaN;
+    }
+    const dueTimeMs = nowMs + delayMs;
+    if (!Number.isFinite(dueTimeMs) || !Number.isFinite(new Date(dueTimeMs).getTime())) {
+      // A policy this build cannot compute with (a row of another deployment): no retry, and say why.
+      const name = run.policy?.name === undefined ? "" : ` "${run.policy.name}"`;
+      this.finish(run, "failed", `${message} (not retried: the resilience policy${name} gives no valid retry delay)`, error);
+      return;
+    }
     void run.runId; // fix the failed attempt's run id before the store moves the job to its next run
     run.phase = "done";
     this.forgetRuntimeRun(run);
-    const nowMs = this.options.clock.now();
-    const delayMs = retryDelayMs(run.policy!, run.attempt);
-    const dueTimeMs = nowMs + delayMs;
     this.options.logger.warn(
       `job "${run.jobName}" attempt ${run.attempt}/${run.maxAttempts} failed; retrying at ${new Date(dueTimeMs).toISOString()}`,
       runLogFields(run, this.instrumentation, { error: message }),
