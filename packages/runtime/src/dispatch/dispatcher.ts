@@ -11,6 +11,7 @@ import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
 import { OutcomeMessage } from "../state/vocabulary.js";
 import type { CancelResult, ClaimedRun, JobStore, RunTicket } from "../stores/job-store.js";
 import { ActiveRuntimeRuns } from "./active-runtime-runs.js";
+import { ClusterGateKeeper } from "./cluster-gate-keeper.js";
 import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
 import type { JobSchedule } from "./job-schedule.js";
@@ -45,6 +46,7 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private state: "idle" | "running" | "stopping" | "stopped" = "idle";
   private readonly gates: Gates;
+  private readonly clusterGates: ClusterGateKeeper;
   private readonly executor: RunExecutor;
   private readonly occurrences: RecurringOccurrences;
   private readonly chains: ScheduleChains;
@@ -70,6 +72,15 @@ export class Dispatcher {
     this.gates = new Gates(options.maxConcurrentExecutions, {
       start: (run) => this.startRun(run),
       skip: (run, message) => this.finish(run, "skipped", message),
+    });
+    this.clusterGates = new ClusterGateKeeper(store, options.logger, {
+      proceed: (run) => this.startPastGates(run),
+      skip: (run, message) => this.finish(run, "skipped", message),
+      giveBack: (run) => {
+        this.endWithoutWrite(run, null);
+        this.write(store.releaseRun(ticketOf(run)), run);
+      },
+      track: (result) => this.write(result),
     });
     this.executor = new RunExecutor(
       options.clock,
@@ -272,8 +283,18 @@ export class Dispatcher {
       this.holdBackPaused(run);
       return;
     }
+    this.clusterGates.admit(run);
+  }
+
+  /** Past every gate, this process's and the cluster's: start the body (a runtime run once the store confirms). */
+  private startPastGates(run: Run): void {
     const nowMs = this.options.clock.now();
     if (!run.isRuntimeScheduled) {
+      if (run.cancelCause !== null) {
+        // Cancelled or shut down while its cluster gate was being taken.
+        this.finish(run, "cancelled", run.cancelCause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled);
+        return;
+      }
       this.executor.start(run, nowMs);
       return;
     }
@@ -340,6 +361,7 @@ export class Dispatcher {
     run.phase = "done";
     this.forgetRuntimeRun(run);
     this.gates.release(run);
+    this.clusterGates.release(run);
     const occurrence = run.claimed!.occurrence;
     if (occurrence !== null) {
       this.chains.released(run.job, occurrence.scheduleKey);
@@ -382,6 +404,7 @@ export class Dispatcher {
     }
     this.instrumentation?.runEnded(run, status, message, error);
     this.gates.release(run);
+    this.clusterGates.release(run);
     if (run.isRuntimeScheduled && run.claimed!.occurrence !== null) this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
     this.afterRunEnded();
   }
@@ -421,6 +444,7 @@ export class Dispatcher {
       run,
     );
     this.gates.release(run);
+    this.clusterGates.release(run);
     this.wake();
     this.afterRunEnded();
   }

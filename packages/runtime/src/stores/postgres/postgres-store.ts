@@ -5,6 +5,8 @@ import { coded } from "../../core/runtime-errors.js";
 import type {
   CancelResult,
   ClaimedRun,
+  ClusterGateRequest,
+  ClusterGateTicket,
   InsertOptions,
   JobListing,
   JobRetryRequest,
@@ -27,6 +29,7 @@ import { Cancels } from "./cancels.js";
 import { Claims } from "./claims.js";
 import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
 import { DirectInserts } from "./direct-inserts.js";
+import { GateSlots } from "./gate-slots.js";
 import { beat } from "./heartbeat.js";
 import { InsertBatcher } from "./insert-batcher.js";
 import { migrate } from "./migrations.js";
@@ -118,6 +121,7 @@ class PostgresStore implements PostgresJobStore {
   readonly #cancels: Cancels;
   readonly #direct: DirectInserts;
   readonly #schedules: PostgresSchedules;
+  readonly #gates: GateSlots;
   readonly #paused = new PausedJobNames();
   #open: OpenStore | null = null;
   #opening = false;
@@ -135,6 +139,7 @@ class PostgresStore implements PostgresJobStore {
     this.#queue = new QueueRepository(options.schema);
     this.#cancels = new Cancels(this.#queue, this.#pool, this.workerId, () => this.#open?.claims.leases ?? null);
     this.#direct = new DirectInserts(this.#queue, this.#pool);
+    this.#gates = new GateSlots(options.schema, this.#pool, this.workerId, options.leaseMs);
     this.#schedules = new PostgresSchedules(
       new ScheduleRepository(options.schema),
       this.#queue,
@@ -208,6 +213,11 @@ class PostgresStore implements PostgresJobStore {
     );
     timers.every(this.#options.heartbeatMs, () => beat(context, claims.leases, this.#cancels));
     timers.every(this.#options.pollIntervalMs, () => this.#poll(context, retention));
+    timers.every(this.#options.heartbeatMs, () =>
+      this.#gates.extend().catch((error: unknown) => {
+        host.logger.warn("postgresStore: extending gate slots failed; retrying at the next beat", { error: context.describe(error, "extend gate slots") });
+      }),
+    );
     return { context, claims, retention, listener, inserts, timers };
   }
 
@@ -344,6 +354,15 @@ class PostgresStore implements PostgresJobStore {
       () => undefined,
     );
     return answer;
+  }
+
+  /** Cluster-wide gates (sql/statements/acquire-gate-slot.sql): see {@link GateSlots}. */
+  acquireGate(request: ClusterGateRequest): Promise<ClusterGateTicket | null> {
+    return this.#gates.acquire(request);
+  }
+
+  releaseGate(ticket: ClusterGateTicket): Promise<void> {
+    return this.#gates.release(ticket);
   }
 
   getSchedule(scheduleKey: string): Promise<StoredSchedule | null> {

@@ -14,6 +14,8 @@ export interface WorkerConfig {
   readonly heartbeatMs?: number;
   readonly pollIntervalMs?: number;
   readonly recurring?: boolean;
+  /** Adds `recurring.slow`: every second, each run 1.5 s long, reporting `window` messages. */
+  readonly slowRecurring?: boolean;
   /** `slow.block` ignores `holdMs` and runs until aborted (a worker about to be killed). */
   readonly holdSlowJobs?: boolean;
   /** `application_name` of the worker's connections (lets a test terminate exactly them). */
@@ -40,7 +42,7 @@ export interface ReportedSpan {
 /** What a worker reports (see workers/worker.mjs). */
 export interface WorkerMessage {
   readonly worker: string;
-  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "span" | "slot" | "scheduled";
+  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "span" | "slot" | "scheduled" | "window";
   readonly workerId?: string;
   readonly jobId?: string;
   readonly runId?: string;
@@ -48,6 +50,8 @@ export interface WorkerMessage {
   readonly reason?: string;
   readonly dueMs?: number;
   readonly startedMs?: number;
+  /** `window`: when the body ended. */
+  readonly endedMs?: number;
   readonly span?: ReportedSpan;
   /** `slot`: the occurrence's payload. */
   readonly payload?: unknown;

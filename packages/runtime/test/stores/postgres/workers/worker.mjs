@@ -2,7 +2,7 @@
 // package's dist (run `pnpm build` first). It reports over the IPC channel what it runs.
 //
 // Config (env ELARION_WORKER, JSON): { databaseUrl, schema, name, concurrency, leaseMs?,
-// heartbeatMs?, pollIntervalMs?, recurring?, applicationName?, poolMode?, holdSlowJobs? (slow.block then waits for an abort),
+// heartbeatMs?, pollIntervalMs?, recurring?, slowRecurring?, applicationName?, poolMode?, holdSlowJobs? (slow.block then waits for an abort),
 // telemetry? (an OpenTelemetry SDK whose finished spans are reported as { type: "span", span }) }
 // Commands (IPC): { type: "stop" }; { type: "schedule-keyed", key, count, dueMs } (reports "scheduled").
 import pg from "pg";
@@ -45,6 +45,12 @@ const bodies = {
   "schedule.slot": async (payload, context) => {
     report({ type: "slot", jobId: context.jobId, dueMs: context.dueTime.getTime(), payload });
   },
+  // A recurring job every second whose runs take 1.5 s: reports each body's start and end.
+  "recurring.slow": async (context) => {
+    const startedMs = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    report({ type: "window", dueMs: context.dueTime.getTime(), startedMs, endedMs: Date.now() });
+  },
   // A recurring job every second, claimed once per slot across processes.
   "recurring.tick": async (context) => {
     report({ type: "tick", dueMs: context.dueTime.getTime() });
@@ -52,7 +58,7 @@ const bodies = {
 };
 
 class WorkerJob {}
-const jobs = workerDescriptors({ recurring: config.recurring === true }).map((descriptor) => ({
+const jobs = workerDescriptors({ recurring: config.recurring === true, slowRecurring: config.slowRecurring === true }).map((descriptor) => ({
   descriptor,
   jobClass: descriptor.supportsRuntimeScheduling ? class extends WorkerJob {} : null,
   invoke: descriptor.supportsRuntimeScheduling
