@@ -103,7 +103,7 @@ class Scenario {
    * Waits until every job has succeeded in the database and every body's report arrived, and
    * answers how many ran more than once (allowed: at-least-once) — none is lost or stuck.
    */
-  async accountFor(handles: readonly JobRunHandle[], timeoutMs = 30_000): Promise<{ duplicated: number }> {
+  async accountFor(handles: readonly JobRunHandle[], timeoutMs = 60_000): Promise<{ duplicated: number }> {
     const counts = await waitForState(
       () => this.statusCounts().catch(() => ({}) as Record<string, number>),
       (c) => c["succeeded"] === handles.length,
@@ -136,7 +136,7 @@ async function allWorkingAgain(scenario: Scenario, startedBefore: Map<WorkerProc
     const fresh = new Set(worker.of("started").slice(startedBefore.get(worker)).map((m) => m.jobId));
     return worker.of("ran").some((m) => fresh.has(m.jobId));
   };
-  await WorkerProcess.until(scenario.workers, () => scenario.workers.every(workingAgain), "every worker to run a job it started after the fault", 20_000);
+  await WorkerProcess.until(scenario.workers, () => scenario.workers.every(workingAgain), "every worker to run a job it started after the fault", 40_000);
 }
 
 function figure(line: string): void {
@@ -155,7 +155,7 @@ describe.sequential("PostgreSQL faults under load (scratch cluster)", () => {
         ]);
         // 30 ms bodies, 16 slots: about three seconds of work, so the fault lands mid-run.
         const before = await scenario.enqueueMany(1_500, 30);
-        await WorkerProcess.until(scenario.workers, () => scenario.ranPerJob().size >= 100, "some progress before the fault");
+        await WorkerProcess.until(scenario.workers, () => scenario.ranPerJob().size >= 100, "some progress before the fault", 30_000);
         expect(given.of("ran").length).toBeGreaterThan(0);
 
         const faultAt = Date.now();
@@ -184,7 +184,7 @@ describe.sequential("PostgreSQL faults under load (scratch cluster)", () => {
       } finally {
         await scenario.stop();
       }
-    }, 60_000);
+    }, 120_000);
   }
 
   it("kill -9 of a worker under load: the other worker runs its leased jobs after one lease; every job runs", async () => {
@@ -205,7 +205,7 @@ describe.sequential("PostgreSQL faults under load (scratch cluster)", () => {
       await survivor.until(
         () => orphans.every((o) => survivor.of("ran").some((m) => m.jobId === o.jobId)),
         "the survivor to run every orphaned job",
-        20_000,
+        40_000,
       );
       const recoveredAt = Date.now();
       const { duplicated } = await scenario.accountFor(handles);
@@ -220,5 +220,5 @@ describe.sequential("PostgreSQL faults under load (scratch cluster)", () => {
     } finally {
       await scenario.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });
