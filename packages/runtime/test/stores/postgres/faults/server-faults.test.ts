@@ -52,6 +52,8 @@ class Scenario {
       registry: defineJobDescriptors(workerDescriptors(), []),
       store: postgresStore({ connectionString: cluster.url, schema: this.schema.name }),
       logger: { warn: () => undefined, error: () => undefined },
+      // Retention runs in every process's poll: keep every finished job, so each can be accounted for.
+      maxRetainedCompletedJobs: 100_000,
     });
     await this.enqueuer.start();
   }
