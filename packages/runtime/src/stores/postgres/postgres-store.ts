@@ -127,6 +127,7 @@ class PostgresStore implements PostgresJobStore {
   #opening = false;
   #pollInFlight: Promise<void> | null = null;
   #occurrenceAnswers: Promise<void> = Promise.resolve();
+  #gateAnswers: Promise<void> = Promise.resolve();
 
   constructor(options: ResolvedPostgresStoreOptions) {
     this.#options = options;
@@ -364,7 +365,14 @@ class PostgresStore implements PostgresJobStore {
 
   /** Cluster-wide gates (sql/statements/acquire-gate-slot.sql): see {@link GateSlots}. */
   acquireGate(request: ClusterGateRequest): Promise<ClusterGateTicket | null> {
-    return this.#gates.acquire(request);
+    // Asked in parallel, answered in call order: runs due together start in the order they were admitted.
+    const acquired = this.#gates.acquire(request);
+    const answer = this.#gateAnswers.then(() => acquired);
+    this.#gateAnswers = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answer;
   }
 
   releaseGate(ticket: ClusterGateTicket): Promise<void> {
