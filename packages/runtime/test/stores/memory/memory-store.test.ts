@@ -152,6 +152,29 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     expect(store.getJob("job-c")).not.toBeNull();
   });
 
+  it("retention counts a retried job once: its earlier ended record neither counts nor takes the retried job with it", () => {
+    const store = new MemoryStore();
+    store.open(host(0, 2));
+    const end = (status: "succeeded" | "failed", atMs: number) => {
+      const [claimed] = store.claimDueRuns(atMs, 10);
+      store.completeRun(ticket(claimed), { status, message: status === "failed" ? "boom" : null, completedAtMs: atMs, startedAtMs: atMs });
+    };
+    store.insertJob(job("a", 0));
+    end("failed", 1);
+    expect(store.retryJob("job-a", { newRunId: "run-a2", dueTimeMs: 2 })).toMatchObject({ status: "queued", currentRunId: "run-a2" });
+    end("succeeded", 2); // job-a's second record ended; its first one is still in the retention log
+    store.insertJob(job("b", 3));
+    end("succeeded", 3);
+    expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", currentRunId: "run-a2", lastError: "boom" });
+    expect(store.getJob("job-b")).toMatchObject({ status: "succeeded" });
+    store.insertJob(job("c", 4));
+    end("succeeded", 4);
+    expect(store.getJob("job-a")).toBeNull();
+    expect(store.getJob("job-b")).not.toBeNull();
+    expect(store.getJob("job-c")).not.toBeNull();
+    expect(store.countJobs(null).succeeded).toBe(2);
+  });
+
   it("close records still-queued runs cancelled / scheduler shutdown (a volatile store loses them)", () => {
     const store = new MemoryStore();
     store.open(host(42));
