@@ -33,11 +33,17 @@ export class GateSlots {
   }
 
   async acquire(request: ClusterGateRequest): Promise<ClusterGateTicket | null> {
-    const result = await this.db.query<{ slot: number }>({
-      ...this.#acquire,
-      values: [request.gate, request.capacity, this.owner, request.runId, Math.ceil(this.leaseMs)],
-    });
-    const row = result.rows[0];
+    // Another process may take the free slot this statement picked (no row then): with room for
+    // more than one run, look again, a few times, before calling the gate full.
+    const attempts = Math.min(request.capacity, 3);
+    let row: { slot: number } | undefined;
+    for (let attempt = 0; attempt < attempts && row === undefined; attempt++) {
+      const result = await this.db.query<{ slot: number }>({
+        ...this.#acquire,
+        values: [request.gate, request.capacity, this.owner, request.runId, Math.ceil(this.leaseMs)],
+      });
+      row = result.rows[0];
+    }
     if (row === undefined) return null;
     const ticket = { gate: request.gate, slot: row.slot, runId: request.runId };
     this.#held.set(request.runId, ticket);

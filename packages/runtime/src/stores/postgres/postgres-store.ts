@@ -365,9 +365,9 @@ class PostgresStore implements PostgresJobStore {
 
   /** Cluster-wide gates (sql/statements/acquire-gate-slot.sql): see {@link GateSlots}. */
   acquireGate(request: ClusterGateRequest): Promise<ClusterGateTicket | null> {
-    // Asked in parallel, answered in call order: runs due together start in the order they were admitted.
-    const acquired = this.#gates.acquire(request);
-    const answer = this.#gateAnswers.then(() => acquired);
+    // One at a time, in call order: runs due together start in the order they were admitted, and
+    // this process's requests never race each other for the same free slot.
+    const answer = this.#gateAnswers.then(() => this.#gates.acquire(request));
     this.#gateAnswers = answer.then(
       () => undefined,
       () => undefined,
