@@ -13,6 +13,7 @@ import type { CancelResult, ClaimedRun, JobStore, RunTicket } from "../stores/jo
 import type { AbandonedRunInfo } from "../state/run-info.js";
 import { AbandonedBodies, type AbandonedBody } from "./abandoned-bodies.js";
 import { ActiveRuntimeRuns } from "./active-runtime-runs.js";
+import { ClusterGateKeeper } from "./cluster-gate-keeper.js";
 import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
 import type { JobSchedule } from "./job-schedule.js";
@@ -55,6 +56,7 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private state: "idle" | "running" | "stopping" | "stopped" = "idle";
   private readonly gates: Gates;
+  private readonly clusterGates: ClusterGateKeeper;
   private readonly executor: RunExecutor;
   private readonly occurrences: RecurringOccurrences;
   private readonly chains: ScheduleChains;
@@ -83,6 +85,15 @@ export class Dispatcher {
     this.gates = new Gates(options.maxConcurrentExecutions, {
       start: (run) => this.startRun(run),
       skip: (run, message) => this.finish(run, "skipped", message),
+    });
+    this.clusterGates = new ClusterGateKeeper(store, options.logger, {
+      proceed: (run) => this.startPastGates(run),
+      skip: (run, message) => this.finish(run, "skipped", message),
+      giveBack: (run) => {
+        this.endWithoutWrite(run, null);
+        this.write(store.releaseRun(ticketOf(run)), run);
+      },
+      track: (result) => this.write(result),
     });
     this.executor = new RunExecutor(
       options.clock,
@@ -163,7 +174,26 @@ export class Dispatcher {
     return this.occurrences.scheduleOf(job);
   }
 
+  /**
+   * Admits one claimed run. Whatever goes wrong with it ends that run `failed` with the reason:
+   * the runs claimed in the same batch are admitted after it, and no claimed run is left leased
+   * with nobody to finish it.
+   */
   private admitClaimed(claimed: ClaimedRun): void {
+    try {
+      this.admitClaimedRun(claimed);
+    } catch (error) {
+      const message = `Run ${claimed.runId} of job "${claimed.jobName}" (job ${claimed.jobId}) could not be started: ${messageOf(error)}.`;
+      this.options.logger.error(message, { jobId: claimed.jobId, runId: claimed.runId, error: messageOf(error) });
+      const run = this.runtimeRuns.find(claimed.runId, claimed.jobId);
+      if (run !== undefined && run.phase !== "done") this.finish(run, "failed", message, error);
+      else if (run === undefined) {
+        this.write(this.options.store.completeRun({ claimed, attempt: claimed.attempt }, { status: "failed", message, completedAtMs: this.options.clock.now(), startedAtMs: null }));
+      }
+    }
+  }
+
+  private admitClaimedRun(claimed: ClaimedRun): void {
     const job = this.options.jobs.get(claimed.jobName);
     // An occurrence of a run-time schedule plans its chain first, whatever becomes of this run.
     const occurrenceSkip = claimed.occurrence !== null ? this.chains.claimed(claimed, this.options.clock.now()) : null;
@@ -276,8 +306,18 @@ export class Dispatcher {
       this.holdBackPaused(run);
       return;
     }
+    this.clusterGates.admit(run);
+  }
+
+  /** Past every gate, this process's and the cluster's: start the body (a runtime run once the store confirms). */
+  private startPastGates(run: Run): void {
     const nowMs = this.options.clock.now();
     if (!run.isRuntimeScheduled) {
+      if (run.cancelCause !== null) {
+        // Cancelled or shut down while its cluster gate was being taken.
+        this.finish(run, "cancelled", run.cancelCause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled);
+        return;
+      }
       this.executor.start(run, nowMs);
       return;
     }
@@ -362,6 +402,7 @@ export class Dispatcher {
     run.phase = "done";
     this.forgetRuntimeRun(run);
     this.gates.release(run);
+    this.clusterGates.release(run);
     const occurrence = run.claimed!.occurrence;
     if (occurrence !== null) {
       this.chains.released(run.job, occurrence.scheduleKey);
@@ -405,17 +446,29 @@ export class Dispatcher {
     }
     this.instrumentation?.runEnded(run, status, message, error);
     this.gates.release(run);
+    this.clusterGates.release(run);
     if (run.isRuntimeScheduled && run.claimed!.occurrence !== null) this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
     this.afterRunEnded();
   }
 
   private retryLater(run: Run, message: string, error: unknown): void {
+    const nowMs = this.options.clock.now();
+    let delayMs: number;
+    try {
+      delayMs = retryDelayMs(run.policy!, run.attempt);
+    } catch {
+      delayMs = Number.NaN;
+    }
+    const dueTimeMs = nowMs + delayMs;
+    if (!Number.isFinite(dueTimeMs) || !Number.isFinite(new Date(dueTimeMs).getTime())) {
+      // A policy this build cannot compute with (a row of another deployment): no retry, and say why.
+      const name = run.policy?.name === undefined ? "" : ` "${run.policy.name}"`;
+      this.finish(run, "failed", `${message} (not retried: the resilience policy${name} gives no valid retry delay)`, error);
+      return;
+    }
     void run.runId; // fix the failed attempt's run id before the store moves the job to its next run
     run.phase = "done";
     this.forgetRuntimeRun(run);
-    const nowMs = this.options.clock.now();
-    const delayMs = retryDelayMs(run.policy!, run.attempt);
-    const dueTimeMs = nowMs + delayMs;
     this.options.logger.warn(
       `job "${run.jobName}" attempt ${run.attempt}/${run.maxAttempts} failed; retrying at ${new Date(dueTimeMs).toISOString()}`,
       runLogFields(run, this.instrumentation, { error: message }),
@@ -433,6 +486,7 @@ export class Dispatcher {
       run,
     );
     this.gates.release(run);
+    this.clusterGates.release(run);
     this.wake();
     this.afterRunEnded();
   }

@@ -2,7 +2,7 @@ import type { ScheduledJobContext } from "../authoring/scheduled-job-context.js"
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import type { ClockTimer } from "../core/clock.js";
 import type { ObservedRun } from "../state/instrumentation.js";
-import type { ClaimedRun, ResilienceMode } from "../stores/job-store.js";
+import type { ClaimedRun, ClusterGateTicket, ResilienceMode } from "../stores/job-store.js";
 import { abortReason, type AbortCause } from "./abort-reasons.js";
 import type { RegisteredJob } from "./registered-job.js";
 
@@ -53,6 +53,8 @@ export class Run implements ScheduledJobContext, ObservedRun {
   holdsOverlap = false;
   holdsGroup = false;
   holdsSlot = false;
+  /** The slot of a cluster-wide gate this run holds (see ClusterGateKeeper), or `null`. */
+  clusterGate: ClusterGateTicket | null = null;
   /** Inline attempts made so far (the context's `attempt` stays the run's). */
   inlineAttempts = 0;
   timedOut = false;

@@ -2,6 +2,7 @@ import type { MaybePromise } from "../core/maybe-promise.js";
 import type { JobCounts } from "../state/job-query.js";
 import type { JobState } from "../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
+import type { ClusterGateRequest, ClusterGateTicket } from "./cluster-gates.js";
 import type { StoreHost } from "./store-host.js";
 import type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
 import type {
@@ -19,6 +20,7 @@ import type {
 
 export type { MaybePromise } from "../core/maybe-promise.js";
 export type { StoreHost } from "./store-host.js";
+export type { ClusterGateRequest, ClusterGateTicket } from "./cluster-gates.js";
 export type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
 export type {
   CancelResult,
@@ -190,6 +192,19 @@ export interface JobStore {
    * (`"claimed-elsewhere"`, fail-closed).
    */
   claimOccurrence(jobName: string, slotKey: number): MaybePromise<boolean>;
+
+  /**
+   * Optional, for stores shared by several processes: takes a slot of a cluster-wide gate before
+   * a gated run's body starts (overlap `"skip"`, `maxConcurrentRuns`), `null` when every slot is
+   * held elsewhere (the run is then skipped). The dispatcher asks only after the run passed this
+   * process's own gates, and only for gated runs of `placement: "cluster"` jobs; plain runtime jobs
+   * never ask. A store without it (memory: one process) leaves the gates per process. A held slot
+   * must free itself if its process dies (PostgreSQL: a lease the heartbeat extends).
+   */
+  acquireGate?(request: ClusterGateRequest): MaybePromise<ClusterGateTicket | null>;
+
+  /** Frees a slot taken with {@link acquireGate}, once its run has ended. */
+  releaseGate?(ticket: ClusterGateTicket): MaybePromise<void>;
 
   // ---- schedules defined at run time (see StoredSchedule for the chain) ------------------------
 

@@ -78,14 +78,14 @@ export class Claims {
   }
 
   completeRun(ticket: RunTicket, completion: RunCompletion): Promise<boolean> {
-    return this.leases.complete({ runId: ticket.claimed.runId, ...completion });
+    return this.leases.complete({ runId: ticket.claimed.runId, ...completion, message: storableText(completion.message) });
   }
 
   async scheduleRetry(ticket: RunTicket, retry: RetryRequest): Promise<boolean> {
     const accepted = await this.leases.complete({
       runId: ticket.claimed.runId,
       status: "failed",
-      message: retry.lastError,
+      message: storableText(retry.lastError),
       startedAtMs: retry.startedAtMs,
       completedAtMs: retry.failedAtMs,
       retry: { runId: retry.newRunId, dueTimeMs: retry.dueTimeMs },
@@ -120,4 +120,12 @@ export class Claims {
       host.wake();
     });
   }
+}
+
+/**
+ * PostgreSQL stores no NUL character in text or jsonb: an error message with one (a body may throw
+ * anything) would make the whole round trip fail. It is written out as the six characters `\u0000`.
+ */
+function storableText<T extends string | null>(text: T): T {
+  return (text === null || !text.includes("\u0000") ? text : text.replaceAll("\u0000", "\\u0000")) as T;
 }

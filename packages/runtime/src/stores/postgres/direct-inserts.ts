@@ -3,6 +3,7 @@ import type { KeyHolder } from "../store-records.js";
 import type { Queryable } from "./queryable.js";
 import type { KeyHolderRow, NewJobRow } from "./queue-rows.js";
 import type { QueueRepository } from "./queue-repository.js";
+import { withPooledClient } from "./pool-usage.js";
 
 /**
  * Inserts that answer per job, and so cannot share a group commit: keyed jobs (each learns whether
@@ -29,18 +30,17 @@ export class DirectInserts {
   async insert(rows: readonly NewJobRow[], client: Queryable | null): Promise<(KeyHolder | null)[]> {
     if (client !== null) return this.#insertIn(client, rows);
     if (!rows.some((row) => row.key != null && row.onDuplicate === "replace")) return this.#insertIn(this.pool, rows);
-    const own = await this.pool.connect();
-    try {
-      await own.query("BEGIN");
-      const answer = await this.#insertIn(own, rows);
-      await own.query("COMMIT");
-      return answer;
-    } catch (error) {
-      await own.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      own.release();
-    }
+    return withPooledClient(this.pool, async (own) => {
+      try {
+        await own.query("BEGIN");
+        const answer = await this.#insertIn(own, rows);
+        await own.query("COMMIT");
+        return answer;
+      } catch (error) {
+        await own.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   async #insertIn(db: Queryable, rows: readonly NewJobRow[]): Promise<(KeyHolder | null)[]> {

@@ -1,6 +1,8 @@
 import type { ClockTimer } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
+import { isConnectionError } from "./connection-errors.js";
 import type { Queryable } from "./queryable.js";
+import { separateRefusedOutcomes } from "./refused-outcomes.js";
 import type { ClaimedRunRow, CompleteAndClaimResult, RunCompletionRow, RunStartRow } from "./queue-rows.js";
 import type { QueueRepository } from "./queue-repository.js";
 import { OutcomeMessage } from "../../state/vocabulary.js";
@@ -372,6 +374,11 @@ export class LeaseBatcher {
         { owner: this.owner, nowMs, limit, leaseMs: this.leaseMs },
       );
     } catch (error) {
+      if (!isConnectionError(error)) {
+        // PostgreSQL refused the statement: the same batch would be refused again, forever.
+        await this.#separateRefused(completions, startsTaken, nowMs);
+        throw error;
+      }
       // Nothing was committed: keep everything for the next attempt.
       for (const pending of completions) {
         this.#completing.delete(pending.row.runId);
@@ -427,6 +434,49 @@ export class LeaseBatcher {
     this.hooks.nextDue(result.nextDueTimeMs, nowMs);
     if (screenedOut || startsRefused) this.#scheduleFlush();
     if (completions.length > 0) this.hooks.released();
+  }
+
+  /**
+   * After a refused round trip: start marks are dropped (they only inform snapshots), and the
+   * completions are recorded one by one (see {@link separateRefusedOutcomes}), so one outcome the
+   * database cannot store neither holds back the others nor keeps its run leased forever.
+   */
+  async #separateRefused(completions: readonly PendingCompletion[], startsTaken: readonly [string, PendingStart][], nowMs: number): Promise<void> {
+    for (const [, pending] of startsTaken) for (const recorded of pending.recorded) recorded();
+    if (completions.length === 0) return;
+    const separated = await separateRefusedOutcomes(
+      this.queue,
+      this.db,
+      this.owner,
+      this.leaseMs,
+      nowMs,
+      completions.map((pending) => pending.row),
+    );
+    const toRetry = new Map(separated.retry.map((row) => [row.runId, row]));
+    for (const { completion, error } of separated.abandoned) {
+      this.hooks.logger.error("postgresStore: the outcome of a run could not be stored, not even as a failure; its lease will expire", {
+        runId: completion.runId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    let recorded = 0;
+    for (const pending of completions) {
+      const runId = pending.row.runId;
+      this.#completing.delete(runId);
+      const again = toRetry.get(runId);
+      if (again !== undefined) {
+        this.#completions.set(runId, { row: again, resolve: pending.resolve });
+        continue;
+      }
+      this.#held.delete(runId);
+      recorded += 1;
+      pending.resolve?.(separated.answered.get(runId) ?? false);
+    }
+    if (toRetry.size > 0) this.#retryLater();
+    if (recorded > 0) {
+      void this.hooks.completed(recorded);
+      this.hooks.released();
+    }
   }
 
   #retryLater(): void {

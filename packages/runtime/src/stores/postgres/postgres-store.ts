@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import type { Logger } from "../../core/logger.js";
 import { coded } from "../../core/runtime-errors.js";
 import type {
   CancelResult,
   ClaimedRun,
+  ClusterGateRequest,
+  ClusterGateTicket,
   InsertOptions,
   JobListing,
   JobRetryRequest,
@@ -26,6 +29,7 @@ import { Cancels } from "./cancels.js";
 import { Claims } from "./claims.js";
 import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
 import { DirectInserts } from "./direct-inserts.js";
+import { GateSlots } from "./gate-slots.js";
 import { beat } from "./heartbeat.js";
 import { InsertBatcher } from "./insert-batcher.js";
 import { migrate } from "./migrations.js";
@@ -34,6 +38,7 @@ import type { WakeUpNotice } from "./notifications.js";
 import { PausedJobNames } from "./paused-job-names.js";
 import { gatherPlannerStatistics } from "./planner-statistics.js";
 import { poll } from "./poll.js";
+import { PoolErrorListener, withPooledClient } from "./pool-usage.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions, type ResolvedPostgresStoreOptions } from "./postgres-store-options.js";
 import { isQueryable, type Queryable } from "./queryable.js";
 import type { NewJobRow } from "./queue-rows.js";
@@ -52,7 +57,10 @@ export interface PostgresJobStore extends JobStore {
   readonly schema: string;
   /** This process's lease owner id (in `runs.owner`). */
   readonly workerId: string;
-  /** Closes the store and, when it created its own pool (`connectionString`), ends that pool. */
+  /**
+   * Closes the store and, when it created its own pool (`connectionString`), ends that pool. A pool
+   * you gave is left open, without the store's 'error' listener (docs/postgres.md, "Your pool").
+   */
   end(): Promise<void>;
 }
 
@@ -107,26 +115,32 @@ class PostgresStore implements PostgresJobStore {
   readonly #options: ResolvedPostgresStoreOptions;
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
+  readonly #poolErrors: PoolErrorListener;
   readonly #target: ConnectionTarget;
   readonly #queue: QueueRepository;
   readonly #cancels: Cancels;
   readonly #direct: DirectInserts;
   readonly #schedules: PostgresSchedules;
+  readonly #gates: GateSlots;
   readonly #paused = new PausedJobNames();
   #open: OpenStore | null = null;
   #opening = false;
   #pollInFlight: Promise<void> | null = null;
   #occurrenceAnswers: Promise<void> = Promise.resolve();
+  #gateAnswers: Promise<void> = Promise.resolve();
 
   constructor(options: ResolvedPostgresStoreOptions) {
     this.#options = options;
     this.#ownsPool = options.pool === null;
     this.#pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString!, allowExitOnIdle: true });
-    if (this.#ownsPool) this.#pool.on("error", () => undefined); // idle-client errors: the next query reconnects
+    this.#poolErrors = new PoolErrorListener(this.#pool, () => this.#open?.context.host.logger ?? SILENT);
+    // Its own pool lives as long as the store; a given pool is listened to only while the store is open.
+    if (this.#ownsPool) this.#poolErrors.attach();
     this.#target = connectionTarget(this.#pool);
     this.#queue = new QueueRepository(options.schema);
     this.#cancels = new Cancels(this.#queue, this.#pool, this.workerId, () => this.#open?.claims.leases ?? null);
     this.#direct = new DirectInserts(this.#queue, this.#pool);
+    this.#gates = new GateSlots(options.schema, this.#pool, this.workerId, options.leaseMs);
     this.#schedules = new PostgresSchedules(
       new ScheduleRepository(options.schema),
       this.#queue,
@@ -145,22 +159,21 @@ class PostgresStore implements PostgresJobStore {
       throw coded(new Error("postgresStore: this store is already open; give each scheduler its own postgresStore()."), "ELR513");
     }
     this.#opening = true;
+    this.#poolErrors.attach();
     try {
       this.#open = await this.#start(host);
+    } catch (error) {
+      if (!this.#ownsPool) this.#poolErrors.detach();
+      throw error;
     } finally {
       this.#opening = false;
     }
   }
 
   async #start(host: StoreHost): Promise<OpenStore> {
-    const client = await this.#pool.connect().catch((error: unknown) => {
+    await withPooledClient(this.#pool, (client) => migrate(client, this.#options.schema)).catch((error: unknown) => {
       throw describeConnectionError(error, this.#target, "start");
     });
-    try {
-      await migrate(client, this.#options.schema);
-    } finally {
-      client.release();
-    }
     const nextDue = new NextDueHint();
     const context: StoreContext = {
       options: this.#options,
@@ -201,6 +214,11 @@ class PostgresStore implements PostgresJobStore {
     );
     timers.every(this.#options.heartbeatMs, () => beat(context, claims.leases, this.#cancels));
     timers.every(this.#options.pollIntervalMs, () => this.#poll(context, retention));
+    timers.every(this.#options.heartbeatMs, () =>
+      this.#gates.extend().catch((error: unknown) => {
+        host.logger.warn("postgresStore: extending gate slots failed; retrying at the next beat", { error: context.describe(error, "extend gate slots") });
+      }),
+    );
     return { context, claims, retention, listener, inserts, timers };
   }
 
@@ -214,6 +232,7 @@ class PostgresStore implements PostgresJobStore {
     // A pass started by the last completions must not outlive the store (nor a pool it ends).
     await open.retention.settled();
     this.#open = null;
+    if (!this.#ownsPool) this.#poolErrors.detach();
   }
 
   async end(): Promise<void> {
@@ -349,6 +368,22 @@ class PostgresStore implements PostgresJobStore {
     return answer;
   }
 
+  /** Cluster-wide gates (sql/statements/acquire-gate-slot.sql): see {@link GateSlots}. */
+  acquireGate(request: ClusterGateRequest): Promise<ClusterGateTicket | null> {
+    // One at a time, in call order: runs due together start in the order they were admitted, and
+    // this process's requests never race each other for the same free slot.
+    const answer = this.#gateAnswers.then(() => this.#gates.acquire(request));
+    this.#gateAnswers = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answer;
+  }
+
+  releaseGate(ticket: ClusterGateTicket): Promise<void> {
+    return this.#gates.release(ticket);
+  }
+
   getSchedule(scheduleKey: string): Promise<StoredSchedule | null> {
     return this.#schedules.get(scheduleKey);
   }
@@ -395,12 +430,7 @@ class PostgresStore implements PostgresJobStore {
     if (paused) {
       await this.#queue.pauseJob(this.#pool, jobName);
     } else {
-      const client = await this.#pool.connect();
-      try {
-        await this.#queue.resumeJob(client, jobName);
-      } finally {
-        client.release();
-      }
+      await withPooledClient(this.#pool, (client) => this.#queue.resumeJob(client, jobName));
     }
     this.#paused.set(jobName, paused);
   }
@@ -454,6 +484,8 @@ class PostgresStore implements PostgresJobStore {
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const SILENT: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

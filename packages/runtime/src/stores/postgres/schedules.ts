@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "../job-store.js";
 import type { QueueRepository } from "./queue-repository.js";
 import type { ScheduleRepository } from "./schedule-repository.js";
+import { withPooledClient } from "./pool-usage.js";
 
 interface PendingAdvance {
   readonly advance: ScheduleAdvance;
@@ -47,21 +48,20 @@ export class PostgresSchedules {
   }
 
   async write(write: ScheduleWrite): Promise<boolean> {
-    const client = await this.pool.connect();
-    let written = false;
-    try {
-      await client.query("BEGIN");
-      written =
-        (await this.schedules.write(client, write)) &&
-        (write.replacedHeadJobId === null || (await this.schedules.deletePendingJob(client, write.replacedHeadJobId)));
-      if (written && write.head !== null) await this.queue.insertJobs(client, [write.head]);
-      await client.query(written ? "COMMIT" : "ROLLBACK");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const written = await withPooledClient(this.pool, async (client) => {
+      try {
+        await client.query("BEGIN");
+        const done =
+          (await this.schedules.write(client, write)) &&
+          (write.replacedHeadJobId === null || (await this.schedules.deletePendingJob(client, write.replacedHeadJobId)));
+        if (done && write.head !== null) await this.queue.insertJobs(client, [write.head]);
+        await client.query(done ? "COMMIT" : "ROLLBACK");
+        return done;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
     if (written && write.head !== null) this.learnDue(write.head.dueTimeMs);
     return written;
   }

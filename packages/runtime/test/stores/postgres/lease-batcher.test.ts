@@ -53,6 +53,28 @@ class DroppingConnection implements Queryable {
   }
 }
 
+/**
+ * The test database, except that PostgreSQL "refuses" (a statement error, SQLSTATE 22P05, not a
+ * connection error) every completion statement that records `runId` as succeeded — as it would an
+ * outcome it cannot store.
+ */
+class RefusingConnection implements Queryable {
+  refused = 0;
+  constructor(
+    private readonly pool: Queryable,
+    private readonly runId: string,
+  ) {}
+  query(config: string | QueryConfig<unknown[]>, values?: unknown[]): Promise<never> {
+    const params = typeof config === "string" ? (values ?? []) : (config.values ?? []);
+    const completions = typeof params[0] === "string" && params[0].startsWith("{") ? (JSON.parse(params[0]) as Record<string, { status?: string }>) : {};
+    if (completions[this.runId]?.status === "succeeded") {
+      this.refused += 1;
+      return Promise.reject(Object.assign(new Error("unsupported Unicode escape sequence"), { code: "22P05" }));
+    }
+    return (typeof config === "string" ? this.pool.query(config, values) : this.pool.query(config)) as Promise<never>;
+  }
+}
+
 /** Batcher hooks on a ManualClock that never moves unless told, recording failures. */
 function recordingHooks(clock = new ManualClock(new Date(T0))) {
   const failures: unknown[] = [];
@@ -199,6 +221,41 @@ describe("lease batcher", () => {
     expect(reported).toEqual([lost.runId]);
     expect(batcher.invariantViolations()).toEqual([]);
     await startRecorded;
+    await batcher.close();
+  });
+
+  it("an outcome PostgreSQL refuses does not hold back the others: each is recorded, the refused one as a failure saying why", async () => {
+    const jobs = [newJob(), newJob(), newJob(), newJob()];
+    await queue.insertJobs(db.pool, jobs);
+    const poison = jobs[1]!;
+    const connection = new RefusingConnection(db.pool, poison.runId);
+    const { hooks, failures } = recordingHooks();
+    const batcher = new LeaseBatcher(queue, connection, "w-refused", 30_000, hooks);
+    const leased = await batcher.claim(T0, 4);
+    expect(leased).toHaveLength(4);
+
+    // All four completions travel in one round trip, which PostgreSQL refuses.
+    const answers = await Promise.all(jobs.map((job) => batcher.complete({ ...succeeded, runId: job.runId })));
+
+    expect(answers).toEqual([true, true, true, true]);
+    expect(connection.refused).toBe(2); // the batch, then the poison run alone
+    expect(batcher.heldCount).toBe(0);
+    expect(batcher.invariantViolations()).toEqual([]);
+    const rows = await db.pool.query(`SELECT run_id::text AS id, status, message FROM ${db.schema.quoted}.runs WHERE run_id = ANY($1::uuid[])`, [
+      jobs.map((job) => job.runId),
+    ]);
+    const byId = new Map(rows.rows.map((row) => [row.id as string, row as { status: string; message: string | null }]));
+    for (const job of jobs.filter((candidate) => candidate !== poison)) expect(byId.get(job.runId)?.status).toBe("succeeded");
+    expect(byId.get(poison.runId)).toEqual({
+      id: poison.runId,
+      status: "failed",
+      message: "The outcome of this run (succeeded) could not be stored: unsupported Unicode escape sequence.",
+    });
+    // The next round trip is not held back.
+    const next = newJob();
+    await queue.insertJobs(db.pool, [next]);
+    expect((await batcher.claim(T0, 1)).map((row) => row.runId)).toEqual([next.runId]);
+    expect(failures).toHaveLength(1); // the refused batch was reported once
     await batcher.close();
   });
 });

@@ -130,10 +130,39 @@ CREATE TABLE :"schema".schedules (
     description: "runs record when their owner was allowed to start the body, apart from when it started",
     sql: `ALTER TABLE :"schema".runs ADD COLUMN start_allowed_at timestamptz;`,
   },
+  {
+    version: 8,
+    description: "cluster-wide gates (overlap \"skip\" and maxConcurrentRuns across processes)",
+    sql: `CREATE TABLE :"schema".gate_slots (
+  gate text NOT NULL,
+  slot integer NOT NULL,
+  owner text NOT NULL,
+  run_id text NOT NULL,
+  lease_expires_at timestamptz NOT NULL,
+  PRIMARY KEY (gate, slot)
+);
+CREATE INDEX gate_slots_owner ON :"schema".gate_slots (owner);`,
+  },
 ] as const;
 
 /** One statement per file (sql/statements/NAME.sql), header comment and final ';' removed. */
 export const STATEMENT_FILES = {
+  "acquire-gate-slot": {
+    parameterCount: 5,
+    sql: `INSERT INTO :"schema".gate_slots AS held (gate, slot, owner, run_id, lease_expires_at)
+SELECT $1::text, s, $3::text, $4::text, now() + make_interval(secs => $5::integer / 1000.0)
+FROM generate_series(0, $2::integer - 1) AS s
+WHERE NOT EXISTS (
+  SELECT FROM :"schema".gate_slots live
+  WHERE live.gate = $1::text AND live.slot = s AND live.lease_expires_at >= now()
+)
+ORDER BY s
+LIMIT 1
+ON CONFLICT (gate, slot) DO UPDATE
+  SET owner = EXCLUDED.owner, run_id = EXCLUDED.run_id, lease_expires_at = EXCLUDED.lease_expires_at
+  WHERE held.lease_expires_at < now()
+RETURNING slot`,
+  },
   "advance-schedules": {
     parameterCount: 16,
     sql: `WITH advanced AS (
@@ -404,6 +433,12 @@ WHERE due_time < to_timestamp($1::float8 / 1000)`,
 )
 DELETE FROM :"schema".jobs j USING run WHERE j.job_id = run.job_id
 RETURNING j.job_id::text AS job_id`,
+  },
+  "extend-gate-slots": {
+    parameterCount: 2,
+    sql: `UPDATE :"schema".gate_slots
+SET lease_expires_at = now() + make_interval(secs => $2::integer / 1000.0)
+WHERE owner = $1::text`,
   },
   "extend-leases": {
     parameterCount: 4,
@@ -771,6 +806,11 @@ SELECT count(*)::integer AS reclaimed,
                    || ((extract(epoch from min(due_time) FILTER (WHERE status = :'status_queued')) * 1000)::float8)::bigint::text) IS NULL
        END AS notified
 FROM reclaimed`,
+  },
+  "release-gate-slot": {
+    parameterCount: 4,
+    sql: `DELETE FROM :"schema".gate_slots
+WHERE gate = $1::text AND slot = $2::integer AND owner = $3::text AND run_id = $4::text`,
   },
   "release-runs": {
     parameterCount: 4,

@@ -14,10 +14,18 @@ export interface WorkerConfig {
   readonly heartbeatMs?: number;
   readonly pollIntervalMs?: number;
   readonly recurring?: boolean;
+  /** Adds `recurring.slow`: every second, each run 1.5 s long, reporting `window` messages. */
+  readonly slowRecurring?: boolean;
   /** `slow.block` ignores `holdMs` and runs until aborted (a worker about to be killed). */
   readonly holdSlowJobs?: boolean;
   /** `application_name` of the worker's connections (lets a test terminate exactly them). */
   readonly applicationName?: string;
+  /**
+   * How the worker gives postgresStore its connections: `"pool"` (default: a pg.Pool with its own
+   * 'error' listener), `"bare-pool"` (a pg.Pool with no listener, as in the README) or
+   * `"connection-string"` (the store's own pool).
+   */
+  readonly poolMode?: "pool" | "bare-pool" | "connection-string";
   /** Run with the OpenTelemetry SDK and report every finished span (`type: "span"`). */
   readonly telemetry?: boolean;
 }
@@ -34,7 +42,7 @@ export interface ReportedSpan {
 /** What a worker reports (see workers/worker.mjs). */
 export interface WorkerMessage {
   readonly worker: string;
-  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "span" | "slot" | "scheduled";
+  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "span" | "slot" | "scheduled" | "window";
   readonly workerId?: string;
   readonly jobId?: string;
   readonly runId?: string;
@@ -42,6 +50,8 @@ export interface WorkerMessage {
   readonly reason?: string;
   readonly dueMs?: number;
   readonly startedMs?: number;
+  /** `window`: when the body ended. */
+  readonly endedMs?: number;
   readonly span?: ReportedSpan;
   /** `slot`: the occurrence's payload. */
   readonly payload?: unknown;
@@ -125,6 +135,11 @@ export class WorkerProcess {
   /** Sends the worker a command (see workers/worker.mjs). */
   send(command: { readonly type: string; readonly [field: string]: unknown }): void {
     this.child.send(command);
+  }
+
+  /** Whether the process has exited (or was killed). */
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   /** SIGKILL: no shutdown, no lease release, nothing. */

@@ -2,7 +2,7 @@
 // processes (which run them) and the tests (which enqueue by name through a descriptor set).
 
 /** @returns {import("../../../../src/registry/job-descriptor.js").JobDescriptor[]} */
-export function workerDescriptors({ recurring = false } = {}) {
+export function workerDescriptors({ recurring = false, slowRecurring = false } = {}) {
   const base = {
     target: { kind: "class", className: "WorkerJob" },
     supportsRuntimeScheduling: true,
@@ -31,6 +31,17 @@ export function workerDescriptors({ recurring = false } = {}) {
       ...base,
       name: "recurring.tick",
       target: { kind: "method", className: "WorkerJob", methodName: "tick", isStatic: true },
+      supportsRuntimeScheduling: false,
+      schedule: { kind: "cron", expression: "* * * * * *", timeZone: "UTC" },
+    });
+  }
+  if (slowRecurring) {
+    // Every second, each run taking longer than that: under the default overlap "skip", a slot
+    // whose previous run is still executing — in any process — is skipped.
+    descriptors.push({
+      ...base,
+      name: "recurring.slow",
+      target: { kind: "method", className: "WorkerJob", methodName: "slow", isStatic: true },
       supportsRuntimeScheduling: false,
       schedule: { kind: "cron", expression: "* * * * * *", timeZone: "UTC" },
     });

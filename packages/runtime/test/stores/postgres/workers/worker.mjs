@@ -2,7 +2,7 @@
 // package's dist (run `pnpm build` first). It reports over the IPC channel what it runs.
 //
 // Config (env ELARION_WORKER, JSON): { databaseUrl, schema, name, concurrency, leaseMs?,
-// heartbeatMs?, pollIntervalMs?, recurring?, applicationName?, holdSlowJobs? (slow.block then waits for an abort),
+// heartbeatMs?, pollIntervalMs?, recurring?, slowRecurring?, applicationName?, poolMode?, holdSlowJobs? (slow.block then waits for an abort),
 // telemetry? (an OpenTelemetry SDK whose finished spans are reported as { type: "span", span }) }
 // Commands (IPC): { type: "stop" }; { type: "schedule-keyed", key, count, dueMs } (reports "scheduled").
 import pg from "pg";
@@ -45,6 +45,12 @@ const bodies = {
   "schedule.slot": async (payload, context) => {
     report({ type: "slot", jobId: context.jobId, dueMs: context.dueTime.getTime(), payload });
   },
+  // A recurring job every second whose runs take 1.5 s: reports each body's start and end.
+  "recurring.slow": async (context) => {
+    const startedMs = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    report({ type: "window", dueMs: context.dueTime.getTime(), startedMs, endedMs: Date.now() });
+  },
   // A recurring job every second, claimed once per slot across processes.
   "recurring.tick": async (context) => {
     report({ type: "tick", dueMs: context.dueTime.getTime() });
@@ -52,7 +58,7 @@ const bodies = {
 };
 
 class WorkerJob {}
-const jobs = workerDescriptors({ recurring: config.recurring === true }).map((descriptor) => ({
+const jobs = workerDescriptors({ recurring: config.recurring === true, slowRecurring: config.slowRecurring === true }).map((descriptor) => ({
   descriptor,
   jobClass: descriptor.supportsRuntimeScheduling ? class extends WorkerJob {} : null,
   invoke: descriptor.supportsRuntimeScheduling
@@ -60,10 +66,15 @@ const jobs = workerDescriptors({ recurring: config.recurring === true }).map((de
     : (_services, _payload, context) => bodies[descriptor.name](context),
 }));
 
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4, application_name: config.applicationName ?? "elarion-test-worker" });
-pool.on("error", () => undefined);
+// poolMode: "pool" (default; a pool with its own 'error' listener), "bare-pool" (the README's
+// snippet: a pool with no listener, which the store must keep from crashing the process) or
+// "connection-string" (the store creates and owns its pool).
+const poolMode = config.poolMode ?? "pool";
+const poolConfig = { connectionString: config.databaseUrl, max: 4, application_name: config.applicationName ?? "elarion-test-worker" };
+const pool = poolMode === "connection-string" ? null : new pg.Pool(poolConfig);
+if (poolMode === "pool") pool.on("error", () => undefined);
 const store = postgresStore({
-  pool,
+  ...(pool === null ? { connectionString: `${config.databaseUrl}?application_name=${poolConfig.application_name}` } : { pool }),
   schema: config.schema,
   ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
   ...(config.heartbeatMs ? { heartbeatMs: config.heartbeatMs } : {}),
@@ -111,7 +122,7 @@ process.on("message", async (message) => {
   }
   if (message?.type === "stop") {
     await scheduler.stop();
-    await pool.end();
+    await (pool === null ? store.end() : pool.end());
     process.exit(0);
   }
 });
