@@ -437,12 +437,18 @@ export class LeaseBatcher {
   }
 
   /**
-   * After a refused round trip: start marks are dropped (they only inform snapshots), and the
+   * After a refused round trip: start questions are asked again with the next round trip, and the
    * completions are recorded one by one (see {@link separateRefusedOutcomes}), so one outcome the
    * database cannot store neither holds back the others nor keeps its run leased forever.
    */
   async #separateRefused(completions: readonly PendingCompletion[], startsTaken: readonly [string, PendingStart][], nowMs: number): Promise<void> {
-    for (const [, pending] of startsTaken) for (const recorded of pending.recorded) recorded();
+    // A start question carries only ids and instants, so it is never what PostgreSQL refused: ask
+    // it again with the next round trip (unless a completion superseded it meanwhile).
+    for (const [runId, pending] of startsTaken) {
+      if (this.#completions.has(runId) || !this.#held.has(runId)) for (const answer of pending.answers) answer(false);
+      else this.#starts.set(runId, pending);
+    }
+    if (startsTaken.length > 0) this.#scheduleFlush();
     if (completions.length === 0) return;
     const separated = await separateRefusedOutcomes(
       this.queue,

@@ -45,7 +45,7 @@ const claim = (owner: string, nowMs: number, limit = 10, leaseMs = LEASE) =>
 /** Claims like {@link claim} and records that the bodies of the claimed runs started. */
 const claimAndStart = async (owner: string, nowMs: number, limit = 10, leaseMs = LEASE) => {
   const claimed = await claim(owner, nowMs, limit, leaseMs);
-  const starts = claimed.claimed.map((run) => ({ runId: run.runId, claims: run.claims, startedAtMs: nowMs }));
+  const starts = claimed.claimed.map((run) => ({ runId: run.runId, claims: run.claims, allowedAtMs: nowMs, startedAtMs: nowMs }));
   await queue.completeAndClaim(db.pool, [], starts, { owner, nowMs, limit: 0, leaseMs });
   return claimed;
 };

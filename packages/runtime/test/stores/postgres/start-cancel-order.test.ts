@@ -185,7 +185,7 @@ describe("lock order", () => {
         const roundTrip = queue.completeAndClaim(
           roundTripPool,
           [{ runId: low!.runId, claims: low!.claims, status: "succeeded", message: null, startedAtMs: T0, completedAtMs: T0 + 1 }],
-          [{ runId: high!.runId, claims: high!.claims, startedAtMs: T0 }],
+          [{ runId: high!.runId, claims: high!.claims, allowedAtMs: null, startedAtMs: T0 }],
           { owner, nowMs: T0, limit: 0, leaseMs: LEASE },
         );
         // Both statements wait for the blocker's lock before it lets go.
