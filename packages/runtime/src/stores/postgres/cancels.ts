@@ -4,7 +4,7 @@ import type { CancelResult } from "../store-records.js";
 import type pg from "pg";
 import type { LeaseBatcher } from "./lease-batcher.js";
 import type { CancelRow } from "./queue-rows.js";
-import type { QueueRepository } from "./queue-repository.js";
+import type { CancelRepository } from "./cancel-repository.js";
 
 /**
  * Cancels, in both directions: this process cancelling a run or job (wherever it runs:
@@ -15,7 +15,7 @@ export class Cancels {
   readonly #inFlight = new Set<Promise<CancelResult>>();
 
   constructor(
-    private readonly queue: QueueRepository,
+    private readonly statements: CancelRepository,
     private readonly pool: pg.Pool,
     private readonly workerId: string,
     /** This process's leases while the store is open, else `null`. */
@@ -23,11 +23,11 @@ export class Cancels {
   ) {}
 
   cancelJob(jobId: string, atMs: number): Promise<CancelResult> {
-    return this.#track(async () => this.#result(await this.queue.cancelJob(this.pool, jobId, atMs), atMs));
+    return this.#track(async () => this.#result(await this.statements.cancelJob(this.pool, jobId, atMs), atMs));
   }
 
   cancelRun(runId: string, atMs: number): Promise<CancelResult> {
-    return this.#track(async () => this.#result(await this.queue.cancelRun(this.pool, runId, atMs), atMs));
+    return this.#track(async () => this.#result(await this.statements.cancelRun(this.pool, runId, atMs), atMs));
   }
 
   /**
