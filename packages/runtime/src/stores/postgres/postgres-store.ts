@@ -24,6 +24,7 @@ import { SNAPSHOT_LIST_LIMIT } from "../../state/scheduler-snapshot.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import { Cancels } from "./cancels.js";
 import { Claims } from "./claims.js";
+import { CancelBatcher } from "./cancel-batcher.js";
 import { CancelRepository } from "./cancel-repository.js";
 import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
 import { DirectInserts } from "./direct-inserts.js";
@@ -131,7 +132,7 @@ class PostgresStore implements PostgresJobStore {
     this.#queue = new QueueRepository(options.schema);
     const inserts = new JobInsertRepository(options.schema);
     this.#inserts = inserts;
-    this.#cancels = new Cancels(new CancelRepository(options.schema), this.#pool, this.workerId, () => this.#open?.claims.leases ?? null);
+    this.#cancels = new Cancels(new CancelBatcher(new CancelRepository(options.schema), this.#pool), this.workerId, () => this.#open?.claims.leases ?? null);
     this.#direct = new DirectInserts(inserts, this.#queue, this.#pool);
     this.#schedules = new PostgresSchedules(
       new ScheduleRepository(options.schema),
