@@ -11,12 +11,14 @@ import { fixtureServices } from "./support/fixture-services.js";
 import { timeAsync } from "./support/stopwatch.js";
 import { measureLateness } from "./support/lateness-probes.js";
 import { createScheduler } from "@elarion/runtime";
+import { postgresStore } from "@elarion/runtime/postgres";
+import { SlotProbeJob } from "../fixture/src/jobs/slot-probe-job.js";
 import { NoopJob } from "../fixture/src/jobs/noop-job.js";
 import { jobRegistry } from "../fixture/src/jobs.generated.js";
 
 /**
  * Runs one workload alone so it can be profiled: `node --cpu-prof --cpu-prof-dir=.tmp/profiles
- * dist/src/profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness|postgres-cancels> [count]`. Prints wall time and
+ * dist/src/profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness|postgres-cancels|postgres-cancels-at-once|postgres-enqueue-many|postgres-schedule-upserts> [count]`. Prints wall time and
  * the process's CPU time over the measured phase (CPU ≪ wall means the time is spent waiting).
  */
 async function main(workload: string | undefined, count: number): Promise<void> {
@@ -74,6 +76,57 @@ async function main(workload: string | undefined, count: number): Promise<void> 
       await system.close();
       return;
     }
+    case "postgres-cancels-at-once": {
+      // Suite 5c's all-at-once mode: `count` queued jobs, every cancelJob issued together.
+      const trace = traceQueries();
+      const system = elarionCancelSystem();
+      await system.prepare();
+      const jobIds = await system.enqueueQueued(count);
+      trace.reset();
+      await report(workload, count, async () => {
+        await Promise.all(jobIds.map((jobId) => system.cancelOne(jobId)));
+      });
+      process.stdout.write(trace.summary());
+      await system.close();
+      return;
+    }
+    case "postgres-enqueue-many": {
+      // Suite 8's bulk enqueue: one enqueueMany of `count` no-op jobs, no worker running.
+      const trace = traceQueries();
+      const system = elarionSystem();
+      await system.prepare();
+      await system.enqueueNoops(100);
+      trace.reset();
+      await report(workload, count, () => system.enqueueNoops(count));
+      process.stdout.write(trace.summary());
+      await system.close();
+      return;
+    }
+    case "postgres-schedule-upserts": {
+      // Suite 9's setup pass: `count` upsertSchedule calls, 16 in flight, on postgresStore.
+      const trace = traceQueries();
+      const pool = new pg.Pool({ connectionString: process.env.ELARION_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", max: 20 });
+      await pool.query("DROP SCHEMA IF EXISTS bench_profile_schedules CASCADE");
+      const scheduler = createScheduler({ registry: jobRegistry, services: fixtureServices(), store: postgresStore({ pool, schema: "bench_profile_schedules" }) });
+      await scheduler.start();
+      const cron = "0 0 0 1 1 *";
+      trace.reset();
+      await report(workload, count, async () => {
+        let next = 0;
+        const lane = async (): Promise<void> => {
+          while (next < count) {
+            const tenant = next++;
+            await scheduler.upsertSchedule(`tenant-${tenant}`, SlotProbeJob, { tenant }, { cron });
+          }
+        };
+        await Promise.all(Array.from({ length: 16 }, lane));
+      });
+      process.stdout.write(trace.summary());
+      await scheduler.stop();
+      await pool.query("DROP SCHEMA IF EXISTS bench_profile_schedules CASCADE");
+      await pool.end();
+      return;
+    }
     case "postgres-lateness": {
       const trace = traceQueries();
       const system = elarionSystem();
@@ -94,7 +147,7 @@ async function main(workload: string | undefined, count: number): Promise<void> 
       return;
     }
     default:
-      throw new Error(`usage: profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness|postgres-cancels> [count]; got "${String(workload)}".`);
+      throw new Error(`usage: profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness|postgres-cancels|postgres-cancels-at-once|postgres-enqueue-many|postgres-schedule-upserts> [count]; got "${String(workload)}".`);
   }
 }
 

@@ -1,10 +1,9 @@
 import { OutcomeMessage } from "../../state/vocabulary.js";
 import type { StoreHost } from "../store-host.js";
 import type { CancelResult } from "../store-records.js";
-import type pg from "pg";
 import type { LeaseBatcher } from "./lease-batcher.js";
 import type { CancelRow } from "./queue-rows.js";
-import type { QueueRepository } from "./queue-repository.js";
+import type { CancelBatcher } from "./cancel-batcher.js";
 
 /**
  * Cancels, in both directions: this process cancelling a run or job (wherever it runs:
@@ -15,19 +14,19 @@ export class Cancels {
   readonly #inFlight = new Set<Promise<CancelResult>>();
 
   constructor(
-    private readonly queue: QueueRepository,
-    private readonly pool: pg.Pool,
+    /** Runs the cancel statements, grouping concurrent calls into one commit. */
+    private readonly statements: CancelBatcher,
     private readonly workerId: string,
     /** This process's leases while the store is open, else `null`. */
     private readonly leases: () => LeaseBatcher | null,
   ) {}
 
   cancelJob(jobId: string, atMs: number): Promise<CancelResult> {
-    return this.#track(async () => this.#result(await this.queue.cancelJob(this.pool, jobId, atMs), atMs));
+    return this.#track(async () => this.#result(await this.statements.cancelJob(jobId, atMs), atMs));
   }
 
   cancelRun(runId: string, atMs: number): Promise<CancelResult> {
-    return this.#track(async () => this.#result(await this.queue.cancelRun(this.pool, runId, atMs), atMs));
+    return this.#track(async () => this.#result(await this.statements.cancelRun(runId, atMs), atMs));
   }
 
   /**

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { KeyHolder } from "../store-records.js";
 import type { Queryable } from "./queryable.js";
 import type { KeyHolderRow, NewJobRow } from "./queue-rows.js";
+import type { JobInsertRepository } from "./job-insert-repository.js";
 import type { QueueRepository } from "./queue-repository.js";
 import { withPooledClient } from "./pool-usage.js";
 
@@ -19,6 +20,7 @@ import { withPooledClient } from "./pool-usage.js";
  */
 export class DirectInserts {
   constructor(
+    private readonly inserts: JobInsertRepository,
     private readonly queue: QueueRepository,
     private readonly pool: pg.Pool,
   ) {}
@@ -45,13 +47,13 @@ export class DirectInserts {
 
   async #insertIn(db: Queryable, rows: readonly NewJobRow[]): Promise<(KeyHolder | null)[]> {
     const answer: (KeyHolder | null)[] = rows.map(() => null);
-    for (const holder of await this.queue.insertJobs(db, rows)) answer[holder.index] = await this.#complete(db, holder, rows[holder.index]!);
+    for (const holder of await this.inserts.insertJobs(db, rows)) answer[holder.index] = await this.#complete(db, holder, rows[holder.index]!);
     return answer;
   }
 
   async #complete(db: Queryable, holder: KeyHolderRow, row: NewJobRow): Promise<KeyHolder> {
     let maxAttempts = holder.maxAttempts;
-    if (holder.payloadMissed) maxAttempts = await this.queue.replaceJobPayload(db, holder.jobId, row.payload, holder.dueTimeMs);
+    if (holder.payloadMissed) maxAttempts = await this.inserts.replaceJobPayload(db, holder.jobId, row.payload, holder.dueTimeMs);
     else if (maxAttempts === null) maxAttempts = (await this.queue.getJob(db, holder.jobId))?.maxAttempts ?? null;
     return { jobId: holder.jobId, runId: holder.runId, dueTimeMs: holder.dueTimeMs, attempt: holder.attempt, maxAttempts: maxAttempts ?? 1 };
   }

@@ -1,6 +1,6 @@
 import type { Queryable } from "./queryable.js";
 import type { NewJobRow } from "./queue-rows.js";
-import type { QueueRepository } from "./queue-repository.js";
+import type { JobInsertRepository } from "./job-insert-repository.js";
 
 interface PendingInsert {
   readonly row: NewJobRow;
@@ -20,7 +20,7 @@ export class InsertBatcher {
   #writing = false;
 
   constructor(
-    private readonly queue: QueueRepository,
+    private readonly inserts: JobInsertRepository,
     private readonly db: Queryable,
     private readonly written: (rows: readonly NewJobRow[]) => void,
     private readonly describeError: (error: unknown) => unknown,
@@ -41,7 +41,7 @@ export class InsertBatcher {
       const batch = this.#pending.splice(0, MAX_BATCH);
       const rows = batch.map((pending) => pending.row);
       try {
-        await this.queue.insertJobs(this.db, rows);
+        await this.inserts.insertJobs(this.db, rows);
       } catch (error) {
         const described = this.describeError(error);
         for (const pending of batch) pending.reject(described);

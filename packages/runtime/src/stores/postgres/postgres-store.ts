@@ -27,18 +27,21 @@ import { SNAPSHOT_LIST_LIMIT } from "../../state/scheduler-snapshot.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
 import { Cancels } from "./cancels.js";
 import { Claims } from "./claims.js";
+import { CancelBatcher } from "./cancel-batcher.js";
+import { CancelRepository } from "./cancel-repository.js";
 import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
 import { DirectInserts } from "./direct-inserts.js";
 import { GateSlots } from "./gate-slots.js";
 import { beat } from "./heartbeat.js";
 import { InsertBatcher } from "./insert-batcher.js";
+import { JobInsertRepository } from "./job-insert-repository.js";
 import { migrate } from "./migrations.js";
 import { NextDueHint } from "./next-due-hint.js";
 import type { WakeUpNotice } from "./notifications.js";
 import { PausedJobNames } from "./paused-job-names.js";
 import { gatherPlannerStatistics } from "./planner-statistics.js";
 import { poll } from "./poll.js";
-import { PoolErrorListener, withPooledClient } from "./pool-usage.js";
+import { borrowClient, PoolErrorListener, withPooledClient } from "./pool-usage.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions, type ResolvedPostgresStoreOptions } from "./postgres-store-options.js";
 import { isQueryable, type Queryable } from "./queryable.js";
 import type { NewJobRow } from "./queue-rows.js";
@@ -107,7 +110,8 @@ interface OpenStore {
  * Composes the store's parts: {@link Claims} (the claim path and its {@link LeaseBatcher}),
  * {@link Cancels}, the background tasks ({@link beat heartbeat}, {@link poll}, {@link Retention},
  * planner statistics) on {@link StoreTimers}, the {@link WakeUpListener} and the {@link InsertBatcher};
- * every statement goes through the {@link QueueRepository}.
+ * statements go through the {@link QueueRepository}, {@link JobInsertRepository} (enqueues) and
+ * {@link CancelRepository} (cancels).
  */
 class PostgresStore implements PostgresJobStore {
   readonly name = "postgres";
@@ -118,6 +122,7 @@ class PostgresStore implements PostgresJobStore {
   readonly #poolErrors: PoolErrorListener;
   readonly #target: ConnectionTarget;
   readonly #queue: QueueRepository;
+  readonly #inserts: JobInsertRepository;
   readonly #cancels: Cancels;
   readonly #direct: DirectInserts;
   readonly #schedules: PostgresSchedules;
@@ -138,12 +143,17 @@ class PostgresStore implements PostgresJobStore {
     if (this.#ownsPool) this.#poolErrors.attach();
     this.#target = connectionTarget(this.#pool);
     this.#queue = new QueueRepository(options.schema);
-    this.#cancels = new Cancels(this.#queue, this.#pool, this.workerId, () => this.#open?.claims.leases ?? null);
-    this.#direct = new DirectInserts(this.#queue, this.#pool);
+    const inserts = new JobInsertRepository(options.schema);
+    this.#inserts = inserts;
+    this.#cancels = new Cancels(new CancelBatcher(new CancelRepository(options.schema), {
+          query: this.#pool.query.bind(this.#pool) as Queryable["query"],
+          connect: () => borrowClient(this.#pool),
+        }), this.workerId, () => this.#open?.claims.leases ?? null);
+    this.#direct = new DirectInserts(inserts, this.#queue, this.#pool);
     this.#gates = new GateSlots(options.schema, this.#pool, this.workerId, options.leaseMs);
     this.#schedules = new PostgresSchedules(
       new ScheduleRepository(options.schema),
-      this.#queue,
+      inserts,
       this.#pool,
       () => this.#open?.context.host.now() ?? Date.now(),
       (dueTimeMs) => this.#open?.context.learnDue(dueTimeMs),
@@ -207,7 +217,7 @@ class PostgresStore implements PostgresJobStore {
       throw describeConnectionError(error, this.#target, "start");
     }
     const inserts = new InsertBatcher(
-      this.#queue,
+      this.#inserts,
       this.#pool,
       (rows) => context.learnDue(Math.min(...rows.map((row) => row.dueTimeMs))),
       (error) => describeConnectionError(error, this.#target, "enqueue a job"),

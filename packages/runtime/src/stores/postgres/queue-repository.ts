@@ -2,12 +2,9 @@ import type { QueryResultRow } from "pg";
 import { HELD_RUN_STATUS, JOB_STATUSES, type RUN_STATUSES } from "../../state/vocabulary.js";
 import type { Queryable } from "./queryable.js";
 import type {
-  CancelRow,
   ClaimedRunRow,
   CompleteAndClaimResult,
   JobRow,
-  KeyHolderRow,
-  NewJobRow,
   RunCompletionRow,
   RunRow,
   RunStartRow,
@@ -18,6 +15,7 @@ import type { JobListing } from "../store-records.js";
 import type { SchemaName } from "./schema-name.js";
 import { DEFAULT_MAX_LEASE_EXPIRIES } from "./postgres-store-options.js";
 import { renderStatements, type Statement, type StatementName } from "./sql/statements.js";
+import { isUuid } from "./uuid-text.js";
 
 /** Lease requests of one worker. */
 export interface ClaimRequest {
@@ -48,9 +46,9 @@ export interface ReclaimResult {
 const DELETE_BATCH = 5_000;
 
 /**
- * The queue's statements (sql/statements/*.sql), each one round trip, with typed parameters and
- * rows. Callers pass the connection: the store's pool, or the caller's client for an enqueue that
- * joins their transaction.
+ * The queue's statements (sql/statements/*.sql) for workers, operations and reads, each one round
+ * trip, with typed parameters and rows; inserts are `JobInsertRepository`'s and cancels
+ * `CancelRepository`'s. Callers pass the connection (the store's pool or a client).
  *
  * @example
  * ```ts
@@ -69,48 +67,6 @@ export class QueueRepository {
 
   get schema(): SchemaName {
     return this.#schema;
-  }
-
-  /**
-   * Inserts jobs with their first runs and notifies listeners, all in the caller's transaction.
-   * A keyed job whose key a pending job holds is not inserted: that job is answered (see
-   * sql/statements/insert-jobs.sql). The batch carries each (job name, key) at most once.
-   */
-  async insertJobs(db: Queryable, jobs: readonly NewJobRow[]): Promise<KeyHolderRow[]> {
-    if (jobs.length === 0) return [];
-    const column = <T>(read: (job: NewJobRow) => T): T[] => jobs.map(read);
-    const result = await this.#run<{ holders: HolderResultRow[] | null }>(db, "insert-jobs", [
-      column((job) => job.jobId),
-      column((job) => job.runId),
-      column((job) => job.jobName),
-      column((job) => (job.payload === undefined ? null : JSON.stringify(job.payload))),
-      column((job) => job.dueTimeMs),
-      column((job) => job.maxAttempts),
-      column((job) => job.correlationId),
-      column((job) => (job.resilience === null ? null : JSON.stringify(job.resilience))),
-      column((job) => job.resilienceMode),
-      column((job) => job.createdAtMs),
-      column((job) => job.key ?? null),
-      column((job) => job.onDuplicate === "replace"),
-      column((job) => (job.occurrence == null ? null : JSON.stringify(job.occurrence))),
-      column((job) => job.traceContext ?? null),
-      this.#schema.channel,
-    ]);
-    return (result.rows[0]?.holders ?? []).map((row) => ({
-      index: row.item - 1,
-      jobId: row.job_id,
-      runId: row.run_id,
-      attempt: row.attempt,
-      dueTimeMs: row.due_ms,
-      maxAttempts: row.max_attempts,
-      payloadMissed: row.payload_missed,
-    }));
-  }
-
-  /** The payload of a replace that insert-jobs could not write (see {@link KeyHolderRow.payloadMissed}); answers max attempts. */
-  async replaceJobPayload(db: Queryable, jobId: string, payload: unknown, dueTimeMs: number): Promise<number | null> {
-    const result = await this.#run<{ max_attempts: number }>(db, "replace-job-payload", [jobId, payload === undefined ? null : JSON.stringify(payload), dueTimeMs]);
-    return result.rows[0]?.max_attempts ?? null;
   }
 
   /**
@@ -208,16 +164,6 @@ export class QueueRepository {
     return { reclaimed: result.rows[0]?.reclaimed ?? 0, failed: result.rows[0]?.failed ?? 0 };
   }
 
-  /** Cancels a run: a queued one at once, a running one by flagging it and notifying its owner. */
-  async cancelRun(db: Queryable, runId: string, nowMs: number): Promise<CancelRow> {
-    return this.#cancel(db, "cancel-run", runId, nowMs);
-  }
-
-  /** Cancels the current run of a job (see {@link cancelRun}). */
-  async cancelJob(db: Queryable, jobId: string, nowMs: number): Promise<CancelRow> {
-    return this.#cancel(db, "cancel-job", jobId, nowMs);
-  }
-
   async getJob(db: Queryable, jobId: string): Promise<JobRow | null> {
     const row = (await this.#run<JobResultRow>(db, "get-job", [jobId])).rows[0];
     return row === undefined ? null : toJobRow(row);
@@ -263,7 +209,7 @@ export class QueueRepository {
 
   /** Gives a failed or cancelled job a new run (attempt 1); the job's new state, or `null` when it is not one. */
   async retryJob(db: Queryable, jobId: string, newRunId: string, dueTimeMs: number): Promise<JobRow | null> {
-    if (!UUID_PATTERN.test(jobId)) return null;
+    if (!isUuid(jobId)) return null;
     const row = (await this.#run<JobResultRow>(db, "retry-job", [jobId, newRunId, dueTimeMs, this.#schema.channel])).rows[0];
     return row === undefined ? null : toJobRow(row);
   }
@@ -347,16 +293,6 @@ export class QueueRepository {
     return deleted;
   }
 
-  async #cancel(db: Queryable, statement: "cancel-run" | "cancel-job", id: string, nowMs: number): Promise<CancelRow> {
-    if (!UUID_PATTERN.test(id)) return { outcome: "not-found" };
-    const result = await this.#run<CancelResultRow>(db, statement, [id, nowMs, this.#schema.channel]);
-    const row = result.rows[0];
-    if (row === undefined) return { outcome: "not-found" };
-    const job = { jobName: row.job_name, traceContext: row.trace_context, scheduleKey: row.schedule_key };
-    if (!row.was_running) return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id, ...job };
-    return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner, ...job };
-  }
-
   /**
    * Gathers planner statistics on the queue tables if they hold a backlog and were never analysed
    * (autovacuum does it from then on). Returns whether it analysed.
@@ -374,7 +310,6 @@ export class QueueRepository {
   }
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The largest uuid: the keyset position before every job, for a first page. */
 const LAST_UUID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
@@ -502,26 +437,4 @@ function toRun(row: RunResultRow): RunRow {
     message: row.message,
     owner: row.owner,
   };
-}
-
-/** A holder of insert-jobs.sql's `holders`. */
-interface HolderResultRow {
-  item: number;
-  job_id: string;
-  run_id: string;
-  attempt: number;
-  due_ms: number;
-  max_attempts: number | null;
-  payload_missed: boolean;
-}
-
-interface CancelResultRow {
-  run_id: string;
-  job_id: string;
-  was_running: boolean;
-  schedule_key: string | null;
-  owner: string | null;
-  job_name: string;
-  trace_context: string | null;
-  notified: boolean | null;
 }

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "../job-store.js";
-import type { QueueRepository } from "./queue-repository.js";
+import type { JobInsertRepository } from "./job-insert-repository.js";
 import type { ScheduleRepository } from "./schedule-repository.js";
 import { withPooledClient } from "./pool-usage.js";
 
@@ -27,7 +27,7 @@ export class PostgresSchedules {
 
   constructor(
     private readonly schedules: ScheduleRepository,
-    private readonly queue: QueueRepository,
+    private readonly inserts: JobInsertRepository,
     private readonly pool: pg.Pool,
     /** The scheduler's clock (epoch ms). */
     private readonly now: () => number,
@@ -54,7 +54,7 @@ export class PostgresSchedules {
         const done =
           (await this.schedules.write(client, write)) &&
           (write.replacedHeadJobId === null || (await this.schedules.deletePendingJob(client, write.replacedHeadJobId)));
-        if (done && write.head !== null) await this.queue.insertJobs(client, [write.head]);
+        if (done && write.head !== null) await this.inserts.insertJobs(client, [write.head]);
         await client.query(done ? "COMMIT" : "ROLLBACK");
         return done;
       } catch (error) {

@@ -5,12 +5,14 @@ import { LeaseBatcher, type LeaseBatcherHooks } from "../../../src/stores/postgr
 import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
 import type { Queryable } from "../../../src/stores/postgres/queryable.js";
+import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
 import { ManualClock } from "../../../src/testing/manual-clock.js";
 import { createTestSchema, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
 let queue: QueueRepository;
+let inserts: JobInsertRepository;
 const T0 = Date.UTC(2030, 0, 1);
 
 beforeAll(async () => {
@@ -18,6 +20,7 @@ beforeAll(async () => {
   const client = await db.pool.connect();
   await migrate(client, db.schema).finally(() => client.release());
   queue = new QueueRepository(db.schema);
+  inserts = new JobInsertRepository(db.schema);
 });
 afterAll(async () => {
   await db?.drop();
@@ -103,7 +106,7 @@ describe("lease batcher", () => {
   it("a slow retention pass holds back the completion's caller but not the next claim", async () => {
     const first = newJob();
     const second = newJob();
-    await queue.insertJobs(db.pool, [first, second]);
+    await inserts.insertJobs(db.pool, [first, second]);
     let openRetention: () => void = () => undefined;
     const retention = new Promise<void>((resolve) => {
       openRetention = resolve;
@@ -152,7 +155,7 @@ describe("lease batcher", () => {
 
   it("keeps its five collections consistent through claim, prefetch, a cancelled prefetched run, start, completion, heartbeat and close", async () => {
     const jobs = [newJob(), newJob(), newJob()];
-    await queue.insertJobs(db.pool, jobs);
+    await inserts.insertJobs(db.pool, jobs);
     const { hooks } = recordingHooks();
     // Hold the leased runs in the prefetch (as a cancel in flight does) until the test lets go.
     let handOut: () => void = () => undefined;
@@ -200,7 +203,7 @@ describe("lease batcher", () => {
 
   it("a lease lost while its start mark waits for a retry drops the start mark with it", async () => {
     const lost = newJob();
-    await queue.insertJobs(db.pool, [lost]);
+    await inserts.insertJobs(db.pool, [lost]);
     const connection = new DroppingConnection(db.pool);
     const { hooks, failures, nextFailure } = recordingHooks();
     const batcher = new LeaseBatcher(queue, connection, "w-lost", 30_000, hooks);
@@ -226,7 +229,7 @@ describe("lease batcher", () => {
 
   it("an outcome PostgreSQL refuses does not hold back the others: each is recorded, the refused one as a failure saying why", async () => {
     const jobs = [newJob(), newJob(), newJob(), newJob()];
-    await queue.insertJobs(db.pool, jobs);
+    await inserts.insertJobs(db.pool, jobs);
     const poison = jobs[1]!;
     const connection = new RefusingConnection(db.pool, poison.runId);
     const { hooks, failures } = recordingHooks();
@@ -253,7 +256,7 @@ describe("lease batcher", () => {
     });
     // The next round trip is not held back.
     const next = newJob();
-    await queue.insertJobs(db.pool, [next]);
+    await inserts.insertJobs(db.pool, [next]);
     expect((await batcher.claim(T0, 1)).map((row) => row.runId)).toEqual([next.runId]);
     expect(failures).toHaveLength(1); // the refused batch was reported once
     await batcher.close();

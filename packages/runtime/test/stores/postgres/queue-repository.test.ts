@@ -3,11 +3,15 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
+import { CancelRepository } from "../../../src/stores/postgres/cancel-repository.js";
+import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
 import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
 let queue: QueueRepository;
+let inserts: JobInsertRepository;
+let cancels: CancelRepository;
 const T0 = Date.UTC(2030, 0, 1);
 const LEASE = 30_000;
 
@@ -16,6 +20,8 @@ beforeAll(async () => {
   const client = await db.pool.connect();
   await migrate(client, db.schema).finally(() => client.release());
   queue = new QueueRepository(db.schema);
+  inserts = new JobInsertRepository(db.schema);
+  cancels = new CancelRepository(db.schema);
 });
 afterAll(async () => {
   await db?.drop();
@@ -54,7 +60,7 @@ describe("queue repository", () => {
   it("inserts a job, leases it once it is due, and completes it in the same round trip as the next claim", async () => {
     const first = newJob({ payload: { to: "x@example.com", n: [1, 2] }, correlationId: "corr-1" });
     const second = newJob({ dueTimeMs: T0 + 5_000 });
-    await queue.insertJobs(db.pool, [first, second]);
+    await inserts.insertJobs(db.pool, [first, second]);
 
     const early = await claim("w1", T0 - 1);
     expect(early.claimed).toEqual([]);
@@ -78,7 +84,7 @@ describe("queue repository", () => {
   });
 
   it("hands a due run to only one of two workers claiming at once", async () => {
-    await queue.insertJobs(db.pool, Array.from({ length: 50 }, () => newJob()));
+    await inserts.insertJobs(db.pool, Array.from({ length: 50 }, () => newJob()));
     const other = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
     try {
       const [a, b] = await Promise.all([
@@ -95,7 +101,7 @@ describe("queue repository", () => {
 
   it("reclaims an expired lease, and the first owner's late completion is then rejected", async () => {
     const job = newJob();
-    await queue.insertJobs(db.pool, [job]);
+    await inserts.insertJobs(db.pool, [job]);
     const crashed = await claim("dead-worker", T0, 10, -1_000); // lease already expired
     expect(crashed.claimed).toHaveLength(1);
 
@@ -124,7 +130,7 @@ describe("queue repository", () => {
   it("requeues a run whose worker keeps dying up to maxLeaseExpiries, then ends it and its job failed; an ordinary job in the same queue still runs", async () => {
     const poison = newJob({ maxAttempts: 3, resilienceMode: "deferred-retry" });
     const ordinary = newJob({ dueTimeMs: T0 + 1 });
-    await queue.insertJobs(db.pool, [poison, ordinary]);
+    await inserts.insertJobs(db.pool, [poison, ordinary]);
 
     for (const lost of [1, 2]) {
       const crashed = await claimAndStart(`dead-worker-${lost}`, T0 + lost, 1, -1_000); // lease already expired
@@ -164,7 +170,7 @@ describe("queue repository", () => {
   it("counts only expired leases toward maxLeaseExpiries: runs given back at shutdown and cancelled runs are not failed", async () => {
     const released = newJob();
     const cancelled = newJob({ dueTimeMs: T0 + 1 });
-    await queue.insertJobs(db.pool, [released, cancelled]);
+    await inserts.insertJobs(db.pool, [released, cancelled]);
 
     await claim("w1", T0, 1, LEASE);
     expect(await queue.releaseRuns(db.pool, "w1", [{ runId: released.runId, claims: 1 }])).toBe(1);
@@ -173,7 +179,7 @@ describe("queue repository", () => {
     expect((await queue.getJob(db.pool, released.jobId))?.status).toBe("queued");
 
     await claimAndStart("w3", T0 + 1, 10, -1_000); // both: `released` (its 2nd expiry below) and `cancelled`
-    expect((await queue.cancelJob(db.pool, cancelled.jobId, T0 + 1)).outcome).toBe("abort-active");
+    expect((await cancels.cancelJob(db.pool, cancelled.jobId, T0 + 1)).outcome).toBe("abort-active");
     expect(await queue.reclaimExpired(db.pool, T0 + 1, 1)).toEqual({ reclaimed: 2, failed: 1 });
     expect((await queue.getJob(db.pool, cancelled.jobId))?.status).toBe("cancelled");
     expect(await queue.getJob(db.pool, released.jobId)).toMatchObject({ status: "failed", lastError: expect.stringMatching(/^worker lost 2 times/) });
@@ -181,7 +187,7 @@ describe("queue repository", () => {
 
   it("never fails the neighbours of a crash: runs the lost worker had claimed but not started keep their count", async () => {
     const neighbour = newJob();
-    await queue.insertJobs(db.pool, [neighbour]);
+    await inserts.insertJobs(db.pool, [neighbour]);
     for (const lost of [1, 2, 3]) {
       await claim(`dead-worker-${lost}`, T0 + lost, 1, -1_000); // claimed ahead, body never started
       expect(await queue.reclaimExpired(db.pool, T0 + lost, 1)).toEqual({ reclaimed: 1, failed: 0 });
@@ -191,7 +197,7 @@ describe("queue repository", () => {
 
   it("keeps a lease alive with heartbeats and reports a lost lease by leaving it out", async () => {
     const job = newJob();
-    await queue.insertJobs(db.pool, [job]);
+    await inserts.insertJobs(db.pool, [job]);
     await claim("w1", T0, 10, -1_000);
     const kept = await queue.heartbeat(db.pool, "w1", [{ runId: job.runId, claims: 1 }], LEASE);
     expect([...kept.keys()]).toEqual([job.runId]);
@@ -203,7 +209,7 @@ describe("queue repository", () => {
 
   it("turns a failed attempt into a waiting retry of the same job with the next attempt number", async () => {
     const job = newJob({ maxAttempts: 3, resilienceMode: "deferred-retry" });
-    await queue.insertJobs(db.pool, [job]);
+    await inserts.insertJobs(db.pool, [job]);
     await claim("w1", T0);
     const retryRunId = randomUUID();
     await queue.completeAndClaim(
@@ -231,7 +237,7 @@ describe("queue repository", () => {
     const traced = newJob({ traceContext: traceparent });
     const plain = newJob({ jobName: "reports.build" });
     const cancelled = newJob({ traceContext: traceparent, dueTimeMs: T0 + 60_000 });
-    await queue.insertJobs(db.pool, [traced, plain, cancelled]);
+    await inserts.insertJobs(db.pool, [traced, plain, cancelled]);
     expect(await queue.queuedRunCounts(db.pool)).toEqual(new Map([["emails.send", 2], ["reports.build", 1]]));
 
     const first = await claim("w1", T0);
@@ -248,14 +254,14 @@ describe("queue repository", () => {
       { owner: "w1", nowMs: T0 + 1, limit: 0, leaseMs: LEASE },
     );
     expect((await claim("w2", T0 + 10)).claimed.map((run) => [run.runId, run.traceContext])).toEqual([[retryRunId, traceparent]]);
-    expect(await queue.cancelJob(db.pool, cancelled.jobId, T0 + 11)).toMatchObject({ outcome: "cancelled-before-start", jobName: "emails.send", traceContext: traceparent });
+    expect(await cancels.cancelJob(db.pool, cancelled.jobId, T0 + 11)).toMatchObject({ outcome: "cancelled-before-start", jobName: "emails.send", traceContext: traceparent });
     expect(await queue.queuedRunCounts(db.pool)).toEqual(new Map());
   });
 
   it("cancels a queued run before execution, and never hands it out afterwards", async () => {
     const job = newJob();
-    await queue.insertJobs(db.pool, [job]);
-    expect(await queue.cancelJob(db.pool, job.jobId, T0 - 10)).toEqual({
+    await inserts.insertJobs(db.pool, [job]);
+    expect(await cancels.cancelJob(db.pool, job.jobId, T0 - 10)).toEqual({
       outcome: "cancelled-before-start",
       runId: job.runId,
       jobId: job.jobId,
@@ -265,20 +271,20 @@ describe("queue repository", () => {
     });
     expect((await claim("w1", T0)).claimed).toEqual([]);
     expect(await queue.getJob(db.pool, job.jobId)).toMatchObject({ status: "cancelled", completedAtMs: T0 - 10 });
-    expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "not-found" });
-    expect(await queue.cancelRun(db.pool, "not-a-uuid", T0)).toEqual({ outcome: "not-found" });
+    expect(await cancels.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "not-found" });
+    expect(await cancels.cancelRun(db.pool, "not-a-uuid", T0)).toEqual({ outcome: "not-found" });
   });
 
   it("flags a running run as cancel-requested and notifies its owner on the schema's channel", async () => {
     const job = newJob();
-    await queue.insertJobs(db.pool, [job]);
+    await inserts.insertJobs(db.pool, [job]);
     await claim("owner-b", T0);
     const listener = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await listener.connect();
     try {
       const notice = new Promise<string | undefined>((resolve) => listener.on("notification", (n) => resolve(n.payload)));
       await listener.query(`LISTEN ${db.schema.quotedChannel}`);
-      expect(await queue.cancelRun(db.pool, job.runId, T0)).toEqual({
+      expect(await cancels.cancelRun(db.pool, job.runId, T0)).toEqual({
         outcome: "abort-active",
         runId: job.runId,
         jobId: job.jobId,
@@ -304,10 +310,10 @@ describe("queue repository", () => {
     const client = await db.pool.connect();
     try {
       await client.query("BEGIN");
-      await queue.insertJobs(client, [newJob({ jobName: "rolled.back" })]);
+      await inserts.insertJobs(client, [newJob({ jobName: "rolled.back" })]);
       await client.query("ROLLBACK");
       await client.query("BEGIN");
-      await queue.insertJobs(client, [newJob({ jobName: "committed", dueTimeMs: T0 + 7 })]);
+      await inserts.insertJobs(client, [newJob({ jobName: "committed", dueTimeMs: T0 + 7 })]);
       await client.query("COMMIT");
       // Round trips on the listener deliver pending notices; the committed one proves delivery works.
       const deadline = Date.now() + 5_000;
@@ -330,7 +336,7 @@ describe("queue repository", () => {
   it("retention keeps the newest finished jobs up to the limit, drops old ones, and never touches unfinished jobs", async () => {
     const jobs = Array.from({ length: 6 }, (_, i) => newJob({ dueTimeMs: T0 + i }));
     const pending = newJob({ dueTimeMs: T0 + 60_000 });
-    await queue.insertJobs(db.pool, [...jobs, pending]);
+    await inserts.insertJobs(db.pool, [...jobs, pending]);
     const { claimed } = await claim("w1", T0 + 10);
     await queue.completeAndClaim(
       db.pool,
@@ -353,10 +359,10 @@ describe("queue repository", () => {
       const client = await fresh.pool.connect();
       await migrate(client, fresh.schema).finally(() => client.release());
       const freshQueue = new QueueRepository(fresh.schema);
-      await freshQueue.insertJobs(fresh.pool, [newJob()]);
+      await new JobInsertRepository(fresh.schema).insertJobs(fresh.pool, [newJob()]);
       expect(await freshQueue.analyzeIfNeverAnalysed(fresh.pool)).toBe(false);
 
-      await freshQueue.insertJobs(fresh.pool, Array.from({ length: 1_000 }, () => newJob()));
+      await new JobInsertRepository(fresh.schema).insertJobs(fresh.pool, Array.from({ length: 1_000 }, () => newJob()));
       expect(await freshQueue.analyzeIfNeverAnalysed(fresh.pool)).toBe(true);
       const stats = await fresh.pool.query(
         `SELECT last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relid = '${fresh.schema.quoted}.runs'::regclass`,

@@ -4,6 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CancelRepository } from "../../../src/stores/postgres/cancel-repository.js";
+import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
 import { LeaseBatcher, type LeaseBatcherHooks } from "../../../src/stores/postgres/lease-batcher.js";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
@@ -14,6 +16,8 @@ import { createTestSchema, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
 let queue: QueueRepository;
+let inserts: JobInsertRepository;
+let cancels: CancelRepository;
 const T0 = Date.UTC(2030, 0, 1);
 const LEASE = 30_000;
 
@@ -22,6 +26,8 @@ beforeAll(async () => {
   const client = await db.pool.connect();
   await migrate(client, db.schema).finally(() => client.release());
   queue = new QueueRepository(db.schema);
+  inserts = new JobInsertRepository(db.schema);
+  cancels = new CancelRepository(db.schema);
 });
 afterAll(async () => {
   await db?.drop();
@@ -84,13 +90,13 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 describe("a claimed run's start, cancel and completion", () => {
   it("refuses the start of a run whose cancel was recorded after its claim: the body may not start, and the run ends cancelled before execution", async () => {
     const job = newJob();
-    await queue.insertJobs(db.pool, [job]);
+    await inserts.insertJobs(db.pool, [job]);
     const batcher = new LeaseBatcher(queue, db.pool, "w1", LEASE, hooks());
     const [leased] = await batcher.claim(T0, 1);
     expect(leased?.runId).toBe(job.runId);
 
     // Another process cancels the claimed run before this worker asked to start it.
-    const cancel = await queue.cancelJob(db.pool, job.jobId, T0 + 1);
+    const cancel = await cancels.cancelJob(db.pool, job.jobId, T0 + 1);
     expect(cancel.outcome).toBe("abort-active");
 
     expect(await batcher.allowStart(job.runId, T0 + 2)).toBe(false);
@@ -104,13 +110,13 @@ describe("a claimed run's start, cancel and completion", () => {
 
   it("allows the start when no cancel came first; a cancel after it ends the run cancelled even when its body reports success", async () => {
     const job = newJob();
-    await queue.insertJobs(db.pool, [job]);
+    await inserts.insertJobs(db.pool, [job]);
     const batcher = new LeaseBatcher(queue, db.pool, "w1", LEASE, hooks());
     await batcher.claim(T0, 1);
     expect(await batcher.markStarted(job.runId, T0 + 2)).toBe(true);
     expect((await runRow(job.runId)).started).toBe(true);
 
-    await queue.cancelJob(db.pool, job.jobId, T0 + 3);
+    await cancels.cancelJob(db.pool, job.jobId, T0 + 3);
     // The body finished before the cancel reached it.
     expect(await batcher.complete({ runId: job.runId, status: "succeeded", message: null, startedAtMs: T0 + 2, completedAtMs: T0 + 4 })).toBe(true);
     expect(await runRow(job.runId)).toEqual({ status: "cancelled", message: "cancelled", started: true });
@@ -120,11 +126,11 @@ describe("a claimed run's start, cancel and completion", () => {
 
   it("a failed attempt whose cancel was requested ends cancelled: no retry is queued", async () => {
     const job = newJob({ maxAttempts: 3, resilienceMode: "deferred-retry" });
-    await queue.insertJobs(db.pool, [job]);
+    await inserts.insertJobs(db.pool, [job]);
     const batcher = new LeaseBatcher(queue, db.pool, "w1", LEASE, hooks());
     await batcher.claim(T0, 1);
     expect(await batcher.markStarted(job.runId, T0 + 1)).toBe(true);
-    await queue.cancelRun(db.pool, job.runId, T0 + 2);
+    await cancels.cancelRun(db.pool, job.runId, T0 + 2);
     const retryRunId = randomUUID();
     const accepted = await batcher.complete({
       runId: job.runId,
@@ -144,7 +150,7 @@ describe("a claimed run's start, cancel and completion", () => {
 
   it("a start allowed ahead is not a start: the cancel says so, and a run ended before its body keeps no start time", async () => {
     const job = newJob();
-    await queue.insertJobs(db.pool, [job]);
+    await inserts.insertJobs(db.pool, [job]);
     const batcher = new LeaseBatcher(queue, db.pool, "w1", LEASE, hooks());
     await batcher.claim(T0, 1);
     expect(await batcher.allowStart(job.runId, T0 + 1)).toBe(true);
@@ -172,7 +178,7 @@ describe("lock order", () => {
     for (let round = 0; round < 4; round++) {
       await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs`);
       const jobs = [newJob(), newJob()];
-      await queue.insertJobs(db.pool, jobs);
+      await inserts.insertJobs(db.pool, jobs);
       const claimed = (await queue.completeAndClaim(db.pool, [], [], { owner, nowMs: T0, limit: 2, leaseMs: LEASE })).claimed;
       expect(claimed).toHaveLength(2);
       const [low, high] = [...claimed].sort((a, b) => (a.runId < b.runId ? -1 : 1));
