@@ -74,11 +74,11 @@ export interface JobRunHandle {
 }
 
 /** The payload type of a job instance type: the first parameter of its `execute`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
 export type PayloadOf<J> = J extends { execute(payload: infer P, ...rest: any[]): unknown } ? P : never;
 
 /** The payload type of a job class (`IScheduledJob<TPayload>` → `TPayload`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
 export type PayloadOfClass<C> = C extends abstract new (...args: any[]) => infer J ? PayloadOf<J> : never;
 
 /**
