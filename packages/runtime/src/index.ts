@@ -30,6 +30,7 @@ export type {
   StopOptions,
   RetryJobOptions,
   ScheduleManyItem,
+  ScheduleManyItemOf,
   JobRunHandle,
   ServiceResolver,
   PayloadOf,

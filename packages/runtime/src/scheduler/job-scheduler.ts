@@ -54,12 +54,29 @@ export interface RetryJobOptions {
 }
 
 /** One item of `scheduleMany`. */
-export interface ScheduleManyItem<TJob = unknown, TPayload = unknown> {
+export interface ScheduleManyItem<TJob = unknown, TPayload = unknown, TPolicyName extends string = string> {
   job: TJob;
   payload: TPayload;
   dueTime: Date | number;
-  options?: ScheduleOptions;
+  options?: ScheduleOptions<TPolicyName>;
 }
+
+/**
+ * An item of `scheduleMany` for the job `TJob` (a class or a name): its payload is that job's
+ * payload, so a mixed list is checked item by item.
+ *
+ * @example
+ * ```ts
+ * await scheduler.scheduleMany([
+ *   { job: SendEmailJob, payload: { to: "a@example.com" }, dueTime: Date.now() + 60_000 },
+ *   { job: "reports.build", payload: { tenant: "acme" }, dueTime: new Date("2027-01-01T06:00:00Z") },
+ * ]);
+ * ```
+ */
+export type ScheduleManyItemOf<TJob, TPayloads, TPolicyName extends string = string> = TJob extends unknown
+  ? // An untyped scheduler's job type is the generic JobClass: any class, any payload.
+    ScheduleManyItem<TJob, JobClass extends TJob ? unknown : PayloadFor<TJob, TPayloads>, TPolicyName>
+  : never;
 
 /** What `schedule`/`enqueue` return: the ids to cancel or look the job up with. */
 export interface JobRunHandle {
@@ -144,10 +161,15 @@ export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, u
   /** Runs a recurring job now, off its grid, under its overlap policy. */
   triggerJob(jobName: string): Promise<JobRunHandle>;
   /** Enqueues several runtime jobs of one job, all or nothing; handles in input order. */
-  enqueueMany<C extends TJobClass>(job: C, payloads: readonly PayloadOfClass<C>[], options?: ScheduleOptions): Promise<JobRunHandle[]>;
-  enqueueMany<N extends keyof TPayloads & string>(job: N, payloads: readonly TPayloads[N][], options?: ScheduleOptions): Promise<JobRunHandle[]>;
+  enqueueMany<J extends TJobClass | (keyof TPayloads & string)>(
+    job: J,
+    payloads: readonly PayloadFor<J, TPayloads>[],
+    options?: ScheduleOptions<TPolicyName>,
+  ): Promise<JobRunHandle[]>;
   /** Schedules several runtime jobs, all or nothing; handles in input order. */
-  scheduleMany(items: readonly ScheduleManyItem<TJobClass | (keyof TPayloads & string)>[]): Promise<JobRunHandle[]>;
+  scheduleMany<const TItems extends readonly ScheduleManyItemOf<TJobClass | (keyof TPayloads & string), TPayloads, TPolicyName>[]>(
+    items: TItems,
+  ): Promise<JobRunHandle[]>;
   /** Creates or atomically replaces a user-defined schedule of a job (durable on PostgreSQL). */
   upsertSchedule<C extends TJobClass>(scheduleKey: string, job: C, payload: PayloadOfClass<C>, schedule: ScheduleDefinition): Promise<ScheduleInfo>;
   upsertSchedule<N extends keyof TPayloads & string>(scheduleKey: string, job: N, payload: TPayloads[N], schedule: ScheduleDefinition): Promise<ScheduleInfo>;

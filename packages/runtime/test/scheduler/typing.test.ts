@@ -85,6 +85,44 @@ describe("typing (checked by tsc over the test folder)", () => {
     }
   });
 
+  it("checks enqueueMany's payloads, scheduleMany's items one by one, and policy names in their options", async () => {
+    const policies = defineJobRegistry<JobServices, JobClasses, JobPayloads, "email-retry">(jobs, []);
+    const scheduler = createScheduler({ registry: policies, services: { EmailSender: new EmailSender(), ImageStore: new ImageStore() } });
+    await scheduler.start();
+    try {
+      const handles = await scheduler.enqueueMany(SendEmailJob, [{ to: "a@b.c", subject: "one" }]);
+      expect(handles).toHaveLength(1);
+      expect((await scheduler.enqueueMany("images.resize", [{ width: 1 }, { width: 2 }])).map((handle) => handle.jobName)).toEqual([
+        "images.resize",
+        "images.resize",
+      ]);
+      // @ts-expect-error the second payload is not a SendEmailPayload
+      await expect(scheduler.enqueueMany(SendEmailJob, [{ to: "a@b.c", subject: "ok" }, { to: 7 }])).resolves.toHaveLength(2);
+      // @ts-expect-error wrong payload for the name
+      await expect(scheduler.enqueueMany("images.resize", [{ width: "wide" }])).resolves.toHaveLength(1);
+      // @ts-expect-error "email-retyr" is not one of the registry's policy names
+      await expect(scheduler.enqueueMany(SendEmailJob, [], { resilience: "email-retyr" })).resolves.toEqual([]);
+      const due = Date.now() + 60_000;
+      await scheduler.scheduleMany([
+        { job: SendEmailJob, payload: { to: "a@b.c", subject: "hi" }, dueTime: due },
+        { job: "images.resize", payload: { width: 3 }, dueTime: due },
+      ]);
+      await expect(
+        scheduler.scheduleMany([
+          { job: SendEmailJob, payload: { to: "a@b.c", subject: "hi" }, dueTime: due },
+          // @ts-expect-error an images.resize payload given to SendEmailJob (this registry validates nothing at run time)
+          { job: SendEmailJob, payload: { width: 3 }, dueTime: due },
+        ]),
+      ).resolves.toHaveLength(2);
+      await expect(
+        // @ts-expect-error "email-retyr" is not one of the registry's policy names
+        scheduler.scheduleMany([{ job: "images.resize", payload: { width: 3 }, dueTime: due, options: { resilience: "email-retyr" } }]),
+      ).rejects.toThrow(/email-retyr/);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
   it("merged registries need the services of all of them; a descriptor set needs none", async () => {
     const other = defineJobRegistry<{ Clock: { now(): number } }, never, Record<never, never>>([], []);
     // @ts-expect-error Clock (needed by the second registry) is missing
