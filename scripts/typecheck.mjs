@@ -1,8 +1,9 @@
 // `pnpm typecheck`: tsc --noEmit over every TypeScript project of the repository — the packages
 // with their tests, every example (sources and tests), the benchmarks, and the root tests. The
 // type tests (`@ts-expect-error` lines such as packages/runtime/test/scheduler/typing.test.ts)
-// are only checked here: Vitest strips types without checking them.
-// test/typecheck/typecheck-coverage.test.ts proves every .ts file belongs to one of these projects.
+// are only checked here: Vitest strips types without checking them;
+// test/typecheck/broken-type-test.test.ts proves a broken one turns this red.
+// test/typecheck/typecheck-projects.test.ts proves every .ts file belongs to one of these projects.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
