@@ -35,8 +35,17 @@ export async function runScaleSuite(mode: BenchMode): Promise<SuiteReport> {
     },
     {
       suite: "4. scale",
-      measure: `cancelJob of one job among ${pendingCount.toLocaleString("en-US")} (${CANCEL_SAMPLES} cancels): median / p99`,
-      ours: `${formatNumber(pending.cancelMedianUs)} / ${formatNumber(pending.cancelP99Us)} µs`,
+      measure: `heap per pending job at ${pendingCount.toLocaleString("en-US")} pending once looked up by id (the lazy id index built by the cancels below)`,
+      ours: `${formatNumber(pending.bytesPerJobIndexed)} B`,
+      baseline: "—",
+      ratio: "—",
+      target: "—",
+      met: null,
+    },
+    {
+      suite: "4. scale",
+      measure: `cancelJob of one job among ${pendingCount.toLocaleString("en-US")} (${CANCEL_SAMPLES} cancels): median / p99 / the first (it builds the id index)`,
+      ours: `${formatNumber(pending.cancelMedianUs)} / ${formatNumber(pending.cancelP99Us)} / ${formatNumber(pending.cancelFirstUs)} µs`,
       baseline: "—",
       ratio: "—",
       target: "median ≤ 5 µs",
@@ -67,6 +76,7 @@ export async function runScaleSuite(mode: BenchMode): Promise<SuiteReport> {
     notes: [
       `scale: ${pendingCount} ParkedJob runs scheduled one by one (\`await scheduler.schedule(ParkedJob, { n }, now + 1 h)\`) on the memory store; ` +
         `heapUsed measured after two forced GCs before creating the scheduler and after scheduling; the delta includes each job's { n } payload object. ` +
+        `The memory store indexes jobs by id lazily (on the first lookup after an insert), so the first figure has no id index and the second, measured again after the cancels, has one. ` +
         `Cancel: ${CANCEL_SAMPLES} evenly spread job ids, each \`await cancelJob(id)\` timed on its own (includes the promise round trip). ` +
         `Snapshot: median of 20 \`await snapshot()\` calls with ${snapshotQueued} queued runs.`,
     ],
@@ -75,8 +85,11 @@ export async function runScaleSuite(mode: BenchMode): Promise<SuiteReport> {
 
 interface PendingMeasurement {
   bytesPerJob: number;
+  /** After the cancels: the memory store indexes jobs by id on the first lookup. */
+  bytesPerJobIndexed: number;
   cancelMedianUs: number;
   cancelP99Us: number;
+  cancelFirstUs: number;
   scheduleRate: number;
 }
 
@@ -107,11 +120,16 @@ async function measurePending(count: number, collect: () => void): Promise<Pendi
     cancelMicros.push((performance.now() - start) * 1000);
     if (!cancelled) throw new Error(`scale: cancelJob(${jobId}) returned false for a queued job.`);
   }
+  collect();
+  collect();
+  const bytesPerJobIndexed = (process.memoryUsage().heapUsed - before) / count;
   await stopWithin(scheduler, count);
   return {
     bytesPerJob,
+    bytesPerJobIndexed,
     cancelMedianUs: median(cancelMicros),
     cancelP99Us: percentile(cancelMicros, 99),
+    cancelFirstUs: cancelMicros[0] ?? Number.NaN,
     scheduleRate: count / (scheduleMs / 1000),
   };
 }

@@ -39,11 +39,12 @@ export type {
 } from "./scheduler/job-scheduler.js";
 export type { CreateSchedulerOptions, CreateSchedulerArgument, SchedulerTuning, ServicesOf, JobClassesOf, JobPayloadsOf, PolicyNamesOf } from "./scheduler/scheduler-options.js";
 export type { RegistryInput } from "./scheduler/job-catalog.js";
-export { systemClock, type Clock, type ClockTimer } from "./core/clock.js";
+export { systemClock, SystemClock, nodeTimeSource, SYSTEM_CLOCK_RECHECK_MS, type Clock, type ClockTimer, type TimeSource } from "./core/clock.js";
+export { MIN_DUE_TIME_MS, MAX_DUE_TIME_MS } from "./core/storable-value.js";
 export { consoleLogger, type Logger } from "./core/logger.js";
 export { RUNTIME_ERRORS, type RuntimeErrorCode, type CodedError } from "./core/runtime-errors.js";
 export type { JobStatus, JobState } from "./state/job-state.js";
-export type { RunInfo, OutcomeInfo } from "./state/run-info.js";
+export type { RunInfo, OutcomeInfo, AbandonedRunInfo } from "./state/run-info.js";
 export type { ListJobsQuery, JobPage, CountJobsQuery, JobCounts } from "./state/job-query.js";
 export type { JobPosition } from "./state/job-cursor.js";
 export type { ScheduleDefinition, ScheduleInfo, ScheduleOverlapPolicy } from "./state/schedule-info.js";

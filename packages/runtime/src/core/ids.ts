@@ -93,6 +93,11 @@ function writeHex(from: number, to: number): void {
   }
 }
 
+/** The job id {@link newJobId} returned last. */
+let newestJobId = "";
+/** The last pair {@link firstRunIdOfNewestJobId} formed: {@link isFirstRunIdOf} recognises it by identity. */
+const newestPair = { jobId: "", runId: "" };
+
 /** Index of the last hex digit of `rand_a`, where a job id and its first run id differ. */
 const PAIR_DIGIT = 17;
 const HEX_DIGITS = "0123456789abcdef";
@@ -106,6 +111,7 @@ const HEX_DIGITS = "0123456789abcdef";
 export function newJobId(wallClockMs: number = Date.now()): string {
   const id = format(nextTimestamp(true, wallClockMs));
   sequence++; // the odd sequence belongs to the first run id
+  newestJobId = id;
   return id;
 }
 
@@ -120,8 +126,11 @@ export function firstRunIdOfNewestJobId(): string {
   textCodes[PAIR_DIGIT] = HEX_DIGITS.charCodeAt(hexValue(jobDigit) ^ 1);
   const runId = String.fromCharCode.apply(null, textCodes);
   textCodes[PAIR_DIGIT] = jobDigit;
+  newestPair.runId = runId;
+  newestPair.jobId = newestJobId;
   return runId;
 }
+
 
 /**
  * The first run id of a job id made by {@link newJobId} (and back: the mapping is its own inverse).
@@ -135,8 +144,13 @@ export function firstRunIdOf(jobId: string): string {
   return jobId.slice(0, PAIR_DIGIT) + HEX_DIGITS[value ^ 1]! + jobId.slice(PAIR_DIGIT + 1);
 }
 
-/** Whether `runId` is {@link firstRunIdOf}(`jobId`), without building a string. */
+/**
+ * Whether `runId` is {@link firstRunIdOf}(`jobId`), without building a string. The pair an insert
+ * just made ({@link firstRunIdOfNewestJobId}) is recognised by identity, without the 36-character
+ * comparison (the memory store asks on every insert).
+ */
 export function isFirstRunIdOf(runId: string, jobId: string): boolean {
+  if (runId === newestPair.runId && jobId === newestPair.jobId && jobId.length === 36) return true;
   if (runId.length !== 36 || jobId.length !== 36) return false;
   for (let index = 0; index < 36; index++) {
     const a = runId.charCodeAt(index);
@@ -154,4 +168,16 @@ function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   if (code >= 97 && code <= 102) return code - 87;
   return -100;
+}
+
+const UUID_TEXT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * A job or run id as every store keys it: a hyphenated UUID in lower case. Ids compare without
+ * regard to case (PostgreSQL's `uuid` type does; the memory store keys by the lower-case text), so
+ * an id that went through an upper-casing system still finds its job. Anything else is returned
+ * as it is and finds nothing.
+ */
+export function canonicalId(id: string): string {
+  return UUID_TEXT.test(id) ? id.toLowerCase() : id;
 }

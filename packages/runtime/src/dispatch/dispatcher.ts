@@ -10,6 +10,8 @@ import { LatestOutcomes } from "../state/latest-outcomes.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
 import { OutcomeMessage } from "../state/vocabulary.js";
 import type { CancelResult, ClaimedRun, JobStore, RunTicket } from "../stores/job-store.js";
+import type { AbandonedRunInfo } from "../state/run-info.js";
+import { AbandonedBodies, type AbandonedBody } from "./abandoned-bodies.js";
 import { ActiveRuntimeRuns } from "./active-runtime-runs.js";
 import { DrainLoop } from "./drain-loop.js";
 import { Gates } from "./gates.js";
@@ -56,6 +58,8 @@ export class Dispatcher {
   private readonly recurringByJobId = new Map<string, Run>();
   private readonly loop: DrainLoop;
   private readonly pendingWrites = new Set<Promise<unknown>>();
+  /** Bodies left behind (see {@link AbandonedBodies}). */
+  private readonly abandonedBodies = new AbandonedBodies();
   private idleWaiters: Array<() => void> = [];
   private unregisterSettle: (() => void) | null = null;
   /** Whether a job name is paused, as the store knows it now. */
@@ -77,6 +81,9 @@ export class Dispatcher {
       {
         finished: (run, status, message, error) => this.finish(run, status, message, error),
         failedAttempt: (run, message, error) => this.retryLater(run, message, error),
+        abandoned: (run, reason) => this.abandoned(run, reason),
+        abandonedBodySettled: (record) => this.abandonedBodySettled(record as AbandonedBody),
+        track: (step) => this.write(step),
       },
       options.instrumentation,
     );
@@ -279,6 +286,7 @@ export class Dispatcher {
   }
 
   private afterStartConfirmed(run: Run, allowed: boolean, nowMs: number): void {
+    if (run.phase === "done") return; // stop's deadline ended it meanwhile
     if (!allowed) {
       // The store recorded its end (a cancel came first) or assigns it to another process now.
       this.endWithoutWrite(run, null);
@@ -393,6 +401,30 @@ export class Dispatcher {
     this.gates.release(run);
     this.wake();
     this.afterRunEnded();
+  }
+
+  /** A body left behind: listed, and it keeps a global slot until it settles. The run ends as the caller decides. */
+  private abandoned(run: Run, reason: AbandonedRunInfo["reason"]): AbandonedBody {
+    const record = this.abandonedBodies.add(run, reason, this.options.clock.now(), run.holdsSlot);
+    if (record.holdsSlot) this.gates.holdSlotForAbandonedBody();
+    this.options.logger.warn(
+      reason === "timed out"
+        ? `run ${run.runId} of job "${run.jobName}" timed out and its body ignored the abort signal; the run ends now, the body keeps a slot until it settles`
+        : `run ${run.runId} of job "${run.jobName}" did not stop by the stop deadline (its body ignored the abort signal); it is abandoned`,
+      runLogFields(run, this.instrumentation),
+    );
+    return record;
+  }
+
+  private abandonedBodySettled(record: AbandonedBody): void {
+    this.abandonedBodies.remove(record);
+    if (record.holdsSlot) this.gates.releaseAbandonedBodySlot();
+    if (this.state === "running") this.wake();
+  }
+
+  /** Bodies of this process left behind and not settled yet, for `snapshot()`. */
+  abandonedRuns(): AbandonedRunInfo[] {
+    return this.abandonedBodies.list();
   }
 
   private recordOutcome(outcome: OutcomeInfo): void {
@@ -583,23 +615,63 @@ export class Dispatcher {
 
   /**
    * Shutdown: no new claims; pending slots dropped; runs waiting at a gate end `cancelled` /
-   * `"scheduler shutdown"` without starting; running bodies are aborted (reason shutdown) and awaited.
+   * `"scheduler shutdown"` without starting (a durable store gives them back); running bodies are
+   * aborted (reason shutdown) — with `drain`, left to finish — and awaited until `timeoutMs`
+   * (measured on the clock). At the deadline every run still here is abandoned (see
+   * {@link abandonAtDeadline}) and stop returns.
    */
-  async stop(): Promise<void> {
+  async stop(options: { readonly drain: boolean; readonly timeoutMs: number } = { drain: false, timeoutMs: 30_000 }): Promise<void> {
     if (this.state !== "running") return;
     this.state = "stopping";
+    let deadlinePassed = false;
+    let onDeadline: () => void = () => undefined;
+    const deadline = new Promise<void>((resolve) => (onDeadline = resolve));
+    const timer = this.options.clock.setTimer(this.options.clock.now() + options.timeoutMs, () => {
+      deadlinePassed = true;
+      onDeadline();
+      this.notifyIdleWaiters();
+    });
     this.loop.cancelTimer();
     this.occurrences.clear();
-    if (this.loop.draining !== null) await this.loop.draining;
-    for (const run of [...this.runtimeRuns.toArray(), ...this.recurringRuns.values()]) this.abortLocal(run, "shutdown");
-    while (this.runsInProcess > 0 || this.pendingWrites.size > 0) {
-      if (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+    if (this.loop.draining !== null) await Promise.race([this.loop.draining, deadline]);
+    for (const run of [...this.runtimeRuns.toArray(), ...this.recurringRuns.values()]) {
+      if (options.drain && (run.phase === "running" || run.phase === "starting")) continue;
+      this.abortLocal(run, "shutdown");
+    }
+    while (!deadlinePassed && (this.runsInProcess > 0 || this.pendingWrites.size > 0)) {
+      if (this.pendingWrites.size > 0) await Promise.race([Promise.allSettled([...this.pendingWrites]), deadline]);
       else await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    timer.cancel();
+    if (deadlinePassed) {
+      for (const run of [...this.runtimeRuns.toArray(), ...this.recurringRuns.values()]) this.abandonAtDeadline(run);
     }
     this.unregisterSettle?.();
     this.unregisterSettle = null;
     this.state = "stopped";
     this.notifyIdleWaiters();
+  }
+
+  /**
+   * Stop's deadline passed and `run` has not ended: its body (if one runs) is left behind and the
+   * run ends without it. A runtime run is the store's to settle (`abandonRun`: the memory store
+   * records it `cancelled` / `"scheduler shutdown"`, a durable one stops extending its lease so
+   * another worker runs it again); a run that never started is given back like any at shutdown.
+   */
+  private abandonAtDeadline(run: Run): void {
+    if (run.phase === "done") return;
+    const started = run.phase === "running";
+    if (started) this.executor.abandonAtStop(run);
+    if (!run.isRuntimeScheduled) {
+      this.finish(run, "cancelled", OutcomeMessage.schedulerShutdown);
+      return;
+    }
+    if (!started) {
+      this.releaseUnstarted(run);
+      return;
+    }
+    this.endWithoutWrite(run, OutcomeMessage.schedulerShutdown);
+    this.write(this.options.store.abandonRun(ticketOf(run)), run);
   }
 
   // ---- snapshot views ------------------------------------------------------------------------

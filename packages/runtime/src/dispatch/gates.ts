@@ -124,6 +124,21 @@ export class Gates {
     }
   }
 
+  /**
+   * A body the run left behind (it ignored its signal past a timeout or the stop deadline) keeps a
+   * global slot until it settles: it still uses the CPU. Taken before the run releases its own, so
+   * the slot passes from the run to the body; may exceed the limit while an inline retry runs.
+   */
+  holdSlotForAbandonedBody(): void {
+    this.slotsInUse++;
+  }
+
+  /** An abandoned body settled: its slot goes to the next waiter. */
+  releaseAbandonedBodySlot(): void {
+    this.slotsInUse--;
+    this.admitNextToSlot();
+  }
+
   /** Forgets a waiting run (cancelled or shut down); it is skipped lazily when it surfaces. */
   withdraw(run: Run): void {
     if (run.phase === "waiting-slot") this.waitingForSlot--;

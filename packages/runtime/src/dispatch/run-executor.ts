@@ -3,11 +3,12 @@ import { retryDelayMs } from "../policy/backoff.js";
 import type { ServiceTable } from "../registry/job-registry.js";
 import type { Clock } from "../core/clock.js";
 import type { Instrumentation } from "../state/instrumentation.js";
+import type { AbandonedRunInfo } from "../state/run-info.js";
 import { OutcomeMessage } from "../state/vocabulary.js";
-import { messageOf } from "../core/error-message.js";
+import { inspectableError, messageOf } from "../core/error-message.js";
 import { coded } from "../core/runtime-errors.js";
 import { isAbortError, type AbortCause } from "./abort-reasons.js";
-import type { Run } from "./run.js";
+import type { AttemptBody, Run } from "./run.js";
 
 /** How the executor reports the end of a run. */
 export interface ExecutionEvents {
@@ -15,7 +16,19 @@ export interface ExecutionEvents {
   finished(run: Run, status: "succeeded" | "failed" | "cancelled", message: string | null, error?: unknown): void;
   /** Deferred mode: the attempt failed and another attempt of the job should be scheduled. */
   failedAttempt(run: Run, message: string, error: unknown): void;
+  /**
+   * The run left an attempt's body behind (it ignored its signal past a timeout or the stop
+   * deadline); answers the record {@link abandonedBodySettled} gets back when the body settles.
+   */
+  abandoned(run: Run, reason: AbandonReason): unknown;
+  /** A body left behind has settled at last: whatever it did is ignored; what it held is freed. */
+  abandonedBodySettled(record: unknown): void;
+  /** Keeps a pending step of the executor's own known to `settle()`/`stop()`. */
+  track(step: Promise<unknown>): void;
 }
+
+/** Why a body was left behind. */
+export type AbandonReason = AbandonedRunInfo["reason"];
 
 /**
  * Runs a started run's body: the direct-invocation delegate, per-attempt timeouts, inline retries
@@ -50,14 +63,40 @@ export class RunExecutor {
     }
   }
 
+  /**
+   * Stop's deadline passed while the run's body still runs: the run leaves it behind (its outcome
+   * will be ignored) and stops waiting for a retry delay or a timeout. Answers whether a body was
+   * left behind. The caller ends the run.
+   */
+  abandonAtStop(run: Run): boolean {
+    run.timer?.cancel();
+    run.timer = null;
+    run.betweenAttempts = false;
+    const body = run.body;
+    if (body === null || body.settled || body.abandoned) return false;
+    this.abandon(run, body, "scheduler shutdown");
+    return true;
+  }
+
   private attempt(run: Run): void {
     run.inlineAttempts++;
+    const body: AttemptBody = { settled: false, abandoned: false, record: null };
+    run.body = body;
     const timeoutMs = run.policy?.timeoutMs ?? null;
     if (timeoutMs !== null) {
       run.timer = this.clock.setTimer(this.clock.now() + timeoutMs, () => {
         run.timer = null;
         run.timedOut = true;
         run.abort("timeout", timeoutMessage(run, timeoutMs));
+        // A body that honours its signal settles within the abort's microtasks and ends the attempt
+        // itself; one that ignores it is left behind, so the job's state does not wait for it.
+        this.events.track(
+          new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+            if (body.settled || body.abandoned || run.body !== body || run.phase !== "running") return;
+            this.abandon(run, body, "timed out");
+            this.settled(run, true, run.abortedReason);
+          }),
+        );
       });
     }
     let result: Promise<void> | void;
@@ -65,20 +104,46 @@ export class RunExecutor {
       const invoke = run.job.invoke!;
       result = this.instrumentation === null ? invoke(this.services, run.payload, run) : this.instrumentation.callInRunContext(run, invoke, this.services, run.payload, run);
     } catch (error) {
-      this.settled(run, true, error);
+      this.bodySettled(run, body, true, error);
       return;
     }
-    if (result !== null && typeof result === "object" && typeof (result as Promise<void>).then === "function") {
-      (result as Promise<void>).then(
-        () => this.settled(run, false, undefined),
-        (error: unknown) => this.settled(run, true, error),
-      );
-    } else {
-      this.settled(run, false, undefined);
+    let pending: Promise<void> | null;
+    try {
+      pending = result !== null && typeof result === "object" && typeof (result as Promise<void>).then === "function" ? (result as Promise<void>) : null;
+    } catch (error) {
+      // A returned value that throws when inspected (a hostile Proxy) fails the attempt.
+      this.bodySettled(run, body, true, error);
+      return;
     }
+    if (pending === null) {
+      this.bodySettled(run, body, false, undefined);
+      return;
+    }
+    // Promise.resolve adopts a thenable whose `then` misbehaves (throws, or calls back twice) safely.
+    Promise.resolve(pending).then(
+      () => this.bodySettled(run, body, false, undefined),
+      (error: unknown) => this.bodySettled(run, body, true, error),
+    );
   }
 
-  private settled(run: Run, threw: boolean, error: unknown): void {
+  private abandon(run: Run, body: AttemptBody, reason: AbandonReason): void {
+    body.abandoned = true;
+    body.record = this.events.abandoned(run, reason);
+  }
+
+  private bodySettled(run: Run, body: AttemptBody, threw: boolean, error: unknown): void {
+    if (body.settled) return;
+    body.settled = true;
+    if (body.abandoned) {
+      this.events.abandonedBodySettled(body.record);
+      return;
+    }
+    this.settled(run, threw, error);
+  }
+
+  private settled(run: Run, threw: boolean, thrown: unknown): void {
+    // Whatever was thrown is read once, safely: a hostile value reaches no check, log or span.
+    let error = threw ? inspectableError(thrown) : thrown;
     if (run.timer !== null) {
       run.timer.cancel();
       run.timer = null;

@@ -6,6 +6,16 @@ import type { ClaimedRun, ResilienceMode } from "../stores/job-store.js";
 import { abortReason, type AbortCause } from "./abort-reasons.js";
 import type { RegisteredJob } from "./registered-job.js";
 
+/**
+ * The body of one attempt: whether it has settled, and whether the run left it behind (a timeout or
+ * a stop deadline passed while it ignored its signal); `record` is the dispatcher's entry for it then.
+ */
+export interface AttemptBody {
+  settled: boolean;
+  abandoned: boolean;
+  record: unknown;
+}
+
 /** Where a run is between its claim and its outcome. */
 export type RunPhase = "claimed" | "waiting-overlap" | "waiting-group" | "waiting-slot" | "starting" | "running" | "done";
 
@@ -49,6 +59,8 @@ export class Run implements ScheduledJobContext, ObservedRun {
   /** Inline mode: waiting for the retry delay between two attempts. */
   betweenAttempts = false;
   timer: ClockTimer | null = null;
+  /** The current attempt's body, `null` before the first attempt. */
+  body: AttemptBody | null = null;
   /** Links of the dispatcher's `ActiveRuntimeRuns` list (runtime runs only). */
   isListedActive = false;
   previousActive: Run | null = null;

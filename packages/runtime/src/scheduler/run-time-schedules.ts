@@ -9,7 +9,7 @@ import { readScheduleRule, sameRecurrence, sameRule, scheduleSpecOf, type Schedu
 import type { ScheduleInfo } from "../state/schedule-info.js";
 import type { JobStore, StoredSchedule } from "../stores/job-store.js";
 import type { JobCatalog } from "./job-catalog.js";
-import { checkedKeyText } from "./runtime-job-request.js";
+import { checkedKeyText, checkStorablePayload } from "./runtime-job-request.js";
 
 /** Reads and compare-and-set writes an upsert tries before giving up on a schedule that keeps changing. */
 const MAX_WRITE_ATTEMPTS = 8;
@@ -47,6 +47,7 @@ export class RunTimeSchedules {
     if (!read.ok) throw coded(new RangeError(`${where}: ${read.problems.join(" ")}`), "ELR206");
     // Occurrences carry the stored form, like every runtime job (see JobDescriptor.payloadCodec).
     const stored = descriptor.payloadCodec ? descriptor.payloadCodec.encode(payload) : payload;
+    checkStorablePayload(stored, descriptor.name);
     const store = this.store;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await store.getSchedule(key);

@@ -94,10 +94,13 @@ export interface ResolvedTuning {
   readonly logger: Logger;
 }
 
+/** The largest count option: PostgreSQL's `integer`, and far beyond any sensible setting. */
+const MAX_COUNT = 2_147_483_647;
+
 function wholeNumber(value: unknown, name: string, min: number, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw coded(new RangeError(`createScheduler: ${name} must be a whole number ${min} or more, got ${String(value)}.`), "ELR102");
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > MAX_COUNT) {
+    throw coded(new RangeError(`createScheduler: ${name} must be a whole number from ${min} to ${MAX_COUNT}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}.`), "ELR102");
   }
   return value;
 }

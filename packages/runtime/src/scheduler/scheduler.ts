@@ -1,6 +1,6 @@
 import { Dispatcher } from "../dispatch/dispatcher.js";
 import type { JobClass, ServiceTable } from "../registry/job-registry.js";
-import { firstRunIdOfNewestJobId, newId, newJobId } from "../core/ids.js";
+import { canonicalId, firstRunIdOfNewestJobId, newId, newJobId } from "../core/ids.js";
 import { encodeJobCursor } from "../state/job-cursor.js";
 import type { Instrumentation } from "../state/instrumentation.js";
 import type { JobState } from "../state/job-state.js";
@@ -14,7 +14,8 @@ import type { JobCatalog } from "./job-catalog.js";
 import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
 import { EpochSecondsCheck } from "./epoch-seconds-check.js";
-import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions } from "./job-scheduler.js";
+import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions, StopOptions } from "./job-scheduler.js";
+import { resolveStopOptions } from "./stop-options.js";
 import { parseCountJobsQuery, parseListJobsQuery } from "./job-query-input.js";
 import { observeCancel, observeInsert } from "./observed-operations.js";
 import { buildRuntimeJobRequest, dueTimeMsOf, type RuntimeJobRequest } from "./runtime-job-request.js";
@@ -108,7 +109,13 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     this.lifecycle = "started";
   }
 
-  stop(): Promise<void> {
+  stop(options?: StopOptions): Promise<void> {
+    let resolved;
+    try {
+      resolved = resolveStopOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.stopping !== null) return this.stopping;
     if (this.lifecycle === "created") {
       this.lifecycle = "stopped";
@@ -117,7 +124,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     this.lifecycle = "stopping";
     this.configuration?.stop();
     this.stopping = (async () => {
-      await this.dispatcher.stop();
+      await this.dispatcher.stop(resolved);
       this.instrumentation?.close();
       await this.store.close();
       this.lifecycle = "stopped";
@@ -153,6 +160,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   async cancelJob(jobId: string): Promise<boolean> {
     this.assertStarted("cancelJob");
     if (typeof jobId !== "string") throw coded(new TypeError(`cancelJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
+    jobId = canonicalId(jobId);
     if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-job", jobId, () => this.dispatcher.cancelJob(jobId));
     return this.dispatcher.cancelJob(jobId);
   }
@@ -160,13 +168,14 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   async cancelRun(runId: string): Promise<boolean> {
     this.assertStarted("cancelRun");
     if (typeof runId !== "string") throw coded(new TypeError(`cancelRun: expected the runId string of a JobRunHandle, got ${typeof runId}.`), "ELR301");
+    runId = canonicalId(runId);
     if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-run", runId, () => this.dispatcher.cancelRun(runId));
     return this.dispatcher.cancelRun(runId);
   }
 
   async getJob(jobId: string): Promise<JobState | null> {
     if (typeof jobId !== "string") throw coded(new TypeError(`getJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
-    return this.store.getJob(jobId);
+    return this.store.getJob(canonicalId(jobId));
   }
 
   async snapshot(): Promise<SchedulerSnapshot> {
@@ -199,6 +208,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       queuedRuns: [...queued, ...this.dispatcher.queuedOccurrences()].sort((a, b) => a.dueTime.getTime() - b.dueTime.getTime()),
       activeRuns: uniqueByRunId([...active, ...this.dispatcher.activeOccurrenceRuns()]).sort(byStart),
       recentOutcomes: latestPerJobName(outcomes, this.dispatcher.recurringOutcomes.list()),
+      abandonedRuns: this.dispatcher.abandonedRuns(),
     };
   }
 
@@ -229,6 +239,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     if (options !== undefined && (typeof options !== "object" || options === null)) {
       throw coded(new TypeError("retryJob: expected options like { dueTime: Date.now() + 60_000 }."), "ELR301");
     }
+    jobId = canonicalId(jobId);
     const dueTimeMs = options?.dueTime === undefined ? this.clock.now() : dueTimeMsOf(options.dueTime, `of retryJob(${jobId})`);
     const state = await this.store.retryJob(jobId, { newRunId: newId(), dueTimeMs });
     if (state === null) return null;

@@ -29,3 +29,19 @@ export interface OutcomeInfo {
   status: "succeeded" | "failed" | "cancelled" | "skipped";
   message: string | null;
 }
+
+/**
+ * A body this process left behind and that has not settled yet (`snapshot().abandonedRuns`): its
+ * run has ended — a per-attempt timeout passed (`"timed out"`), or `stop()`'s deadline
+ * (`"scheduler shutdown"`) — but the body ignored its abort signal and still runs, holding one of
+ * `maxConcurrentExecutions`' slots until it settles. Whatever it does then is ignored.
+ */
+export interface AbandonedRunInfo {
+  runId: string;
+  jobId: string;
+  jobName: string;
+  isRuntimeScheduled: boolean;
+  startedAt: Date;
+  abandonedAt: Date;
+  reason: "timed out" | "scheduler shutdown";
+}

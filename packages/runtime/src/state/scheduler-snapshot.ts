@@ -1,4 +1,4 @@
-import type { OutcomeInfo, RunInfo } from "./run-info.js";
+import type { AbandonedRunInfo, OutcomeInfo, RunInfo } from "./run-info.js";
 
 /**
  * A store lists at most this many queued runs and this many active runs for a snapshot (earliest
@@ -38,4 +38,9 @@ export interface SchedulerSnapshot {
   activeRuns: RunInfo[];
   /** Latest terminal outcome per job name, newest first. */
   recentOutcomes: OutcomeInfo[];
+  /**
+   * Bodies of this process that ignored their abort signal past a per-attempt timeout or the stop
+   * deadline and have not settled yet, oldest first (docs/semantics.md, "Stop, drain and deadlines").
+   */
+  abandonedRuns: AbandonedRunInfo[];
 }

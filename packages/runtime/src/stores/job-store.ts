@@ -136,6 +136,13 @@ export interface JobStore {
    */
   releaseRun(ticket: RunTicket): MaybePromise<void>;
 
+  /**
+   * A started run whose body did not stop by `stop()`'s deadline: this process leaves it behind.
+   * A volatile store records it `cancelled` / `"scheduler shutdown"`; a durable store writes
+   * nothing and stops extending its lease, so it expires and another worker runs the job again.
+   */
+  abandonRun(ticket: RunTicket): MaybePromise<void>;
+
   /** Cancels the job's current run (queued, waiting-retry or active). See {@link CancelResult}. */
   cancelJob(jobId: string, atMs: number): MaybePromise<CancelResult>;
 

@@ -87,7 +87,7 @@ describe("bad input to createScheduler", () => {
 
   it("negative or fractional numeric options name the option", () => {
     const base = { registry: testRegistry([email]), services: { Probe: new Probe() } };
-    expect(() => createScheduler({ ...base, maxConcurrentExecutions: 0 })).toThrow(/maxConcurrentExecutions must be a whole number 1 or more, got 0/);
+    expect(() => createScheduler({ ...base, maxConcurrentExecutions: 0 })).toThrow(/maxConcurrentExecutions must be a whole number from 1 to 2147483647, got 0/);
     expect(() => createScheduler({ ...base, maxRetainedCompletedJobs: -1 })).toThrow(/maxRetainedCompletedJobs/);
     expect(() => createScheduler({ ...base, maxMisfireCatchUpRuns: 1.5 })).toThrow(/maxMisfireCatchUpRuns/);
   });
@@ -148,5 +148,53 @@ describe("enqueue-only scheduler (descriptor sets)", () => {
     await scheduler.start();
     expect((await scheduler.enqueue("emails.send", { id: 1 })).jobName).toBe("emails.send");
     await scheduler.stop();
+  });
+});
+
+describe("options that would misbehave at run time", () => {
+  const email = testJob("emails.send");
+
+  it("createScheduler: counts above what a Map or PostgreSQL integer can use, Infinity and NaN name the option and its range", () => {
+    const base = { registry: testRegistry([email]), services: { Probe: new Probe() } };
+    for (const value of [Number.NaN, Infinity, 2 ** 53, "4"]) {
+      expect(() => createScheduler({ ...base, maxConcurrentExecutions: value as number }), String(value)).toThrow(
+        expect.objectContaining({ code: "ELR102", message: expect.stringMatching(/maxConcurrentExecutions must be a whole number from 1 to 2147483647/) }),
+      );
+      expect(() => createScheduler({ ...base, maxRetainedCompletedJobs: value as number }), String(value)).toThrow(/maxRetainedCompletedJobs must be a whole number from 0 to 2147483647/);
+      expect(() => createScheduler({ ...base, maxMisfireCatchUpRuns: value as number }), String(value)).toThrow(/maxMisfireCatchUpRuns must be a whole number from 0 to 2147483647/);
+    }
+  });
+
+  it("schedule/enqueue: an inline resilience policy with NaN, negative or fractional numbers, or an unknown backoff, is refused naming the field (ELR205); nothing is enqueued", async () => {
+    const { scheduler } = await startHarness([email]);
+    const valid = resiliencePolicy("inline", { maxRetryAttempts: 1, delay: "1s", timeout: "5s" });
+    const broken: [string, Record<string, unknown>][] = [
+      ["timeoutMs", { timeoutMs: Number.NaN }],
+      ["timeoutMs", { timeoutMs: -1 }],
+      ["timeoutMs", { timeoutMs: 0 }],
+      ["maxDelayMs", { maxDelayMs: Number.NaN }],
+      ["delayMs", { delayMs: Infinity }],
+      ["maxRetryAttempts", { maxRetryAttempts: 1.5 }],
+      ["maxRetryAttempts", { maxRetryAttempts: 2 ** 31 }],
+      ["backoff", { backoff: "sometimes" }],
+      ["jitter", { jitter: "yes" }],
+    ];
+    for (const [field, change] of broken) {
+      await expect(scheduler.enqueue(email.jobClass, { id: 1 }, { resilience: { ...valid, ...change } as typeof valid }), field).rejects.toMatchObject({
+        code: "ELR205",
+        message: expect.stringContaining(field),
+      });
+    }
+    expect(await scheduler.countJobs()).toMatchObject({ queued: 0, running: 0, succeeded: 0 });
+  });
+
+  it("stop: a timeoutMs that is not a whole number of milliseconds up to Node's timer limit is refused, and the scheduler keeps running", async () => {
+    const { scheduler } = await startHarness([email]);
+    for (const timeoutMs of [Number.NaN, -1, 1e12, 1.5]) {
+      await expect(scheduler.stop({ timeoutMs }), String(timeoutMs)).rejects.toMatchObject({ code: "ELR003", message: expect.stringMatching(/stop: timeoutMs must be a whole number of milliseconds from 0 to 2147483647/) });
+    }
+    await expect(scheduler.stop({ drain: "yes" as unknown as boolean })).rejects.toMatchObject({ code: "ELR003" });
+    const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
+    expect(handle.jobName).toBe("emails.send");
   });
 });

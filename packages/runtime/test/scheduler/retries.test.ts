@@ -151,7 +151,7 @@ describe("inline retry", () => {
     expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "succeeded" });
   });
 
-  it("a per-attempt timeout aborts the signal, fails the attempt with a 'timed out' message, and holds the slot until the body settles", async () => {
+  it("a per-attempt timeout aborts the signal and fails the attempt with a 'timed out' message at once; the body keeps the global slot until it settles", async () => {
     const slow = testJob("reports.slow");
     const other = testJob("emails.send");
     const timeout = resiliencePolicy("timeout", { maxRetryAttempts: 0, timeout: "5s" });
@@ -165,10 +165,11 @@ describe("inline retry", () => {
     expect(context.signal.aborted).toBe(true);
     expect((context.signal.reason as DOMException).name).toBe("TimeoutError");
     expect(probe.callsOf("emails.send")).toHaveLength(0);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "running" });
+    const state = await scheduler.getJob(handle.jobId);
+    expect((await scheduler.snapshot()).abandonedRuns.map((run) => run.runId)).toEqual([handle.runId]);
     bodySettles.resolve();
     await clock.advance(0);
-    const state = await scheduler.getJob(handle.jobId);
+    await scheduler.whenIdle();
     expect(state?.status).toBe("failed");
     expect(state?.lastError).toContain("timed out");
     expect(state?.lastError).toContain("reports.slow");

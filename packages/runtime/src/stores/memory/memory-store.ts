@@ -1,5 +1,4 @@
-import { JOB_STATUSES, OutcomeMessage } from "../../state/vocabulary.js";
-import { isListedAfter } from "../../state/job-cursor.js";
+import { OutcomeMessage } from "../../state/vocabulary.js";
 import type { JobCounts } from "../../state/job-query.js";
 import type { JobState } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
@@ -21,21 +20,24 @@ import type {
   StoreHost,
 } from "../job-store.js";
 import { FirstK } from "../../core/first-k.js";
-import { firstRunIdOf } from "../../core/ids.js";
 import { ClaimedJobs } from "./claimed-jobs.js";
+import { JobTable } from "./job-table.js";
 import { KeyHolders } from "./key-holders.js";
 import { MemoryJob } from "./memory-job.js";
+import { countJobsOf, listJobsOf } from "./memory-job-views.js";
 import { MemorySchedules } from "./memory-schedules.js";
 import { PausedJobNames } from "./paused-job-names.js";
 import { PendingRuns } from "./pending-runs.js";
+import { RetainedJobs } from "./retained-jobs.js";
 
 const NOT_FOUND: CancelResult = Object.freeze({ outcome: "not-found", runId: null, ownedHere: false });
 const DEFAULT_RETENTION = 1024;
 
 /**
  * The default, volatile store: runtime jobs live in this process only (like Elarion). Every method
- * answers synchronously. Pending runs sit in a due-time heap with lazy deletion and are indexed by
- * job id and current run id, so cancel is O(1) among millions.
+ * answers synchronously. Pending runs sit in a due-time heap with lazy deletion; every job's record
+ * is in a {@link JobTable}, indexed by job id lazily (on the first lookup after an insert), so
+ * cancel is O(1) amortized among millions and an insert hashes nothing.
  *
  * The operations views (`listJobs`, `countJobs`, snapshot lists) keep no index of their own, so
  * the hot path pays nothing for them: each is one pass over the jobs, O(n) (`listJobs`: O(n log
@@ -48,16 +50,10 @@ const DEFAULT_RETENTION = 1024;
  */
 export class MemoryStore implements JobStore {
   readonly name = "memory";
-  private readonly jobs = new Map<string, MemoryJob>();
-  /** Jobs whose current run id is not implied by the job id (see `newJobId`). */
-  private readonly jobsByExplicitRunId = new Map<string, MemoryJob>();
+  private readonly jobs = new JobTable();
   private readonly pending = new PendingRuns();
   private readonly claimed = new ClaimedJobs();
-  /** Terminal jobs in completion order; `retainedHead` skips the dropped prefix. */
-  private readonly retained: MemoryJob[] = [];
-  private retainedHead = 0;
-  /** Entries of `retained` whose job has since been retried (its id now names a newer object). */
-  private supersededRetained = 0;
+  private readonly retained = new RetainedJobs(this.jobs, DEFAULT_RETENTION);
   /**
    * The latest terminal outcome per job name: the job whose run ended (its outcome is read when
    * listed, so a completion allocates nothing), or the frozen outcome of a failed deferred-retry
@@ -67,12 +63,11 @@ export class MemoryStore implements JobStore {
   private readonly keys = new KeyHolders();
   private readonly schedules = new MemorySchedules({ add: (job) => this.add(new MemoryJob(job)), remove: (job) => this.remove(job) });
   private readonly paused = new PausedJobNames();
-  private maxRetained = DEFAULT_RETENTION;
   private host: StoreHost | undefined;
 
   open(host: StoreHost): void {
     this.host = host;
-    this.maxRetained = host.maxRetainedCompletedJobs;
+    this.retained.limit = host.maxRetainedCompletedJobs;
   }
 
   close(): void {
@@ -99,8 +94,7 @@ export class MemoryStore implements JobStore {
   }
 
   private add(job: MemoryJob): MemoryJob {
-    this.jobs.set(job.jobId, job);
-    if (job.explicitRunId !== null) this.jobsByExplicitRunId.set(job.explicitRunId, job);
+    this.jobs.add(job);
     if (job.takesKey) this.keys.take(job);
     this.pending.push(job);
     return job;
@@ -112,8 +106,7 @@ export class MemoryStore implements JobStore {
     const moved = holder.movedTo(newJob.payload, newJob.dueTimeMs);
     this.keys.handOver(holder, moved);
     holder.detach();
-    this.jobs.set(moved.jobId, moved);
-    if (moved.explicitRunId !== null) this.jobsByExplicitRunId.set(moved.explicitRunId, moved);
+    this.jobs.replace(holder, moved);
     this.pending.push(moved);
     return moved.toKeyHolder();
   }
@@ -122,8 +115,7 @@ export class MemoryStore implements JobStore {
   private remove(job: MemoryJob): void {
     if (job.takesKey) this.keys.release(job);
     job.detach();
-    if (this.jobs.get(job.jobId) === job) this.jobs.delete(job.jobId);
-    if (job.explicitRunId !== null && this.jobsByExplicitRunId.get(job.explicitRunId) === job) this.jobsByExplicitRunId.delete(job.explicitRunId);
+    this.jobs.forget(job);
   }
 
   claimDueRuns(nowMs: number, limit: number): readonly ClaimedRun[] {
@@ -187,14 +179,12 @@ export class MemoryStore implements JobStore {
       status: "failed",
       message: retry.lastError,
     });
-    if (job.explicitRunId !== null) this.jobsByExplicitRunId.delete(job.explicitRunId);
-    job.explicitRunId = retry.newRunId;
+    this.jobs.changeRunId(job, retry.newRunId);
     job.attempt = retry.attempt;
     job.dueTimeMs = retry.dueTimeMs;
     job.lastError = retry.lastError;
     job.startedAtMs = null;
     job.status = "waiting-retry";
-    this.jobsByExplicitRunId.set(retry.newRunId, job);
     // Back to pending: it holds its key again, unless a newer job took it while this one ran.
     if (job.takesKey) this.keys.take(job);
     this.pending.push(job);
@@ -207,12 +197,18 @@ export class MemoryStore implements JobStore {
     if (job !== null) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, this.host?.now() ?? Date.now(), null);
   }
 
+  /** Volatile: a body left behind at stop cannot be run again elsewhere, so its run ends cancelled. */
+  abandonRun(ticket: RunTicket): void {
+    const job = claimedBy(ticket);
+    if (job !== null) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, this.host?.now() ?? Date.now(), job.startedAtMs);
+  }
+
   cancelJob(jobId: string, atMs: number): CancelResult {
     return this.cancel(this.jobs.get(jobId), atMs);
   }
 
   cancelRun(runId: string, atMs: number): CancelResult {
-    return this.cancel(this.findByRunId(runId), atMs);
+    return this.cancel(this.jobs.findByRunId(runId), atMs);
   }
 
   getJob(jobId: string): JobState | null {
@@ -277,33 +273,12 @@ export class MemoryStore implements JobStore {
     return this.schedules.toRepair(scheduleKey);
   }
 
-  /**
-   * The jobs map iterates in insertion order, which is `listJobs` order reversed while the clock
-   * never goes back: the page is then the last `limit` matches, kept in a ring. Should an older job
-   * follow a newer one, a bounded heap selects the page instead.
-   */
   listJobs(query: JobListing): readonly JobState[] {
-    const limit = query.limit;
-    const ring: MemoryJob[] = [];
-    let matched = 0;
-    let previous: MemoryJob | null = null;
-    for (const job of this.jobs.values()) {
-      if (!matches(job, query)) continue;
-      if (previous !== null && !isListedAfter(previous, job)) return this.listJobsOutOfOrder(query);
-      previous = job;
-      ring[matched++ % limit] = job;
-    }
-    const page: JobState[] = [];
-    for (let index = matched - 1; index >= Math.max(0, matched - limit); index--) page.push(ring[index % limit]!.toJobState());
-    return page;
+    return listJobsOf(() => this.jobs.values(), query);
   }
 
   countJobs(jobName: string | null): JobCounts {
-    const counts = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as JobCounts;
-    for (const job of this.jobs.values()) {
-      if (jobName === null || job.jobName === jobName) counts[job.status]++;
-    }
-    return counts;
+    return countJobsOf(this.jobs.values(), jobName);
   }
 
   /**
@@ -332,10 +307,8 @@ export class MemoryStore implements JobStore {
     // Pending again: it holds its key, unless a newer job took it meanwhile (as a deferred retry).
     if (job.takesKey) this.keys.take(job);
     job.lastError = ended.lastError;
-    if (ended.explicitRunId !== null && this.jobsByExplicitRunId.get(ended.explicitRunId) === ended) this.jobsByExplicitRunId.delete(ended.explicitRunId);
-    this.jobs.set(jobId, job);
-    if (job.explicitRunId !== null) this.jobsByExplicitRunId.set(job.explicitRunId, job);
-    this.supersededRetained++;
+    this.jobs.replace(ended, job);
+    this.retained.supersede();
     this.pending.push(job);
     return job.toJobState();
   }
@@ -367,12 +340,6 @@ export class MemoryStore implements JobStore {
     return true;
   }
 
-  private listJobsOutOfOrder(query: JobListing): readonly JobState[] {
-    const page = new FirstK<MemoryJob>(query.limit, listedFirst);
-    for (const job of this.jobs.values()) if (matches(job, query)) page.offer(job);
-    return page.sorted().map((job) => job.toJobState());
-  }
-
   /**
    * Offers every queued and waiting-retry run (parked ones included) to `visit`: the queue's lane in
    * due order first, stopped when `visit` returns `false` for one of them, then the rest in no order.
@@ -380,15 +347,6 @@ export class MemoryStore implements JobStore {
   private visitPending(visit: (job: MemoryJob, inDueOrder: boolean) => boolean): void {
     this.pending.visit((job, inDueOrder) => !job.isPending || visit(job, inDueOrder));
     for (const job of this.paused.parkedRuns()) if (job.isPending) visit(job, false);
-  }
-
-  /** The job whose current run is `runId`; an earlier attempt's run id finds nothing. */
-  private findByRunId(runId: string): MemoryJob | undefined {
-    const explicit = this.jobsByExplicitRunId.get(runId);
-    if (explicit !== undefined) return explicit.explicitRunId === runId ? explicit : undefined;
-    if (typeof runId !== "string" || runId.length !== 36) return undefined;
-    const job = this.jobs.get(firstRunIdOf(runId));
-    return job !== undefined && job.explicitRunId === null ? job : undefined;
   }
 
   private cancel(job: MemoryJob | undefined, atMs: number): CancelResult {
@@ -413,46 +371,12 @@ export class MemoryStore implements JobStore {
     if (job.occurrence !== null) this.schedules.occurrenceEnded(job);
     this.latestOutcomes.set(job.jobName, job);
     this.retained.push(job);
-    this.dropBeyondRetention();
-  }
-
-  private dropBeyondRetention(): void {
-    while (this.retained.length - this.retainedHead - this.supersededRetained > this.maxRetained) {
-      const oldest = this.retained[this.retainedHead++]!;
-      if (this.jobs.get(oldest.jobId) !== oldest) {
-        this.supersededRetained--; // retried since: its id names a newer object, which is not retained here
-        continue;
-      }
-      this.jobs.delete(oldest.jobId);
-      if (oldest.explicitRunId !== null && this.jobsByExplicitRunId.get(oldest.explicitRunId) === oldest) {
-        this.jobsByExplicitRunId.delete(oldest.explicitRunId);
-      }
-    }
-    if (this.retainedHead > 4096 && this.retainedHead * 2 > this.retained.length) {
-      this.retained.splice(0, this.retainedHead);
-      this.retainedHead = 0;
-    }
   }
 }
 
 /** Earliest due time first, then queue order. */
 function dueFirst(a: MemoryJob, b: MemoryJob): boolean {
   return a.dueTimeMs < b.dueTimeMs || (a.dueTimeMs === b.dueTimeMs && a.sequence < b.sequence);
-}
-
-function matches(job: MemoryJob, query: JobListing): boolean {
-  return (
-    (query.statuses === null || query.statuses.includes(job.status)) &&
-    (query.jobName === null || job.jobName === query.jobName) &&
-    (query.correlationId === null || job.correlationId === query.correlationId) &&
-    (query.key === null || job.key === query.key) &&
-    (query.after === null || isListedAfter(job, query.after))
-  );
-}
-
-/** `listJobs` order: newest first. */
-function listedFirst(a: MemoryJob, b: MemoryJob): boolean {
-  return isListedAfter(b, a);
 }
 
 /**

@@ -68,10 +68,30 @@ const DAY_MS = 86_400_000;
 /** Default of {@link PostgresStoreOptions.maxLeaseExpiries}. */
 export const DEFAULT_MAX_LEASE_EXPIRIES = 3;
 
-function positiveMs(value: unknown, name: string, fallback: number): number {
+/** Node's largest timer delay: `setTimeout`/`setInterval` fire after 1 ms (with a warning) above it. */
+const NODE_TIMER_LIMIT_MS = 2_147_483_647;
+/** PostgreSQL's largest `integer`, the type counts are passed as. */
+const MAX_INTEGER = 2_147_483_647;
+
+/** A duration the store waits with a Node timer (or passes to SQL as whole ms), or a clear error. */
+function timerMs(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw coded(new RangeError(`postgresStore: ${name} must be a positive number of milliseconds, got ${String(value)}.`), "ELR510");
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > NODE_TIMER_LIMIT_MS) {
+    throw coded(
+      new RangeError(
+        `postgresStore: ${name} must be a whole number of milliseconds from 1 to ${NODE_TIMER_LIMIT_MS} (Node's timer limit, about 24.8 days), got ${typeof value === "string" ? JSON.stringify(value) : String(value)}.`,
+      ),
+      "ELR510",
+    );
+  }
+  return value;
+}
+
+/** A count passed to PostgreSQL as an `integer`, or a clear error. */
+function wholeCount(value: unknown, name: string, min: number, fallback: number, meaning = ""): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > MAX_INTEGER) {
+    throw coded(new RangeError(`postgresStore: ${name} must be a whole number from ${min} to ${MAX_INTEGER}${meaning}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}.`), "ELR510");
   }
   return value;
 }
@@ -102,36 +122,28 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
   if (connectionString !== null && (typeof connectionString !== "string" || connectionString.trim() === "")) {
     throw coded(new TypeError("postgresStore: options.connectionString must be a non-empty string like \"postgres://user@host:5432/db\"."), "ELR510");
   }
-  const leaseMs = positiveMs(options.leaseMs, "leaseMs", 30_000);
-  const heartbeatMs = positiveMs(options.heartbeatMs, "heartbeatMs", Math.max(1, Math.floor(leaseMs / 3)));
+  const leaseMs = timerMs(options.leaseMs, "leaseMs", 30_000);
+  const heartbeatMs = timerMs(options.heartbeatMs, "heartbeatMs", Math.max(1, Math.floor(leaseMs / 3)));
   if (heartbeatMs >= leaseMs) {
     throw coded(new RangeError(`postgresStore: heartbeatMs (${heartbeatMs}) must be shorter than leaseMs (${leaseMs}), or leases expire while runs are healthy; a third of it is a good value.`), "ELR510");
   }
-  const maxLeasedRuns = options.maxLeasedRuns ?? 256;
-  if (!Number.isInteger(maxLeasedRuns) || maxLeasedRuns < 1) {
-    throw coded(new RangeError(`postgresStore: maxLeasedRuns must be a whole number 1 or more, got ${String(maxLeasedRuns)}.`), "ELR510");
-  }
-  const maxLeaseExpiries = options.maxLeaseExpiries ?? DEFAULT_MAX_LEASE_EXPIRIES;
-  if (typeof maxLeaseExpiries !== "number" || !Number.isInteger(maxLeaseExpiries) || maxLeaseExpiries < 1) {
-    throw coded(
-      new RangeError(
-        `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(maxLeaseExpiries)}.`,
-      ),
-      "ELR510",
-    );
-  }
+  const maxLeasedRuns = wholeCount(options.maxLeasedRuns, "maxLeasedRuns", 1, 256);
+  const maxLeaseExpiries = wholeCount(
+    options.maxLeaseExpiries,
+    "maxLeaseExpiries",
+    1,
+    DEFAULT_MAX_LEASE_EXPIRIES,
+    " (how many lost workers a run survives before it ends failed)",
+  );
   const retention = options.retention ?? {};
-  const maxFinishedJobs = retention.maxFinishedJobs ?? null;
-  if (maxFinishedJobs !== null && (!Number.isInteger(maxFinishedJobs) || maxFinishedJobs < 0)) {
-    throw coded(new RangeError(`postgresStore: retention.maxFinishedJobs must be a whole number 0 or more, got ${String(maxFinishedJobs)}.`), "ELR510");
-  }
+  const maxFinishedJobs = retention.maxFinishedJobs === undefined || retention.maxFinishedJobs === null ? null : wholeCount(retention.maxFinishedJobs, "retention.maxFinishedJobs", 0, 0);
   return {
     pool,
     connectionString,
     schema: schemaName(options.schema ?? "elarion"),
     leaseMs,
     heartbeatMs,
-    pollIntervalMs: positiveMs(options.pollIntervalMs, "pollIntervalMs", 5_000),
+    pollIntervalMs: timerMs(options.pollIntervalMs, "pollIntervalMs", 5_000),
     maxLeasedRuns,
     maxLeaseExpiries,
     maxFinishedJobs,

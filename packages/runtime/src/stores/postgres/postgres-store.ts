@@ -288,6 +288,12 @@ class PostgresStore implements PostgresJobStore {
     return this.#open?.claims.scheduleRetry(ticket, retry) ?? false;
   }
 
+  /**
+   * Durable: nothing is written. The store's heartbeat stops with `close()` (which follows at
+   * once), so the run's lease expires after `leaseMs` and another worker runs the job again.
+   */
+  abandonRun(): void {}
+
   async releaseRun(ticket: RunTicket): Promise<void> {
     await this.#open?.claims.releaseRun(ticket);
   }

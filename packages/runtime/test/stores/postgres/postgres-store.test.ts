@@ -354,7 +354,7 @@ describe("postgresStore", () => {
         expect.objectContaining({
           name: "RangeError",
           code: "ELR510",
-          message: `postgresStore: maxLeaseExpiries must be a whole number 1 or more (how many lost workers a run survives before it ends failed), got ${String(bad)}.`,
+          message: `postgresStore: maxLeaseExpiries must be a whole number from 1 to 2147483647 (how many lost workers a run survives before it ends failed), got ${typeof bad === "string" ? JSON.stringify(bad) : String(bad)}.`,
         }),
       );
     }

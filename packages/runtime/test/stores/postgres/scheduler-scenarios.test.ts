@@ -43,3 +43,8 @@ await import("../../scheduler/count-jobs.test.js");
 await import("../../scheduler/retry-job.test.js");
 await import("../../scheduler/pause-job.test.js");
 await import("../../scheduler/trigger-job.test.js");
+await import("../../scheduler/thrown-values.test.js");
+await import("../../scheduler/id-case.test.js");
+await import("../../scheduler/storable-input.test.js");
+await import("../../scheduler/abandoned-bodies.test.js");
+await import("../../scheduler/wall-clock-steps.test.js");
