@@ -6,7 +6,7 @@ import type { DashboardAction } from "./http/dashboard-action.js";
  * Any scheduler `createScheduler` returns, whatever its registry's job classes and payload types
  * (the dashboard only passes through ids and job names it read from the same scheduler).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
 export type DashboardScheduler = JobScheduler<any, any>;
 
 /** Options of `createDashboard`. */

@@ -23,7 +23,7 @@
     toggle.checked = localStorage.getItem(storageKey) !== "off";
     toggle.addEventListener("change", () => {
       localStorage.setItem(storageKey, toggle.checked ? "on" : "off");
-      if (toggle.checked) refresh();
+      if (toggle.checked) void refresh(); // never rejects: it reports failures on the page
     });
   }
 
@@ -73,6 +73,6 @@
 
   setInterval(refresh, interval);
   document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) refresh();
+    if (!document.hidden) void refresh();
   });
 })();

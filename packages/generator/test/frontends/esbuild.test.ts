@@ -164,7 +164,7 @@ describe("@elarion/generator/esbuild", () => {
         onLoad = callback;
       },
     };
-    elarionPlugin().setup(recordingBuild as unknown as esbuild.PluginBuild);
+    await elarionPlugin().setup(recordingBuild as unknown as esbuild.PluginBuild);
 
     expect(onStart?.()).toEqual({ errors: [], warnings: [] });
     expect(filter?.test(app.registryFile)).toBe(true);

@@ -12,6 +12,7 @@ export const MIN_DUE_TIME_MS = -210_866_803_200_000;
 export const MAX_DUE_TIME_MS = 8_640_000_000_000_000;
 
 /** A quick test for the characters that may need a closer look (a NUL, or any surrogate). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for NUL is the point (PostgreSQL cannot store it)
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

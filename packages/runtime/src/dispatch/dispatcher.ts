@@ -152,14 +152,14 @@ export class Dispatcher {
     if (clock.registerSettleHook) this.unregisterSettle = clock.registerSettleHook(() => this.settle());
     if (this.options.runsJobs) {
       this.occurrences.start(this.options.jobs.values(), clock.now(), schedules);
-      this.chains.repair();
+      void this.chains.repair(); // tracked by the chains; never rejects
     }
     this.wake();
   }
 
   /** A durable store's sweep: chains of run-time schedules may be stuck (see {@link ScheduleChains.repair}). */
   repairSchedules(): void {
-    if (this.state === "running" && this.options.runsJobs) this.chains.repair();
+    if (this.state === "running" && this.options.runsJobs) void this.chains.repair();
   }
 
   /** Gives a recurring job a new schedule now (a configuration variable changed); see {@link RecurringOccurrences.reschedule}. */
@@ -407,7 +407,7 @@ export class Dispatcher {
     if (occurrence !== null) {
       this.chains.released(run.job, occurrence.scheduleKey);
       // Its head may have ended without this process (cancelled elsewhere before it started).
-      if (this.state === "running") this.chains.repair(occurrence.scheduleKey);
+      if (this.state === "running") void this.chains.repair(occurrence.scheduleKey);
     }
     if (reportedMessage !== null) {
       this.instrumentation?.runEnded(run, "cancelled", reportedMessage, undefined);

@@ -69,7 +69,7 @@ export class ScheduleChains {
     const plan = planMisfire(recurrence, slotMs, nowMs, rule.misfire, this.maxMisfireCatchUpRuns);
     const next = plan === null ? recurrence.next(slotMs, nowMs) : plan.nextDue;
     const catchUp = plan === null || !rule.enabled ? [] : plan.runNow.slice(1);
-    this.advance(claimed, occurrence, next, catchUp, nowMs);
+    void this.advance(claimed, occurrence, next, catchUp, nowMs); // tracked by the hooks; never rejects
     if (!rule.enabled) return OutcomeMessage.disabled;
     return plan !== null && plan.skipped.includes(slotMs) ? OutcomeMessage.misfire : null;
   }
@@ -190,6 +190,7 @@ export class ScheduleChains {
       return undefined;
     }
     if (!isPromise(written)) {
+      // biome-ignore lint/nursery/noMisusedPromises: `isPromise` narrowed `written` to a boolean; Biome's inference does not follow the guard
       if (written) this.hooks.wake();
       return written;
     }

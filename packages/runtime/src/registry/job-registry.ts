@@ -22,7 +22,7 @@ export type ServiceTable = { readonly [key: string]: unknown };
 export type JobInvoker = (services: ServiceTable, payload: unknown, context: ScheduledJobContext) => Promise<void> | void;
 
 /** A class constructor, as passed to `schedule`/`enqueue`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
 export type JobClass<J = unknown> = abstract new (...args: any[]) => J;
 
 /** A job the runtime can run: its descriptor, its class (class jobs) and its delegate. */

@@ -7,13 +7,13 @@ import { coded } from "../core/runtime-errors.js";
 
 /** What `createScheduler({ registry })` accepts: one or several registries, or descriptor sets (enqueue-only). */
 export type RegistryInput =
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
   | JobRegistry<any, any, any>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
   | readonly JobRegistry<any, any, any>[]
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
   | JobDescriptorSet<any>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
   | readonly JobDescriptorSet<any>[];
 
 /**

@@ -91,12 +91,12 @@ export interface JobRunHandle {
 }
 
 /** The payload type of a job instance type: the first parameter of its `execute`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore-start lint/suspicious/noExplicitAny: type-level wildcards; `unknown` would reject valid classes and registries through variance
 export type PayloadOf<J> = J extends { execute(payload: infer P, ...rest: any[]): unknown } ? P : never;
 
 /** The payload type of a job class (`IScheduledJob<TPayload>` → `TPayload`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type PayloadOfClass<C> = C extends abstract new (...args: any[]) => infer J ? PayloadOf<J> : never;
+// biome-ignore-end lint/suspicious/noExplicitAny: end of the wildcards
 
 /**
  * The payload type of a job given by class or by name. One signature per method (not a by-class

@@ -13,14 +13,12 @@ import { processEnvironment } from "./live-configuration.js";
 
 type Element<R> = R extends readonly (infer E)[] ? E : R;
 type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore-start lint/suspicious/noExplicitAny: type-level wildcards; `unknown` would reject valid classes and registries through variance
 type ServicesOfOne<E> = E extends JobRegistry<infer S, any, any> ? S : unknown;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ClassesOfOne<E> = E extends JobRegistry<any, infer C, any> ? C : never;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PayloadsOfOne<E> = E extends JobRegistry<any, any, infer P> ? P : E extends JobDescriptorSet<infer P> ? P : never;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PolicyNamesOfOne<E> = E extends JobRegistry<any, any, any, infer N> ? N : E extends JobDescriptorSet<any, infer N> ? N : never;
+// biome-ignore-end lint/suspicious/noExplicitAny: end of the wildcards
 
 /** The services all registries need together (`JobServices` of each, intersected). */
 export type ServicesOf<R> = UnionToIntersection<ServicesOfOne<Element<R>>>;

@@ -63,6 +63,7 @@ describe("a registry printed by the generator", () => {
   it("types resilience by the generated policy names", async () => {
     const { scheduler } = await start("2026-06-01T00:00:00Z");
     await scheduler.enqueue(SendReceiptJob, { orderId: "o-5", amount: 1 }, { resilience: "receipt-retry" });
+    // biome-ignore format: the @ts-expect-error below must stay on the line before its error
     // @ts-expect-error -- "receipt-retyr" is not a policy name of the generated registry
     await expect(scheduler.enqueue(SendReceiptJob, { orderId: "o-6", amount: 1 }, { resilience: "receipt-retyr" })).rejects.toThrow(/Unknown resilience policy "receipt-retyr"/);
   });

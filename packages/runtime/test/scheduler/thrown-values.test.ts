@@ -67,6 +67,7 @@ describe("whatever a job throws or rejects with", () => {
         expect(state?.status, label).toBe("failed");
         expect(typeof state?.lastError, label).toBe("string");
         expect(state!.lastError!.length, label).toBeGreaterThan(0);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: no NUL may reach the store
         expect(state!.lastError, label).not.toMatch(/\u0000|[\uD800-\uDFFF]/);
       }
       // The scheduler still works after all of them.

@@ -111,6 +111,7 @@ export class MemoryJob implements ClaimedRun {
 
   get createdAtMs(): number {
     const offset = this.createdOffsetMs;
+    // biome-ignore lint/suspicious/noSelfCompare: a NaN check (NaN marks an inexact creation time)
     return offset === offset ? CREATED_BASE_MS + offset : inexactCreatedTimes.get(this)!;
   }
 
