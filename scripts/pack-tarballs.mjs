@@ -20,16 +20,21 @@ export const PACKAGES = ["runtime", "generator", "dashboard"];
 /** Packs the packages into `outDir` and returns the tarballs' absolute paths. */
 export function packTarballs({ outDir = join(root, "dist-tarballs"), build = true } = {}) {
   if (build) {
-    for (const name of PACKAGES) rmSync(join(root, "packages", name, "dist"), { recursive: true, force: true });
+    for (const name of PACKAGES)
+      rmSync(join(root, "packages", name, "dist"), { recursive: true, force: true });
     pnpm(["build"], root);
   }
   mkdirSync(outDir, { recursive: true });
   for (const name of PACKAGES) {
-    for (const old of readdirSync(outDir).filter((file) => file.startsWith(`elarion-${name}-`))) rmSync(join(outDir, old));
+    for (const old of readdirSync(outDir).filter((file) => file.startsWith(`elarion-${name}-`)))
+      rmSync(join(outDir, old));
     pnpm(["pack", "--pack-destination", outDir], join(root, "packages", name));
   }
   return readdirSync(outDir)
-    .filter((file) => PACKAGES.some((name) => file.startsWith(`elarion-${name}-`)) && file.endsWith(".tgz"))
+    .filter(
+      (file) =>
+        PACKAGES.some((name) => file.startsWith(`elarion-${name}-`)) && file.endsWith(".tgz"),
+    )
     .sort()
     .map((file) => join(outDir, file));
 }
@@ -37,11 +42,20 @@ export function packTarballs({ outDir = join(root, "dist-tarballs"), build = tru
 function pnpm(args, cwd) {
   // Under `pnpm pack:tarballs` npm_execpath is pnpm itself; run directly, use the pinned pnpm.
   const execPath = process.env["npm_execpath"];
-  const [command, prefix] = execPath !== undefined && /pnpm/.test(execPath) ? [process.execPath, [execPath]] : ["npx", ["--yes", "pnpm@10.34.9"]];
-  const result = spawnSync(command, [...prefix, ...args], { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  const [command, prefix] =
+    execPath !== undefined && /pnpm/.test(execPath)
+      ? [process.execPath, [execPath]]
+      : ["npx", ["--yes", "pnpm@10.34.9"]];
+  const result = spawnSync(command, [...prefix, ...args], {
+    cwd,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+  });
   if (result.status !== 0) {
     process.stderr.write(result.stdout ?? "");
-    throw new Error(`pack-tarballs: \`pnpm ${args.join(" ")}\` failed in ${relative(root, cwd) || "."} (exit ${result.status})`);
+    throw new Error(
+      `pack-tarballs: \`pnpm ${args.join(" ")}\` failed in ${relative(root, cwd) || "."} (exit ${result.status})`,
+    );
   }
 }
 
@@ -50,7 +64,10 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const outIndex = args.indexOf("--out");
   const outDir = outIndex >= 0 ? resolve(args[outIndex + 1] ?? "") : undefined;
   try {
-    const tarballs = packTarballs({ ...(outDir === undefined ? {} : { outDir }), build: !args.includes("--no-build") });
+    const tarballs = packTarballs({
+      ...(outDir === undefined ? {} : { outDir }),
+      build: !args.includes("--no-build"),
+    });
     for (const tarball of tarballs) console.log(relative(process.cwd(), tarball));
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

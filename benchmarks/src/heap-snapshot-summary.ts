@@ -24,7 +24,10 @@ export function summarizeHeapSnapshot(path: string, perCount: number, top: numbe
   for (let offset = 0; offset < snapshot.nodes.length; offset += width) {
     const type = types[snapshot.nodes[offset + typeAt]!] ?? "?";
     const rawName = snapshot.strings[snapshot.nodes[offset + nameAt]!] ?? "?";
-    const name = type === "string" || type === "concatenated string" || type === "sliced string" ? `(${type})` : `${type}:${rawName.slice(0, 50)}`;
+    const name =
+      type === "string" || type === "concatenated string" || type === "sliced string"
+        ? `(${type})`
+        : `${type}:${rawName.slice(0, 50)}`;
     const size = snapshot.nodes[offset + sizeAt]!;
     all += size;
     const entry = totals.get(name) ?? { bytes: 0, count: 0 };
@@ -44,5 +47,7 @@ export function summarizeHeapSnapshot(path: string, perCount: number, top: numbe
 
 const [file, perCountText, topText] = process.argv.slice(2);
 if (file !== undefined && process.argv[1]?.endsWith("heap-snapshot-summary.js")) {
-  process.stdout.write(summarizeHeapSnapshot(file, Number(perCountText ?? 1), Number(topText ?? 25)));
+  process.stdout.write(
+    summarizeHeapSnapshot(file, Number(perCountText ?? 1), Number(topText ?? 25)),
+  );
 }

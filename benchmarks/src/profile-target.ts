@@ -47,8 +47,13 @@ async function main(workload: string | undefined, count: number): Promise<void> 
     }
     case "postgres-processing": {
       const trace = traceQueries();
-      const plans = process.env.EXPLAIN_MIN_MS === undefined ? null : explainSlowStatements(Number(process.env.EXPLAIN_MIN_MS));
-      const system = elarionSystem(process.env.MAX_LEASED_RUNS === undefined ? undefined : Number(process.env.MAX_LEASED_RUNS));
+      const plans =
+        process.env.EXPLAIN_MIN_MS === undefined
+          ? null
+          : explainSlowStatements(Number(process.env.EXPLAIN_MIN_MS));
+      const system = elarionSystem(
+        process.env.MAX_LEASED_RUNS === undefined ? undefined : Number(process.env.MAX_LEASED_RUNS),
+      );
       await system.prepare();
       await system.enqueueNoops(count);
       const probes = { tally: new Tally(), recorder: new LatenessRecorder() };
@@ -105,9 +110,17 @@ async function main(workload: string | undefined, count: number): Promise<void> 
     case "postgres-schedule-upserts": {
       // Suite 9's setup pass: `count` upsertSchedule calls, 16 in flight, on postgresStore.
       const trace = traceQueries();
-      const pool = new pg.Pool({ connectionString: process.env.ELARION_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", max: 20 });
+      const pool = new pg.Pool({
+        connectionString:
+          process.env.ELARION_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+        max: 20,
+      });
       await pool.query("DROP SCHEMA IF EXISTS bench_profile_schedules CASCADE");
-      const scheduler = createScheduler({ registry: jobRegistry, services: fixtureServices(), store: postgresStore({ pool, schema: "bench_profile_schedules" }) });
+      const scheduler = createScheduler({
+        registry: jobRegistry,
+        services: fixtureServices(),
+        store: postgresStore({ pool, schema: "bench_profile_schedules" }),
+      });
       await scheduler.start();
       const cron = "0 0 0 1 1 *";
       trace.reset();
@@ -136,7 +149,9 @@ async function main(workload: string | undefined, count: number): Promise<void> 
       trace.reset();
       const loopDelay = monitorEventLoopDelay({ resolution: 1 });
       loopDelay.enable();
-      const summary = await measureLateness(count, probes.recorder, (dueMs) => system.scheduleProbe(dueMs));
+      const summary = await measureLateness(count, probes.recorder, (dueMs) =>
+        system.scheduleProbe(dueMs),
+      );
       loopDelay.disable();
       process.stdout.write(
         `postgres-lateness: ${count} probes: p50 ${summary.p50.toFixed(2)} / p99 ${summary.p99.toFixed(2)} / max ${summary.max.toFixed(2)} ms; ` +
@@ -147,7 +162,9 @@ async function main(workload: string | undefined, count: number): Promise<void> 
       return;
     }
     default:
-      throw new Error(`usage: profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness|postgres-cancels|postgres-cancels-at-once|postgres-enqueue-many|postgres-schedule-upserts> [count]; got "${String(workload)}".`);
+      throw new Error(
+        `usage: profile-target.js <memory-throughput|memory-pending|postgres-processing|postgres-lateness|postgres-cancels|postgres-cancels-at-once|postgres-enqueue-many|postgres-schedule-upserts> [count]; got "${String(workload)}".`,
+      );
   }
 }
 
@@ -164,7 +181,8 @@ function explainSlowStatements(minMs: number): () => string {
       this.on("connect", (client) => {
         client.on("notice", (notice) => {
           const duration = /duration: ([\d.]+) ms/.exec(notice.message ?? "");
-          if (duration !== null) plans.push({ ms: Number(duration[1]), text: notice.message ?? "" });
+          if (duration !== null)
+            plans.push({ ms: Number(duration[1]), text: notice.message ?? "" });
         });
         for (const statement of [
           "LOAD 'auto_explain'",
@@ -173,7 +191,9 @@ function explainSlowStatements(minMs: number): () => string {
           "SET auto_explain.log_buffers = on",
           "SET auto_explain.log_level = 'notice'",
         ]) {
-          void client.query(statement).catch((error: unknown) => process.stderr.write(`auto_explain: ${String(error)}\n`));
+          void client
+            .query(statement)
+            .catch((error: unknown) => process.stderr.write(`auto_explain: ${String(error)}\n`));
         }
       });
     }
@@ -183,14 +203,20 @@ function explainSlowStatements(minMs: number): () => string {
     // The slowest plan of each distinct statement.
     const slowest = new Map<string, { ms: number; text: string; count: number }>();
     for (const plan of plans) {
-      const key = (/Query Text:\s*([\s\S]{0,120})/.exec(plan.text)?.[1] ?? "?").replace(/\s+/g, " ");
+      const key = (/Query Text:\s*([\s\S]{0,120})/.exec(plan.text)?.[1] ?? "?").replace(
+        /\s+/g,
+        " ",
+      );
       const seen = slowest.get(key);
-      if (seen === undefined || seen.ms < plan.ms) slowest.set(key, { ...plan, count: (seen?.count ?? 0) + 1 });
+      if (seen === undefined || seen.ms < plan.ms)
+        slowest.set(key, { ...plan, count: (seen?.count ?? 0) + 1 });
       else seen.count += 1;
     }
     return (
       `\n${plans.length} statements slower than ${minMs} ms; the slowest of each kind:\n` +
-      [...slowest.values()].map((plan) => `(${plan.count} over ${minMs} ms)\n${plan.text}`).join("\n---\n") +
+      [...slowest.values()]
+        .map((plan) => `(${plan.count} over ${minMs} ms)\n${plan.text}`)
+        .join("\n---\n") +
       "\n"
     );
   };
@@ -202,7 +228,10 @@ function explainSlowStatements(minMs: number): () => string {
  * carried; the summary also says how long one statement or more, and two or more, were in flight.
  */
 function traceQueries(): { reset(): void; summary(): string } {
-  const stats = new Map<string, { calls: number; ms: number; rows: number; completions: number; starts: number; leased: number }>();
+  const stats = new Map<
+    string,
+    { calls: number; ms: number; rows: number; completions: number; starts: number; leased: number }
+  >();
   let inFlight = 0;
   let sinceMs = performance.now();
   let lastChangeMs = sinceMs;
@@ -216,21 +245,42 @@ function traceQueries(): { reset(): void; summary(): string } {
     inFlight += delta;
   };
   const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-  (pg.Client.prototype as unknown as { query: unknown }).query = function tracedQuery(this: pg.Client, ...args: unknown[]) {
+  (pg.Client.prototype as unknown as { query: unknown }).query = function tracedQuery(
+    this: pg.Client,
+    ...args: unknown[]
+  ) {
     const first = args[0] as string | { text?: string; values?: unknown[] };
-    const text = (typeof first === "string" ? first : (first.text ?? "?")).replace(/\s+/g, " ").trim();
-    const values = typeof first === "string" ? (Array.isArray(args[1]) ? (args[1] as unknown[]) : []) : (first.values ?? []);
+    const text = (typeof first === "string" ? first : (first.text ?? "?"))
+      .replace(/\s+/g, " ")
+      .trim();
+    const values =
+      typeof first === "string"
+        ? Array.isArray(args[1])
+          ? (args[1] as unknown[])
+          : []
+        : (first.values ?? []);
     // complete-and-claim.sql: $4 is the claim limit (0: completion-only), $8/$9 the completed and started run ids.
     const completeAndClaim = text.startsWith("WITH completed AS");
-    const label = completeAndClaim ? `complete-and-claim.sql, ${Number(values[3]) > 0 ? "claiming" : "completion-only flush"}` : text.slice(0, 70);
+    const label = completeAndClaim
+      ? `complete-and-claim.sql, ${Number(values[3]) > 0 ? "claiming" : "completion-only flush"}`
+      : text.slice(0, 70);
     const start = performance.now();
     inFlightChanged(1);
     let recorded = false;
-    const record = (value: { rowCount?: number | null; rows?: { run_id?: unknown }[] } | undefined) => {
+    const record = (
+      value: { rowCount?: number | null; rows?: { run_id?: unknown }[] } | undefined,
+    ) => {
       if (recorded) return;
       recorded = true;
       inFlightChanged(-1);
-      const entry = stats.get(label) ?? { calls: 0, ms: 0, rows: 0, completions: 0, starts: 0, leased: 0 };
+      const entry = stats.get(label) ?? {
+        calls: 0,
+        ms: 0,
+        rows: 0,
+        completions: 0,
+        starts: 0,
+        leased: 0,
+      };
       entry.calls += 1;
       entry.ms += performance.now() - start;
       entry.rows += value?.rowCount ?? 0;
@@ -296,7 +346,9 @@ const [workload, countText] = process.argv.slice(2);
 main(workload, Number(countText ?? 20_000)).then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -32,14 +32,26 @@ export function renderResults(input: ResultsInput): string {
     "Where a target is missed, [README.md](README.md#profiled-bottlenecks) names the bottleneck with the profile evidence.",
     "",
   );
-  if (input.quick) lines.push("> **Quick mode** (`--quick`): reduced sizes, a smoke run only — these figures are not the benchmark.", "");
+  if (input.quick)
+    lines.push(
+      "> **Quick mode** (`--quick`): reduced sizes, a smoke run only — these figures are not the benchmark.",
+      "",
+    );
   lines.push("| | |", "|---|---|");
   lines.push(`| Date | ${machine.date} |`);
-  lines.push(`| Machine | ${cell(machine.cpuModel)}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory |`);
+  lines.push(
+    `| Machine | ${cell(machine.cpuModel)}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory |`,
+  );
   lines.push(`| Commit | ${cell(machine.commit)} |`);
   lines.push(`| Node.js | ${machine.node} |`);
-  lines.push(`| PostgreSQL | ${cell(machine.postgres)} (127.0.0.1:5432, same server for every store) |`);
-  lines.push(`| Packages | ${Object.entries(input.versions).map(([name, version]) => `${name} ${version}`).join(", ")} |`);
+  lines.push(
+    `| PostgreSQL | ${cell(machine.postgres)} (127.0.0.1:5432, same server for every store) |`,
+  );
+  lines.push(
+    `| Packages | ${Object.entries(input.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(", ")} |`,
+  );
   // The end figure includes the benchmark's own load, so only the start says whether others were busy.
   const busyAtStart = (machine.loadAverage[0] ?? 0) > machine.cores * 0.5;
   lines.push(
@@ -48,7 +60,10 @@ export function renderResults(input: ResultsInput): string {
   );
   lines.push(`| Duration | ${Math.round(input.totalSeconds)} s |`);
   lines.push("");
-  lines.push("| Suite | Measure | Elarion | Baseline | Ratio | Target | Met |", "|---|---|---|---|---|---|---|");
+  lines.push(
+    "| Suite | Measure | Elarion | Baseline | Ratio | Target | Met |",
+    "|---|---|---|---|---|---|---|",
+  );
   for (const report of input.reports) {
     for (const figure of report.figures) {
       lines.push(
@@ -62,7 +77,8 @@ export function renderResults(input: ResultsInput): string {
   lines.push("");
   if (input.failures.length > 0) {
     lines.push("## Failed suites", "");
-    for (const failure of input.failures) lines.push(`- **${failure.suite}**: ${cell(failure.error)}`);
+    for (const failure of input.failures)
+      lines.push(`- **${failure.suite}**: ${cell(failure.error)}`);
     lines.push("");
   }
   lines.push("## How each figure was measured", "");

@@ -21,10 +21,13 @@ const benchmarksRoot = path.resolve(here, "..", "..");
 async function main(argv: readonly string[]): Promise<number> {
   const quick = argv.includes("--quick");
   const onlyIndex = argv.indexOf("--only");
-  const only = onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? "").split(",").filter((id) => id !== "") : null;
+  const only =
+    onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? "").split(",").filter((id) => id !== "") : null;
   const unknown = only?.filter((id) => !SUITES.some((suite) => suite.id === id)) ?? [];
   if (unknown.length > 0) {
-    process.stderr.write(`run-all: unknown suite(s) ${unknown.join(", ")}; known: ${SUITES.map((suite) => suite.id).join(", ")}.\n`);
+    process.stderr.write(
+      `run-all: unknown suite(s) ${unknown.join(", ")}; known: ${SUITES.map((suite) => suite.id).join(", ")}.\n`,
+    );
     return 2;
   }
   const selected = only === null ? SUITES : SUITES.filter((suite) => only.includes(suite.id));
@@ -45,7 +48,9 @@ async function main(argv: readonly string[]): Promise<number> {
     } else {
       reports.push(outcome.report);
       for (const figure of outcome.report.figures) {
-        process.stdout.write(`   ${figure.measure}: ${figure.ours} | ${figure.baseline} | ${figure.ratio} | target ${figure.target}\n`);
+        process.stdout.write(
+          `   ${figure.measure}: ${figure.ours} | ${figure.baseline} | ${figure.ratio} | target ${figure.target}\n`,
+        );
       }
     }
     process.stdout.write(`   (${((Date.now() - suiteStarted) / 1000).toFixed(1)} s)\n`);
@@ -54,23 +59,48 @@ async function main(argv: readonly string[]): Promise<number> {
   const markdown = renderResults({
     machine,
     loadAverageAtEnd: os.loadavg().map((load) => Math.round(load * 100) / 100),
-    versions: installedVersions(benchmarksRoot, ["@elarion/runtime", "@elarion/generator", "graphile-worker", "pg-boss", "bullmq", "ioredis", "pg", "tinybench", "typescript"]),
+    versions: installedVersions(benchmarksRoot, [
+      "@elarion/runtime",
+      "@elarion/generator",
+      "graphile-worker",
+      "pg-boss",
+      "bullmq",
+      "ioredis",
+      "pg",
+      "tinybench",
+      "typescript",
+    ]),
     quick,
     totalSeconds: (Date.now() - started) / 1000,
     reports,
     failures,
   });
-  const target = quick || only !== null ? path.join(scratch, quick ? "RESULTS.quick.md" : "RESULTS.partial.md") : path.join(benchmarksRoot, "RESULTS.md");
+  const target =
+    quick || only !== null
+      ? path.join(scratch, quick ? "RESULTS.quick.md" : "RESULTS.partial.md")
+      : path.join(benchmarksRoot, "RESULTS.md");
   writeFileSync(target, markdown);
-  process.stdout.write(`\nwrote ${path.relative(process.cwd(), target)}${failures.length > 0 ? ` — ${failures.length} suite(s) failed` : ""}\n`);
+  process.stdout.write(
+    `\nwrote ${path.relative(process.cwd(), target)}${failures.length > 0 ? ` — ${failures.length} suite(s) failed` : ""}\n`,
+  );
   return failures.length > 0 ? 1 : 0;
 }
 
 type SuiteOutcome = { report: SuiteReport } | { error: string };
 
-function runSuiteProcess(suite: SuiteEntry, reportPath: string, quick: boolean): Promise<SuiteOutcome> {
+function runSuiteProcess(
+  suite: SuiteEntry,
+  reportPath: string,
+  quick: boolean,
+): Promise<SuiteOutcome> {
   rmSync(reportPath, { force: true });
-  const args = [...suite.nodeFlags, path.join(here, "run-suite.js"), suite.id, reportPath, ...(quick ? ["--quick"] : [])];
+  const args = [
+    ...suite.nodeFlags,
+    path.join(here, "run-suite.js"),
+    suite.id,
+    reportPath,
+    ...(quick ? ["--quick"] : []),
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "pipe"] });
     let stderr = "";
@@ -88,12 +118,16 @@ function runSuiteProcess(suite: SuiteEntry, reportPath: string, quick: boolean):
         try {
           resolve({ report: JSON.parse(readFileSync(reportPath, "utf8")) as SuiteReport });
         } catch (error) {
-          resolve({ error: `no readable report: ${error instanceof Error ? error.message : String(error)}` });
+          resolve({
+            error: `no readable report: ${error instanceof Error ? error.message : String(error)}`,
+          });
         }
         return;
       }
       const lastLines = stderr.trim().split("\n").slice(-3).join(" / ");
-      resolve({ error: `exit code ${String(code)}: ${lastLines === "" ? "no error output" : lastLines}` });
+      resolve({
+        error: `exit code ${String(code)}: ${lastLines === "" ? "no error output" : lastLines}`,
+      });
     });
   });
 }
@@ -103,7 +137,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

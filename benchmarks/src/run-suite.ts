@@ -19,7 +19,9 @@ main(process.argv.slice(2)).then(
   // Suites close what they open; exiting here also ends any peer library's stray timers.
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

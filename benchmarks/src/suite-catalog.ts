@@ -13,14 +13,24 @@ export interface SuiteEntry {
 
 /** The suites in the order `run-all` runs them, each in a fresh process. */
 export const SUITES: readonly SuiteEntry[] = [
-  { id: "invocation", load: async () => (await import("./suites/invocation.js")).runInvocationSuite, nodeFlags: [], timeoutMs: 120_000 },
+  {
+    id: "invocation",
+    load: async () => (await import("./suites/invocation.js")).runInvocationSuite,
+    nodeFlags: [],
+    timeoutMs: 120_000,
+  },
   {
     id: "in-memory-throughput",
     load: async () => (await import("./suites/in-memory-throughput.js")).runInMemoryThroughputSuite,
     nodeFlags: [],
     timeoutMs: 180_000,
   },
-  { id: "lateness", load: async () => (await import("./suites/lateness.js")).runLatenessSuite, nodeFlags: [], timeoutMs: 120_000 },
+  {
+    id: "lateness",
+    load: async () => (await import("./suites/lateness.js")).runLatenessSuite,
+    nodeFlags: [],
+    timeoutMs: 120_000,
+  },
   {
     id: "scale",
     load: async () => (await import("./suites/scale.js")).runScaleSuite,
@@ -35,14 +45,35 @@ export const SUITES: readonly SuiteEntry[] = [
   },
   {
     id: "postgres-equal-batches",
-    load: async () => (await import("./suites/postgres-equal-batches.js")).runPostgresEqualBatchesSuite,
+    load: async () =>
+      (await import("./suites/postgres-equal-batches.js")).runPostgresEqualBatchesSuite,
     nodeFlags: [],
     timeoutMs: 420_000,
   },
-  { id: "queued-cancels", load: async () => (await import("./suites/queued-cancels.js")).runQueuedCancelsSuite, nodeFlags: [], timeoutMs: 300_000 },
-  { id: "worker-processes", load: async () => (await import("./suites/worker-processes.js")).runWorkerProcessesSuite, nodeFlags: [], timeoutMs: 420_000 },
-  { id: "generator", load: async () => (await import("./suites/generator.js")).runGeneratorSuite, nodeFlags: [], timeoutMs: 240_000 },
-  { id: "cron", load: async () => (await import("./suites/cron.js")).runCronSuite, nodeFlags: [], timeoutMs: 120_000 },
+  {
+    id: "queued-cancels",
+    load: async () => (await import("./suites/queued-cancels.js")).runQueuedCancelsSuite,
+    nodeFlags: [],
+    timeoutMs: 300_000,
+  },
+  {
+    id: "worker-processes",
+    load: async () => (await import("./suites/worker-processes.js")).runWorkerProcessesSuite,
+    nodeFlags: [],
+    timeoutMs: 420_000,
+  },
+  {
+    id: "generator",
+    load: async () => (await import("./suites/generator.js")).runGeneratorSuite,
+    nodeFlags: [],
+    timeoutMs: 240_000,
+  },
+  {
+    id: "cron",
+    load: async () => (await import("./suites/cron.js")).runCronSuite,
+    nodeFlags: [],
+    timeoutMs: 120_000,
+  },
   {
     id: "telemetry-cost",
     load: async () => (await import("./suites/telemetry-cost.js")).runTelemetryCostSuite,
@@ -66,7 +97,9 @@ export const SUITES: readonly SuiteEntry[] = [
 export function findSuite(id: string): SuiteEntry {
   const suite = SUITES.find((entry) => entry.id === id);
   if (suite === undefined) {
-    throw new Error(`Unknown suite "${id}"; known suites: ${SUITES.map((entry) => entry.id).join(", ")}.`);
+    throw new Error(
+      `Unknown suite "${id}"; known suites: ${SUITES.map((entry) => entry.id).join(", ")}.`,
+    );
   }
   return suite;
 }

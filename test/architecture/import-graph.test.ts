@@ -69,7 +69,9 @@ describe("import graph of packages/*/src", () => {
     const graph = new Map(files.map((file) => [file, importsOf(file, readFileSync(file, "utf8"))]));
 
     it(`${name}: no file imports itself through a cycle`, () => {
-      expect(findCycles(graph).map((cycle) => cycle.map((file) => path.relative(src, file)).join(" → "))).toEqual([]);
+      expect(
+        findCycles(graph).map((cycle) => cycle.map((file) => path.relative(src, file)).join(" → ")),
+      ).toEqual([]);
     });
 
     const layers = LAYERS[name];
@@ -87,7 +89,13 @@ describe("import graph of packages/*/src", () => {
 
 describe("the checks themselves", () => {
   const src = "/p/src";
-  const layers: LayerMap = { core: 0, dispatch: 1, "stores/*.ts": 1, "stores/memory": 2, "*.ts": 3 };
+  const layers: LayerMap = {
+    core: 0,
+    dispatch: 1,
+    "stores/*.ts": 1,
+    "stores/memory": 2,
+    "*.ts": 3,
+  };
   const graph = new Map<string, string[]>([
     ["/p/src/core/clock.ts", ["/p/src/dispatch/loop.ts"]],
     ["/p/src/dispatch/loop.ts", ["/p/src/core/clock.ts", "/p/src/stores/job-store.ts"]],
@@ -106,7 +114,9 @@ describe("the checks themselves", () => {
   });
 
   it("reports a cycle with its files in order", () => {
-    expect(findCycles(graph)).toEqual([["/p/src/core/clock.ts", "/p/src/dispatch/loop.ts", "/p/src/core/clock.ts"]]);
+    expect(findCycles(graph)).toEqual([
+      ["/p/src/core/clock.ts", "/p/src/dispatch/loop.ts", "/p/src/core/clock.ts"],
+    ]);
   });
 
   it("reads static, re-export, side-effect and dynamic imports, type-only ones included", () => {
@@ -118,6 +128,12 @@ describe("the checks themselves", () => {
       'import {\n  E,\n} from "./e.js";',
       'import pg from "pg";',
     ].join("\n");
-    expect(importsOf("/p/src/x/y.ts", text).sort()).toEqual(["/p/src/b.ts", "/p/src/x/a.ts", "/p/src/x/c.ts", "/p/src/x/d.ts", "/p/src/x/e.ts"]);
+    expect(importsOf("/p/src/x/y.ts", text).sort()).toEqual([
+      "/p/src/b.ts",
+      "/p/src/x/a.ts",
+      "/p/src/x/c.ts",
+      "/p/src/x/d.ts",
+      "/p/src/x/e.ts",
+    ]);
   });
 });

@@ -53,20 +53,29 @@ export function layerOf(src: string, file: string, layers: LayerMap): string | u
 }
 
 /** Each import that points up or sideways between layers, and each file in no layer, as a readable line. */
-export function layerViolations(src: string, graph: ReadonlyMap<string, readonly string[]>, layers: LayerMap): string[] {
+export function layerViolations(
+  src: string,
+  graph: ReadonlyMap<string, readonly string[]>,
+  layers: LayerMap,
+): string[] {
   const problems: string[] = [];
   const show = (file: string): string => path.relative(src, file).split(path.sep).join("/");
   for (const [file, imports] of graph) {
     const from = layerOf(src, file, layers);
     if (from === undefined) {
-      problems.push(`${show(file)} is in no layer: add its folder to the layer map of test/architecture/import-graph.test.ts`);
+      problems.push(
+        `${show(file)} is in no layer: add its folder to the layer map of test/architecture/import-graph.test.ts`,
+      );
       continue;
     }
     for (const target of imports) {
       if (!graph.has(target)) continue;
       const to = layerOf(src, target, layers);
       if (to === undefined || to === from) continue;
-      if (layers[to]! >= layers[from]!) problems.push(`${show(file)} (${from}, rank ${layers[from]}) imports ${show(target)} (${to}, rank ${layers[to]})`);
+      if (layers[to]! >= layers[from]!)
+        problems.push(
+          `${show(file)} (${from}, rank ${layers[from]}) imports ${show(target)} (${to}, rank ${layers[to]})`,
+        );
     }
   }
   return problems.sort();

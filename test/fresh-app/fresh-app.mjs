@@ -37,7 +37,8 @@ export function readmeAppFiles() {
   const files = {};
   for (const readme of ["packages/runtime/README.md", "packages/generator/README.md"]) {
     const text = readFileSync(join(root, readme), "utf8");
-    for (const match of text.matchAll(/<!-- fresh-app: (\S+) -->\n```\w*\n([\s\S]*?)```/g)) files[match[1]] = match[2];
+    for (const match of text.matchAll(/<!-- fresh-app: (\S+) -->\n```\w*\n([\s\S]*?)```/g))
+      files[match[1]] = match[2];
   }
   return files;
 }
@@ -45,12 +46,14 @@ export function readmeAppFiles() {
 function run(command, args, cwd) {
   console.log(`$ ${[command, ...args].join(" ")}`);
   const result = spawnSync(command, args, { cwd, stdio: "inherit" });
-  if (result.status !== 0) throw new Error(`\`${[command, ...args].join(" ")}\` exited ${result.status} in ${cwd}`);
+  if (result.status !== 0)
+    throw new Error(`\`${[command, ...args].join(" ")}\` exited ${result.status} in ${cwd}`);
 }
 
 function main(toolchainName) {
   const toolchain = TOOLCHAINS[toolchainName];
-  if (toolchain === undefined) throw new Error(`usage: fresh-app.mjs ${Object.keys(TOOLCHAINS).join("|")}`);
+  if (toolchain === undefined)
+    throw new Error(`usage: fresh-app.mjs ${Object.keys(TOOLCHAINS).join("|")}`);
   const scratch = mkdtempSync(join(tmpdir(), `elarion-fresh-app-${toolchainName}-`));
   try {
     const tarballs = packTarballs({ outDir: join(scratch, "tarballs") });
@@ -62,16 +65,35 @@ function main(toolchainName) {
       writeFileSync(join(app, path), text);
     }
     run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], app);
-    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--save-dev", ...toolchain.devDependencies], app);
+    run(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        "--save-dev",
+        ...toolchain.devDependencies,
+      ],
+      app,
+    );
     for (const [command, ...args] of toolchain.build) run(command, args, app);
-    if (!existsSync(join(app, "src", "jobs.generated.ts"))) throw new Error("the build did not generate src/jobs.generated.ts");
+    if (!existsSync(join(app, "src", "jobs.generated.ts")))
+      throw new Error("the build did not generate src/jobs.generated.ts");
     const output = execFileSync(process.execPath, ["dist/main.js"], { cwd: app, encoding: "utf8" });
     process.stdout.write(output);
-    if (!output.includes("hello, Ada")) throw new Error(`expected the app to print "hello, Ada", got: ${output}`);
+    if (!output.includes("hello, Ada"))
+      throw new Error(`expected the app to print "hello, Ada", got: ${output}`);
     const generatorTypescript = JSON.parse(
-      execFileSync(process.execPath, ["-p", 'JSON.stringify(require("typescript/package.json").version)'], { cwd: join(app, "node_modules", "@elarion", "generator"), encoding: "utf8" }),
+      execFileSync(
+        process.execPath,
+        ["-p", 'JSON.stringify(require("typescript/package.json").version)'],
+        { cwd: join(app, "node_modules", "@elarion", "generator"), encoding: "utf8" },
+      ),
     );
-    console.log(`fresh app (${toolchainName}): installed from tarballs, built and ran; the generator analysed with typescript ${generatorTypescript}`);
+    console.log(
+      `fresh app (${toolchainName}): installed from tarballs, built and ran; the generator analysed with typescript ${generatorTypescript}`,
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

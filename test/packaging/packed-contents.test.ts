@@ -31,7 +31,9 @@ beforeAll(() => {
       .split("\n")
       .filter((line) => line !== "")
       .map((line) => line.replace(/^package\//, ""));
-    const manifest = JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" })) as PackedPackage["manifest"];
+    const manifest = JSON.parse(
+      execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }),
+    ) as PackedPackage["manifest"];
     packed.set(basename(tarball).replace(/-\d+\.\d+\.\d+\.tgz$/, ""), { files, manifest });
   }
 }, 120_000);
@@ -40,39 +42,62 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Every file an `exports` or `bin` entry points at. */
 function exportTargets(manifest: PackedPackage["manifest"]): string[] {
-  const targets = Object.values(manifest.exports).flatMap((entry) => (typeof entry === "string" ? [entry] : Object.values(entry)));
-  return [...targets, ...Object.values(manifest.bin ?? {})].map((target) => target.replace(/^\.\//, ""));
+  const targets = Object.values(manifest.exports).flatMap((entry) =>
+    typeof entry === "string" ? [entry] : Object.values(entry),
+  );
+  return [...targets, ...Object.values(manifest.bin ?? {})].map((target) =>
+    target.replace(/^\.\//, ""),
+  );
 }
 
-describe.each(["elarion-runtime", "elarion-generator", "elarion-dashboard"])("the %s tarball", (name) => {
-  const pkg = (): PackedPackage => {
-    const found = packed.get(name);
-    if (found === undefined) throw new Error(`${name} was not packed; packed: ${[...packed.keys()].join(", ")}`);
-    return found;
-  };
+describe.each(["elarion-runtime", "elarion-generator", "elarion-dashboard"])(
+  "the %s tarball",
+  (name) => {
+    const pkg = (): PackedPackage => {
+      const found = packed.get(name);
+      if (found === undefined)
+        throw new Error(`${name} was not packed; packed: ${[...packed.keys()].join(", ")}`);
+      return found;
+    };
 
-  it("holds its README, its MIT LICENSE and every file its exports and bin name", () => {
-    const { files, manifest } = pkg();
-    expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE", ...exportTargets(manifest)]));
-    expect(manifest.license).toBe("MIT");
-  });
+    it("holds its README, its MIT LICENSE and every file its exports and bin name", () => {
+      const { files, manifest } = pkg();
+      expect(files).toEqual(
+        expect.arrayContaining([
+          "package.json",
+          "README.md",
+          "LICENSE",
+          ...exportTargets(manifest),
+        ]),
+      );
+      expect(manifest.license).toBe("MIT");
+    });
 
-  it("exports ./package.json, so tools can read its version", () => {
-    expect(pkg().manifest.exports["./package.json"]).toBe("./package.json");
-  });
+    it("exports ./package.json, so tools can read its version", () => {
+      expect(pkg().manifest.exports["./package.json"]).toBe("./package.json");
+    });
 
-  it("ships no tests, fixtures, build configs or build caches", () => {
-    const unwanted = pkg().files.filter((file) =>
-      /(^|\/)(test|tests|fixtures|__tests__|node_modules)\//.test(file) || /\.(test|spec)\.[cm]?[jt]s$/.test(file) || /(^|\/)tsconfig[^/]*\.json$/.test(file) || /\.tsbuildinfo$/.test(file),
-    );
-    expect(unwanted).toEqual([]);
-  });
+    it("ships no tests, fixtures, build configs or build caches", () => {
+      const unwanted = pkg().files.filter(
+        (file) =>
+          /(^|\/)(test|tests|fixtures|__tests__|node_modules)\//.test(file) ||
+          /\.(test|spec)\.[cm]?[jt]s$/.test(file) ||
+          /(^|\/)tsconfig[^/]*\.json$/.test(file) ||
+          /\.tsbuildinfo$/.test(file),
+      );
+      expect(unwanted).toEqual([]);
+    });
 
-  it("names real versions of its dependencies, not workspace: links", () => {
-    const { dependencies = {}, peerDependencies = {} } = pkg().manifest;
-    expect(Object.entries({ ...dependencies, ...peerDependencies }).filter(([, range]) => range.startsWith("workspace:"))).toEqual([]);
-  });
-});
+    it("names real versions of its dependencies, not workspace: links", () => {
+      const { dependencies = {}, peerDependencies = {} } = pkg().manifest;
+      expect(
+        Object.entries({ ...dependencies, ...peerDependencies }).filter(([, range]) =>
+          range.startsWith("workspace:"),
+        ),
+      ).toEqual([]);
+    });
+  },
+);
 
 describe("the generator tarball", () => {
   it("brings its own TypeScript for analysis as a regular dependency, so an app's TypeScript 7 is never picked up", () => {
@@ -84,14 +109,29 @@ describe("the generator tarball", () => {
 
   it("holds every bundler entry: esbuild, vite, rollup, webpack, rspack and the transformer", () => {
     const exports = Object.keys(packed.get("elarion-generator")!.manifest.exports);
-    expect(exports).toEqual(expect.arrayContaining(["./transformer", "./esbuild", "./vite", "./rollup", "./webpack", "./rspack"]));
+    expect(exports).toEqual(
+      expect.arrayContaining([
+        "./transformer",
+        "./esbuild",
+        "./vite",
+        "./rollup",
+        "./webpack",
+        "./rspack",
+      ]),
+    );
   });
 });
 
 describe("the dashboard tarball", () => {
   it("ships its stylesheet and script next to the code that serves them, and needs nothing at run time but the runtime", () => {
     const { files, manifest } = packed.get("elarion-dashboard")!;
-    expect(files).toEqual(expect.arrayContaining(["dist/assets/dashboard.css", "dist/assets/dashboard.js", "dist/index.js"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "dist/assets/dashboard.css",
+        "dist/assets/dashboard.js",
+        "dist/index.js",
+      ]),
+    );
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(manifest.peerDependencies).toEqual({ "@elarion/runtime": "^0.1.0" });
   });
@@ -99,6 +139,10 @@ describe("the dashboard tarball", () => {
 
 describe("the fresh app CI installs from the tarballs", () => {
   it("is made of the package READMEs' smallest example and tsconfig", () => {
-    expect(Object.keys(readmeAppFiles() as Record<string, string>).sort()).toEqual(["src/jobs/hello-job.ts", "src/main.ts", "tsconfig.json"]);
+    expect(Object.keys(readmeAppFiles() as Record<string, string>).sort()).toEqual([
+      "src/jobs/hello-job.ts",
+      "src/main.ts",
+      "tsconfig.json",
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { parseReadmeBlocks } from "./readme-blocks.js";
 const markdown = [
   "# Title",
   "",
-  "<!-- readme-check: file=examples/email/src/readme-harness-good.ts prelude=\"declare const seconds: number;\" -->",
+  '<!-- readme-check: file=examples/email/src/readme-harness-good.ts prelude="declare const seconds: number;" -->',
   "```ts",
   'import { resiliencePolicy } from "@elarion/runtime";',
   'export const quick = resiliencePolicy("quick", { delay: seconds * 1000 });',
@@ -38,6 +38,8 @@ describe("the README block compiler", () => {
   }, 60_000);
 
   it("refuses a ts block that does not say where it belongs", () => {
-    expect(() => compileReadmeBlocks(parseReadmeBlocks("```ts\nconst x = 1;\n```"))).toThrow(/readme-check: file=/);
+    expect(() => compileReadmeBlocks(parseReadmeBlocks("```ts\nconst x = 1;\n```"))).toThrow(
+      /readme-check: file=/,
+    );
   });
 });

@@ -34,11 +34,18 @@ export function compileReadmeBlocks(blocks: readonly ReadmeBlock[]): BlockError[
   const virtualFiles = new Map<string, { block: ReadmeBlock; text: string }>();
   for (const block of blocks) {
     const file = block.check?.["file"];
-    if (file === undefined) throw new Error(`README.md:${block.line}: a ts block needs <!-- readme-check: file=... --> above it`);
+    if (file === undefined)
+      throw new Error(
+        `README.md:${block.line}: a ts block needs <!-- readme-check: file=... --> above it`,
+      );
     const path = resolve(repositoryRoot, file);
-    if (virtualFiles.has(path)) throw new Error(`README.md:${block.line}: file=${file} is used by two blocks`);
+    if (virtualFiles.has(path))
+      throw new Error(`README.md:${block.line}: file=${file} is used by two blocks`);
     // The prelude shares line 1 with nothing else, so block line n is virtual line n + 1.
-    virtualFiles.set(path, { block, text: `${block.check?.["prelude"] ?? ""}\n${block.code}\nexport {};\n` });
+    virtualFiles.set(path, {
+      block,
+      text: `${block.check?.["prelude"] ?? ""}\n${block.code}\nexport {};\n`,
+    });
   }
 
   const host = ts.createCompilerHost(OPTIONS, true);
@@ -50,7 +57,8 @@ export function compileReadmeBlocks(blocks: readonly ReadmeBlock[]): BlockError[
   host.readFile = (fileName) => virtualFiles.get(resolve(fileName))?.text ?? realReadFile(fileName);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const virtual = virtualFiles.get(resolve(fileName));
-    if (virtual !== undefined) return ts.createSourceFile(fileName, virtual.text, languageVersion, true);
+    if (virtual !== undefined)
+      return ts.createSourceFile(fileName, virtual.text, languageVersion, true);
     return realGetSourceFile(fileName, languageVersion, onError, shouldCreate);
   };
 
@@ -58,7 +66,10 @@ export function compileReadmeBlocks(blocks: readonly ReadmeBlock[]): BlockError[
   const errors: BlockError[] = [];
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
-    const virtual = diagnostic.file === undefined ? undefined : virtualFiles.get(resolve(diagnostic.file.fileName));
+    const virtual =
+      diagnostic.file === undefined
+        ? undefined
+        : virtualFiles.get(resolve(diagnostic.file.fileName));
     if (diagnostic.file === undefined || virtual === undefined) {
       // An error outside the blocks (e.g. in an example they import) still breaks the docs.
       const where = diagnostic.file === undefined ? "" : `${diagnostic.file.fileName}: `;

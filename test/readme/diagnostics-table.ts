@@ -12,7 +12,8 @@ export const WHAT_IT_CATCHES: Readonly<Record<string, string>> = {
   ELG001: "Two jobs with the same name",
   ELG002: "A job name that is not a string literal or a `const` of one",
   ELG003: "A job class without `execute`",
-  ELG004: "An `execute` with the wrong parameters (including a second one that cannot take the context) or return type",
+  ELG004:
+    "An `execute` with the wrong parameters (including a second one that cannot take the context) or return type",
   ELG005: "A job class that is not exported",
   ELG006: "An abstract job class",
   ELG007: "A generic job class",
@@ -22,8 +23,10 @@ export const WHAT_IT_CATCHES: Readonly<Record<string, string>> = {
   ELG011: "A constructor parameter typed `any` or `unknown`",
   ELG012: "A constructor parameter of a union or unnamed type",
   ELG013: "Two different types behind one service key",
-  ELG014: "A payload that is not JSON-safe (functions, `bigint`, `Map`, `Set`, symbols, class instances with methods)",
-  ELG015: "A place in a payload that may hold a `Date` or a `string`: stored, the two look alike, so a string arrives there",
+  ELG014:
+    "A payload that is not JSON-safe (functions, `bigint`, `Map`, `Set`, symbols, class instances with methods)",
+  ELG015:
+    "A place in a payload that may hold a `Date` or a `string`: stored, the two look alike, so a string arrives there",
   ELG016: "An invalid cron expression",
   ELG017: "A cron expression that never fires (e.g. February 30)",
   ELG018: "An unknown time zone",
@@ -41,9 +44,11 @@ export const WHAT_IT_CATCHES: Readonly<Record<string, string>> = {
   ELG030: "A stale generated file (`elarion-gen --check`)",
   ELG031: "A payload type the generator cannot check",
   ELG032: "One class decorated as two class jobs",
-  ELG034: "A malformed configuration placeholder (`${}`, `${KEY`, `${KEY:-}`, or one inside a value such as `0 ${HOUR} * * *`)",
+  ELG034:
+    "A malformed configuration placeholder (`${}`, `${KEY`, `${KEY:-}`, or one inside a value such as `0 ${HOUR} * * *`)",
   ELG035: "A configuration placeholder in an option that does not take one (e.g. `group`)",
-  ELG033: "Build settings that would emit decorator syntax Node.js cannot run (tsconfig `target` ESNext, or esbuild without `target`)",
+  ELG033:
+    "Build settings that would emit decorator syntax Node.js cannot run (tsconfig `target` ESNext, or esbuild without `target`)",
 };
 
 /**
@@ -57,7 +62,9 @@ export function renderDiagnosticsTable(): string {
     .map((diagnostic) => {
       const description = WHAT_IT_CATCHES[diagnostic.code];
       if (description === undefined) {
-        throw new Error(`${diagnostic.code} has no README description: add it to WHAT_IT_CATCHES in test/readme/diagnostics-table.ts.`);
+        throw new Error(
+          `${diagnostic.code} has no README description: add it to WHAT_IT_CATCHES in test/readme/diagnostics-table.ts.`,
+        );
       }
       return `| ${diagnostic.code} | ${diagnostic.category} | ${description} |`;
     });
@@ -68,7 +75,8 @@ export function renderDiagnosticsTable(): string {
 export function readmeDiagnosticsTable(readme: string): string {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md must contain ${TABLE_START} ... ${TABLE_END}`);
+  if (start < 0 || end < start)
+    throw new Error(`README.md must contain ${TABLE_START} ... ${TABLE_END}`);
   return readme.slice(start + TABLE_START.length, end).trim();
 }
 

@@ -4,7 +4,11 @@ import { dirname, resolve } from "node:path";
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
 export function headingSlug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
 }
 
 /** The relative links of a markdown text (no `http(s):`, no same-page `#anchor`). */
@@ -18,6 +22,8 @@ export function linkTargetExists(fromFile: string, link: string): boolean {
   const path = resolve(dirname(fromFile), file);
   if (anchor === undefined) return ts.sys.fileExists(path) || ts.sys.directoryExists(path);
   if (!ts.sys.fileExists(path)) return false;
-  const headings = [...readFileSync(path, "utf8").matchAll(/^#{1,6} (.+)$/gm)].map((match) => headingSlug(match[1] as string));
+  const headings = [...readFileSync(path, "utf8").matchAll(/^#{1,6} (.+)$/gm)].map((match) =>
+    headingSlug(match[1] as string),
+  );
   return headings.includes(anchor);
 }

@@ -1,6 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltGenerator } from "../../packages/generator/test/frontends/support/built-package.js";
-import { copyFixtureApp, type FixtureApp } from "../../packages/generator/test/frontends/support/fixture-app.js";
+import {
+  copyFixtureApp,
+  type FixtureApp,
+} from "../../packages/generator/test/frontends/support/fixture-app.js";
 import { runNode, tspcBin } from "../../packages/generator/test/frontends/support/processes.js";
 import { parseReadmeBlocks, readReadme } from "./readme-blocks.js";
 

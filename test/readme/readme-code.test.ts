@@ -22,12 +22,16 @@ describe("README.md", () => {
   it("type-checks every ts block under strict flags against the built packages and the examples", () => {
     const tsBlocks = blocks.filter((block) => block.language === "ts");
     expect(tsBlocks.length).toBeGreaterThanOrEqual(8);
-    const errors = compileReadmeBlocks(tsBlocks).map((error) => `README.md:${error.readmeLine}: ${error.message}`);
+    const errors = compileReadmeBlocks(tsBlocks).map(
+      (error) => `README.md:${error.readmeLine}: ${error.message}`,
+    );
     expect(errors).toEqual([]);
   }, 60_000);
 
   it("shows the transformer entry exactly as the email example's tsconfig.json has it", () => {
-    const pluginBlocks = blocks.filter((block) => block.check?.["tsconfig-plugin-of"] !== undefined);
+    const pluginBlocks = blocks.filter(
+      (block) => block.check?.["tsconfig-plugin-of"] !== undefined,
+    );
     expect(pluginBlocks.length).toBeGreaterThan(0);
     for (const block of pluginBlocks) {
       const tsconfigPath = resolve(repositoryRoot, block.check?.["tsconfig-plugin-of"] ?? "");
@@ -41,7 +45,9 @@ describe("README.md", () => {
   it("links only to files that exist, and to headings those files have", () => {
     const links = relativeLinks(readReadme());
     expect(links.length).toBeGreaterThan(0);
-    const missing = links.filter((link) => !linkTargetExists(resolve(repositoryRoot, "README.md"), link));
+    const missing = links.filter(
+      (link) => !linkTargetExists(resolve(repositoryRoot, "README.md"), link),
+    );
     expect(missing).toEqual([]);
   });
 });

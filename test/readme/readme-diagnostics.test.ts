@@ -1,7 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DIAGNOSTICS } from "../../packages/generator/src/diagnostics/diagnostic-table.js";
-import { WHAT_IT_CATCHES, readmeDiagnosticsTable, renderDiagnosticsTable, withDiagnosticsTable } from "./diagnostics-table.js";
+import {
+  WHAT_IT_CATCHES,
+  readmeDiagnosticsTable,
+  renderDiagnosticsTable,
+  withDiagnosticsTable,
+} from "./diagnostics-table.js";
 import { readReadme, repositoryRoot } from "./readme-blocks.js";
 
 describe("the README's diagnostics table", () => {
@@ -13,12 +18,17 @@ describe("the README's diagnostics table", () => {
       writeFileSync(`${repositoryRoot}README.md`, withDiagnosticsTable(readme, expected));
       return;
     }
-    expect(readmeDiagnosticsTable(readme), "run ELARION_UPDATE_README=1 npx vitest run test/readme/readme-diagnostics.test.ts").toBe(expected);
+    expect(
+      readmeDiagnosticsTable(readme),
+      "run ELARION_UPDATE_README=1 npx vitest run test/readme/readme-diagnostics.test.ts",
+    ).toBe(expected);
     expect(expected).toMatch(/\| ELG001 \| error \|/);
   });
 
   it("has a description for every code and none for codes the generator does not have", () => {
-    const codes = Object.values(DIAGNOSTICS).map((diagnostic) => diagnostic.code).sort();
+    const codes = Object.values(DIAGNOSTICS)
+      .map((diagnostic) => diagnostic.code)
+      .sort();
     expect(Object.keys(WHAT_IT_CATCHES).sort()).toEqual(codes);
   });
 });

@@ -21,11 +21,15 @@ export function bullmqCancelSystem(): CancelSystem<Job> {
     settings: `new Queue("${QUEUE_NAME}", { connection: ${redisEndpoint()} }), obliterated before each run, no worker; enqueue = \`addBulk()\`; cancel = \`job.remove()\` on the Job \`addBulk\` returned, one by one; no bulk remove by ids`,
     async prepare() {
       const { hostname, port } = new URL(REDIS_URL);
-      queue = new Queue(QUEUE_NAME, { connection: { host: hostname, port: Number(port || 6379), maxRetriesPerRequest: 1 } });
+      queue = new Queue(QUEUE_NAME, {
+        connection: { host: hostname, port: Number(port || 6379), maxRetriesPerRequest: 1 },
+      });
       await queue.obliterate({ force: true });
     },
     async enqueueQueued(count) {
-      return requireQueue().addBulk(Array.from({ length: count }, (_, n) => ({ name: "noop", data: { n } })));
+      return requireQueue().addBulk(
+        Array.from({ length: count }, (_, n) => ({ name: "noop", data: { n } })),
+      );
     },
     async cancelOne(job) {
       await job.remove();

@@ -27,12 +27,17 @@ export function elarionCancelSystem(): CancelSystem<string> {
     async prepare() {
       pool = benchPool(POOL_SIZE);
       await dropSchema(pool, SCHEMA);
-      scheduler = createScheduler({ registry: jobDescriptors, store: postgresStore({ pool, schema: SCHEMA }) });
+      scheduler = createScheduler({
+        registry: jobDescriptors,
+        store: postgresStore({ pool, schema: SCHEMA }),
+      });
       await scheduler.start();
     },
     async enqueueQueued(count) {
       const instance = requireScheduler();
-      const handles = await Promise.all(Array.from({ length: count }, (_, n) => instance.enqueue("bench.noop", { n })));
+      const handles = await Promise.all(
+        Array.from({ length: count }, (_, n) => instance.enqueue("bench.noop", { n })),
+      );
       return handles.map((handle) => handle.jobId);
     },
     cancelOne: (jobId) => requireScheduler().cancelJob(jobId),

@@ -28,19 +28,29 @@ export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
     async prepare() {
       pool = benchPool(10);
       await dropSchema(pool, SCHEMA);
-      const enqueueOnly = createScheduler({ registry: jobDescriptors, store: postgresStore({ pool, schema: SCHEMA }) });
+      const enqueueOnly = createScheduler({
+        registry: jobDescriptors,
+        store: postgresStore({ pool, schema: SCHEMA }),
+      });
       await enqueueOnly.start();
       producer = enqueueOnly;
     },
     async enqueueNoops(count) {
       if (producer === null) throw new Error("elarion system: prepare() first.");
-      await producer.enqueueMany("bench.noop", Array.from({ length: count }, (_, n) => ({ n })));
+      await producer.enqueueMany(
+        "bench.noop",
+        Array.from({ length: count }, (_, n) => ({ n })),
+      );
     },
     async startWorkers(probes: Probes) {
       worker = createScheduler({
         registry: jobRegistry,
         services: { Tally: probes.tally, LatenessRecorder: probes.recorder, Ledger: new Ledger() },
-        store: postgresStore({ pool: requirePool(), schema: SCHEMA, ...(maxLeasedRuns === undefined ? {} : { maxLeasedRuns }) }),
+        store: postgresStore({
+          pool: requirePool(),
+          schema: SCHEMA,
+          ...(maxLeasedRuns === undefined ? {} : { maxLeasedRuns }),
+        }),
         maxConcurrentExecutions: WORKER_CONCURRENCY,
       });
       await worker.start();

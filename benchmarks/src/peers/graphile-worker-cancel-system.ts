@@ -36,11 +36,17 @@ export function graphileWorkerCancelSystem(): CancelSystem<string> {
       } finally {
         await pool.end();
       }
-      utils = await makeWorkerUtils({ connectionString: DATABASE_URL, schema: SCHEMA, logger: quietLogger });
+      utils = await makeWorkerUtils({
+        connectionString: DATABASE_URL,
+        schema: SCHEMA,
+        logger: quietLogger,
+      });
       await utils.migrate();
     },
     async enqueueQueued(count) {
-      const jobs = await requireUtils().addJobs(Array.from({ length: count }, (_, n) => ({ identifier: "noop", payload: { n } })));
+      const jobs = await requireUtils().addJobs(
+        Array.from({ length: count }, (_, n) => ({ identifier: "noop", payload: { n } })),
+      );
       return jobs.map((job) => job.id);
     },
     async cancelOne(id) {
@@ -51,7 +57,10 @@ export function graphileWorkerCancelSystem(): CancelSystem<string> {
     },
     async stillQueued(ids) {
       const result = await requireUtils().withPgClient((client) =>
-        client.query<{ count: string }>(`SELECT count(*) FROM ${SCHEMA}.jobs WHERE id = ANY($1::bigint[]) AND attempts < max_attempts`, [ids]),
+        client.query<{ count: string }>(
+          `SELECT count(*) FROM ${SCHEMA}.jobs WHERE id = ANY($1::bigint[]) AND attempts < max_attempts`,
+          [ids],
+        ),
       );
       return Number(result.rows[0]?.count ?? Number.NaN);
     },

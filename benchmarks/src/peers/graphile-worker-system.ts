@@ -36,11 +36,18 @@ export function graphileWorkerSystem(localQueueSize = LOCAL_QUEUE_SIZE): QueueSy
       } finally {
         await pool.end();
       }
-      utils = await makeWorkerUtils({ connectionString: DATABASE_URL, schema: SCHEMA, logger: quietLogger });
+      utils = await makeWorkerUtils({
+        connectionString: DATABASE_URL,
+        schema: SCHEMA,
+        logger: quietLogger,
+      });
       await utils.migrate();
     },
     async enqueueNoops(count) {
-      const specs = Array.from({ length: count }, (_, n) => ({ identifier: "noop", payload: { n } }));
+      const specs = Array.from({ length: count }, (_, n) => ({
+        identifier: "noop",
+        payload: { n },
+      }));
       await requireUtils().addJobs(specs);
     },
     async startWorkers(probes: Probes) {
@@ -51,7 +58,13 @@ export function graphileWorkerSystem(localQueueSize = LOCAL_QUEUE_SIZE): QueueSy
         pollInterval: POLL_INTERVAL_MS,
         noHandleSignals: true,
         logger: quietLogger,
-        preset: { worker: { localQueue: { size: localQueueSize }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+        preset: {
+          worker: {
+            localQueue: { size: localQueueSize },
+            completeJobBatchDelay: 0,
+            failJobBatchDelay: 0,
+          },
+        },
         taskList: {
           noop: async () => {
             probes.tally.tick();

@@ -35,8 +35,17 @@ export function pgBossSystem(batchSize = BATCH_SIZE): QueueSystem {
       } finally {
         await pool.end();
       }
-      boss = new PgBoss({ connectionString: DATABASE_URL, schema: SCHEMA, schedule: false, supervise: false });
-      boss.on("error", (error) => process.stderr.write(`pg-boss: ${error instanceof Error ? error.message : String(error)}\n`));
+      boss = new PgBoss({
+        connectionString: DATABASE_URL,
+        schema: SCHEMA,
+        schedule: false,
+        supervise: false,
+      });
+      boss.on("error", (error) =>
+        process.stderr.write(
+          `pg-boss: ${error instanceof Error ? error.message : String(error)}\n`,
+        ),
+      );
       await boss.start();
       await boss.createQueue(NOOP_QUEUE);
       await boss.createQueue(PROBE_QUEUE);
@@ -45,7 +54,8 @@ export function pgBossSystem(batchSize = BATCH_SIZE): QueueSystem {
       const instance = requireBoss();
       for (let start = 0; start < count; start += INSERT_CHUNK) {
         const jobs = [];
-        for (let n = start; n < Math.min(count, start + INSERT_CHUNK); n += 1) jobs.push({ name: NOOP_QUEUE, data: { n } });
+        for (let n = start; n < Math.min(count, start + INSERT_CHUNK); n += 1)
+          jobs.push({ name: NOOP_QUEUE, data: { n } });
         await instance.insert(jobs);
       }
     },

@@ -39,7 +39,10 @@ export async function runBulkAndKeysSuite(mode: BenchMode): Promise<SuiteReport>
       baseline: `${peer} ${peer === "pg-boss" ? "insert" : "addJobs"}: ${formatNumber(median(bulk.get(peer)!))} jobs/s`,
       ratio: formatRatio(median(bulk.get("Elarion postgresStore")!) / median(bulk.get(peer)!)),
       target: peer === "graphile-worker" ? "≥ 1× graphile-worker" : "—",
-      met: peer === "graphile-worker" ? median(bulk.get("Elarion postgresStore")!) >= median(bulk.get(peer)!) : null,
+      met:
+        peer === "graphile-worker"
+          ? median(bulk.get("Elarion postgresStore")!) >= median(bulk.get(peer)!)
+          : null,
     });
   }
   notes.push(
@@ -48,11 +51,21 @@ export async function runBulkAndKeysSuite(mode: BenchMode): Promise<SuiteReport>
   );
 
   const memory = await keyCostMemory(memoryCount, runs);
-  figures.push(keyFigure(`memory store, ${memoryCount.toLocaleString("en-US")} sequential schedule() calls`, memory));
+  figures.push(
+    keyFigure(
+      `memory store, ${memoryCount.toLocaleString("en-US")} sequential schedule() calls`,
+      memory,
+    ),
+  );
   const postgres = await keyCostPostgres(postgresCount, runs);
-  figures.push(keyFigure(`postgresStore, ${postgresCount.toLocaleString("en-US")} sequential schedule() calls`, postgres));
+  figures.push(
+    keyFigure(
+      `postgresStore, ${postgresCount.toLocaleString("en-US")} sequential schedule() calls`,
+      postgres,
+    ),
+  );
   notes.push(
-    "key cost: `await schedule(\"bench.parked\", { n }, now + 1 h, options)` one after another, without a key, with a new key per call (`{ key: \"k\" + n }`, the insert path), " +
+    'key cost: `await schedule("bench.parked", { n }, now + 1 h, options)` one after another, without a key, with a new key per call (`{ key: "k" + n }`, the insert path), ' +
       `and with one key for every call (after the first, each is a deduplicated call that inserts nothing); each variant on a fresh scheduler (PostgreSQL: a fresh schema), median of ${runs} rounds in rotating order.`,
   );
   return { suite: SUITE, figures, notes };
@@ -68,9 +81,17 @@ async function bulkEnqueueRates(count: number, runs: number): Promise<Rates> {
       const system = systems[(index + run) % systems.length]!;
       await system.prepare();
       try {
-        const ms = await timeAsync(() => withDeadline(system.enqueueNoops(count), 120_000, `${system.name}: enqueue of ${count} jobs`));
+        const ms = await timeAsync(() =>
+          withDeadline(
+            system.enqueueNoops(count),
+            120_000,
+            `${system.name}: enqueue of ${count} jobs`,
+          ),
+        );
         rates.get(system.name)!.push(count / (ms / 1000));
-        process.stdout.write(`   run ${run + 1}: ${system.name}: ${formatNumber(count / (ms / 1000))} jobs/s\n`);
+        process.stdout.write(
+          `   run ${run + 1}: ${system.name}: ${formatNumber(count / (ms / 1000))} jobs/s\n`,
+        );
       } finally {
         await system.close();
       }
@@ -94,9 +115,15 @@ function optionsOf(variant: Variant, n: number): { key?: string } {
 }
 
 /** By name, so the enqueue-only scheduler (descriptor sets, no classes) takes the same calls. */
-async function timeVariant(scheduler: Pick<JobScheduler<never, JobPayloads>, "schedule">, variant: Variant, count: number, dueMs: number): Promise<number> {
+async function timeVariant(
+  scheduler: Pick<JobScheduler<never, JobPayloads>, "schedule">,
+  variant: Variant,
+  count: number,
+  dueMs: number,
+): Promise<number> {
   const ms = await timeAsync(async () => {
-    for (let n = 0; n < count; n += 1) await scheduler.schedule("bench.parked", { n }, dueMs, optionsOf(variant, n));
+    for (let n = 0; n < count; n += 1)
+      await scheduler.schedule("bench.parked", { n }, dueMs, optionsOf(variant, n));
   });
   return count / (ms / 1000);
 }
@@ -123,7 +150,10 @@ async function keyCostPostgres(count: number, runs: number): Promise<KeyCost> {
       for (let index = 0; index < VARIANTS.length; index += 1) {
         const variant = VARIANTS[(index + run) % VARIANTS.length]!;
         await dropSchema(pool, KEYS_SCHEMA);
-        const scheduler: JobScheduler<never, JobPayloads> = createScheduler({ registry: jobDescriptors, store: postgresStore({ pool, schema: KEYS_SCHEMA }) });
+        const scheduler: JobScheduler<never, JobPayloads> = createScheduler({
+          registry: jobDescriptors,
+          store: postgresStore({ pool, schema: KEYS_SCHEMA }),
+        });
         await scheduler.start();
         try {
           cost[variant].push(await timeVariant(scheduler, variant, count, Date.now() + HOUR_MS));

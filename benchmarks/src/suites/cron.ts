@@ -9,7 +9,10 @@ const SUITE = "7. cron next-time search";
 /** Next-time questions per tinybench sample: one answer takes well under a microsecond. */
 const CALLS_PER_SAMPLE = 100;
 /** The instants asked about: a spread over 2026-2030, so zone tables and rare dates are exercised. */
-const STARTS = Array.from({ length: CALLS_PER_SAMPLE }, (_, index) => Date.parse("2026-01-01T00:00:00Z") + index * 17 * 86_400_000 + index * 3_600_000);
+const STARTS = Array.from(
+  { length: CALLS_PER_SAMPLE },
+  (_, index) => Date.parse("2026-01-01T00:00:00Z") + index * 17 * 86_400_000 + index * 3_600_000,
+);
 
 /** Everyday expressions, a daylight-saving zone, and the rare dates a short search horizon got wrong. */
 const CASES = [
@@ -30,12 +33,17 @@ export async function runCronSuite(mode: BenchMode): Promise<SuiteReport> {
   const figures: Figure[] = [];
   for (const { expression, timeZone, what } of CASES) {
     const ours = parseCron(expression);
-    const theirs = CronExpressionParser.parse(expression, { currentDate: new Date(STARTS[0]!), tz: timeZone });
+    const theirs = CronExpressionParser.parse(expression, {
+      currentDate: new Date(STARTS[0]!),
+      tz: timeZone,
+    });
     for (const start of STARTS) {
       const expected = ours.nextAfter(start, timeZone);
       theirs.reset(new Date(start));
       if (theirs.next().getTime() !== expected) {
-        throw new Error(`cron: "${expression}" in ${timeZone} after ${new Date(start).toISOString()}: the two answers differ; timing them would compare different work.`);
+        throw new Error(
+          `cron: "${expression}" in ${timeZone} after ${new Date(start).toISOString()}: the two answers differ; timing them would compare different work.`,
+        );
       }
     }
     const nsPerCall = { ours: [] as number[], theirs: [] as number[] };
@@ -55,8 +63,11 @@ export async function runCronSuite(mode: BenchMode): Promise<SuiteReport> {
       if (sink === 0) throw new Error("cron: no answers were computed.");
       for (const task of bench.tasks) {
         const result = task.result;
-        if (result === undefined || !("latency" in result)) throw new Error(`cron: tinybench produced no result for ${task.name}.`);
-        (task.name === "ours" ? nsPerCall.ours : nsPerCall.theirs).push((result.latency.p50 * 1e6) / CALLS_PER_SAMPLE);
+        if (result === undefined || !("latency" in result))
+          throw new Error(`cron: tinybench produced no result for ${task.name}.`);
+        (task.name === "ours" ? nsPerCall.ours : nsPerCall.theirs).push(
+          (result.latency.p50 * 1e6) / CALLS_PER_SAMPLE,
+        );
       }
     }
     const oursNs = median(nsPerCall.ours);

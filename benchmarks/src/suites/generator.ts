@@ -21,7 +21,14 @@ export async function runGeneratorSuite(mode: BenchMode): Promise<SuiteReport> {
   const projectRoot = path.join(benchmarksRoot, ".tmp", "generator-project");
   const tsconfig = writeSyntheticProject(projectRoot, jobCount);
   // The benchmarks package's own devDependencies, as a user's project would run them.
-  const elarionGen = path.join(benchmarksRoot, "node_modules", "@elarion", "generator", "bin", "elarion-gen.js");
+  const elarionGen = path.join(
+    benchmarksRoot,
+    "node_modules",
+    "@elarion",
+    "generator",
+    "bin",
+    "elarion-gen.js",
+  );
   const tsc = path.join(benchmarksRoot, "node_modules", "typescript", "bin", "tsc");
   const commands = {
     "elarion-gen": [elarionGen, "-p", tsconfig],
@@ -31,11 +38,19 @@ export async function runGeneratorSuite(mode: BenchMode): Promise<SuiteReport> {
   // Warm-up: the first elarion-gen writes the registry, so tsc then checks the same files every time.
   spawnTimed("elarion-gen", commands["elarion-gen"], projectRoot);
   spawnTimed("tsc --noEmit", commands["tsc --noEmit"], projectRoot);
-  const registered = readFileSync(path.join(projectRoot, "src", "jobs.generated.ts"), "utf8").split("descriptor: descriptors[").length - 1;
+  const registered =
+    readFileSync(path.join(projectRoot, "src", "jobs.generated.ts"), "utf8").split(
+      "descriptor: descriptors[",
+    ).length - 1;
   if (registered !== jobCount) {
-    throw new Error(`generator: the registry elarion-gen wrote has ${registered} jobs, expected ${jobCount}; timing it would measure a broken run.`);
+    throw new Error(
+      `generator: the registry elarion-gen wrote has ${registered} jobs, expected ${jobCount}; timing it would measure a broken run.`,
+    );
   }
-  const timings: Record<keyof typeof commands, number[]> = { "elarion-gen": [], "tsc --noEmit": [] };
+  const timings: Record<keyof typeof commands, number[]> = {
+    "elarion-gen": [],
+    "tsc --noEmit": [],
+  };
   for (let run = 0; run < runs; run += 1) {
     for (const name of Object.keys(commands) as (keyof typeof commands)[]) {
       timings[name].push(spawnTimed(name, commands[name], projectRoot));
@@ -70,7 +85,9 @@ function spawnTimed(name: string, args: readonly string[], cwd: string): number 
   const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 120_000 });
   const elapsed = performance.now() - start;
   if (result.status !== 0) {
-    throw new Error(`generator: \`${name}\` exited with ${String(result.status)}: ${`${result.stdout}${result.stderr}`.trim().slice(0, 800)}`);
+    throw new Error(
+      `generator: \`${name}\` exited with ${String(result.status)}: ${`${result.stdout}${result.stderr}`.trim().slice(0, 800)}`,
+    );
   }
   return elapsed;
 }

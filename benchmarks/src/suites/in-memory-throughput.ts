@@ -95,7 +95,14 @@ async function irreducibleSteps(count: number): Promise<void> {
     const record = new MinimalRecord(jobId, { n: index }, Date.now());
     batch.push(record);
     if (batch.length === 1024) batch = [];
-    await Promise.resolve({ jobId, runId: jobId, jobName: "noop", dueTime: new Date(record.dueTimeMs), attempt: 1, maxAttempts: 1 });
+    await Promise.resolve({
+      jobId,
+      runId: jobId,
+      jobName: "noop",
+      dueTime: new Date(record.dueTimeMs),
+      attempt: 1,
+      maxAttempts: 1,
+    });
     noop().then(
       () => {
         record.status = "succeeded";
@@ -106,7 +113,8 @@ async function irreducibleSteps(count: number): Promise<void> {
     );
   }
   await new Promise<void>((resolve) => setImmediate(resolve));
-  if (settled !== count) throw new Error(`in-memory throughput: ${settled} of ${count} minimal bodies settled.`);
+  if (settled !== count)
+    throw new Error(`in-memory throughput: ${settled} of ${count} minimal bodies settled.`);
 }
 
 async function awaitNoopCalls(count: number): Promise<void> {
@@ -126,7 +134,9 @@ async function scheduleAndRunAll(jobCount: number): Promise<number> {
       await scheduler.whenIdle();
     });
     if (services.Tally.count !== jobCount) {
-      throw new Error(`in-memory throughput: ${services.Tally.count} bodies ran, expected ${jobCount}.`);
+      throw new Error(
+        `in-memory throughput: ${services.Tally.count} bodies ran, expected ${jobCount}.`,
+      );
     }
     return elapsed;
   } finally {

@@ -1,6 +1,9 @@
 import { Bench } from "tinybench";
 import type { ScheduledJobContext, ServiceTable } from "@elarion/runtime";
-import { InvoiceTotalJob, type InvoiceTotalPayload } from "../../fixture/src/jobs/invoice-total-job.js";
+import {
+  InvoiceTotalJob,
+  type InvoiceTotalPayload,
+} from "../../fixture/src/jobs/invoice-total-job.js";
 import { jobRegistry, type JobServices } from "../../fixture/src/jobs.generated.js";
 import { sized, type BenchMode } from "../support/bench-mode.js";
 import { fixtureServices } from "../support/fixture-services.js";
@@ -27,7 +30,12 @@ export async function runInvocationSuite(mode: BenchMode): Promise<SuiteReport> 
     "reflection-style": reflectionPath(services),
     "hand-written reading a services object": handWrittenFromTablePath(services),
   } satisfies Record<string, InvocationLoop>;
-  const payload: InvoiceTotalPayload = { lines: [{ qty: 2, unitCents: 450 }, { qty: 1, unitCents: 1299 }] };
+  const payload: InvoiceTotalPayload = {
+    lines: [
+      { qty: 2, unitCents: 450 },
+      { qty: 1, unitCents: 1299 },
+    ],
+  };
   const context = fakeContext();
 
   const rounds = sized(mode, 7, 2);
@@ -49,8 +57,11 @@ export async function runInvocationSuite(mode: BenchMode): Promise<SuiteReport> 
     await bench.run();
     for (const task of bench.tasks) {
       const result = task.result;
-      if (result === undefined || !("latency" in result)) throw new Error(`invocation: tinybench produced no result for ${task.name}.`);
-      nsPerCall[task.name as keyof typeof paths].push((result.latency.p50 * 1e6) / CALLS_PER_SAMPLE);
+      if (result === undefined || !("latency" in result))
+        throw new Error(`invocation: tinybench produced no result for ${task.name}.`);
+      nsPerCall[task.name as keyof typeof paths].push(
+        (result.latency.p50 * 1e6) / CALLS_PER_SAMPLE,
+      );
     }
   }
   if (services.Ledger.balance <= 0 || services.Tally.count === 0) {
@@ -85,7 +96,8 @@ export async function runInvocationSuite(mode: BenchMode): Promise<SuiteReport> 
       },
       {
         suite: "1. invocation",
-        measure: "diagnostic: hand-written call reading its services as `services[\"Key\"]` from the object the runtime hands the delegate",
+        measure:
+          'diagnostic: hand-written call reading its services as `services["Key"]` from the object the runtime hands the delegate',
         ours: `generated: ${formatNumber(generated)} ns`,
         baseline: `hand-written reading a services object: ${formatNumber(handWrittenFromTable)} ns`,
         ratio: formatRatio(generated / handWrittenFromTable),
@@ -104,7 +116,9 @@ export async function runInvocationSuite(mode: BenchMode): Promise<SuiteReport> 
 function generatedPath(services: JobServices): InvocationLoop {
   const definition = jobRegistry.jobs.find((job) => job.descriptor.name === JOB_NAME);
   if (definition === undefined) {
-    throw new Error(`invocation: ${JOB_NAME} is missing from benchmarks/fixture/src/jobs.generated.ts; run \`pnpm --filter @elarion/benchmarks run generate\`.`);
+    throw new Error(
+      `invocation: ${JOB_NAME} is missing from benchmarks/fixture/src/jobs.generated.ts; run \`pnpm --filter @elarion/benchmarks run generate\`.`,
+    );
   }
   const table: ServiceTable = services;
   const invoke = definition.invoke;
@@ -115,7 +129,8 @@ function generatedPath(services: JobServices): InvocationLoop {
 
 function handWrittenPath(services: JobServices): InvocationLoop {
   return (payload, context) => {
-    for (let call = 0; call < CALLS_PER_SAMPLE; call += 1) new InvoiceTotalJob(services.Tally, services.Ledger).execute(payload, context);
+    for (let call = 0; call < CALLS_PER_SAMPLE; call += 1)
+      new InvoiceTotalJob(services.Tally, services.Ledger).execute(payload, context);
   };
 }
 
@@ -128,7 +143,10 @@ function handWrittenFromTablePath(services: JobServices): InvocationLoop {
   const table: ServiceTable = services;
   return (payload, context) => {
     for (let call = 0; call < CALLS_PER_SAMPLE; call += 1) {
-      new InvoiceTotalJob(table["Tally"] as JobServices["Tally"], table["Ledger"] as JobServices["Ledger"]).execute(payload, context);
+      new InvoiceTotalJob(
+        table["Tally"] as JobServices["Tally"],
+        table["Ledger"] as JobServices["Ledger"],
+      ).execute(payload, context);
     }
   };
 }
@@ -156,7 +174,11 @@ function reflectionPath(services: JobServices): InvocationLoop {
       const entry = jobsByName.get(JOB_NAME)!;
       const args = entry.dependencyKeys.map((key) => container.get(key));
       const instance = Reflect.construct(entry.jobClass, args) as Record<string, unknown>;
-      (instance[entry.methodName] as (...args: unknown[]) => unknown).call(instance, payload, context);
+      (instance[entry.methodName] as (...args: unknown[]) => unknown).call(
+        instance,
+        payload,
+        context,
+      );
     }
   };
 }

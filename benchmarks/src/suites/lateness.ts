@@ -5,7 +5,11 @@ import { jobRegistry } from "../../fixture/src/jobs.generated.js";
 import { sized, type BenchMode } from "../support/bench-mode.js";
 import { fixtureServices } from "../support/fixture-services.js";
 import { formatNumber, type Figure, type SuiteReport } from "../support/figure.js";
-import { measureLateness, PROBE_LEAD_MAX_MS, PROBE_LEAD_MIN_MS } from "../support/lateness-probes.js";
+import {
+  measureLateness,
+  PROBE_LEAD_MAX_MS,
+  PROBE_LEAD_MIN_MS,
+} from "../support/lateness-probes.js";
 import { benchPool, dropSchema } from "../support/postgres.js";
 import { maximum, summarizeLatency, type LatencySummary } from "../support/statistics.js";
 
@@ -31,7 +35,10 @@ export async function runLatenessSuite(mode: BenchMode): Promise<SuiteReport> {
   }
   return {
     suite: "3. lateness",
-    figures: [latenessFigure("memory store", memory, 2), latenessFigure("PostgreSQL store", postgres, 10)],
+    figures: [
+      latenessFigure("memory store", memory, 2),
+      latenessFigure("PostgreSQL store", postgres, 10),
+    ],
     notes: [
       ...[
         ["memory", memory],
@@ -78,8 +85,14 @@ async function memoryLateness(count: number): Promise<LatenessRun> {
   const scheduler = createScheduler({ registry: jobRegistry, services });
   await scheduler.start();
   try {
-    const summary = await measureLateness(count, services.LatenessRecorder, (dueMs) => scheduler.schedule(LatenessProbeJob, { dueMs }, dueMs));
-    return { samples: services.LatenessRecorder.samples, p99: summary.p99, eventLoopDelayP99Ms: summary.eventLoopDelayP99Ms };
+    const summary = await measureLateness(count, services.LatenessRecorder, (dueMs) =>
+      scheduler.schedule(LatenessProbeJob, { dueMs }, dueMs),
+    );
+    return {
+      samples: services.LatenessRecorder.samples,
+      p99: summary.p99,
+      eventLoopDelayP99Ms: summary.eventLoopDelayP99Ms,
+    };
   } finally {
     await scheduler.stop();
   }
@@ -98,8 +111,14 @@ async function postgresLateness(count: number): Promise<LatenessRun> {
     });
     await scheduler.start();
     try {
-      const summary = await measureLateness(count, services.LatenessRecorder, (dueMs) => scheduler.schedule(LatenessProbeJob, { dueMs }, dueMs));
-      return { samples: services.LatenessRecorder.samples, p99: summary.p99, eventLoopDelayP99Ms: summary.eventLoopDelayP99Ms };
+      const summary = await measureLateness(count, services.LatenessRecorder, (dueMs) =>
+        scheduler.schedule(LatenessProbeJob, { dueMs }, dueMs),
+      );
+      return {
+        samples: services.LatenessRecorder.samples,
+        p99: summary.p99,
+        eventLoopDelayP99Ms: summary.eventLoopDelayP99Ms,
+      };
     } finally {
       await scheduler.stop();
     }

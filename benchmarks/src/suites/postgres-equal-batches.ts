@@ -26,7 +26,11 @@ interface SystemRuns {
 export async function runPostgresEqualBatchesSuite(mode: BenchMode): Promise<SuiteReport> {
   const jobCount = sized(mode, 20_000, 2_000);
   const runCount = sized(mode, 3, 1);
-  const systems: SystemRuns[] = [elarionSystem(BATCH), graphileWorkerSystem(BATCH), pgBossSystem(BATCH)].map((system) => ({ system, processRates: [] }));
+  const systems: SystemRuns[] = [
+    elarionSystem(BATCH),
+    graphileWorkerSystem(BATCH),
+    pgBossSystem(BATCH),
+  ].map((system) => ({ system, processRates: [] }));
   const loads: string[] = [];
 
   for (let run = 0; run < runCount; run += 1) {
@@ -39,7 +43,9 @@ export async function runPostgresEqualBatchesSuite(mode: BenchMode): Promise<Sui
       } finally {
         await entry.system.close();
       }
-      process.stdout.write(`   run ${run + 1}: ${entry.system.name}: processed ${formatNumber(entry.processRates.at(-1)!)} jobs/s\n`);
+      process.stdout.write(
+        `   run ${run + 1}: ${entry.system.name}: processed ${formatNumber(entry.processRates.at(-1)!)} jobs/s\n`,
+      );
     }
     loads.push(loadAverageText());
   }
@@ -70,7 +76,10 @@ export async function runPostgresEqualBatchesSuite(mode: BenchMode): Promise<Sui
         `**pg-boss** \`batchSize: ${BATCH}\` on each of its ${WORKER_CONCURRENCY} \`work()\` loops: each loop fetches up to ${BATCH} jobs, runs its handler on them, completes them in one statement, ` +
         `then waits out the rest of its polling interval (0.5 s, pg-boss 10's minimum; it skips the wait only when the loop took longer than the interval − 100 ms), ` +
         `so it cannot exceed ${WORKER_CONCURRENCY} × ${BATCH} jobs per 0.5 s = ${formatNumber((WORKER_CONCURRENCY * BATCH) / 0.5)} jobs/s by design.`,
-      ...systems.map((entry) => `${entry.system.name} settings at equal batches: ${entry.system.settings}. Runs, processed jobs/s: ${entry.processRates.map((rate) => formatNumber(rate)).join(", ")}.`),
+      ...systems.map(
+        (entry) =>
+          `${entry.system.name} settings at equal batches: ${entry.system.settings}. Runs, processed jobs/s: ${entry.processRates.map((rate) => formatNumber(rate)).join(", ")}.`,
+      ),
     ],
   };
 }

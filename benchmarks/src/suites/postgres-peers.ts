@@ -21,10 +21,28 @@ interface Contender {
 }
 
 const CONTENDERS: readonly Contender[] = [
-  { name: "Elarion postgresStore", knob: "maxLeasedRuns", candidates: [64, 256, 2_000], quickValue: 64, make: (value) => elarionSystem(value) },
+  {
+    name: "Elarion postgresStore",
+    knob: "maxLeasedRuns",
+    candidates: [64, 256, 2_000],
+    quickValue: 64,
+    make: (value) => elarionSystem(value),
+  },
   // 9 = concurrency + 1, the documentation's starting point.
-  { name: "graphile-worker", knob: "localQueue.size", candidates: [9, 500, 2_000], quickValue: 500, make: (value) => graphileWorkerSystem(value) },
-  { name: "pg-boss", knob: "batchSize", candidates: [500, 1_000, 2_000], quickValue: 1_000, make: (value) => pgBossSystem(value) },
+  {
+    name: "graphile-worker",
+    knob: "localQueue.size",
+    candidates: [9, 500, 2_000],
+    quickValue: 500,
+    make: (value) => graphileWorkerSystem(value),
+  },
+  {
+    name: "pg-boss",
+    knob: "batchSize",
+    candidates: [500, 1_000, 2_000],
+    quickValue: 1_000,
+    make: (value) => pgBossSystem(value),
+  },
 ];
 
 interface SystemRuns {
@@ -47,8 +65,16 @@ export async function runPostgresPeersSuite(mode: BenchMode): Promise<SuiteRepor
   const runCount = sized(mode, 3, 1);
   const systems: SystemRuns[] = [];
   for (const contender of CONTENDERS) {
-    const { value, sweep } = mode.quick ? { value: contender.quickValue, sweep: "not swept (--quick)" } : await fastestSetting(contender, jobCount);
-    systems.push({ system: contender.make(value), sweep, enqueueRates: [], processRates: [], lateness: [] });
+    const { value, sweep } = mode.quick
+      ? { value: contender.quickValue, sweep: "not swept (--quick)" }
+      : await fastestSetting(contender, jobCount);
+    systems.push({
+      system: contender.make(value),
+      sweep,
+      enqueueRates: [],
+      processRates: [],
+      lateness: [],
+    });
   }
 
   for (let run = 0; run < runCount; run += 1) {
@@ -108,7 +134,10 @@ export async function runPostgresPeersSuite(mode: BenchMode): Promise<SuiteRepor
         `(timed), then workers start and the clock stops when the last of the ${jobCount} bodies has run (worker start-up included, completion flushes after the last body not included), ` +
         `then ${probeCount} probes due 50–250 ms ahead are streamed while the workers are idle. ${runCount} runs, systems in rotating order. ` +
         `Here Elarion's probes are scheduled by a separate enqueue-only scheduler, so the worker learns of them through LISTEN/NOTIFY as a separate process would (suite 3 schedules and runs in one scheduler).`,
-      ...systems.map((entry) => `${entry.system.name} settings: ${entry.system.settings}. Sweep, processed jobs/s: ${entry.sweep}.`),
+      ...systems.map(
+        (entry) =>
+          `${entry.system.name} settings: ${entry.system.settings}. Sweep, processed jobs/s: ${entry.sweep}.`,
+      ),
     ],
   };
 }
@@ -118,7 +147,10 @@ function latencyText(summary: LatencySummary): string {
 }
 
 /** One unmeasured-for-the-table run per candidate value; the fastest processing wins. */
-async function fastestSetting(contender: Contender, jobCount: number): Promise<{ value: number; sweep: string }> {
+async function fastestSetting(
+  contender: Contender,
+  jobCount: number,
+): Promise<{ value: number; sweep: string }> {
   const tried: { value: number; rate: number }[] = [];
   for (const value of contender.candidates) {
     const system = contender.make(value);
@@ -131,11 +163,20 @@ async function fastestSetting(contender: Contender, jobCount: number): Promise<{
     }
   }
   const best = tried.reduce((a, b) => (b.rate > a.rate ? b : a));
-  process.stdout.write(`   sweep ${contender.name} ${contender.knob}: ${tried.map((t) => `${t.value} → ${formatNumber(t.rate)}`).join(", ")}; using ${best.value}\n`);
-  return { value: best.value, sweep: `${contender.knob} ${tried.map((t) => `${t.value} → ${formatNumber(t.rate)}`).join(", ")}; fastest used` };
+  process.stdout.write(
+    `   sweep ${contender.name} ${contender.knob}: ${tried.map((t) => `${t.value} → ${formatNumber(t.rate)}`).join(", ")}; using ${best.value}\n`,
+  );
+  return {
+    value: best.value,
+    sweep: `${contender.knob} ${tried.map((t) => `${t.value} → ${formatNumber(t.rate)}`).join(", ")}; fastest used`,
+  };
 }
 
-async function measureOneRun(entry: SystemRuns, jobCount: number, probeCount: number): Promise<void> {
+async function measureOneRun(
+  entry: SystemRuns,
+  jobCount: number,
+  probeCount: number,
+): Promise<void> {
   const { system } = entry;
   await system.prepare();
   try {

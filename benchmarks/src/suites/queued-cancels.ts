@@ -34,9 +34,14 @@ export async function runQueuedCancelsSuite(mode: BenchMode): Promise<SuiteRepor
   const jobCount = sized(mode, 2_000, 300);
   const runCount = sized(mode, 3, 1);
   const redis = await redisVersion();
-  const systems: SystemRuns[] = [elarionCancelSystem(), graphileWorkerCancelSystem(), ...(redis.reachable ? [bullmqCancelSystem()] : [])].map(
-    (system) => ({ system: system as CancelSystem<unknown>, rates: { "one by one": [], "all at once": [], bulk: [] } }),
-  );
+  const systems: SystemRuns[] = [
+    elarionCancelSystem(),
+    graphileWorkerCancelSystem(),
+    ...(redis.reachable ? [bullmqCancelSystem()] : []),
+  ].map((system) => ({
+    system: system as CancelSystem<unknown>,
+    rates: { "one by one": [], "all at once": [], bulk: [] },
+  }));
   const loads: string[] = [];
 
   for (let run = 0; run < runCount; run += 1) {
@@ -52,7 +57,9 @@ export async function runQueuedCancelsSuite(mode: BenchMode): Promise<SuiteRepor
         await entry.system.close();
       }
       const measured = CANCEL_MODES.filter((cancelMode) => entry.rates[cancelMode].length > run);
-      process.stdout.write(`   run ${run + 1}: ${entry.system.name}: ${measured.map((m) => `${m} ${formatNumber(entry.rates[m].at(-1)!)} cancels/s`).join(", ")}\n`);
+      process.stdout.write(
+        `   run ${run + 1}: ${entry.system.name}: ${measured.map((m) => `${m} ${formatNumber(entry.rates[m].at(-1)!)} cancels/s`).join(", ")}\n`,
+      );
     }
     loads.push(loadAverageText());
   }
@@ -62,7 +69,8 @@ export async function runQueuedCancelsSuite(mode: BenchMode): Promise<SuiteRepor
   for (const cancelMode of ["one by one", "all at once"] as const) {
     for (const peer of peers) {
       const ratio = median(ours.rates[cancelMode]) / median(peer.rates[cancelMode]);
-      const needed = cancelMode !== "one by one" ? null : peer.system.name === "graphile-worker" ? 2 : 1;
+      const needed =
+        cancelMode !== "one by one" ? null : peer.system.name === "graphile-worker" ? 2 : 1;
       figures.push({
         suite: SUITE,
         measure: `cancels/s of ${jobCount.toLocaleString("en-US")} queued jobs, ${cancelMode === "one by one" ? "one by one, each awaited" : "all issued at once (Promise.all of single cancels)"} (median of ${runCount})`,
@@ -74,7 +82,15 @@ export async function runQueuedCancelsSuite(mode: BenchMode): Promise<SuiteRepor
       });
     }
     if (!redis.reachable) {
-      figures.push({ suite: SUITE, measure: `cancels/s, ${cancelMode}`, ours: "—", baseline: `BullMQ: not measured (${redis.text})`, ratio: "—", target: "—", met: null });
+      figures.push({
+        suite: SUITE,
+        measure: `cancels/s, ${cancelMode}`,
+        ours: "—",
+        baseline: `BullMQ: not measured (${redis.text})`,
+        ratio: "—",
+        target: "—",
+        met: null,
+      });
     }
   }
   for (const peer of peers.filter((entry) => entry.system.cancelBulk !== null)) {
@@ -99,7 +115,9 @@ export async function runQueuedCancelsSuite(mode: BenchMode): Promise<SuiteRepor
         `load average after each run: ${loads.join("; ")}.`,
       ...systems.map(
         (entry) =>
-          `${entry.system.name} cancels: ${entry.system.settings}. Runs, cancels/s: ${CANCEL_MODES.filter((m) => entry.rates[m].length > 0)
+          `${entry.system.name} cancels: ${entry.system.settings}. Runs, cancels/s: ${CANCEL_MODES.filter(
+            (m) => entry.rates[m].length > 0,
+          )
             .map((m) => `${m} ${entry.rates[m].map((rate) => formatNumber(rate)).join(", ")}`)
             .join("; ")}.`,
       ),
@@ -108,10 +126,18 @@ export async function runQueuedCancelsSuite(mode: BenchMode): Promise<SuiteRepor
 }
 
 /** Enqueues `jobCount` jobs, times their cancels in `cancelMode`, checks them; `null` when the system has no such mode. */
-async function measureCancels(system: CancelSystem<unknown>, cancelMode: CancelMode, jobCount: number): Promise<number | null> {
+async function measureCancels(
+  system: CancelSystem<unknown>,
+  cancelMode: CancelMode,
+  jobCount: number,
+): Promise<number | null> {
   const cancelBulk = system.cancelBulk;
   if (cancelMode === "bulk" && cancelBulk === null) return null;
-  const handles = await withDeadline(system.enqueueQueued(jobCount), 120_000, `${system.name}: enqueue of ${jobCount} jobs to cancel`);
+  const handles = await withDeadline(
+    system.enqueueQueued(jobCount),
+    120_000,
+    `${system.name}: enqueue of ${jobCount} jobs to cancel`,
+  );
   let cancelled = 0;
   const cancelAll = async (): Promise<void> => {
     if (cancelMode === "one by one") {
@@ -123,24 +149,43 @@ async function measureCancels(system: CancelSystem<unknown>, cancelMode: CancelM
       cancelled = await cancelBulk!(handles);
     }
   };
-  const ms = await timeAsync(() => withDeadline(cancelAll(), 180_000, `${system.name}: ${cancelMode} cancels of ${jobCount} queued jobs`));
+  const ms = await timeAsync(() =>
+    withDeadline(
+      cancelAll(),
+      180_000,
+      `${system.name}: ${cancelMode} cancels of ${jobCount} queued jobs`,
+    ),
+  );
   const left = await system.stillQueued(handles);
   if (cancelled !== jobCount || left !== 0) {
-    throw new Error(`${system.name}: ${cancelMode}: ${cancelled} of ${jobCount} cancels took effect and ${left} jobs are still queued; the figure would not be of cancels.`);
+    throw new Error(
+      `${system.name}: ${cancelMode}: ${cancelled} of ${jobCount} cancels took effect and ${left} jobs are still queued; the figure would not be of cancels.`,
+    );
   }
   return jobCount / (ms / 1000);
 }
 
 /** Whether the machine's Redis answers, and its version for RESULTS.md. Never throws. */
 async function redisVersion(): Promise<{ reachable: boolean; text: string }> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
+  const client = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();
     const info = await client.info("server");
-    return { reachable: true, text: `${/redis_version:(\S+)/.exec(info)?.[1] ?? "unknown version"} at ${new URL(REDIS_URL).host}` };
+    return {
+      reachable: true,
+      text: `${/redis_version:(\S+)/.exec(info)?.[1] ?? "unknown version"} at ${new URL(REDIS_URL).host}`,
+    };
   } catch (error) {
-    return { reachable: false, text: `Redis at ${new URL(REDIS_URL).host} unreachable: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      reachable: false,
+      text: `Redis at ${new URL(REDIS_URL).host} unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    };
   } finally {
     client.disconnect();
   }

@@ -26,7 +26,10 @@ const SLOT_MARGIN_MS = 3_000;
  */
 export async function runRunTimeSchedulesSuite(mode: BenchMode): Promise<SuiteReport> {
   const collect = (globalThis as { gc?: () => void }).gc;
-  if (collect === undefined) throw new Error("run-time-schedules: run with `node --expose-gc` (the runner does) to measure heap per schedule.");
+  if (collect === undefined)
+    throw new Error(
+      "run-time-schedules: run with `node --expose-gc` (the runner does) to measure heap per schedule.",
+    );
   const memoryCount = sized(mode, 10_000, 1_000);
   const postgresCount = sized(mode, 10_000, 500);
 
@@ -52,11 +55,18 @@ export async function runRunTimeSchedulesSuite(mode: BenchMode): Promise<SuiteRe
       target: "—",
       met: null,
     },
-    latenessFigure(`memory store, ${memoryCount.toLocaleString("en-US")} schedules due at one instant`, memory),
-    latenessFigure(`postgresStore (one worker, maxConcurrentExecutions 8), ${postgresCount.toLocaleString("en-US")} schedules due at one instant`, postgres),
+    latenessFigure(
+      `memory store, ${memoryCount.toLocaleString("en-US")} schedules due at one instant`,
+      memory,
+    ),
+    latenessFigure(
+      `postgresStore (one worker, maxConcurrentExecutions 8), ${postgresCount.toLocaleString("en-US")} schedules due at one instant`,
+      postgres,
+    ),
     {
       suite: SUITE,
-      measure: "upsertSchedule rate while setting up (memory / postgresStore, 16 in flight on PostgreSQL)",
+      measure:
+        "upsertSchedule rate while setting up (memory / postgresStore, 16 in flight on PostgreSQL)",
       ours: `${formatNumber(memory.upsertRate)} / ${formatNumber(postgres.upsertRate)} upserts/s`,
       baseline: "—",
       ratio: "—",
@@ -93,14 +103,21 @@ function latenessFigure(where: string, run: LatenessRun): Figure {
   };
 }
 
-async function heapPerSchedule(count: number, collect: () => void): Promise<{ bytesPerSchedule: number }> {
+async function heapPerSchedule(
+  count: number,
+  collect: () => void,
+): Promise<{ bytesPerSchedule: number }> {
   collect();
   collect();
   const before = process.memoryUsage().heapUsed;
-  const scheduler = createScheduler({ registry: jobRegistry, services: services(new LatenessRecorder()) });
+  const scheduler = createScheduler({
+    registry: jobRegistry,
+    services: services(new LatenessRecorder()),
+  });
   await scheduler.start();
   const cron = onceAYear(Date.now() + 30 * 86_400_000);
-  for (let tenant = 0; tenant < count; tenant += 1) await scheduler.upsertSchedule(`tenant-${tenant}`, SlotProbeJob, { tenant }, { cron });
+  for (let tenant = 0; tenant < count; tenant += 1)
+    await scheduler.upsertSchedule(`tenant-${tenant}`, SlotProbeJob, { tenant }, { cron });
   collect();
   collect();
   const after = process.memoryUsage().heapUsed;
@@ -124,15 +141,29 @@ async function slotLateness(count: number, store: JobStore | undefined): Promise
     const slotMs = Math.ceil((Date.now() + SLOT_MARGIN_MS + 1.5 * setupMs) / 1000) * 1000;
     await upsertAll(scheduler, count, onceAYear(slotMs));
     const allRan = recorder.reached(count);
-    await withDeadline(allRan, Math.max(60_000, slotMs - Date.now() + 120_000), `${count} slots due at one instant`);
-    return { lateness: summarizeLatency(recorder.samples.slice(0, count)), upsertRate: count / (setupMs / 1000) };
+    await withDeadline(
+      allRan,
+      Math.max(60_000, slotMs - Date.now() + 120_000),
+      `${count} slots due at one instant`,
+    );
+    return {
+      lateness: summarizeLatency(recorder.samples.slice(0, count)),
+      upsertRate: count / (setupMs / 1000),
+    };
   } finally {
     await scheduler.stop();
   }
 }
 
 async function upsertAll(
-  scheduler: { upsertSchedule(key: string, job: typeof SlotProbeJob, payload: { tenant: number }, schedule: { cron: string }): Promise<unknown> },
+  scheduler: {
+    upsertSchedule(
+      key: string,
+      job: typeof SlotProbeJob,
+      payload: { tenant: number },
+      schedule: { cron: string },
+    ): Promise<unknown>;
+  },
   count: number,
   cron: string,
 ): Promise<number> {

@@ -17,7 +17,10 @@ const CANCEL_SAMPLES = 1_000;
  */
 export async function runScaleSuite(mode: BenchMode): Promise<SuiteReport> {
   const collect = (globalThis as { gc?: () => void }).gc;
-  if (collect === undefined) throw new Error("scale: run with `node --expose-gc` (the runner does) to measure heap per job.");
+  if (collect === undefined)
+    throw new Error(
+      "scale: run with `node --expose-gc` (the runner does) to measure heap per job.",
+    );
   const pendingCount = sized(mode, 1_000_000, 20_000);
   const snapshotQueued = sized(mode, 10_000, 1_000);
 
@@ -105,7 +108,8 @@ async function measurePending(count: number, collect: () => void): Promise<Pendi
   const scheduleMs = await timeAsync(async () => {
     for (let n = 0; n < count; n += 1) {
       const handle = await scheduler.schedule(ParkedJob, { n }, dueTime);
-      if (n % sampleEvery === 0 && sampledJobIds.length < CANCEL_SAMPLES) sampledJobIds.push(handle.jobId);
+      if (n % sampleEvery === 0 && sampledJobIds.length < CANCEL_SAMPLES)
+        sampledJobIds.push(handle.jobId);
     }
   });
   collect();
@@ -147,7 +151,8 @@ async function measureSnapshot(queued: number): Promise<{ medianMs: number }> {
         seen = (await scheduler.snapshot()).queuedRuns.length;
       }),
     );
-    if (seen !== queued) throw new Error(`scale: snapshot listed ${seen} queued runs, expected ${queued}.`);
+    if (seen !== queued)
+      throw new Error(`scale: snapshot listed ${seen} queued runs, expected ${queued}.`);
   }
   await stopWithin(scheduler, queued);
   return { medianMs: median(timings) };

@@ -1,6 +1,15 @@
 import { createScheduler } from "@elarion/runtime";
-import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import {
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from "@opentelemetry/sdk-trace-base";
 import { NoopJob } from "../../fixture/src/jobs/noop-job.js";
 import { jobRegistry } from "../../fixture/src/jobs.generated.js";
 import { loadRuntimeAt, type RuntimeModule } from "../support/baseline-runtime.js";
@@ -48,9 +57,21 @@ export async function runTelemetryCostSuite(mode: BenchMode): Promise<SuiteRepor
   const rounds = sized(mode, 15, 2);
   const before = await loadRuntimeAt(BEFORE_TELEMETRY);
   const variants: Variant[] = [
-    { id: "before", label: `runtime before telemetry (${BEFORE_TELEMETRY})`, run: (count) => scheduleAndRunAll(before.createScheduler, count, {}) },
-    { id: "off", label: "telemetry: false", run: (count) => scheduleAndRunAll(createScheduler, count, { telemetry: false }) },
-    { id: "api", label: "@opentelemetry/api installed, no SDK registered (default)", run: (count) => scheduleAndRunAll(createScheduler, count, {}) },
+    {
+      id: "before",
+      label: `runtime before telemetry (${BEFORE_TELEMETRY})`,
+      run: (count) => scheduleAndRunAll(before.createScheduler, count, {}),
+    },
+    {
+      id: "off",
+      label: "telemetry: false",
+      run: (count) => scheduleAndRunAll(createScheduler, count, { telemetry: false }),
+    },
+    {
+      id: "api",
+      label: "@opentelemetry/api installed, no SDK registered (default)",
+      run: (count) => scheduleAndRunAll(createScheduler, count, {}),
+    },
     { id: "sdk", label: "OpenTelemetry SDK, no-op exporters", run: (count) => runWithSdk(count) },
   ];
   const rates = new Map<Variant["id"], number[]>(variants.map((variant) => [variant.id, []]));
@@ -83,7 +104,15 @@ export async function runTelemetryCostSuite(mode: BenchMode): Promise<SuiteRepor
       `telemetry cost: the in-memory throughput workload (suite 2) per setting, median of ${rounds} interleaved rounds (order rotated each round, a forced GC before each) after one warm-up each; ` +
         `the baseline is packages/runtime/src at ${BEFORE_TELEMETRY} compiled into benchmarks/.tmp/. SDK: BasicTracerProvider with a SimpleSpanProcessor handing every span to an exporter that drops it, ` +
         `MeterProvider with a PeriodicExportingMetricReader (hourly, dropping exporter), both passed as createScheduler({ telemetry }). Rates per round: ` +
-        variants.map((variant) => `${variant.id} ${rates.get(variant.id)!.map((value) => formatNumber(value)).join(" / ")}`).join("; ") +
+        variants
+          .map(
+            (variant) =>
+              `${variant.id} ${rates
+                .get(variant.id)!
+                .map((value) => formatNumber(value))
+                .join(" / ")}`,
+          )
+          .join("; ") +
         ".",
     ],
   };
@@ -92,7 +121,11 @@ export async function runTelemetryCostSuite(mode: BenchMode): Promise<SuiteRepor
 type CreateScheduler = RuntimeModule["createScheduler"];
 
 /** Milliseconds from the first enqueue until every body ran and the scheduler is idle (suite 2's workload). */
-async function scheduleAndRunAll(create: CreateScheduler, jobCount: number, telemetry: Record<string, unknown>): Promise<number> {
+async function scheduleAndRunAll(
+  create: CreateScheduler,
+  jobCount: number,
+  telemetry: Record<string, unknown>,
+): Promise<number> {
   const services = fixtureServices();
   const scheduler = create({ registry: jobRegistry, services, ...telemetry });
   await scheduler.start();
@@ -105,7 +138,8 @@ async function scheduleAndRunAll(create: CreateScheduler, jobCount: number, tele
       await withDeadline(allRan, 120_000, `${jobCount} in-memory no-op jobs`);
       await scheduler.whenIdle();
     });
-    if (services.Tally.count !== jobCount) throw new Error(`telemetry cost: ${services.Tally.count} bodies ran, expected ${jobCount}.`);
+    if (services.Tally.count !== jobCount)
+      throw new Error(`telemetry cost: ${services.Tally.count} bodies ran, expected ${jobCount}.`);
     return elapsed;
   } finally {
     await scheduler.stop();
@@ -113,10 +147,18 @@ async function scheduleAndRunAll(create: CreateScheduler, jobCount: number, tele
 }
 
 async function runWithSdk(jobCount: number): Promise<number> {
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(dropSpans)] });
-  const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: dropMetrics, exportIntervalMillis: 3_600_000 })] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(dropSpans)],
+  });
+  const meterProvider = new MeterProvider({
+    readers: [
+      new PeriodicExportingMetricReader({ exporter: dropMetrics, exportIntervalMillis: 3_600_000 }),
+    ],
+  });
   try {
-    return await scheduleAndRunAll(createScheduler, jobCount, { telemetry: { tracerProvider, meterProvider } });
+    return await scheduleAndRunAll(createScheduler, jobCount, {
+      telemetry: { tracerProvider, meterProvider },
+    });
   } finally {
     await tracerProvider.shutdown();
     await meterProvider.shutdown();

@@ -8,7 +8,11 @@ import { jobDescriptors } from "../../fixture/src/jobs.generated.js";
 import { WORKER_CONCURRENCY } from "../peers/queue-system.js";
 import { sized, type BenchMode } from "../support/bench-mode.js";
 import { describeCpuBetween, readCpu } from "../support/cpu-accounting.js";
-import type { WorkerCommand, WorkerProcessOptions, WorkerReport } from "../support/elarion-worker-process.js";
+import type {
+  WorkerCommand,
+  WorkerProcessOptions,
+  WorkerReport,
+} from "../support/elarion-worker-process.js";
 import { formatNumber, formatRatio, type Figure, type SuiteReport } from "../support/figure.js";
 import { loadAverageText } from "../support/load-average.js";
 import { benchPool, dropSchema } from "../support/postgres.js";
@@ -19,7 +23,12 @@ const SUITE = "5d. Elarion worker processes on one schema";
 const SCHEMA = "bench_elarion_scaling";
 const PROCESS_COUNTS = [1, 2, 4] as const;
 const POOL_SIZE_PER_PROCESS = 10;
-const workerEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "support", "elarion-worker-process.js");
+const workerEntry = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "support",
+  "elarion-worker-process.js",
+);
 
 interface Measured {
   readonly rate: number;
@@ -51,7 +60,8 @@ export async function runWorkerProcessesSuite(mode: BenchMode): Promise<SuiteRep
     loads.push(loadAverageText());
   }
 
-  const rateOf = (processes: number): number => median(measured.get(processes)!.map((entry) => entry.rate));
+  const rateOf = (processes: number): number =>
+    median(measured.get(processes)!.map((entry) => entry.rate));
   const single = rateOf(1);
   const figures: Figure[] = PROCESS_COUNTS.map((processes) => ({
     suite: SUITE,
@@ -77,7 +87,10 @@ export async function runWorkerProcessesSuite(mode: BenchMode): Promise<SuiteRep
           (processes) =>
             `${processes} process${processes === 1 ? "" : "es"}: ${measured
               .get(processes)!
-              .map((entry) => `${formatNumber(entry.rate)} jobs/s, workers ${entry.workerCores.toFixed(2)} cores, ${entry.cpu}`)
+              .map(
+                (entry) =>
+                  `${formatNumber(entry.rate)} jobs/s, workers ${entry.workerCores.toFixed(2)} cores, ${entry.cpu}`,
+              )
               .join("; ")}`,
         ).join(" — ") +
         ".",
@@ -89,11 +102,16 @@ async function enqueueBacklog(jobCount: number): Promise<void> {
   const pool = benchPool(POOL_SIZE_PER_PROCESS);
   try {
     await dropSchema(pool, SCHEMA);
-    const producer = createScheduler({ registry: jobDescriptors, store: postgresStore({ pool, schema: SCHEMA }) });
+    const producer = createScheduler({
+      registry: jobDescriptors,
+      store: postgresStore({ pool, schema: SCHEMA }),
+    });
     await producer.start();
     try {
       await withDeadline(
-        Promise.all(Array.from({ length: jobCount }, (_, n) => producer.enqueue("bench.noop", { n }))),
+        Promise.all(
+          Array.from({ length: jobCount }, (_, n) => producer.enqueue("bench.noop", { n })),
+        ),
         120_000,
         `enqueue of a ${jobCount}-job backlog`,
       );
@@ -114,7 +132,11 @@ interface Worker {
 }
 
 async function drainWithProcesses(processes: number, jobCount: number): Promise<Measured> {
-  const options: WorkerProcessOptions = { schema: SCHEMA, concurrency: WORKER_CONCURRENCY, poolSize: POOL_SIZE_PER_PROCESS };
+  const options: WorkerProcessOptions = {
+    schema: SCHEMA,
+    concurrency: WORKER_CONCURRENCY,
+    poolSize: POOL_SIZE_PER_PROCESS,
+  };
   const workers: Worker[] = [];
   let reachedAll: (() => void) | null = null;
   let failed: ((error: Error) => void) | null = null;
@@ -128,7 +150,9 @@ async function drainWithProcesses(processes: number, jobCount: number): Promise<
   try {
     const ready: Promise<void>[] = [];
     for (let index = 0; index < processes; index += 1) {
-      const child = fork(workerEntry, [JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const child = fork(workerEntry, [JSON.stringify(options)], {
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      });
       const worker: Worker = { child, ran: 0, cpuMs: 0, stopped: false };
       workers.push(worker);
       ready.push(
@@ -145,26 +169,48 @@ async function drainWithProcesses(processes: number, jobCount: number): Promise<
         }),
       );
       child.on("exit", (code) => {
-        if (!worker.stopped) failed?.(new Error(`worker process ${index + 1} of ${processes} exited (code ${String(code)}) before it was told to stop.`));
+        if (!worker.stopped)
+          failed?.(
+            new Error(
+              `worker process ${index + 1} of ${processes} exited (code ${String(code)}) before it was told to stop.`,
+            ),
+          );
       });
     }
-    await withDeadline(Promise.race([Promise.all(ready), outcome]), 60_000, `${processes} worker processes connecting`);
+    await withDeadline(
+      Promise.race([Promise.all(ready), outcome]),
+      60_000,
+      `${processes} worker processes connecting`,
+    );
     const cpuBefore = readCpu();
     const started = performance.now();
     for (const worker of workers) worker.child.send({ type: "start" } satisfies WorkerCommand);
-    await withDeadline(outcome, 180_000, `${processes} worker processes processing ${jobCount} jobs`);
+    await withDeadline(
+      outcome,
+      180_000,
+      `${processes} worker processes processing ${jobCount} jobs`,
+    );
     const wallMs = performance.now() - started;
     const cpu = describeCpuBetween(cpuBefore, readCpu(), wallMs);
     const workerCores = workers.reduce((sum, worker) => sum + worker.cpuMs, 0) / wallMs;
 
-    const exited = workers.map((worker) => new Promise<void>((resolve) => (worker.child.exitCode !== null ? resolve() : worker.child.once("exit", () => resolve()))));
+    const exited = workers.map(
+      (worker) =>
+        new Promise<void>((resolve) =>
+          worker.child.exitCode !== null ? resolve() : worker.child.once("exit", () => resolve()),
+        ),
+    );
     for (const worker of workers) worker.child.send({ type: "stop" } satisfies WorkerCommand);
     await withDeadline(Promise.all(exited), 60_000, `${processes} worker processes stopping`);
     if (total() !== jobCount) {
-      throw new Error(`${processes} worker processes ran ${total()} bodies for ${jobCount} jobs; the backlog was not processed exactly once.`);
+      throw new Error(
+        `${processes} worker processes ran ${total()} bodies for ${jobCount} jobs; the backlog was not processed exactly once.`,
+      );
     }
     return { rate: jobCount / (wallMs / 1000), workerCores, cpu };
   } finally {
-    for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGKILL");
+    for (const worker of workers)
+      if (worker.child.exitCode === null && worker.child.signalCode === null)
+        worker.child.kill("SIGKILL");
   }
 }

@@ -16,8 +16,17 @@ export interface ProcessingRun {
  * stops the clock when the last body has run (worker start-up included). Fails unless every job
  * ran exactly once.
  */
-export async function enqueueAndProcess(system: QueueSystem, jobCount: number): Promise<ProcessingRun> {
-  const enqueueMs = await timeAsync(() => withDeadline(system.enqueueNoops(jobCount), 180_000, `${system.name}: enqueue of ${jobCount} jobs`));
+export async function enqueueAndProcess(
+  system: QueueSystem,
+  jobCount: number,
+): Promise<ProcessingRun> {
+  const enqueueMs = await timeAsync(() =>
+    withDeadline(
+      system.enqueueNoops(jobCount),
+      180_000,
+      `${system.name}: enqueue of ${jobCount} jobs`,
+    ),
+  );
   const probes = { tally: new Tally(), recorder: new LatenessRecorder() };
   const allRan = probes.tally.reached(jobCount);
   const processMs = await timeAsync(async () => {
@@ -25,7 +34,13 @@ export async function enqueueAndProcess(system: QueueSystem, jobCount: number): 
     await withDeadline(allRan, 180_000, `${system.name}: processing ${jobCount} jobs`);
   });
   if (probes.tally.count !== jobCount) {
-    throw new Error(`${system.name}: ${probes.tally.count} bodies ran for ${jobCount} jobs; the workload was not processed exactly once.`);
+    throw new Error(
+      `${system.name}: ${probes.tally.count} bodies ran for ${jobCount} jobs; the workload was not processed exactly once.`,
+    );
   }
-  return { enqueueRate: jobCount / (enqueueMs / 1000), processRate: jobCount / (processMs / 1000), probes };
+  return {
+    enqueueRate: jobCount / (enqueueMs / 1000),
+    processRate: jobCount / (processMs / 1000),
+    probes,
+  };
 }

@@ -28,7 +28,11 @@ export async function loadRuntimeAt(commit: string): Promise<RuntimeModule> {
     mkdirSync(directory, { recursive: true });
     let archive: Buffer;
     try {
-      archive = execFileSync("git", ["-C", repositoryRoot, "archive", "--format=tar", commit, "packages/runtime/src"], { maxBuffer: 64 * 1024 * 1024 });
+      archive = execFileSync(
+        "git",
+        ["-C", repositoryRoot, "archive", "--format=tar", commit, "packages/runtime/src"],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
     } catch (error) {
       throw new Error(
         `cannot read packages/runtime/src at commit ${commit} with git (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); ` +
@@ -38,11 +42,26 @@ export async function loadRuntimeAt(commit: string): Promise<RuntimeModule> {
     execFileSync("tar", ["-x", "--strip-components=2", "-C", directory], { input: archive });
     writeFileSync(
       path.join(directory, "tsconfig.json"),
-      JSON.stringify({ extends: path.join(repositoryRoot, "tsconfig.base.json"), compilerOptions: { rootDir: "src", outDir: "dist", declaration: false, declarationMap: false, sourceMap: false }, include: ["src"] }),
+      JSON.stringify({
+        extends: path.join(repositoryRoot, "tsconfig.base.json"),
+        compilerOptions: {
+          rootDir: "src",
+          outDir: "dist",
+          declaration: false,
+          declarationMap: false,
+          sourceMap: false,
+        },
+        include: ["src"],
+      }),
     );
-    writeFileSync(path.join(directory, "package.json"), JSON.stringify({ name: `runtime-${commit}`, private: true, type: "module" }));
+    writeFileSync(
+      path.join(directory, "package.json"),
+      JSON.stringify({ name: `runtime-${commit}`, private: true, type: "module" }),
+    );
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-    execFileSync(process.execPath, [tsc, "-p", directory], { stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync(process.execPath, [tsc, "-p", directory], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
   }
   return (await import(pathToFileURL(entry).href)) as RuntimeModule;
 }

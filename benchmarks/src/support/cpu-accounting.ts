@@ -20,16 +20,25 @@ export function readCpu(): CpuReading | null {
     // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
     const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
     const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
-    return { postgresMs: postgresCpuMsByPid(), machineBusyMs: (total - idle) * (1000 / TICKS_PER_SECOND), machineTotalMs: total * (1000 / TICKS_PER_SECOND) };
+    return {
+      postgresMs: postgresCpuMsByPid(),
+      machineBusyMs: (total - idle) * (1000 / TICKS_PER_SECOND),
+      machineTotalMs: total * (1000 / TICKS_PER_SECOND),
+    };
   } catch {
     return null;
   }
 }
 
 /** What the machine and PostgreSQL spent between two readings, as text for RESULTS.md, e.g. "machine 96 % busy, PostgreSQL ≥ 0.90 cores". */
-export function describeCpuBetween(before: CpuReading | null, after: CpuReading | null, wallMs: number): string {
+export function describeCpuBetween(
+  before: CpuReading | null,
+  after: CpuReading | null,
+  wallMs: number,
+): string {
   if (before === null || after === null || wallMs <= 0) return "CPU not read (no Linux /proc)";
-  const busy = (after.machineBusyMs - before.machineBusyMs) / (after.machineTotalMs - before.machineTotalMs);
+  const busy =
+    (after.machineBusyMs - before.machineBusyMs) / (after.machineTotalMs - before.machineTotalMs);
   // Per process, so a backend that ended meanwhile (another session's) cannot make the sum go
   // down; its share of the interval is lost, so this is a lower bound.
   let postgresMs = 0;

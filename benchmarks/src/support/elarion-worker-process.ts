@@ -73,7 +73,9 @@ async function main(options: WorkerProcessOptions): Promise<void> {
 }
 
 function fail(error: unknown): void {
-  process.stderr.write(`elarion worker process: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `elarion worker process: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 }
 

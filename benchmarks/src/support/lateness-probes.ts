@@ -29,7 +29,8 @@ export async function measureLateness(
   for (let sent = 0; sent < count; sent += PROBES_PER_WAVE) {
     const wave: Promise<unknown>[] = [];
     for (let index = sent; index < Math.min(count, sent + PROBES_PER_WAVE); index += 1) {
-      const lead = PROBE_LEAD_MIN_MS + Math.floor(Math.random() * (PROBE_LEAD_MAX_MS - PROBE_LEAD_MIN_MS + 1));
+      const lead =
+        PROBE_LEAD_MIN_MS + Math.floor(Math.random() * (PROBE_LEAD_MAX_MS - PROBE_LEAD_MIN_MS + 1));
       wave.push(scheduleProbe(Math.round(preciseNowMs()) + lead));
     }
     await Promise.all(wave);
@@ -41,5 +42,8 @@ export async function measureLateness(
   } finally {
     loopDelay.disable();
   }
-  return { ...summarizeLatency(recorder.samples.slice(offset)), eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+  return {
+    ...summarizeLatency(recorder.samples.slice(offset)),
+    eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+  };
 }

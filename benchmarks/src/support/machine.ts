@@ -15,7 +15,8 @@ export interface MachineDescription {
   readonly commit: string;
 }
 
-export const DATABASE_URL = process.env.ELARION_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const DATABASE_URL =
+  process.env.ELARION_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export async function describeMachine(): Promise<MachineDescription> {
   const cpus = os.cpus();
@@ -33,8 +34,15 @@ export async function describeMachine(): Promise<MachineDescription> {
 
 function workingTreeCommit(): string {
   try {
-    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", ":(top)packages"], { encoding: "utf8" }).trim() !== "";
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      encoding: "utf8",
+    }).trim();
+    const dirty =
+      execFileSync(
+        "git",
+        ["status", "--porcelain", "--untracked-files=no", "--", ":(top)packages"],
+        { encoding: "utf8" },
+      ).trim() !== "";
     return dirty ? `${commit} + local changes in packages/` : commit;
   } catch {
     return "unknown (not a git checkout)";

@@ -8,6 +8,7 @@ export function benchPool(max = 10): pg.Pool {
 
 /** Drops a schema and everything in it, so each run starts from an empty queue. */
 export async function dropSchema(pool: pg.Pool, schema: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`dropSchema: "${schema}" is not a plain lower-case identifier.`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(`dropSchema: "${schema}" is not a plain lower-case identifier.`);
   await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 }

@@ -1,6 +1,7 @@
 /** Order statistics over raw samples; the input array is not modified. */
 export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) throw new RangeError("percentile: no samples; the suite recorded nothing.");
+  if (samples.length === 0)
+    throw new RangeError("percentile: no samples; the suite recorded nothing.");
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
@@ -26,5 +27,10 @@ export interface LatencySummary {
 }
 
 export function summarizeLatency(samples: readonly number[]): LatencySummary {
-  return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: maximum(samples) };
+  return {
+    count: samples.length,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    max: maximum(samples),
+  };
 }

@@ -17,7 +17,11 @@ export function timeSync(work: () => unknown): number {
 export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms; the benchmark gave up on it.`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(new Error(`${what} did not finish within ${ms} ms; the benchmark gave up on it.`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, deadline]);

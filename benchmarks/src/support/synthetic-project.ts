@@ -36,11 +36,20 @@ export function writeSyntheticProject(root: string, jobCount: number): string {
       2,
     ),
   );
-  writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "synthetic-jobs", private: true, type: "module" }, null, 2));
+  writeFileSync(
+    path.join(root, "package.json"),
+    JSON.stringify({ name: "synthetic-jobs", private: true, type: "module" }, null, 2),
+  );
   for (let service = 0; service < SERVICE_COUNT; service += 1) {
-    writeFileSync(path.join(root, "src", "services", `service-${service}.ts`), serviceSource(service));
+    writeFileSync(
+      path.join(root, "src", "services", `service-${service}.ts`),
+      serviceSource(service),
+    );
   }
-  writeFileSync(path.join(root, "src", "policies.ts"), 'import { resiliencePolicy } from "@elarion/runtime";\n\nexport const standardRetry = resiliencePolicy("standard-retry", { maxRetryAttempts: 3, delay: "2s", backoff: "exponential", maxDelay: "1m" });\n');
+  writeFileSync(
+    path.join(root, "src", "policies.ts"),
+    'import { resiliencePolicy } from "@elarion/runtime";\n\nexport const standardRetry = resiliencePolicy("standard-retry", { maxRetryAttempts: 3, delay: "2s", backoff: "exponential", maxDelay: "1m" });\n',
+  );
   for (let job = 0; job < jobCount; job += 1) {
     writeFileSync(path.join(root, "src", "jobs", `job-${job}.ts`), jobSource(job));
   }
@@ -61,13 +70,22 @@ function serviceSource(service: number): string {
 function jobSource(job: number): string {
   const first = job % SERVICE_COUNT;
   const second = (job * 7 + 3) % SERVICE_COUNT;
-  const runtimeImport = job % 5 === 3 ? "ScheduledJob, type ScheduledJobContext" : "ScheduledJob, type IScheduledJob, type ScheduledJobContext";
+  const runtimeImport =
+    job % 5 === 3
+      ? "ScheduledJob, type ScheduledJobContext"
+      : "ScheduledJob, type IScheduledJob, type ScheduledJobContext";
   const imports =
     `import { ${runtimeImport} } from "@elarion/runtime";\n` +
     `import { Service${first} } from "../services/service-${first}.js";\n` +
-    (second !== first ? `import { Service${second} } from "../services/service-${second}.js";\n` : "");
-  const dependencies = second !== first ? `private readonly primary: Service${first}, private readonly secondary: Service${second}` : `private readonly primary: Service${first}`;
-  const secondaryCall = (id: string) => (second !== first ? `    await this.secondary.handle(${id}, 1);\n` : "");
+    (second !== first
+      ? `import { Service${second} } from "../services/service-${second}.js";\n`
+      : "");
+  const dependencies =
+    second !== first
+      ? `private readonly primary: Service${first}, private readonly secondary: Service${second}`
+      : `private readonly primary: Service${first}`;
+  const secondaryCall = (id: string) =>
+    second !== first ? `    await this.secondary.handle(${id}, 1);\n` : "";
   switch (job % 5) {
     case 3:
       return `${imports}

@@ -51,26 +51,64 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     registry: jobRegistry,
     services: { InvoiceGateway: gateway },
     // One line per failure instead of the default's details and stack: the failures are the demo.
-    logger: { warn: (message) => console.log(`[elarion] ${message}`), error: (message) => console.log(`[elarion] ${message}`) },
+    logger: {
+      warn: (message) => console.log(`[elarion] ${message}`),
+      error: (message) => console.log(`[elarion] ${message}`),
+    },
   });
   await scheduler.start();
 
   const succeeded = [
-    await scheduler.enqueue(SendEmailJob, { to: "ada@example.com", subject: "Welcome aboard" }, { correlationId: "signup-ada" }),
-    await scheduler.enqueue(SendEmailJob, { to: "grace@example.com", subject: "<script>alert('subject')</script> Your receipt" }),
+    await scheduler.enqueue(
+      SendEmailJob,
+      { to: "ada@example.com", subject: "Welcome aboard" },
+      { correlationId: "signup-ada" },
+    ),
+    await scheduler.enqueue(SendEmailJob, {
+      to: "grace@example.com",
+      subject: "<script>alert('subject')</script> Your receipt",
+    }),
   ];
   const invoices = [
-    await scheduler.enqueue(SendInvoiceJob, { invoiceId: "INV-1001", customer: "Initech", amountCents: 129_00 }, { correlationId: "billing-run-7" }),
-    await scheduler.enqueue(SendInvoiceJob, { invoiceId: "INV-1002", customer: "Globex <Corp>", amountCents: 4_500_00 }, { correlationId: "billing-run-7" }),
-    await scheduler.enqueue(SendInvoiceJob, { invoiceId: "INV-1003", customer: "Umbrella", amountCents: 89_99 }, { correlationId: "billing-run-7" }),
+    await scheduler.enqueue(
+      SendInvoiceJob,
+      { invoiceId: "INV-1001", customer: "Initech", amountCents: 129_00 },
+      { correlationId: "billing-run-7" },
+    ),
+    await scheduler.enqueue(
+      SendInvoiceJob,
+      { invoiceId: "INV-1002", customer: "Globex <Corp>", amountCents: 4_500_00 },
+      { correlationId: "billing-run-7" },
+    ),
+    await scheduler.enqueue(
+      SendInvoiceJob,
+      { invoiceId: "INV-1003", customer: "Umbrella", amountCents: 89_99 },
+      { correlationId: "billing-run-7" },
+    ),
   ];
-  const webhook = await scheduler.enqueue(DeliverWebhookJob, { url: "https://hooks.example.com/orders", event: "order.paid" }, { resilienceMode: "deferred-retry" });
+  const webhook = await scheduler.enqueue(
+    DeliverWebhookJob,
+    { url: "https://hooks.example.com/orders", event: "order.paid" },
+    { resilienceMode: "deferred-retry" },
+  );
   await scheduler.enqueue(LegacyImportJob, { file: "customers-2019.csv" });
   const queuedEmails = [
-    await scheduler.schedule(SendEmailJob, { to: "linus@example.com", subject: "Your trial ends tomorrow" }, Date.now() + HOUR),
-    await scheduler.schedule(SendEmailJob, { to: "margaret@example.com", subject: "Monthly newsletter" }, Date.now() + 2 * HOUR),
+    await scheduler.schedule(
+      SendEmailJob,
+      { to: "linus@example.com", subject: "Your trial ends tomorrow" },
+      Date.now() + HOUR,
+    ),
+    await scheduler.schedule(
+      SendEmailJob,
+      { to: "margaret@example.com", subject: "Monthly newsletter" },
+      Date.now() + 2 * HOUR,
+    ),
   ];
-  const cancelled = await scheduler.schedule(SendEmailJob, { to: "old@example.com", subject: "Reminder nobody needs" }, Date.now() + HOUR);
+  const cancelled = await scheduler.schedule(
+    SendEmailJob,
+    { to: "old@example.com", subject: "Reminder nobody needs" },
+    Date.now() + HOUR,
+  );
   await scheduler.cancelJob(cancelled.jobId);
   await scheduler.whenIdle();
   // Started last: it runs until cancelled, so whenIdle above would never resolve after it.
@@ -80,7 +118,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     scheduler,
     basePath: "/dashboard",
     authorize: fromThisMachine,
-    ...(options.refreshIntervalMs === undefined ? {} : { refreshIntervalMs: options.refreshIntervalMs }),
+    ...(options.refreshIntervalMs === undefined
+      ? {}
+      : { refreshIntervalMs: options.refreshIntervalMs }),
   });
   const server: Server = createServer((request, response) => {
     void dashboard(request, response, () => {

@@ -12,7 +12,9 @@ export class InvoiceGateway {
 
   send(invoiceId: string): void {
     if (this.failing.delete(invoiceId)) {
-      throw new Error(`Gateway answered 502 for ${invoiceId}: <html><body><h1>502 Bad Gateway</h1><img src=x onerror="alert('gateway')"></body></html>`);
+      throw new Error(
+        `Gateway answered 502 for ${invoiceId}: <html><body><h1>502 Bad Gateway</h1><img src=x onerror="alert('gateway')"></body></html>`,
+      );
     }
   }
 }

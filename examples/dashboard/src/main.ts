@@ -14,6 +14,8 @@ try {
   process.once("SIGTERM", stop);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof RegistryNotGeneratedError ? message : `example-dashboard failed: ${message}`);
+  console.error(
+    error instanceof RegistryNotGeneratedError ? message : `example-dashboard failed: ${message}`,
+  );
   process.exitCode = 1;
 }

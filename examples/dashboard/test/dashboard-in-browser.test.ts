@@ -29,29 +29,47 @@ const dialogs: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} does not exist: install Debian's Chromium (apt-get update && apt-get install -y chromium), or set ELARION_CHROMIUM to a Chromium binary.`);
+    throw new Error(
+      `${CHROMIUM} does not exist: install Debian's Chromium (apt-get update && apt-get install -y chromium), or set ELARION_CHROMIUM to a Chromium binary.`,
+    );
   }
   mkdirSync(outputDirectory, { recursive: true });
   // The example as users build it (tspc with the Elarion transformer), then its app in this process.
-  const build = spawnSync(process.execPath, [join(exampleDirectory, "node_modules", "ts-patch", "bin", "tspc.js"), "-p", "tsconfig.json"], { cwd: exampleDirectory, encoding: "utf8", timeout: 120_000 });
+  const build = spawnSync(
+    process.execPath,
+    [join(exampleDirectory, "node_modules", "ts-patch", "bin", "tspc.js"), "-p", "tsconfig.json"],
+    { cwd: exampleDirectory, encoding: "utf8", timeout: 120_000 },
+  );
   expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
-  const app = (await import(join(exampleDirectory, "dist", "demo-app.js"))) as { startDemo: typeof startDemo };
+  const app = (await import(join(exampleDirectory, "dist", "demo-app.js"))) as {
+    startDemo: typeof startDemo;
+  };
   demo = await app.startDemo({ port: 0, refreshIntervalMs: 250 });
   profile = mkdtempSync(join(tmpdir(), "elarion-chromium-"));
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
     viewport: { width: 1360, height: 860 },
   });
   page = browser.pages()[0] ?? (await browser.newPage());
   const dashboardOrigin = new URL(demo.url).origin;
   page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === "error" || message.type() === "warning")
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("request", (request) => {
-    if (new URL(request.url()).origin !== dashboardOrigin && !request.url().startsWith("data:")) problems.push(`request to another origin: ${request.url()}`);
+    if (new URL(request.url()).origin !== dashboardOrigin && !request.url().startsWith("data:"))
+      problems.push(`request to another origin: ${request.url()}`);
   });
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());
@@ -87,8 +105,23 @@ describe("the dashboard in Chromium", () => {
       "1 cancelled",
       "1 skipped",
     ]);
-    await expect.poll(() => nameRow("invoices.send").locator("td").allInnerTexts()).toEqual(["0", "0", "0", "1", "2", "0", "0", "—", expect.stringMatching(/^succeeded/), "Pause"]);
-    expect(await nameRow("legacy.import").locator(".outcome").innerText()).toMatch(/^skipped disabled/);
+    await expect
+      .poll(() => nameRow("invoices.send").locator("td").allInnerTexts())
+      .toEqual([
+        "0",
+        "0",
+        "0",
+        "1",
+        "2",
+        "0",
+        "0",
+        "—",
+        expect.stringMatching(/^succeeded/),
+        "Pause",
+      ]);
+    expect(await nameRow("legacy.import").locator(".outcome").innerText()).toMatch(
+      /^skipped disabled/,
+    );
     expect(await nameRow("webhooks.deliver").locator("td").nth(7).innerText()).toBe("in 10 min");
     expect(await page.locator("text=Running now").count()).toBe(1);
     await screenshot("01-overview");
@@ -96,7 +129,10 @@ describe("the dashboard in Chromium", () => {
 
   it("filters failed jobs, retries one, and sees it succeed", async () => {
     await page.getByRole("navigation").getByRole("link", { name: "Jobs" }).click();
-    await page.getByRole("navigation", { name: "Filter by status" }).getByRole("link", { name: "failed", exact: true }).click();
+    await page
+      .getByRole("navigation", { name: "Filter by status" })
+      .getByRole("link", { name: "failed", exact: true })
+      .click();
     await page.waitForURL(/\/jobs\?status=failed$/);
     expect(await page.locator("h1").innerText()).toBe("Jobs failed");
     const rows = page.locator("table.job-list tbody tr");
@@ -104,7 +140,9 @@ describe("the dashboard in Chromium", () => {
     expect(await rows.locator(".status").allInnerTexts()).toEqual(["failed", "failed"]);
     // The gateway's HTML error page is shown as text, not rendered.
     const [retried, other] = demo.jobs.failedInvoices as [string, string];
-    expect(await jobRow(retried).locator(".error-cell").innerText()).toContain("<h1>502 Bad Gateway</h1>");
+    expect(await jobRow(retried).locator(".error-cell").innerText()).toContain(
+      "<h1>502 Bad Gateway</h1>",
+    );
     await screenshot("02-failed-jobs");
 
     await jobRow(retried).getByRole("button", { name: "Retry" }).click();
@@ -117,7 +155,9 @@ describe("the dashboard in Chromium", () => {
     await page.goto(`${demo.url}/jobs/${retried}`);
     await page.locator(".job-status .status-succeeded").waitFor(SHOWS_WITHIN);
     expect(await page.locator(".facts").innerText()).toMatch(/Attempt\s+1 of 1/);
-    expect(await page.locator("table.runs tbody tr").first().locator(".status").innerText()).toBe("succeeded");
+    expect(await page.locator("table.runs tbody tr").first().locator(".status").innerText()).toBe(
+      "succeeded",
+    );
     await screenshot("03-retried-job-succeeded");
   });
 
@@ -128,12 +168,20 @@ describe("the dashboard in Chromium", () => {
     expect(await page.locator(".notice").innerText()).toBe("Paused inventory.sync.");
     expect(await nameRow("inventory.sync").locator(".badge-paused").innerText()).toBe("paused");
     // Within a slot or two (every second) the page, refreshing itself, shows the skip.
-    await nameRow("inventory.sync").locator(".outcome", { hasText: /^skipped paused/ }).waitFor(SHOWS_WITHIN);
-    expect((await demo.scheduler.snapshot()).recentOutcomes.find((outcome) => outcome.jobName === "inventory.sync")).toMatchObject({ status: "skipped", message: "paused" });
+    await nameRow("inventory.sync")
+      .locator(".outcome", { hasText: /^skipped paused/ })
+      .waitFor(SHOWS_WITHIN);
+    expect(
+      (await demo.scheduler.snapshot()).recentOutcomes.find(
+        (outcome) => outcome.jobName === "inventory.sync",
+      ),
+    ).toMatchObject({ status: "skipped", message: "paused" });
     await screenshot("04-paused-job-skips");
 
     await nameRow("inventory.sync").getByRole("button", { name: "Resume" }).click();
-    await nameRow("inventory.sync").locator(".outcome", { hasText: /^succeeded/ }).waitFor(SHOWS_WITHIN);
+    await nameRow("inventory.sync")
+      .locator(".outcome", { hasText: /^succeeded/ })
+      .waitFor(SHOWS_WITHIN);
     expect(await nameRow("inventory.sync").locator(".badge-paused").count()).toBe(0);
   });
 
@@ -149,15 +197,21 @@ describe("the dashboard in Chromium", () => {
 
     await page.goto(`${demo.url}/jobs/${cancelled}`);
     expect(await page.locator(".job-status").innerText()).toBe("cancelled");
-    expect(await page.locator("table.runs tbody tr .message").innerText()).toBe("cancelled before execution");
+    expect(await page.locator("table.runs tbody tr .message").innerText()).toBe(
+      "cancelled before execution",
+    );
     await screenshot("05-cancelled-job");
   });
 
   it("shows a payload with <script> and a job's HTML error as text: no script of theirs runs, nothing is fetched from elsewhere", async () => {
     await page.goto(`${demo.url}/jobs/${demo.jobs.scriptPayloadEmail}`);
-    expect(await page.locator("pre.json").innerText()).toContain(`"subject": "<script>alert('subject')</script> Your receipt"`);
+    expect(await page.locator("pre.json").innerText()).toContain(
+      `"subject": "<script>alert('subject')</script> Your receipt"`,
+    );
     await page.goto(`${demo.url}/jobs/${demo.jobs.failedInvoices[1]}`);
-    expect(await page.locator("pre.error-text").innerText()).toContain(`<img src=x onerror="alert('gateway')">`);
+    expect(await page.locator("pre.error-text").innerText()).toContain(
+      `<img src=x onerror="alert('gateway')">`,
+    );
     expect(await page.locator("pre.json").innerText()).toContain(`"customer": "Globex <Corp>"`);
     await screenshot("06-escaped-payload-and-error");
     expect(dialogs).toEqual([]);

@@ -15,7 +15,10 @@ export async function runEmailDemo(): Promise<void> {
     registry: jobRegistry,
     services: { EmailSender: new ConsoleEmailSender(log, ["flaky@example.com"]) },
     // The scheduler reports failed attempts through its logger; print them as one line each.
-    logger: { warn: (message) => log.write(`⚠  ${message}`), error: (message) => log.write(`✖  ${message}`) },
+    logger: {
+      warn: (message) => log.write(`⚠  ${message}`),
+      error: (message) => log.write(`✖  ${message}`),
+    },
   });
   await scheduler.start();
   try {
@@ -43,7 +46,9 @@ async function playScenario(scheduler: JobScheduler<JobClasses, JobPayloads>): P
   );
   const cancelled = await scheduler.cancelJob(reminder.jobId);
   const reminderState = await scheduler.getJob(reminder.jobId);
-  log.write(`cancelJob   the reminder to someone@example.com → ${cancelled}, status ${reminderState?.status ?? "unknown"}`);
+  log.write(
+    `cancelJob   the reminder to someone@example.com → ${cancelled}, status ${reminderState?.status ?? "unknown"}`,
+  );
 
   const receipt = await scheduler.enqueue(
     SendEmailJob,
@@ -51,21 +56,43 @@ async function playScenario(scheduler: JobScheduler<JobClasses, JobPayloads>): P
     { resilience: "email-retry", resilienceMode: "deferred-retry" },
   );
   log.write(`enqueued    emails.send to flaky@example.com with deferred retry "email-retry"`);
-  log.write(`            jobId ${receipt.jobId}  runId ${receipt.runId}  attempt ${receipt.attempt}/${receipt.maxAttempts}`);
+  log.write(
+    `            jobId ${receipt.jobId}  runId ${receipt.runId}  attempt ${receipt.attempt}/${receipt.maxAttempts}`,
+  );
 
-  const waiting = await waitForJob(scheduler, receipt.jobId, ["waiting-retry", "succeeded", "failed"]);
-  log.write(`${waiting.status.padEnd(11)} jobId ${waiting.jobId}  next runId ${waiting.currentRunId}  due ${waiting.nextAttemptDueTime?.toISOString().slice(11, 23) ?? "-"} UTC`);
+  const waiting = await waitForJob(scheduler, receipt.jobId, [
+    "waiting-retry",
+    "succeeded",
+    "failed",
+  ]);
+  log.write(
+    `${waiting.status.padEnd(11)} jobId ${waiting.jobId}  next runId ${waiting.currentRunId}  due ${waiting.nextAttemptDueTime?.toISOString().slice(11, 23) ?? "-"} UTC`,
+  );
   log.write(`            last error: ${waiting.lastError ?? "-"}`);
 
   const retried = await waitForJob(scheduler, receipt.jobId, ["succeeded", "failed", "cancelled"]);
-  log.write(`${retried.status.padEnd(11)} jobId ${retried.jobId}  runId ${retried.currentRunId}  attempt ${retried.attempt}/${retried.maxAttempts}`);
-  log.write(`            same jobId: ${retried.jobId === receipt.jobId ? "yes" : "NO"}, new runId: ${retried.currentRunId !== receipt.runId ? "yes" : "NO"}`);
+  log.write(
+    `${retried.status.padEnd(11)} jobId ${retried.jobId}  runId ${retried.currentRunId}  attempt ${retried.attempt}/${retried.maxAttempts}`,
+  );
+  log.write(
+    `            same jobId: ${retried.jobId === receipt.jobId ? "yes" : "NO"}, new runId: ${retried.currentRunId !== receipt.runId ? "yes" : "NO"}`,
+  );
 
-  const delivered = await waitForJob(scheduler, invoice.jobId, ["succeeded", "failed", "cancelled"]);
-  log.write(`${delivered.status.padEnd(11)} the invoice to customer@example.com, ${((delivered.completedAt?.getTime() ?? 0) - delivered.createdAt.getTime()) / 1000} s after it was scheduled`);
+  const delivered = await waitForJob(scheduler, invoice.jobId, [
+    "succeeded",
+    "failed",
+    "cancelled",
+  ]);
+  log.write(
+    `${delivered.status.padEnd(11)} the invoice to customer@example.com, ${((delivered.completedAt?.getTime() ?? 0) - delivered.createdAt.getTime()) / 1000} s after it was scheduled`,
+  );
 
   console.log(formatSnapshot(await scheduler.snapshot()));
   const asExpected =
-    cancelled && retried.status === "succeeded" && retried.jobId === receipt.jobId && retried.currentRunId !== receipt.runId && delivered.status === "succeeded";
+    cancelled &&
+    retried.status === "succeeded" &&
+    retried.jobId === receipt.jobId &&
+    retried.currentRunId !== receipt.runId &&
+    delivered.status === "succeeded";
   if (!asExpected) throw new Error("the scenario did not end as described; see the lines above");
 }

@@ -7,6 +7,8 @@ try {
   await runEmailDemo();
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof RegistryNotGeneratedError ? message : `example-email failed: ${message}`);
+  console.error(
+    error instanceof RegistryNotGeneratedError ? message : `example-email failed: ${message}`,
+  );
   process.exitCode = 1;
 }

@@ -15,7 +15,9 @@ export async function waitForJob(
     const state = await scheduler.getJob(jobId);
     if (state !== null && statuses.includes(state.status)) return state;
     if (Date.now() > deadline) {
-      throw new Error(`job ${jobId} did not reach ${statuses.join(" or ")} within ${timeoutMs} ms (last status: ${state?.status ?? "unknown"})`);
+      throw new Error(
+        `job ${jobId} did not reach ${statuses.join(" or ")} within ${timeoutMs} ms (last status: ${state?.status ?? "unknown"})`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -5,21 +5,30 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { exampleCopies, exampleDirectory } from "./support/example-copy.js";
 
-const elarionGen = fileURLToPath(new URL("../../../packages/generator/bin/elarion-gen.js", import.meta.url));
+const elarionGen = fileURLToPath(
+  new URL("../../../packages/generator/bin/elarion-gen.js", import.meta.url),
+);
 const tsc = join(exampleDirectory, "node_modules", "typescript", "bin", "tsc");
 const copies = exampleCopies("elarion-email-bad-input-");
 const copyOfExample = copies.copy;
 afterAll(() => copies.dispose());
 
 function run(command: string, args: readonly string[], cwd: string) {
-  return spawnSync(process.execPath, [command, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  return spawnSync(process.execPath, [command, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }
 
 describe("the email example, broken the way users break it", () => {
   it("a job changed without regenerating: elarion-gen --check says which file is stale and to run elarion-gen, and exits 1", () => {
     const app = copyOfExample("stale");
     const jobFile = join(app, "src", "jobs", "outbox-sweep.ts");
-    writeFileSync(jobFile, readFileSync(jobFile, "utf8").replace('cron: "*/2 * * * * *"', 'cron: "*/5 * * * * *"'));
+    writeFileSync(
+      jobFile,
+      readFileSync(jobFile, "utf8").replace('cron: "*/2 * * * * *"', 'cron: "*/5 * * * * *"'),
+    );
 
     const result = run(elarionGen, ["-p", "tsconfig.json", "--check"], app);
 
@@ -27,7 +36,8 @@ describe("the email example, broken the way users break it", () => {
     // One ELG030 line per stale file plus the summary; never a stack trace.
     const lines = `${result.stdout}${result.stderr}`.trim().split("\n");
     expect(lines.length).toBeLessThanOrEqual(3);
-    for (const line of lines) expect(line).toMatch(/jobs\.generated(\.descriptors)?\.ts.*stale.*elarion-gen/);
+    for (const line of lines)
+      expect(line).toMatch(/jobs\.generated(\.descriptors)?\.ts.*stale.*elarion-gen/);
     expect(lines).toContain("elarion-gen: src/jobs.generated.ts is stale — run elarion-gen");
   });
 
@@ -40,7 +50,9 @@ describe("the email example, broken the way users break it", () => {
   it("no transformer and only the stub registry: the built app says in one line how to generate it", () => {
     const app = copyOfExample("stub");
     const tsconfigPath = join(app, "tsconfig.json");
-    const tsconfig = JSON.parse(readFileSync(tsconfigPath, "utf8")) as { compilerOptions: Record<string, unknown> };
+    const tsconfig = JSON.parse(readFileSync(tsconfigPath, "utf8")) as {
+      compilerOptions: Record<string, unknown>;
+    };
     delete tsconfig.compilerOptions["plugins"];
     writeFileSync(tsconfigPath, JSON.stringify(tsconfig, null, 2));
     rmSync(join(app, "src", "jobs.generated.ts"));

@@ -12,10 +12,18 @@ let status: number | null = null;
 beforeAll(() => {
   const app = copies.copy("demo");
   const tspc = join(exampleDirectory, "node_modules", "ts-patch", "bin", "tspc.js");
-  const build = spawnSync(process.execPath, [tspc, "-p", "tsconfig.json"], { cwd: app, encoding: "utf8", timeout: 120_000 });
+  const build = spawnSync(process.execPath, [tspc, "-p", "tsconfig.json"], {
+    cwd: app,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
   // The demo waits for real time (an email due five seconds out); it ends on its own.
-  const demo = spawnSync(process.execPath, [join(app, "dist", "main.js")], { cwd: app, encoding: "utf8", timeout: 60_000 });
+  const demo = spawnSync(process.execPath, [join(app, "dist", "main.js")], {
+    cwd: app,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   output = `${demo.stdout}${demo.stderr}`;
   status = demo.status;
 }, 180_000);
@@ -27,7 +35,9 @@ describe("the email example (the seed scenario)", () => {
   });
 
   it("cancels the reminder before it runs", () => {
-    expect(output).toMatch(/cancelJob +the reminder to someone@example\.com → true, status cancelled/);
+    expect(output).toMatch(
+      /cancelJob +the reminder to someone@example\.com → true, status cancelled/,
+    );
     expect(output).not.toContain('sent "Reminder"');
   });
 
@@ -47,6 +57,8 @@ describe("the email example (the seed scenario)", () => {
   it("delivers the scheduled invoice, runs the cron method and prints a snapshot", () => {
     expect(output).toContain('sent "Invoice" to customer@example.com');
     expect(output).toMatch(/outbox\.sweep occurrence due/);
-    expect(output).toMatch(/snapshot at .*\n +jobs:\n +emails\.send .*\n +outbox\.sweep +schedule cron/);
+    expect(output).toMatch(
+      /snapshot at .*\n +jobs:\n +emails\.send .*\n +outbox\.sweep +schedule cron/,
+    );
   });
 });

@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   await scheduler.start();
   try {
     const handles = await Promise.all(
-      ["cat", "dog", "owl"].map((imageId) => scheduler.enqueue(MakeThumbnailJob, { imageId, widths: [160, 640] })),
+      ["cat", "dog", "owl"].map((imageId) =>
+        scheduler.enqueue(MakeThumbnailJob, { imageId, widths: [160, 640] }),
+      ),
     );
     // whenIdle: no run active and nothing due right now, i.e. the three thumbnail jobs have finished.
     await scheduler.whenIdle();
@@ -18,7 +20,8 @@ async function main(): Promise<void> {
       const state = await scheduler.getJob(handle.jobId);
       console.log(`  ${handle.jobName} ${handle.jobId} → ${state?.status ?? "unknown"}`);
     }
-    if (images.saved.length !== handles.length * 2) throw new Error(`expected ${handles.length * 2} thumbnails, stored ${images.saved.length}`);
+    if (images.saved.length !== handles.length * 2)
+      throw new Error(`expected ${handles.length * 2} thumbnails, stored ${images.saved.length}`);
   } finally {
     // Also on failure: the fixed-rate cache.warm job keeps a timer armed until the scheduler stops.
     await scheduler.stop();

@@ -39,7 +39,9 @@ async function untilReady(child: ChildProcess): Promise<void> {
     child.on("message", (message: WorkerMessage) => {
       if (message.type === "ready") resolve();
     });
-    child.once("exit", (code) => reject(new Error(`a worker exited with code ${code} before it was ready`)));
+    child.once("exit", (code) =>
+      reject(new Error(`a worker exited with code ${code} before it was ready`)),
+    );
   });
 }
 
@@ -56,6 +58,10 @@ try {
   await main();
   console.log("launcher: done");
 } catch (error) {
-  console.error(error instanceof DatabaseUnreachableError ? error.message : `example-postgres-workers failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof DatabaseUnreachableError
+      ? error.message
+      : `example-postgres-workers failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = 1;
 }

@@ -1,4 +1,9 @@
-import { createScheduler, type JobScheduler, type JobState, type JobStatus } from "@elarion/runtime";
+import {
+  createScheduler,
+  type JobScheduler,
+  type JobState,
+  type JobStatus,
+} from "@elarion/runtime";
 import { postgresStore } from "@elarion/runtime/postgres";
 import { setTimeout as delay } from "node:timers/promises";
 import { databaseUrl, schema } from "./database.js";
@@ -21,7 +26,10 @@ export async function runProducer(): Promise<void> {
     console.log(`producer: enqueued ledger.export (jobId ${exportHandle.jobId})`);
     const invoiceIds: string[] = [];
     for (const [index, customer] of customers.entries()) {
-      const handle = await scheduler.enqueue("invoices.render", { invoiceId: 1001 + index, customer });
+      const handle = await scheduler.enqueue("invoices.render", {
+        invoiceId: 1001 + index,
+        customer,
+      });
       invoiceIds.push(handle.jobId);
     }
     console.log(`producer: enqueued ${invoiceIds.length} invoices.render jobs`);
@@ -29,10 +37,18 @@ export async function runProducer(): Promise<void> {
     await waitForStatus(scheduler, exportHandle.jobId, ["running"]);
     console.log("producer: ledger.export is running in a worker; cancelling it from this process");
     const cancelled = await scheduler.cancelJob(exportHandle.jobId);
-    const exportState = await waitForStatus(scheduler, exportHandle.jobId, ["cancelled", "failed", "succeeded"]);
+    const exportState = await waitForStatus(scheduler, exportHandle.jobId, [
+      "cancelled",
+      "failed",
+      "succeeded",
+    ]);
     console.log(`producer: cancelJob → ${cancelled}; ledger.export ended ${exportState.status}`);
 
-    const finished = await Promise.all(invoiceIds.map((jobId) => waitForStatus(scheduler, jobId, ["succeeded", "failed", "cancelled"])));
+    const finished = await Promise.all(
+      invoiceIds.map((jobId) =>
+        waitForStatus(scheduler, jobId, ["succeeded", "failed", "cancelled"]),
+      ),
+    );
     const succeeded = finished.filter((state) => state.status === "succeeded").length;
     console.log(`producer: ${succeeded}/${finished.length} invoices rendered`);
     if (!cancelled || exportState.status !== "cancelled" || succeeded !== finished.length) {
@@ -44,13 +60,20 @@ export async function runProducer(): Promise<void> {
 }
 
 /** Polls the cluster-wide job state (any process can answer getJob from the shared schema). */
-async function waitForStatus(scheduler: JobScheduler, jobId: string, statuses: readonly JobStatus[], timeoutMs = 20_000): Promise<JobState> {
+async function waitForStatus(
+  scheduler: JobScheduler,
+  jobId: string,
+  statuses: readonly JobStatus[],
+  timeoutMs = 20_000,
+): Promise<JobState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await scheduler.getJob(jobId);
     if (state !== null && statuses.includes(state.status)) return state;
     if (Date.now() > deadline) {
-      throw new Error(`job ${jobId} did not reach ${statuses.join("/")} within ${timeoutMs} ms (last: ${state?.status ?? "unknown"})`);
+      throw new Error(
+        `job ${jobId} did not reach ${statuses.join("/")} within ${timeoutMs} ms (last: ${state?.status ?? "unknown"})`,
+      );
     }
     await delay(50);
   }

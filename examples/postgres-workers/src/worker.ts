@@ -6,7 +6,9 @@ import type { WorkerEvent, WorkerIdentity } from "./worker-identity.js";
 
 /** Messages between the launcher (parent process) and a worker. */
 export type LauncherMessage = { readonly type: "stop" };
-export type WorkerMessage = { readonly type: "ready"; readonly worker: string } | { readonly type: "event"; readonly event: WorkerEvent };
+export type WorkerMessage =
+  | { readonly type: "ready"; readonly worker: string }
+  | { readonly type: "event"; readonly event: WorkerEvent };
 
 const name = process.env["WORKER_NAME"] ?? `worker-${process.pid}`;
 
@@ -36,12 +38,16 @@ try {
     scheduler.stop().then(
       () => process.disconnect?.(),
       (error: unknown) => {
-        console.error(`[${name}] stop failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `[${name}] stop failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         process.exit(1);
       },
     );
   });
 } catch (error) {
-  console.error(`[${name}] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `[${name}] could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 }

@@ -26,7 +26,8 @@ describe("the postgres-workers example without a usable PostgreSQL", () => {
   });
 
   it("says the server refused the role, not that it is unreachable, for an unknown role", async () => {
-    const message = (await probeFailure("postgres://elarion_no_such_role@127.0.0.1:5432/test")).message;
+    const message = (await probeFailure("postgres://elarion_no_such_role@127.0.0.1:5432/test"))
+      .message;
     expect(message.split("\n")).toHaveLength(1);
     expect(message).toBe(
       'PostgreSQL at 127.0.0.1:5432 refused the connection (role "elarion_no_such_role" does not exist): fix the role or database ' +

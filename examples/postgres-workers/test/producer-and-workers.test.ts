@@ -13,10 +13,15 @@ let output = "";
 let status: number | null = null;
 
 beforeAll(() => {
-  for (const entry of ["package.json", "tsconfig.json", "src"]) cpSync(join(exampleDirectory, entry), join(scratch, entry), { recursive: true });
+  for (const entry of ["package.json", "tsconfig.json", "src"])
+    cpSync(join(exampleDirectory, entry), join(scratch, entry), { recursive: true });
   symlinkSync(join(exampleDirectory, "node_modules"), join(scratch, "node_modules"), "dir");
   const tspc = join(exampleDirectory, "node_modules", "ts-patch", "bin", "tspc.js");
-  const build = spawnSync(process.execPath, [tspc, "-p", "tsconfig.json"], { cwd: scratch, encoding: "utf8", timeout: 120_000 });
+  const build = spawnSync(process.execPath, [tspc, "-p", "tsconfig.json"], {
+    cwd: scratch,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
   const run = spawnSync(process.execPath, [join(scratch, "dist", "main.js")], {
     cwd: scratch,

@@ -1,7 +1,18 @@
 import { context, metrics, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type Histogram } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type Histogram,
+} from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from "@opentelemetry/sdk-trace-base";
 
 /** A finished span as plain data: what a worker sends the launcher, and what the tree prints. */
 export interface PlainSpan {
@@ -20,7 +31,10 @@ export interface PlainSpan {
  * OTLP one: the global tracer provider (which the scheduler uses by default) and the
  * AsyncLocalStorage context manager (so an active span follows `await`s).
  */
-export function startTelemetry(process: string): { finishedSpans(): PlainSpan[]; shutdown(): Promise<void> } {
+export function startTelemetry(process: string): {
+  finishedSpans(): PlainSpan[];
+  shutdown(): Promise<void>;
+} {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -61,10 +75,19 @@ export function startMetrics(): { summary(): Promise<string[]>; shutdown(): Prom
       const lines: string[] = [];
       for (const scope of exporter.getMetrics().flatMap((resource) => resource.scopeMetrics)) {
         for (const metric of scope.metrics) {
-          if (metric.descriptor.name !== "scheduler.job.run.count" && metric.descriptor.name !== "scheduler.job.run.duration") continue;
+          if (
+            metric.descriptor.name !== "scheduler.job.run.count" &&
+            metric.descriptor.name !== "scheduler.job.run.duration"
+          )
+            continue;
           for (const point of metric.dataPoints) {
-            const labels = Object.entries(point.attributes).map(([key, value]) => `${key}=${String(value)}`).join(",");
-            const value = typeof point.value === "number" ? String(point.value) : histogramText(point.value as Histogram);
+            const labels = Object.entries(point.attributes)
+              .map(([key, value]) => `${key}=${String(value)}`)
+              .join(",");
+            const value =
+              typeof point.value === "number"
+                ? String(point.value)
+                : histogramText(point.value as Histogram);
             lines.push(`${metric.descriptor.name}{${labels}} ${value}`);
           }
         }

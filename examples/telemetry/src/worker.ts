@@ -9,7 +9,11 @@ import { startMetrics, startTelemetry, type PlainSpan } from "./telemetry.js";
 export type LauncherMessage = { readonly type: "stop" };
 export type WorkerMessage =
   | { readonly type: "ready" }
-  | { readonly type: "stopped"; readonly spans: readonly PlainSpan[]; readonly metrics: readonly string[] };
+  | {
+      readonly type: "stopped";
+      readonly spans: readonly PlainSpan[];
+      readonly metrics: readonly string[];
+    };
 
 // Before createScheduler: the scheduler picks up the global providers when it is created.
 const telemetry = startTelemetry("worker");
@@ -35,11 +39,15 @@ try {
       await Promise.all([telemetry.shutdown(), meters.shutdown()]);
       process.disconnect?.();
     })().catch((error: unknown) => {
-      console.error(`worker: stop failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `worker: stop failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       process.exit(1);
     });
   });
 } catch (error) {
-  console.error(`worker: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `worker: could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 }

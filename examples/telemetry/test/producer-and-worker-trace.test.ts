@@ -13,10 +13,15 @@ let output = "";
 let status: number | null = null;
 
 beforeAll(() => {
-  for (const entry of ["package.json", "tsconfig.json", "src"]) cpSync(join(exampleDirectory, entry), join(scratch, entry), { recursive: true });
+  for (const entry of ["package.json", "tsconfig.json", "src"])
+    cpSync(join(exampleDirectory, entry), join(scratch, entry), { recursive: true });
   symlinkSync(join(exampleDirectory, "node_modules"), join(scratch, "node_modules"), "dir");
   const tspc = join(exampleDirectory, "node_modules", "ts-patch", "bin", "tspc.js");
-  const build = spawnSync(process.execPath, [tspc, "-p", "tsconfig.json"], { cwd: scratch, encoding: "utf8", timeout: 120_000 });
+  const build = spawnSync(process.execPath, [tspc, "-p", "tsconfig.json"], {
+    cwd: scratch,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
   const run = spawnSync(process.execPath, [join(scratch, "dist", "main.js")], {
     cwd: scratch,
@@ -49,13 +54,21 @@ describe("the telemetry example: one trace from the producer's enqueue to the wo
     expect(traces, output).toHaveLength(1);
     expect(traces[0]).toMatch(/^trace [0-9a-f]{32} \(4 spans, 2 processes: producer, worker\)$/);
     expect(output).toMatch(/\n {2}POST \/signup +producer /);
-    expect(output).toMatch(/\n {2}└─ scheduler enqueue emails\.send +producer .*scheduler\.job\.id=[0-9a-f-]{36}/);
-    expect(output).toMatch(/\n {5}└─ scheduled emails\.send +worker .*scheduler\.job\.status=succeeded/);
+    expect(output).toMatch(
+      /\n {2}└─ scheduler enqueue emails\.send +producer .*scheduler\.job\.id=[0-9a-f-]{36}/,
+    );
+    expect(output).toMatch(
+      /\n {5}└─ scheduled emails\.send +worker .*scheduler\.job\.status=succeeded/,
+    );
     expect(output).toMatch(/\n {8}└─ smtp send +worker /);
   });
 
   it("prints the worker's run metrics", () => {
-    expect(output).toContain("worker metric: scheduler.job.run.count{scheduler.job.name=emails.send,scheduler.job.status=succeeded} 1");
-    expect(output).toMatch(/worker metric: scheduler\.job\.run\.duration\{scheduler\.job\.name=emails\.send,scheduler\.job\.status=succeeded\} count 1, sum \d+\.\d{3} s/);
+    expect(output).toContain(
+      "worker metric: scheduler.job.run.count{scheduler.job.name=emails.send,scheduler.job.status=succeeded} 1",
+    );
+    expect(output).toMatch(
+      /worker metric: scheduler\.job\.run\.duration\{scheduler\.job\.name=emails\.send,scheduler\.job\.status=succeeded\} count 1, sum \d+\.\d{3} s/,
+    );
   });
 });

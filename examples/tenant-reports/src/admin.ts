@@ -28,35 +28,71 @@ export interface AdminReport {
  * the descriptors module and never runs a job (the workers do).
  */
 export async function runAdmin(): Promise<AdminReport> {
-  const scheduler = createScheduler({ registry: jobDescriptors, store: postgresStore({ connectionString: databaseUrl, schema }) });
+  const scheduler = createScheduler({
+    registry: jobDescriptors,
+    store: postgresStore({ connectionString: databaseUrl, schema }),
+  });
   await scheduler.start();
   try {
     for (const [tenant, schedule] of Object.entries(TENANT_SCHEDULES)) {
-      const info = await scheduler.upsertSchedule(`report:${tenant}`, "tenant.report", { tenant }, schedule);
-      console.log(`admin: schedule report:${tenant} (${info.cron ?? `every ${info.fixedRate} ms`}), first slot ${info.nextDueTime?.toISOString()}`);
+      const info = await scheduler.upsertSchedule(
+        `report:${tenant}`,
+        "tenant.report",
+        { tenant },
+        schedule,
+      );
+      console.log(
+        `admin: schedule report:${tenant} (${info.cron ?? `every ${info.fixedRate} ms`}), first slot ${info.nextDueTime?.toISOString()}`,
+      );
     }
     // Upserting again at the next start is safe: an unchanged schedule is left as it is.
-    const again = await scheduler.upsertSchedule("report:acme", "tenant.report", { tenant: "acme" }, TENANT_SCHEDULES.acme);
-    console.log(`admin: upsert of an unchanged schedule keeps its slot (${again.nextDueTime?.toISOString()})`);
+    const again = await scheduler.upsertSchedule(
+      "report:acme",
+      "tenant.report",
+      { tenant: "acme" },
+      TENANT_SCHEDULES.acme,
+    );
+    console.log(
+      `admin: upsert of an unchanged schedule keeps its slot (${again.nextDueTime?.toISOString()})`,
+    );
 
     // A burst of webhooks for one tenant: one sync job, debounced to a second after the last webhook.
     const handles = [];
     for (let webhook = 1; webhook <= WEBHOOKS; webhook++) {
-      handles.push(await scheduler.schedule("tenant.sync", { tenant: "globex", webhooks: webhook }, Date.now() + 1_000, { key: "sync:globex", onDuplicate: "replace" }));
+      handles.push(
+        await scheduler.schedule(
+          "tenant.sync",
+          { tenant: "globex", webhooks: webhook },
+          Date.now() + 1_000,
+          { key: "sync:globex", onDuplicate: "replace" },
+        ),
+      );
     }
     const jobIds = new Set(handles.map((handle) => handle.jobId));
     const deduplicated = handles.filter((handle) => handle.deduplicated).length;
-    console.log(`admin: ${WEBHOOKS} webhooks for globex -> ${jobIds.size} sync job (${deduplicated} deduplicated)`);
+    console.log(
+      `admin: ${WEBHOOKS} webhooks for globex -> ${jobIds.size} sync job (${deduplicated} deduplicated)`,
+    );
 
     await delay(4_000);
-    const changed = await scheduler.upsertSchedule("report:acme", "tenant.report", { tenant: "acme" }, { ...TENANT_SCHEDULES.acme, cron: ACME_NEW_CRON });
-    console.log(`admin: acme now reports on "${changed.cron}"; next slot ${changed.nextDueTime?.toISOString()}`);
+    const changed = await scheduler.upsertSchedule(
+      "report:acme",
+      "tenant.report",
+      { tenant: "acme" },
+      { ...TENANT_SCHEDULES.acme, cron: ACME_NEW_CRON },
+    );
+    console.log(
+      `admin: acme now reports on "${changed.cron}"; next slot ${changed.nextDueTime?.toISOString()}`,
+    );
 
     await delay(5_000);
     for (const info of await scheduler.listSchedules()) {
-      console.log(`admin: ${info.scheduleKey} next ${info.nextDueTime?.toISOString()}, last outcome ${info.lastOutcome?.status} for ${info.lastOutcome?.dueTime.toISOString()}`);
+      console.log(
+        `admin: ${info.scheduleKey} next ${info.nextDueTime?.toISOString()}, last outcome ${info.lastOutcome?.status} for ${info.lastOutcome?.dueTime.toISOString()}`,
+      );
     }
-    for (const tenant of Object.keys(TENANT_SCHEDULES)) await scheduler.removeSchedule(`report:${tenant}`);
+    for (const tenant of Object.keys(TENANT_SCHEDULES))
+      await scheduler.removeSchedule(`report:${tenant}`);
     console.log("admin: schedules removed");
     const syncJob = await waitForEnd(scheduler, [...jobIds][0]!);
     return { acmeChangedAt: changed.nextDueTime!.getTime(), syncJob };
@@ -65,12 +101,20 @@ export async function runAdmin(): Promise<AdminReport> {
   }
 }
 
-async function waitForEnd(scheduler: JobScheduler, jobId: string, timeoutMs = 20_000): Promise<JobState> {
+async function waitForEnd(
+  scheduler: JobScheduler,
+  jobId: string,
+  timeoutMs = 20_000,
+): Promise<JobState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await scheduler.getJob(jobId);
-    if (state !== null && ["succeeded", "failed", "cancelled", "skipped"].includes(state.status)) return state;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish within ${timeoutMs} ms (last: ${state?.status ?? "unknown"})`);
+    if (state !== null && ["succeeded", "failed", "cancelled", "skipped"].includes(state.status))
+      return state;
+    if (Date.now() > deadline)
+      throw new Error(
+        `job ${jobId} did not finish within ${timeoutMs} ms (last: ${state?.status ?? "unknown"})`,
+      );
     await delay(50);
   }
 }

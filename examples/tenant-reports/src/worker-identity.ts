@@ -7,5 +7,17 @@ export interface WorkerIdentity {
 
 /** What a worker tells the launcher about a job it ran. */
 export type WorkerEvent =
-  | { readonly kind: "report"; readonly worker: string; readonly tenant: string; readonly slot: string; readonly jobId: string }
-  | { readonly kind: "sync"; readonly worker: string; readonly tenant: string; readonly webhooks: number; readonly jobId: string };
+  | {
+      readonly kind: "report";
+      readonly worker: string;
+      readonly tenant: string;
+      readonly slot: string;
+      readonly jobId: string;
+    }
+  | {
+      readonly kind: "sync";
+      readonly worker: string;
+      readonly tenant: string;
+      readonly webhooks: number;
+      readonly jobId: string;
+    };

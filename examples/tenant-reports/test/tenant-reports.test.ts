@@ -13,10 +13,15 @@ let output = "";
 let status: number | null = null;
 
 beforeAll(() => {
-  for (const entry of ["package.json", "tsconfig.json", "src"]) cpSync(join(exampleDirectory, entry), join(scratch, entry), { recursive: true });
+  for (const entry of ["package.json", "tsconfig.json", "src"])
+    cpSync(join(exampleDirectory, entry), join(scratch, entry), { recursive: true });
   symlinkSync(join(exampleDirectory, "node_modules"), join(scratch, "node_modules"), "dir");
   const tspc = join(exampleDirectory, "node_modules", "ts-patch", "bin", "tspc.js");
-  const build = spawnSync(process.execPath, [tspc, "-p", "tsconfig.json"], { cwd: scratch, encoding: "utf8", timeout: 120_000 });
+  const build = spawnSync(process.execPath, [tspc, "-p", "tsconfig.json"], {
+    cwd: scratch,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
   const run = spawnSync(process.execPath, [join(scratch, "dist", "main.js")], {
     cwd: scratch,
@@ -39,7 +44,11 @@ afterAll(async () => {
 
 /** The report slots the workers printed: tenant, slot (epoch ms) and worker. */
 function reportedSlots(): { tenant: string; slotMs: number; worker: string }[] {
-  return [...output.matchAll(/\[(worker-[ab])\] report of (\w+) for slot (\S+)/g)].map((match) => ({ worker: match[1]!, tenant: match[2]!, slotMs: Date.parse(match[3]!) }));
+  return [...output.matchAll(/\[(worker-[ab])\] report of (\w+) for slot (\S+)/g)].map((match) => ({
+    worker: match[1]!,
+    tenant: match[2]!,
+    slotMs: Date.parse(match[3]!),
+  }));
 }
 
 describe("the tenant-reports example: schedules per tenant defined at run time, two workers, one PostgreSQL schema", () => {
@@ -58,12 +67,15 @@ describe("the tenant-reports example: schedules per tenant defined at run time, 
       expect(new Set(times).size, `${tenant} ran a slot twice`).toBe(times.length);
       const sorted = [...times].sort((a, b) => a - b);
       const interval = { acme: 3_000, globex: 2_000, initech: 1_500 }[tenant]!;
-      for (let index = 1; index < sorted.length; index++) expect(sorted[index]! - sorted[index - 1]!).toBeLessThanOrEqual(interval);
+      for (let index = 1; index < sorted.length; index++)
+        expect(sorted[index]! - sorted[index - 1]!).toBeLessThanOrEqual(interval);
     }
   });
 
   it("changed acme's cron live: from the change on, acme runs every third second", () => {
-    const change = /admin: acme now reports on "\*\/3 \* \* \* \* \*"; next slot (\S+)/.exec(output);
+    const change = /admin: acme now reports on "\*\/3 \* \* \* \* \*"; next slot (\S+)/.exec(
+      output,
+    );
     expect(change, output).not.toBeNull();
     const from = Date.parse(change![1]!);
     const after = reportedSlots().filter((slot) => slot.tenant === "acme" && slot.slotMs >= from);

@@ -10,7 +10,9 @@ try {
   const handle = await scheduler.enqueue(BuildReportJob, { title: "weekly", values: [3, 4, 5] });
   await scheduler.whenIdle();
   const state = await scheduler.getJob(handle.jobId);
-  console.log(`example-vite: ${handle.jobName} → ${state?.status ?? "unknown"}; ${sink.delivered[0]?.lines[0] ?? "no report"}`);
+  console.log(
+    `example-vite: ${handle.jobName} → ${state?.status ?? "unknown"}; ${sink.delivered[0]?.lines[0] ?? "no report"}`,
+  );
   if (state?.status !== "succeeded") process.exitCode = 1;
 } finally {
   await scheduler.stop();

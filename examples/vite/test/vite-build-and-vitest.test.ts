@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +31,12 @@ function cleanCopy(name: string): string {
 }
 
 function run(args: readonly string[], cwd: string): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1", CI: "1" } });
+  const result = spawnSync(process.execPath, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: "1", CI: "1" },
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -34,7 +47,9 @@ describe("the vite example: the Elarion Vite plugin, no tspc", () => {
     const app = cleanCopy("build");
     const build = run([viteCli, "build"], app);
     expect(build.status, build.output).toBe(0);
-    expect(readFileSync(join(app, "src", "jobs.generated.ts"), "utf8")).toBe(readFileSync(join(exampleDirectory, "src", "jobs.generated.ts"), "utf8"));
+    expect(readFileSync(join(app, "src", "jobs.generated.ts"), "utf8")).toBe(
+      readFileSync(join(exampleDirectory, "src", "jobs.generated.ts"), "utf8"),
+    );
     expect(existsSync(join(app, "dist", "main.js"))).toBe(true);
     const started = run([join(app, "dist", "main.js")], app);
     expect(started.status, started.output).toBe(0);
@@ -52,8 +67,17 @@ describe("the vite example: the Elarion Vite plugin, no tspc", () => {
   it("a generator error fails vite build and vitest run with its file, line, column and code", () => {
     const app = cleanCopy("broken");
     const job = join(app, "src", "jobs", "build-report-job.ts");
-    writeFileSync(job, readFileSync(job, "utf8").replace('@ScheduledJob("reports.build")', '@ScheduledJob("reports.build", { cron: "61 * * * *" })'));
-    for (const args of [[viteCli, "build"], [vitestCli, "run"]]) {
+    writeFileSync(
+      job,
+      readFileSync(job, "utf8").replace(
+        '@ScheduledJob("reports.build")',
+        '@ScheduledJob("reports.build", { cron: "61 * * * *" })',
+      ),
+    );
+    for (const args of [
+      [viteCli, "build"],
+      [vitestCli, "run"],
+    ]) {
       const failed = run(args, app);
       expect(failed.status, failed.output).not.toBe(0);
       expect(failed.output).toMatch(/src\/jobs\/build-report-job\.ts:\d+:\d+ - error ELG016: /);

@@ -1,9 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performAction } from "./actions/perform-action.js";
-import { resolveDashboardOptions, type DashboardOptions, type ResolvedDashboardOptions } from "./dashboard-options.js";
+import {
+  resolveDashboardOptions,
+  type DashboardOptions,
+  type ResolvedDashboardOptions,
+} from "./dashboard-options.js";
 import { loadAssets } from "./http/assets.js";
 import { parseAction, returnPathOf, type DashboardAction } from "./http/dashboard-action.js";
-import { pathSegments, resolveDashboardRequest, type DashboardRequest } from "./http/dashboard-request.js";
+import {
+  pathSegments,
+  resolveDashboardRequest,
+  type DashboardRequest,
+} from "./http/dashboard-request.js";
 import { noticeOf, withNotice } from "./http/notices.js";
 import { redirectAfterPost, sendAsset, sendHtml, sendJson } from "./http/responses.js";
 import { crossOriginRefusal } from "./http/same-origin.js";
@@ -23,7 +31,11 @@ import type { ViewContext } from "./views/view-context.js";
  * A Node request handler: `node:http`'s `(req, res)`, Express's and connect's `(req, res, next)`.
  * A request outside the dashboard's base path goes to `next()` (404 without one).
  */
-export type DashboardHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => Promise<void>;
+export type DashboardHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next?: (error?: unknown) => void,
+) => Promise<void>;
 
 /** The header the page's script sends to re-read only the part of the page that changes. */
 const FRAGMENT_HEADER = "x-elarion-fragment";
@@ -45,7 +57,10 @@ const FRAGMENT_HEADER = "x-elarion-fragment";
 export function createDashboard(options: DashboardOptions): DashboardHandler {
   const resolved = resolveDashboardOptions(options);
   const assets = loadAssets();
-  const assetVersions = { css: assets.get("dashboard.css")?.hash ?? "", js: assets.get("dashboard.js")?.hash ?? "" };
+  const assetVersions = {
+    css: assets.get("dashboard.css")?.hash ?? "",
+    js: assets.get("dashboard.js")?.hash ?? "",
+  };
   let jobNames: Promise<string[]> | null = null;
   // Registered job names do not change while the process runs: read them once, again after a failure.
   const registeredJobNames = (): Promise<string[]> => {
@@ -80,7 +95,15 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         await show(resolved, request, response, located, context, assets, registeredJobNames);
       } else {
         response.setHeader("Allow", "GET, HEAD, POST");
-        sendHtml(response, 405, errorPage(context, "Method not allowed", `The dashboard answers GET and POST, not ${located.method}.`).text);
+        sendHtml(
+          response,
+          405,
+          errorPage(
+            context,
+            "Method not allowed",
+            `The dashboard answers GET and POST, not ${located.method}.`,
+          ).text,
+        );
       }
     } catch (error) {
       if (response.headersSent) {
@@ -114,7 +137,12 @@ async function show(
   const headOnly = located.method === "HEAD";
   const segments = pathSegments(located.path);
   if (segments === null) {
-    sendHtml(response, 400, errorPage(context, "Bad request", "The address has a malformed %-escape.").text, headOnly);
+    sendHtml(
+      response,
+      400,
+      errorPage(context, "Bad request", "The address has a malformed %-escape.").text,
+      headOnly,
+    );
     return;
   }
   const [first, second, third] = segments;
@@ -122,17 +150,33 @@ async function show(
     const asset = assets.get(second);
     if (asset !== undefined) {
       const versioned = located.query.get("v") === asset.hash;
-      sendAsset(response, asset, { versioned, notModified: request.headers["if-none-match"] === `"${asset.hash}"`, headOnly });
+      sendAsset(response, asset, {
+        versioned,
+        notModified: request.headers["if-none-match"] === `"${asset.hash}"`,
+        headOnly,
+      });
       return;
     }
   }
   // Each page's data as JSON: /api/overview, /api/jobs?..., /api/jobs/<id>, /api/schedules.
   const api = first === "api";
-  const route = !api ? segments : second === "overview" && third === undefined ? [] : second === undefined ? ["api"] : segments.slice(1);
+  const route = !api
+    ? segments
+    : second === "overview" && third === undefined
+      ? []
+      : second === undefined
+        ? ["api"]
+        : segments.slice(1);
   const page = await livePage(options, located, context, route, registeredJobNames);
   if (page === null) {
     if (api) sendJson(response, 404, { error: `No such API endpoint: ${located.path}` }, headOnly);
-    else sendHtml(response, 404, errorPage(context, "Not found", `The dashboard has no page at ${located.path}.`).text, headOnly);
+    else
+      sendHtml(
+        response,
+        404,
+        errorPage(context, "Not found", `The dashboard has no page at ${located.path}.`).text,
+        headOnly,
+      );
     return;
   }
   if ("error" in page) {
@@ -141,7 +185,8 @@ async function show(
     return;
   }
   if (api) sendJson(response, 200, page.json, headOnly);
-  else if (request.headers[FRAGMENT_HEADER] === "live") sendHtml(response, 200, page.live.text, headOnly);
+  else if (request.headers[FRAGMENT_HEADER] === "live")
+    sendHtml(response, 200, page.live.text, headOnly);
   else sendHtml(response, 200, page.page().text, headOnly);
 }
 
@@ -152,14 +197,20 @@ async function livePage(
   context: ViewContext,
   route: readonly string[],
   registeredJobNames: () => Promise<string[]>,
-): Promise<LivePage | { readonly status: number; readonly title: string; readonly error: string } | null> {
+): Promise<
+  LivePage | { readonly status: number; readonly title: string; readonly error: string } | null
+> {
   const { scheduler } = options;
   const notice = noticeOf(located.query);
   const [first, second, third] = route;
   if (first === undefined) {
     const overview = await loadOverview(scheduler);
     const at = { ...context, now: overview.capturedAt };
-    return { live: overviewLive(at, overview), page: () => overviewPage(at, overview, notice), json: overview };
+    return {
+      live: overviewLive(at, overview),
+      page: () => overviewPage(at, overview, notice),
+      json: overview,
+    };
   }
   if (first === "jobs" && second === undefined) {
     const filter = parseJobFilter(located.query);
@@ -169,40 +220,69 @@ async function livePage(
       list = await loadJobList(scheduler, filter, await registeredJobNames(), context.now);
     } catch (error) {
       // A cursor from another filter or a stale bookmark: listJobs names the problem (ELR310).
-      if (error instanceof TypeError || error instanceof RangeError) return { status: 400, title: "Bad filter", error: error.message };
+      if (error instanceof TypeError || error instanceof RangeError)
+        return { status: 400, title: "Bad filter", error: error.message };
       throw error;
     }
-    return { live: jobsLive(context, list), page: () => jobsPage(context, list, notice), json: list };
+    return {
+      live: jobsLive(context, list),
+      page: () => jobsPage(context, list, notice),
+      json: list,
+    };
   }
   if (first === "jobs" && second !== undefined && third === undefined) {
     const detail = await loadJobDetail(scheduler, second);
-    if (detail === null) return { status: 404, title: "No such job", error: `No job has id ${second}: it is unknown, or its record was dropped by retention.` };
+    if (detail === null)
+      return {
+        status: 404,
+        title: "No such job",
+        error: `No job has id ${second}: it is unknown, or its record was dropped by retention.`,
+      };
     const at = { ...context, now: detail.capturedAt };
     return { live: jobLive(at, detail), page: () => jobPage(at, detail, notice), json: detail };
   }
   if (first === "schedules" && second === undefined) {
     const schedules = await loadSchedules(scheduler);
     const at = { ...context, now: schedules.capturedAt };
-    return { live: schedulesLive(at, schedules), page: () => schedulesPage(at, schedules, notice), json: schedules };
+    return {
+      live: schedulesLive(at, schedules),
+      page: () => schedulesPage(at, schedules, notice),
+      json: schedules,
+    };
   }
   return null;
 }
 
-async function act(options: ResolvedDashboardOptions, request: IncomingMessage, response: ServerResponse, located: DashboardRequest, context: ViewContext): Promise<void> {
+async function act(
+  options: ResolvedDashboardOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  located: DashboardRequest,
+  context: ViewContext,
+): Promise<void> {
   const segments = pathSegments(located.path);
   const action = segments === null ? null : parseAction(segments);
-  const refuse = (status: number, title: string, message: string): void => sendHtml(response, status, errorPage(context, title, message).text);
+  const refuse = (status: number, title: string, message: string): void =>
+    sendHtml(response, status, errorPage(context, title, message).text);
   if (action === null) {
     refuse(404, "Not found", `The dashboard has no action at ${located.path}.`);
     return;
   }
   if (options.readOnly) {
-    refuse(403, "Read-only dashboard", "This dashboard is read-only: createDashboard was given no authorize function (or readOnly: true).");
+    refuse(
+      403,
+      "Read-only dashboard",
+      "This dashboard is read-only: createDashboard was given no authorize function (or readOnly: true).",
+    );
     return;
   }
   const crossOrigin = crossOriginRefusal(request);
   if (crossOrigin !== null) {
-    refuse(403, "Refused: not from this dashboard", `The action was refused because ${crossOrigin}.`);
+    refuse(
+      403,
+      "Refused: not from this dashboard",
+      `The action was refused because ${crossOrigin}.`,
+    );
     return;
   }
   if (options.authorize !== null) {
@@ -210,7 +290,11 @@ async function act(options: ResolvedDashboardOptions, request: IncomingMessage, 
     try {
       allowed = await options.authorize(request, action);
     } catch (error) {
-      refuse(500, "Could not check authorization", `authorize threw: ${error instanceof Error ? error.message : String(error)}`);
+      refuse(
+        500,
+        "Could not check authorization",
+        `authorize threw: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return;
     }
     // Only `true` lets an action through: a truthy value by mistake (a user object, a string) does not.
@@ -225,7 +309,10 @@ async function act(options: ResolvedDashboardOptions, request: IncomingMessage, 
     return;
   }
   const back = returnPathOf(located.query, fallbackPathOf(action));
-  redirectAfterPost(response, `${located.basePath}${withNotice(back, result.notice, result.subject)}`);
+  redirectAfterPost(
+    response,
+    `${located.basePath}${withNotice(back, result.notice, result.subject)}`,
+  );
 }
 
 function describe(action: DashboardAction): string {
@@ -246,5 +333,7 @@ function describe(action: DashboardAction): string {
 }
 
 function fallbackPathOf(action: DashboardAction): string {
-  return action.kind === "cancel-job" || action.kind === "retry-job" ? `/jobs/${encodeURIComponent(action.jobId)}` : "/";
+  return action.kind === "cancel-job" || action.kind === "retry-job"
+    ? `/jobs/${encodeURIComponent(action.jobId)}`
+    : "/";
 }

@@ -41,41 +41,75 @@ export interface DashboardOptions {
 export interface ResolvedDashboardOptions {
   readonly scheduler: DashboardScheduler;
   readonly basePath: string | undefined;
-  readonly authorize: ((request: IncomingMessage, action: DashboardAction) => boolean | Promise<boolean>) | null;
+  readonly authorize:
+    | ((request: IncomingMessage, action: DashboardAction) => boolean | Promise<boolean>)
+    | null;
   readonly readOnly: boolean;
   readonly refreshIntervalMs: number;
 }
 
-const SCHEDULER_METHODS = ["snapshot", "getJob", "listJobs", "countJobs", "cancelJob", "cancelRun", "retryJob", "pauseJob", "resumeJob", "triggerJob", "listSchedules"] as const;
+const SCHEDULER_METHODS = [
+  "snapshot",
+  "getJob",
+  "listJobs",
+  "countJobs",
+  "cancelJob",
+  "cancelRun",
+  "retryJob",
+  "pauseJob",
+  "resumeJob",
+  "triggerJob",
+  "listSchedules",
+] as const;
 const BASE_PATH = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$/;
 
 /** Rejects options that cannot work, naming the option and what to pass instead. */
 export function resolveDashboardOptions(options: DashboardOptions): ResolvedDashboardOptions {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("createDashboard: expected options like { scheduler }, where scheduler is what createScheduler returned.");
+    throw new TypeError(
+      "createDashboard: expected options like { scheduler }, where scheduler is what createScheduler returned.",
+    );
   }
   const { scheduler, basePath, authorize, readOnly, refreshIntervalMs } = options;
-  const missing = typeof scheduler === "object" && scheduler !== null ? SCHEDULER_METHODS.filter((name) => typeof scheduler[name] !== "function") : SCHEDULER_METHODS;
+  const missing =
+    typeof scheduler === "object" && scheduler !== null
+      ? SCHEDULER_METHODS.filter((name) => typeof scheduler[name] !== "function")
+      : SCHEDULER_METHODS;
   if (missing.length > 0) {
-    throw new TypeError(`createDashboard: scheduler must be what createScheduler returned (missing ${missing.join(", ")}); pass { scheduler }.`);
+    throw new TypeError(
+      `createDashboard: scheduler must be what createScheduler returned (missing ${missing.join(", ")}); pass { scheduler }.`,
+    );
   }
   let normalizedBasePath: string | undefined;
   if (basePath !== undefined) {
-    const trimmed = typeof basePath === "string" && basePath.endsWith("/") ? basePath.slice(0, -1) : basePath;
+    const trimmed =
+      typeof basePath === "string" && basePath.endsWith("/") ? basePath.slice(0, -1) : basePath;
     if (typeof trimmed !== "string" || !BASE_PATH.test(trimmed)) {
-      throw new TypeError(`createDashboard: basePath must be a URL path like "/dashboard" (starting with "/", no query or fragment), got ${JSON.stringify(basePath)}.`);
+      throw new TypeError(
+        `createDashboard: basePath must be a URL path like "/dashboard" (starting with "/", no query or fragment), got ${JSON.stringify(basePath)}.`,
+      );
     }
     normalizedBasePath = trimmed;
   }
   if (authorize !== undefined && typeof authorize !== "function") {
-    throw new TypeError("createDashboard: authorize must be a function (request, action) => boolean | Promise<boolean> that returns true for who may act.");
+    throw new TypeError(
+      "createDashboard: authorize must be a function (request, action) => boolean | Promise<boolean> that returns true for who may act.",
+    );
   }
   if (readOnly !== undefined && typeof readOnly !== "boolean") {
-    throw new TypeError(`createDashboard: readOnly must be true or false, got ${JSON.stringify(readOnly)}.`);
+    throw new TypeError(
+      `createDashboard: readOnly must be true or false, got ${JSON.stringify(readOnly)}.`,
+    );
   }
   const interval = refreshIntervalMs ?? 3000;
-  if (typeof interval !== "number" || !Number.isInteger(interval) || (interval !== 0 && (interval < 250 || interval > 3_600_000))) {
-    throw new RangeError(`createDashboard: refreshIntervalMs must be 0 (off) or a whole number of milliseconds from 250 to 3600000, got ${String(refreshIntervalMs)}.`);
+  if (
+    typeof interval !== "number" ||
+    !Number.isInteger(interval) ||
+    (interval !== 0 && (interval < 250 || interval > 3_600_000))
+  ) {
+    throw new RangeError(
+      `createDashboard: refreshIntervalMs must be 0 (off) or a whole number of milliseconds from 250 to 3600000, got ${String(refreshIntervalMs)}.`,
+    );
   }
   return {
     scheduler,

@@ -2,7 +2,12 @@ import type { IncomingMessage } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDashboard, type DashboardAction, type DashboardOptions } from "../src/index.js";
 import { listen, sameOrigin, send, type TestServer } from "./support/http-client.js";
-import { JobClasses, startTestScheduler, stopTestSchedulers, type TestScheduler } from "./support/test-scheduler.js";
+import {
+  JobClasses,
+  startTestScheduler,
+  stopTestSchedulers,
+  type TestScheduler,
+} from "./support/test-scheduler.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -11,7 +16,10 @@ afterEach(async () => {
   await stopTestSchedulers();
 });
 
-async function serve(test: TestScheduler, options: Omit<DashboardOptions, "scheduler"> = { authorize: () => true }): Promise<string> {
+async function serve(
+  test: TestScheduler,
+  options: Omit<DashboardOptions, "scheduler"> = { authorize: () => true },
+): Promise<string> {
   const dashboard = createDashboard({ scheduler: test.scheduler, basePath: "/ops", ...options });
   server = await listen((request, response) => void dashboard(request, response));
   return server.origin;
@@ -23,7 +31,10 @@ function post(origin: string, path: string, headers: Record<string, string> = sa
 
 async function failedEmail(test: TestScheduler): Promise<string> {
   test.mailbox.failNext.add("b@example.com");
-  const handle = await test.scheduler.enqueue(JobClasses.SendEmailJob, { to: "b@example.com", failWith: "smtp down" });
+  const handle = await test.scheduler.enqueue(JobClasses.SendEmailJob, {
+    to: "b@example.com",
+    failWith: "smtp down",
+  });
   await test.clock.advance(0);
   await test.scheduler.whenIdle();
   expect((await test.scheduler.getJob(handle.jobId))?.status).toBe("failed");
@@ -36,10 +47,15 @@ describe("actions", () => {
     const jobId = await failedEmail(test);
     const origin = await serve(test);
 
-    const answer = await post(origin, `/jobs/${jobId}/retry?return=${encodeURIComponent("/jobs?status=failed")}`);
+    const answer = await post(
+      origin,
+      `/jobs/${jobId}/retry?return=${encodeURIComponent("/jobs?status=failed")}`,
+    );
 
     expect(answer.status).toBe(303);
-    expect(answer.headers["location"]).toBe(`/ops/jobs?status=failed&notice=job-retried&subject=${jobId}`);
+    expect(answer.headers["location"]).toBe(
+      `/ops/jobs?status=failed&notice=job-retried&subject=${jobId}`,
+    );
     await test.clock.advance(0);
     await test.scheduler.whenIdle();
     expect((await test.scheduler.getJob(jobId))?.status).toBe("succeeded");
@@ -60,7 +76,11 @@ describe("actions", () => {
 
   it("cancel job: a queued job ends cancelled; cancel run: a running run is aborted", async () => {
     const test = await startTestScheduler();
-    const queued = await test.scheduler.schedule(JobClasses.SendEmailJob, { to: "later@example.com" }, test.clock.now() + 3_600_000);
+    const queued = await test.scheduler.schedule(
+      JobClasses.SendEmailJob,
+      { to: "later@example.com" },
+      test.clock.now() + 3_600_000,
+    );
     const running = await test.scheduler.enqueue(JobClasses.BuildExportJob, { dataset: "orders" });
     await test.clock.advance(0);
     expect((await test.scheduler.getJob(running.jobId))?.status).toBe("running");
@@ -68,12 +88,16 @@ describe("actions", () => {
 
     const cancelJob = await post(origin, `/jobs/${queued.jobId}/cancel`);
     expect(cancelJob.status).toBe(303);
-    expect(cancelJob.headers["location"]).toBe(`/ops/jobs/${queued.jobId}?notice=job-cancelled&subject=${queued.jobId}`);
+    expect(cancelJob.headers["location"]).toBe(
+      `/ops/jobs/${queued.jobId}?notice=job-cancelled&subject=${queued.jobId}`,
+    );
     expect((await test.scheduler.getJob(queued.jobId))?.status).toBe("cancelled");
 
     const cancelRun = await post(origin, `/runs/${running.runId}/cancel?return=/`);
     expect(cancelRun.status).toBe(303);
-    expect(cancelRun.headers["location"]).toBe(`/ops/?notice=run-cancelled&subject=${running.runId}`);
+    expect(cancelRun.headers["location"]).toBe(
+      `/ops/?notice=run-cancelled&subject=${running.runId}`,
+    );
     await test.scheduler.whenIdle();
     expect((await test.scheduler.getJob(running.jobId))?.status).toBe("cancelled");
 
@@ -81,18 +105,22 @@ describe("actions", () => {
     expect(again.headers["location"]).toContain("notice=job-not-cancelled");
   });
 
-  it("pause and resume: a paused recurring job records its slot skipped / \"paused\"; resumed, it runs again", async () => {
+  it('pause and resume: a paused recurring job records its slot skipped / "paused"; resumed, it runs again', async () => {
     const test = await startTestScheduler();
     const origin = await serve(test);
 
     expect((await post(origin, "/job-names/reports.build/pause")).status).toBe(303);
-    expect((await test.scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused).toBe(true);
+    expect(
+      (await test.scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused,
+    ).toBe(true);
     await test.clock.advance(60_000);
     await test.scheduler.whenIdle();
     expect(test.mailbox.reportsBuilt).toBe(0);
     const overview = await send(`${origin}/ops/`);
     expect(overview.body).toMatch(/data-job-name="reports\.build" class="paused"/);
-    expect(overview.body).toMatch(/<span class="status status-skipped">skipped<\/span> <span class="message" title="paused">paused<\/span>/);
+    expect(overview.body).toMatch(
+      /<span class="status status-skipped">skipped<\/span> <span class="message" title="paused">paused<\/span>/,
+    );
     expect(overview.body).toContain('data-action="resume-job"');
 
     expect((await post(origin, "/job-names/reports.build/resume")).status).toBe(303);
@@ -123,7 +151,10 @@ describe("actions", () => {
     const test = await startTestScheduler();
     const origin = await serve(test);
     for (const target of ["//evil.example/x", "/\\evil.example", "https://evil.example/", "evil"]) {
-      const answer = await post(origin, `/job-names/reports.build/pause?return=${encodeURIComponent(target)}`);
+      const answer = await post(
+        origin,
+        `/job-names/reports.build/pause?return=${encodeURIComponent(target)}`,
+      );
       expect(answer.headers["location"]).toBe("/ops/?notice=job-paused&subject=reports.build");
     }
   });
@@ -135,7 +166,7 @@ describe("who may act", () => {
     const jobId = await failedEmail(test);
     const origin = await serve(test, {});
     const page = await send(`${origin}/ops/jobs/${jobId}`);
-    expect(page.body).not.toContain("<form class=\"action\"");
+    expect(page.body).not.toContain('<form class="action"');
     const answer = await post(origin, `/jobs/${jobId}/retry`);
     expect(answer.status).toBe(403);
     expect(answer.body).toContain("read-only");
@@ -154,7 +185,9 @@ describe("who may act", () => {
     const test = await startTestScheduler();
     const origin = await serve(test, { authorize: () => true, readOnly: true });
     expect((await post(origin, "/job-names/reports.build/pause")).status).toBe(403);
-    expect((await test.scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused).toBe(false);
+    expect(
+      (await test.scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused,
+    ).toBe(false);
   });
 
   it("authorize sees the request and the action; only true (not a truthy value) lets it through; a throw is a 500 that says so", async () => {
@@ -172,12 +205,21 @@ describe("who may act", () => {
     const nobody = await post(origin, `/jobs/${jobId}/retry`);
     expect(nobody.status).toBe(403);
     expect(nobody.body).toContain(`You are not allowed to retry job ${jobId}`);
-    expect((await post(origin, `/jobs/${jobId}/retry`, { ...sameOrigin(origin), "X-User": "truthy" })).status).toBe(403);
-    const broken = await post(origin, `/jobs/${jobId}/retry`, { ...sameOrigin(origin), "X-User": "broken" });
+    expect(
+      (await post(origin, `/jobs/${jobId}/retry`, { ...sameOrigin(origin), "X-User": "truthy" }))
+        .status,
+    ).toBe(403);
+    const broken = await post(origin, `/jobs/${jobId}/retry`, {
+      ...sameOrigin(origin),
+      "X-User": "broken",
+    });
     expect(broken.status).toBe(500);
     expect(broken.body).toContain("authorize threw: directory unreachable");
     expect((await test.scheduler.getJob(jobId))?.status).toBe("failed");
-    expect((await post(origin, `/jobs/${jobId}/retry`, { ...sameOrigin(origin), "X-User": "operator" })).status).toBe(303);
+    expect(
+      (await post(origin, `/jobs/${jobId}/retry`, { ...sameOrigin(origin), "X-User": "operator" }))
+        .status,
+    ).toBe(303);
     expect(asked).toEqual(Array.from({ length: 4 }, () => ({ kind: "retry-job", jobId })));
   });
 
@@ -198,9 +240,13 @@ describe("who may act", () => {
       expect(answer.body).toContain("Refused: not from this dashboard");
     }
     expect(asked).toBe(0);
-    expect((await test.scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused).toBe(false);
+    expect(
+      (await test.scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused,
+    ).toBe(false);
     // An older browser without Sec-Fetch-Site passes with an Origin naming this server.
-    expect((await post(origin, "/job-names/reports.build/pause", { Origin: origin })).status).toBe(303);
+    expect((await post(origin, "/job-names/reports.build/pause", { Origin: origin })).status).toBe(
+      303,
+    );
     expect(asked).toBe(1);
   });
 
@@ -208,6 +254,8 @@ describe("who may act", () => {
     const test = await startTestScheduler();
     const origin = await serve(test);
     expect((await send(`${origin}/ops/job-names/reports.build/pause`)).status).toBe(404);
-    expect((await test.scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused).toBe(false);
+    expect(
+      (await test.scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused,
+    ).toBe(false);
   });
 });

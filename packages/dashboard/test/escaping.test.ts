@@ -38,14 +38,23 @@ describe("everything the scheduler hands the dashboard is shown as text, never a
   it("a payload with <script>, an error message with HTML and a correlation id that breaks out of attributes, on every page that shows them", async () => {
     const { scheduler, clock, mailbox } = await startTestScheduler();
     mailbox.failNext.add(SCRIPT);
-    const handle = await scheduler.enqueue(JobClasses.SendEmailJob, { to: SCRIPT, subject: SCRIPT, failWith: HTML_ERROR }, { correlationId: QUOTES });
+    const handle = await scheduler.enqueue(
+      JobClasses.SendEmailJob,
+      { to: SCRIPT, subject: SCRIPT, failWith: HTML_ERROR },
+      { correlationId: QUOTES },
+    );
     await clock.advance(0);
     await scheduler.whenIdle();
     const dashboard = createDashboard({ scheduler, authorize: () => true });
     server = await listen((request, response) => void dashboard(request, response));
 
     const pages = await Promise.all(
-      [`/jobs/${handle.jobId}`, "/jobs?status=failed", "/", `/jobs?correlationId=${encodeURIComponent(QUOTES)}`].map((path) => send(`${server!.origin}${path}`)),
+      [
+        `/jobs/${handle.jobId}`,
+        "/jobs?status=failed",
+        "/",
+        `/jobs?correlationId=${encodeURIComponent(QUOTES)}`,
+      ].map((path) => send(`${server!.origin}${path}`)),
     );
     for (const page of pages) {
       expect(page.status).toBe(200);
@@ -57,14 +66,27 @@ describe("everything the scheduler hands the dashboard is shown as text, never a
       // No real tag carries an event handler (the words may appear as escaped text and inside values).
       expect(attributeNames(page.body).filter((name) => name.startsWith("on"))).toEqual([]);
     }
-    const [job, failed, overview, byCorrelation] = pages as [typeof pages[0], typeof pages[0], typeof pages[0], typeof pages[0]];
+    const [job, failed, overview, byCorrelation] = pages as [
+      (typeof pages)[0],
+      (typeof pages)[0],
+      (typeof pages)[0],
+      (typeof pages)[0],
+    ];
     expect(job.body).toContain("&lt;script&gt;alert(&#39;payload&#39;)&lt;/script&gt;");
-    expect(job.body).toContain('<pre class="error-text">&lt;img src=x onerror=&quot;alert(&#39;error&#39;)&quot;&gt;&lt;b&gt;SMTP 550&lt;/b&gt;</pre>');
-    expect(job.body).toContain("<code>&quot;&gt;&lt;svg onload=alert(&#39;correlation&#39;)&gt;</code>");
-    expect(failed.body).toContain('title="&lt;img src=x onerror=&quot;alert(&#39;error&#39;)&quot;&gt;&lt;b&gt;SMTP 550&lt;/b&gt;"');
+    expect(job.body).toContain(
+      '<pre class="error-text">&lt;img src=x onerror=&quot;alert(&#39;error&#39;)&quot;&gt;&lt;b&gt;SMTP 550&lt;/b&gt;</pre>',
+    );
+    expect(job.body).toContain(
+      "<code>&quot;&gt;&lt;svg onload=alert(&#39;correlation&#39;)&gt;</code>",
+    );
+    expect(failed.body).toContain(
+      'title="&lt;img src=x onerror=&quot;alert(&#39;error&#39;)&quot;&gt;&lt;b&gt;SMTP 550&lt;/b&gt;"',
+    );
     expect(overview.body).toContain("&lt;img src=x onerror=");
     // The filter form echoes the correlation id back inside value="...": still one attribute.
-    expect(byCorrelation.body).toContain('value="&quot;&gt;&lt;svg onload=alert(&#39;correlation&#39;)&gt;"');
+    expect(byCorrelation.body).toContain(
+      'value="&quot;&gt;&lt;svg onload=alert(&#39;correlation&#39;)&gt;"',
+    );
   });
 
   it("the JSON endpoints carry the same strings unchanged, as JSON (a client renders them; the content type says it is not HTML)", async () => {
@@ -76,16 +98,24 @@ describe("everything the scheduler hands the dashboard is shown as text, never a
     const answer = await send(`${server.origin}/api/jobs/${handle.jobId}`);
     expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(answer.headers["x-content-type-options"]).toBe("nosniff");
-    expect((JSON.parse(answer.body) as { payload: { value: { to: string } } }).payload.value.to).toBe(SCRIPT);
+    expect(
+      (JSON.parse(answer.body) as { payload: { value: { to: string } } }).payload.value.to,
+    ).toBe(SCRIPT);
   });
 
   it("a notice after an action echoes only its subject, escaped, and only for notice codes the dashboard has", async () => {
     const { scheduler } = await startTestScheduler();
     const dashboard = createDashboard({ scheduler });
     server = await listen((request, response) => void dashboard(request, response));
-    const crafted = await send(`${server.origin}/?notice=job-paused&subject=${encodeURIComponent(SCRIPT)}`);
-    expect(crafted.body).toContain("Paused <strong>&lt;script&gt;alert(&#39;payload&#39;)&lt;/script&gt;</strong>");
-    const unknownCode = await send(`${server.origin}/?notice=${encodeURIComponent("Your session expired")}&subject=x`);
+    const crafted = await send(
+      `${server.origin}/?notice=job-paused&subject=${encodeURIComponent(SCRIPT)}`,
+    );
+    expect(crafted.body).toContain(
+      "Paused <strong>&lt;script&gt;alert(&#39;payload&#39;)&lt;/script&gt;</strong>",
+    );
+    const unknownCode = await send(
+      `${server.origin}/?notice=${encodeURIComponent("Your session expired")}&subject=x`,
+    );
     expect(unknownCode.body).not.toContain("session expired");
     expect(unknownCode.body).not.toContain('class="notice');
   });

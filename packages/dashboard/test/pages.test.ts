@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createDashboard } from "../src/index.js";
 import { listen, send, type TestServer } from "./support/http-client.js";
-import { JobClasses, startTestScheduler, stopTestSchedulers, type TestScheduler } from "./support/test-scheduler.js";
+import {
+  JobClasses,
+  startTestScheduler,
+  stopTestSchedulers,
+  type TestScheduler,
+} from "./support/test-scheduler.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -20,7 +25,10 @@ async function serve(test: TestScheduler): Promise<string> {
 function rowText(body: string, attribute: string, value: string): string {
   const start = body.indexOf(`${attribute}="${value}"`);
   if (start < 0) throw new Error(`no row with ${attribute}="${value}"`);
-  return body.slice(start, body.indexOf("</tr>", start)).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+  return body
+    .slice(start, body.indexOf("</tr>", start))
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
 }
 
 describe("the dashboard's pages, over a real scheduler", () => {
@@ -29,8 +37,15 @@ describe("the dashboard's pages, over a real scheduler", () => {
     const { scheduler, clock, mailbox } = test;
     mailbox.failNext.add("b@example.com");
     await scheduler.enqueue(JobClasses.SendEmailJob, { to: "a@example.com" });
-    await scheduler.enqueue(JobClasses.SendEmailJob, { to: "b@example.com", failWith: "smtp down" });
-    await scheduler.schedule(JobClasses.SendEmailJob, { to: "c@example.com" }, clock.now() + 3_600_000);
+    await scheduler.enqueue(JobClasses.SendEmailJob, {
+      to: "b@example.com",
+      failWith: "smtp down",
+    });
+    await scheduler.schedule(
+      JobClasses.SendEmailJob,
+      { to: "c@example.com" },
+      clock.now() + 3_600_000,
+    );
     await clock.advance(0);
     await scheduler.whenIdle();
     await scheduler.pauseJob("reports.build");
@@ -40,13 +55,32 @@ describe("the dashboard's pages, over a real scheduler", () => {
 
     expect(page.status).toBe(200);
     expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
-    expect(rowText(page.body, "data-job-name", "emails.send")).toMatch(/emails\.send runtime 1 0 0 1 1 0 0 in 60 min failed smtp down/);
-    expect(rowText(page.body, "data-job-name", "reports.build")).toMatch(/reports\.build fixed rate paused 0 0 0 0 0 0 0 paused/);
-    expect(page.body).toContain('<span class="tile-count">1</span><span class="tile-label">failed</span>');
-    expect(page.body).toContain('<span class="tile-count">1</span><span class="tile-label">queued</span>');
+    expect(rowText(page.body, "data-job-name", "emails.send")).toMatch(
+      /emails\.send runtime 1 0 0 1 1 0 0 in 60 min failed smtp down/,
+    );
+    expect(rowText(page.body, "data-job-name", "reports.build")).toMatch(
+      /reports\.build fixed rate paused 0 0 0 0 0 0 0 paused/,
+    );
+    expect(page.body).toContain(
+      '<span class="tile-count">1</span><span class="tile-label">failed</span>',
+    );
+    expect(page.body).toContain(
+      '<span class="tile-count">1</span><span class="tile-label">queued</span>',
+    );
 
-    const json = JSON.parse((await send(`${base}/api/overview`)).body) as { jobs: { name: string; paused: boolean; counts: Record<string, number> }[]; totals: Record<string, number> };
-    expect(json.totals).toEqual({ queued: 1, running: 0, "waiting-retry": 0, succeeded: 1, failed: 1, cancelled: 0, skipped: 0 });
+    const json = JSON.parse((await send(`${base}/api/overview`)).body) as {
+      jobs: { name: string; paused: boolean; counts: Record<string, number> }[];
+      totals: Record<string, number>;
+    };
+    expect(json.totals).toEqual({
+      queued: 1,
+      running: 0,
+      "waiting-retry": 0,
+      succeeded: 1,
+      failed: 1,
+      cancelled: 0,
+      skipped: 0,
+    });
     expect(json.jobs.map((job) => [job.name, job.paused, job.counts["failed"]])).toEqual([
       ["emails.send", false, 1],
       ["exports.build", false, 0],
@@ -59,7 +93,15 @@ describe("the dashboard's pages, over a real scheduler", () => {
     const { scheduler, clock } = test;
     const ids: string[] = [];
     for (let index = 0; index < 23; index++) {
-      ids.push((await scheduler.schedule(JobClasses.SendEmailJob, { to: `user${index}@example.com` }, clock.now() + 3_600_000)).jobId);
+      ids.push(
+        (
+          await scheduler.schedule(
+            JobClasses.SendEmailJob,
+            { to: `user${index}@example.com` },
+            clock.now() + 3_600_000,
+          )
+        ).jobId,
+      );
       await clock.advance(1);
     }
     await scheduler.enqueue(JobClasses.BuildExportJob, { dataset: "orders" });
@@ -82,7 +124,13 @@ describe("the dashboard's pages, over a real scheduler", () => {
     const running = await send(`${base}/jobs?status=running`);
     expect(running.body).toContain("exports.build");
     expect(running.body).not.toContain("user0@example.com");
-    expect(rowText(running.body, "data-job-id", (await scheduler.listJobs({ status: "running" })).jobs[0]!.jobId)).toContain("running");
+    expect(
+      rowText(
+        running.body,
+        "data-job-id",
+        (await scheduler.listJobs({ status: "running" })).jobs[0]!.jobId,
+      ),
+    ).toContain("running");
   });
 
   it("jobs: a filter it cannot read is a 400 naming the problem, in HTML and JSON", async () => {
@@ -102,7 +150,11 @@ describe("the dashboard's pages, over a real scheduler", () => {
     const test = await startTestScheduler();
     const { scheduler, clock, mailbox } = test;
     mailbox.failNext.add("b@example.com");
-    const handle = await scheduler.enqueue(JobClasses.SendEmailJob, { to: "b@example.com", subject: "Receipt", failWith: "mailbox full" }, { correlationId: "order-42" });
+    const handle = await scheduler.enqueue(
+      JobClasses.SendEmailJob,
+      { to: "b@example.com", subject: "Receipt", failWith: "mailbox full" },
+      { correlationId: "order-42" },
+    );
     await clock.advance(0);
     await scheduler.whenIdle();
     const base = await serve(test);
@@ -114,15 +166,25 @@ describe("the dashboard's pages, over a real scheduler", () => {
     expect(page.body).toContain('<span class="status status-failed">failed</span>');
     expect(page.body).toContain("<code>order-42</code>");
     expect(page.body).toContain('<pre class="error-text">mailbox full</pre>');
-    expect(page.body).toContain(`<pre class="json">${JSON.stringify({ to: "b@example.com", subject: "Receipt", failWith: "mailbox full" }, null, 2).replaceAll('"', "&quot;")}</pre>`);
-    expect(rowText(page.body, "data-run-id", handle.runId)).toMatch(/latest 1 failed .* mailbox full/);
+    expect(page.body).toContain(
+      `<pre class="json">${JSON.stringify({ to: "b@example.com", subject: "Receipt", failWith: "mailbox full" }, null, 2).replaceAll('"', "&quot;")}</pre>`,
+    );
+    expect(rowText(page.body, "data-run-id", handle.runId)).toMatch(
+      /latest 1 failed .* mailbox full/,
+    );
     // Without authorize the dashboard is read-only: no action is offered.
     expect(page.body).not.toContain("data-action=");
     expect(page.body).toContain('<span class="read-only"');
 
-    const json = JSON.parse((await send(`${base}/api/jobs/${handle.jobId}`)).body) as { job: { status: string }; payload: { known: boolean; value: unknown } };
+    const json = JSON.parse((await send(`${base}/api/jobs/${handle.jobId}`)).body) as {
+      job: { status: string };
+      payload: { known: boolean; value: unknown };
+    };
     expect(json.job.status).toBe("failed");
-    expect(json.payload).toEqual({ known: true, value: { to: "b@example.com", subject: "Receipt", failWith: "mailbox full" } });
+    expect(json.payload).toEqual({
+      known: true,
+      value: { to: "b@example.com", subject: "Receipt", failWith: "mailbox full" },
+    });
 
     const unknown = await send(`${base}/jobs/01234567-89ab-7def-8123-456789abcdef`);
     expect(unknown.status).toBe(404);
@@ -134,9 +196,14 @@ describe("the dashboard's pages, over a real scheduler", () => {
     const base = await serve(test);
     const page = await send(`${base}/schedules`);
     expect(page.status).toBe(200);
-    expect(rowText(page.body, "data-job-name", "reports.build")).toMatch(/reports\.build fixed-rate skip fire-once — in 60 s/);
+    expect(rowText(page.body, "data-job-name", "reports.build")).toMatch(
+      /reports\.build fixed-rate skip fire-once — in 60 s/,
+    );
     expect(page.body).not.toContain('data-job-name="emails.send"');
-    const json = JSON.parse((await send(`${base}/api/schedules`)).body) as { recurring: { name: string }[]; userDefined: unknown };
+    const json = JSON.parse((await send(`${base}/api/schedules`)).body) as {
+      recurring: { name: string }[];
+      userDefined: unknown;
+    };
     expect(json.recurring.map((job) => job.name)).toEqual(["reports.build"]);
     expect(json.userDefined).toBeTypeOf("object");
   });
@@ -171,20 +238,29 @@ describe("the dashboard's pages, over a real scheduler", () => {
     const script = await send(`${server!.origin}${js}`);
     expect(script.headers["content-type"]).toBe("text/javascript; charset=utf-8");
     expect(script.body).toContain("x-elarion-fragment");
-    const revalidated = await send(`${server!.origin}${js}`, { headers: { "If-None-Match": script.headers["etag"] as string } });
+    const revalidated = await send(`${server!.origin}${js}`, {
+      headers: { "If-None-Match": script.headers["etag"] as string },
+    });
     expect(revalidated.status).toBe(304);
     expect(page.headers["content-security-policy"]).toContain("default-src 'none'");
     expect(page.headers["content-security-policy"]).toContain("script-src 'self'");
     expect(page.headers["x-frame-options"]).toBe("DENY");
     // Nothing on the page points at another origin.
-    expect([...page.body.matchAll(/(?:href|src|action)="([^"]*)"/g)].map((match) => match[1]).filter((url) => !url!.startsWith("/ops") && url !== "data:,")).toEqual([]);
+    expect(
+      [...page.body.matchAll(/(?:href|src|action)="([^"]*)"/g)]
+        .map((match) => match[1])
+        .filter((url) => !url!.startsWith("/ops") && url !== "data:,"),
+    ).toEqual([]);
   });
 
   it("its assets stay small: under 16 kB together (9.6 kB of CSS and 3.0 kB of JavaScript when this was written)", async () => {
     const base = await serve(await startTestScheduler());
     const page = await send(`${base}/`);
     const sizes = await Promise.all(
-      [...page.body.matchAll(/(?:href|src)="(\/ops\/assets\/[^"]+)"/g)].map(async (match) => (await send(`${server!.origin}${match[1]!.replaceAll("&amp;", "&")}`)).body.length),
+      [...page.body.matchAll(/(?:href|src)="(\/ops\/assets\/[^"]+)"/g)].map(
+        async (match) =>
+          (await send(`${server!.origin}${match[1]!.replaceAll("&amp;", "&")}`)).body.length,
+      ),
     );
     expect(sizes).toHaveLength(2);
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThan(16_000);
@@ -193,11 +269,12 @@ describe("the dashboard's pages, over a real scheduler", () => {
   it("a path outside its base path goes to next(), or is a 404 without one; a page it does not have is its own 404", async () => {
     const test = await startTestScheduler();
     const dashboard = createDashboard({ scheduler: test.scheduler, basePath: "/ops" });
-    server = await listen((request, response) =>
-      void dashboard(request, response, () => {
-        response.writeHead(418);
-        response.end("next");
-      }),
+    server = await listen(
+      (request, response) =>
+        void dashboard(request, response, () => {
+          response.writeHead(418);
+          response.end("next");
+        }),
     );
     expect((await send(`${server.origin}/elsewhere`)).status).toBe(418);
     expect((await send(`${server.origin}/opsx`)).status).toBe(418);

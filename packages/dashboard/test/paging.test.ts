@@ -16,7 +16,8 @@ afterEach(async () => {
 const JOBS = 10_000;
 
 /** The PostgreSQL case runs in a schema of its own, dropped after the file. */
-const DATABASE_URL = process.env["ELARION_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+const DATABASE_URL =
+  process.env["ELARION_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 const SCHEMA = `elarion_test_dashboard_paging_${process.pid}`;
 let pool: pg.Pool | undefined;
 afterAll(async () => {
@@ -40,7 +41,11 @@ describe.each<[string, () => JobStore]>([
     // in call order, so creation order is the order of `created`.
     for (let index = 0; index < JOBS; index += 100) {
       const batch = Array.from({ length: 100 }, (_, offset) =>
-        scheduler.schedule(JobClasses.SendEmailJob, { to: `user${index + offset}@example.com` }, clock.now() + 86_400_000),
+        scheduler.schedule(
+          JobClasses.SendEmailJob,
+          { to: `user${index + offset}@example.com` },
+          clock.now() + 86_400_000,
+        ),
       );
       for (const handle of await Promise.all(batch)) created.push(handle.jobId);
       await clock.advance(1);

@@ -78,7 +78,11 @@ function generateOnce(tsconfigPath: string, options: GeneratorOptions, io: CliIo
   reportDiagnostics(result.diagnostics, io);
   if (hasErrors(result.diagnostics)) return 1;
   const written = writeChangedFiles(result.files);
-  io.out(written.length === 0 ? `elarion-gen: ${relative(options.outFile, io)} is up to date` : `elarion-gen: wrote ${list(written, io)}`);
+  io.out(
+    written.length === 0
+      ? `elarion-gen: ${relative(options.outFile, io)} is up to date`
+      : `elarion-gen: wrote ${list(written, io)}`,
+  );
   return 0;
 }
 
@@ -91,9 +95,15 @@ function checkProject(tsconfigPath: string, options: GeneratorOptions, io: CliIo
   ];
   reportDiagnostics(diagnostics, io);
   // The registry and its descriptors are one artifact: name the registry, the lines above say which file differs.
-  if (stale.length > 0) io.err(`elarion-gen: ${relative(options.outFile, io)} is stale — run elarion-gen`);
+  if (stale.length > 0)
+    io.err(`elarion-gen: ${relative(options.outFile, io)} is stale — run elarion-gen`);
   if (hasErrors(diagnostics)) return 1;
-  io.out(`elarion-gen: ${list(result.files.map((file) => file.path), io)} up to date`);
+  io.out(
+    `elarion-gen: ${list(
+      result.files.map((file) => file.path),
+      io,
+    )} up to date`,
+  );
   return 0;
 }
 
@@ -130,7 +140,9 @@ function watchProject(tsconfigPath: string, options: GeneratorOptions, io: CliIo
     const result = generate(builder.getProgram(), options);
     reportDiagnostics(result.diagnostics, io);
     if (hasErrors(result.diagnostics)) {
-      io.err(`elarion-gen: not regenerated (${countErrors(result.diagnostics)} errors); watching for changes`);
+      io.err(
+        `elarion-gen: not regenerated (${countErrors(result.diagnostics)} errors); watching for changes`,
+      );
       return;
     }
     const written = writeChangedFiles(result.files);

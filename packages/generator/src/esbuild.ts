@@ -1,6 +1,10 @@
 import type { OnLoadResult, PartialMessage, Plugin } from "esbuild";
 import { DIAGNOSTICS, formatMessage } from "./diagnostics/index.js";
-import { BundlerGeneration, type BundlerMessage, type ElarionPluginOptions } from "./frontends/bundler-generation.js";
+import {
+  BundlerGeneration,
+  type BundlerMessage,
+  type ElarionPluginOptions,
+} from "./frontends/bundler-generation.js";
 import { esbuildDecoratorProblem } from "./frontends/esbuild-decorators.js";
 
 export type { ElarionPluginOptions } from "./frontends/bundler-generation.js";
@@ -26,22 +30,33 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
   return {
     name: "elarion",
     setup(build) {
-      const generation = new BundlerGeneration(pluginOptions, build.initialOptions.absWorkingDir ?? process.cwd());
+      const generation = new BundlerGeneration(
+        pluginOptions,
+        build.initialOptions.absWorkingDir ?? process.cwd(),
+      );
 
       build.onStart(() => {
         const report = generation.regenerate();
         const errors = report.errors.map(toPartialMessage);
         // esbuild, not the tsconfig, decides how decorators are emitted (the tsc check is off for bundlers).
         const compilerOptions = generation.compilerOptions();
-        const decorators = compilerOptions === null || generation.jobCount === 0 ? null : esbuildDecoratorProblem(build.initialOptions, compilerOptions);
+        const decorators =
+          compilerOptions === null || generation.jobCount === 0
+            ? null
+            : esbuildDecoratorProblem(build.initialOptions, compilerOptions);
         if (decorators !== null) {
-          errors.push({ text: `${DIAGNOSTICS.nativeDecoratorEmit.code}: ${formatMessage("nativeDecoratorEmit", [decorators.reason, decorators.fix])}` });
+          errors.push({
+            text: `${DIAGNOSTICS.nativeDecoratorEmit.code}: ${formatMessage("nativeDecoratorEmit", [decorators.reason, decorators.fix])}`,
+          });
         }
         return { errors, warnings: report.warnings.map(toPartialMessage) };
       });
 
       if (generation.configError !== null) return;
-      const watchInputs = () => ({ watchFiles: generation.watchFiles(), watchDirs: generation.watchDirectories() });
+      const watchInputs = () => ({
+        watchFiles: generation.watchFiles(),
+        watchDirs: generation.watchDirectories(),
+      });
 
       // Resolve imports of the generated modules ourselves: on a clean checkout whose jobs have
       // errors nothing is written, yet esbuild must still learn the watch inputs (so fixing the
@@ -50,7 +65,14 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
         const generated = generation.resolve(args.path, args.resolveDir);
         return generated === undefined ? undefined : { path: generated, ...watchInputs() };
       });
-      build.onLoad({ filter: generation.pathsFilter }, (args): OnLoadResult => ({ contents: generation.text(args.path), loader: "ts", ...watchInputs() }));
+      build.onLoad(
+        { filter: generation.pathsFilter },
+        (args): OnLoadResult => ({
+          contents: generation.text(args.path),
+          loader: "ts",
+          ...watchInputs(),
+        }),
+      );
     },
   };
 }
@@ -58,5 +80,7 @@ export function elarionPlugin(pluginOptions: ElarionPluginOptions = {}): Plugin 
 export default elarionPlugin;
 
 function toPartialMessage(message: BundlerMessage): PartialMessage {
-  return message.location === undefined ? { text: message.text } : { text: message.text, location: { ...message.location } };
+  return message.location === undefined
+    ? { text: message.text }
+    : { text: message.text, location: { ...message.location } };
 }

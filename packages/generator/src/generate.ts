@@ -3,7 +3,12 @@ import path from "node:path";
 import ts from "typescript";
 import { createTypeScriptAnalyzer } from "./analyzer/typescript-analyzer.js";
 import type { ElarionDiagnostic } from "./diagnostics/elarion-diagnostic.js";
-import { descriptorsPathFor, printGeneratedFiles, type GeneratedFile, type ImportExtensionStyle } from "./printer/index.js";
+import {
+  descriptorsPathFor,
+  printGeneratedFiles,
+  type GeneratedFile,
+  type ImportExtensionStyle,
+} from "./printer/index.js";
 
 export type { ElarionDiagnostic } from "./diagnostics/elarion-diagnostic.js";
 export type { GeneratedFile } from "./printer/index.js";
@@ -54,7 +59,11 @@ export interface GenerationResult {
  * if (!result.diagnostics.some((d) => d.category === "error")) result.files.forEach(writeIfChanged);
  * ```
  */
-export function generate(program: ts.Program, options: GeneratorOptions, typescript: typeof ts = ts): GenerationResult {
+export function generate(
+  program: ts.Program,
+  options: GeneratorOptions,
+  typescript: typeof ts = ts,
+): GenerationResult {
   const registryFile = path.resolve(options.outFile);
   const descriptorsFile = descriptorsPathFor(registryFile);
   const analyzer = createTypeScriptAnalyzer(typescript, {
@@ -68,7 +77,12 @@ export function generate(program: ts.Program, options: GeneratorOptions, typescr
     descriptorsFile,
     importStyle: importStyleOf(program.getCompilerOptions(), typescript),
   });
-  return { files, diagnostics: analysis.diagnostics, jobCount: analysis.model.jobs.length, consultedFiles: analysis.consultedFiles };
+  return {
+    files,
+    diagnostics: analysis.diagnostics,
+    jobCount: analysis.model.jobs.length,
+    consultedFiles: analysis.consultedFiles,
+  };
 }
 
 /**
@@ -105,9 +119,15 @@ export function writeIfChanged(file: GeneratedFile): boolean {
  * resolveGeneratorOptions("/app/tsconfig.json"); // { outFile: "/app/src/jobs.generated.ts", projectRoot: "/app" }
  * ```
  */
-export function resolveGeneratorOptions(tsconfigPath: string, overrides: { outFile?: string } = {}): GeneratorOptions {
+export function resolveGeneratorOptions(
+  tsconfigPath: string,
+  overrides: { outFile?: string } = {},
+): GeneratorOptions {
   const projectRoot = path.dirname(path.resolve(tsconfigPath));
-  const outFile = path.resolve(projectRoot, overrides.outFile ?? path.join("src", "jobs.generated.ts"));
+  const outFile = path.resolve(
+    projectRoot,
+    overrides.outFile ?? path.join("src", "jobs.generated.ts"),
+  );
   return { outFile, projectRoot };
 }
 
@@ -116,7 +136,14 @@ function importStyleOf(options: ts.CompilerOptions, typescript: typeof ts): Impo
   if (options.allowImportingTsExtensions === true) return "ts";
   const { ModuleResolutionKind, ModuleKind } = typescript;
   const resolution = options.moduleResolution;
-  if (resolution === ModuleResolutionKind.Node16 || resolution === ModuleResolutionKind.NodeNext) return "js";
-  if (resolution === undefined && options.module !== undefined && options.module >= ModuleKind.Node16 && options.module <= ModuleKind.NodeNext) return "js";
+  if (resolution === ModuleResolutionKind.Node16 || resolution === ModuleResolutionKind.NodeNext)
+    return "js";
+  if (
+    resolution === undefined &&
+    options.module !== undefined &&
+    options.module >= ModuleKind.Node16 &&
+    options.module <= ModuleKind.NodeNext
+  )
+    return "js";
   return "none";
 }

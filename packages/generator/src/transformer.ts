@@ -58,11 +58,15 @@ export default function elarionTransformer(
   }
   writeChangedFiles(result.files);
 
-  const upToDate = result.files.every((file) => program.getSourceFile(file.path)?.text === file.text);
+  const upToDate = result.files.every(
+    (file) => program.getSourceFile(file.path)?.text === file.text,
+  );
   const next = upToDate
     ? program
     : typescript.createProgram({
-        rootNames: [...new Set([...program.getRootFileNames(), ...result.files.map((file) => file.path)])],
+        rootNames: [
+          ...new Set([...program.getRootFileNames(), ...result.files.map((file) => file.path)]),
+        ],
         options: program.getCompilerOptions(),
         host: hostWithGeneratedFiles(
           host ?? typescript.createCompilerHost(program.getCompilerOptions()),
@@ -82,7 +86,10 @@ function findTsconfig(program: ts.Program, typescript: typeof ts): string {
   const configFilePath = program.getCompilerOptions()["configFilePath"];
   if (typeof configFilePath === "string") return configFilePath;
   const firstRoot = program.getRootFileNames()[0];
-  const found = firstRoot === undefined ? undefined : typescript.findConfigFile(path.dirname(firstRoot), typescript.sys.fileExists);
+  const found =
+    firstRoot === undefined
+      ? undefined
+      : typescript.findConfigFile(path.dirname(firstRoot), typescript.sys.fileExists);
   if (found === undefined) {
     throw new Error(
       "@elarion/generator/transformer could not tell which tsconfig.json the program comes from. Build with `tspc -p <tsconfig.json>`.",
@@ -91,7 +98,9 @@ function findTsconfig(program: ts.Program, typescript: typeof ts): string {
   return found;
 }
 
-function projectReferencesOf(program: ts.Program): { projectReferences?: readonly ts.ProjectReference[] } {
+function projectReferencesOf(program: ts.Program): {
+  projectReferences?: readonly ts.ProjectReference[];
+} {
   const references = program.getProjectReferences();
   return references === undefined ? {} : { projectReferences: references };
 }
@@ -103,7 +112,10 @@ function projectReferencesOf(program: ts.Program): { projectReferences?: readonl
  */
 function withErrors(program: ts.Program, diagnostics: readonly ts.Diagnostic[]): ts.Program {
   const ownGlobalDiagnostics = program.getGlobalDiagnostics.bind(program);
-  program.getGlobalDiagnostics = (cancellationToken) => [...ownGlobalDiagnostics(cancellationToken), ...diagnostics];
+  program.getGlobalDiagnostics = (cancellationToken) => [
+    ...ownGlobalDiagnostics(cancellationToken),
+    ...diagnostics,
+  ];
   return program;
 }
 

@@ -16,9 +16,14 @@ describe("generate", () => {
       },
     });
     const program = virtualProgram({
-      "src/jobs.ts": 'import { ScheduledJob } from "@elarion/runtime";\n@ScheduledJob("a.job")\nexport class AJob { execute(): void {} }',
+      "src/jobs.ts":
+        'import { ScheduledJob } from "@elarion/runtime";\n@ScheduledJob("a.job")\nexport class AJob { execute(): void {} }',
     });
-    const result = generate(program, { outFile: path.join(VIRTUAL_ROOT, "src/jobs.generated.ts"), projectRoot: VIRTUAL_ROOT }, handed);
+    const result = generate(
+      program,
+      { outFile: path.join(VIRTUAL_ROOT, "src/jobs.generated.ts"), projectRoot: VIRTUAL_ROOT },
+      handed,
+    );
     expect(result.diagnostics).toEqual([]);
     expect(result.files[1]!.text).toContain('name: "a.job"');
     expect(used).toContain("isClassDeclaration");
@@ -27,11 +32,16 @@ describe("generate", () => {
 
 describe("resolveGeneratorOptions", () => {
   it("puts the registry at src/jobs.generated.ts next to the tsconfig by default", () => {
-    expect(resolveGeneratorOptions("/app/tsconfig.json")).toEqual({ outFile: "/app/src/jobs.generated.ts", projectRoot: "/app" });
+    expect(resolveGeneratorOptions("/app/tsconfig.json")).toEqual({
+      outFile: "/app/src/jobs.generated.ts",
+      projectRoot: "/app",
+    });
   });
 
   it("resolves a relative outFile against the project root", () => {
-    expect(resolveGeneratorOptions("/app/config/tsconfig.json", { outFile: "lib/registry.ts" })).toEqual({
+    expect(
+      resolveGeneratorOptions("/app/config/tsconfig.json", { outFile: "lib/registry.ts" }),
+    ).toEqual({
       outFile: "/app/config/lib/registry.ts",
       projectRoot: "/app/config",
     });
@@ -41,7 +51,8 @@ describe("resolveGeneratorOptions", () => {
 describe("writeIfChanged", () => {
   const directories: string[] = [];
   afterEach(() => {
-    for (const directory of directories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
+    for (const directory of directories.splice(0))
+      fs.rmSync(directory, { recursive: true, force: true });
   });
 
   it("creates a missing file with its directories, then leaves identical bytes untouched", () => {

@@ -24,7 +24,8 @@ export const MODULE_PATH = path.join(SQL_DIR, "sql-files.generated.ts");
 function splitHeader(text) {
   const lines = text.replace(/\r\n/g, "\n").split("\n");
   let index = 0;
-  while (index < lines.length && (lines[index].startsWith("--") || lines[index].trim() === "")) index += 1;
+  while (index < lines.length && (lines[index].startsWith("--") || lines[index].trim() === ""))
+    index += 1;
   return { header: lines.slice(0, index).join("\n"), body: lines.slice(index).join("\n").trim() };
 }
 
@@ -44,9 +45,13 @@ function migrations(dir) {
   return readSqlFiles(dir).map(({ name, text }, index) => {
     const where = `sql/migrations/${name}`;
     const version = Number(/^(\d{6})\.sql$/.exec(name)?.[1]);
-    if (version !== index + 1) throw new Error(`${where}: migrations are named 000001.sql, 000002.sql, ... in sequence; expected ${String(index + 1).padStart(6, "0")}.sql.`);
+    if (version !== index + 1)
+      throw new Error(
+        `${where}: migrations are named 000001.sql, 000002.sql, ... in sequence; expected ${String(index + 1).padStart(6, "0")}.sql.`,
+      );
     const description = /^--! description: (.+)$/m.exec(text)?.[1]?.trim();
-    if (description === undefined) throw new Error(`${where}: the first line must be "--! description: <what this step does>".`);
+    if (description === undefined)
+      throw new Error(`${where}: the first line must be "--! description: <what this step does>".`);
     const { body } = splitHeader(text);
     return { version, description, sql: body };
   });
@@ -56,14 +61,28 @@ function statements(dir) {
   return readSqlFiles(dir).map(({ name, text }) => {
     const where = `sql/statements/${name}`;
     const { header, body } = splitHeader(text);
-    if (!/^[a-z][a-z0-9-]*\.sql$/.test(name)) throw new Error(`${where}: name statement files in kebab-case, e.g. claim-due-runs.sql.`);
+    if (!/^[a-z][a-z0-9-]*\.sql$/.test(name))
+      throw new Error(`${where}: name statement files in kebab-case, e.g. claim-due-runs.sql.`);
     const sql = body.replace(/;\s*$/, "");
-    if (withoutLiteralsAndComments(sql).includes(";")) throw new Error(`${where}: one statement per file (found a ';' before the end).`);
+    if (withoutLiteralsAndComments(sql).includes(";"))
+      throw new Error(`${where}: one statement per file (found a ';' before the end).`);
     const used = new Set([...sql.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));
-    const named = new Set([...header.matchAll(/^--\s+\$(\d+)\s+\S+/gm)].map((match) => Number(match[1])));
-    for (const n of used) if (!named.has(n)) throw new Error(`${where}: $${n} is used but the header does not name it ("--   $${n} <type>  <meaning>").`);
-    for (const n of named) if (!used.has(n)) throw new Error(`${where}: the header names $${n}, which the statement does not use.`);
-    for (let n = 1; n <= used.size; n += 1) if (!used.has(n)) throw new Error(`${where}: parameters must be numbered $1..$${used.size} without gaps; $${n} is missing.`);
+    const named = new Set(
+      [...header.matchAll(/^--\s+\$(\d+)\s+\S+/gm)].map((match) => Number(match[1])),
+    );
+    for (const n of used)
+      if (!named.has(n))
+        throw new Error(
+          `${where}: $${n} is used but the header does not name it ("--   $${n} <type>  <meaning>").`,
+        );
+    for (const n of named)
+      if (!used.has(n))
+        throw new Error(`${where}: the header names $${n}, which the statement does not use.`);
+    for (let n = 1; n <= used.size; n += 1)
+      if (!used.has(n))
+        throw new Error(
+          `${where}: parameters must be numbered $1..$${used.size} without gaps; $${n} is missing.`,
+        );
     return { name: name.slice(0, -".sql".length), parameterCount: used.size, sql };
   });
 }
@@ -83,17 +102,42 @@ export function renderSqlModule(sqlDir = SQL_DIR) {
     "export const MIGRATION_FILES = [",
   ];
   for (const migration of migrations(path.join(sqlDir, "migrations"))) {
-    out.push(`  {`, `    version: ${migration.version},`, `    description: ${JSON.stringify(migration.description)},`, `    sql: ${literal(migration.sql)},`, `  },`);
+    out.push(
+      `  {`,
+      `    version: ${migration.version},`,
+      `    description: ${JSON.stringify(migration.description)},`,
+      `    sql: ${literal(migration.sql)},`,
+      `  },`,
+    );
   }
-  out.push("] as const;", "", "/** One statement per file (sql/statements/NAME.sql), header comment and final ';' removed. */", "export const STATEMENT_FILES = {");
+  out.push(
+    "] as const;",
+    "",
+    "/** One statement per file (sql/statements/NAME.sql), header comment and final ';' removed. */",
+    "export const STATEMENT_FILES = {",
+  );
   for (const statement of statements(path.join(sqlDir, "statements"))) {
-    out.push(`  ${JSON.stringify(statement.name)}: {`, `    parameterCount: ${statement.parameterCount},`, `    sql: ${literal(statement.sql)},`, `  },`);
+    out.push(
+      `  ${JSON.stringify(statement.name)}: {`,
+      `    parameterCount: ${statement.parameterCount},`,
+      `    sql: ${literal(statement.sql)},`,
+      `  },`,
+    );
   }
-  out.push("} as const;", "", "/** The name of a statement file, without `.sql`. */", "export type StatementName = keyof typeof STATEMENT_FILES;", "");
+  out.push(
+    "} as const;",
+    "",
+    "/** The name of a statement file, without `.sql`. */",
+    "export type StatementName = keyof typeof STATEMENT_FILES;",
+    "",
+  );
   return out.join("\n");
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+  process.argv[1] !== undefined &&
+  path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
   const check = process.argv.includes("--check");
   const expected = renderSqlModule();
   let current = null;
@@ -105,7 +149,9 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
   const relative = path.relative(process.cwd(), MODULE_PATH);
   if (check) {
     if (current !== expected) {
-      console.error(`${relative} is stale: run node packages/runtime/scripts/generate-sql-module.mjs and commit the result.`);
+      console.error(
+        `${relative} is stale: run node packages/runtime/scripts/generate-sql-module.mjs and commit the result.`,
+      );
       process.exit(1);
     }
     console.log(`${relative} is up to date`);

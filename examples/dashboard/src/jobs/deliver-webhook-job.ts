@@ -6,7 +6,10 @@ export interface WebhookPayload {
 }
 
 /** Waits ten minutes between attempts: a failed delivery sits in "waiting-retry". */
-export const webhookRetry = resiliencePolicy("webhook-retry", { maxRetryAttempts: 5, delay: "10m" });
+export const webhookRetry = resiliencePolicy("webhook-retry", {
+  maxRetryAttempts: 5,
+  delay: "10m",
+});
 
 /** The receiving end refuses every delivery in this demo. */
 @ScheduledJob("webhooks.deliver", { resilience: "webhook-retry" })

@@ -13,6 +13,12 @@ export class SyncTenantJob implements IScheduledJob<SyncTenantPayload> {
   constructor(private readonly worker: WorkerIdentity) {}
 
   execute(payload: SyncTenantPayload, context: ScheduledJobContext): void {
-    this.worker.report({ kind: "sync", worker: this.worker.name, tenant: payload.tenant, webhooks: payload.webhooks, jobId: context.jobId });
+    this.worker.report({
+      kind: "sync",
+      worker: this.worker.name,
+      tenant: payload.tenant,
+      webhooks: payload.webhooks,
+      jobId: context.jobId,
+    });
   }
 }

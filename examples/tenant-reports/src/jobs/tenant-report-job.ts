@@ -14,6 +14,12 @@ export class TenantReportJob implements IScheduledJob<TenantReportPayload> {
   constructor(private readonly worker: WorkerIdentity) {}
 
   execute(payload: TenantReportPayload, context: ScheduledJobContext): void {
-    this.worker.report({ kind: "report", worker: this.worker.name, tenant: payload.tenant, slot: context.dueTime.toISOString(), jobId: context.jobId });
+    this.worker.report({
+      kind: "report",
+      worker: this.worker.name,
+      tenant: payload.tenant,
+      slot: context.dueTime.toISOString(),
+      jobId: context.jobId,
+    });
   }
 }

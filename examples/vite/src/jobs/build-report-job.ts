@@ -13,6 +13,9 @@ export class BuildReportJob implements IScheduledJob<BuildReportPayload> {
 
   execute(payload: BuildReportPayload, context: ScheduledJobContext): void {
     const total = payload.values.reduce((sum, value) => sum + value, 0);
-    this.sink.deliver(payload.title, [`${payload.values.length} values, total ${total}`, `run ${context.runId}`]);
+    this.sink.deliver(payload.title, [
+      `${payload.values.length} values, total ${total}`,
+      `run ${context.runId}`,
+    ]);
   }
 }

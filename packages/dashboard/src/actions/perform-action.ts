@@ -12,7 +12,10 @@ export type ActionResult =
  * unknown job name, a job without a schedule for `triggerJob`, a store that is down) is the
  * operator's to read, not a crash: it comes back as a refusal with the scheduler's message.
  */
-export async function performAction(scheduler: JobScheduler, action: DashboardAction): Promise<ActionResult> {
+export async function performAction(
+  scheduler: JobScheduler,
+  action: DashboardAction,
+): Promise<ActionResult> {
   try {
     switch (action.kind) {
       case "cancel-job":
@@ -22,7 +25,11 @@ export async function performAction(scheduler: JobScheduler, action: DashboardAc
       case "retry-job": {
         const retried = await scheduler.retryJob(action.jobId);
         if (retried === null) {
-          return { done: false, status: 409, message: `Job ${action.jobId} cannot be retried: only a failed or cancelled job can, and this one is unknown or in another status.` };
+          return {
+            done: false,
+            status: 409,
+            message: `Job ${action.jobId} cannot be retried: only a failed or cancelled job can, and this one is unknown or in another status.`,
+          };
         }
         return { done: true, notice: "job-retried", subject: action.jobId };
       }
@@ -43,6 +50,10 @@ export async function performAction(scheduler: JobScheduler, action: DashboardAc
   } catch (error) {
     // The scheduler throws TypeError/RangeError for bad input (ELR3xx); anything else is a failure of its own.
     const badInput = error instanceof TypeError || error instanceof RangeError;
-    return { done: false, status: badInput ? 422 : 500, message: error instanceof Error ? error.message : String(error) };
+    return {
+      done: false,
+      status: badInput ? 422 : 500,
+      message: error instanceof Error ? error.message : String(error),
+    };
   }
 }

@@ -49,10 +49,19 @@
   async function refresh() {
     if (busy || document.hidden || (toggle !== null && !toggle.checked)) return;
     // Never swap the table under a focused control (a button being pressed with the keyboard).
-    if (document.activeElement !== null && document.activeElement !== document.body && live.contains(document.activeElement)) return;
+    if (
+      document.activeElement !== null &&
+      document.activeElement !== document.body &&
+      live.contains(document.activeElement)
+    )
+      return;
     busy = true;
     try {
-      const response = await fetch(location.href, { headers: { "x-elarion-fragment": "live" }, cache: "no-store", credentials: "same-origin" });
+      const response = await fetch(location.href, {
+        headers: { "x-elarion-fragment": "live" },
+        cache: "no-store",
+        credentials: "same-origin",
+      });
       if (!response.ok) {
         say(`refresh failed (HTTP ${response.status})`, true);
         return;

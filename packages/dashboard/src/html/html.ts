@@ -29,7 +29,14 @@ export class SafeHtml {
 }
 
 /** What a template may interpolate: markup, text (escaped), numbers, nothing, or lists of these. */
-export type HtmlValue = SafeHtml | string | number | null | undefined | false | readonly HtmlValue[];
+export type HtmlValue =
+  | SafeHtml
+  | string
+  | number
+  | null
+  | undefined
+  | false
+  | readonly HtmlValue[];
 
 function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return "";

@@ -24,7 +24,12 @@ export function loadAssets(): ReadonlyMap<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const [name, contentType] of Object.entries(CONTENT_TYPES)) {
     const body = readFileSync(new URL(name, folder));
-    assets.set(name, { name, contentType, body, hash: createHash("sha256").update(body).digest("hex").slice(0, 16) });
+    assets.set(name, {
+      name,
+      contentType,
+      body,
+      hash: createHash("sha256").update(body).digest("hex").slice(0, 16),
+    });
   }
   return assets;
 }

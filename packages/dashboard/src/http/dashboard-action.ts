@@ -27,9 +27,12 @@ export function parseAction(segments: readonly string[]): DashboardAction | null
   if (collection === "jobs" && verb === "cancel") return { kind: "cancel-job", jobId: subject };
   if (collection === "jobs" && verb === "retry") return { kind: "retry-job", jobId: subject };
   if (collection === "runs" && verb === "cancel") return { kind: "cancel-run", runId: subject };
-  if (collection === "job-names" && verb === "pause") return { kind: "pause-job", jobName: subject };
-  if (collection === "job-names" && verb === "resume") return { kind: "resume-job", jobName: subject };
-  if (collection === "job-names" && verb === "trigger") return { kind: "trigger-job", jobName: subject };
+  if (collection === "job-names" && verb === "pause")
+    return { kind: "pause-job", jobName: subject };
+  if (collection === "job-names" && verb === "resume")
+    return { kind: "resume-job", jobName: subject };
+  if (collection === "job-names" && verb === "trigger")
+    return { kind: "trigger-job", jobName: subject };
   return null;
 }
 
@@ -58,6 +61,12 @@ export function actionPath(action: DashboardAction): string {
  */
 export function returnPathOf(query: URLSearchParams, fallback: string): string {
   const requested = query.get("return");
-  if (requested === null || !requested.startsWith("/") || requested.startsWith("//") || /[\\\s]/.test(requested)) return fallback;
+  if (
+    requested === null ||
+    !requested.startsWith("/") ||
+    requested.startsWith("//") ||
+    /[\\\s]/.test(requested)
+  )
+    return fallback;
   return requested;
 }

@@ -25,12 +25,20 @@ interface MountedRequest extends IncomingMessage {
  * full URL in `req.url`. Routing on the full URL against the base path serves both, and the base path
  * defaults to Express's mount path, so `app.use(path, ...)` needs no `basePath`.
  */
-export function resolveDashboardRequest(request: IncomingMessage, configuredBasePath: string | undefined): DashboardRequest | null {
+export function resolveDashboardRequest(
+  request: IncomingMessage,
+  configuredBasePath: string | undefined,
+): DashboardRequest | null {
   const mounted = request as MountedRequest;
-  const target = typeof mounted.originalUrl === "string" ? mounted.originalUrl : (request.url ?? "/");
-  const basePath = configuredBasePath ?? (typeof mounted.baseUrl === "string" ? trimTrailingSlash(mounted.baseUrl) : "");
+  const target =
+    typeof mounted.originalUrl === "string" ? mounted.originalUrl : (request.url ?? "/");
+  const basePath =
+    configuredBasePath ??
+    (typeof mounted.baseUrl === "string" ? trimTrailingSlash(mounted.baseUrl) : "");
   // A request target is a path ("/x?y") or, from a proxy, an absolute URL; never let "//host/x" read as a host.
-  const url = target.startsWith("/") ? new URL(`http://dashboard.invalid${target}`) : safeUrl(target);
+  const url = target.startsWith("/")
+    ? new URL(`http://dashboard.invalid${target}`)
+    : safeUrl(target);
   if (url === null) return null;
   const pathname = url.pathname;
   let path: string;
@@ -38,7 +46,12 @@ export function resolveDashboardRequest(request: IncomingMessage, configuredBase
   else if (pathname === basePath) path = "/";
   else if (pathname.startsWith(`${basePath}/`)) path = pathname.slice(basePath.length);
   else return null;
-  return { method: (request.method ?? "GET").toUpperCase(), path, query: url.searchParams, basePath };
+  return {
+    method: (request.method ?? "GET").toUpperCase(),
+    path,
+    query: url.searchParams,
+    basePath,
+  };
 }
 
 function safeUrl(target: string): URL | null {

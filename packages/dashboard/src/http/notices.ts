@@ -8,7 +8,8 @@ export const NOTICES = {
   "job-not-cancelled": "Nothing to cancel (the job had already finished) for job",
   "job-retried": "Queued a new run of job",
   "run-cancelled": "Cancelled run",
-  "run-not-cancelled": "Nothing to cancel (the run had already finished, or is not the job's latest attempt) for run",
+  "run-not-cancelled":
+    "Nothing to cancel (the run had already finished, or is not the job's latest attempt) for run",
   "job-paused": "Paused",
   "job-resumed": "Resumed",
   "job-triggered": "Triggered a run of",

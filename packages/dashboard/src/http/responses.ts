@@ -14,18 +14,40 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Cache-Control": "no-store",
 };
 
-function send(response: ServerResponse, status: number, contentType: string, body: string | Buffer, headOnly: boolean, extra: Record<string, string> = {}): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  headOnly: boolean,
+  extra: Record<string, string> = {},
+): void {
   const buffer = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  response.writeHead(status, { ...SECURITY_HEADERS, ...extra, "Content-Type": contentType, "Content-Length": String(buffer.length) });
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...extra,
+    "Content-Type": contentType,
+    "Content-Length": String(buffer.length),
+  });
   response.end(headOnly ? undefined : buffer);
 }
 
-export function sendHtml(response: ServerResponse, status: number, body: string, headOnly = false): void {
+export function sendHtml(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headOnly = false,
+): void {
   send(response, status, "text/html; charset=utf-8", body, headOnly);
 }
 
 /** JSON with Dates as ISO strings (their `toJSON`). */
-export function sendJson(response: ServerResponse, status: number, value: unknown, headOnly = false): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  value: unknown,
+  headOnly = false,
+): void {
   send(response, status, "application/json; charset=utf-8", JSON.stringify(value), headOnly);
 }
 
@@ -39,7 +61,11 @@ export function redirectAfterPost(response: ServerResponse, location: string): v
 export function sendAsset(
   response: ServerResponse,
   asset: { readonly contentType: string; readonly body: Buffer; readonly hash: string },
-  options: { readonly versioned: boolean; readonly notModified: boolean; readonly headOnly: boolean },
+  options: {
+    readonly versioned: boolean;
+    readonly notModified: boolean;
+    readonly headOnly: boolean;
+  },
 ): void {
   const headers = {
     "X-Content-Type-Options": "nosniff",
@@ -51,6 +77,10 @@ export function sendAsset(
     response.end();
     return;
   }
-  response.writeHead(200, { ...headers, "Content-Type": asset.contentType, "Content-Length": String(asset.body.length) });
+  response.writeHead(200, {
+    ...headers,
+    "Content-Type": asset.contentType,
+    "Content-Length": String(asset.body.length),
+  });
   response.end(options.headOnly ? undefined : asset.body);
 }

@@ -17,7 +17,9 @@ import type { IncomingMessage } from "node:http";
 export function crossOriginRefusal(request: IncomingMessage): string | null {
   const fetchSite = headerOf(request, "sec-fetch-site");
   if (fetchSite !== undefined) {
-    return fetchSite === "same-origin" ? null : `the browser says this request comes from another site (Sec-Fetch-Site: ${fetchSite})`;
+    return fetchSite === "same-origin"
+      ? null
+      : `the browser says this request comes from another site (Sec-Fetch-Site: ${fetchSite})`;
   }
   const origin = headerOf(request, "origin");
   if (origin === undefined) {

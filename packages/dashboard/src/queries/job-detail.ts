@@ -43,10 +43,15 @@ const RUN_STATUS_OF_JOB: Readonly<Record<JobStatus, JobRun["status"]>> = {
  * snapshot's queued and active runs), and an earlier attempt when the snapshot's latest outcome of
  * the job name is one of this job's runs. `null` for an unknown job (or one dropped by retention).
  */
-export async function loadJobDetail(scheduler: JobScheduler, jobId: string): Promise<JobDetail | null> {
+export async function loadJobDetail(
+  scheduler: JobScheduler,
+  jobId: string,
+): Promise<JobDetail | null> {
   const [job, snapshot] = await Promise.all([scheduler.getJob(jobId), scheduler.snapshot()]);
   if (job === null) return null;
-  const live = [...snapshot.activeRuns, ...snapshot.queuedRuns].find((run) => run.runId === job.currentRunId);
+  const live = [...snapshot.activeRuns, ...snapshot.queuedRuns].find(
+    (run) => run.runId === job.currentRunId,
+  );
   const outcomes = snapshot.recentOutcomes.filter((outcome) => outcome.jobId === job.jobId);
   const currentOutcome = outcomes.find((outcome) => outcome.runId === job.currentRunId);
   const status = RUN_STATUS_OF_JOB[job.status];
@@ -74,6 +79,9 @@ export async function loadJobDetail(scheduler: JobScheduler, jobId: string): Pro
         current: false,
       }),
     );
-  const payload: JobDetail["payload"] = "payload" in job ? { known: true, value: (job as { payload: unknown }).payload } : { known: false };
+  const payload: JobDetail["payload"] =
+    "payload" in job
+      ? { known: true, value: (job as { payload: unknown }).payload }
+      : { known: false };
   return { capturedAt: snapshot.capturedAt, job, payload, runs: [current, ...earlier] };
 }

@@ -20,12 +20,16 @@ export function parseJobFilter(query: URLSearchParams): JobFilter | { readonly e
   const statuses: JobStatus[] = [];
   for (const value of query.getAll("status").flatMap((entry) => entry.split(","))) {
     if (value === "") continue;
-    if (!isJobStatus(value)) return { error: `status "${value}" is not a job status; use one of queued, running, waiting-retry, succeeded, failed, cancelled, skipped` };
+    if (!isJobStatus(value))
+      return {
+        error: `status "${value}" is not a job status; use one of queued, running, waiting-retry, succeeded, failed, cancelled, skipped`,
+      };
     if (!statuses.includes(value)) statuses.push(value);
   }
   const limitText = query.get("limit");
   const limit = limitText === null || limitText === "" ? DEFAULT_PAGE_SIZE : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) return { error: `limit "${limitText}" must be a whole number from 1 to ${MAX_PAGE_SIZE}` };
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+    return { error: `limit "${limitText}" must be a whole number from 1 to ${MAX_PAGE_SIZE}` };
   return {
     statuses,
     jobName: nonEmpty(query.get("name")),
@@ -55,13 +59,18 @@ export interface JobList {
  * One page of `listJobs`, newest first. `jobNames` are the registered names (they do not change
  * while the process runs, so the caller reads them once instead of a snapshot per page).
  */
-export async function loadJobList(scheduler: JobScheduler, filter: JobFilter, jobNames: readonly string[], now: Date): Promise<JobList> {
+export async function loadJobList(
+  scheduler: JobScheduler,
+  filter: JobFilter,
+  jobNames: readonly string[],
+  now: Date,
+): Promise<JobList> {
   const page = await scheduler.listJobs({
-      ...(filter.statuses.length > 0 ? { status: filter.statuses } : {}),
-      ...(filter.jobName === null ? {} : { jobName: filter.jobName }),
-      ...(filter.correlationId === null ? {} : { correlationId: filter.correlationId }),
-      cursor: filter.cursor,
-      limit: filter.limit,
+    ...(filter.statuses.length > 0 ? { status: filter.statuses } : {}),
+    ...(filter.jobName === null ? {} : { jobName: filter.jobName }),
+    ...(filter.correlationId === null ? {} : { correlationId: filter.correlationId }),
+    cursor: filter.cursor,
+    limit: filter.limit,
   });
   return { capturedAt: now, filter, jobs: page.jobs, nextCursor: page.nextCursor, jobNames };
 }

@@ -30,7 +30,9 @@ export interface Overview {
 /** Reads the overview: one snapshot and one count per job name (index-served on PostgreSQL). */
 export async function loadOverview(scheduler: JobScheduler): Promise<Overview> {
   const [snapshot, totals] = await Promise.all([scheduler.snapshot(), scheduler.countJobs()]);
-  const counts = await Promise.all(snapshot.jobs.map((job) => scheduler.countJobs({ jobName: job.name })));
+  const counts = await Promise.all(
+    snapshot.jobs.map((job) => scheduler.countJobs({ jobName: job.name })),
+  );
   const outcomes = new Map(snapshot.recentOutcomes.map((outcome) => [outcome.jobName, outcome]));
   const jobs = snapshot.jobs
     .map(

@@ -17,14 +17,18 @@ export interface Schedules {
   readonly capturedAt: Date;
   readonly recurring: readonly RecurringJob[];
   /** `upsertSchedule`'s schedules, or why they could not be listed. */
-  readonly userDefined: { readonly schedules: readonly ScheduleInfo[] } | { readonly unavailable: string };
+  readonly userDefined:
+    | { readonly schedules: readonly ScheduleInfo[] }
+    | { readonly unavailable: string };
 }
 
 export async function loadSchedules(scheduler: JobScheduler): Promise<Schedules> {
   const [snapshot, userDefined] = await Promise.all([
     scheduler.snapshot(),
     scheduler.listSchedules().then(
-      (schedules) => ({ schedules: [...schedules].sort((a, b) => a.scheduleKey.localeCompare(b.scheduleKey)) }),
+      (schedules) => ({
+        schedules: [...schedules].sort((a, b) => a.scheduleKey.localeCompare(b.scheduleKey)),
+      }),
       (error: unknown) => ({ unavailable: error instanceof Error ? error.message : String(error) }),
     ),
   ]);

@@ -11,7 +11,9 @@ const LIFECYCLE_ORDER: Readonly<Record<JobStatus, number>> = {
   skipped: 6,
 };
 
-export const JOB_STATUSES: readonly JobStatus[] = (Object.keys(LIFECYCLE_ORDER) as JobStatus[]).sort((a, b) => LIFECYCLE_ORDER[a] - LIFECYCLE_ORDER[b]);
+export const JOB_STATUSES: readonly JobStatus[] = (
+  Object.keys(LIFECYCLE_ORDER) as JobStatus[]
+).sort((a, b) => LIFECYCLE_ORDER[a] - LIFECYCLE_ORDER[b]);
 
 export function isJobStatus(value: string): value is JobStatus {
   return Object.hasOwn(LIFECYCLE_ORDER, value);

@@ -35,7 +35,12 @@ export function jobLink(context: ViewContext, jobId: string): SafeHtml {
  * parse bodies before the dashboard sees the request from refusing it (Fastify answers 415 to a
  * form-urlencoded body it has no parser for, and parses text/plain itself).
  */
-export function actionButton(context: ViewContext, action: DashboardAction, label: string, tone: "primary" | "danger" | "plain" = "plain"): SafeHtml {
+export function actionButton(
+  context: ViewContext,
+  action: DashboardAction,
+  label: string,
+  tone: "primary" | "danger" | "plain" = "plain",
+): SafeHtml {
   if (context.readOnly) return html``;
   const target = href(context, actionPath(action), { return: context.currentPath });
   return html`<form class="action" method="post" enctype="text/plain" action="${target}"><button type="submit" class="button button-${tone}" data-action="${action.kind}">${label}</button></form>`;
@@ -48,13 +53,22 @@ export function outcomeSummary(context: ViewContext, outcome: OutcomeInfo | null
 }
 
 /** A count that links to the jobs list filtered by it; zero is drawn faint. */
-export function countLink(context: ViewContext, count: number, filter: { status: JobStatus; name?: string }): SafeHtml {
+export function countLink(
+  context: ViewContext,
+  count: number,
+  filter: { status: JobStatus; name?: string },
+): SafeHtml {
   const url = href(context, "/jobs", { status: filter.status, name: filter.name });
   return html`<a class="count${count === 0 ? " zero" : ""} count-${filter.status}" href="${url}">${count}</a>`;
 }
 
 /** Pause or resume, and trigger for a job with a schedule. */
-export function nameActions(context: ViewContext, jobName: string, paused: boolean, recurring: boolean): SafeHtml {
+export function nameActions(
+  context: ViewContext,
+  jobName: string,
+  paused: boolean,
+  recurring: boolean,
+): SafeHtml {
   return html`${paused ? actionButton(context, { kind: "resume-job", jobName }, "Resume", "primary") : actionButton(context, { kind: "pause-job", jobName }, "Pause")}${
     recurring ? actionButton(context, { kind: "trigger-job", jobName }, "Run now") : ""
   }`;

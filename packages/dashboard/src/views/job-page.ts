@@ -10,7 +10,9 @@ import { href, type ViewContext } from "./view-context.js";
 export function jobLive(context: ViewContext, detail: JobDetail): SafeHtml {
   const { job } = detail;
   const actions = html`${isRetryable(job.status) ? actionButton(context, { kind: "retry-job", jobId: job.jobId }, "Retry", "primary") : ""}${
-    isCancellable(job.status) ? actionButton(context, { kind: "cancel-job", jobId: job.jobId }, "Cancel job", "danger") : ""
+    isCancellable(job.status)
+      ? actionButton(context, { kind: "cancel-job", jobId: job.jobId }, "Cancel job", "danger")
+      : ""
   }`;
   return html`<div class="job-head"><span class="job-status">${statusBadge(job.status)}</span><div class="actions">${actions}</div></div>
 <dl class="facts">
@@ -24,10 +26,10 @@ export function jobLive(context: ViewContext, detail: JobDetail): SafeHtml {
 <dt>Key</dt><dd>${job.key === null ? html`<span class="none">—</span>` : html`<code>${job.key}</code>`}</dd>
 </dl>
 ${
-    job.lastError === null
-      ? ""
-      : html`<section><h2>${job.status === "failed" ? "Last error" : "Error of an earlier attempt"}</h2><pre class="error-text">${job.lastError}</pre></section>`
-  }
+  job.lastError === null
+    ? ""
+    : html`<section><h2>${job.status === "failed" ? "Last error" : "Error of an earlier attempt"}</h2><pre class="error-text">${job.lastError}</pre></section>`
+}
 <section><h2>Payload</h2>${
     detail.payload.known
       ? html`<pre class="json">${formatJson(detail.payload.value)}</pre>`

@@ -8,7 +8,10 @@ import { layout } from "./layout.js";
 import { href, type ViewContext } from "./view-context.js";
 
 /** The query of a jobs page with `changes` applied (the cursor is dropped unless given: a new filter starts at the newest). */
-function filterQuery(filter: JobFilter, changes: { status?: readonly string[]; cursor?: string }): Record<string, string | readonly string[] | null> {
+function filterQuery(
+  filter: JobFilter,
+  changes: { status?: readonly string[]; cursor?: string },
+): Record<string, string | readonly string[] | null> {
   return {
     status: changes.status ?? filter.statuses,
     name: filter.jobName,
@@ -32,9 +35,17 @@ function statusTabs(context: ViewContext, filter: JobFilter): SafeHtml {
 
 function filterForm(context: ViewContext, list: JobList): SafeHtml {
   const { filter } = list;
-  const names = list.jobNames.map((name) => html`<option value="${name}"${name === filter.jobName ? html` selected` : ""}>${name}</option>`);
-  const unknownName = filter.jobName !== null && !list.jobNames.includes(filter.jobName) ? html`<option value="${filter.jobName}" selected>${filter.jobName}</option>` : "";
-  const statuses = filter.statuses.map((status) => html`<input type="hidden" name="status" value="${status}">`);
+  const names = list.jobNames.map(
+    (name) =>
+      html`<option value="${name}"${name === filter.jobName ? html` selected` : ""}>${name}</option>`,
+  );
+  const unknownName =
+    filter.jobName !== null && !list.jobNames.includes(filter.jobName)
+      ? html`<option value="${filter.jobName}" selected>${filter.jobName}</option>`
+      : "";
+  const statuses = filter.statuses.map(
+    (status) => html`<input type="hidden" name="status" value="${status}">`,
+  );
   return html`<form class="filters" method="get" action="${href(context, "/jobs")}">
 ${statuses}
 <label>Job name <select name="name"><option value="">any</option>${unknownName}${names}</select></label>
@@ -46,7 +57,9 @@ ${statuses}
 export function jobsLive(context: ViewContext, list: JobList): SafeHtml {
   const { filter } = list;
   const pager = html`<nav class="pager" aria-label="Pages">${
-    filter.cursor === null ? "" : html`<a href="${href(context, "/jobs", filterQuery(filter, {}))}">← Newest</a>`
+    filter.cursor === null
+      ? ""
+      : html`<a href="${href(context, "/jobs", filterQuery(filter, {}))}">← Newest</a>`
   }${list.nextCursor === null ? "" : html`<a rel="next" href="${href(context, "/jobs", filterQuery(filter, { cursor: list.nextCursor }))}">Older →</a>`}</nav>`;
   if (list.jobs.length === 0) {
     return html`<p class="empty">${filter.cursor === null ? "No jobs match this filter." : "No more jobs."}</p>${pager}`;
@@ -68,7 +81,9 @@ function jobRow(context: ViewContext, job: JobState): SafeHtml {
 <td>${timeOf(context, job.completedAt ?? job.nextAttemptDueTime)}</td>
 <td class="error-cell">${job.lastError === null ? html`<span class="none">—</span>` : html`<span class="message" title="${job.lastError}">${job.lastError}</span>`}</td>
 <td class="actions">${isRetryable(job.status) ? actionButton(context, { kind: "retry-job", jobId: job.jobId }, "Retry", "primary") : ""}${
-    isCancellable(job.status) ? actionButton(context, { kind: "cancel-job", jobId: job.jobId }, "Cancel", "danger") : ""
+    isCancellable(job.status)
+      ? actionButton(context, { kind: "cancel-job", jobId: job.jobId }, "Cancel", "danger")
+      : ""
   }</td>
 </tr>`;
 }

@@ -15,7 +15,11 @@ export interface PageParts {
   readonly live: SafeHtml;
 }
 
-const SECTIONS: readonly { readonly section: Section; readonly label: string; readonly path: string }[] = [
+const SECTIONS: readonly {
+  readonly section: Section;
+  readonly label: string;
+  readonly path: string;
+}[] = [
   { section: "overview", label: "Overview", path: "/" },
   { section: "jobs", label: "Jobs", path: "/jobs" },
   { section: "schedules", label: "Schedules", path: "/schedules" },
@@ -24,7 +28,8 @@ const SECTIONS: readonly { readonly section: Section; readonly label: string; re
 /** The whole HTML document of a page. */
 export function layout(context: ViewContext, page: PageParts): SafeHtml {
   const nav = SECTIONS.map(
-    (item) => html`<a href="${href(context, item.path)}"${item.section === page.section ? html` aria-current="page"` : ""}>${item.label}</a>`,
+    (item) =>
+      html`<a href="${href(context, item.path)}"${item.section === page.section ? html` aria-current="page"` : ""}>${item.label}</a>`,
   );
   const refresh =
     context.refreshIntervalMs > 0
@@ -63,10 +68,13 @@ function noticeBanner(notice: Notice): SafeHtml {
 /** A page that says what went wrong (an unknown job, a refused action) and where to go next. */
 export function errorPage(context: ViewContext, title: string, message: string): SafeHtml {
   // Nothing to refresh: the answer to a POST, or a page that does not exist.
-  return layout({ ...context, refreshIntervalMs: 0 }, {
-    title,
-    section: null,
-    header: html`<h1>${title}</h1>`,
-    live: html`<p class="problem">${message}</p><p><a href="${href(context, "/")}">Back to the overview</a></p>`,
-  });
+  return layout(
+    { ...context, refreshIntervalMs: 0 },
+    {
+      title,
+      section: null,
+      header: html`<h1>${title}</h1>`,
+      live: html`<p class="problem">${message}</p><p><a href="${href(context, "/")}">Back to the overview</a></p>`,
+    },
+  );
 }

@@ -3,7 +3,15 @@ import type { Notice } from "../http/notices.js";
 import { html, type SafeHtml } from "../html/html.js";
 import type { JobNameSummary, Overview } from "../queries/overview.js";
 import { JOB_STATUSES } from "../queries/statuses.js";
-import { actionButton, countLink, jobLink, nameActions, outcomeSummary, statusBadge, timeOf } from "./components.js";
+import {
+  actionButton,
+  countLink,
+  jobLink,
+  nameActions,
+  outcomeSummary,
+  statusBadge,
+  timeOf,
+} from "./components.js";
 import { layout } from "./layout.js";
 import { href, type ViewContext } from "./view-context.js";
 
@@ -36,11 +44,16 @@ function jobsTable(context: ViewContext, jobs: readonly JobNameSummary[]): SafeH
 }
 
 function jobRow(context: ViewContext, job: JobNameSummary): SafeHtml {
-  const counts = JOB_STATUSES.map((status: JobStatus) => html`<td class="num">${countLink(context, job.counts[status], { status, name: job.name })}</td>`);
+  const counts = JOB_STATUSES.map(
+    (status: JobStatus) =>
+      html`<td class="num">${countLink(context, job.counts[status], { status, name: job.name })}</td>`,
+  );
   const kind = job.scheduleKind === null ? "runtime" : SCHEDULE_LABELS[job.scheduleKind];
   return html`<tr data-job-name="${job.name}"${job.paused ? html` class="paused"` : ""}>
 <th scope="row"><a class="job-name" href="${href(context, "/jobs", { name: job.name })}">${job.name}</a> <span class="kind">${kind}</span>${job.paused ? html` <span class="badge badge-paused">paused</span>` : ""}${
-    job.activeRuns > 0 ? html` <span class="badge badge-active">${job.activeRuns} active</span>` : ""
+    job.activeRuns > 0
+      ? html` <span class="badge badge-active">${job.activeRuns} active</span>`
+      : ""
   }</th>
 ${counts}
 <td>${job.paused ? html`<span class="none">paused</span>` : timeOf(context, job.nextDueTime)}</td>
@@ -51,14 +64,15 @@ ${counts}
 
 function activeRunsTable(context: ViewContext, overview: Overview): SafeHtml {
   const rows = overview.activeRuns.map(
-    (run) => html`<tr><td>${run.isRuntimeScheduled ? jobLink(context, run.jobId) : html`<span class="kind">recurring</span>`}</td><td>${run.jobName}</td><td>${statusBadge(
-      "running",
-    )}${run.startedAt === null ? html` <span class="none">waiting for a slot</span>` : ""}</td><td>${timeOf(context, run.startedAt)}</td><td>${timeOf(context, run.dueTime)}</td><td class="actions">${actionButton(
-      context,
-      { kind: "cancel-run", runId: run.runId },
-      "Cancel run",
-      "danger",
-    )}</td></tr>`,
+    (run) =>
+      html`<tr><td>${run.isRuntimeScheduled ? jobLink(context, run.jobId) : html`<span class="kind">recurring</span>`}</td><td>${run.jobName}</td><td>${statusBadge(
+        "running",
+      )}${run.startedAt === null ? html` <span class="none">waiting for a slot</span>` : ""}</td><td>${timeOf(context, run.startedAt)}</td><td>${timeOf(context, run.dueTime)}</td><td class="actions">${actionButton(
+        context,
+        { kind: "cancel-run", runId: run.runId },
+        "Cancel run",
+        "danger",
+      )}</td></tr>`,
   );
   return html`<section>
 <h2>Running now</h2>
@@ -67,7 +81,11 @@ function activeRunsTable(context: ViewContext, overview: Overview): SafeHtml {
 </section>`;
 }
 
-export function overviewPage(context: ViewContext, overview: Overview, notice: Notice | null): SafeHtml {
+export function overviewPage(
+  context: ViewContext,
+  overview: Overview,
+  notice: Notice | null,
+): SafeHtml {
   return layout(context, {
     title: "Overview",
     section: "overview",

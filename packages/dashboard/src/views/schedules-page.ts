@@ -43,7 +43,8 @@ function recurringTable(context: ViewContext, jobs: readonly RecurringJob[]): Sa
 }
 
 function describeSchedule(schedule: ScheduleInfo): string {
-  if (schedule.cron !== null) return `cron ${schedule.cron}${schedule.timeZone === null ? "" : ` (${schedule.timeZone})`}`;
+  if (schedule.cron !== null)
+    return `cron ${schedule.cron}${schedule.timeZone === null ? "" : ` (${schedule.timeZone})`}`;
   if (schedule.fixedRate !== null) return `every ${formatDuration(schedule.fixedRate)}`;
   if (schedule.fixedDelay !== null) return `${formatDuration(schedule.fixedDelay)} after each run`;
   return "—";
@@ -64,7 +65,11 @@ function userDefinedTable(context: ViewContext, schedules: readonly ScheduleInfo
 <tbody>${rows}</tbody></table></div>`;
 }
 
-export function schedulesPage(context: ViewContext, schedules: Schedules, notice: Notice | null): SafeHtml {
+export function schedulesPage(
+  context: ViewContext,
+  schedules: Schedules,
+  notice: Notice | null,
+): SafeHtml {
   return layout(context, {
     title: "Schedules",
     section: "schedules",

@@ -15,7 +15,11 @@ export interface ViewContext {
 }
 
 /** An absolute URL path inside the dashboard: `href(context, "/jobs", { status: "failed" })`. */
-export function href(context: Pick<ViewContext, "basePath">, path: string, query: Record<string, string | readonly string[] | null | undefined> = {}): string {
+export function href(
+  context: Pick<ViewContext, "basePath">,
+  path: string,
+  query: Record<string, string | readonly string[] | null | undefined> = {},
+): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === null || value === undefined) continue;

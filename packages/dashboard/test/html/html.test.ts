@@ -5,13 +5,15 @@ describe("the html template tag", () => {
   it("escapes every interpolated string, in text and in quoted attributes", () => {
     const name = `<b onclick="x">Tom & 'Jerry'</b>`;
     expect(html`<td title="${name}">${name}</td>`.text).toBe(
-      "<td title=\"&lt;b onclick=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/b&gt;\">&lt;b onclick=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/b&gt;</td>",
+      '<td title="&lt;b onclick=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/b&gt;">&lt;b onclick=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/b&gt;</td>',
     );
   });
 
   it("inserts markup built by html as it is, lists joined, and nothing for null, undefined and false", () => {
     const items = ["<a>", "b"].map((item) => html`<li>${item}</li>`);
-    expect(html`<ul>${items}</ul>${null}${undefined}${false}${0}`.text).toBe("<ul><li>&lt;a&gt;</li><li>b</li></ul>0");
+    expect(html`<ul>${items}</ul>${null}${undefined}${false}${0}`.text).toBe(
+      "<ul><li>&lt;a&gt;</li><li>b</li></ul>0",
+    );
   });
 
   it("treats a string that merely looks like markup as text: only SafeHtml objects pass through", () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { actionPath, parseAction, returnPathOf, type DashboardAction } from "../../src/http/dashboard-action.js";
+import {
+  actionPath,
+  parseAction,
+  returnPathOf,
+  type DashboardAction,
+} from "../../src/http/dashboard-action.js";
 import { pathSegments } from "../../src/http/dashboard-request.js";
 
 describe("action paths", () => {
@@ -15,13 +20,20 @@ describe("action paths", () => {
   });
 
   it("anything else is not an action", () => {
-    for (const path of ["/jobs/x", "/jobs/x/delete", "/runs/x/retry", "/job-names//pause", "/jobs/x/retry/more"]) {
+    for (const path of [
+      "/jobs/x",
+      "/jobs/x/delete",
+      "/runs/x/retry",
+      "/job-names//pause",
+      "/jobs/x/retry/more",
+    ]) {
       expect(parseAction(pathSegments(path)!)).toBeNull();
     }
   });
 
   it("returns only to a path inside the dashboard", () => {
-    const returnOf = (value: string) => returnPathOf(new URLSearchParams({ return: value }), "/fallback");
+    const returnOf = (value: string) =>
+      returnPathOf(new URLSearchParams({ return: value }), "/fallback");
     expect(returnOf("/jobs?status=failed")).toBe("/jobs?status=failed");
     expect(returnOf("//evil.example")).toBe("/fallback");
     expect(returnOf("/\\evil.example")).toBe("/fallback");

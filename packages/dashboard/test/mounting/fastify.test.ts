@@ -25,11 +25,18 @@ describe("mounted in Fastify", () => {
       const overview = await send(`${origin}/dashboard`);
       expect(overview.status).toBe(200);
       expect(overview.body).toContain('href="/dashboard/jobs"');
-      const handle = await scheduler.schedule("emails.send", { to: "later@example.com" }, clock.now() + 3_600_000);
+      const handle = await scheduler.schedule(
+        "emails.send",
+        { to: "later@example.com" },
+        clock.now() + 3_600_000,
+      );
       const job = await send(`${origin}/dashboard/jobs/${handle.jobId}`);
       expect(job.body).toContain('enctype="text/plain"');
 
-      const cancel = await send(`${origin}/dashboard/jobs/${handle.jobId}/cancel`, { method: "POST", headers: { ...sameOrigin(origin), "Content-Type": "text/plain", "Content-Length": "0" } });
+      const cancel = await send(`${origin}/dashboard/jobs/${handle.jobId}/cancel`, {
+        method: "POST",
+        headers: { ...sameOrigin(origin), "Content-Type": "text/plain", "Content-Length": "0" },
+      });
       expect(cancel.status).toBe(303);
       expect((await scheduler.getJob(handle.jobId))?.status).toBe("cancelled");
       expect((await send(`${origin}/health`)).body).toBe("ok");

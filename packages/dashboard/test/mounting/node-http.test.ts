@@ -24,10 +24,15 @@ describe("mounted in node:http", () => {
       expect(overview.status).toBe(200);
       expect(overview.body).toContain('href="/dashboard/jobs"');
       expect((await send(`${origin}/dashboard/jobs`)).body).toContain("<h1>Jobs</h1>");
-      const pause = await send(`${origin}/dashboard/job-names/reports.build/pause`, { method: "POST", headers: { ...sameOrigin(origin), "Content-Type": "text/plain", "Content-Length": "0" } });
+      const pause = await send(`${origin}/dashboard/job-names/reports.build/pause`, {
+        method: "POST",
+        headers: { ...sameOrigin(origin), "Content-Type": "text/plain", "Content-Length": "0" },
+      });
       expect(pause.status).toBe(303);
       expect(pause.headers["location"]).toBe("/dashboard/?notice=job-paused&subject=reports.build");
-      expect((await scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused).toBe(true);
+      expect(
+        (await scheduler.snapshot()).jobs.find((job) => job.name === "reports.build")?.paused,
+      ).toBe(true);
       expect((await send(`${origin}/health`)).body).toBe("the app");
     } finally {
       server.closeAllConnections();

@@ -29,7 +29,8 @@ export class Mailbox {
 class SendEmailJob implements IScheduledJob<EmailPayload> {
   constructor(private readonly mailbox: Mailbox) {}
   execute(payload: EmailPayload): void {
-    if (payload.failWith !== undefined && this.mailbox.failNext.delete(payload.to)) throw new Error(payload.failWith);
+    if (payload.failWith !== undefined && this.mailbox.failNext.delete(payload.to))
+      throw new Error(payload.failWith);
     this.mailbox.sent.push(payload.to);
   }
 }
@@ -37,7 +38,9 @@ class SendEmailJob implements IScheduledJob<EmailPayload> {
 /** Runs until cancelled: keeps a run active. */
 class BuildExportJob implements IScheduledJob<{ dataset: string }> {
   execute(_payload: { dataset: string }, context: ScheduledJobContext): Promise<void> {
-    return new Promise((_resolve, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason), { once: true }));
+    return new Promise((_resolve, reject) =>
+      context.signal.addEventListener("abort", () => reject(context.signal.reason), { once: true }),
+    );
   }
 }
 
@@ -66,12 +69,14 @@ const definitions: JobDefinition[] = [
   {
     descriptor: descriptor("emails.send", {}),
     jobClass: SendEmailJob,
-    invoke: (services, payload) => new SendEmailJob(services["Mailbox"] as Mailbox).execute(payload as EmailPayload),
+    invoke: (services, payload) =>
+      new SendEmailJob(services["Mailbox"] as Mailbox).execute(payload as EmailPayload),
   },
   {
     descriptor: descriptor("exports.build", { dependencies: [] }),
     jobClass: BuildExportJob,
-    invoke: (_services, payload, context) => new BuildExportJob().execute(payload as { dataset: string }, context),
+    invoke: (_services, payload, context) =>
+      new BuildExportJob().execute(payload as { dataset: string }, context),
   },
   {
     descriptor: descriptor("reports.build", {
@@ -101,11 +106,16 @@ const started = new Set<JobScheduler>();
  * `emails.send` (runtime; fails once when asked to), `exports.build` (runtime; runs until cancelled)
  * and `reports.build` (recurring, fixed rate of one minute).
  */
-export async function startTestScheduler(options: { store?: JobStore } = {}): Promise<TestScheduler> {
+export async function startTestScheduler(
+  options: { store?: JobStore } = {},
+): Promise<TestScheduler> {
   const clock = new ManualClock(new Date("2026-01-01T00:00:00Z"));
   const mailbox = new Mailbox();
   const scheduler = createScheduler({
-    registry: defineJobRegistry<{ Mailbox: Mailbox }, JobClass, Record<string, unknown>>(definitions, []),
+    registry: defineJobRegistry<{ Mailbox: Mailbox }, JobClass, Record<string, unknown>>(
+      definitions,
+      [],
+    ),
     services: { Mailbox: mailbox },
     clock,
     logger: { warn: () => undefined, error: () => undefined },

@@ -2,7 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import type ts from "typescript";
 import type { ElarionDiagnostic } from "../diagnostics/elarion-diagnostic.js";
-import { DIAGNOSTICS, formatMessage, type DiagnosticKind } from "../diagnostics/diagnostic-table.js";
+import {
+  DIAGNOSTICS,
+  formatMessage,
+  type DiagnosticKind,
+} from "../diagnostics/diagnostic-table.js";
 import type { AnalyzerSettings } from "./job-analyzer.js";
 import type { TypeScriptModule } from "./typescript-module.js";
 
@@ -34,7 +38,12 @@ export class AnalysisContext {
    * Records diagnostic `kind` at `node` of `sourceFile`, or at its start when `node` is `null`:
    * for files outside the program (a tsconfig), whose nodes may have no parent links.
    */
-  reportIn(sourceFile: ts.SourceFile, node: ts.Node | null, kind: DiagnosticKind, args: readonly string[]): void {
+  reportIn(
+    sourceFile: ts.SourceFile,
+    node: ts.Node | null,
+    kind: DiagnosticKind,
+    args: readonly string[],
+  ): void {
     const start = node === null ? 0 : node.getStart(sourceFile);
     const { line, character } = this.ts.getLineAndCharacterOfPosition(sourceFile, start);
     const definition = DIAGNOSTICS[kind];
@@ -64,12 +73,17 @@ export class AnalysisContext {
 
   /** Project-relative, `/`-separated. */
   relativePath(fileName: string): string {
-    return path.relative(this.settings.projectRoot, path.resolve(fileName)).split(path.sep).join("/");
+    return path
+      .relative(this.settings.projectRoot, path.resolve(fileName))
+      .split(path.sep)
+      .join("/");
   }
 
   /** Follows import/export aliases to the symbol that declares the thing. */
   resolveAlias(symbol: ts.Symbol): ts.Symbol {
-    return symbol.flags & this.ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
+    return symbol.flags & this.ts.SymbolFlags.Alias
+      ? this.checker.getAliasedSymbol(symbol)
+      : symbol;
   }
 
   /**

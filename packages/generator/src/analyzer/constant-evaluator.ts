@@ -1,4 +1,8 @@
-import { resiliencePolicy, type ResiliencePolicy, type ResiliencePolicyOptions } from "@elarion/runtime";
+import {
+  resiliencePolicy,
+  type ResiliencePolicy,
+  type ResiliencePolicyOptions,
+} from "@elarion/runtime";
 import type ts from "typescript";
 import type { AnalysisContext } from "./analysis-context.js";
 import { optionNode } from "./option-locations.js";
@@ -20,7 +24,12 @@ export type ConstantValue =
   | { readonly [key: string]: ConstantValue };
 
 /** The evaluation failed at `node`; `invalidPolicy` marks a `resiliencePolicy(...)` call that threw. */
-export type EvaluationFailure = { readonly ok: false; readonly node: ts.Node; readonly reason: string; readonly invalidPolicy: boolean };
+export type EvaluationFailure = {
+  readonly ok: false;
+  readonly node: ts.Node;
+  readonly reason: string;
+  readonly invalidPolicy: boolean;
+};
 export type Evaluation = { readonly ok: true; readonly value: ConstantValue } | EvaluationFailure;
 
 const MAX_DEPTH = 32;
@@ -46,7 +55,8 @@ export class ConstantEvaluator {
     ) {
       return this.evaluate(expression.expression, depth + 1);
     }
-    if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) return ok(expression.text);
+    if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression))
+      return ok(expression.text);
     if (ts.isNumericLiteral(expression)) return ok(Number(expression.text));
     if (expression.kind === ts.SyntaxKind.TrueKeyword) return ok(true);
     if (expression.kind === ts.SyntaxKind.FalseKeyword) return ok(false);
@@ -56,9 +66,13 @@ export class ConstantEvaluator {
     if (ts.isArrayLiteralExpression(expression)) return this.array(expression, depth);
     if (ts.isObjectLiteralExpression(expression)) return this.object(expression, depth);
     if (ts.isIdentifier(expression)) return this.identifier(expression, depth);
-    if (ts.isPropertyAccessExpression(expression) || ts.isElementAccessExpression(expression)) return this.access(expression, depth);
+    if (ts.isPropertyAccessExpression(expression) || ts.isElementAccessExpression(expression))
+      return this.access(expression, depth);
     if (ts.isCallExpression(expression)) return this.call(expression, depth);
-    return fail(expression, `\`${snippet(expression)}\` is computed at run time; write the value as a literal or a const`);
+    return fail(
+      expression,
+      `\`${snippet(expression)}\` is computed at run time; write the value as a literal or a const`,
+    );
   }
 
   private prefixUnary(expression: ts.PrefixUnaryExpression, depth: number): Evaluation {
@@ -69,8 +83,15 @@ export class ConstantEvaluator {
       if (expression.operator === ts.SyntaxKind.MinusToken) return ok(-operand.value);
       if (expression.operator === ts.SyntaxKind.PlusToken) return ok(operand.value);
     }
-    if (typeof operand.value === "boolean" && expression.operator === ts.SyntaxKind.ExclamationToken) return ok(!operand.value);
-    return fail(expression, `\`${snippet(expression)}\` is not a constant the generator can evaluate`);
+    if (
+      typeof operand.value === "boolean" &&
+      expression.operator === ts.SyntaxKind.ExclamationToken
+    )
+      return ok(!operand.value);
+    return fail(
+      expression,
+      `\`${snippet(expression)}\` is not a constant the generator can evaluate`,
+    );
   }
 
   private template(expression: ts.TemplateExpression, depth: number): Evaluation {
@@ -78,8 +99,15 @@ export class ConstantEvaluator {
     for (const span of expression.templateSpans) {
       const part = this.evaluate(span.expression, depth + 1);
       if (!part.ok) return part;
-      if (typeof part.value !== "string" && typeof part.value !== "number" && typeof part.value !== "boolean") {
-        return fail(span.expression, "a template literal may only substitute string, number or boolean constants");
+      if (
+        typeof part.value !== "string" &&
+        typeof part.value !== "number" &&
+        typeof part.value !== "boolean"
+      ) {
+        return fail(
+          span.expression,
+          "a template literal may only substitute string, number or boolean constants",
+        );
       }
       text += String(part.value) + span.literal.text;
     }
@@ -92,7 +120,8 @@ export class ConstantEvaluator {
       if (this.context.ts.isSpreadElement(element)) {
         const spread = this.evaluate(element.expression, depth + 1);
         if (!spread.ok) return spread;
-        if (!Array.isArray(spread.value)) return fail(element, "only arrays can be spread into an array");
+        if (!Array.isArray(spread.value))
+          return fail(element, "only arrays can be spread into an array");
         values.push(...(spread.value as readonly ConstantValue[]));
         continue;
       }
@@ -110,7 +139,8 @@ export class ConstantEvaluator {
       if (ts.isSpreadAssignment(property)) {
         const spread = this.evaluate(property.expression, depth + 1);
         if (!spread.ok) return spread;
-        if (!isPlainObject(spread.value)) return fail(property, "only objects can be spread into an object");
+        if (!isPlainObject(spread.value))
+          return fail(property, "only objects can be spread into an object");
         Object.assign(result, spread.value);
         continue;
       }
@@ -120,7 +150,8 @@ export class ConstantEvaluator {
         result[property.name.text] = value.value;
         continue;
       }
-      if (!ts.isPropertyAssignment(property)) return fail(property, "methods and accessors are not constants");
+      if (!ts.isPropertyAssignment(property))
+        return fail(property, "methods and accessors are not constants");
       const key = this.propertyKey(property.name, depth);
       if (typeof key !== "string") return key;
       const value = this.evaluate(property.initializer, depth + 1);
@@ -132,7 +163,13 @@ export class ConstantEvaluator {
 
   private propertyKey(name: ts.PropertyName, depth: number): string | EvaluationFailure {
     const ts = this.context.ts;
-    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+    if (
+      ts.isIdentifier(name) ||
+      ts.isStringLiteral(name) ||
+      ts.isNumericLiteral(name) ||
+      ts.isPrivateIdentifier(name)
+    )
+      return name.text;
     if (ts.isComputedPropertyName(name)) {
       const key = this.evaluate(name.expression, depth + 1);
       if (!key.ok) return key;
@@ -150,14 +187,22 @@ export class ConstantEvaluator {
     const declaration = target.valueDeclaration ?? target.declarations?.[0];
     if (declaration !== undefined && ts.isVariableDeclaration(declaration)) {
       const isConst = (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) !== 0;
-      if (isConst && declaration.initializer !== undefined) return this.evaluate(declaration.initializer, depth + 1);
-      return fail(identifier, `\`${identifier.text}\` is not a const with an initializer; declare it with \`const\``);
+      if (isConst && declaration.initializer !== undefined)
+        return this.evaluate(declaration.initializer, depth + 1);
+      return fail(
+        identifier,
+        `\`${identifier.text}\` is not a const with an initializer; declare it with \`const\``,
+      );
     }
-    if (declaration !== undefined && ts.isEnumMember(declaration)) return this.enumMember(identifier, declaration);
+    if (declaration !== undefined && ts.isEnumMember(declaration))
+      return this.enumMember(identifier, declaration);
     return fail(identifier, `\`${identifier.text}\` is not a const the generator can read`);
   }
 
-  private access(expression: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth: number): Evaluation {
+  private access(
+    expression: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    depth: number,
+  ): Evaluation {
     const ts = this.context.ts;
     const enumValue = this.context.checker.getConstantValue(expression);
     if (enumValue !== undefined) return ok(enumValue);
@@ -169,11 +214,14 @@ export class ConstantEvaluator {
     } else {
       const argument = this.evaluate(expression.argumentExpression, depth + 1);
       if (!argument.ok) return argument;
-      if (typeof argument.value !== "string" && typeof argument.value !== "number") return fail(expression.argumentExpression, "the index is not a constant");
+      if (typeof argument.value !== "string" && typeof argument.value !== "number")
+        return fail(expression.argumentExpression, "the index is not a constant");
       key = String(argument.value);
     }
-    if (Array.isArray(object.value) && /^\d+$/.test(key)) return ok((object.value as readonly ConstantValue[])[Number(key)]);
-    if (isPlainObject(object.value) && Object.hasOwn(object.value, key)) return ok(object.value[key]);
+    if (Array.isArray(object.value) && /^\d+$/.test(key))
+      return ok((object.value as readonly ConstantValue[])[Number(key)]);
+    if (isPlainObject(object.value) && Object.hasOwn(object.value, key))
+      return ok(object.value[key]);
     return fail(expression, `\`${snippet(expression)}\` does not name a constant property`);
   }
 
@@ -185,7 +233,10 @@ export class ConstantEvaluator {
   private call(expression: ts.CallExpression, depth: number): Evaluation {
     const symbol = this.context.checker.getSymbolAtLocation(expression.expression);
     if (!this.context.isRuntimeExport(symbol, "resiliencePolicy")) {
-      return fail(expression, `\`${snippet(expression)}\` is a function call, computed at run time; write the value as a literal or a const`);
+      return fail(
+        expression,
+        `\`${snippet(expression)}\` is a function call, computed at run time; write the value as a literal or a const`,
+      );
     }
     const [nameArgument, optionsArgument] = expression.arguments;
     if (nameArgument === undefined) return fail(expression, "resiliencePolicy needs a name");
@@ -198,10 +249,17 @@ export class ConstantEvaluator {
       options = evaluated.value;
     }
     try {
-      return ok(new PolicyValue(resiliencePolicy(name.value as string, options as ResiliencePolicyOptions)));
+      return ok(
+        new PolicyValue(resiliencePolicy(name.value as string, options as ResiliencePolicyOptions)),
+      );
     } catch (error) {
       const node = this.offendingPolicyPart(expression, name.value, options) ?? expression;
-      return { ok: false, node, reason: error instanceof Error ? error.message : String(error), invalidPolicy: true };
+      return {
+        ok: false,
+        node,
+        reason: error instanceof Error ? error.message : String(error),
+        invalidPolicy: true,
+      };
     }
   }
 
@@ -210,7 +268,11 @@ export class ConstantEvaluator {
    * first option the runtime rejects on its own (asked one option at a time, so no message is
    * parsed), as its property in the options literal.
    */
-  private offendingPolicyPart(call: ts.CallExpression, name: ConstantValue, options: ConstantValue): ts.Node | null {
+  private offendingPolicyPart(
+    call: ts.CallExpression,
+    name: ConstantValue,
+    options: ConstantValue,
+  ): ts.Node | null {
     const rejects = (policyOptions: ConstantValue): boolean => {
       try {
         resiliencePolicy(name as string, policyOptions as ResiliencePolicyOptions);
@@ -221,14 +283,23 @@ export class ConstantEvaluator {
     };
     if (rejects({})) return call.arguments[0] ?? null;
     if (!isPlainObject(options)) return call.arguments[1] ?? null;
-    const key = Object.keys(options).find((candidate) => rejects({ [candidate]: options[candidate] }));
+    const key = Object.keys(options).find((candidate) =>
+      rejects({ [candidate]: options[candidate] }),
+    );
     return key === undefined ? null : optionNode(this.context, call.arguments[1], key);
   }
 }
 
 /** Whether a constant is a plain object (not an array, not a policy). */
-export function isPlainObject(value: ConstantValue): value is { readonly [key: string]: ConstantValue } {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof PolicyValue);
+export function isPlainObject(
+  value: ConstantValue,
+): value is { readonly [key: string]: ConstantValue } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof PolicyValue)
+  );
 }
 
 function ok(value: ConstantValue): Evaluation {

@@ -19,7 +19,10 @@ const DECORATOR_NAME = "ScheduledJob";
  *
  * @returns the uses in program order, and the project's own source files (all of them are read).
  */
-export function discoverDecoratorUses(context: AnalysisContext): { uses: DecoratorUse[]; sourceFiles: ts.SourceFile[] } {
+export function discoverDecoratorUses(context: AnalysisContext): {
+  uses: DecoratorUse[];
+  sourceFiles: ts.SourceFile[];
+} {
   const ts = context.ts;
   const generated = new Set(context.settings.generatedFiles.map((file) => path.resolve(file)));
   const sourceFiles = context.program
@@ -40,9 +43,12 @@ export function discoverDecoratorUses(context: AnalysisContext): { uses: Decorat
         for (const decorator of ts.getDecorators(node) ?? []) {
           const call = decorator.expression;
           if (!ts.isCallExpression(call)) continue;
-          const callee = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
+          const callee = ts.isPropertyAccessExpression(call.expression)
+            ? call.expression.name
+            : call.expression;
           if (!ts.isIdentifier(callee) || !names.has(callee.text)) continue;
-          if (!context.isRuntimeExport(context.checker.getSymbolAtLocation(callee), DECORATOR_NAME)) continue;
+          if (!context.isRuntimeExport(context.checker.getSymbolAtLocation(callee), DECORATOR_NAME))
+            continue;
           uses.push({ decorator, call, target: node });
         }
       }
@@ -57,14 +63,19 @@ export function discoverDecoratorUses(context: AnalysisContext): { uses: Decorat
  * `exportName` plus every name it is imported or re-exported as (`ScheduledJob as Job`, and
  * `Job as Task` in turn), found by text so that files using an alias pass the text filter too.
  */
-export function importedNames(sourceFiles: readonly ts.SourceFile[], exportName: string): Set<string> {
+export function importedNames(
+  sourceFiles: readonly ts.SourceFile[],
+  exportName: string,
+): Set<string> {
   const names = new Set([exportName]);
   let grew = true;
   while (grew) {
     grew = false;
     for (const sourceFile of sourceFiles) {
       if (!mentionsAny(sourceFile.text, names)) continue;
-      for (const match of sourceFile.text.matchAll(/\b([A-Za-z_$][\w$]*)\s+as\s+([A-Za-z_$][\w$]*)/g)) {
+      for (const match of sourceFile.text.matchAll(
+        /\b([A-Za-z_$][\w$]*)\s+as\s+([A-Za-z_$][\w$]*)/g,
+      )) {
         if (names.has(match[1]!) && !names.has(match[2]!)) {
           names.add(match[2]!);
           grew = true;

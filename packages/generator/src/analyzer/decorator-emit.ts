@@ -34,15 +34,28 @@ export interface NativeDecoratorEmit {
  * // { reason: '"target" is "ESNext" and "experimentalDecorators" is off', fix: 'Set "target": "ES2022" ...', location }
  * ```
  */
-export function nativeDecoratorEmit(options: ts.CompilerOptions, typescript: TypeScriptModule): NativeDecoratorEmit | null {
-  if (options.noEmit === true || options.emitDeclarationOnly === true || options.experimentalDecorators === true) return null;
+export function nativeDecoratorEmit(
+  options: ts.CompilerOptions,
+  typescript: TypeScriptModule,
+): NativeDecoratorEmit | null {
+  if (
+    options.noEmit === true ||
+    options.emitDeclarationOnly === true ||
+    options.experimentalDecorators === true
+  )
+    return null;
   if (options.useDefineForClassFields === false) return null;
   if (emitTarget(options, typescript) < typescript.ScriptTarget.ESNext) return null;
-  const fix = 'Set "target": "ES2022" (ES2023 and ES2024 lower decorators too), or "experimentalDecorators": true';
+  const fix =
+    'Set "target": "ES2022" (ES2023 and ES2024 lower decorators too), or "experimentalDecorators": true';
   const targetLocation = findCompilerOption(options, "target", typescript);
   if (targetLocation !== null || options.target !== undefined) {
     const written = stringValue(targetLocation?.node ?? null, typescript) ?? "ESNext";
-    return { reason: `"target" is "${written}" and "experimentalDecorators" is off`, fix, location: targetLocation ?? configFileOf(options) };
+    return {
+      reason: `"target" is "${written}" and "experimentalDecorators" is off`,
+      fix,
+      location: targetLocation ?? configFileOf(options),
+    };
   }
   return {
     reason: `"target" is not set, so "module": "${typescript.ModuleKind[options.module ?? 0] ?? ""}" makes it ESNext, and "experimentalDecorators" is off`,
@@ -53,15 +66,23 @@ export function nativeDecoratorEmit(options: ts.CompilerOptions, typescript: Typ
 
 /** The compiler's own emit target (it defaults from `module`), with a fallback for compilers that do not export it. */
 function emitTarget(options: ts.CompilerOptions, typescript: TypeScriptModule): number {
-  const own = (typescript as unknown as { getEmitScriptTarget?: (options: ts.CompilerOptions) => number }).getEmitScriptTarget;
+  const own = (
+    typescript as unknown as { getEmitScriptTarget?: (options: ts.CompilerOptions) => number }
+  ).getEmitScriptTarget;
   if (typeof own === "function") return own(options);
   if (options.target !== undefined) return options.target;
-  return options.module === typescript.ModuleKind.NodeNext ? typescript.ScriptTarget.ESNext : typescript.ScriptTarget.ES5;
+  return options.module === typescript.ModuleKind.NodeNext
+    ? typescript.ScriptTarget.ESNext
+    : typescript.ScriptTarget.ES5;
 }
 
 /** The value of a `"key": "value"` property, as written. */
 function stringValue(node: ts.Node | null, typescript: TypeScriptModule): string | null {
-  return node !== null && typescript.isPropertyAssignment(node) && typescript.isStringLiteral(node.initializer) ? node.initializer.text : null;
+  return node !== null &&
+    typescript.isPropertyAssignment(node) &&
+    typescript.isStringLiteral(node.initializer)
+    ? node.initializer.text
+    : null;
 }
 
 function configFileOf(options: ts.CompilerOptions): ConfigLocation | null {
@@ -72,14 +93,20 @@ function configFileOf(options: ts.CompilerOptions): ConfigLocation | null {
 /** The parsed tsconfig the compiler keeps in `options.configFile` (set by tsc and by `getParsedCommandLineOfConfigFile`). */
 function tsconfigSourceFile(options: ts.CompilerOptions): ts.TsConfigSourceFile | null {
   const configFile = options["configFile"];
-  return typeof configFile === "object" && configFile !== null && "statements" in configFile ? (configFile as ts.TsConfigSourceFile) : null;
+  return typeof configFile === "object" && configFile !== null && "statements" in configFile
+    ? (configFile as ts.TsConfigSourceFile)
+    : null;
 }
 
 /**
  * The `compilerOptions.<name>` property in the tsconfig or, when it does not set it, in the
  * files it extends (nearest first).
  */
-function findCompilerOption(options: ts.CompilerOptions, name: string, typescript: TypeScriptModule): ConfigLocation | null {
+function findCompilerOption(
+  options: ts.CompilerOptions,
+  name: string,
+  typescript: TypeScriptModule,
+): ConfigLocation | null {
   const configFile = tsconfigSourceFile(options);
   if (configFile === null) return null;
   const files: ts.JsonSourceFile[] = [configFile];
@@ -94,17 +121,34 @@ function findCompilerOption(options: ts.CompilerOptions, name: string, typescrip
   return null;
 }
 
-function compilerOptionProperty(sourceFile: ts.JsonSourceFile, name: string, typescript: TypeScriptModule): ts.Node | null {
+function compilerOptionProperty(
+  sourceFile: ts.JsonSourceFile,
+  name: string,
+  typescript: TypeScriptModule,
+): ts.Node | null {
   const root = sourceFile.statements[0]?.expression;
   if (root === undefined || !typescript.isObjectLiteralExpression(root)) return null;
   const compilerOptions = propertyNamed(root, "compilerOptions", typescript);
-  if (compilerOptions === null || !typescript.isObjectLiteralExpression(compilerOptions.initializer)) return null;
+  if (
+    compilerOptions === null ||
+    !typescript.isObjectLiteralExpression(compilerOptions.initializer)
+  )
+    return null;
   return propertyNamed(compilerOptions.initializer, name, typescript);
 }
 
-function propertyNamed(object: ts.ObjectLiteralExpression, name: string, typescript: TypeScriptModule): ts.PropertyAssignment | null {
+function propertyNamed(
+  object: ts.ObjectLiteralExpression,
+  name: string,
+  typescript: TypeScriptModule,
+): ts.PropertyAssignment | null {
   for (const property of object.properties) {
-    if (typescript.isPropertyAssignment(property) && typescript.isStringLiteral(property.name) && property.name.text === name) return property;
+    if (
+      typescript.isPropertyAssignment(property) &&
+      typescript.isStringLiteral(property.name) &&
+      property.name.text === name
+    )
+      return property;
   }
   return null;
 }

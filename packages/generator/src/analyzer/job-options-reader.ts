@@ -1,4 +1,11 @@
-import type { MisfirePolicy, OverlapPolicy, Placement, ResiliencePolicy, ScheduleSpec, WrittenScheduleOptions } from "@elarion/runtime";
+import type {
+  MisfirePolicy,
+  OverlapPolicy,
+  Placement,
+  ResiliencePolicy,
+  ScheduleSpec,
+  WrittenScheduleOptions,
+} from "@elarion/runtime";
 import {
   cronNeverFiresReason,
   isValidTimeZone,
@@ -29,7 +36,11 @@ export interface JobOptionsModel {
 }
 
 /** Reports a problem with one option (`key`), or with the options as a whole (`null`). */
-export type OptionReporter = (kind: DiagnosticKind, key: string | null, args: readonly string[]) => void;
+export type OptionReporter = (
+  kind: DiagnosticKind,
+  key: string | null,
+  args: readonly string[],
+) => void;
 
 const KNOWN_OPTIONS = [
   "cron",
@@ -47,7 +58,14 @@ const KNOWN_OPTIONS = [
   "placement",
 ] as const;
 
-const SCHEDULE_OPTIONS = ["cron", "timeZone", "fixedRate", "fixedDelay", "initialDelay", "runOnStart"] as const;
+const SCHEDULE_OPTIONS = [
+  "cron",
+  "timeZone",
+  "fixedRate",
+  "fixedDelay",
+  "initialDelay",
+  "runOnStart",
+] as const;
 
 const OVERLAP: readonly OverlapPolicy[] = ["skip", "queue", "allow-concurrent"];
 const MISFIRE: readonly MisfirePolicy[] = ["fire-once", "skip", "catch-up"];
@@ -57,7 +75,11 @@ const PLACEMENT: readonly Placement[] = ["cluster", "every-node"];
  * Validates evaluated `ScheduledJobOptions` with the runtime's own parsers (cron, time zone,
  * duration) and normalises them. Returns `null` when anything was reported as an error.
  */
-export function readJobOptions(options: ConstantValue, isMethodJob: boolean, report: OptionReporter): JobOptionsModel | null {
+export function readJobOptions(
+  options: ConstantValue,
+  isMethodJob: boolean,
+  report: OptionReporter,
+): JobOptionsModel | null {
   let failed = false;
   const error: OptionReporter = (kind, key, args) => {
     failed = true;
@@ -65,11 +87,16 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
   };
   if (options === undefined) options = {};
   if (!isPlainObject(options)) {
-    error("invalidOptionValue", null, ["options", describe(options), "an object literal such as { cron: \"0 3 * * *\" }"]);
+    error("invalidOptionValue", null, [
+      "options",
+      describe(options),
+      'an object literal such as { cron: "0 3 * * *" }',
+    ]);
     return null;
   }
   for (const key of Object.keys(options)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) error("unknownOption", key, [key, KNOWN_OPTIONS.join(", ")]);
+    if (!(KNOWN_OPTIONS as readonly string[]).includes(key))
+      error("unknownOption", key, [key, KNOWN_OPTIONS.join(", ")]);
   }
   const present = (key: (typeof KNOWN_OPTIONS)[number]): boolean => options[key] !== undefined;
   // Placeholders count as present for the checks across options; their defaults are checked as literals.
@@ -93,34 +120,57 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
     if (!parsed.ok) error("invalidCron", "cron", [cron, sentence(parsed.error)]);
     else {
       // The runtime's own answer, in the job's zone: nextAfter returns null exactly when this is a reason.
-      const neverFires = cronNeverFiresReason(parsed.cron, timeZone !== undefined && isValidTimeZone(timeZone) ? timeZone : "UTC");
+      const neverFires = cronNeverFiresReason(
+        parsed.cron,
+        timeZone !== undefined && isValidTimeZone(timeZone) ? timeZone : "UTC",
+      );
       if (neverFires !== null) error("cronNeverFires", "cron", [cron, sentence(neverFires)]);
     }
   }
-  if (timeZone !== undefined && !isValidTimeZone(timeZone)) error("invalidTimeZone", "timeZone", [timeZone]);
+  if (timeZone !== undefined && !isValidTimeZone(timeZone))
+    error("invalidTimeZone", "timeZone", [timeZone]);
 
   const schedules = (["cron", "fixedRate", "fixedDelay"] as const).filter(present);
   if (schedules.length > 1) {
-    error("conflictingScheduleOptions", schedules[1]!, [`a job has one schedule, but ${schedules.join(" and ")} are both set; keep one`]);
+    error("conflictingScheduleOptions", schedules[1]!, [
+      `a job has one schedule, but ${schedules.join(" and ")} are both set; keep one`,
+    ]);
   }
   if (present("cron") && present("initialDelay")) {
-    error("conflictingScheduleOptions", "initialDelay", ["initialDelay applies to fixedRate/fixedDelay jobs, not to cron; remove it or use a fixed interval"]);
+    error("conflictingScheduleOptions", "initialDelay", [
+      "initialDelay applies to fixedRate/fixedDelay jobs, not to cron; remove it or use a fixed interval",
+    ]);
   }
   if (present("cron") && present("runOnStart")) {
-    error("conflictingScheduleOptions", "runOnStart", ["runOnStart applies to fixedRate/fixedDelay jobs, not to cron; remove it"]);
+    error("conflictingScheduleOptions", "runOnStart", [
+      "runOnStart applies to fixedRate/fixedDelay jobs, not to cron; remove it",
+    ]);
   }
   if (present("timeZone") && !present("cron")) {
-    error("conflictingScheduleOptions", "timeZone", ["timeZone applies to cron schedules only; add a cron expression or remove timeZone"]);
+    error("conflictingScheduleOptions", "timeZone", [
+      "timeZone applies to cron schedules only; add a cron expression or remove timeZone",
+    ]);
   }
-  if (present("runOnStart") && !present("cron") && !present("fixedRate") && !present("fixedDelay")) {
-    error("conflictingScheduleOptions", "runOnStart", ["runOnStart applies to fixedRate/fixedDelay jobs only; add an interval or remove runOnStart"]);
+  if (
+    present("runOnStart") &&
+    !present("cron") &&
+    !present("fixedRate") &&
+    !present("fixedDelay")
+  ) {
+    error("conflictingScheduleOptions", "runOnStart", [
+      "runOnStart applies to fixedRate/fixedDelay jobs only; add an interval or remove runOnStart",
+    ]);
   }
   const maxConcurrentRuns = readCount(options, "maxConcurrentRuns", error);
   if (maxConcurrentRuns !== undefined && overlap !== "allow-concurrent") {
-    error("conflictingScheduleOptions", "maxConcurrentRuns", ['maxConcurrentRuns applies only with overlap: "allow-concurrent"; set that overlap or remove maxConcurrentRuns']);
+    error("conflictingScheduleOptions", "maxConcurrentRuns", [
+      'maxConcurrentRuns applies only with overlap: "allow-concurrent"; set that overlap or remove maxConcurrentRuns',
+    ]);
   }
   if (isMethodJob && schedules.length === 0 && !present("initialDelay")) {
-    error("conflictingScheduleOptions", null, ["a method job is recurring and needs a schedule: set cron, fixedRate, fixedDelay or initialDelay"]);
+    error("conflictingScheduleOptions", null, [
+      "a method job is recurring and needs a schedule: set cron, fixedRate, fixedDelay or initialDelay",
+    ]);
   }
   const resilience = readResilience(values, error);
   if (failed) return null;
@@ -128,9 +178,22 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
   let schedule: ScheduleSpec | null = null;
   // A cron defaulting to "-" has no schedule until a variable gives it one.
   if (cronOff) schedule = null;
-  else if (cron !== undefined) schedule = { kind: "cron", expression: cron, timeZone: timeZone ?? "UTC" };
-  else if (fixedRate !== undefined) schedule = { kind: "fixed-rate", intervalMs: fixedRate, initialDelayMs: initialDelay ?? null, runOnStart: runOnStart ?? true };
-  else if (fixedDelay !== undefined) schedule = { kind: "fixed-delay", delayMs: fixedDelay, initialDelayMs: initialDelay ?? null, runOnStart: runOnStart ?? true };
+  else if (cron !== undefined)
+    schedule = { kind: "cron", expression: cron, timeZone: timeZone ?? "UTC" };
+  else if (fixedRate !== undefined)
+    schedule = {
+      kind: "fixed-rate",
+      intervalMs: fixedRate,
+      initialDelayMs: initialDelay ?? null,
+      runOnStart: runOnStart ?? true,
+    };
+  else if (fixedDelay !== undefined)
+    schedule = {
+      kind: "fixed-delay",
+      delayMs: fixedDelay,
+      initialDelayMs: initialDelay ?? null,
+      runOnStart: runOnStart ?? true,
+    };
   else if (initialDelay !== undefined) schedule = { kind: "once", delayMs: initialDelay };
   const effectiveOverlap = overlap ?? "skip";
   return {
@@ -144,7 +207,11 @@ export function readJobOptions(options: ConstantValue, isMethodJob: boolean, rep
     enabled: enabled ?? true,
     placement: placement ?? "cluster",
     placeholders: Object.keys(placeholders).length === 0 ? null : placeholders,
-    scheduleOptions: SCHEDULE_OPTIONS.some((key) => placeholders[key as PlaceholderOption] !== undefined) ? writtenScheduleOptions(options) : null,
+    scheduleOptions: SCHEDULE_OPTIONS.some(
+      (key) => placeholders[key as PlaceholderOption] !== undefined,
+    )
+      ? writtenScheduleOptions(options)
+      : null,
   };
 }
 
@@ -168,7 +235,11 @@ function withPlaceholderDefaults(
     const parsed = parsePlaceholder(value);
     if (parsed.kind === "literal") continue;
     if (!(PLACEHOLDER_OPTIONS as readonly string[]).includes(key)) {
-      error("placeholderNotSupported", key, [key, JSON.stringify(value), PLACEHOLDER_OPTIONS.join(", ")]);
+      error("placeholderNotSupported", key, [
+        key,
+        JSON.stringify(value),
+        PLACEHOLDER_OPTIONS.join(", "),
+      ]);
       continue;
     }
     const option = key as PlaceholderOption;
@@ -183,17 +254,27 @@ function withPlaceholderDefaults(
     if (defaultValue.trim() === "") {
       // The scheduler would fall back to "" when the variable is unset or empty: no option takes that.
       const fix = `write "\${${variable}}" for no default, or give ${option} a value after ":-"`;
-      error("malformedPlaceholder", option, [option, `Invalid placeholder ${JSON.stringify(value)}: its default is empty, which ${option} cannot be; ${fix}.`]);
+      error("malformedPlaceholder", option, [
+        option,
+        `Invalid placeholder ${JSON.stringify(value)}: its default is empty, which ${option} cannot be; ${fix}.`,
+      ]);
     } else if (option === "cron" && defaultValue.trim() === "-") {
       cronOff = true;
     } else if (option === "enabled") {
       // As the scheduler reads it (policy/placeholder-options.ts): true or false in any letter case.
       const text = defaultValue.trim().toLowerCase();
       if (text === "true" || text === "false") values[option] = text === "true";
-      else error("invalidOptionValue", option, [`enabled (the default of ${value})`, JSON.stringify(defaultValue), "true or false"]);
+      else
+        error("invalidOptionValue", option, [
+          `enabled (the default of ${value})`,
+          JSON.stringify(defaultValue),
+          "true or false",
+        ]);
     } else if (option === "fixedRate" || option === "fixedDelay" || option === "initialDelay") {
       // As the scheduler reads a variable: plain digits are milliseconds.
-      values[option] = /^\d+$/.test(defaultValue.trim()) ? Number(defaultValue.trim()) : defaultValue;
+      values[option] = /^\d+$/.test(defaultValue.trim())
+        ? Number(defaultValue.trim())
+        : defaultValue;
     } else {
       values[option] = defaultValue;
     }
@@ -205,7 +286,8 @@ function writtenScheduleOptions(options: Options): WrittenScheduleOptions {
   const written: Record<string, string | number | boolean> = {};
   for (const key of SCHEDULE_OPTIONS) {
     const value = options[key];
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") written[key] = value;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+      written[key] = value;
   }
   return written as WrittenScheduleOptions;
 }
@@ -224,11 +306,21 @@ function readBoolean(options: Options, key: string, error: OptionReporter): bool
   return undefined;
 }
 
-function readChoice<T extends string>(options: Options, key: string, choices: readonly T[], error: OptionReporter): T | undefined {
+function readChoice<T extends string>(
+  options: Options,
+  key: string,
+  choices: readonly T[],
+  error: OptionReporter,
+): T | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
-  if (typeof value === "string" && (choices as readonly string[]).includes(value)) return value as T;
-  error("invalidOptionValue", key, [key, describe(value), `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`]);
+  if (typeof value === "string" && (choices as readonly string[]).includes(value))
+    return value as T;
+  error("invalidOptionValue", key, [
+    key,
+    describe(value),
+    `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`,
+  ]);
   return undefined;
 }
 
@@ -244,7 +336,12 @@ function readCount(options: Options, key: string, error: OptionReporter): number
   return undefined;
 }
 
-function readDuration(options: Options, key: string, positive: boolean, error: OptionReporter): number | undefined {
+function readDuration(
+  options: Options,
+  key: string,
+  positive: boolean,
+  error: OptionReporter,
+): number | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
   if (typeof value === "number" && value < 0) {
@@ -252,7 +349,10 @@ function readDuration(options: Options, key: string, positive: boolean, error: O
     return undefined;
   }
   if (typeof value !== "number" && typeof value !== "string") {
-    error("invalidDuration", key, [key, `${describe(value)} is not a duration; use milliseconds (1500) or a string like "1.5s"`]);
+    error("invalidDuration", key, [
+      key,
+      `${describe(value)} is not a duration; use milliseconds (1500) or a string like "1.5s"`,
+    ]);
     return undefined;
   }
   const parsed = tryParseDuration(value);
@@ -261,7 +361,10 @@ function readDuration(options: Options, key: string, positive: boolean, error: O
     return undefined;
   }
   if (positive && parsed.ms === 0) {
-    error("invalidDuration", key, [key, "an interval of 0 would run without pause; use a positive duration"]);
+    error("invalidDuration", key, [
+      key,
+      "an interval of 0 would run without pause; use a positive duration",
+    ]);
     return undefined;
   }
   return parsed.ms;

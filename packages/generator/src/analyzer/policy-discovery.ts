@@ -29,17 +29,30 @@ export function discoverPolicies(
     if (!mentionsAny(sourceFile.text, names)) continue;
     for (const statement of sourceFile.statements) {
       if (!ts.isVariableStatement(statement)) continue;
-      const exported = statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+      const exported =
+        statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword) ??
+        false;
       const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
       if (!exported || !isConst) continue;
       for (const declaration of statement.declarationList.declarations) {
         const initializer = declaration.initializer;
         if (initializer === undefined || !ts.isCallExpression(initializer)) continue;
-        if (!context.isRuntimeExport(context.checker.getSymbolAtLocation(initializer.expression), "resiliencePolicy")) continue;
+        if (
+          !context.isRuntimeExport(
+            context.checker.getSymbolAtLocation(initializer.expression),
+            "resiliencePolicy",
+          )
+        )
+          continue;
         const evaluated = evaluator.evaluate(initializer);
         if (!evaluated.ok) {
-          if (evaluated.invalidPolicy) context.report("invalidResiliencePolicy", evaluated.node, [evaluated.reason]);
-          else context.report("nonConstantOption", evaluated.node, [`of resiliencePolicy ${declaration.name.getText()}`, evaluated.reason]);
+          if (evaluated.invalidPolicy)
+            context.report("invalidResiliencePolicy", evaluated.node, [evaluated.reason]);
+          else
+            context.report("nonConstantOption", evaluated.node, [
+              `of resiliencePolicy ${declaration.name.getText()}`,
+              evaluated.reason,
+            ]);
           continue;
         }
         if (!(evaluated.value instanceof PolicyValue)) continue;
@@ -47,7 +60,10 @@ export function discoverPolicies(
         const nameNode = initializer.arguments[0] ?? initializer;
         const existing = policies.get(policy.name);
         if (existing !== undefined) {
-          context.report("duplicatePolicyName", nameNode, [policy.name, context.describeLocation(existing.node)]);
+          context.report("duplicatePolicyName", nameNode, [
+            policy.name,
+            context.describeLocation(existing.node),
+          ]);
           continue;
         }
         policies.set(policy.name, { policy, node: nameNode });

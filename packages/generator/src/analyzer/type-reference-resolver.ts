@@ -15,14 +15,23 @@ export class TypeReferenceResolver {
   resolve(typeNode: ts.TypeNode, fallback: TypeReference): TypeReference {
     const ts = this.context.ts;
     if (isKeywordType(ts, typeNode)) return { kind: "global", text: typeNode.getText() };
-    if (!ts.isTypeReferenceNode(typeNode) || typeNode.typeArguments !== undefined || !ts.isIdentifier(typeNode.typeName)) return fallback;
+    if (
+      !ts.isTypeReferenceNode(typeNode) ||
+      typeNode.typeArguments !== undefined ||
+      !ts.isIdentifier(typeNode.typeName)
+    )
+      return fallback;
     const symbol = this.context.checker.getSymbolAtLocation(typeNode.typeName);
     if (symbol === undefined) return fallback;
     const imported = this.importedName(symbol);
     if (imported !== null) return { kind: "import", name: imported };
     const target = this.context.resolveAlias(symbol);
     const declaration = target.declarations?.[0];
-    if (declaration !== undefined && !ts.isExternalModule(declaration.getSourceFile()) && declaration.getSourceFile().isDeclarationFile) {
+    if (
+      declaration !== undefined &&
+      !ts.isExternalModule(declaration.getSourceFile()) &&
+      declaration.getSourceFile().isDeclarationFile
+    ) {
       return { kind: "global", text: typeNode.typeName.text };
     }
     return fallback;
@@ -35,20 +44,35 @@ export class TypeReferenceResolver {
     const declaration = target.declarations?.[0];
     if (declaration === undefined) return null;
     const declaringFile = declaration.getSourceFile();
-    if (!this.context.program.isSourceFileFromExternalLibrary(declaringFile) && !declaringFile.isDeclarationFile) {
+    if (
+      !this.context.program.isSourceFileFromExternalLibrary(declaringFile) &&
+      !declaringFile.isDeclarationFile
+    ) {
       const exportName = this.exportNameOf(declaringFile, target);
       if (exportName === null) return null;
-      return { exportName, declaredName: declaredNameOf(ts, declaration) ?? target.getName(), from: { kind: "file", path: path.resolve(declaringFile.fileName) } };
+      return {
+        exportName,
+        declaredName: declaredNameOf(ts, declaration) ?? target.getName(),
+        from: { kind: "file", path: path.resolve(declaringFile.fileName) },
+      };
     }
     // A type from a package: reuse the user's own import of it, which is known to resolve.
-    const importDeclaration = symbol.declarations?.find((node) => ts.isImportSpecifier(node) || ts.isImportClause(node));
+    const importDeclaration = symbol.declarations?.find(
+      (node) => ts.isImportSpecifier(node) || ts.isImportClause(node),
+    );
     if (importDeclaration === undefined) return null;
     const moduleSpecifier = ts.isImportSpecifier(importDeclaration)
       ? importDeclaration.parent.parent.parent.moduleSpecifier
       : importDeclaration.parent.moduleSpecifier;
     if (!ts.isStringLiteral(moduleSpecifier) || moduleSpecifier.text.startsWith(".")) return null;
-    const exportName = ts.isImportSpecifier(importDeclaration) ? (importDeclaration.propertyName ?? importDeclaration.name).text : "default";
-    return { exportName, declaredName: symbol.getName(), from: { kind: "package", specifier: moduleSpecifier.text } };
+    const exportName = ts.isImportSpecifier(importDeclaration)
+      ? (importDeclaration.propertyName ?? importDeclaration.name).text
+      : "default";
+    return {
+      exportName,
+      declaredName: symbol.getName(),
+      from: { kind: "package", specifier: moduleSpecifier.text },
+    };
   }
 
   /** The name under which `sourceFile` exports `symbol` (`"default"` for a default export), or `null`. */

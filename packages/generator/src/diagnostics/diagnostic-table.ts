@@ -7,7 +7,8 @@ export const DIAGNOSTICS = {
   duplicateJobName: {
     code: "ELG001",
     category: "error",
-    message: 'Duplicate job name "{0}": it is also used by {1}. Job names must be unique; rename one of the jobs.',
+    message:
+      'Duplicate job name "{0}": it is also used by {1}. Job names must be unique; rename one of the jobs.',
   },
   nonLiteralJobName: {
     code: "ELG002",
@@ -19,27 +20,31 @@ export const DIAGNOSTICS = {
     code: "ELG003",
     category: "error",
     message:
-      'Job class {0} has no execute method. Add `execute(payload: T, context: ScheduledJobContext)` (implement IScheduledJob<T>), or put @ScheduledJob on a method instead.',
+      "Job class {0} has no execute method. Add `execute(payload: T, context: ScheduledJobContext)` (implement IScheduledJob<T>), or put @ScheduledJob on a method instead.",
   },
   mistypedExecute: {
     code: "ELG004",
     category: "error",
-    message: "execute of job class {0} has the wrong shape: {1}. Use `execute(payload: T, context?: ScheduledJobContext): Promise<void> | void`.",
+    message:
+      "execute of job class {0} has the wrong shape: {1}. Use `execute(payload: T, context?: ScheduledJobContext): Promise<void> | void`.",
   },
   classNotExported: {
     code: "ELG005",
     category: "error",
-    message: "Job class {0} is not exported, so the generated registry cannot import it. Add `export` to the class declaration.",
+    message:
+      "Job class {0} is not exported, so the generated registry cannot import it. Add `export` to the class declaration.",
   },
   abstractClass: {
     code: "ELG006",
     category: "error",
-    message: "Job class {0} is abstract and cannot be constructed. Decorate a concrete subclass instead.",
+    message:
+      "Job class {0} is abstract and cannot be constructed. Decorate a concrete subclass instead.",
   },
   genericClass: {
     code: "ELG007",
     category: "error",
-    message: "Job class {0} is generic; the generator cannot choose its type arguments. Decorate a non-generic subclass that fixes them.",
+    message:
+      "Job class {0} is generic; the generator cannot choose its type arguments. Decorate a non-generic subclass that fixes them.",
   },
   notConstructible: {
     code: "ELG008",
@@ -50,24 +55,25 @@ export const DIAGNOSTICS = {
     code: "ELG009",
     category: "error",
     message:
-      "Constructor parameter \"{0}\" of {1} has no type annotation, so it has no service key. Annotate it with the service's class or interface type, e.g. `{0}: EmailSender`.",
+      'Constructor parameter "{0}" of {1} has no type annotation, so it has no service key. Annotate it with the service\'s class or interface type, e.g. `{0}: EmailSender`.',
   },
   primitiveDependency: {
     code: "ELG010",
     category: "error",
     message:
-      "Constructor parameter \"{0}\" of {1} has the primitive type {2}, which is not a usable service key. Wrap it in a named type (e.g. `interface SmtpConfig { host: string }`) and inject that.",
+      'Constructor parameter "{0}" of {1} has the primitive type {2}, which is not a usable service key. Wrap it in a named type (e.g. `interface SmtpConfig { host: string }`) and inject that.',
   },
   anyDependency: {
     code: "ELG011",
     category: "error",
-    message: "Constructor parameter \"{0}\" of {1} is typed {2}, which is not a usable service key. Give it the service's class or interface type.",
+    message:
+      'Constructor parameter "{0}" of {1} is typed {2}, which is not a usable service key. Give it the service\'s class or interface type.',
   },
   unionDependency: {
     code: "ELG012",
     category: "error",
     message:
-      "Constructor parameter \"{0}\" of {1} has a union or otherwise unnamed type ({2}), which is not a usable service key. Declare a named type alias for it (e.g. `type MailTransport = {2}`) and annotate the parameter with that.",
+      'Constructor parameter "{0}" of {1} has a union or otherwise unnamed type ({2}), which is not a usable service key. Declare a named type alias for it (e.g. `type MailTransport = {2}`) and annotate the parameter with that.',
   },
   conflictingServiceKey: {
     code: "ELG013",
@@ -78,7 +84,8 @@ export const DIAGNOSTICS = {
   payloadNotJsonSafe: {
     code: "ELG014",
     category: "error",
-    message: "The payload type of job \"{0}\" is not JSON-safe: {1}: {2}. Payloads are stored and sent as JSON; use plain objects, arrays, strings, numbers, booleans and null.",
+    message:
+      'The payload type of job "{0}" is not JSON-safe: {1}: {2}. Payloads are stored and sent as JSON; use plain objects, arrays, strings, numbers, booleans and null.',
   },
   payloadDate: {
     code: "ELG015",
@@ -86,7 +93,7 @@ export const DIAGNOSTICS = {
     // Until 0.1.0 this warned about every Date ("arrives as a string"); payload codecs now store a
     // Date as its ISO string and hand execute a Date, except where a string may stand in its place.
     message:
-      "The payload type of job \"{0}\" allows a Date or a string at {1} ({2}): a Date is stored as its ISO string, so the two cannot be told apart and execute receives a string there. Give the Date its own property (e.g. `{ at: Date } | { label: string }`) if execute needs a Date.",
+      'The payload type of job "{0}" allows a Date or a string at {1} ({2}): a Date is stored as its ISO string, so the two cannot be told apart and execute receives a string there. Give the Date its own property (e.g. `{ at: Date } | { label: string }`) if execute needs a Date.',
   },
   invalidCron: {
     code: "ELG016",
@@ -128,12 +135,14 @@ export const DIAGNOSTICS = {
   duplicatePolicyName: {
     code: "ELG023",
     category: "error",
-    message: 'Duplicate resilience policy name "{0}": it is also declared in {1}. Policy names must be unique; rename one of them.',
+    message:
+      'Duplicate resilience policy name "{0}": it is also declared in {1}. Policy names must be unique; rename one of them.',
   },
   nonConstantOption: {
     code: "ELG024",
     category: "error",
-    message: "Option {0} must be a literal or a const initialised with one, so the generator can read it at build time; {1}.",
+    message:
+      "Option {0} must be a literal or a const initialised with one, so the generator can read it at build time; {1}.",
   },
   invalidOptionValue: {
     code: "ELG025",
@@ -148,7 +157,8 @@ export const DIAGNOSTICS = {
   invalidMethodJob: {
     code: "ELG027",
     category: "error",
-    message: "Method job {0} has the wrong shape: {1}. A decorated method takes `(context?: ScheduledJobContext)` and returns Promise<void> or void.",
+    message:
+      "Method job {0} has the wrong shape: {1}. A decorated method takes `(context?: ScheduledJobContext)` and returns Promise<void> or void.",
   },
   unknownPolicyName: {
     code: "ELG028",
@@ -164,12 +174,14 @@ export const DIAGNOSTICS = {
   staleArtifact: {
     code: "ELG030",
     category: "error",
-    message: "{0} is stale: it differs from what the generator produces now. Run elarion-gen (or build with the transformer) and commit the result.",
+    message:
+      "{0} is stale: it differs from what the generator produces now. Run elarion-gen (or build with the transformer) and commit the result.",
   },
   unreadablePayloadType: {
     code: "ELG031",
     category: "error",
-    message: "The payload type of job \"{0}\" cannot be checked at {1}: {2}. Use plain object, array, tuple, literal or primitive types.",
+    message:
+      'The payload type of job "{0}" cannot be checked at {1}: {2}. Use plain object, array, tuple, literal or primitive types.',
   },
   duplicateJobClass: {
     code: "ELG032",
@@ -192,7 +204,8 @@ export const DIAGNOSTICS = {
   placeholderNotSupported: {
     code: "ELG035",
     category: "error",
-    message: "Option {0} does not take a configuration placeholder ({1}); placeholders work in {2} only. Write {0} as a literal.",
+    message:
+      "Option {0} does not take a configuration placeholder ({1}); placeholders work in {2} only. Write {0} as a literal.",
   },
 } as const satisfies Record<string, DiagnosticDefinition>;
 
@@ -215,5 +228,8 @@ export type DiagnosticKind = keyof typeof DIAGNOSTICS;
  * ```
  */
 export function formatMessage(kind: DiagnosticKind, args: readonly string[]): string {
-  return DIAGNOSTICS[kind].message.replace(/\{(\d+)\}/g, (_, index: string) => args[Number(index)] ?? "");
+  return DIAGNOSTICS[kind].message.replace(
+    /\{(\d+)\}/g,
+    (_, index: string) => args[Number(index)] ?? "",
+  );
 }

@@ -10,7 +10,10 @@ import { DIAGNOSTICS, formatMessage, type DiagnosticKind } from "./diagnostic-ta
  * formatDiagnostic(d, "/app"); // "src/jobs/a.ts:3:15 - error ELG001: Duplicate job name ..."
  * ```
  */
-export function formatDiagnostic(diagnostic: ElarionDiagnostic, cwd: string = process.cwd()): string {
+export function formatDiagnostic(
+  diagnostic: ElarionDiagnostic,
+  cwd: string = process.cwd(),
+): string {
   const relative = path.relative(cwd, diagnostic.file).split(path.sep).join("/");
   return `${relative}:${diagnostic.line}:${diagnostic.column} - ${diagnostic.category} ${diagnostic.code}: ${diagnostic.message}`;
 }
@@ -24,7 +27,11 @@ export function formatDiagnostic(diagnostic: ElarionDiagnostic, cwd: string = pr
  * fileDiagnostic("staleArtifact", "/app/src/jobs.generated.ts", ["src/jobs.generated.ts"]);
  * ```
  */
-export function fileDiagnostic(kind: DiagnosticKind, file: string, args: readonly string[]): ElarionDiagnostic {
+export function fileDiagnostic(
+  kind: DiagnosticKind,
+  file: string,
+  args: readonly string[],
+): ElarionDiagnostic {
   const definition = DIAGNOSTICS[kind];
   return {
     code: definition.code,

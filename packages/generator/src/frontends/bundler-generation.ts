@@ -6,7 +6,11 @@ import type { GeneratorOptions } from "../generate.js";
 import { descriptorsPathFor } from "../printer/index.js";
 import { hasErrors, writeChangedFiles } from "./generated-files.js";
 import { ProjectConfigError, resolveTsconfigPath } from "./project-config.js";
-import { generateProject, generatorOptionsFor, type ProjectGeneration } from "./project-generation.js";
+import {
+  generateProject,
+  generatorOptionsFor,
+  type ProjectGeneration,
+} from "./project-generation.js";
 
 /** Options of every bundler plugin; relative paths start at the bundler's working directory. */
 export interface ElarionPluginOptions {
@@ -63,7 +67,10 @@ export class BundlerGeneration {
     try {
       tsconfigPath = resolveTsconfigPath(pluginOptions.tsconfig, cwd);
       // The bundler, not the tsconfig, decides how decorators are emitted: no tsc emit check (ELG033).
-      options = { ...generatorOptionsFor(tsconfigPath, pluginOptions.outFile, cwd), emitter: "bundler" };
+      options = {
+        ...generatorOptionsFor(tsconfigPath, pluginOptions.outFile, cwd),
+        emitter: "bundler",
+      };
     } catch (error) {
       if (!(error instanceof ProjectConfigError)) throw error;
       configError = error;
@@ -71,7 +78,10 @@ export class BundlerGeneration {
     this.tsconfigPath = tsconfigPath;
     this.#options = options;
     this.configError = configError;
-    this.generatedPaths = options === null ? [] : [options.outFile, descriptorsPathFor(options.outFile)].map((file) => path.resolve(file));
+    this.generatedPaths =
+      options === null
+        ? []
+        : [options.outFile, descriptorsPathFor(options.outFile)].map((file) => path.resolve(file));
   }
 
   /** The project's compiler options as of the latest generation, or `null` before one. */
@@ -91,7 +101,8 @@ export class BundlerGeneration {
 
   /** Runs the generator, writes changed files when there is no error, and returns its findings. */
   regenerate(): BundlerReport {
-    if (this.configError !== null) return { errors: [plainMessage(this.configError.message)], warnings: [] };
+    if (this.configError !== null)
+      return { errors: [plainMessage(this.configError.message)], warnings: [] };
     try {
       this.#latest = generateProject(this.tsconfigPath!, this.#options!);
     } catch (error) {
@@ -108,7 +119,9 @@ export class BundlerGeneration {
 
   /** Matches imports of the generated modules: `./jobs.generated.js`, `../src/jobs.generated.descriptors`, ... */
   get specifierFilter(): RegExp {
-    const names = this.generatedPaths.map((file) => escapeRegExp(path.basename(withoutScriptExtension(file))));
+    const names = this.generatedPaths.map((file) =>
+      escapeRegExp(path.basename(withoutScriptExtension(file))),
+    );
     return new RegExp(`(?:^|/)(?:${names.join("|")})(?:\\.[cm]?[jt]sx?)?$`);
   }
 
@@ -126,7 +139,9 @@ export class BundlerGeneration {
 
   /** The latest generated text of a generated module (or what is on disk, before any generation). */
   text(generatedPath: string): string {
-    const generated = this.#latest?.result.files.find((file) => path.resolve(file.path) === generatedPath);
+    const generated = this.#latest?.result.files.find(
+      (file) => path.resolve(file.path) === generatedPath,
+    );
     return generated?.text ?? fs.readFileSync(generatedPath, "utf8");
   }
 
@@ -134,7 +149,10 @@ export class BundlerGeneration {
   isProjectInput(file: string): boolean {
     const absolute = path.resolve(file);
     if (this.generatedPaths.includes(absolute)) return false;
-    return this.watchFiles().includes(absolute) || this.watchDirectories().includes(path.dirname(absolute));
+    return (
+      this.watchFiles().includes(absolute) ||
+      this.watchDirectories().includes(path.dirname(absolute))
+    );
   }
 
   /**
@@ -143,16 +161,21 @@ export class BundlerGeneration {
    */
   watchFiles(): string[] {
     const generation = this.#latest;
-    const projectFiles = generation?.program.getRootFileNames().map((file) => path.resolve(file)) ?? [];
+    const projectFiles =
+      generation?.program.getRootFileNames().map((file) => path.resolve(file)) ?? [];
     const tsconfig = this.tsconfigPath === null ? [] : [this.tsconfigPath];
-    return [...new Set([...tsconfig, ...(generation?.result.consultedFiles ?? []), ...projectFiles])];
+    return [
+      ...new Set([...tsconfig, ...(generation?.result.consultedFiles ?? []), ...projectFiles]),
+    ];
   }
 
   /** Directories of the project's files, so a new job file (a directory change) triggers a rebuild. */
   watchDirectories(): string[] {
     const generation = this.#latest;
     if (generation === undefined) return [];
-    const roots = generation.program.getRootFileNames().map((file) => path.dirname(path.resolve(file)));
+    const roots = generation.program
+      .getRootFileNames()
+      .map((file) => path.dirname(path.resolve(file)));
     return [...new Set(roots)].sort();
   }
 
@@ -171,7 +194,8 @@ export class BundlerGeneration {
   }
 
   #lineTextOf(diagnostic: ElarionDiagnostic): string {
-    const text = this.#latest?.program.getSourceFile(diagnostic.file)?.text ?? readOrEmpty(diagnostic.file);
+    const text =
+      this.#latest?.program.getSourceFile(diagnostic.file)?.text ?? readOrEmpty(diagnostic.file);
     return text.split(/\r?\n/)[diagnostic.line - 1] ?? "";
   }
 }

@@ -58,7 +58,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
   const { values } = parsed;
-  const modes = (["watch", "check", "init", "help"] as const).filter((mode) => values[mode] === true);
+  const modes = (["watch", "check", "init", "help"] as const).filter(
+    (mode) => values[mode] === true,
+  );
   if (modes.length > 1 && !modes.includes("help")) {
     throw new CliUsageError(`--${modes[0]} and --${modes[1]} cannot be combined; pick one.`);
   }

@@ -25,17 +25,27 @@ export interface EsbuildDecoratorProblem {
  * // { reason: "esbuild's target is esnext (its default: the build options set no target) ...", fix: 'Add target: "node20" ...' }
  * ```
  */
-export function esbuildDecoratorProblem(build: BuildOptions, compilerOptions: ts.CompilerOptions): EsbuildDecoratorProblem | null {
+export function esbuildDecoratorProblem(
+  build: BuildOptions,
+  compilerOptions: ts.CompilerOptions,
+): EsbuildDecoratorProblem | null {
   const tsconfig = rawCompilerOptions(build.tsconfigRaw) ?? {
     experimentalDecorators: compilerOptions.experimentalDecorators,
     useDefineForClassFields: compilerOptions.useDefineForClassFields,
-    target: compilerOptions.target === undefined ? undefined : ts.ScriptTarget[compilerOptions.target],
+    target:
+      compilerOptions.target === undefined ? undefined : ts.ScriptTarget[compilerOptions.target],
   };
   if (tsconfig.experimentalDecorators === true) return null;
   const supported = build.supported?.["decorators"];
   if (supported === false) return null;
-  const targets = build.target === undefined ? [] : (Array.isArray(build.target) ? build.target : [build.target]).flatMap((entry) => entry.split(","));
-  const keepsSyntax = supported === true || targets.every((entry) => entry.trim().toLowerCase() === "esnext");
+  const targets =
+    build.target === undefined
+      ? []
+      : (Array.isArray(build.target) ? build.target : [build.target]).flatMap((entry) =>
+          entry.split(","),
+        );
+  const keepsSyntax =
+    supported === true || targets.every((entry) => entry.trim().toLowerCase() === "esnext");
   if (!keepsSyntax) return null;
   if (!usesDefineForClassFields(tsconfig)) return null;
   const because =
@@ -72,12 +82,20 @@ function rawCompilerOptions(raw: BuildOptions["tsconfigRaw"]): DecoratorSettings
     const read = ts.parseConfigFileTextToJson("tsconfigRaw", raw);
     parsed = read.error === undefined ? read.config : {};
   }
-  const options = typeof parsed === "object" && parsed !== null ? (parsed as { compilerOptions?: unknown }).compilerOptions : undefined;
+  const options =
+    typeof parsed === "object" && parsed !== null
+      ? (parsed as { compilerOptions?: unknown }).compilerOptions
+      : undefined;
   if (typeof options !== "object" || options === null) return {};
-  const { experimentalDecorators, useDefineForClassFields, target } = options as Record<string, unknown>;
+  const { experimentalDecorators, useDefineForClassFields, target } = options as Record<
+    string,
+    unknown
+  >;
   return {
-    experimentalDecorators: typeof experimentalDecorators === "boolean" ? experimentalDecorators : undefined,
-    useDefineForClassFields: typeof useDefineForClassFields === "boolean" ? useDefineForClassFields : undefined,
+    experimentalDecorators:
+      typeof experimentalDecorators === "boolean" ? experimentalDecorators : undefined,
+    useDefineForClassFields:
+      typeof useDefineForClassFields === "boolean" ? useDefineForClassFields : undefined,
     target: typeof target === "string" ? target : undefined,
   };
 }

@@ -41,7 +41,10 @@ export function resolveTsconfigPath(project: string | undefined, cwd: string): s
  * const program = ts.createProgram(parsed.fileNames, parsed.options);
  * ```
  */
-export function readProjectConfig(tsconfigPath: string, typescript: typeof ts = ts): ts.ParsedCommandLine {
+export function readProjectConfig(
+  tsconfigPath: string,
+  typescript: typeof ts = ts,
+): ts.ParsedCommandLine {
   const unrecoverable: ts.Diagnostic[] = [];
   const parsed = typescript.getParsedCommandLineOfConfigFile(tsconfigPath, undefined, {
     ...typescript.sys,

@@ -1,6 +1,11 @@
 import path from "node:path";
 import ts from "typescript";
-import { generate, resolveGeneratorOptions, type GenerationResult, type GeneratorOptions } from "../generate.js";
+import {
+  generate,
+  resolveGeneratorOptions,
+  type GenerationResult,
+  type GeneratorOptions,
+} from "../generate.js";
 import { readProjectConfig } from "./project-config.js";
 
 /** One run of the generator over a tsconfig project. */
@@ -20,7 +25,11 @@ export interface ProjectGeneration {
  * generatorOptionsFor("/app/tsconfig.json", "gen/jobs.ts", "/app"); // outFile "/app/gen/jobs.ts"
  * ```
  */
-export function generatorOptionsFor(tsconfigPath: string, outFile: string | undefined, baseDir: string): GeneratorOptions {
+export function generatorOptionsFor(
+  tsconfigPath: string,
+  outFile: string | undefined,
+  baseDir: string,
+): GeneratorOptions {
   return outFile === undefined
     ? resolveGeneratorOptions(tsconfigPath)
     : resolveGeneratorOptions(tsconfigPath, { outFile: path.resolve(baseDir, outFile) });
@@ -37,12 +46,17 @@ export function generatorOptionsFor(tsconfigPath: string, outFile: string | unde
  * const { result } = generateProject("/app/tsconfig.json", generatorOptionsFor("/app/tsconfig.json", undefined, "/app"));
  * ```
  */
-export function generateProject(tsconfigPath: string, options: GeneratorOptions): ProjectGeneration {
+export function generateProject(
+  tsconfigPath: string,
+  options: GeneratorOptions,
+): ProjectGeneration {
   const parsed = readProjectConfig(tsconfigPath);
   const program = ts.createProgram({
     rootNames: parsed.fileNames,
     options: parsed.options,
-    ...(parsed.projectReferences === undefined ? {} : { projectReferences: parsed.projectReferences }),
+    ...(parsed.projectReferences === undefined
+      ? {}
+      : { projectReferences: parsed.projectReferences }),
   });
   return { program, options, result: generate(program, options) };
 }

@@ -24,7 +24,10 @@ export function toTypeScriptDiagnostics(
   typescript: typeof ts,
 ): ts.Diagnostic[] {
   return diagnostics.map((diagnostic) => ({
-    category: diagnostic.category === "error" ? typescript.DiagnosticCategory.Error : typescript.DiagnosticCategory.Warning,
+    category:
+      diagnostic.category === "error"
+        ? typescript.DiagnosticCategory.Error
+        : typescript.DiagnosticCategory.Warning,
     code: TYPESCRIPT_CODE_BASE + Number.parseInt(diagnostic.code.replace(/^ELG/, ""), 10),
     messageText: `${diagnostic.code}: ${diagnostic.message}`,
     file: program.getSourceFile(diagnostic.file) ?? configSourceFile(diagnostic.file, typescript),
@@ -45,5 +48,7 @@ function configSourceFile(file: string, typescript: typeof ts): ts.SourceFile | 
   } catch {
     return undefined;
   }
-  return file.endsWith(".json") ? typescript.parseJsonText(file, text) : typescript.createSourceFile(file, text, typescript.ScriptTarget.Latest);
+  return file.endsWith(".json")
+    ? typescript.parseJsonText(file, text)
+    : typescript.createSourceFile(file, text, typescript.ScriptTarget.Latest);
 }

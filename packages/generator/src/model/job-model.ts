@@ -1,4 +1,12 @@
-import type { MisfirePolicy, OverlapPolicy, Placement, PlaceholderOption, ResiliencePolicy, ScheduleSpec, WrittenScheduleOptions } from "@elarion/runtime";
+import type {
+  MisfirePolicy,
+  OverlapPolicy,
+  Placement,
+  PlaceholderOption,
+  ResiliencePolicy,
+  ScheduleSpec,
+  WrittenScheduleOptions,
+} from "@elarion/runtime";
 import type { PayloadShape } from "./payload-shape.js";
 import type { ImportedName, TypeReference } from "./type-reference.js";
 
@@ -23,7 +31,12 @@ export interface JobModel {
   readonly jobClass: ImportedName & { readonly className: string };
   readonly target:
     | { readonly kind: "class"; readonly executeParameterCount: number }
-    | { readonly kind: "method"; readonly methodName: string; readonly isStatic: boolean; readonly parameterCount: number };
+    | {
+        readonly kind: "method";
+        readonly methodName: string;
+        readonly isStatic: boolean;
+        readonly parameterCount: number;
+      };
   readonly supportsRuntimeScheduling: boolean;
   readonly schedule: ScheduleSpec | null;
   readonly overlap: OverlapPolicy;

@@ -17,9 +17,17 @@ export type PayloadShape =
   | { readonly kind: "date" }
   | { readonly kind: "literal"; readonly value: string | number | boolean }
   | { readonly kind: "array"; readonly element: PayloadShape }
-  | { readonly kind: "tuple"; readonly elements: readonly TupleElementShape[]; readonly rest: PayloadShape | null }
+  | {
+      readonly kind: "tuple";
+      readonly elements: readonly TupleElementShape[];
+      readonly rest: PayloadShape | null;
+    }
   | { readonly kind: "record"; readonly value: PayloadShape }
-  | { readonly kind: "object"; readonly properties: readonly PropertyShape[]; readonly index: PayloadShape | null }
+  | {
+      readonly kind: "object";
+      readonly properties: readonly PropertyShape[];
+      readonly index: PayloadShape | null;
+    }
   | { readonly kind: "union"; readonly members: readonly PayloadShape[] }
   /**
    * A union of object types told apart by a literal property (`type: "created" | "deleted"`):
@@ -29,7 +37,10 @@ export type PayloadShape =
   | {
       readonly kind: "discriminated-union";
       readonly discriminant: string;
-      readonly cases: readonly { readonly value: string | number | boolean; readonly member: PayloadShape }[];
+      readonly cases: readonly {
+        readonly value: string | number | boolean;
+        readonly member: PayloadShape;
+      }[];
       readonly others: readonly PayloadShape[];
       readonly description: string;
     }

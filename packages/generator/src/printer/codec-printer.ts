@@ -36,7 +36,8 @@ export function printPayloadCodecs(
   validatorNames: ReadonlyMap<string, string>,
 ): PrintedCodecs {
   const withDates = validatorsWithDates(validators);
-  const mapperOf = (validatorName: string): string => `dates_${validatorName.replace(/^check_/, "")}`;
+  const mapperOf = (validatorName: string): string =>
+    `dates_${validatorName.replace(/^check_/, "")}`;
   const writer = new DateMapWriter(withDates, mapperOf);
   const declarations: string[] = [];
   const declaredNames: string[] = [];
@@ -103,13 +104,22 @@ function containsDate(shape: PayloadShape, withDates: ReadonlySet<string>): bool
     case "record":
       return containsDate(shape.value, withDates);
     case "tuple":
-      return shape.elements.some((element) => containsDate(element.shape, withDates)) || (shape.rest !== null && containsDate(shape.rest, withDates));
+      return (
+        shape.elements.some((element) => containsDate(element.shape, withDates)) ||
+        (shape.rest !== null && containsDate(shape.rest, withDates))
+      );
     case "object":
-      return shape.properties.some((property) => containsDate(property.shape, withDates)) || (shape.index !== null && containsDate(shape.index, withDates));
+      return (
+        shape.properties.some((property) => containsDate(property.shape, withDates)) ||
+        (shape.index !== null && containsDate(shape.index, withDates))
+      );
     case "union":
       return shape.members.some((member) => containsDate(member, withDates));
     case "discriminated-union":
-      return shape.cases.some((entry) => containsDate(entry.member, withDates)) || shape.others.some((member) => containsDate(member, withDates));
+      return (
+        shape.cases.some((entry) => containsDate(entry.member, withDates)) ||
+        shape.others.some((member) => containsDate(member, withDates))
+      );
     default:
       return false;
   }
@@ -148,7 +158,9 @@ class DateMapWriter {
     if (shape.index !== null) {
       const mapped = this.map(shape.index, "item");
       if (mapped !== null) {
-        const known = shape.properties.map((property) => `key === ${JSON.stringify(property.name)}`);
+        const known = shape.properties.map(
+          (property) => `key === ${JSON.stringify(property.name)}`,
+        );
         text += "  for (const key in fields) {\n";
         if (known.length > 0) text += `    if (${known.join(" || ")}) continue;\n`;
         text += `    const item = fields[key];\n    if (item !== undefined) copy[key] = ${mapped};\n  }\n`;
@@ -194,7 +206,10 @@ class DateMapWriter {
         const tag = `(${value} as Record<string, unknown>)[${JSON.stringify(shape.discriminant)}]`;
         const cases = shape.cases
           .filter((entry) => containsDate(entry.member, this.withDates))
-          .map((entry) => `${tag} === ${JSON.stringify(entry.value)} ? ${this.map(entry.member, value)} : `)
+          .map(
+            (entry) =>
+              `${tag} === ${JSON.stringify(entry.value)} ? ${this.map(entry.member, value)} : `,
+          )
           .join("");
         const objects = cases === "" ? value : `${cases}${value}`;
         const others = this.union(shape.others, value) ?? value;
@@ -212,7 +227,9 @@ class DateMapWriter {
     if (!members.some((member) => containsDate(member, this.withDates))) return null;
     let leaf = value;
     if (members.some((member) => member.kind === "date")) {
-      const literals = members.flatMap((member) => (member.kind === "literal" && typeof member.value === "string" ? [member.value] : []));
+      const literals = members.flatMap((member) =>
+        member.kind === "literal" && typeof member.value === "string" ? [member.value] : [],
+      );
       // With a string member a stored string stays a string (ELG015); a literal is never a date.
       const decoded = members.some((member) => member.kind === "string")
         ? value
@@ -221,11 +238,17 @@ class DateMapWriter {
           : `(${literals.map((literal) => `${value} === ${JSON.stringify(literal)}`).join(" || ")} ? ${value} : ${this.helper("decodePayloadDate")}(${value}))`;
       leaf = `(encode ? ${this.helper("encodePayloadDate")}(${value}) : ${decoded})`;
     }
-    const refs = members.filter((member): member is Extract<PayloadShape, { kind: "ref" }> => member.kind === "ref");
+    const refs = members.filter(
+      (member): member is Extract<PayloadShape, { kind: "ref" }> => member.kind === "ref",
+    );
     if (!refs.some((ref) => this.withDates.has(ref.name))) return leaf;
-    const mapRef = (ref: Extract<PayloadShape, { kind: "ref" }>): string => (this.withDates.has(ref.name) ? `${this.mapperOf(ref.name)}(${value}, encode)` : value);
+    const mapRef = (ref: Extract<PayloadShape, { kind: "ref" }>): string =>
+      this.withDates.has(ref.name) ? `${this.mapperOf(ref.name)}(${value}, encode)` : value;
     // Several object members: the first whose validator accepts the value (as the validator chose it).
-    const objects = refs.length === 1 ? mapRef(refs[0]!) : `${refs.map((ref) => `${ref.name}(${value}) === null ? ${mapRef(ref)} : `).join("")}${value}`;
+    const objects =
+      refs.length === 1
+        ? mapRef(refs[0]!)
+        : `${refs.map((ref) => `${ref.name}(${value}) === null ? ${mapRef(ref)} : `).join("")}${value}`;
     return `(typeof ${value} === "object" && ${value} !== null && !(${value} instanceof Date) ? ${objects} : ${leaf})`;
   }
 

@@ -27,25 +27,39 @@ export function printDescriptorsModule(model: RegistryModel, options: PrintOptio
   imports.useFixed(RUNTIME_PACKAGE, "JobDescriptorSet", false);
   if (codecs.codecNames.size > 0) {
     // Only payloads with a Date have a codec, and every Date's validator checks it with isPayloadDate.
-    for (const helper of ["isPayloadDate", ...codecs.helpers]) imports.useFixed(RUNTIME_PACKAGE, helper, true);
+    for (const helper of ["isPayloadDate", ...codecs.helpers])
+      imports.useFixed(RUNTIME_PACKAGE, helper, true);
     imports.useFixed(RUNTIME_PACKAGE, "PayloadCodec", false);
   }
   const payloadLines = model.jobs
     .filter((job) => job.supportsRuntimeScheduling && job.payload !== null)
-    .map((job) => `  ${JSON.stringify(job.name)}: ${printTypeReference(job.payload!.type, job, imports, false)};`);
+    .map(
+      (job) =>
+        `  ${JSON.stringify(job.name)}: ${printTypeReference(job.payload!.type, job, imports, false)};`,
+    );
   const validators = model.validators.map(printNamedValidator);
   for (const job of model.jobs) {
     const shape = job.payload?.shape;
-    if (shape !== undefined && shape !== null) validators.push(printPayloadValidator(validatorNames.get(job.name)!, shape));
+    if (shape !== undefined && shape !== null)
+      validators.push(printPayloadValidator(validatorNames.get(job.name)!, shape));
   }
   validators.push(...codecs.declarations);
-  const descriptors = model.jobs.map((job) => printDescriptor(job, validatorNames.get(job.name) ?? null, codecs.codecNames.get(job.name) ?? null));
+  const descriptors = model.jobs.map((job) =>
+    printDescriptor(
+      job,
+      validatorNames.get(job.name) ?? null,
+      codecs.codecNames.get(job.name) ?? null,
+    ),
+  );
   const policies = model.policies.map((policy) => `    ${printPolicy(policy)},\n`).join("");
-  const policyNames = model.policies.map((policy) => JSON.stringify(policy.name)).join(" | ") || "never";
+  const policyNames =
+    model.policies.map((policy) => JSON.stringify(policy.name)).join(" | ") || "never";
   const body =
     `${imports.print()}\n` +
     "\n" +
-    (payloadLines.length === 0 ? "export type JobPayloads = {};\n" : `export type JobPayloads = {\n${payloadLines.join("\n")}\n};\n`) +
+    (payloadLines.length === 0
+      ? "export type JobPayloads = {};\n"
+      : `export type JobPayloads = {\n${payloadLines.join("\n")}\n};\n`) +
     `\nexport type JobPolicyNames = ${policyNames};\n` +
     validators.map((text) => `\n${text}`).join("") +
     "\nexport const jobDescriptors: JobDescriptorSet<JobPayloads, JobPolicyNames> = defineJobDescriptors<JobPayloads, JobPolicyNames>(\n" +
@@ -70,7 +84,11 @@ function payloadValidatorNames(jobs: readonly JobModel[]): Map<string, string> {
   return names;
 }
 
-function printDescriptor(job: JobModel, validatorName: string | null, codecName: string | null): string {
+function printDescriptor(
+  job: JobModel,
+  validatorName: string | null,
+  codecName: string | null,
+): string {
   const target =
     job.target.kind === "class"
       ? `{ kind: "class", className: ${JSON.stringify(job.jobClass.className)} }`
@@ -85,17 +103,26 @@ function printDescriptor(job: JobModel, validatorName: string | null, codecName:
     ["maxConcurrentRuns", String(job.maxConcurrentRuns)],
     ["group", JSON.stringify(job.group)],
     ["misfire", JSON.stringify(job.misfire)],
-    ["resilience", typeof job.resilience === "object" && job.resilience !== null ? printPolicy(job.resilience) : JSON.stringify(job.resilience)],
+    [
+      "resilience",
+      typeof job.resilience === "object" && job.resilience !== null
+        ? printPolicy(job.resilience)
+        : JSON.stringify(job.resilience),
+    ],
     ["enabled", String(job.enabled)],
     ["placement", JSON.stringify(job.placement)],
-    ["dependencies", `[${job.dependencies.map((dependency) => JSON.stringify(dependency.key)).join(", ")}]`],
+    [
+      "dependencies",
+      `[${job.dependencies.map((dependency) => JSON.stringify(dependency.key)).join(", ")}]`,
+    ],
     ["sourceFile", JSON.stringify(job.sourceFile)],
     ["validatePayload", validatorName ?? "null"],
   ];
   // Optional in the descriptor contract: printed only where present, so other descriptors stay as they were.
   if (codecName !== null) fields.push(["payloadCodec", codecName]);
   if (job.placeholders !== null) fields.push(["placeholders", printPlainObject(job.placeholders)]);
-  if (job.scheduleOptions !== null) fields.push(["scheduleOptions", printPlainObject(job.scheduleOptions)]);
+  if (job.scheduleOptions !== null)
+    fields.push(["scheduleOptions", printPlainObject(job.scheduleOptions)]);
   return `    {\n${fields.map(([key, value]) => `      ${key}: ${value},\n`).join("")}    },\n`;
 }
 

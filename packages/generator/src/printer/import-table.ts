@@ -31,7 +31,8 @@ export class ImportTable {
     const key = `${specifier}\0${exportName}`;
     const existing = this.entries.get(key);
     if (existing !== undefined) existing.usedAsValue ||= asValue;
-    else this.entries.set(key, { specifier, exportName, localName: exportName, usedAsValue: asValue });
+    else
+      this.entries.set(key, { specifier, exportName, localName: exportName, usedAsValue: asValue });
     return exportName;
   }
 
@@ -44,11 +45,17 @@ export class ImportTable {
       existing.usedAsValue ||= asValue;
       return existing.localName;
     }
-    const base = name.exportName === "default" ? safeIdentifier(name.declaredName) : name.exportName;
+    const base =
+      name.exportName === "default" ? safeIdentifier(name.declaredName) : name.exportName;
     let localName = base;
     for (let counter = 2; this.taken.has(localName); counter++) localName = `${base}_${counter}`;
     this.taken.add(localName);
-    this.entries.set(key, { specifier, exportName: name.exportName, localName, usedAsValue: asValue });
+    this.entries.set(key, {
+      specifier,
+      exportName: name.exportName,
+      localName,
+      usedAsValue: asValue,
+    });
     return localName;
   }
 
@@ -62,19 +69,32 @@ export class ImportTable {
     }
     const lines: string[] = [];
     for (const specifier of [...bySpecifier.keys()].sort(compareSpecifiers)) {
-      const entries = bySpecifier.get(specifier)!.sort((a, b) => compareText(a.localName.toLowerCase(), b.localName.toLowerCase()) || compareText(a.localName, b.localName));
+      const entries = bySpecifier
+        .get(specifier)!
+        .sort(
+          (a, b) =>
+            compareText(a.localName.toLowerCase(), b.localName.toLowerCase()) ||
+            compareText(a.localName, b.localName),
+        );
       const allTypes = entries.every((entry) => !entry.usedAsValue);
       const names = entries.map((entry) => {
-        const binding = entry.exportName === entry.localName ? entry.localName : `${entry.exportName} as ${entry.localName}`;
+        const binding =
+          entry.exportName === entry.localName
+            ? entry.localName
+            : `${entry.exportName} as ${entry.localName}`;
         return !allTypes && !entry.usedAsValue ? `type ${binding}` : binding;
       });
-      lines.push(`import ${allTypes ? "type " : ""}{ ${names.join(", ")} } from ${JSON.stringify(specifier)};`);
+      lines.push(
+        `import ${allTypes ? "type " : ""}{ ${names.join(", ")} } from ${JSON.stringify(specifier)};`,
+      );
     }
     return lines.join("\n");
   }
 
   private specifierOf(from: ModuleReference): string {
-    return from.kind === "package" ? from.specifier : relativeModuleSpecifier(this.fromFile, from.path, this.style);
+    return from.kind === "package"
+      ? from.specifier
+      : relativeModuleSpecifier(this.fromFile, from.path, this.style);
   }
 }
 

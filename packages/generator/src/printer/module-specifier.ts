@@ -17,7 +17,11 @@ const SOURCE_EXTENSION = /\.(d\.)?([mc]?)(ts|tsx)$/;
  * relativeModuleSpecifier("/app/src/jobs.generated.ts", "/app/src/jobs/send.ts", "js"); // "./jobs/send.js"
  * ```
  */
-export function relativeModuleSpecifier(fromFile: string, targetFile: string, style: ImportExtensionStyle): string {
+export function relativeModuleSpecifier(
+  fromFile: string,
+  targetFile: string,
+  style: ImportExtensionStyle,
+): string {
   let relative = path.relative(path.dirname(fromFile), targetFile).split(path.sep).join("/");
   if (!relative.startsWith(".")) relative = `./${relative}`;
   const match = SOURCE_EXTENSION.exec(relative);

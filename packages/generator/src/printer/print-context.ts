@@ -37,5 +37,8 @@ export const RESERVED_NAMES = [
 
 /** The descriptors module's path with the registry module's specifier style. */
 export function descriptorsPathFor(registryFile: string): string {
-  return registryFile.replace(/(\.[mc]?tsx?)?$/, (extension) => `.descriptors${extension === "" ? ".ts" : extension}`);
+  return registryFile.replace(
+    /(\.[mc]?tsx?)?$/,
+    (extension) => `.descriptors${extension === "" ? ".ts" : extension}`,
+  );
 }

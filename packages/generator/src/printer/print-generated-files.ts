@@ -13,7 +13,10 @@ export interface GeneratedFile {
  * Prints both generated modules of a registry model: the registry module first, then the
  * descriptors-only module.
  */
-export function printGeneratedFiles(model: RegistryModel, options: PrintOptions): readonly GeneratedFile[] {
+export function printGeneratedFiles(
+  model: RegistryModel,
+  options: PrintOptions,
+): readonly GeneratedFile[] {
   return [
     { path: options.registryFile, text: printRegistryModule(model, options) },
     { path: options.descriptorsFile, text: printDescriptorsModule(model, options) },

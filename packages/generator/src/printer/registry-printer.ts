@@ -17,14 +17,21 @@ export function printRegistryModule(model: RegistryModel, options: PrintOptions)
   imports.useFixed(RUNTIME_PACKAGE, "defineJobRegistry", true);
   imports.useFixed(RUNTIME_PACKAGE, "JobRegistry", false);
   const services = new Map<string, string>();
-  const definitions = model.jobs.map((job, index) => printDefinition(job, index, imports, services));
+  const definitions = model.jobs.map((job, index) =>
+    printDefinition(job, index, imports, services),
+  );
   const classes = model.jobs
     .filter((job) => job.supportsRuntimeScheduling)
     .map((job) => `typeof ${imports.use(job.jobClass, true)}`);
   const serviceLines = [...services.entries()]
     .sort(([a], [b]) => compareText(a, b))
-    .map(([key, type]) => `  ${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key)}: ${type};`);
-  const descriptorsSpecifier = JSON.stringify(relativeModuleSpecifier(options.registryFile, options.descriptorsFile, options.importStyle));
+    .map(
+      ([key, type]) =>
+        `  ${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key)}: ${type};`,
+    );
+  const descriptorsSpecifier = JSON.stringify(
+    relativeModuleSpecifier(options.registryFile, options.descriptorsFile, options.importStyle),
+  );
   const userImports = imports.print();
   const body =
     `${userImports}\n` +
@@ -33,7 +40,9 @@ export function printRegistryModule(model: RegistryModel, options: PrintOptions)
     "export { jobDescriptors };\n" +
     "export type { JobPayloads, JobPolicyNames };\n" +
     "\n" +
-    (serviceLines.length === 0 ? "export type JobServices = {};\n" : `export type JobServices = {\n${serviceLines.join("\n")}\n};\n`) +
+    (serviceLines.length === 0
+      ? "export type JobServices = {};\n"
+      : `export type JobServices = {\n${serviceLines.join("\n")}\n};\n`) +
     "\n" +
     `export type JobClasses = ${classes.length === 0 ? "never" : classes.join(" | ")};\n` +
     "\n" +
@@ -45,7 +54,12 @@ export function printRegistryModule(model: RegistryModel, options: PrintOptions)
   return withHeader(body);
 }
 
-function printDefinition(job: JobModel, index: number, imports: ImportTable, services: Map<string, string>): string {
+function printDefinition(
+  job: JobModel,
+  index: number,
+  imports: ImportTable,
+  services: Map<string, string>,
+): string {
   const className = imports.use(job.jobClass, true);
   const dependencies = job.dependencies.map((dependency) => {
     const type = printTypeReference(dependency.type, job, imports, true);

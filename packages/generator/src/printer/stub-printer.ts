@@ -11,7 +11,10 @@ import path from "node:path";
  * writeFileSync(options.outFile, printStub(options));
  * ```
  */
-export function printStub(options: { readonly outFile: string; readonly projectRoot: string }): string {
+export function printStub(options: {
+  readonly outFile: string;
+  readonly projectRoot: string;
+}): string {
   const modulePath = path.relative(options.projectRoot, options.outFile).split(path.sep).join("/");
   return (
     "// Stub of the Elarion job registry: replaced by @elarion/generator (the transformer or elarion-gen).\n" +

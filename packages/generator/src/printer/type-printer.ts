@@ -7,7 +7,12 @@ import type { ImportTable } from "./import-table.js";
  * says whether the job class is already a value import of this module (the registry module) or
  * must be imported as a type only (the descriptors module).
  */
-export function printTypeReference(reference: TypeReference, job: JobModel, imports: ImportTable, classAsValue: boolean): string {
+export function printTypeReference(
+  reference: TypeReference,
+  job: JobModel,
+  imports: ImportTable,
+  classAsValue: boolean,
+): string {
   switch (reference.kind) {
     case "import":
       return imports.use(reference.name, false);

@@ -77,7 +77,8 @@ class CheckWriter {
   /** Statements that `return <path> + ": expected ..."` when `value` does not match `shape`. */
   check(shape: PayloadShape, value: string, path: Path, depth: number): string {
     const pad = "  ".repeat(depth);
-    const fail = (what: string): string => `return ${pathExpression(path, [{ text: `: expected ${what}` }])};`;
+    const fail = (what: string): string =>
+      `return ${pathExpression(path, [{ text: `: expected ${what}` }])};`;
     switch (shape.kind) {
       case "any":
         return "";
@@ -95,7 +96,8 @@ class CheckWriter {
       case "union": {
         const refs = shape.members.filter((member) => member.kind === "ref");
         const only = refs.length === 1 ? refs[0]! : null;
-        if (only === null || only.kind !== "ref") return `${pad}if (${this.unionMismatch(shape.members, value)}) ${fail(describeShape(shape))}\n`;
+        if (only === null || only.kind !== "ref")
+          return `${pad}if (${this.unionMismatch(shape.members, value)}) ${fail(describeShape(shape))}\n`;
         // With a single object-like member, an object that fails it is reported at the inner path.
         const simple = shape.members.filter((member) => member !== only);
         const error = this.local("error");
@@ -130,13 +132,21 @@ class CheckWriter {
   }
 
   /** Selects the member by its discriminant, so the failing path points inside that member. */
-  private discriminatedUnion(shape: Extract<PayloadShape, { kind: "discriminated-union" }>, value: string, path: Path, depth: number): string {
+  private discriminatedUnion(
+    shape: Extract<PayloadShape, { kind: "discriminated-union" }>,
+    value: string,
+    path: Path,
+    depth: number,
+  ): string {
     const pad = "  ".repeat(depth);
     const tag = this.local("tag");
     const error = this.local("error");
     const tags = shape.cases.map((entry) => JSON.stringify(entry.value)).join(" | ");
     const notObject = pathExpression(path, [{ text: `: expected ${shape.description}` }]);
-    const badTag = pathExpression([...path, { text: propertyPath(shape.discriminant) }], [{ text: `: expected ${tags}` }]);
+    const badTag = pathExpression(
+      [...path, { text: propertyPath(shape.discriminant) }],
+      [{ text: `: expected ${tags}` }],
+    );
     let text = "";
     let inner = pad;
     if (shape.others.length > 0) {
@@ -156,7 +166,12 @@ class CheckWriter {
     return text;
   }
 
-  private tuple(shape: Extract<PayloadShape, { kind: "tuple" }>, value: string, path: Path, depth: number): string {
+  private tuple(
+    shape: Extract<PayloadShape, { kind: "tuple" }>,
+    value: string,
+    path: Path,
+    depth: number,
+  ): string {
     const pad = "  ".repeat(depth);
     const required = shape.elements.filter((element) => !element.optional).length;
     const lengthChecks = [`${value}.length < ${required}`];
@@ -166,16 +181,28 @@ class CheckWriter {
     shape.elements.forEach((element, position) => {
       const item = this.local("item");
       const itemPath: Path = [...path, { text: `[${position}]` }];
-      const check = this.check(element.shape, item, itemPath, element.optional ? depth + 2 : depth + 1);
+      const check = this.check(
+        element.shape,
+        item,
+        itemPath,
+        element.optional ? depth + 2 : depth + 1,
+      );
       if (check === "") return;
       text += `${pad}{\n${pad}  const ${item}: unknown = ${value}[${position}];\n`;
-      text += element.optional ? `${pad}  if (${item} !== undefined) {\n${check}${pad}  }\n` : check;
+      text += element.optional
+        ? `${pad}  if (${item} !== undefined) {\n${check}${pad}  }\n`
+        : check;
       text += `${pad}}\n`;
     });
     if (shape.rest !== null) {
       const index = this.local("i");
       const item = this.local("item");
-      const check = this.check(shape.rest, item, [...path, { text: "[" }, { code: index }, { text: "]" }], depth + 1);
+      const check = this.check(
+        shape.rest,
+        item,
+        [...path, { text: "[" }, { code: index }, { text: "]" }],
+        depth + 1,
+      );
       if (check !== "") {
         text += `${pad}for (let ${index} = ${shape.elements.length}; ${index} < ${value}.length; ${index}++) {\n`;
         text += `${pad}  const ${item}: unknown = ${value}[${index}];\n${check}${pad}}\n`;
@@ -184,7 +211,12 @@ class CheckWriter {
     return text;
   }
 
-  private object(shape: Extract<PayloadShape, { kind: "record" | "object" }>, value: string, path: Path, depth: number): string {
+  private object(
+    shape: Extract<PayloadShape, { kind: "record" | "object" }>,
+    value: string,
+    path: Path,
+    depth: number,
+  ): string {
     const pad = "  ".repeat(depth);
     const fields = this.local("fields");
     const notObject = pathExpression(path, [{ text: ": expected object" }]);
@@ -207,7 +239,12 @@ class CheckWriter {
     if (indexShape !== null) {
       const key = this.local("key");
       const item = this.local("item");
-      const itemPath: Path = [...path, { text: "[" }, { code: `JSON.stringify(${key})` }, { text: "]" }];
+      const itemPath: Path = [
+        ...path,
+        { text: "[" },
+        { code: `JSON.stringify(${key})` },
+        { text: "]" },
+      ];
       const check = this.check(indexShape, item, itemPath, depth + 1);
       if (check !== "") {
         const known = properties.map((property) => `${key} === ${JSON.stringify(property.name)}`);
@@ -224,7 +261,8 @@ class CheckWriter {
   private unionMismatch(members: readonly PayloadShape[], value: string): string {
     return members
       .map((member) => {
-        const condition = member.kind === "ref" ? `${member.name}(${value}) !== null` : mismatch(member, value);
+        const condition =
+          member.kind === "ref" ? `${member.name}(${value}) !== null` : mismatch(member, value);
         return members.length > 1 && condition.includes("||") ? `(${condition})` : condition;
       })
       .join(" && ");
@@ -255,7 +293,9 @@ function mismatch(shape: PayloadShape, value: string): string {
     case "array":
       return `!Array.isArray(${value})`;
     default:
-      throw new Error(`A ${shape.kind} shape inside a union must be a named validator (analyzer bug).`);
+      throw new Error(
+        `A ${shape.kind} shape inside a union must be a named validator (analyzer bug).`,
+      );
   }
 }
 

@@ -33,16 +33,20 @@ describe("options are evaluated from literals and consts", () => {
 
   it("evaluates template literals, numeric separators and const enum members", () => {
     const text = descriptorOf(
-      '@ScheduledJob(`${AREA}.sync`, { fixedRate: 1_500, initialDelay: `${2}s`, placement: Where.Everywhere })',
+      "@ScheduledJob(`${AREA}.sync`, { fixedRate: 1_500, initialDelay: `${2}s`, placement: Where.Everywhere })",
       ['const AREA = "crm";', 'const enum Where { Everywhere = "every-node" }'].join("\n"),
     );
     expect(text).toContain('name: "crm.sync"');
-    expect(text).toContain('schedule: { kind: "fixed-rate", intervalMs: 1500, initialDelayMs: 2000, runOnStart: true }');
+    expect(text).toContain(
+      'schedule: { kind: "fixed-rate", intervalMs: 1500, initialDelayMs: 2000, runOnStart: true }',
+    );
     expect(text).toContain('placement: "every-node"');
   });
 
   it("prints an inline resiliencePolicy call as normalised data", () => {
-    const text = descriptorOf('@ScheduledJob("inline.policy", { resilience: resiliencePolicy("inline", { maxRetryAttempts: 1, delay: "250ms" }) })');
+    const text = descriptorOf(
+      '@ScheduledJob("inline.policy", { resilience: resiliencePolicy("inline", { maxRetryAttempts: 1, delay: "250ms" }) })',
+    );
     expect(text).toContain(
       'resilience: { name: "inline", maxRetryAttempts: 1, delayMs: 250, backoff: "constant", maxDelayMs: null, jitter: false, timeoutMs: null }',
     );
@@ -58,7 +62,9 @@ describe("options are evaluated from literals and consts", () => {
         "export class SomeJob { execute(): void {} }",
       ].join("\n"),
     });
-    expect(result.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.line, diagnostic.column])).toEqual([["ELG024", 4, 40]]);
+    expect(
+      result.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.line, diagnostic.column]),
+    ).toEqual([["ELG024", 4, 40]]);
     expect(result.diagnostics[0]!.message).toContain("`rate` is not a const");
   });
 });

@@ -4,7 +4,8 @@ import { generateVirtual } from "../support/virtual-project.js";
 describe("constructor dependencies become service keys", () => {
   it("shares one key between jobs that inject the same type, in constructor order per job", () => {
     const result = generateVirtual({
-      "src/services.ts": "export interface Mailer { send(): void }\nexport class Clock { now(): number { return 0; } }",
+      "src/services.ts":
+        "export interface Mailer { send(): void }\nexport class Clock { now(): number { return 0; } }",
       "src/jobs.ts": [
         'import { ScheduledJob } from "@elarion/runtime";',
         'import type { Mailer } from "./services.js";',
@@ -17,7 +18,9 @@ describe("constructor dependencies become service keys", () => {
     });
     expect(result.diagnostics).toEqual([]);
     const [registry, descriptors] = result.files;
-    expect(registry!.text).toContain("export type JobServices = {\n  Clock: Clock;\n  Mailer: Mailer;\n};");
+    expect(registry!.text).toContain(
+      "export type JobServices = {\n  Clock: Clock;\n  Mailer: Mailer;\n};",
+    );
     expect(registry!.text).toContain('import type { Clock, Mailer } from "./services.js";');
     expect(descriptors!.text).toContain('dependencies: ["Mailer", "Clock"]');
     expect(descriptors!.text).toContain('dependencies: ["Clock", "Mailer"]');

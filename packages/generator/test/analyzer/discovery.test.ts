@@ -5,14 +5,18 @@ import { createTypeScriptAnalyzer } from "../../src/analyzer/typescript-analyzer
 import { generateVirtual, VIRTUAL_ROOT, virtualProgram } from "../support/virtual-project.js";
 
 const jobNames = (files: Record<string, string>): string[] => {
-  const analyzer = createTypeScriptAnalyzer(ts, { projectRoot: VIRTUAL_ROOT, generatedFiles: [path.join(VIRTUAL_ROOT, "src/jobs.generated.ts")] });
+  const analyzer = createTypeScriptAnalyzer(ts, {
+    projectRoot: VIRTUAL_ROOT,
+    generatedFiles: [path.join(VIRTUAL_ROOT, "src/jobs.generated.ts")],
+  });
   return analyzer.analyze(virtualProgram(files)).model.jobs.map((job) => job.name);
 };
 
 describe("job discovery", () => {
   it("ignores a look-alike ScheduledJob decorator that is not the runtime's", () => {
     const names = jobNames({
-      "src/fake.ts": "export function ScheduledJob(name: string) { void name; return (_: unknown) => {}; }",
+      "src/fake.ts":
+        "export function ScheduledJob(name: string) { void name; return (_: unknown) => {}; }",
       "src/jobs.ts": [
         'import { ScheduledJob } from "./fake.js";',
         '@ScheduledJob("fake.job")',
@@ -26,7 +30,11 @@ describe("job discovery", () => {
     const names = jobNames({
       "src/first.ts": 'export { ScheduledJob as Job } from "@elarion/runtime";',
       "src/second.ts": 'export { Job as Task } from "./first.js";',
-      "src/jobs.ts": ['import { Task } from "./second.js";', '@Task("renamed.job")', "export class RenamedJob { execute(): void {} }"].join("\n"),
+      "src/jobs.ts": [
+        'import { Task } from "./second.js";',
+        '@Task("renamed.job")',
+        "export class RenamedJob { execute(): void {} }",
+      ].join("\n"),
     });
     expect(names).toEqual(["renamed.job"]);
   });
@@ -38,17 +46,25 @@ describe("job discovery", () => {
         '@ScheduledJob("generated.copy")',
         "export class CopiedJob { execute(): void {} }",
       ].join("\n"),
-      "src/jobs.ts": ['import { ScheduledJob } from "@elarion/runtime";', '@ScheduledJob("real.job")', "export class RealJob { execute(): void {} }"].join("\n"),
+      "src/jobs.ts": [
+        'import { ScheduledJob } from "@elarion/runtime";',
+        '@ScheduledJob("real.job")',
+        "export class RealJob { execute(): void {} }",
+      ].join("\n"),
     });
     expect(names).toEqual(["real.job"]);
   });
 
   it("reports every project source file as consulted, and no library file", () => {
     const result = generateVirtual({
-      "src/jobs.ts": 'import { ScheduledJob } from "@elarion/runtime";\n@ScheduledJob("a.job")\nexport class AJob { execute(): void {} }',
+      "src/jobs.ts":
+        'import { ScheduledJob } from "@elarion/runtime";\n@ScheduledJob("a.job")\nexport class AJob { execute(): void {} }',
       "src/unrelated.ts": "export const answer = 42;",
     });
-    expect(result.consultedFiles).toEqual([path.join(VIRTUAL_ROOT, "src/jobs.ts"), path.join(VIRTUAL_ROOT, "src/unrelated.ts")]);
+    expect(result.consultedFiles).toEqual([
+      path.join(VIRTUAL_ROOT, "src/jobs.ts"),
+      path.join(VIRTUAL_ROOT, "src/unrelated.ts"),
+    ]);
   });
 
   it("reads a job's payload from implements IScheduledJob<T> when execute leaves it unannotated", () => {

@@ -3,7 +3,11 @@ import { CliUsageError, parseCliArguments } from "../../src/frontends/cli-argume
 
 describe("parseCliArguments", () => {
   it("defaults to one generation of ./tsconfig.json", () => {
-    expect(parseCliArguments([])).toEqual({ mode: "generate", project: undefined, outFile: undefined });
+    expect(parseCliArguments([])).toEqual({
+      mode: "generate",
+      project: undefined,
+      outFile: undefined,
+    });
   });
 
   it("reads the project, the output path and one mode", () => {
@@ -18,7 +22,9 @@ describe("parseCliArguments", () => {
   });
 
   it("rejects two modes at once, naming both", () => {
-    expect(() => parseCliArguments(["--watch", "--check"])).toThrow(new CliUsageError("--watch and --check cannot be combined; pick one."));
+    expect(() => parseCliArguments(["--watch", "--check"])).toThrow(
+      new CliUsageError("--watch and --check cannot be combined; pick one."),
+    );
   });
 
   it("rejects unknown flags, stray arguments and missing values", () => {

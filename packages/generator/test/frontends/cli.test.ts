@@ -1,7 +1,13 @@
 import fs from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireBuiltGenerator } from "./support/built-package.js";
-import { copyFixtureApp, DATE_PAYLOAD_JOB_FILE, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
+import {
+  copyFixtureApp,
+  DATE_PAYLOAD_JOB_FILE,
+  DUPLICATE_JOB_FILE,
+  newJobFile,
+  type FixtureApp,
+} from "./support/fixture-app.js";
 import { countOf, elarionGenBin, runNode, WatchedProcess } from "./support/processes.js";
 
 describe("elarion-gen", () => {
@@ -24,7 +30,9 @@ describe("elarion-gen", () => {
 
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("wrote src/jobs.generated.ts, src/jobs.generated.descriptors.ts");
+    expect(first.stdout).toContain(
+      "wrote src/jobs.generated.ts, src/jobs.generated.descriptors.ts",
+    );
     expect(app.read("src/jobs.generated.ts")).toContain("SendEmailJob");
     expect(app.read("src/jobs.generated.descriptors.ts")).toContain('"billing.daily"');
 
@@ -61,7 +69,10 @@ describe("elarion-gen", () => {
     expect(fresh.code).toBe(0);
     expect(fresh.stderr).toBe("");
 
-    app.write("src/jobs/billing.ts", app.read("src/jobs/billing.ts").replace('"billing.daily"', '"billing.nightly"'));
+    app.write(
+      "src/jobs/billing.ts",
+      app.read("src/jobs/billing.ts").replace('"billing.daily"', '"billing.nightly"'),
+    );
     const before = app.read("src/jobs.generated.ts");
     const stale = await elarionGen("--check");
     expect(stale.code).toBe(1);
@@ -88,7 +99,9 @@ describe("elarion-gen", () => {
     const result = await elarionGen();
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^tsconfig\.json:4:5 - error ELG033: .*"target" is not set, so "module": "NodeNext" makes it ESNext/m);
+    expect(result.stderr).toMatch(
+      /^tsconfig\.json:4:5 - error ELG033: .*"target" is not set, so "module": "NodeNext" makes it ESNext/m,
+    );
   });
 
   it("prints a warning with its location but still generates and exits 0", async () => {
@@ -105,18 +118,33 @@ describe("elarion-gen", () => {
   it("--watch regenerates when a job file is added and when a decorator argument changes", async () => {
     app = copyFixtureApp("jobs-app");
     watcher = new WatchedProcess([elarionGenBin, "--watch"], app.dir);
-    const regenerations = (): number => countOf(watcher?.text ?? "", "regenerated src/jobs.generated.ts");
-    const registryHas = (text: string): boolean => fs.existsSync(app.registryFile) && app.read("src/jobs.generated.ts").includes(text);
+    const regenerations = (): number =>
+      countOf(watcher?.text ?? "", "regenerated src/jobs.generated.ts");
+    const registryHas = (text: string): boolean =>
+      fs.existsSync(app.registryFile) && app.read("src/jobs.generated.ts").includes(text);
 
-    await watcher.until("the first generation", () => regenerations() >= 1 && registryHas("SendEmailJob"));
+    await watcher.until(
+      "the first generation",
+      () => regenerations() >= 1 && registryHas("SendEmailJob"),
+    );
 
     app.write("src/jobs/weekly-report-job.ts", newJobFile("reports.weekly", "WeeklyReportJob"));
-    await watcher.until("a regeneration that includes the new job", () => registryHas("WeeklyReportJob"));
+    await watcher.until("a regeneration that includes the new job", () =>
+      registryHas("WeeklyReportJob"),
+    );
     expect(app.read("src/jobs.generated.descriptors.ts")).toContain('"reports.weekly"');
 
     const seen = regenerations();
-    app.write("src/jobs/weekly-report-job.ts", newJobFile("reports.weekly-summary", "WeeklyReportJob"));
-    await watcher.until("a regeneration with the changed job name", () => regenerations() > seen && app.read("src/jobs.generated.descriptors.ts").includes('"reports.weekly-summary"'));
+    app.write(
+      "src/jobs/weekly-report-job.ts",
+      newJobFile("reports.weekly-summary", "WeeklyReportJob"),
+    );
+    await watcher.until(
+      "a regeneration with the changed job name",
+      () =>
+        regenerations() > seen &&
+        app.read("src/jobs.generated.descriptors.ts").includes('"reports.weekly-summary"'),
+    );
     expect(app.read("src/jobs.generated.descriptors.ts")).not.toContain('"reports.weekly"');
   }, 150_000);
 
@@ -125,11 +153,17 @@ describe("elarion-gen", () => {
     app.write(DUPLICATE_JOB_FILE.path, DUPLICATE_JOB_FILE.text);
     watcher = new WatchedProcess([elarionGenBin, "--watch"], app.dir);
 
-    await watcher.until("the error report", (output) => DUPLICATE_JOB_FILE.cliDiagnostic.test(output) && output.includes("not regenerated"));
+    await watcher.until(
+      "the error report",
+      (output) =>
+        DUPLICATE_JOB_FILE.cliDiagnostic.test(output) && output.includes("not regenerated"),
+    );
     expect(fs.existsSync(app.registryFile)).toBe(false);
 
     fs.rmSync(app.path(DUPLICATE_JOB_FILE.path));
-    await watcher.until("a regeneration after the fix", (output) => output.includes("regenerated src/jobs.generated.ts"));
+    await watcher.until("a regeneration after the fix", (output) =>
+      output.includes("regenerated src/jobs.generated.ts"),
+    );
     expect(app.read("src/jobs.generated.ts")).toContain("SendEmailJob");
   }, 150_000);
 

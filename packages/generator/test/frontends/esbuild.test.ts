@@ -4,7 +4,13 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 // The built package, like the CLI and tspc in these tests: all three front ends run the same build.
 import { elarionPlugin } from "../../dist/esbuild.js";
 import { requireBuiltGenerator } from "./support/built-package.js";
-import { copyFixtureApp, DATE_PAYLOAD_JOB_FILE, DUPLICATE_JOB_FILE, newJobFile, type FixtureApp } from "./support/fixture-app.js";
+import {
+  copyFixtureApp,
+  DATE_PAYLOAD_JOB_FILE,
+  DUPLICATE_JOB_FILE,
+  newJobFile,
+  type FixtureApp,
+} from "./support/fixture-app.js";
 import { runNode } from "./support/processes.js";
 
 describe("@elarion/generator/esbuild", () => {
@@ -42,9 +48,15 @@ describe("@elarion/generator/esbuild", () => {
           waiters.forEach((wake) => wake());
         }),
     };
-    const until = (description: string, condition: (result: esbuild.BuildResult) => boolean): Promise<void> =>
+    const until = (
+      description: string,
+      condition: (result: esbuild.BuildResult) => boolean,
+    ): Promise<void> =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out waiting for: ${description}`)), 45_000);
+        const timer = setTimeout(
+          () => finish(new Error(`timed out waiting for: ${description}`)),
+          45_000,
+        );
         const finish = (error?: Error): void => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -63,7 +75,9 @@ describe("@elarion/generator/esbuild", () => {
   it("generates the registry at build start on a clean checkout, and the bundle runs a job", async () => {
     app = copyFixtureApp("jobs-app");
 
-    const result = await esbuild.build(buildOptions([elarionPlugin({ tsconfig: "tsconfig.json" })]));
+    const result = await esbuild.build(
+      buildOptions([elarionPlugin({ tsconfig: "tsconfig.json" })]),
+    );
 
     expect(result.errors).toEqual([]);
     expect(app.read("src/jobs.generated.ts")).toContain("SendEmailJob");
@@ -75,13 +89,20 @@ describe("@elarion/generator/esbuild", () => {
 
   it("honours the outFile option, relative to esbuild's working directory", async () => {
     app = copyFixtureApp("jobs-app");
-    app.write("src/main.ts", app.read("src/main.ts").replace("./jobs.generated.js", "./generated/registry.js"));
+    app.write(
+      "src/main.ts",
+      app.read("src/main.ts").replace("./jobs.generated.js", "./generated/registry.js"),
+    );
 
-    const result = await esbuild.build(buildOptions([elarionPlugin({ outFile: "src/generated/registry.ts" })]));
+    const result = await esbuild.build(
+      buildOptions([elarionPlugin({ outFile: "src/generated/registry.ts" })]),
+    );
 
     expect(result.errors).toEqual([]);
     expect(app.read("src/generated/registry.descriptors.ts")).toContain('"emails.send"');
-    expect((await runNode(["out/main.js"], app.dir)).stdout).toContain("sent to ada@example.com: Hello");
+    expect((await runNode(["out/main.js"], app.dir)).stdout).toContain(
+      "sent to ada@example.com: Hello",
+    );
   });
 
   it("fails the build with the generator's code and an esbuild location", async () => {
@@ -101,10 +122,12 @@ describe("@elarion/generator/esbuild", () => {
     expect(DUPLICATE_JOB_FILE.esbuildLocation.files).toContain(location?.file);
     expect(DUPLICATE_JOB_FILE.esbuildLocation.lines).toContain(location?.line);
     expect(location?.lineText).toContain("@ScheduledJob(");
-    expect(location?.lineText.slice(location.column)).toMatch(/^"emails\.send"|^@ScheduledJob|^ScheduledJob/);
+    expect(location?.lineText.slice(location.column)).toMatch(
+      /^"emails\.send"|^@ScheduledJob|^ScheduledJob/,
+    );
   });
 
-  it("fails with ELG033 when esbuild would keep decorator syntax (no target: esnext), naming target: \"node20\"", async () => {
+  it('fails with ELG033 when esbuild would keep decorator syntax (no target: esnext), naming target: "node20"', async () => {
     app = copyFixtureApp("jobs-app");
     const { target: _target, ...withoutTarget } = buildOptions([elarionPlugin()]);
 
@@ -126,10 +149,16 @@ describe("@elarion/generator/esbuild", () => {
     app = copyFixtureApp("jobs-app");
     const { target: _target, ...withoutTarget } = buildOptions([elarionPlugin()]);
 
-    const result = await esbuild.build({ ...withoutTarget, target: "esnext", tsconfigRaw: { compilerOptions: { experimentalDecorators: true } } });
+    const result = await esbuild.build({
+      ...withoutTarget,
+      target: "esnext",
+      tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
+    });
 
     expect(result.errors).toEqual([]);
-    expect((await runNode(["out/main.js"], app.dir)).stdout).toContain("jobs: billing.daily, emails.send");
+    expect((await runNode(["out/main.js"], app.dir)).stdout).toContain(
+      "jobs: billing.daily, emails.send",
+    );
   });
 
   it("reports a generator warning as an esbuild warning with its location, and the build succeeds", async () => {
@@ -141,7 +170,9 @@ describe("@elarion/generator/esbuild", () => {
     expect(result.errors).toEqual([]);
     const warning = result.warnings.find((message) => message.text.startsWith("ELG015: "));
     expect(warning?.location?.file).toBe(DATE_PAYLOAD_JOB_FILE.path);
-    expect(warning?.location?.lineText).toBe(DATE_PAYLOAD_JOB_FILE.text.split("\n")[(warning?.location?.line ?? 0) - 1]);
+    expect(warning?.location?.lineText).toBe(
+      DATE_PAYLOAD_JOB_FILE.text.split("\n")[(warning?.location?.line ?? 0) - 1],
+    );
     expect(app.read("src/jobs.generated.ts")).toContain("ReminderJob");
   });
 
@@ -150,7 +181,9 @@ describe("@elarion/generator/esbuild", () => {
     let onStart: (() => unknown) | undefined;
     let onLoad: ((args: { path: string }) => esbuild.OnLoadResult) | undefined;
     let filter: RegExp | undefined;
-    let onResolve: ((args: { path: string; resolveDir: string }) => esbuild.OnResolveResult | undefined) | undefined;
+    let onResolve:
+      | ((args: { path: string; resolveDir: string }) => esbuild.OnResolveResult | undefined)
+      | undefined;
     let resolveFilter: RegExp | undefined;
     const recordingBuild = {
       initialOptions: { absWorkingDir: app.dir, target: "node20" },
@@ -159,7 +192,10 @@ describe("@elarion/generator/esbuild", () => {
         resolveFilter = options.filter;
         onResolve = callback;
       },
-      onLoad: (options: { filter: RegExp }, callback: (args: { path: string }) => esbuild.OnLoadResult) => {
+      onLoad: (
+        options: { filter: RegExp },
+        callback: (args: { path: string }) => esbuild.OnLoadResult,
+      ) => {
         filter = options.filter;
         onLoad = callback;
       },
@@ -176,8 +212,12 @@ describe("@elarion/generator/esbuild", () => {
     const resolved = onResolve?.({ path: "./jobs.generated.js", resolveDir: app.path("src") });
     expect(resolved?.path).toBe(app.registryFile);
     expect(resolved?.watchFiles).toContain(app.path("tsconfig.json"));
-    expect(onResolve?.({ path: "../jobs.generated.js", resolveDir: app.path("src/jobs") })?.path).toBe(app.registryFile);
-    expect(onResolve?.({ path: "./jobs.generated.js", resolveDir: app.path("src/jobs") })).toBeUndefined();
+    expect(
+      onResolve?.({ path: "../jobs.generated.js", resolveDir: app.path("src/jobs") })?.path,
+    ).toBe(app.registryFile);
+    expect(
+      onResolve?.({ path: "./jobs.generated.js", resolveDir: app.path("src/jobs") }),
+    ).toBeUndefined();
     const loaded = onLoad?.({ path: app.registryFile });
 
     expect(loaded?.contents).toBe(app.read("src/jobs.generated.ts"));
@@ -189,12 +229,15 @@ describe("@elarion/generator/esbuild", () => {
         app.path("src/jobs/email-retry-policy.ts"),
       ]),
     );
-    expect(loaded?.watchDirs).toEqual(expect.arrayContaining([app.path("src"), app.path("src/jobs")]));
+    expect(loaded?.watchDirs).toEqual(
+      expect.arrayContaining([app.path("src"), app.path("src/jobs")]),
+    );
   });
 
   it("in context().watch(), regenerates when a job file is added and when a decorator argument changes", async () => {
     app = copyFixtureApp("jobs-app");
-    const bundleHas = (text: string): boolean => fs.existsSync(app.path("out/main.js")) && app.read("out/main.js").includes(text);
+    const bundleHas = (text: string): boolean =>
+      fs.existsSync(app.path("out/main.js")) && app.read("out/main.js").includes(text);
 
     const buildEnds = watchBuildEnds();
     context = await esbuild.context(buildOptions([elarionPlugin(), buildEnds.plugin]));
@@ -206,8 +249,13 @@ describe("@elarion/generator/esbuild", () => {
     await buildEnds.until("a rebuild with the new job", () => bundleHas('"reports.weekly"'));
     expect(app.read("src/jobs.generated.ts")).toContain("WeeklyReportJob");
 
-    app.write("src/jobs/billing.ts", app.read("src/jobs/billing.ts").replace('"billing.daily"', '"billing.nightly"'));
-    await buildEnds.until("a rebuild with the changed decorator argument", () => bundleHas('"billing.nightly"'));
+    app.write(
+      "src/jobs/billing.ts",
+      app.read("src/jobs/billing.ts").replace('"billing.daily"', '"billing.nightly"'),
+    );
+    await buildEnds.until("a rebuild with the changed decorator argument", () =>
+      bundleHas('"billing.nightly"'),
+    );
     expect(app.read("src/jobs.generated.descriptors.ts")).not.toContain('"billing.daily"');
   }, 120_000);
 
@@ -217,12 +265,18 @@ describe("@elarion/generator/esbuild", () => {
     const buildEnds = watchBuildEnds();
 
     context = await esbuild.context(buildOptions([elarionPlugin(), buildEnds.plugin]));
-    const failedBuild = buildEnds.until("the failing first build", (result) => result.errors.length > 0);
+    const failedBuild = buildEnds.until(
+      "the failing first build",
+      (result) => result.errors.length > 0,
+    );
     await context.watch();
     await failedBuild;
 
     fs.rmSync(app.path(DUPLICATE_JOB_FILE.path));
-    await buildEnds.until("a successful rebuild after the fix", (result) => result.errors.length === 0);
+    await buildEnds.until(
+      "a successful rebuild after the fix",
+      (result) => result.errors.length === 0,
+    );
     expect(app.read("src/jobs.generated.ts")).toContain("SendEmailJob");
     expect(app.read("out/main.js")).toContain('"emails.send"');
   }, 120_000);

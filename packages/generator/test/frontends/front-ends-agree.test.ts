@@ -15,7 +15,9 @@ describe("the three front ends", () => {
   });
 
   it("write byte-identical registries and descriptors for the same project", async () => {
-    const [viaCli, viaTransformer, viaEsbuild] = ["cli", "transformer", "esbuild"].map(() => copyFixtureApp("jobs-app"));
+    const [viaCli, viaTransformer, viaEsbuild] = ["cli", "transformer", "esbuild"].map(() =>
+      copyFixtureApp("jobs-app"),
+    );
     apps.push(viaCli!, viaTransformer!, viaEsbuild!);
 
     expect((await runNode([elarionGenBin], viaCli!.dir)).code).toBe(0);
@@ -32,8 +34,12 @@ describe("the three front ends", () => {
       plugins: [elarionPlugin()],
     });
 
-    const registries = [viaCli, viaTransformer, viaEsbuild].map((app) => app!.read("src/jobs.generated.ts"));
-    const descriptors = [viaCli, viaTransformer, viaEsbuild].map((app) => app!.read("src/jobs.generated.descriptors.ts"));
+    const registries = [viaCli, viaTransformer, viaEsbuild].map((app) =>
+      app!.read("src/jobs.generated.ts"),
+    );
+    const descriptors = [viaCli, viaTransformer, viaEsbuild].map((app) =>
+      app!.read("src/jobs.generated.descriptors.ts"),
+    );
     expect(registries[0]).toContain("SendEmailJob");
     expect(registries[1]).toBe(registries[0]);
     expect(registries[2]).toBe(registries[0]);

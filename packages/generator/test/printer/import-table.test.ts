@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ImportTable } from "../../src/printer/import-table.js";
 
-const file = (path: string, exportName: string) => ({ exportName, declaredName: exportName, from: { kind: "file" as const, path } });
+const file = (path: string, exportName: string) => ({
+  exportName,
+  declaredName: exportName,
+  from: { kind: "file" as const, path },
+});
 
 describe("the import table of a generated module", () => {
   it("gives the first name its own spelling and later different names stable suffixes", () => {
@@ -29,7 +33,14 @@ describe("the import table of a generated module", () => {
 
   it("imports a default export under its declared name", () => {
     const table = new ImportTable("/app/src/jobs.generated.ts", "none", []);
-    table.use({ exportName: "default", declaredName: "InvoiceJob", from: { kind: "file", path: "/app/src/invoice.ts" } }, true);
+    table.use(
+      {
+        exportName: "default",
+        declaredName: "InvoiceJob",
+        from: { kind: "file", path: "/app/src/invoice.ts" },
+      },
+      true,
+    );
     expect(table.print()).toBe('import { default as InvoiceJob } from "./invoice";');
   });
 });

@@ -9,10 +9,16 @@ import ts from "typescript";
 import { STRICT_FLAGS } from "../support/compile-generated.js";
 import { VIRTUAL_OPTIONS, VIRTUAL_ROOT, virtualProgram } from "../support/virtual-project.js";
 
-const RUNTIME_ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../runtime/dist/index.js");
+const RUNTIME_ENTRY = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../runtime/dist/index.js",
+);
 
 describe("the registry stub", () => {
-  const stub = printStub({ outFile: path.join(VIRTUAL_ROOT, "src/jobs.generated.ts"), projectRoot: VIRTUAL_ROOT });
+  const stub = printStub({
+    outFile: path.join(VIRTUAL_ROOT, "src/jobs.generated.ts"),
+    projectRoot: VIRTUAL_ROOT,
+  });
 
   it("type-checks in place of the generated module, so the app compiles before generation", () => {
     const program = virtualProgram(
@@ -32,7 +38,11 @@ describe("the registry stub", () => {
       },
       { ...VIRTUAL_OPTIONS, ...STRICT_FLAGS },
     );
-    expect(ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"))).toEqual([]);
+    expect(
+      ts
+        .getPreEmitDiagnostics(program)
+        .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")),
+    ).toEqual([]);
   });
 
   it("throws at import with a message that says how to generate the registry", async () => {
@@ -40,8 +50,18 @@ describe("the registry stub", () => {
     try {
       fs.writeFileSync(path.join(directory, "jobs.generated.ts"), stub);
       const outfile = path.join(directory, "stub.mjs");
-      await build({ entryPoints: [path.join(directory, "jobs.generated.ts")], bundle: true, format: "esm", platform: "node", outfile, alias: { "@elarion/runtime": RUNTIME_ENTRY }, logLevel: "silent" });
-      await expect(import(pathToFileURL(outfile).href)).rejects.toThrow(/src\/jobs\.generated\.ts was not generated.*elarion-gen/s);
+      await build({
+        entryPoints: [path.join(directory, "jobs.generated.ts")],
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        outfile,
+        alias: { "@elarion/runtime": RUNTIME_ENTRY },
+        logLevel: "silent",
+      });
+      await expect(import(pathToFileURL(outfile).href)).rejects.toThrow(
+        /src\/jobs\.generated\.ts was not generated.*elarion-gen/s,
+      );
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }

@@ -6,18 +6,28 @@ import { build } from "esbuild";
 import type { GenerationResult } from "../../src/generate.js";
 import { FIXTURES_DIRECTORY } from "./fixture-program.js";
 
-const RUNTIME_ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../runtime/dist/index.js");
+const RUNTIME_ENTRY = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../runtime/dist/index.js",
+);
 
 /**
  * Copies a fixture and its generated modules to a temporary directory, bundles `entry` (a module of
  * the fixture, relative to its directory) with esbuild and imports the bundle, so a test can call
  * the generated delegates for real. The temporary directory is removed afterwards.
  */
-export async function importBundledFixture<T>(fixture: string, result: GenerationResult, entry: string): Promise<T> {
+export async function importBundledFixture<T>(
+  fixture: string,
+  result: GenerationResult,
+  entry: string,
+): Promise<T> {
   const fixtureDirectory = path.join(FIXTURES_DIRECTORY, fixture);
   const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), `elarion-gen-${fixture}-`));
   try {
-    fs.cpSync(fixtureDirectory, workDirectory, { recursive: true, filter: (source) => !source.includes(`${path.sep}expected`) });
+    fs.cpSync(fixtureDirectory, workDirectory, {
+      recursive: true,
+      filter: (source) => !source.includes(`${path.sep}expected`),
+    });
     for (const file of result.files) {
       const target = path.join(workDirectory, path.relative(fixtureDirectory, file.path));
       fs.mkdirSync(path.dirname(target), { recursive: true });

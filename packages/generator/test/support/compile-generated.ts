@@ -31,13 +31,22 @@ export function typeCheckWithGenerated(fixture: string, result: GenerationResult
   const config = fixtureConfig(fixture);
   const options = { ...config.options, ...STRICT_FLAGS };
   const generated = new Map(result.files.map((file) => [path.resolve(file.path), file.text]));
-  const rootNames = [...new Set([...config.fileNames.map((file) => path.resolve(file)), ...generated.keys()])];
+  const rootNames = [
+    ...new Set([...config.fileNames.map((file) => path.resolve(file)), ...generated.keys()]),
+  ];
   const program = ts.createProgram({ rootNames, options, host: cachingHost(options, generated) });
-  const isGenerated = (file: ts.SourceFile | undefined): boolean => file !== undefined && generated.has(path.resolve(file.fileName));
+  const isGenerated = (file: ts.SourceFile | undefined): boolean =>
+    file !== undefined && generated.has(path.resolve(file.fileName));
   // isolatedDeclarations is a promise the generated modules keep; the fixtures' own files need not.
-  const relevant = ts.getPreEmitDiagnostics(program).filter(
-    (diagnostic) => isGenerated(diagnostic.file) || !ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n").includes("--isolatedDeclarations"),
-  );
+  const relevant = ts
+    .getPreEmitDiagnostics(program)
+    .filter(
+      (diagnostic) =>
+        isGenerated(diagnostic.file) ||
+        !ts
+          .flattenDiagnosticMessageText(diagnostic.messageText, "\n")
+          .includes("--isolatedDeclarations"),
+    );
   return relevant.map((diagnostic) => {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
     if (diagnostic.file === undefined || diagnostic.start === undefined) return message;

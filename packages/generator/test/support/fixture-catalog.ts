@@ -24,7 +24,10 @@ export const VALID_FIXTURES: readonly FixtureExpectation[] = [
  * test/diagnostics for the scenario of each), and the valid job is still generated.
  */
 export const DIAGNOSTIC_FIXTURES: readonly FixtureExpectation[] = [
-  { name: "duplicate-job-names", diagnostics: ["ELG001 error src/b.ts:5:15", "ELG032 error src/c.ts:5:15"] },
+  {
+    name: "duplicate-job-names",
+    diagnostics: ["ELG001 error src/b.ts:5:15", "ELG032 error src/c.ts:5:15"],
+  },
   {
     name: "invalid-job-classes",
     diagnostics: [
@@ -108,6 +111,11 @@ export const DIAGNOSTIC_FIXTURES: readonly FixtureExpectation[] = [
   { name: "native-decorators-by-default", diagnostics: ["ELG033 error tsconfig.base.json:3:5"] },
   {
     name: "invalid-policies",
-    diagnostics: ["ELG022 error src/jobs.ts:3:85", "ELG022 error src/policies.ts:3:71", "ELG023 error src/policies.ts:5:40", "ELG022 error src/policies.ts:7:92"],
+    diagnostics: [
+      "ELG022 error src/jobs.ts:3:85",
+      "ELG022 error src/policies.ts:3:71",
+      "ELG023 error src/policies.ts:5:40",
+      "ELG022 error src/policies.ts:7:92",
+    ],
   },
 ];

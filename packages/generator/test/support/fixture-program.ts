@@ -1,16 +1,27 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { generate, resolveGeneratorOptions, type GenerationResult, type GeneratorOptions } from "../../src/generate.js";
+import {
+  generate,
+  resolveGeneratorOptions,
+  type GenerationResult,
+  type GeneratorOptions,
+} from "../../src/generate.js";
 
 /** packages/generator/test/fixtures */
-export const FIXTURES_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures");
+export const FIXTURES_DIRECTORY = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../fixtures",
+);
 
 /** Library files parsed once per test process and shared by every fixture program. */
 const sharedSourceFiles = new Map<string, ts.SourceFile>();
 
 /** A compiler host that shares parsed lib and `node_modules` declaration files across programs. */
-export function cachingHost(options: ts.CompilerOptions, overrides: ReadonlyMap<string, string> = new Map()): ts.CompilerHost {
+export function cachingHost(
+  options: ts.CompilerOptions,
+  overrides: ReadonlyMap<string, string> = new Map(),
+): ts.CompilerHost {
   const host = ts.createCompilerHost(options, true);
   const getSourceFile = host.getSourceFile.bind(host);
   const fileExists = host.fileExists.bind(host);
@@ -18,17 +29,25 @@ export function cachingHost(options: ts.CompilerOptions, overrides: ReadonlyMap<
   host.fileExists = (fileName) => overrides.has(path.resolve(fileName)) || fileExists(fileName);
   const overrideDirectories = new Set<string>();
   for (const file of overrides.keys()) {
-    for (let directory = path.dirname(file); !overrideDirectories.has(directory) && directory !== path.dirname(directory); directory = path.dirname(directory)) {
+    for (
+      let directory = path.dirname(file);
+      !overrideDirectories.has(directory) && directory !== path.dirname(directory);
+      directory = path.dirname(directory)
+    ) {
       overrideDirectories.add(directory);
     }
   }
   const directoryExists = host.directoryExists?.bind(host) ?? ts.sys.directoryExists;
-  host.directoryExists = (directory) => overrideDirectories.has(path.resolve(directory)) || directoryExists(directory);
+  host.directoryExists = (directory) =>
+    overrideDirectories.has(path.resolve(directory)) || directoryExists(directory);
   host.readFile = (fileName) => overrides.get(path.resolve(fileName)) ?? readFile(fileName);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const override = overrides.get(path.resolve(fileName));
-    if (override !== undefined) return ts.createSourceFile(fileName, override, languageVersion, true);
-    const shareable = fileName.endsWith(".d.ts") && (fileName.includes("/node_modules/") || fileName.includes("/packages/runtime/dist/"));
+    if (override !== undefined)
+      return ts.createSourceFile(fileName, override, languageVersion, true);
+    const shareable =
+      fileName.endsWith(".d.ts") &&
+      (fileName.includes("/node_modules/") || fileName.includes("/packages/runtime/dist/"));
     if (!shareable) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
     const key = `${String(typeof languageVersion === "object" ? languageVersion.languageVersion : languageVersion)}:${fileName}`;
     let sourceFile = sharedSourceFiles.get(key);
@@ -44,12 +63,16 @@ export function cachingHost(options: ts.CompilerOptions, overrides: ReadonlyMap<
 /** The parsed tsconfig of a fixture project. */
 export function fixtureConfig(fixture: string): ts.ParsedCommandLine {
   const tsconfigPath = path.join(FIXTURES_DIRECTORY, fixture, "tsconfig.json");
-  const parsed = ts.getParsedCommandLineOfConfigFile(tsconfigPath, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    tsconfigPath,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+      },
     },
-  });
+  );
   if (parsed === undefined) throw new Error(`cannot read ${tsconfigPath}`);
   return parsed;
 }
@@ -58,7 +81,11 @@ export function fixtureConfig(fixture: string): ts.ParsedCommandLine {
 export function fixtureProgram(fixture: string, reversed = false): ts.Program {
   const config = fixtureConfig(fixture);
   const rootNames = reversed ? [...config.fileNames].reverse() : config.fileNames;
-  return ts.createProgram({ rootNames, options: config.options, host: cachingHost(config.options) });
+  return ts.createProgram({
+    rootNames,
+    options: config.options,
+    host: cachingHost(config.options),
+  });
 }
 
 /** Generator options of a fixture: the defaults of its tsconfig. */
@@ -75,6 +102,7 @@ export function generateFixture(fixture: string, reversed = false): GenerationRe
 export function diagnosticSummary(fixture: string, result: GenerationResult): string[] {
   const root = path.join(FIXTURES_DIRECTORY, fixture);
   return result.diagnostics.map(
-    (diagnostic) => `${diagnostic.code} ${diagnostic.category} ${path.relative(root, diagnostic.file).split(path.sep).join("/")}:${diagnostic.line}:${diagnostic.column}`,
+    (diagnostic) =>
+      `${diagnostic.code} ${diagnostic.category} ${path.relative(root, diagnostic.file).split(path.sep).join("/")}:${diagnostic.line}:${diagnostic.column}`,
   );
 }

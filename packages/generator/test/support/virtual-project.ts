@@ -20,12 +20,27 @@ export const VIRTUAL_OPTIONS: ts.CompilerOptions = {
  * A program over in-memory files (paths relative to {@link VIRTUAL_ROOT}), for analyzer scenarios
  * too small to deserve a fixture directory.
  */
-export function virtualProgram(files: Record<string, string>, options: ts.CompilerOptions = VIRTUAL_OPTIONS): ts.Program {
-  const contents = new Map(Object.entries(files).map(([name, text]) => [path.join(VIRTUAL_ROOT, name), text]));
-  return ts.createProgram({ rootNames: [...contents.keys()], options, host: cachingHost(options, contents) });
+export function virtualProgram(
+  files: Record<string, string>,
+  options: ts.CompilerOptions = VIRTUAL_OPTIONS,
+): ts.Program {
+  const contents = new Map(
+    Object.entries(files).map(([name, text]) => [path.join(VIRTUAL_ROOT, name), text]),
+  );
+  return ts.createProgram({
+    rootNames: [...contents.keys()],
+    options,
+    host: cachingHost(options, contents),
+  });
 }
 
 /** Generates for in-memory files with the default output path `src/jobs.generated.ts`. */
-export function generateVirtual(files: Record<string, string>, options?: ts.CompilerOptions): GenerationResult {
-  return generate(virtualProgram(files, options), { outFile: path.join(VIRTUAL_ROOT, "src/jobs.generated.ts"), projectRoot: VIRTUAL_ROOT });
+export function generateVirtual(
+  files: Record<string, string>,
+  options?: ts.CompilerOptions,
+): GenerationResult {
+  return generate(virtualProgram(files, options), {
+    outFile: path.join(VIRTUAL_ROOT, "src/jobs.generated.ts"),
+    projectRoot: VIRTUAL_ROOT,
+  });
 }

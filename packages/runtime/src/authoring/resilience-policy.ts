@@ -39,27 +39,53 @@ const BACKOFF_KINDS: readonly BackoffKind[] = ["constant", "linear", "exponentia
  * });
  * ```
  */
-export function resiliencePolicy(name: string, options: ResiliencePolicyOptions = {}): ResiliencePolicy {
+export function resiliencePolicy(
+  name: string,
+  options: ResiliencePolicyOptions = {},
+): ResiliencePolicy {
   if (typeof name !== "string" || name.trim() === "") {
-    throw coded(new TypeError("resiliencePolicy: the name must be a non-empty string, e.g. resiliencePolicy(\"email-retry\", { ... })."), "ELR701");
+    throw coded(
+      new TypeError(
+        'resiliencePolicy: the name must be a non-empty string, e.g. resiliencePolicy("email-retry", { ... }).',
+      ),
+      "ELR701",
+    );
   }
   const where = `resilience policy "${name}"`;
   const maxRetryAttempts = options.maxRetryAttempts ?? 3;
   if (!Number.isInteger(maxRetryAttempts) || maxRetryAttempts < 0) {
-    throw coded(new RangeError(`Invalid maxRetryAttempts of ${where}: ${String(maxRetryAttempts)}; use a whole number 0 or more.`), "ELR701");
+    throw coded(
+      new RangeError(
+        `Invalid maxRetryAttempts of ${where}: ${String(maxRetryAttempts)}; use a whole number 0 or more.`,
+      ),
+      "ELR701",
+    );
   }
   const backoff = options.backoff ?? "constant";
   if (!BACKOFF_KINDS.includes(backoff)) {
-    throw coded(new RangeError(`Invalid backoff of ${where}: "${String(backoff)}"; use "constant", "linear" or "exponential".`), "ELR701");
+    throw coded(
+      new RangeError(
+        `Invalid backoff of ${where}: "${String(backoff)}"; use "constant", "linear" or "exponential".`,
+      ),
+      "ELR701",
+    );
   }
-  const timeoutMs = options.timeout === undefined ? null : parseDuration(options.timeout, `timeout of ${where}`);
-  if (timeoutMs === 0) throw coded(new RangeError(`Invalid timeout of ${where}: 0; use a positive duration or leave it out.`), "ELR701");
+  const timeoutMs =
+    options.timeout === undefined ? null : parseDuration(options.timeout, `timeout of ${where}`);
+  if (timeoutMs === 0)
+    throw coded(
+      new RangeError(`Invalid timeout of ${where}: 0; use a positive duration or leave it out.`),
+      "ELR701",
+    );
   return Object.freeze({
     name,
     maxRetryAttempts,
     delayMs: parseDuration(options.delay ?? "2s", `delay of ${where}`),
     backoff,
-    maxDelayMs: options.maxDelay === undefined ? null : parseDuration(options.maxDelay, `maxDelay of ${where}`),
+    maxDelayMs:
+      options.maxDelay === undefined
+        ? null
+        : parseDuration(options.maxDelay, `maxDelay of ${where}`),
     jitter: options.jitter ?? false,
     timeoutMs,
   });

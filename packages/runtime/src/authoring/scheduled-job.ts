@@ -5,7 +5,11 @@ import type { ScheduledJobOptions } from "./scheduled-job-options.js";
  * instance/static methods, with TypeScript's standard decorators and with
  * `experimentalDecorators`.
  */
-export type ScheduledJobDecorator = (target: unknown, contextOrKey?: unknown, descriptor?: unknown) => void;
+export type ScheduledJobDecorator = (
+  target: unknown,
+  contextOrKey?: unknown,
+  descriptor?: unknown,
+) => void;
 
 /**
  * Marks a class (a runtime or recurring job) or a method (a recurring job) for the Elarion

@@ -89,7 +89,10 @@ class SystemTimer implements ClockTimer {
 
   private arm(): void {
     const delay = Math.max(0, this.deadlineMonotonicMs - this.source.monotonicNow());
-    this.handle = this.source.setTimeout(() => this.fire(), Math.min(delay, SYSTEM_CLOCK_RECHECK_MS, MAX_TIMEOUT_MS));
+    this.handle = this.source.setTimeout(
+      () => this.fire(),
+      Math.min(delay, SYSTEM_CLOCK_RECHECK_MS, MAX_TIMEOUT_MS),
+    );
   }
 
   private fire(): void {

@@ -34,7 +34,11 @@ export class DueTimeQueue<T extends DueTimeEntry> {
     while (index > 0) {
       const parent = (index - 1) >> 1;
       const above = items[parent]!;
-      if (above.dueTimeMs < item.dueTimeMs || (above.dueTimeMs === item.dueTimeMs && sequences[parent]! < sequence)) break;
+      if (
+        above.dueTimeMs < item.dueTimeMs ||
+        (above.dueTimeMs === item.dueTimeMs && sequences[parent]! < sequence)
+      )
+        break;
       items[index] = above;
       sequences[index] = sequences[parent]!;
       index = parent;
@@ -62,7 +66,11 @@ export class DueTimeQueue<T extends DueTimeEntry> {
       if (left >= length) break;
       const right = left + 1;
       let child = left;
-      if (right < length && precedes(items[right]!, sequences[right]!, items[left]!, sequences[left]!)) child = right;
+      if (
+        right < length &&
+        precedes(items[right]!, sequences[right]!, items[left]!, sequences[left]!)
+      )
+        child = right;
       if (!precedes(items[child]!, sequences[child]!, last, lastSequence)) break;
       items[index] = items[child]!;
       sequences[index] = sequences[child]!;

@@ -38,7 +38,8 @@ export function storableText(text: string): string {
   return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, "\uFFFD") : text;
 }
 
-const UNSTORABLE_SOURCE = "\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]";
+const UNSTORABLE_SOURCE =
+  "\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]";
 const UNSTORABLE = new RegExp(UNSTORABLE_SOURCE);
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE_SOURCE, "g");
 

@@ -29,7 +29,8 @@ export class Fifo<T> {
   /** Visits items first to last while `visit` returns `true`; answers whether it visited them all. */
   every(visit: (item: T) => boolean): boolean {
     const items = this.items;
-    for (let index = this.head; index < items.length; index++) if (!visit(items[index]!)) return false;
+    for (let index = this.head; index < items.length; index++)
+      if (!visit(items[index]!)) return false;
     return true;
   }
 

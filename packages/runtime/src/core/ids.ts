@@ -131,7 +131,6 @@ export function firstRunIdOfNewestJobId(): string {
   return runId;
 }
 
-
 /**
  * The first run id of a job id made by {@link newJobId} (and back: the mapping is its own inverse).
  * Built by slicing rather than through a byte buffer: it is derived on every enqueue and every run

@@ -17,7 +17,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const left = definedKeys(a as Record<string, unknown>);
   const right = definedKeys(b as Record<string, unknown>);
   if (left.length !== right.length) return false;
-  return left.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return left.every(
+    (key) =>
+      Object.prototype.hasOwnProperty.call(b, key) &&
+      jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
 }
 
 function definedKeys(object: Record<string, unknown>): string[] {

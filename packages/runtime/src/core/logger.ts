@@ -17,8 +17,10 @@ export interface Logger {
 export const consoleLogger: Logger = Object.freeze({
   debug: () => undefined,
   info: () => undefined,
-  warn: (message: string, details?: Record<string, unknown>) => console.warn(`[elarion] ${message}`, details ?? ""),
-  error: (message: string, details?: Record<string, unknown>) => console.error(`[elarion] ${message}`, details ?? ""),
+  warn: (message: string, details?: Record<string, unknown>) =>
+    console.warn(`[elarion] ${message}`, details ?? ""),
+  error: (message: string, details?: Record<string, unknown>) =>
+    console.error(`[elarion] ${message}`, details ?? ""),
 });
 
 type Level = keyof Logger;
@@ -39,14 +41,23 @@ export function resolveLogger(given: Partial<Logger> | undefined): Logger {
   const logger = {} as Logger;
   for (const level of LEVELS) {
     if (typeof given[level] !== "function") logger[level] = consoleLogger[level];
-    else if (fieldsFirst) logger[level] = (message, details) => callFieldsFirst(given, level, message, details);
+    else if (fieldsFirst)
+      logger[level] = (message, details) => callFieldsFirst(given, level, message, details);
     else logger[level] = given[level]!.bind(given);
   }
   return logger;
 }
 
-function callFieldsFirst(logger: Partial<Logger>, level: Level, message: string, details: Record<string, unknown> | undefined): void {
-  const method = logger[level] as unknown as (fields: Record<string, unknown>, message: string) => void;
+function callFieldsFirst(
+  logger: Partial<Logger>,
+  level: Level,
+  message: string,
+  details: Record<string, unknown> | undefined,
+): void {
+  const method = logger[level] as unknown as (
+    fields: Record<string, unknown>,
+    message: string,
+  ) => void;
   if (details === undefined) {
     (logger[level] as (message: string) => void).call(logger, message);
     return;

@@ -19,8 +19,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Why `text` cannot be stored as it is ("contains a NUL character (\u0000)"), or `null`. */
 export function textProblem(text: string): string | null {
   if (!SUSPECT.test(text)) return null;
-  if (text.includes("\u0000")) return "contains a NUL character (\\u0000), which PostgreSQL cannot store";
-  if (LONE_SURROGATE.test(text)) return "contains a lone surrogate (half of a UTF-16 pair), which is not valid Unicode text";
+  if (text.includes("\u0000"))
+    return "contains a NUL character (\\u0000), which PostgreSQL cannot store";
+  if (LONE_SURROGATE.test(text))
+    return "contains a lone surrogate (half of a UTF-16 pair), which is not valid Unicode text";
   return null;
 }
 
@@ -74,7 +76,9 @@ function valueProblem(value: unknown, ancestors: Ancestors | null): Problem | nu
       return problem === null ? null : new Problem(problem);
     }
     case "bigint":
-      return new Problem("is a BigInt, which JSON cannot hold; pass it as a string (String(value)) or a number");
+      return new Problem(
+        "is a BigInt, which JSON cannot hold; pass it as a string (String(value)) or a number",
+      );
     case "object":
       return value === null ? null : objectProblem(value, ancestors);
     default:
@@ -84,7 +88,10 @@ function valueProblem(value: unknown, ancestors: Ancestors | null): Problem | nu
 
 function objectProblem(value: object, ancestors: Ancestors | null): Problem | null {
   for (let ancestor = ancestors; ancestor !== null; ancestor = ancestor.parent) {
-    if (ancestor.value === value) return new Problem(`refers back to ${ancestor.parent === null ? "{root}" : "an enclosing value"} (a cycle), which JSON cannot hold`);
+    if (ancestor.value === value)
+      return new Problem(
+        `refers back to ${ancestor.parent === null ? "{root}" : "an enclosing value"} (a cycle), which JSON cannot hold`,
+      );
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return serializedProblem(value);
   const inside: Ancestors = { value, parent: ancestors };
@@ -117,7 +124,9 @@ function serializedProblem(value: object): Problem | null {
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    return new Problem(`cannot be turned into JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return new Problem(
+      `cannot be turned into JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return json === undefined ? null : valueProblem(JSON.parse(json) as unknown, null);
 }

@@ -9,5 +9,7 @@ export function abortReason(cause: AbortCause, message: string): DOMException {
 /** Whether `error` is how a body reports that it stopped because its signal aborted. */
 export function isAbortError(error: unknown, reason: unknown): boolean {
   if (error === reason) return true;
-  return error instanceof Error || error instanceof DOMException ? error.name === "AbortError" || error.name === "TimeoutError" : false;
+  return error instanceof Error || error instanceof DOMException
+    ? error.name === "AbortError" || error.name === "TimeoutError"
+    : false;
 }

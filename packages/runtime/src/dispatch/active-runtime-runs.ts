@@ -41,7 +41,8 @@ export class ActiveRuntimeRuns {
   /** The listed run with `runId` (and `jobId`, when known). */
   find(runId: string, jobId: string | null | undefined): Run | undefined {
     for (let run = this.head; run !== null; run = run.nextActive) {
-      if ((jobId === null || jobId === undefined || run.jobId === jobId) && run.runId === runId) return run;
+      if ((jobId === null || jobId === undefined || run.jobId === jobId) && run.runId === runId)
+        return run;
     }
     return undefined;
   }

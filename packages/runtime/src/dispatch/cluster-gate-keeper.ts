@@ -69,7 +69,10 @@ export class ClusterGateKeeper {
     if (isPromise(released)) {
       this.events.track(
         released.catch((error: unknown) =>
-          this.logger.warn("could not free a cluster gate slot; it frees itself when its lease expires", { gate: ticket.gate, error: messageOf(error) }),
+          this.logger.warn(
+            "could not free a cluster gate slot; it frees itself when its lease expires",
+            { gate: ticket.gate, error: messageOf(error) },
+          ),
         ),
       );
     }
@@ -78,7 +81,11 @@ export class ClusterGateKeeper {
   private gateOf(run: Run): { request: ClusterGateRequest; busy: string } | null {
     if (this.store.acquireGate === undefined || run.waitsForOverlap) return null;
     const descriptor = run.job.descriptor;
-    if (descriptor.placement === "every-node" || (run.isRuntimeScheduled && !descriptor.overlapExplicit)) return null;
+    if (
+      descriptor.placement === "every-node" ||
+      (run.isRuntimeScheduled && !descriptor.overlapExplicit)
+    )
+      return null;
     let capacity: number;
     let busy: string;
     if (descriptor.overlap === "skip") {
@@ -106,7 +113,10 @@ export class ClusterGateKeeper {
   }
 
   private failed(run: Run, error: unknown): void {
-    this.logger.warn(`could not take the cluster-wide gate of job "${run.jobName}"`, { runId: run.runId, error: messageOf(error) });
+    this.logger.warn(`could not take the cluster-wide gate of job "${run.jobName}"`, {
+      runId: run.runId,
+      error: messageOf(error),
+    });
     if (run.phase === "done") return;
     if (run.isRuntimeScheduled) this.events.giveBack(run);
     else this.events.skip(run, OutcomeMessage.claimedElsewhere); // fail closed, like a failed slot claim

@@ -112,17 +112,32 @@ export class Dispatcher {
       ended: (occurrence, status, message) => this.recordOccurrenceEnd(occurrence, status, message),
       isPaused: this.isPaused,
     });
-    this.chains = new ScheduleChains(options.store, options.clock, options.logger, options.maxMisfireCatchUpRuns, options.jobs, {
-      track: (result) => this.write(result),
-      wake: () => this.wake(),
-      forgetGateIfIdle: (gateJob) => this.gates.forgetIfIdle(gateJob),
-    });
-    this.confirmations = new StartConfirmations(store, () => options.clock.now(), store.allowStart !== undefined ? STARTS_AHEAD_PER_SLOT * options.maxConcurrentExecutions : 0, {
-      answered: (run, allowed) => (allowed ? this.confirmStart(run, options.clock.now()) : this.afterStartConfirmed(run, false, options.clock.now())),
-      refusedWhileWaiting: (run) => this.endWithoutWrite(run, null),
-      failed: (run, error) => this.startNotRecorded(run, error),
-      track: (answer) => this.write(answer),
-    });
+    this.chains = new ScheduleChains(
+      options.store,
+      options.clock,
+      options.logger,
+      options.maxMisfireCatchUpRuns,
+      options.jobs,
+      {
+        track: (result) => this.write(result),
+        wake: () => this.wake(),
+        forgetGateIfIdle: (gateJob) => this.gates.forgetIfIdle(gateJob),
+      },
+    );
+    this.confirmations = new StartConfirmations(
+      store,
+      () => options.clock.now(),
+      store.allowStart !== undefined ? STARTS_AHEAD_PER_SLOT * options.maxConcurrentExecutions : 0,
+      {
+        answered: (run, allowed) =>
+          allowed
+            ? this.confirmStart(run, options.clock.now())
+            : this.afterStartConfirmed(run, false, options.clock.now()),
+        refusedWhileWaiting: (run) => this.endWithoutWrite(run, null),
+        failed: (run, error) => this.startNotRecorded(run, error),
+        track: (answer) => this.write(answer),
+      },
+    );
     this.loop = new DrainLoop(options.clock, options.store, options.logger, {
       isRunning: () => this.state === "running",
       runsJobs: options.runsJobs,
@@ -149,7 +164,8 @@ export class Dispatcher {
   start(schedules?: ReadonlyMap<RegisteredJob, JobSchedule>): void {
     this.state = "running";
     const clock = this.options.clock;
-    if (clock.registerSettleHook) this.unregisterSettle = clock.registerSettleHook(() => this.settle());
+    if (clock.registerSettleHook)
+      this.unregisterSettle = clock.registerSettleHook(() => this.settle());
     if (this.options.runsJobs) {
       this.occurrences.start(this.options.jobs.values(), clock.now(), schedules);
       void this.chains.repair(); // tracked by the chains; never rejects
@@ -184,11 +200,25 @@ export class Dispatcher {
       this.admitClaimedRun(claimed);
     } catch (error) {
       const message = `Run ${claimed.runId} of job "${claimed.jobName}" (job ${claimed.jobId}) could not be started: ${messageOf(error)}.`;
-      this.options.logger.error(message, { jobId: claimed.jobId, runId: claimed.runId, error: messageOf(error) });
+      this.options.logger.error(message, {
+        jobId: claimed.jobId,
+        runId: claimed.runId,
+        error: messageOf(error),
+      });
       const run = this.runtimeRuns.find(claimed.runId, claimed.jobId);
       if (run !== undefined && run.phase !== "done") this.finish(run, "failed", message, error);
       else if (run === undefined) {
-        this.write(this.options.store.completeRun({ claimed, attempt: claimed.attempt }, { status: "failed", message, completedAtMs: this.options.clock.now(), startedAtMs: null }));
+        this.write(
+          this.options.store.completeRun(
+            { claimed, attempt: claimed.attempt },
+            {
+              status: "failed",
+              message,
+              completedAtMs: this.options.clock.now(),
+              startedAtMs: null,
+            },
+          ),
+        );
       }
     }
   }
@@ -196,16 +226,20 @@ export class Dispatcher {
   private admitClaimedRun(claimed: ClaimedRun): void {
     const job = this.options.jobs.get(claimed.jobName);
     // An occurrence of a run-time schedule plans its chain first, whatever becomes of this run.
-    const occurrenceSkip = claimed.occurrence !== null ? this.chains.claimed(claimed, this.options.clock.now()) : null;
+    const occurrenceSkip =
+      claimed.occurrence !== null ? this.chains.claimed(claimed, this.options.clock.now()) : null;
     if (job === undefined || job.invoke === null) {
       const known = [...this.options.jobs.keys()].join(", ");
       this.write(
-        this.options.store.completeRun({ claimed, attempt: claimed.attempt }, {
-          status: "failed",
-          message: `Job "${claimed.jobName}" is not registered in this process (registered: ${known || "none"}); deploy a build whose registry contains it.`,
-          completedAtMs: this.options.clock.now(),
-          startedAtMs: null,
-        }),
+        this.options.store.completeRun(
+          { claimed, attempt: claimed.attempt },
+          {
+            status: "failed",
+            message: `Job "${claimed.jobName}" is not registered in this process (registered: ${known || "none"}); deploy a build whose registry contains it.`,
+            completedAtMs: this.options.clock.now(),
+            startedAtMs: null,
+          },
+        ),
       );
       return;
     }
@@ -220,12 +254,26 @@ export class Dispatcher {
           `The stored payload of job "${claimed.jobName}" (job ${claimed.jobId}) cannot be read: ${messageOf(error)}. ` +
           `It was probably written by another deployment; re-enqueue it with a valid payload.`;
         this.options.logger.error(message, { jobId: claimed.jobId, runId: claimed.runId });
-        this.write(this.options.store.completeRun({ claimed, attempt: claimed.attempt }, { status: "failed", message, completedAtMs: this.options.clock.now(), startedAtMs: null }));
+        this.write(
+          this.options.store.completeRun(
+            { claimed, attempt: claimed.attempt },
+            {
+              status: "failed",
+              message,
+              completedAtMs: this.options.clock.now(),
+              startedAtMs: null,
+            },
+          ),
+        );
         return;
       }
     }
     const occurrence = claimed.occurrence;
-    const run = Run.forClaimed(occurrence !== null ? this.chains.gateJobOf(job, occurrence) : job, claimed, payload);
+    const run = Run.forClaimed(
+      occurrence !== null ? this.chains.gateJobOf(job, occurrence) : job,
+      claimed,
+      payload,
+    );
     this.runtimeRuns.add(run);
     if (occurrenceSkip !== null) {
       this.finish(run, "skipped", occurrenceSkip);
@@ -252,7 +300,10 @@ export class Dispatcher {
     }
     let claim: MaybePromise<boolean>;
     try {
-      claim = this.options.store.claimOccurrence(job.name, occurrence.recurrence.clusterSlotKey(occurrence.dueTimeMs));
+      claim = this.options.store.claimOccurrence(
+        job.name,
+        occurrence.recurrence.clusterSlotKey(occurrence.dueTimeMs),
+      );
     } catch (error) {
       this.claimFailed(run, error);
       return;
@@ -276,11 +327,18 @@ export class Dispatcher {
   }
 
   private claimFailed(run: Run, error: unknown): void {
-    this.options.logger.warn(`occurrence claim of job "${run.jobName}" failed; skipping the slot (fail-closed)`, { error: messageOf(error) });
+    this.options.logger.warn(
+      `occurrence claim of job "${run.jobName}" failed; skipping the slot (fail-closed)`,
+      { error: messageOf(error) },
+    );
     if (run.phase === "claimed") this.finish(run, "skipped", OutcomeMessage.claimedElsewhere);
   }
 
-  private recordOccurrenceEnd(occurrence: Occurrence, status: "skipped" | "cancelled", message: string): void {
+  private recordOccurrenceEnd(
+    occurrence: Occurrence,
+    status: "skipped" | "cancelled",
+    message: string,
+  ): void {
     const nowMs = this.options.clock.now();
     this.instrumentation?.runEnded(observedOccurrence(occurrence), status, message, undefined);
     this.recordOutcome({
@@ -315,7 +373,13 @@ export class Dispatcher {
     if (!run.isRuntimeScheduled) {
       if (run.cancelCause !== null) {
         // Cancelled or shut down while its cluster gate was being taken.
-        this.finish(run, "cancelled", run.cancelCause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled);
+        this.finish(
+          run,
+          "cancelled",
+          run.cancelCause === "shutdown"
+            ? OutcomeMessage.schedulerShutdown
+            : OutcomeMessage.cancelled,
+        );
         return;
       }
       this.executor.start(run, nowMs);
@@ -411,12 +475,19 @@ export class Dispatcher {
     }
     if (reportedMessage !== null) {
       this.instrumentation?.runEnded(run, "cancelled", reportedMessage, undefined);
-      this.options.onRunOutcome?.(outcomeOf(run, "cancelled", reportedMessage, this.options.clock.now()));
+      this.options.onRunOutcome?.(
+        outcomeOf(run, "cancelled", reportedMessage, this.options.clock.now()),
+      );
     }
     this.afterRunEnded();
   }
 
-  private finish(run: Run, status: OutcomeInfo["status"], message: string | null, error?: unknown): void {
+  private finish(
+    run: Run,
+    status: OutcomeInfo["status"],
+    message: string | null,
+    error?: unknown,
+  ): void {
     if (run.phase === "done") return;
     this.confirmations.leave(run);
     if (run.phase !== "running" && run.phase !== "starting") this.gates.withdraw(run);
@@ -428,10 +499,17 @@ export class Dispatcher {
       const occurrence = run.claimed!.occurrence;
       // A fixed-delay schedule plans its next slot before this outcome is written (see ScheduleChains).
       const planned = occurrence !== null ? this.chains.ended(run.claimed!, nowMs) : undefined;
-      if (planned === undefined) this.write(this.options.store.completeRun(ticketOf(run), completion), run);
-      else if (!isPromise(planned)) this.write(this.options.store.completeRun(ticketOf(run), completion), run);
-      else this.write(planned.then(() => this.options.store.completeRun(ticketOf(run), completion)), run);
-      if (this.options.onRunOutcome !== undefined) this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
+      if (planned === undefined)
+        this.write(this.options.store.completeRun(ticketOf(run), completion), run);
+      else if (!isPromise(planned))
+        this.write(this.options.store.completeRun(ticketOf(run), completion), run);
+      else
+        this.write(
+          planned.then(() => this.options.store.completeRun(ticketOf(run), completion)),
+          run,
+        );
+      if (this.options.onRunOutcome !== undefined)
+        this.options.onRunOutcome(outcomeOf(run, status, message, nowMs));
     } else {
       this.recurringRuns.delete(run.runId);
       this.recurringByJobId.delete(run.jobId);
@@ -442,12 +520,16 @@ export class Dispatcher {
       }
     }
     if (status === "failed") {
-      this.options.logger.error(`job "${run.jobName}" failed: ${message ?? ""}`, runLogFields(run, this.instrumentation, { error: error ?? message }));
+      this.options.logger.error(
+        `job "${run.jobName}" failed: ${message ?? ""}`,
+        runLogFields(run, this.instrumentation, { error: error ?? message }),
+      );
     }
     this.instrumentation?.runEnded(run, status, message, error);
     this.gates.release(run);
     this.clusterGates.release(run);
-    if (run.isRuntimeScheduled && run.claimed!.occurrence !== null) this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
+    if (run.isRuntimeScheduled && run.claimed!.occurrence !== null)
+      this.chains.released(run.job, run.claimed!.occurrence.scheduleKey);
     this.afterRunEnded();
   }
 
@@ -463,7 +545,12 @@ export class Dispatcher {
     if (!Number.isFinite(dueTimeMs) || !Number.isFinite(new Date(dueTimeMs).getTime())) {
       // A policy this build cannot compute with (a row of another deployment): no retry, and say why.
       const name = run.policy?.name === undefined ? "" : ` "${run.policy.name}"`;
-      this.finish(run, "failed", `${message} (not retried: the resilience policy${name} gives no valid retry delay)`, error);
+      this.finish(
+        run,
+        "failed",
+        `${message} (not retried: the resilience policy${name} gives no valid retry delay)`,
+        error,
+      );
       return;
     }
     void run.runId; // fix the failed attempt's run id before the store moves the job to its next run
@@ -530,7 +617,11 @@ export class Dispatcher {
     if (isPromise(result)) {
       const tracked = result.then(
         (value) => this.checkFenced(value, run),
-        (error: unknown) => this.options.logger.error("store write failed", { runId: run?.runId, error: messageOf(error) }),
+        (error: unknown) =>
+          this.options.logger.error("store write failed", {
+            runId: run?.runId,
+            error: messageOf(error),
+          }),
       );
       this.pendingWrites.add(tracked);
       void tracked.finally(() => {
@@ -565,7 +656,8 @@ export class Dispatcher {
     run.offGrid = true;
     this.recurringRuns.set(run.runId, run);
     this.recurringByJobId.set(run.jobId, run);
-    if (!this.occurrences.scheduleOf(job).enabled) this.finish(run, "skipped", OutcomeMessage.disabled);
+    if (!this.occurrences.scheduleOf(job).enabled)
+      this.finish(run, "skipped", OutcomeMessage.disabled);
     else if (this.isPaused(job.name)) this.finish(run, "skipped", OutcomeMessage.paused);
     else this.gates.admit(run);
     return slot;
@@ -590,7 +682,8 @@ export class Dispatcher {
    * before the cancel answers (so `listSchedules` right after shows it).
    */
   private async continueSchedule(result: CancelResult): Promise<void> {
-    if (result.outcome === "cancelled-before-start" && result.scheduleKey != null) await this.chains.repair(result.scheduleKey);
+    if (result.outcome === "cancelled-before-start" && result.scheduleKey != null)
+      await this.chains.repair(result.scheduleKey);
   }
 
   /** Cancels by job id: the job's pending slot or current run. */
@@ -628,11 +721,19 @@ export class Dispatcher {
     switch (result.outcome) {
       case "cancelled-before-start":
         if (result.jobName != null && this.instrumentation !== null) {
-          this.instrumentation.pendingRunCancelled({ jobName: result.jobName, jobId: result.jobId ?? "", runId: result.runId!, traceContext: result.traceContext ?? null });
+          this.instrumentation.pendingRunCancelled({
+            jobName: result.jobName,
+            jobId: result.jobId ?? "",
+            runId: result.runId!,
+            traceContext: result.traceContext ?? null,
+          });
         }
         return true;
       case "abort-active": {
-        const run = result.ownedHere && result.runId !== null ? this.findRun(result.runId, result.jobId) : undefined;
+        const run =
+          result.ownedHere && result.runId !== null
+            ? this.findRun(result.runId, result.jobId)
+            : undefined;
         if (run !== undefined) this.abortLocal(run, "cancel");
         return true;
       }
@@ -644,9 +745,15 @@ export class Dispatcher {
   private abortLocal(run: Run, cause: "cancel" | "shutdown"): boolean {
     if (run.phase === "done") return false;
     if (run.phase === "running") this.executor.abort(run, cause);
-    else if (run.phase === "starting") run.cancelCause ??= cause; // decided when the store confirms the start
+    else if (run.phase === "starting")
+      run.cancelCause ??= cause; // decided when the store confirms the start
     else if (cause === "shutdown" && run.isRuntimeScheduled) this.releaseUnstarted(run);
-    else this.finish(run, "cancelled", cause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled);
+    else
+      this.finish(
+        run,
+        "cancelled",
+        cause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled,
+      );
     return true;
   }
 
@@ -708,7 +815,12 @@ export class Dispatcher {
    * (measured on the clock). At the deadline every run still here is abandoned (see
    * {@link abandonAtDeadline}) and stop returns.
    */
-  async stop(options: { readonly drain: boolean; readonly timeoutMs: number } = { drain: false, timeoutMs: 30_000 }): Promise<void> {
+  async stop(
+    options: { readonly drain: boolean; readonly timeoutMs: number } = {
+      drain: false,
+      timeoutMs: 30_000,
+    },
+  ): Promise<void> {
     if (this.state !== "running") return;
     this.state = "stopping";
     let deadlinePassed = false;
@@ -727,12 +839,14 @@ export class Dispatcher {
       this.abortLocal(run, "shutdown");
     }
     while (!deadlinePassed && (this.runsInProcess > 0 || this.pendingWrites.size > 0)) {
-      if (this.pendingWrites.size > 0) await Promise.race([Promise.allSettled([...this.pendingWrites]), deadline]);
+      if (this.pendingWrites.size > 0)
+        await Promise.race([Promise.allSettled([...this.pendingWrites]), deadline]);
       else await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     timer.cancel();
     if (deadlinePassed) {
-      for (const run of [...this.runtimeRuns.toArray(), ...this.recurringRuns.values()]) this.abandonAtDeadline(run);
+      for (const run of [...this.runtimeRuns.toArray(), ...this.recurringRuns.values()])
+        this.abandonAtDeadline(run);
     }
     this.unregisterSettle?.();
     this.unregisterSettle = null;
@@ -813,7 +927,12 @@ function observedOccurrence(occurrence: Occurrence): ObservedRun {
   };
 }
 
-function outcomeOf(run: Run, status: OutcomeInfo["status"], message: string | null, completedAtMs: number): OutcomeInfo {
+function outcomeOf(
+  run: Run,
+  status: OutcomeInfo["status"],
+  message: string | null,
+  completedAtMs: number,
+): OutcomeInfo {
   return {
     runId: run.runId,
     jobId: run.jobId,

@@ -121,10 +121,12 @@ export class DrainLoop {
       this.drainingSync = false;
     }
     if (pending instanceof Promise) {
-      this.draining = pending.catch((error: unknown) => this.logDrainError(error)).finally(() => {
-        this.draining = null;
-        this.afterDrain();
-      });
+      this.draining = pending
+        .catch((error: unknown) => this.logDrainError(error))
+        .finally(() => {
+          this.draining = null;
+          this.afterDrain();
+        });
     } else {
       this.afterDrain();
     }
@@ -139,7 +141,9 @@ export class DrainLoop {
   }
 
   private logDrainError(error: unknown): void {
-    this.logger.error("dispatcher: a store call failed; retrying at the next wake-up", { error: messageOf(error) });
+    this.logger.error("dispatcher: a store call failed; retrying at the next wake-up", {
+      error: messageOf(error),
+    });
   }
 
   /**
@@ -166,7 +170,9 @@ export class DrainLoop {
   }
 
   private afterPass(claimedAtMs: number, progressed: boolean): Promise<void> | void {
-    return this.redrain && this.hooks.isRunning() ? this.drainSync(progressed) : this.armTimer(progressed, claimedAtMs);
+    return this.redrain && this.hooks.isRunning()
+      ? this.drainSync(progressed)
+      : this.armTimer(progressed, claimedAtMs);
   }
 
   /** Claims batches due by `nowMs` until one comes back short; answers whether anything was claimed. */
@@ -180,7 +186,9 @@ export class DrainLoop {
       if (isPromise(result)) {
         return result.then((claimed) => {
           this.admitAll(claimed);
-          return claimed.length === CLAIM_BATCH ? this.claimDue(nowMs, true) : progressed || claimed.length > 0;
+          return claimed.length === CLAIM_BATCH
+            ? this.claimDue(nowMs, true)
+            : progressed || claimed.length > 0;
         });
       }
       this.admitAll(result);
@@ -197,7 +205,8 @@ export class DrainLoop {
   /** `claimedAtMs`: the instant the drain's last claim asked for runs due by. */
   private armTimer(progressed: boolean, claimedAtMs: number): Promise<void> | void {
     const stored = this.store.nextDueTime();
-    if (isPromise(stored)) return stored.then((storeNext) => this.armTimerAt(storeNext, progressed, claimedAtMs));
+    if (isPromise(stored))
+      return stored.then((storeNext) => this.armTimerAt(storeNext, progressed, claimedAtMs));
     this.armTimerAt(stored, progressed, claimedAtMs);
   }
 

@@ -142,7 +142,8 @@ export class Gates {
   /** Forgets a waiting run (cancelled or shut down); it is skipped lazily when it surfaces. */
   withdraw(run: Run): void {
     if (run.phase === "waiting-slot") this.waitingForSlot--;
-    if (run.phase === "waiting-overlap" && run.isRecurringSlot) this.overlapGateOf(run.job).recurringWaiters--;
+    if (run.phase === "waiting-overlap" && run.isRecurringSlot)
+      this.overlapGateOf(run.job).recurringWaiters--;
     run.phase = "done";
   }
 

@@ -32,17 +32,31 @@ export interface ChainPosition {
  * - fixed delay: one new delay after the last completion, likewise;
  * - once (`initialDelay` alone): the new delay from the start if it has not run yet, else never.
  */
-export function firstDueOfNewSchedule(recurrence: Recurrence, chain: ChainPosition, nowMs: number): number | null {
+export function firstDueOfNewSchedule(
+  recurrence: Recurrence,
+  chain: ChainPosition,
+  nowMs: number,
+): number | null {
   const { startedAtMs, lastSlotMs, lastCompletedAtMs } = chain;
   switch (recurrence.kind) {
     case "cron": {
       const due = recurrence.first(nowMs);
-      return due !== null && lastSlotMs !== null && due <= lastSlotMs ? recurrence.next(lastSlotMs, nowMs) : due;
+      return due !== null && lastSlotMs !== null && due <= lastSlotMs
+        ? recurrence.next(lastSlotMs, nowMs)
+        : due;
     }
     case "fixed-rate":
-      return notBefore(lastSlotMs === null ? recurrence.first(startedAtMs) : recurrence.next(lastSlotMs, nowMs), nowMs);
+      return notBefore(
+        lastSlotMs === null ? recurrence.first(startedAtMs) : recurrence.next(lastSlotMs, nowMs),
+        nowMs,
+      );
     case "fixed-delay":
-      return notBefore(lastCompletedAtMs === null ? recurrence.first(startedAtMs) : recurrence.next(lastCompletedAtMs, lastCompletedAtMs), nowMs);
+      return notBefore(
+        lastCompletedAtMs === null
+          ? recurrence.first(startedAtMs)
+          : recurrence.next(lastCompletedAtMs, lastCompletedAtMs),
+        nowMs,
+      );
     case "once":
       return lastSlotMs === null ? notBefore(recurrence.first(startedAtMs), nowMs) : null;
   }

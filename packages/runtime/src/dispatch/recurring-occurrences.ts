@@ -60,18 +60,36 @@ export class RecurringOccurrences {
    * Plans the first slot of every recurring job, on the schedule given for it (resolved
    * configuration placeholders) or else its registry's.
    */
-  start(jobs: Iterable<RegisteredJob>, nowMs: number, schedules: ReadonlyMap<RegisteredJob, JobSchedule> = new Map()): void {
+  start(
+    jobs: Iterable<RegisteredJob>,
+    nowMs: number,
+    schedules: ReadonlyMap<RegisteredJob, JobSchedule> = new Map(),
+  ): void {
     this.startedAtMs = nowMs;
     for (const job of jobs) {
-      const schedule = schedules.get(job) ?? { recurrence: job.recurrence, enabled: job.descriptor.enabled };
-      this.chains.set(job, { schedule, pending: null, lastSlotMs: null, lastCompletedAtMs: null, awaitingCompletion: false });
+      const schedule = schedules.get(job) ?? {
+        recurrence: job.recurrence,
+        enabled: job.descriptor.enabled,
+      };
+      this.chains.set(job, {
+        schedule,
+        pending: null,
+        lastSlotMs: null,
+        lastCompletedAtMs: null,
+        awaitingCompletion: false,
+      });
       if (schedule.recurrence !== null) this.plan(job, schedule.recurrence.first(nowMs));
     }
   }
 
   /** The schedule `job` follows now. */
   scheduleOf(job: RegisteredJob): JobSchedule {
-    return this.chains.get(job)?.schedule ?? { recurrence: job.recurrence, enabled: job.descriptor.enabled };
+    return (
+      this.chains.get(job)?.schedule ?? {
+        recurrence: job.recurrence,
+        enabled: job.descriptor.enabled,
+      }
+    );
   }
 
   /**
@@ -92,8 +110,12 @@ export class RecurringOccurrences {
       this.forget(chain.pending);
     }
     const recurrence = schedule.recurrence;
-    if (recurrence === null || (recurrence.kind === "fixed-delay" && chain.awaitingCompletion)) return;
-    this.plan(job, firstDueOfNewSchedule(recurrence, { ...chain, startedAtMs: this.startedAtMs }, nowMs));
+    if (recurrence === null || (recurrence.kind === "fixed-delay" && chain.awaitingCompletion))
+      return;
+    this.plan(
+      job,
+      firstDueOfNewSchedule(recurrence, { ...chain, startedAtMs: this.startedAtMs }, nowMs),
+    );
   }
 
   /** Earliest pending slot, or `null`. */
@@ -126,7 +148,8 @@ export class RecurringOccurrences {
     if (!chain.awaitingCompletion) return;
     chain.awaitingCompletion = false;
     const recurrence = chain.schedule.recurrence;
-    if (recurrence?.kind === "fixed-delay" && chain.pending === null) this.plan(job, recurrence.next(dueTimeMs, completedAtMs));
+    if (recurrence?.kind === "fixed-delay" && chain.pending === null)
+      this.plan(job, recurrence.next(dueTimeMs, completedAtMs));
   }
 
   /** Finds a pending slot by run id or job id. */
@@ -165,7 +188,8 @@ export class RecurringOccurrences {
     const earliest = new Map<string, number>();
     for (const occurrence of this.byRunId.values()) {
       const known = earliest.get(occurrence.job.name);
-      if (known === undefined || occurrence.dueTimeMs < known) earliest.set(occurrence.job.name, occurrence.dueTimeMs);
+      if (known === undefined || occurrence.dueTimeMs < known)
+        earliest.set(occurrence.job.name, occurrence.dueTimeMs);
     }
     return earliest;
   }
@@ -184,9 +208,15 @@ export class RecurringOccurrences {
     const chain = this.chains.get(job)!;
     const recurrence = occurrence.recurrence;
     const due = occurrence.dueTimeMs;
-    const plan = recurrence.isGrid ? planMisfire(recurrence, due, nowMs, job.descriptor.misfire, this.maxMisfireCatchUpRuns) : null;
+    const plan = recurrence.isGrid
+      ? planMisfire(recurrence, due, nowMs, job.descriptor.misfire, this.maxMisfireCatchUpRuns)
+      : null;
     chain.lastSlotMs = plan === null ? due : Math.max(due, ...plan.runNow, ...plan.skipped);
-    const skippedAs = !chain.schedule.enabled ? OutcomeMessage.disabled : this.events.isPaused(job.name) ? OutcomeMessage.paused : null;
+    const skippedAs = !chain.schedule.enabled
+      ? OutcomeMessage.disabled
+      : this.events.isPaused(job.name)
+        ? OutcomeMessage.paused
+        : null;
     if (skippedAs !== null) {
       this.events.ended(occurrence, "skipped", skippedAs);
       this.plan(job, plan !== null ? plan.nextDue : this.nextAfterFired(occurrence, nowMs));
@@ -198,8 +228,11 @@ export class RecurringOccurrences {
       if (recurrence.kind !== "fixed-delay") this.plan(job, this.nextAfterFired(occurrence, nowMs));
       return;
     }
-    for (const slot of plan.skipped) this.events.ended(this.slotOccurrence(occurrence, slot), "skipped", OutcomeMessage.misfire);
-    plan.runNow.forEach((slot, index) => this.events.run(this.slotOccurrence(occurrence, slot), index > 0));
+    for (const slot of plan.skipped)
+      this.events.ended(this.slotOccurrence(occurrence, slot), "skipped", OutcomeMessage.misfire);
+    plan.runNow.forEach((slot, index) =>
+      this.events.run(this.slotOccurrence(occurrence, slot), index > 0),
+    );
     this.plan(job, plan.nextDue);
   }
 
@@ -209,7 +242,9 @@ export class RecurringOccurrences {
 
   /** The pending occurrence keeps its ids for its own slot; other overdue slots get fresh ids. */
   private slotOccurrence(occurrence: Occurrence, slotMs: number): Occurrence {
-    return slotMs === occurrence.dueTimeMs ? occurrence : new Occurrence(occurrence.job, occurrence.recurrence, slotMs, newId(), newId());
+    return slotMs === occurrence.dueTimeMs
+      ? occurrence
+      : new Occurrence(occurrence.job, occurrence.recurrence, slotMs, newId(), newId());
   }
 
   private plan(job: RegisteredJob, dueTimeMs: number | null): void {

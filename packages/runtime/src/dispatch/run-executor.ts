@@ -13,7 +13,12 @@ import type { AttemptBody, Run } from "./run.js";
 /** How the executor reports the end of a run. */
 export interface ExecutionEvents {
   /** The run is over (its body has settled and holds nothing any more). */
-  finished(run: Run, status: "succeeded" | "failed" | "cancelled", message: string | null, error?: unknown): void;
+  finished(
+    run: Run,
+    status: "succeeded" | "failed" | "cancelled",
+    message: string | null,
+    error?: unknown,
+  ): void;
   /** Deferred mode: the attempt failed and another attempt of the job should be scheduled. */
   failedAttempt(run: Run, message: string, error: unknown): void;
   /**
@@ -54,7 +59,12 @@ export class RunExecutor {
   /** Aborts a running run: its signal fires; between inline attempts it ends at once. */
   abort(run: Run, cause: Exclude<AbortCause, "timeout">): void {
     if (run.cancelCause === null || run.cancelCause === "requested") run.cancelCause = cause;
-    run.abort(cause, cause === "shutdown" ? OutcomeMessage.schedulerShutdown : `run ${run.runId} of job "${run.jobName}" was cancelled`);
+    run.abort(
+      cause,
+      cause === "shutdown"
+        ? OutcomeMessage.schedulerShutdown
+        : `run ${run.runId} of job "${run.jobName}" was cancelled`,
+    );
     if (run.betweenAttempts) {
       run.betweenAttempts = false;
       run.timer?.cancel();
@@ -92,7 +102,8 @@ export class RunExecutor {
         // itself; one that ignores it is left behind, so the job's state does not wait for it.
         this.events.track(
           new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-            if (body.settled || body.abandoned || run.body !== body || run.phase !== "running") return;
+            if (body.settled || body.abandoned || run.body !== body || run.phase !== "running")
+              return;
             this.abandon(run, body, "timed out");
             this.settled(run, true, run.abortedReason);
           }),
@@ -102,14 +113,22 @@ export class RunExecutor {
     let result: Promise<void> | void;
     try {
       const invoke = run.job.invoke!;
-      result = this.instrumentation === null ? invoke(this.services, run.payload, run) : this.instrumentation.callInRunContext(run, invoke, this.services, run.payload, run);
+      result =
+        this.instrumentation === null
+          ? invoke(this.services, run.payload, run)
+          : this.instrumentation.callInRunContext(run, invoke, this.services, run.payload, run);
     } catch (error) {
       this.bodySettled(run, body, true, error);
       return;
     }
     let pending: Promise<void> | null;
     try {
-      pending = result !== null && typeof result === "object" && typeof (result as Promise<void>).then === "function" ? (result as Promise<void>) : null;
+      pending =
+        result !== null &&
+        typeof result === "object" &&
+        typeof (result as Promise<void>).then === "function"
+          ? (result as Promise<void>)
+          : null;
     } catch (error) {
       // A returned value that throws when inspected (a hostile Proxy) fails the attempt.
       this.bodySettled(run, body, true, error);
@@ -149,7 +168,8 @@ export class RunExecutor {
       run.timer = null;
     }
     if (run.cancelCause !== null) {
-      if (threw && !isAbortError(error, run.abortedReason)) this.events.finished(run, "failed", messageOf(error), error);
+      if (threw && !isAbortError(error, run.abortedReason))
+        this.events.finished(run, "failed", messageOf(error), error);
       else this.events.finished(run, "cancelled", cancelledMessage(run));
       return;
     }
@@ -180,16 +200,21 @@ export class RunExecutor {
     run.timedOut = false;
     run.resetSignal();
     run.betweenAttempts = true;
-    run.timer = this.clock.setTimer(this.clock.now() + retryDelayMs(policy, run.inlineAttempts), () => {
-      run.timer = null;
-      run.betweenAttempts = false;
-      this.attempt(run);
-    });
+    run.timer = this.clock.setTimer(
+      this.clock.now() + retryDelayMs(policy, run.inlineAttempts),
+      () => {
+        run.timer = null;
+        run.betweenAttempts = false;
+        this.attempt(run);
+      },
+    );
   }
 }
 
 function cancelledMessage(run: Run): string {
-  return run.cancelCause === "shutdown" ? OutcomeMessage.schedulerShutdown : OutcomeMessage.cancelled;
+  return run.cancelCause === "shutdown"
+    ? OutcomeMessage.schedulerShutdown
+    : OutcomeMessage.cancelled;
 }
 
 function timeoutMessage(run: Run, timeoutMs: number): string {

@@ -17,7 +17,14 @@ export interface AttemptBody {
 }
 
 /** Where a run is between its claim and its outcome. */
-export type RunPhase = "claimed" | "waiting-overlap" | "waiting-group" | "waiting-slot" | "starting" | "running" | "done";
+export type RunPhase =
+  | "claimed"
+  | "waiting-overlap"
+  | "waiting-group"
+  | "waiting-slot"
+  | "starting"
+  | "running"
+  | "done";
 
 /**
  * One run in this process — a claimed runtime run or a recurring occurrence — from the gates to
@@ -81,7 +88,11 @@ export class Run implements ScheduledJobContext, ObservedRun {
   private abortedWith: DOMException | null = null;
 
   /** A claimed runtime run; `payload` is the claimed one as `execute` receives it (decoded). */
-  static forClaimed(job: RegisteredJob, claimed: ClaimedRun, payload: unknown = claimed.payload): Run {
+  static forClaimed(
+    job: RegisteredJob,
+    claimed: ClaimedRun,
+    payload: unknown = claimed.payload,
+  ): Run {
     const occurrence = claimed.occurrence;
     const run = new Run(
       job,
@@ -102,8 +113,25 @@ export class Run implements ScheduledJobContext, ObservedRun {
   }
 
   /** A recurring occurrence (one attempt, inline retries with the job's own policy). */
-  static forOccurrence(job: RegisteredJob, occurrence: { jobId: string; runId: string; dueTimeMs: number }, waitsForOverlap: boolean): Run {
-    return new Run(job, occurrence, undefined, occurrence.dueTimeMs, 1, 1, false, null, job.policy, "inline", waitsForOverlap, true);
+  static forOccurrence(
+    job: RegisteredJob,
+    occurrence: { jobId: string; runId: string; dueTimeMs: number },
+    waitsForOverlap: boolean,
+  ): Run {
+    return new Run(
+      job,
+      occurrence,
+      undefined,
+      occurrence.dueTimeMs,
+      1,
+      1,
+      false,
+      null,
+      job.policy,
+      "inline",
+      waitsForOverlap,
+      true,
+    );
   }
 
   // Positional rather than an options object: one allocation per run instead of two (hot path).
@@ -176,7 +204,10 @@ export class Run implements ScheduledJobContext, ObservedRun {
   requestCancellation(): void {
     if (this.phase !== "running" || this.cancelCause !== null) return;
     this.cancelCause = "requested";
-    this.abort("cancel", `run ${this.runId} of job "${this.jobName}" requested its own cancellation`);
+    this.abort(
+      "cancel",
+      `run ${this.runId} of job "${this.jobName}" requested its own cancellation`,
+    );
   }
 
   /** Aborts the current attempt's signal (idempotent per attempt). */

@@ -6,7 +6,13 @@ import { planMisfire } from "../policy/misfire.js";
 import { createRecurrence, type Recurrence } from "../policy/recurrence.js";
 import { scheduleSpecOf, type ScheduleRule } from "../policy/schedule-rule.js";
 import { OutcomeMessage } from "../state/vocabulary.js";
-import type { ClaimedRun, JobStore, NewRuntimeJob, ScheduleOccurrence, StoredSchedule } from "../stores/job-store.js";
+import type {
+  ClaimedRun,
+  JobStore,
+  NewRuntimeJob,
+  ScheduleOccurrence,
+  StoredSchedule,
+} from "../stores/job-store.js";
 import { occurrenceJob } from "./occurrence-job.js";
 import { RegisteredJob } from "./registered-job.js";
 
@@ -91,9 +97,20 @@ export class ScheduleChains {
    */
   gateJobOf(job: RegisteredJob, occurrence: ScheduleOccurrence): RegisteredJob {
     const known = this.gateJobs.get(occurrence.scheduleKey);
-    if (known !== undefined && known.invoke === job.invoke && known.descriptor.overlap === occurrence.rule.overlap && known.name === job.name) return known;
+    if (
+      known !== undefined &&
+      known.invoke === job.invoke &&
+      known.descriptor.overlap === occurrence.rule.overlap &&
+      known.name === job.name
+    )
+      return known;
     const gateJob = new RegisteredJob(
-      { ...job.descriptor, overlap: occurrence.rule.overlap, overlapExplicit: true, maxConcurrentRuns: 0 },
+      {
+        ...job.descriptor,
+        overlap: occurrence.rule.overlap,
+        overlapExplicit: true,
+        maxConcurrentRuns: 0,
+      },
       job.invoke,
       job.policy,
       null,
@@ -104,7 +121,8 @@ export class ScheduleChains {
 
   /** A run that passed as `gateJob` ended and released its gates: forget the gate job once idle. */
   released(gateJob: RegisteredJob, scheduleKey: string): void {
-    if (this.gateJobs.get(scheduleKey) === gateJob && this.hooks.forgetGateIfIdle(gateJob)) this.gateJobs.delete(scheduleKey);
+    if (this.gateJobs.get(scheduleKey) === gateJob && this.hooks.forgetGateIfIdle(gateJob))
+      this.gateJobs.delete(scheduleKey);
   }
 
   /**
@@ -118,7 +136,9 @@ export class ScheduleChains {
     try {
       stuck = store.schedulesToRepair(scheduleKey);
     } catch (error) {
-      this.logger.error("could not look for stuck schedules; the next sweep retries", { error: messageOf(error) });
+      this.logger.error("could not look for stuck schedules; the next sweep retries", {
+        error: messageOf(error),
+      });
       return undefined;
     }
     const restartAll = (schedules: readonly StoredSchedule[]): MaybePromise<unknown> => {
@@ -152,28 +172,48 @@ export class ScheduleChains {
         : rule.fixedDelayMs !== null
           ? nowMs + rule.fixedDelayMs
           : this.recurrenceOf(rule).next(schedule.headDueTimeMs, nowMs);
-    const occurrence: ScheduleOccurrence = { scheduleKey: schedule.scheduleKey, revision: schedule.revision, rule, catchUp: false };
+    const occurrence: ScheduleOccurrence = {
+      scheduleKey: schedule.scheduleKey,
+      revision: schedule.revision,
+      rule,
+      catchUp: false,
+    };
     const policy = this.jobs.get(schedule.jobName)?.policy ?? null;
-    this.logger.info(`schedule "${schedule.scheduleKey}" had no pending occurrence; planning its next slot`, {
-      after: new Date(schedule.headDueTimeMs).toISOString(),
-      next: next === null ? null : new Date(next).toISOString(),
-    });
+    this.logger.info(
+      `schedule "${schedule.scheduleKey}" had no pending occurrence; planning its next slot`,
+      {
+        after: new Date(schedule.headDueTimeMs).toISOString(),
+        next: next === null ? null : new Date(next).toISOString(),
+      },
+    );
     return this.store.advanceSchedule({
       scheduleKey: schedule.scheduleKey,
       revision: schedule.revision,
       fromJobId: schedule.headJobId,
       fromSlotMs: schedule.headDueTimeMs,
-      head: next === null ? null : occurrenceJob(schedule.jobName, schedule.payload, next, occurrence, policy, nowMs),
+      head:
+        next === null
+          ? null
+          : occurrenceJob(schedule.jobName, schedule.payload, next, occurrence, policy, nowMs),
       catchUp: [],
     });
   }
 
-  private advance(claimed: ClaimedRun, occurrence: ScheduleOccurrence, next: number | null, catchUpSlots: readonly number[], nowMs: number): MaybePromise<unknown> {
+  private advance(
+    claimed: ClaimedRun,
+    occurrence: ScheduleOccurrence,
+    next: number | null,
+    catchUpSlots: readonly number[],
+    nowMs: number,
+  ): MaybePromise<unknown> {
     const policy = this.jobs.get(claimed.jobName)?.policy ?? null;
     const catchUp: NewRuntimeJob[] = [];
     if (catchUpSlots.length > 0) {
       const replayed: ScheduleOccurrence = { ...occurrence, catchUp: true };
-      for (const slotMs of catchUpSlots) catchUp.push(occurrenceJob(claimed.jobName, claimed.payload, slotMs, replayed, policy, nowMs));
+      for (const slotMs of catchUpSlots)
+        catchUp.push(
+          occurrenceJob(claimed.jobName, claimed.payload, slotMs, replayed, policy, nowMs),
+        );
     }
     let written: MaybePromise<boolean>;
     try {
@@ -182,7 +222,10 @@ export class ScheduleChains {
         revision: occurrence.revision,
         fromJobId: claimed.jobId,
         fromSlotMs: claimed.dueTimeMs,
-        head: next === null ? null : occurrenceJob(claimed.jobName, claimed.payload, next, occurrence, policy, nowMs),
+        head:
+          next === null
+            ? null
+            : occurrenceJob(claimed.jobName, claimed.payload, next, occurrence, policy, nowMs),
         catchUp,
       });
     } catch (error) {
@@ -205,7 +248,10 @@ export class ScheduleChains {
   }
 
   private writeFailed(error: unknown): void {
-    this.logger.error("could not plan the next slot of a schedule; the store's next sweep repairs its chain", { error: messageOf(error) });
+    this.logger.error(
+      "could not plan the next slot of a schedule; the store's next sweep repairs its chain",
+      { error: messageOf(error) },
+    );
   }
 
   /**

@@ -21,15 +21,29 @@ export const MAX_RETRY_DELAY_MS = 365 * 86_400_000;
  * retryDelayMs(policy, 4); // 5000 (capped)
  * ```
  */
-export function retryDelayMs(policy: RetryPolicy, failedAttempt: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  failedAttempt: number,
+  random: () => number = Math.random,
+): number {
   if (!Number.isInteger(failedAttempt) || failedAttempt < 1) {
-    throw new RangeError(`retryDelayMs: failedAttempt must be a whole number 1 or more (the attempt that just failed), got ${String(failedAttempt)}.`);
+    throw new RangeError(
+      `retryDelayMs: failedAttempt must be a whole number 1 or more (the attempt that just failed), got ${String(failedAttempt)}.`,
+    );
   }
-  const factor = policy.backoff === "linear" ? failedAttempt : policy.backoff === "exponential" ? 2 ** (failedAttempt - 1) : 1;
+  const factor =
+    policy.backoff === "linear"
+      ? failedAttempt
+      : policy.backoff === "exponential"
+        ? 2 ** (failedAttempt - 1)
+        : 1;
   const cap = Math.min(policy.maxDelayMs ?? MAX_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS);
   const capped = Math.round(Math.min(policy.delayMs * factor, cap));
   if (!policy.jitter) return capped;
   const share = random();
-  if (!(share >= 0 && share < 1)) throw new RangeError(`retryDelayMs: random() must return a number in [0, 1), got ${String(share)}.`);
+  if (!(share >= 0 && share < 1))
+    throw new RangeError(
+      `retryDelayMs: random() must return a number in [0, 1), got ${String(share)}.`,
+    );
   return capped + Math.floor(share * capped);
 }

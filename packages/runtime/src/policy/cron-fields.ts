@@ -65,30 +65,57 @@ function parseValue(text: string, spec: FieldSpec, source: string): number {
   if (/^\d+$/.test(text)) {
     const value = Number(text);
     if (value < spec.min || value > spec.max) {
-      fail(source, `${spec.label} value ${value} is out of range ${spec.min}-${spec.max}; write e.g. ${spec.example}.`);
+      fail(
+        source,
+        `${spec.label} value ${value} is out of range ${spec.min}-${spec.max}; write e.g. ${spec.example}.`,
+      );
     }
     return value;
   }
   const nameIndex = spec.names?.indexOf(text.toUpperCase()) ?? -1;
   if (nameIndex >= 0) return nameIndex + spec.min;
   if (/[LW#]/i.test(text)) {
-    fail(source, `"${text}" in the ${spec.label} field uses L, W or #, which are not supported; list the days explicitly.`);
+    fail(
+      source,
+      `"${text}" in the ${spec.label} field uses L, W or #, which are not supported; list the days explicitly.`,
+    );
   }
-  const hint = spec.names === undefined ? "" : ` or a name (${spec.names[0]}-${spec.names[spec.names.length - 1]})`;
-  return fail(source, `"${text}" is not a valid ${spec.label}; use a number ${spec.min}-${spec.max}${hint}, e.g. ${spec.example}.`);
+  const hint =
+    spec.names === undefined
+      ? ""
+      : ` or a name (${spec.names[0]}-${spec.names[spec.names.length - 1]})`;
+  return fail(
+    source,
+    `"${text}" is not a valid ${spec.label}; use a number ${spec.min}-${spec.max}${hint}, e.g. ${spec.example}.`,
+  );
 }
 
-function parseField(text: string, spec: FieldSpec, source: string): { allowed: boolean[]; isStar: boolean } {
+function parseField(
+  text: string,
+  spec: FieldSpec,
+  source: string,
+): { allowed: boolean[]; isStar: boolean } {
   const allowed = new Array<boolean>(spec.max + 1).fill(false);
   const isStar = text.startsWith("*") || text === "?";
   for (const item of text.split(",")) {
-    if (item === "") fail(source, `the ${spec.label} field ${JSON.stringify(text)} has an empty list item; separate values with single commas.`);
+    if (item === "")
+      fail(
+        source,
+        `the ${spec.label} field ${JSON.stringify(text)} has an empty list item; separate values with single commas.`,
+      );
     const [rangeText, stepText, extra] = item.split("/");
-    if (extra !== undefined) fail(source, `"${item}" in the ${spec.label} field has more than one "/"; write a step once, e.g. */15.`);
+    if (extra !== undefined)
+      fail(
+        source,
+        `"${item}" in the ${spec.label} field has more than one "/"; write a step once, e.g. */15.`,
+      );
     let step = 1;
     if (stepText !== undefined) {
       if (!/^\d+$/.test(stepText) || Number(stepText) === 0) {
-        fail(source, `step "/${stepText}" in the ${spec.label} field must be a whole number of 1 or more, e.g. */15.`);
+        fail(
+          source,
+          `step "/${stepText}" in the ${spec.label} field must be a whole number of 1 or more, e.g. */15.`,
+        );
       }
       step = Number(stepText);
     }
@@ -96,19 +123,28 @@ function parseField(text: string, spec: FieldSpec, source: string): { allowed: b
     let to: number;
     if (rangeText === "*" || rangeText === "?") {
       if (rangeText === "?" && (text !== "?" || (spec !== DAY_OF_MONTH && spec !== DAY_OF_WEEK))) {
-        fail(source, `"?" may only stand alone in the day-of-month or day-of-week field; use "*" elsewhere.`);
+        fail(
+          source,
+          `"?" may only stand alone in the day-of-month or day-of-week field; use "*" elsewhere.`,
+        );
       }
       from = spec.min;
       to = spec === DAY_OF_WEEK ? 6 : spec.max;
     } else if (rangeText!.includes("-")) {
       const [fromText, toText, more] = rangeText!.split("-");
       if (more !== undefined || fromText === "" || toText === "") {
-        fail(source, `"${rangeText}" in the ${spec.label} field is not a range; write it as start-end, e.g. ${spec.example}.`);
+        fail(
+          source,
+          `"${rangeText}" in the ${spec.label} field is not a range; write it as start-end, e.g. ${spec.example}.`,
+        );
       }
       from = parseValue(fromText!, spec, source);
       to = parseValue(toText!, spec, source);
       if (from > to) {
-        fail(source, `range ${rangeText} in the ${spec.label} field runs backwards; write it as two ranges, e.g. ${fromText}-${spec.max},${spec.min}-${toText}.`);
+        fail(
+          source,
+          `range ${rangeText} in the ${spec.label} field runs backwards; write it as two ranges, e.g. ${fromText}-${spec.max},${spec.min}-${toText}.`,
+        );
       }
     } else {
       from = parseValue(rangeText!, spec, source);
@@ -134,18 +170,27 @@ function parseField(text: string, spec: FieldSpec, source: string): { allowed: b
  * `@yearly`, `@monthly`, `@weekly`, `@daily`, `@hourly`. Throws {@link CronSyntaxError}.
  */
 export function parseCronFields(source: string): CronFields {
-  if (typeof source !== "string") fail(String(source), `expected a string such as "0 3 * * *", got ${typeof source}.`);
+  if (typeof source !== "string")
+    fail(String(source), `expected a string such as "0 3 * * *", got ${typeof source}.`);
   const trimmed = source.trim();
   const expanded = MACROS[trimmed.toLowerCase()] ?? trimmed;
   if (expanded.startsWith("@")) {
-    fail(source, `unknown macro ${JSON.stringify(trimmed)}; use one of ${Object.keys(MACROS).join(", ")} or write the fields.`);
+    fail(
+      source,
+      `unknown macro ${JSON.stringify(trimmed)}; use one of ${Object.keys(MACROS).join(", ")} or write the fields.`,
+    );
   }
   const parts = expanded === "" ? [] : expanded.split(/\s+/);
   if (parts.length !== 5 && parts.length !== 6) {
-    fail(source, `it has ${parts.length} field(s); write 5 (${FIELD_LAYOUT}), e.g. "0 3 * * *", or 6 with seconds first, e.g. "30 0 3 * * *".`);
+    fail(
+      source,
+      `it has ${parts.length} field(s); write 5 (${FIELD_LAYOUT}), e.g. "0 3 * * *", or 6 with seconds first, e.g. "30 0 3 * * *".`,
+    );
   }
   const hasSeconds = parts.length === 6;
-  const [secondText, minuteText, hourText, domText, monthText, dowText] = hasSeconds ? parts : ["0", ...parts];
+  const [secondText, minuteText, hourText, domText, monthText, dowText] = hasSeconds
+    ? parts
+    : ["0", ...parts];
   const dayOfMonth = parseField(domText!, DAY_OF_MONTH, source);
   const dayOfWeek = parseField(dowText!, DAY_OF_WEEK, source);
   return {

@@ -17,7 +17,14 @@
 // Europe/Vienna (the first lookup in a new zone-year costs about 1 ms to build its table).
 
 import { CronSyntaxError, parseCronFields, type CronFields } from "./cron-fields.js";
-import { DAY_MS, daysInMonth, GREGORIAN_CYCLE_DAYS, maxDaysInMonth, utcMs, weekdayOfUtcMidnight } from "./gregorian-calendar.js";
+import {
+  DAY_MS,
+  daysInMonth,
+  GREGORIAN_CYCLE_DAYS,
+  maxDaysInMonth,
+  utcMs,
+  weekdayOfUtcMidnight,
+} from "./gregorian-calendar.js";
 import {
   assertValidTimeZone,
   instantsOfLocalTime,
@@ -38,7 +45,21 @@ const MAX_DATE_MS = 8.64e15;
 // time, so the search stays inside the first and last full years a `Date` can hold.
 const SEARCHABLE_FROM_MS = Date.UTC(-271_820, 0, 3);
 const SEARCHABLE_UNTIL_MS = Date.UTC(275_759, 11, 29);
-const MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTH_NAMES = [
+  "",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /**
  * A parsed cron expression.
@@ -103,12 +124,16 @@ class ParsedCron implements CronExpression {
     }
     assertValidTimeZone(timeZone);
     if (this.neverMatches || afterMs >= SEARCHABLE_UNTIL_MS) return null;
-    const afterLocalSecond = Math.floor((afterMs + zoneOffsetMs(timeZone, afterMs)) / 1_000) * 1_000;
+    const afterLocalSecond =
+      Math.floor((afterMs + zoneOffsetMs(timeZone, afterMs)) / 1_000) * 1_000;
     let fromLocal = afterLocalSecond + 1_000;
     // During the second pass of a repeated hour its local times already fired on the first pass.
     const instantsOfAfter = instantsOfLocalTime(timeZone, afterLocalSecond);
     if (instantsOfAfter.length === 2 && afterMs >= instantsOfAfter[1]!) {
-      fromLocal = Math.max(fromLocal, localTimeAfterRepetition(timeZone, instantsOfAfter[0]!, instantsOfAfter[1]!));
+      fromLocal = Math.max(
+        fromLocal,
+        localTimeAfterRepetition(timeZone, instantsOfAfter[0]!, instantsOfAfter[1]!),
+      );
     }
     const horizonLocal = Math.min(afterLocalSecond + SEARCH_HORIZON_MS, SEARCHABLE_UNTIL_MS);
     for (;;) {
@@ -153,7 +178,12 @@ class ParsedCron implements CronExpression {
         month = 1;
         year += 1;
       }
-      if (year > horizonYear || (year === horizonYear && (month > horizonMonth || (month === horizonMonth && day > horizonDay)))) return null;
+      if (
+        year > horizonYear ||
+        (year === horizonYear &&
+          (month > horizonMonth || (month === horizonMonth && day > horizonDay)))
+      )
+        return null;
       if (!months[month]) {
         month += 1;
         day = 1;
@@ -199,7 +229,10 @@ class ParsedCron implements CronExpression {
   private dayMatches(year: number, month: number, day: number): boolean {
     const { daysOfMonth, daysOfWeek, dayOfMonthIsStar, dayOfWeekIsStar } = this.fields;
     if (dayOfMonthIsStar || dayOfWeekIsStar) {
-      return daysOfMonth[day]! && (this.everyWeekday || daysOfWeek[weekdayOfUtcMidnight(utcMs(year, month - 1, day))]!);
+      return (
+        daysOfMonth[day]! &&
+        (this.everyWeekday || daysOfWeek[weekdayOfUtcMidnight(utcMs(year, month - 1, day))]!)
+      );
     }
     return daysOfMonth[day]! || daysOfWeek[weekdayOfUtcMidnight(utcMs(year, month - 1, day))]!;
   }
@@ -207,7 +240,8 @@ class ParsedCron implements CronExpression {
 
 function nextAllowedTable(allowed: readonly boolean[]): Int8Array {
   const table = new Int8Array(allowed.length + 1).fill(-1);
-  for (let value = allowed.length - 1; value >= 0; value -= 1) table[value] = allowed[value] ? value : table[value + 1]!;
+  for (let value = allowed.length - 1; value >= 0; value -= 1)
+    table[value] = allowed[value] ? value : table[value + 1]!;
   return table;
 }
 
@@ -264,8 +298,10 @@ function impossibleDays(fields: CronFields): { months: number[]; days: number[] 
   const months = fields.months.flatMap((allowed, month) => (allowed ? [month] : []));
   // When both day fields are restricted, a matching weekday alone fires (Vixie cron's OR), and
   // every weekday occurs in every month.
-  const weekdaysAlone = !fields.dayOfMonthIsStar && !fields.dayOfWeekIsStar && fields.daysOfWeek.some(Boolean);
-  if (weekdaysAlone || months.some((month) => days.some((day) => day <= maxDaysInMonth(month)))) return null;
+  const weekdaysAlone =
+    !fields.dayOfMonthIsStar && !fields.dayOfWeekIsStar && fields.daysOfWeek.some(Boolean);
+  if (weekdaysAlone || months.some((month) => days.some((day) => day <= maxDaysInMonth(month))))
+    return null;
   return { months, days };
 }
 
@@ -287,7 +323,11 @@ function impossibleDays(fields: CronFields): { months: number[]; days: number[] 
  * cronNeverFiresReason(parseCron("0 3 * * *"), "Europe/Vienna"); // null
  * ```
  */
-export function cronNeverFiresReason(cron: CronExpression, timeZone = "UTC", fromMs: number = Date.now()): string | null {
+export function cronNeverFiresReason(
+  cron: CronExpression,
+  timeZone = "UTC",
+  fromMs: number = Date.now(),
+): string | null {
   const fields = cron instanceof ParsedCron ? cron.fields : parseCronFields(cron.source);
   const impossible = impossibleDays(fields);
   if (impossible !== null) {

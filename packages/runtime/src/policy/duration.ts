@@ -9,12 +9,20 @@
  */
 export type Duration = number | string;
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 const UNIT_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const CLOCK_PATTERN = /^(\d+):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?$/;
 
 /** Why a duration was rejected, or the parsed milliseconds. */
-export type DurationParseResult = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly error: string };
+export type DurationParseResult =
+  | { readonly ok: true; readonly ms: number }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * Parses a {@link Duration} without throwing. Shared by the runtime and the generator so that a
@@ -22,18 +30,27 @@ export type DurationParseResult = { readonly ok: true; readonly ms: number } | {
  */
 export function tryParseDuration(value: Duration): DurationParseResult {
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) return { ok: false, error: `${String(value)} is not a finite number of milliseconds` };
-    if (value < 0) return { ok: false, error: `${value} is negative; durations must be 0 or more milliseconds` };
+    if (!Number.isFinite(value))
+      return { ok: false, error: `${String(value)} is not a finite number of milliseconds` };
+    if (value < 0)
+      return { ok: false, error: `${value} is negative; durations must be 0 or more milliseconds` };
     return { ok: true, ms: value };
   }
-  if (typeof value !== "string") return { ok: false, error: `expected a number of milliseconds or a string like "1.5s", got ${typeof value}` };
+  if (typeof value !== "string")
+    return {
+      ok: false,
+      error: `expected a number of milliseconds or a string like "1.5s", got ${typeof value}`,
+    };
   const text = value.trim();
   const unit = UNIT_PATTERN.exec(text);
   if (unit) return { ok: true, ms: Math.round(Number(unit[1]) * UNIT_MS[unit[2]!]!) };
   const clock = CLOCK_PATTERN.exec(text);
   if (clock) {
     const fraction = clock[4] === undefined ? 0 : Number(clock[4].padEnd(3, "0"));
-    return { ok: true, ms: ((Number(clock[1]) * 60 + Number(clock[2])) * 60 + Number(clock[3])) * 1_000 + fraction };
+    return {
+      ok: true,
+      ms: ((Number(clock[1]) * 60 + Number(clock[2])) * 60 + Number(clock[3])) * 1_000 + fraction,
+    };
   }
   return {
     ok: false,

@@ -13,8 +13,16 @@ const GREGORIAN_CYCLE_MS = GREGORIAN_CYCLE_DAYS * DAY_MS;
 const DAYS_IN_MONTH_MAX = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 /** `Date.UTC` for any year, including 0-99 (shifted by one cycle and back) and years before 1. */
-export function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
-  if (year >= 0 && year < 100) return Date.UTC(year + 400, monthIndex, day, hour, minute, second) - GREGORIAN_CYCLE_MS;
+export function utcMs(
+  year: number,
+  monthIndex: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): number {
+  if (year >= 0 && year < 100)
+    return Date.UTC(year + 400, monthIndex, day, hour, minute, second) - GREGORIAN_CYCLE_MS;
   return Date.UTC(year, monthIndex, day, hour, minute, second);
 }
 

@@ -1,6 +1,17 @@
 // Pure, store-free policy functions shared with the generator (which validates with the same code).
-export { tryParseDuration, parseDuration, type Duration, type DurationParseResult } from "./duration.js";
-export { parseCron, tryParseCron, cronNeverFiresReason, type CronExpression, type CronParseResult } from "./cron.js";
+export {
+  tryParseDuration,
+  parseDuration,
+  type Duration,
+  type DurationParseResult,
+} from "./duration.js";
+export {
+  parseCron,
+  tryParseCron,
+  cronNeverFiresReason,
+  type CronExpression,
+  type CronParseResult,
+} from "./cron.js";
 export { isValidTimeZone, assertValidTimeZone, zoneOffsetMs } from "./time-zone.js";
 export { createRecurrence, type Recurrence } from "./recurrence.js";
 export { planMisfire, type MisfirePlan } from "./misfire.js";

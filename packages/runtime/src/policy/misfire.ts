@@ -23,7 +23,9 @@ function firstSlotAfter(recurrence: Recurrence, dueMs: number, nowMs: number): n
   let slot: number | null = dueMs;
   for (let walked = 0; slot !== null && slot <= nowMs; walked += 1) {
     if (walked === MAX_SLOTS_WALKED) {
-      throw new RangeError(`planMisfire: more than ${MAX_SLOTS_WALKED} missed slots; give the recurrence a slotAfter method.`);
+      throw new RangeError(
+        `planMisfire: more than ${MAX_SLOTS_WALKED} missed slots; give the recurrence a slotAfter method.`,
+      );
     }
     slot = recurrence.next(slot, nowMs);
   }
@@ -56,13 +58,19 @@ export function planMisfire(
   maxCatchUpRuns: number,
 ): MisfirePlan | null {
   if (!MISFIRE_POLICIES.includes(policy)) {
-    throw new RangeError(`Unknown misfire policy ${JSON.stringify(policy)}; use "fire-once", "skip" or "catch-up".`);
+    throw new RangeError(
+      `Unknown misfire policy ${JSON.stringify(policy)}; use "fire-once", "skip" or "catch-up".`,
+    );
   }
   if (!Number.isInteger(maxCatchUpRuns) || maxCatchUpRuns < 0) {
-    throw new RangeError(`Invalid maxCatchUpRuns: ${String(maxCatchUpRuns)}; use a whole number 0 or more.`);
+    throw new RangeError(
+      `Invalid maxCatchUpRuns: ${String(maxCatchUpRuns)}; use a whole number 0 or more.`,
+    );
   }
   if (!Number.isFinite(dueMs) || !Number.isFinite(nowMs)) {
-    throw new RangeError(`planMisfire: dueMs and nowMs must be finite epoch milliseconds, got ${String(dueMs)} and ${String(nowMs)}.`);
+    throw new RangeError(
+      `planMisfire: dueMs and nowMs must be finite epoch milliseconds, got ${String(dueMs)} and ${String(nowMs)}.`,
+    );
   }
   if (!recurrence.isGrid) return null;
   const slotAfterDue = recurrence.next(dueMs, nowMs);

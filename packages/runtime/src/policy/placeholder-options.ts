@@ -3,7 +3,13 @@
 
 import { cronNeverFiresReason, tryParseCron } from "./cron.js";
 import { tryParseDuration } from "./duration.js";
-import { parsePlaceholder, PLACEHOLDER_OPTIONS, resolvePlaceholder, type ConfigurationVariables, type PlaceholderOption } from "./placeholder.js";
+import {
+  parsePlaceholder,
+  PLACEHOLDER_OPTIONS,
+  resolvePlaceholder,
+  type ConfigurationVariables,
+  type PlaceholderOption,
+} from "./placeholder.js";
 import type { ScheduleSpec } from "./schedule-spec.js";
 import { isValidTimeZone } from "./time-zone.js";
 
@@ -62,7 +68,10 @@ export function placeholderSyntaxProblems(placeholders: PlaceholderTexts): Place
     }
     const parsed = typeof text === "string" ? parsePlaceholder(text) : null;
     if (parsed === null || parsed.kind !== "placeholder") {
-      const message = parsed?.kind === "malformed" ? parsed.error : `option ${option} is ${JSON.stringify(text)}, which is not a placeholder`;
+      const message =
+        parsed?.kind === "malformed"
+          ? parsed.error
+          : `option ${option} is ${JSON.stringify(text)}, which is not a placeholder`;
       problems.push({ option: option as PlaceholderOption, key: null, value: null, message });
     }
   }
@@ -105,7 +114,8 @@ export function resolveConfiguredSchedule(
     if (parsed.kind !== "placeholder") continue; // reported above
     const resolved = resolvePlaceholder(parsed.placeholder, variables);
     if (resolved.ok) values.set(option, { key: parsed.placeholder.key, value: resolved.value });
-    else problems.push({ option, key: parsed.placeholder.key, value: null, message: resolved.error });
+    else
+      problems.push({ option, key: parsed.placeholder.key, value: null, message: resolved.error });
   }
   if (problems.length > 0) return { ok: false, problems };
 
@@ -114,13 +124,20 @@ export function resolveConfiguredSchedule(
     problems.push({ option, key: read?.key ?? null, value: read?.value ?? null, message });
     return null;
   };
-  const duration = (option: "fixedRate" | "fixedDelay" | "initialDelay", positive: boolean): number | null | undefined => {
+  const duration = (
+    option: "fixedRate" | "fixedDelay" | "initialDelay",
+    positive: boolean,
+  ): number | null | undefined => {
     const read = values.get(option);
     if (read === undefined) return undefined;
     const text = read.value.trim();
     const parsed = tryParseDuration(/^\d+$/.test(text) ? Number(text) : text);
     if (!parsed.ok) return problem(option, `Invalid ${option}: ${parsed.error}.`);
-    if (positive && parsed.ms === 0) return problem(option, `Invalid ${option}: an interval of 0 would run without pause; use a positive duration.`);
+    if (positive && parsed.ms === 0)
+      return problem(
+        option,
+        `Invalid ${option}: an interval of 0 would run without pause; use a positive duration.`,
+      );
     return parsed.ms;
   };
 
@@ -129,7 +146,11 @@ export function resolveConfiguredSchedule(
   if (enabledRead !== undefined) {
     const text = enabledRead.value.trim().toLowerCase();
     if (text === "true" || text === "false") enabled = text === "true";
-    else problem("enabled", `Invalid value for option enabled: ${JSON.stringify(enabledRead.value)}. Expected true or false.`);
+    else
+      problem(
+        "enabled",
+        `Invalid value for option enabled: ${JSON.stringify(enabledRead.value)}. Expected true or false.`,
+      );
   }
 
   const schedule = resolveSchedule(base.schedule, values, duration, problem, nowMs, written);
@@ -137,7 +158,10 @@ export function resolveConfiguredSchedule(
   return { ok: true, options: { schedule, enabled } };
 }
 
-type DurationReader = (option: "fixedRate" | "fixedDelay" | "initialDelay", positive: boolean) => number | null | undefined;
+type DurationReader = (
+  option: "fixedRate" | "fixedDelay" | "initialDelay",
+  positive: boolean,
+) => number | null | undefined;
 type ProblemReporter = (option: PlaceholderOption, message: string) => null;
 
 function resolveSchedule(
@@ -158,19 +182,38 @@ function resolveSchedule(
         ? "fixed-delay"
         : (base?.kind ?? (values.has("initialDelay") ? "once" : null));
   const initialDelay = duration("initialDelay", false);
-  const baseInitialDelay = base === null ? null : base.kind === "once" ? base.delayMs : base.kind === "cron" ? null : base.initialDelayMs;
-  const runOnStart = base !== null && (base.kind === "fixed-rate" || base.kind === "fixed-delay") ? base.runOnStart : (written?.runOnStart ?? true);
+  const baseInitialDelay =
+    base === null
+      ? null
+      : base.kind === "once"
+        ? base.delayMs
+        : base.kind === "cron"
+          ? null
+          : base.initialDelayMs;
+  const runOnStart =
+    base !== null && (base.kind === "fixed-rate" || base.kind === "fixed-delay")
+      ? base.runOnStart
+      : (written?.runOnStart ?? true);
   // A literal time zone next to a cron placeholder without a default: `base` is null then.
-  const writtenTimeZone = written?.timeZone !== undefined && parsePlaceholder(written.timeZone).kind === "literal" ? written.timeZone : null;
+  const writtenTimeZone =
+    written?.timeZone !== undefined && parsePlaceholder(written.timeZone).kind === "literal"
+      ? written.timeZone
+      : null;
   switch (kind) {
     case null:
       return null;
     case "cron": {
-      const expression = values.get("cron")?.value ?? (base?.kind === "cron" ? base.expression : "");
-      const timeZone = values.get("timeZone")?.value ?? (base?.kind === "cron" ? base.timeZone : (writtenTimeZone ?? "UTC"));
+      const expression =
+        values.get("cron")?.value ?? (base?.kind === "cron" ? base.expression : "");
+      const timeZone =
+        values.get("timeZone")?.value ??
+        (base?.kind === "cron" ? base.timeZone : (writtenTimeZone ?? "UTC"));
       const zoneIsValid = isValidTimeZone(timeZone);
       if (!zoneIsValid) {
-        problem("timeZone", `Unknown time zone ${JSON.stringify(timeZone)}; use an IANA time-zone id such as "UTC", "Europe/Vienna" or "America/New_York".`);
+        problem(
+          "timeZone",
+          `Unknown time zone ${JSON.stringify(timeZone)}; use an IANA time-zone id such as "UTC", "Europe/Vienna" or "America/New_York".`,
+        );
       }
       if (expression.trim() === "-") return null;
       const parsed = tryParseCron(expression);
@@ -184,7 +227,13 @@ function resolveSchedule(
       const option = kind === "fixed-rate" ? "fixedRate" : "fixedDelay";
       const resolved = duration(option, true);
       if (resolved === null || initialDelay === null) return null;
-      const intervalMs = resolved ?? (base?.kind === "fixed-rate" ? base.intervalMs : base?.kind === "fixed-delay" ? base.delayMs : 0);
+      const intervalMs =
+        resolved ??
+        (base?.kind === "fixed-rate"
+          ? base.intervalMs
+          : base?.kind === "fixed-delay"
+            ? base.delayMs
+            : 0);
       const initialDelayMs = initialDelay ?? baseInitialDelay;
       return kind === "fixed-rate"
         ? { kind, intervalMs, initialDelayMs, runOnStart }

@@ -4,10 +4,23 @@
 // which reports a malformed placeholder with this module's message.
 
 /** The `@ScheduledJob` options that may be written as configuration placeholders. */
-export type PlaceholderOption = "cron" | "timeZone" | "fixedRate" | "fixedDelay" | "initialDelay" | "enabled";
+export type PlaceholderOption =
+  | "cron"
+  | "timeZone"
+  | "fixedRate"
+  | "fixedDelay"
+  | "initialDelay"
+  | "enabled";
 
 /** Every {@link PlaceholderOption}, in the order messages list them. */
-export const PLACEHOLDER_OPTIONS: readonly PlaceholderOption[] = ["cron", "timeZone", "fixedRate", "fixedDelay", "initialDelay", "enabled"];
+export const PLACEHOLDER_OPTIONS: readonly PlaceholderOption[] = [
+  "cron",
+  "timeZone",
+  "fixedRate",
+  "fixedDelay",
+  "initialDelay",
+  "enabled",
+];
 
 /**
  * Where placeholders read their values: `get` answers a key (`undefined` when unset); `subscribe`,
@@ -66,12 +79,27 @@ const EXAMPLE = '"${REPORT_CRON}" or "${REPORT_CRON:-0 3 * * *}"';
 export function parsePlaceholder(text: string): PlaceholderParseResult {
   if (!text.includes("${")) return { kind: "literal" };
   const match = PLACEHOLDER.exec(text);
-  if (match !== null) return { kind: "placeholder", placeholder: { text, key: match[1]!, defaultValue: match[2] ?? null } };
+  if (match !== null)
+    return {
+      kind: "placeholder",
+      placeholder: { text, key: match[1]!, defaultValue: match[2] ?? null },
+    };
   const quoted = JSON.stringify(text);
-  if (!text.startsWith("${") || text.indexOf("${", 2) >= 0 || (text.includes("}") && !text.endsWith("}"))) {
-    return { kind: "malformed", error: `Invalid placeholder ${quoted}: a placeholder must be the whole value, with nothing before or after it; write ${EXAMPLE}.` };
+  if (
+    !text.startsWith("${") ||
+    text.indexOf("${", 2) >= 0 ||
+    (text.includes("}") && !text.endsWith("}"))
+  ) {
+    return {
+      kind: "malformed",
+      error: `Invalid placeholder ${quoted}: a placeholder must be the whole value, with nothing before or after it; write ${EXAMPLE}.`,
+    };
   }
-  if (!text.endsWith("}")) return { kind: "malformed", error: `Invalid placeholder ${quoted}: it is not closed with "}"; write ${EXAMPLE}.` };
+  if (!text.endsWith("}"))
+    return {
+      kind: "malformed",
+      error: `Invalid placeholder ${quoted}: it is not closed with "}"; write ${EXAMPLE}.`,
+    };
   return {
     kind: "malformed",
     error:
@@ -81,7 +109,9 @@ export function parsePlaceholder(text: string): PlaceholderParseResult {
 }
 
 /** The outcome of {@link resolvePlaceholder}. */
-export type PlaceholderValue = { readonly ok: true; readonly value: string; readonly fromDefault: boolean } | { readonly ok: false; readonly error: string };
+export type PlaceholderValue =
+  | { readonly ok: true; readonly value: string; readonly fromDefault: boolean }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * The value a placeholder stands for: the variable's value; for `"${KEY:-default}"` the default
@@ -94,10 +124,15 @@ export type PlaceholderValue = { readonly ok: true; readonly value: string; read
  * resolvePlaceholder(placeholder, { get: () => undefined }); // { ok: true, value: "0 3 * * *", fromDefault: true }
  * ```
  */
-export function resolvePlaceholder(placeholder: Placeholder, variables: Pick<ConfigurationVariables, "get">): PlaceholderValue {
+export function resolvePlaceholder(
+  placeholder: Placeholder,
+  variables: Pick<ConfigurationVariables, "get">,
+): PlaceholderValue {
   const value = variables.get(placeholder.key);
-  if (value !== undefined && (value !== "" || placeholder.defaultValue === null)) return { ok: true, value, fromDefault: false };
-  if (placeholder.defaultValue !== null) return { ok: true, value: placeholder.defaultValue, fromDefault: true };
+  if (value !== undefined && (value !== "" || placeholder.defaultValue === null))
+    return { ok: true, value, fromDefault: false };
+  if (placeholder.defaultValue !== null)
+    return { ok: true, value: placeholder.defaultValue, fromDefault: true };
   return {
     ok: false,
     error: `variable ${placeholder.key} is not set and ${JSON.stringify(placeholder.text)} has no default; set ${placeholder.key}, or write "\${${placeholder.key}:-<default>}"`,

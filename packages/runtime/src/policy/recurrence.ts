@@ -39,17 +39,27 @@ function windowKey(intervalMs: number): (dueMs: number) => number {
 }
 
 function requireFinite(value: number, what: string): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${what} must be a finite epoch-millisecond number, got ${String(value)}.`);
+  if (!Number.isFinite(value))
+    throw new RangeError(
+      `${what} must be a finite epoch-millisecond number, got ${String(value)}.`,
+    );
 }
 
 function requireDuration(value: number, what: string, allowZero: boolean): void {
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new RangeError(`Invalid ${what}: ${String(value)}; use a finite number of milliseconds ${allowZero ? "0 or more" : "greater than 0"}.`);
+    throw new RangeError(
+      `Invalid ${what}: ${String(value)}; use a finite number of milliseconds ${allowZero ? "0 or more" : "greater than 0"}.`,
+    );
   }
 }
 
 /** first due = start + (initialDelay ?? (runOnStart ? 0 : interval)). */
-function firstIntervalDue(startMs: number, intervalMs: number, initialDelayMs: number | null, runOnStart: boolean): number {
+function firstIntervalDue(
+  startMs: number,
+  intervalMs: number,
+  initialDelayMs: number | null,
+  runOnStart: boolean,
+): number {
   requireFinite(startMs, "startMs");
   return startMs + (initialDelayMs ?? (runOnStart ? 0 : intervalMs));
 }
@@ -142,7 +152,9 @@ export function createRecurrence(spec: ScheduleSpec): Recurrence {
     }
     default: {
       const unknown: { kind?: unknown } = spec;
-      throw new RangeError(`Unknown schedule kind ${JSON.stringify(unknown.kind)}; expected "cron", "fixed-rate", "fixed-delay" or "once".`);
+      throw new RangeError(
+        `Unknown schedule kind ${JSON.stringify(unknown.kind)}; expected "cron", "fixed-rate", "fixed-delay" or "once".`,
+      );
     }
   }
 }

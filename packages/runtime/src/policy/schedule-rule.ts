@@ -26,9 +26,19 @@ export interface ScheduleRule {
 }
 
 /** The rule, or every problem found (each a sentence). */
-export type ScheduleRuleResult = { readonly ok: true; readonly rule: ScheduleRule } | { readonly ok: false; readonly problems: readonly string[] };
+export type ScheduleRuleResult =
+  | { readonly ok: true; readonly rule: ScheduleRule }
+  | { readonly ok: false; readonly problems: readonly string[] };
 
-const KNOWN_OPTIONS = ["cron", "timeZone", "fixedRate", "fixedDelay", "misfire", "overlap", "enabled"] as const;
+const KNOWN_OPTIONS = [
+  "cron",
+  "timeZone",
+  "fixedRate",
+  "fixedDelay",
+  "misfire",
+  "overlap",
+  "enabled",
+] as const;
 const MISFIRE: readonly MisfirePolicy[] = ["fire-once", "skip", "catch-up"];
 const OVERLAP: readonly ScheduleRuleOverlap[] = ["skip", "queue", "allow-concurrent"];
 
@@ -49,13 +59,20 @@ const OVERLAP: readonly ScheduleRuleOverlap[] = ["skip", "queue", "allow-concurr
  */
 export function readScheduleRule(definition: unknown): ScheduleRuleResult {
   if (typeof definition !== "object" || definition === null || Array.isArray(definition)) {
-    return { ok: false, problems: [`Invalid value for option schedule: ${describe(definition)}. Expected an object such as { cron: "0 3 * * *" } or { fixedRate: "15m" }.`] };
+    return {
+      ok: false,
+      problems: [
+        `Invalid value for option schedule: ${describe(definition)}. Expected an object such as { cron: "0 3 * * *" } or { fixedRate: "15m" }.`,
+      ],
+    };
   }
   const options = definition as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(options)) {
     if (options[key] !== undefined && !(KNOWN_OPTIONS as readonly string[]).includes(key)) {
-      problems.push(`Unknown option "${key}" of the schedule. Known options: ${KNOWN_OPTIONS.join(", ")}.`);
+      problems.push(
+        `Unknown option "${key}" of the schedule. Known options: ${KNOWN_OPTIONS.join(", ")}.`,
+      );
     }
   }
   const present = (key: (typeof KNOWN_OPTIONS)[number]): boolean => options[key] !== undefined;
@@ -67,7 +84,8 @@ export function readScheduleRule(definition: unknown): ScheduleRuleResult {
   const misfire = readChoice(options, "misfire", MISFIRE, problems);
   const overlap = readChoice(options, "overlap", OVERLAP, problems);
   const enabled = options["enabled"];
-  if (enabled !== undefined && typeof enabled !== "boolean") problems.push(optionValue("enabled", enabled, "true or false"));
+  if (enabled !== undefined && typeof enabled !== "boolean")
+    problems.push(optionValue("enabled", enabled, "true or false"));
 
   const zoneIsValid = timeZone === undefined || isValidTimeZone(timeZone);
   if (cron !== undefined) {
@@ -75,22 +93,33 @@ export function readScheduleRule(definition: unknown): ScheduleRuleResult {
     if (!parsed.ok) problems.push(sentence(parsed.error));
     else {
       // As the generator asks (ELG017): in the schedule's own zone, so a cron whose every match falls in a DST gap never fires.
-      const neverFires = cronNeverFiresReason(parsed.cron, zoneIsValid ? (timeZone ?? "UTC") : "UTC");
+      const neverFires = cronNeverFiresReason(
+        parsed.cron,
+        zoneIsValid ? (timeZone ?? "UTC") : "UTC",
+      );
       if (neverFires !== null) problems.push(sentence(neverFires));
     }
   }
   if (!zoneIsValid) {
-    problems.push(`Unknown time zone "${timeZone}". Use an IANA time zone id such as "UTC" or "Europe/Vienna".`);
+    problems.push(
+      `Unknown time zone "${timeZone}". Use an IANA time zone id such as "UTC" or "Europe/Vienna".`,
+    );
   }
   const schedules = (["cron", "fixedRate", "fixedDelay"] as const).filter(present);
   if (schedules.length === 0) {
-    problems.push("Conflicting schedule options: a schedule needs one of cron, fixedRate or fixedDelay; set one.");
+    problems.push(
+      "Conflicting schedule options: a schedule needs one of cron, fixedRate or fixedDelay; set one.",
+    );
   }
   if (schedules.length > 1) {
-    problems.push(`Conflicting schedule options: a job has one schedule, but ${schedules.join(" and ")} are both set; keep one.`);
+    problems.push(
+      `Conflicting schedule options: a job has one schedule, but ${schedules.join(" and ")} are both set; keep one.`,
+    );
   }
   if (present("timeZone") && !present("cron")) {
-    problems.push("Conflicting schedule options: timeZone applies to cron schedules only; add a cron expression or remove timeZone.");
+    problems.push(
+      "Conflicting schedule options: timeZone applies to cron schedules only; add a cron expression or remove timeZone.",
+    );
   }
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -112,37 +141,75 @@ export function readScheduleRule(definition: unknown): ScheduleRuleResult {
  * first slot is one interval later (there is no `runOnStart` for a schedule made at run time).
  */
 export function scheduleSpecOf(rule: ScheduleRule): ScheduleSpec {
-  if (rule.cron !== null) return { kind: "cron", expression: rule.cron, timeZone: rule.timeZone ?? "UTC" };
-  if (rule.fixedRateMs !== null) return { kind: "fixed-rate", intervalMs: rule.fixedRateMs, initialDelayMs: null, runOnStart: false };
-  return { kind: "fixed-delay", delayMs: rule.fixedDelayMs ?? 0, initialDelayMs: null, runOnStart: false };
+  if (rule.cron !== null)
+    return { kind: "cron", expression: rule.cron, timeZone: rule.timeZone ?? "UTC" };
+  if (rule.fixedRateMs !== null)
+    return {
+      kind: "fixed-rate",
+      intervalMs: rule.fixedRateMs,
+      initialDelayMs: null,
+      runOnStart: false,
+    };
+  return {
+    kind: "fixed-delay",
+    delayMs: rule.fixedDelayMs ?? 0,
+    initialDelayMs: null,
+    runOnStart: false,
+  };
 }
 
 /** Whether two rules plan the same slots (misfire, overlap and enabled aside). */
 export function sameRecurrence(a: ScheduleRule, b: ScheduleRule): boolean {
-  return a.cron === b.cron && a.timeZone === b.timeZone && a.fixedRateMs === b.fixedRateMs && a.fixedDelayMs === b.fixedDelayMs;
+  return (
+    a.cron === b.cron &&
+    a.timeZone === b.timeZone &&
+    a.fixedRateMs === b.fixedRateMs &&
+    a.fixedDelayMs === b.fixedDelayMs
+  );
 }
 
 /** Whether two rules are equal in every field. */
 export function sameRule(a: ScheduleRule, b: ScheduleRule): boolean {
-  return sameRecurrence(a, b) && a.misfire === b.misfire && a.overlap === b.overlap && a.enabled === b.enabled;
+  return (
+    sameRecurrence(a, b) &&
+    a.misfire === b.misfire &&
+    a.overlap === b.overlap &&
+    a.enabled === b.enabled
+  );
 }
 
-function readString(options: Record<string, unknown>, key: string, problems: string[]): string | undefined {
+function readString(
+  options: Record<string, unknown>,
+  key: string,
+  problems: string[],
+): string | undefined {
   const value = options[key];
   if (value === undefined || typeof value === "string") return value;
   problems.push(optionValue(key, value, "a string"));
   return undefined;
 }
 
-function readChoice<T extends string>(options: Record<string, unknown>, key: string, choices: readonly T[], problems: string[]): T | undefined {
+function readChoice<T extends string>(
+  options: Record<string, unknown>,
+  key: string,
+  choices: readonly T[],
+  problems: string[],
+): T | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
-  if (typeof value === "string" && (choices as readonly string[]).includes(value)) return value as T;
-  problems.push(optionValue(key, value, `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`));
+  if (typeof value === "string" && (choices as readonly string[]).includes(value))
+    return value as T;
+  problems.push(
+    optionValue(key, value, `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`),
+  );
   return undefined;
 }
 
-function readInterval(options: Record<string, unknown>, key: string, problems: string[]): number | undefined {
+function readInterval(
+  options: Record<string, unknown>,
+  key: string,
+  problems: string[],
+): number | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
   if (typeof value === "number" && value < 0) {
@@ -150,7 +217,9 @@ function readInterval(options: Record<string, unknown>, key: string, problems: s
     return undefined;
   }
   if (typeof value !== "number" && typeof value !== "string") {
-    problems.push(`Invalid ${key}: ${describe(value)} is not a duration; use milliseconds (1500) or a string like "1.5s".`);
+    problems.push(
+      `Invalid ${key}: ${describe(value)} is not a duration; use milliseconds (1500) or a string like "1.5s".`,
+    );
     return undefined;
   }
   const parsed = tryParseDuration(value as Duration);
@@ -159,7 +228,9 @@ function readInterval(options: Record<string, unknown>, key: string, problems: s
     return undefined;
   }
   if (parsed.ms === 0) {
-    problems.push(`Invalid ${key}: an interval of 0 would run without pause; use a positive duration.`);
+    problems.push(
+      `Invalid ${key}: an interval of 0 would run without pause; use a positive duration.`,
+    );
     return undefined;
   }
   return parsed.ms;

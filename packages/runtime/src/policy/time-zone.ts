@@ -79,7 +79,16 @@ function computeOffsetMs(formatter: Intl.DateTimeFormat, instantMs: number): num
   const match = WALL_CLOCK_PATTERN.exec(formatter.format(wholeSecond));
   if (match === null) return computeOffsetFromParts(formatter, wholeSecond);
   const [, month, day, year, hour, minute, second] = match;
-  return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - wholeSecond;
+  return (
+    Date.UTC(
+      Number(year),
+      Number(month) - 1,
+      Number(day),
+      Number(hour),
+      Number(minute),
+      Number(second),
+    ) - wholeSecond
+  );
 }
 
 /**
@@ -94,8 +103,13 @@ function computeOffsetFromParts(formatter: Intl.DateTimeFormat, wholeSecond: num
   const utc = new Date(wholeSecond);
   const month = fields["month"]!;
   const utcMonth = utc.getUTCMonth() + 1;
-  const year = utc.getUTCFullYear() + (month === 1 && utcMonth === 12 ? 1 : month === 12 && utcMonth === 1 ? -1 : 0);
-  return utcMs(year, month - 1, fields["day"]!, fields["hour"]!, fields["minute"]!, fields["second"]!) - wholeSecond;
+  const year =
+    utc.getUTCFullYear() +
+    (month === 1 && utcMonth === 12 ? 1 : month === 12 && utcMonth === 1 ? -1 : 0);
+  return (
+    utcMs(year, month - 1, fields["day"]!, fields["hour"]!, fields["minute"]!, fields["second"]!) -
+    wholeSecond
+  );
 }
 
 function buildZoneYear(formatter: Intl.DateTimeFormat, year: number): ZoneYear {
@@ -105,7 +119,11 @@ function buildZoneYear(formatter: Intl.DateTimeFormat, year: number): ZoneYear {
   let previousSample = start;
   let previousOffset = computeOffsetMs(formatter, start);
   const offsets = [previousOffset];
-  for (let sample = Math.min(start + SAMPLE_STEP_MS, last); ; sample = Math.min(sample + SAMPLE_STEP_MS, last)) {
+  for (
+    let sample = Math.min(start + SAMPLE_STEP_MS, last);
+    ;
+    sample = Math.min(sample + SAMPLE_STEP_MS, last)
+  ) {
     const offset = computeOffsetMs(formatter, sample);
     if (offset !== previousOffset) {
       // Bisect to the first second with the new offset.
@@ -132,7 +150,9 @@ function buildZoneYear(formatter: Intl.DateTimeFormat, year: number): ZoneYear {
  */
 export function zoneOffsetMs(timeZone: string, instantMs: number): number {
   if (!(Math.abs(instantMs) <= MAX_DATE_MS)) {
-    throw new RangeError(`zoneOffsetMs: ${String(instantMs)} is not an epoch-millisecond instant within the range of Date.`);
+    throw new RangeError(
+      `zoneOffsetMs: ${String(instantMs)} is not an epoch-millisecond instant within the range of Date.`,
+    );
   }
   if (isUtc(timeZone)) return 0;
   const formatter = formatterFor(timeZone);
@@ -166,7 +186,9 @@ export function instantsOfLocalTime(timeZone: string, localMs: number): number[]
   const offsetBefore = zoneOffsetMs(timeZone, localMs - 86_400_000);
   const offsetAfter = zoneOffsetMs(timeZone, localMs + 86_400_000);
   const instants: number[] = [];
-  for (const offset of offsetBefore === offsetAfter ? [offsetBefore] : [offsetBefore, offsetAfter]) {
+  for (const offset of offsetBefore === offsetAfter
+    ? [offsetBefore]
+    : [offsetBefore, offsetAfter]) {
     const instant = localMs - offset;
     if (zoneOffsetMs(timeZone, instant) === offset) instants.push(instant);
   }
@@ -193,13 +215,22 @@ export function findOffsetTransition(timeZone: string, fromMs: number, toMs: num
 export function localTimeAfterGap(timeZone: string, localMs: number): number {
   const offsetBefore = zoneOffsetMs(timeZone, localMs - 86_400_000);
   const offsetAfter = zoneOffsetMs(timeZone, localMs + 86_400_000);
-  return findOffsetTransition(timeZone, localMs - offsetAfter, localMs - offsetBefore) + offsetAfter;
+  return (
+    findOffsetTransition(timeZone, localMs - offsetAfter, localMs - offsetBefore) + offsetAfter
+  );
 }
 
 /**
  * For a wall-clock time that occurs twice, given both instants: the wall-clock time at which the
  * repetition ends (e.g. 03:00 for Vienna's repeated 02:00-02:59).
  */
-export function localTimeAfterRepetition(timeZone: string, firstInstantMs: number, secondInstantMs: number): number {
-  return findOffsetTransition(timeZone, firstInstantMs, secondInstantMs) + zoneOffsetMs(timeZone, firstInstantMs);
+export function localTimeAfterRepetition(
+  timeZone: string,
+  firstInstantMs: number,
+  secondInstantMs: number,
+): number {
+  return (
+    findOffsetTransition(timeZone, firstInstantMs, secondInstantMs) +
+    zoneOffsetMs(timeZone, firstInstantMs)
+  );
 }

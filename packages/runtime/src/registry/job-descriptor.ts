@@ -1,4 +1,8 @@
-import type { MisfirePolicy, OverlapPolicy, Placement } from "../authoring/scheduled-job-options.js";
+import type {
+  MisfirePolicy,
+  OverlapPolicy,
+  Placement,
+} from "../authoring/scheduled-job-options.js";
 import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import type { PlaceholderOption } from "../policy/placeholder.js";
 import type { WrittenScheduleOptions } from "../policy/placeholder-options.js";
@@ -28,8 +32,6 @@ export interface PayloadCodec {
   decode(stored: unknown): unknown;
 }
 
-
-
 /**
  * One job as the generator saw it: plain data plus the payload validator. Importing descriptors
  * never imports a handler module, so a process that only enqueues can use them.
@@ -39,7 +41,12 @@ export interface JobDescriptor {
   /** `"class"`: a class job (`execute`); `"method"`: a decorated instance or static method. */
   readonly target:
     | { readonly kind: "class"; readonly className: string }
-    | { readonly kind: "method"; readonly className: string; readonly methodName: string; readonly isStatic: boolean };
+    | {
+        readonly kind: "method";
+        readonly className: string;
+        readonly methodName: string;
+        readonly isStatic: boolean;
+      };
   /** Class jobs implementing `IScheduledJob<T>` can be scheduled with `schedule`/`enqueue`. */
   readonly supportsRuntimeScheduling: boolean;
   readonly schedule: ScheduleSpec | null;

@@ -19,7 +19,11 @@ export type ServiceTable = { readonly [key: string]: unknown };
  *   new SendEmailJob(services["EmailSender"] as EmailSender).execute(payload as SendEmailPayload, context);
  * ```
  */
-export type JobInvoker = (services: ServiceTable, payload: unknown, context: ScheduledJobContext) => Promise<void> | void;
+export type JobInvoker = (
+  services: ServiceTable,
+  payload: unknown,
+  context: ScheduledJobContext,
+) => Promise<void> | void;
 
 /** A class constructor, as passed to `schedule`/`enqueue`. */
 // biome-ignore lint/suspicious/noExplicitAny: a type-level wildcard; `unknown` would reject valid classes and registries through variance
@@ -40,7 +44,10 @@ export interface JobDefinition {
  * `TPayloads` maps each runtime-schedulable job name to its payload type; `TPolicyNames` is the
  * union of its resilience policy names.
  */
-export interface JobDescriptorSet<TPayloads = Record<string, unknown>, TPolicyNames extends string = string> {
+export interface JobDescriptorSet<
+  TPayloads = Record<string, unknown>,
+  TPolicyNames extends string = string,
+> {
   readonly kind: "elarion.descriptors";
   readonly descriptors: readonly JobDescriptor[];
   readonly policies: readonly ResiliencePolicy[];
@@ -69,7 +76,12 @@ export interface JobRegistry<
   readonly jobs: readonly JobDefinition[];
   readonly policies: readonly ResiliencePolicy[];
   /** Type-only: never set at run time. */
-  readonly __types?: { readonly services: TServices; readonly jobClass: TJobClass; readonly payloads: TPayloads; readonly policyNames?: TPolicyNames };
+  readonly __types?: {
+    readonly services: TServices;
+    readonly jobClass: TJobClass;
+    readonly payloads: TPayloads;
+    readonly policyNames?: TPolicyNames;
+  };
 }
 
 /**
@@ -80,11 +92,20 @@ export interface JobRegistry<
  * export const jobRegistry: JobRegistry<JobServices, JobClasses, JobPayloads, JobPolicyNames> = defineJobRegistry(jobs, policies);
  * ```
  */
-export function defineJobRegistry<TServices, TJobClass, TPayloads, TPolicyNames extends string = string>(
+export function defineJobRegistry<
+  TServices,
+  TJobClass,
+  TPayloads,
+  TPolicyNames extends string = string,
+>(
   jobs: readonly JobDefinition[],
   policies: readonly ResiliencePolicy[],
 ): JobRegistry<TServices, TJobClass, TPayloads, TPolicyNames> {
-  return Object.freeze({ kind: "elarion.registry", jobs: Object.freeze([...jobs]), policies: Object.freeze([...policies]) });
+  return Object.freeze({
+    kind: "elarion.registry",
+    jobs: Object.freeze([...jobs]),
+    policies: Object.freeze([...policies]),
+  });
 }
 
 /**
@@ -94,5 +115,9 @@ export function defineJobDescriptors<TPayloads, TPolicyNames extends string = st
   descriptors: readonly JobDescriptor[],
   policies: readonly ResiliencePolicy[],
 ): JobDescriptorSet<TPayloads, TPolicyNames> {
-  return Object.freeze({ kind: "elarion.descriptors", descriptors: Object.freeze([...descriptors]), policies: Object.freeze([...policies]) });
+  return Object.freeze({
+    kind: "elarion.descriptors",
+    descriptors: Object.freeze([...descriptors]),
+    policies: Object.freeze([...policies]),
+  });
 }

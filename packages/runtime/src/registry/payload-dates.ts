@@ -6,7 +6,8 @@
 
 // `toISOString()` output (years beyond 9999 get a sign and six digits), plus offsets other
 // processes may have written; the calendar check is left to `Date.parse`.
-const ISO_DATE_TIME = /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATE_TIME =
+  /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Whether `value` is a payload date: a valid `Date`, or its stored form (an ISO 8601 date-time

@@ -8,9 +8,18 @@ import type { RuntimeJobRequest } from "./runtime-job-request.js";
  * Validates every item of a bulk call before anything is inserted. An error names the item's
  * index and keeps the item's own error code and class.
  */
-export function validateEach<T>(operation: string, items: readonly T[], build: (item: T, index: number) => RuntimeJobRequest): RuntimeJobRequest[] {
+export function validateEach<T>(
+  operation: string,
+  items: readonly T[],
+  build: (item: T, index: number) => RuntimeJobRequest,
+): RuntimeJobRequest[] {
   if (!Array.isArray(items)) {
-    throw coded(new TypeError(`${operation}: expected an array, got ${items === null ? "null" : typeof items}.`), "ELR207");
+    throw coded(
+      new TypeError(
+        `${operation}: expected an array, got ${items === null ? "null" : typeof items}.`,
+      ),
+      "ELR207",
+    );
   }
   const requests: RuntimeJobRequest[] = new Array(items.length);
   for (let index = 0; index < items.length; index++) {
@@ -25,7 +34,8 @@ export function validateEach<T>(operation: string, items: readonly T[], build: (
 
 function atIndex(operation: string, index: number, error: unknown): Error {
   if (!(error instanceof Error)) return new Error(`${operation}: item ${index}: ${String(error)}`);
-  const Kind = error instanceof RangeError ? RangeError : error instanceof TypeError ? TypeError : Error;
+  const Kind =
+    error instanceof RangeError ? RangeError : error instanceof TypeError ? TypeError : Error;
   const named = new Kind(`${operation}: item ${index}: ${error.message}`, { cause: error });
   const code = (error as Partial<CodedError>).code;
   return code === undefined ? named : coded(named, code);
@@ -78,8 +88,22 @@ export async function insertMany(
     const holder: KeyHolder | null = holders[insertOf[index]!] ?? null;
     const handle: JobRunHandle =
       holder === null
-        ? { jobId: insert.jobId, runId: insert.runId, jobName: insert.jobName, dueTime: new Date(insert.dueTimeMs), attempt: 1, maxAttempts: insert.maxAttempts }
-        : { jobId: holder.jobId, runId: holder.runId, jobName: insert.jobName, dueTime: new Date(holder.dueTimeMs), attempt: holder.attempt, maxAttempts: holder.maxAttempts };
+        ? {
+            jobId: insert.jobId,
+            runId: insert.runId,
+            jobName: insert.jobName,
+            dueTime: new Date(insert.dueTimeMs),
+            attempt: 1,
+            maxAttempts: insert.maxAttempts,
+          }
+        : {
+            jobId: holder.jobId,
+            runId: holder.runId,
+            jobName: insert.jobName,
+            dueTime: new Date(holder.dueTimeMs),
+            attempt: holder.attempt,
+            maxAttempts: holder.maxAttempts,
+          };
     if (request.key !== null) handle.deduplicated = holder !== null || !ownsIds[index];
     return handle;
   });

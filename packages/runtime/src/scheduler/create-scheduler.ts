@@ -3,7 +3,13 @@ import { memoryStore } from "../stores/memory/memory-store.js";
 import { systemClock } from "../core/clock.js";
 import { JobCatalog, type RegistryInput } from "./job-catalog.js";
 import type { JobScheduler, ServiceResolver } from "./job-scheduler.js";
-import { resolveTuning, type CreateSchedulerArgument, type JobClassesOf, type JobPayloadsOf, type PolicyNamesOf } from "./scheduler-options.js";
+import {
+  resolveTuning,
+  type CreateSchedulerArgument,
+  type JobClassesOf,
+  type JobPayloadsOf,
+  type PolicyNamesOf,
+} from "./scheduler-options.js";
 import { Scheduler } from "./scheduler.js";
 import { coded } from "../core/runtime-errors.js";
 import { createInstrumentation } from "../telemetry/create-instrumentation.js";
@@ -27,14 +33,30 @@ export function createScheduler<const R extends RegistryInput, S = ServiceResolv
   options: CreateSchedulerArgument<R, S>,
 ): JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>, PolicyNamesOf<R>> {
   if (typeof options !== "object" || options === null) {
-    throw coded(new TypeError("createScheduler: expected options like { registry: jobRegistry, services: { ... } }."), "ELR101");
+    throw coded(
+      new TypeError(
+        "createScheduler: expected options like { registry: jobRegistry, services: { ... } }.",
+      ),
+      "ELR101",
+    );
   }
   const catalog = new JobCatalog(options.registry);
   const tuning = resolveTuning(options);
   const services = serviceTable(catalog, (options as { services?: unknown }).services);
   const clock = options.clock ?? systemClock;
-  const instrumentation = createInstrumentation((options as { telemetry?: unknown }).telemetry, clock);
-  const scheduler = new Scheduler(catalog, services, options.store ?? memoryStore(), clock, tuning, options.onRunOutcome, instrumentation);
+  const instrumentation = createInstrumentation(
+    (options as { telemetry?: unknown }).telemetry,
+    clock,
+  );
+  const scheduler = new Scheduler(
+    catalog,
+    services,
+    options.store ?? memoryStore(),
+    clock,
+    tuning,
+    options.onRunOutcome,
+    instrumentation,
+  );
   return scheduler as unknown as JobScheduler<JobClassesOf<R>, JobPayloadsOf<R>, PolicyNamesOf<R>>;
 }
 
@@ -47,7 +69,12 @@ function serviceTable(catalog: JobCatalog, services: unknown): ServiceTable {
   if (typeof services === "function") return resolverTable(catalog, services as ServiceResolver);
   if (services === undefined && !catalog.runsJobs) return Object.freeze({});
   if (typeof services !== "object" || services === null) {
-    throw coded(new TypeError("createScheduler: `services` must be an object with one entry per JobServices key, or a resolver (key) => instance."), "ELR101");
+    throw coded(
+      new TypeError(
+        "createScheduler: `services` must be an object with one entry per JobServices key, or a resolver (key) => instance.",
+      ),
+      "ELR101",
+    );
   }
   const table = services as ServiceTable;
   for (const job of catalog.jobs.values()) {
@@ -55,7 +82,12 @@ function serviceTable(catalog: JobCatalog, services: unknown): ServiceTable {
     if (job.invoke === null) continue;
     for (const key of job.descriptor.dependencies) {
       if (table[key] === undefined) {
-        throw coded(new TypeError(`createScheduler: services.${key} is missing; job "${job.name}" (${job.descriptor.sourceFile}) needs it. Add { ${key}: ... } to services.`), "ELR103");
+        throw coded(
+          new TypeError(
+            `createScheduler: services.${key} is missing; job "${job.name}" (${job.descriptor.sourceFile}) needs it. Add { ${key}: ... } to services.`,
+          ),
+          "ELR103",
+        );
       }
     }
   }
@@ -71,7 +103,13 @@ function resolverTable(catalog: JobCatalog, resolver: ServiceResolver): ServiceT
         enumerable: true,
         get: () => {
           const service = resolver(key);
-          if (service === undefined) throw coded(new Error(`The service resolver returned undefined for "${key}"; register it in your container.`), "ELR103");
+          if (service === undefined)
+            throw coded(
+              new Error(
+                `The service resolver returned undefined for "${key}"; register it in your container.`,
+              ),
+              "ELR103",
+            );
           return service;
         },
       });

@@ -2,7 +2,12 @@ import type { ResiliencePolicy } from "../authoring/resilience-policy.js";
 import { RegisteredJob } from "../dispatch/registered-job.js";
 import { createRecurrence } from "../policy/recurrence.js";
 import type { JobDescriptor } from "../registry/job-descriptor.js";
-import type { JobClass, JobDefinition, JobDescriptorSet, JobRegistry } from "../registry/job-registry.js";
+import type {
+  JobClass,
+  JobDefinition,
+  JobDescriptorSet,
+  JobRegistry,
+} from "../registry/job-registry.js";
 import { coded } from "../core/runtime-errors.js";
 
 /** What `createScheduler({ registry })` accepts: one or several registries, or descriptor sets (enqueue-only). */
@@ -29,7 +34,13 @@ export class JobCatalog {
 
   constructor(input: RegistryInput) {
     const parts: readonly unknown[] = Array.isArray(input) ? input : [input];
-    if (parts.length === 0) throw coded(new TypeError("createScheduler: `registry` is an empty array; pass the generated `jobRegistry` (or several)."), "ELR101");
+    if (parts.length === 0)
+      throw coded(
+        new TypeError(
+          "createScheduler: `registry` is an empty array; pass the generated `jobRegistry` (or several).",
+        ),
+        "ELR101",
+      );
     const kinds = new Set(parts.map((part, index) => kindOf(part, index)));
     if (kinds.size > 1) {
       throw coded(
@@ -45,7 +56,8 @@ export class JobCatalog {
       if (this.runsJobs) {
         const registry = part as JobRegistry;
         for (const policy of registry.policies) this.addPolicy(policy);
-        for (const definition of registry.jobs) entries.push({ descriptor: definition.descriptor, definition });
+        for (const definition of registry.jobs)
+          entries.push({ descriptor: definition.descriptor, definition });
       } else {
         const set = part as JobDescriptorSet;
         for (const policy of set.policies) this.addPolicy(policy);
@@ -60,7 +72,12 @@ export class JobCatalog {
     if (typeof job === "string") {
       const found = this.jobs.get(job);
       if (found === undefined) {
-        throw coded(new TypeError(`Unknown job "${job}": it is not in this scheduler's registry. Registered jobs: ${this.listNames()}.`), "ELR201");
+        throw coded(
+          new TypeError(
+            `Unknown job "${job}": it is not in this scheduler's registry. Registered jobs: ${this.listNames()}.`,
+          ),
+          "ELR201",
+        );
       }
       return found;
     }
@@ -68,14 +85,22 @@ export class JobCatalog {
       const name = this.namesByClass.get(job as JobClass);
       if (name === undefined) {
         const className = (job as { name?: string }).name || "(anonymous class)";
-        throw coded(new TypeError(
-          `${className} is not a job of this scheduler's registry. Decorate it with @ScheduledJob("name") and regenerate the registry ` +
-            `(transformer or elarion-gen), or pass the registry that contains it. Registered jobs: ${this.listNames()}.`,
-        ), "ELR201");
+        throw coded(
+          new TypeError(
+            `${className} is not a job of this scheduler's registry. Decorate it with @ScheduledJob("name") and regenerate the registry ` +
+              `(transformer or elarion-gen), or pass the registry that contains it. Registered jobs: ${this.listNames()}.`,
+          ),
+          "ELR201",
+        );
       }
       return this.jobs.get(name)!;
     }
-    throw coded(new TypeError(`Expected a job class or a job name, got ${job === null ? "null" : typeof job}.`), "ELR201");
+    throw coded(
+      new TypeError(
+        `Expected a job class or a job name, got ${job === null ? "null" : typeof job}.`,
+      ),
+      "ELR201",
+    );
   }
 
   /** A policy by name, or a clear error. */
@@ -83,16 +108,24 @@ export class JobCatalog {
     const policy = this.policies.get(name);
     if (policy === undefined) {
       const known = [...this.policies.keys()].map((key) => `"${key}"`).join(", ") || "none";
-      throw coded(new RangeError(
-        `Unknown resilience policy "${name}" (${where}). Export it from your code as resiliencePolicy("${name}", {...}) and regenerate the registry; registered policies: ${known}.`,
-      ), "ELR205");
+      throw coded(
+        new RangeError(
+          `Unknown resilience policy "${name}" (${where}). Export it from your code as resiliencePolicy("${name}", {...}) and regenerate the registry; registered policies: ${known}.`,
+        ),
+        "ELR205",
+      );
     }
     return policy;
   }
 
   private addPolicy(policy: ResiliencePolicy): void {
     if (this.policies.has(policy.name) && this.policies.get(policy.name) !== policy) {
-      throw coded(new Error(`Duplicate resilience policy "${policy.name}" in the registries passed to createScheduler; policy names must be unique across packages.`), "ELR104");
+      throw coded(
+        new Error(
+          `Duplicate resilience policy "${policy.name}" in the registries passed to createScheduler; policy names must be unique across packages.`,
+        ),
+        "ELR104",
+      );
     }
     this.policies.set(policy.name, policy);
   }
@@ -100,19 +133,31 @@ export class JobCatalog {
   private addJob(descriptor: JobDescriptor, definition: JobDefinition | null): void {
     const existing = this.jobs.get(descriptor.name);
     if (existing !== undefined) {
-      throw coded(new Error(
-        `Duplicate job name "${descriptor.name}" (${existing.descriptor.sourceFile} and ${descriptor.sourceFile}) in the registries passed to createScheduler; job names must be unique across packages.`,
-      ), "ELR104");
+      throw coded(
+        new Error(
+          `Duplicate job name "${descriptor.name}" (${existing.descriptor.sourceFile} and ${descriptor.sourceFile}) in the registries passed to createScheduler; job names must be unique across packages.`,
+        ),
+        "ELR104",
+      );
     }
     const where = `job "${descriptor.name}" in ${descriptor.sourceFile}`;
     const policy =
-      descriptor.resilience === null ? null : typeof descriptor.resilience === "string" ? this.policy(descriptor.resilience, where) : descriptor.resilience;
+      descriptor.resilience === null
+        ? null
+        : typeof descriptor.resilience === "string"
+          ? this.policy(descriptor.resilience, where)
+          : descriptor.resilience;
     let recurrence = null;
     if (descriptor.schedule !== null) {
       try {
         recurrence = createRecurrence(descriptor.schedule);
       } catch (error) {
-        throw coded(new RangeError(`Invalid schedule of ${where}: ${error instanceof Error ? error.message : String(error)}`), "ELR105");
+        throw coded(
+          new RangeError(
+            `Invalid schedule of ${where}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+          "ELR105",
+        );
       }
     }
     const job = new RegisteredJob(descriptor, definition?.invoke ?? null, policy, recurrence);
@@ -126,7 +171,8 @@ export class JobCatalog {
 }
 
 function kindOf(part: unknown, index: number): string {
-  const kind = typeof part === "object" && part !== null ? (part as { kind?: unknown }).kind : undefined;
+  const kind =
+    typeof part === "object" && part !== null ? (part as { kind?: unknown }).kind : undefined;
   if (kind === "elarion.registry" || kind === "elarion.descriptors") return kind;
   throw coded(
     new TypeError(

@@ -21,17 +21,37 @@ export interface ParsedListJobsQuery {
 /** Validates a `listJobs` query; every mistake is a clear error (ELR310, ELR311). */
 export function parseListJobsQuery(query: ListJobsQuery | undefined): ParsedListJobsQuery {
   if (query === undefined || query === null) {
-    return { pageSize: DEFAULT_LIST_LIMIT, listing: { statuses: null, jobName: null, correlationId: null, key: null, after: null, limit: DEFAULT_LIST_LIMIT + 1 } };
+    return {
+      pageSize: DEFAULT_LIST_LIMIT,
+      listing: {
+        statuses: null,
+        jobName: null,
+        correlationId: null,
+        key: null,
+        after: null,
+        limit: DEFAULT_LIST_LIMIT + 1,
+      },
+    };
   }
   if (typeof query !== "object") {
-    throw coded(new TypeError(`listJobs: expected a query object like { status: "failed", limit: 100 }, got ${typeof query}.`), "ELR310");
+    throw coded(
+      new TypeError(
+        `listJobs: expected a query object like { status: "failed", limit: 100 }, got ${typeof query}.`,
+      ),
+      "ELR310",
+    );
   }
   const pageSize = parseLimit(query.limit);
   let after = null;
   if (query.cursor !== undefined && query.cursor !== null) {
     after = typeof query.cursor === "string" ? decodeJobCursor(query.cursor) : null;
     if (after === null) {
-      throw coded(new TypeError("listJobs: cursor is not a cursor listJobs returned; pass page.nextCursor unchanged, or null for the first page."), "ELR310");
+      throw coded(
+        new TypeError(
+          "listJobs: cursor is not a cursor listJobs returned; pass page.nextCursor unchanged, or null for the first page.",
+        ),
+        "ELR310",
+      );
     }
   }
   return {
@@ -51,14 +71,24 @@ export function parseListJobsQuery(query: ListJobsQuery | undefined): ParsedList
 export function parseCountJobsQuery(query: CountJobsQuery | undefined): string | null {
   if (query === undefined || query === null) return null;
   if (typeof query !== "object") {
-    throw coded(new TypeError(`countJobs: expected a query object like { jobName: "emails.send" }, got ${typeof query}.`), "ELR310");
+    throw coded(
+      new TypeError(
+        `countJobs: expected a query object like { jobName: "emails.send" }, got ${typeof query}.`,
+      ),
+      "ELR310",
+    );
   }
   return optionalString(query.jobName, "countJobs", "jobName");
 }
 
 function parseLimit(limit: unknown): number {
   if (limit === undefined) return DEFAULT_LIST_LIMIT;
-  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+  if (
+    typeof limit !== "number" ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > MAX_LIST_LIMIT
+  ) {
     throw coded(
       new RangeError(
         `listJobs: limit ${typeof limit === "number" ? String(limit) : typeof limit} is out of range; pass a whole number from 1 to ${MAX_LIST_LIMIT} ` +
@@ -74,11 +104,21 @@ function parseStatuses(status: unknown): readonly JobStatus[] | null {
   if (status === undefined) return null;
   const statuses: readonly unknown[] = Array.isArray(status) ? status : [status];
   if (statuses.length === 0) {
-    throw coded(new TypeError(`listJobs: status is an empty array, which matches nothing; omit status to list every status, or name some of ${STATUS_LIST}.`), "ELR310");
+    throw coded(
+      new TypeError(
+        `listJobs: status is an empty array, which matches nothing; omit status to list every status, or name some of ${STATUS_LIST}.`,
+      ),
+      "ELR310",
+    );
   }
   for (const value of statuses) {
     if (!(JOB_STATUSES as readonly unknown[]).includes(value)) {
-      throw coded(new TypeError(`listJobs: unknown status ${JSON.stringify(value) ?? String(value)}; use one or several of ${STATUS_LIST}.`), "ELR310");
+      throw coded(
+        new TypeError(
+          `listJobs: unknown status ${JSON.stringify(value) ?? String(value)}; use one or several of ${STATUS_LIST}.`,
+        ),
+        "ELR310",
+      );
     }
   }
   return [...new Set(statuses as JobStatus[])];
@@ -86,6 +126,12 @@ function parseStatuses(status: unknown): readonly JobStatus[] | null {
 
 function optionalString(value: unknown, operation: string, field: string): string | null {
   if (value === undefined) return null;
-  if (typeof value !== "string") throw coded(new TypeError(`${operation}: ${field} must be a string, got ${value === null ? "null" : typeof value}.`), "ELR310");
+  if (typeof value !== "string")
+    throw coded(
+      new TypeError(
+        `${operation}: ${field} must be a string, got ${value === null ? "null" : typeof value}.`,
+      ),
+      "ELR310",
+    );
   return value;
 }

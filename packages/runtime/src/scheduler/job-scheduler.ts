@@ -54,7 +54,11 @@ export interface RetryJobOptions {
 }
 
 /** One item of `scheduleMany`. */
-export interface ScheduleManyItem<TJob = unknown, TPayload = unknown, TPolicyName extends string = string> {
+export interface ScheduleManyItem<
+  TJob = unknown,
+  TPayload = unknown,
+  TPolicyName extends string = string,
+> {
   job: TJob;
   payload: TPayload;
   dueTime: Date | number;
@@ -73,9 +77,17 @@ export interface ScheduleManyItem<TJob = unknown, TPayload = unknown, TPolicyNam
  * ]);
  * ```
  */
-export type ScheduleManyItemOf<TJob, TPayloads, TPolicyName extends string = string> = TJob extends unknown
+export type ScheduleManyItemOf<
+  TJob,
+  TPayloads,
+  TPolicyName extends string = string,
+> = TJob extends unknown
   ? // An untyped scheduler's job type is the generic JobClass: any class, any payload.
-    ScheduleManyItem<TJob, JobClass extends TJob ? unknown : PayloadFor<TJob, TPayloads>, TPolicyName>
+    ScheduleManyItem<
+      TJob,
+      JobClass extends TJob ? unknown : PayloadFor<TJob, TPayloads>,
+      TPolicyName
+    >
   : never;
 
 /** What `schedule`/`enqueue` return: the ids to cancel or look the job up with. */
@@ -92,10 +104,16 @@ export interface JobRunHandle {
 
 /** The payload type of a job instance type: the first parameter of its `execute`. */
 // biome-ignore-start lint/suspicious/noExplicitAny: type-level wildcards; `unknown` would reject valid classes and registries through variance
-export type PayloadOf<J> = J extends { execute(payload: infer P, ...rest: any[]): unknown } ? P : never;
+export type PayloadOf<J> = J extends { execute(payload: infer P, ...rest: any[]): unknown }
+  ? P
+  : never;
 
 /** The payload type of a job class (`IScheduledJob<TPayload>` → `TPayload`). */
-export type PayloadOfClass<C> = C extends abstract new (...args: any[]) => infer J ? PayloadOf<J> : never;
+export type PayloadOfClass<C> = C extends abstract new (
+  ...args: any[]
+) => infer J
+  ? PayloadOf<J>
+  : never;
 // biome-ignore-end lint/suspicious/noExplicitAny: end of the wildcards
 
 /**
@@ -103,7 +121,11 @@ export type PayloadOfClass<C> = C extends abstract new (...args: any[]) => infer
  * and a by-name overload) keeps the compiler's message about a wrong payload at the payload, naming
  * the field, instead of "No overload matches this call" and the other overload's complaint.
  */
-export type PayloadFor<J, TPayloads> = J extends string ? (J extends keyof TPayloads ? TPayloads[J] : never) : PayloadOfClass<J>;
+export type PayloadFor<J, TPayloads> = J extends string
+  ? J extends keyof TPayloads
+    ? TPayloads[J]
+    : never
+  : PayloadOfClass<J>;
 
 /**
  * The scheduler. `TJobClass` is the union of the registry's job classes (an unknown class is a type
@@ -122,7 +144,11 @@ export type PayloadFor<J, TPayloads> = J extends string ? (J extends keyof TPayl
  * await scheduler.stop();
  * ```
  */
-export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, unknown>, TPolicyName extends string = string> {
+export interface JobScheduler<
+  TJobClass = JobClass,
+  TPayloads = Record<string, unknown>,
+  TPolicyName extends string = string,
+> {
   /** Opens the store, plans recurring jobs and starts dispatching. Call once. */
   start(): Promise<void>;
   /**
@@ -138,7 +164,11 @@ export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, u
     options?: ScheduleOptions<TPolicyName>,
   ): Promise<JobRunHandle>;
   /** Schedules a runtime job due now. */
-  enqueue<J extends TJobClass | (keyof TPayloads & string)>(job: J, payload: PayloadFor<J, TPayloads>, options?: ScheduleOptions<TPolicyName>): Promise<JobRunHandle>;
+  enqueue<J extends TJobClass | (keyof TPayloads & string)>(
+    job: J,
+    payload: PayloadFor<J, TPayloads>,
+    options?: ScheduleOptions<TPolicyName>,
+  ): Promise<JobRunHandle>;
   /** `true` when the cancel took effect (see the cancel table in docs/semantics.md#cancel). */
   cancelJob(jobId: string): Promise<boolean>;
   /** `true` when the cancel took effect; a run id of an earlier attempt returns `false`. */
@@ -156,8 +186,8 @@ export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, u
    */
   retryJob(jobId: string, options?: RetryJobOptions): Promise<JobRunHandle | null>;
   /** Nothing of this job name starts anywhere until `resumeJob`: queued runs wait, recurring slots are skipped `"paused"`. */
-  pauseJob(jobName: keyof TPayloads & string | (string & {})): Promise<void>;
-  resumeJob(jobName: keyof TPayloads & string | (string & {})): Promise<void>;
+  pauseJob(jobName: (keyof TPayloads & string) | (string & {})): Promise<void>;
+  resumeJob(jobName: (keyof TPayloads & string) | (string & {})): Promise<void>;
   /** Runs a recurring job now, off its grid, under its overlap policy. */
   triggerJob(jobName: string): Promise<JobRunHandle>;
   /** Enqueues several runtime jobs of one job, all or nothing; handles in input order. */
@@ -167,12 +197,26 @@ export interface JobScheduler<TJobClass = JobClass, TPayloads = Record<string, u
     options?: ScheduleOptions<TPolicyName>,
   ): Promise<JobRunHandle[]>;
   /** Schedules several runtime jobs, all or nothing; handles in input order. */
-  scheduleMany<const TItems extends readonly ScheduleManyItemOf<TJobClass | (keyof TPayloads & string), TPayloads, TPolicyName>[]>(
-    items: TItems,
-  ): Promise<JobRunHandle[]>;
+  scheduleMany<
+    const TItems extends readonly ScheduleManyItemOf<
+      TJobClass | (keyof TPayloads & string),
+      TPayloads,
+      TPolicyName
+    >[],
+  >(items: TItems): Promise<JobRunHandle[]>;
   /** Creates or atomically replaces a user-defined schedule of a job (durable on PostgreSQL). */
-  upsertSchedule<C extends TJobClass>(scheduleKey: string, job: C, payload: PayloadOfClass<C>, schedule: ScheduleDefinition): Promise<ScheduleInfo>;
-  upsertSchedule<N extends keyof TPayloads & string>(scheduleKey: string, job: N, payload: TPayloads[N], schedule: ScheduleDefinition): Promise<ScheduleInfo>;
+  upsertSchedule<C extends TJobClass>(
+    scheduleKey: string,
+    job: C,
+    payload: PayloadOfClass<C>,
+    schedule: ScheduleDefinition,
+  ): Promise<ScheduleInfo>;
+  upsertSchedule<N extends keyof TPayloads & string>(
+    scheduleKey: string,
+    job: N,
+    payload: TPayloads[N],
+    schedule: ScheduleDefinition,
+  ): Promise<ScheduleInfo>;
   /** `true` when a schedule of that key existed and is removed (its pending occurrence with it). */
   removeSchedule(scheduleKey: string): Promise<boolean>;
   listSchedules(): Promise<ScheduleInfo[]>;

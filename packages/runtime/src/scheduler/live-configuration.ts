@@ -3,7 +3,11 @@ import type { Logger } from "../core/logger.js";
 import { coded } from "../core/runtime-errors.js";
 import type { JobSchedule } from "../dispatch/job-schedule.js";
 import type { RegisteredJob } from "../dispatch/registered-job.js";
-import { parsePlaceholder, PLACEHOLDER_OPTIONS, type ConfigurationVariables } from "../policy/placeholder.js";
+import {
+  parsePlaceholder,
+  PLACEHOLDER_OPTIONS,
+  type ConfigurationVariables,
+} from "../policy/placeholder.js";
 import {
   placeholderSyntaxProblems,
   resolveConfiguredSchedule,
@@ -44,7 +48,12 @@ export class LiveConfiguration {
     const malformed: string[] = [];
     for (const job of jobs) {
       const placeholders = job.descriptor.placeholders;
-      if (placeholders === undefined || placeholders === null || Object.keys(placeholders).length === 0) continue;
+      if (
+        placeholders === undefined ||
+        placeholders === null ||
+        Object.keys(placeholders).length === 0
+      )
+        continue;
       const problems = placeholderSyntaxProblems(placeholders);
       if (problems.length > 0) {
         malformed.push(...problems.map((problem) => `${where(job)}: ${problem.message}`));
@@ -58,7 +67,12 @@ export class LiveConfiguration {
       this.jobs.push({ job, placeholders, keys, current: null });
     }
     if (malformed.length > 0) {
-      throw coded(new RangeError(`createScheduler: ${malformed.join("\n")}\nRegenerate the registry; the generator reports malformed placeholders.`), "ELR105");
+      throw coded(
+        new RangeError(
+          `createScheduler: ${malformed.join("\n")}\nRegenerate the registry; the generator reports malformed placeholders.`,
+        ),
+        "ELR105",
+      );
     }
   }
 
@@ -73,10 +87,17 @@ export class LiveConfiguration {
     for (const configured of this.jobs) {
       const resolution = this.resolve(configured, nowMs);
       if (!resolution.ok) {
-        failures.push(...resolution.problems.map((problem) => `${where(configured.job)}: ${describeProblem(configured, problem)}`));
+        failures.push(
+          ...resolution.problems.map(
+            (problem) => `${where(configured.job)}: ${describeProblem(configured, problem)}`,
+          ),
+        );
         continue;
       }
-      configured.current = { configured: resolution.options, schedule: toJobSchedule(resolution.options) };
+      configured.current = {
+        configured: resolution.options,
+        schedule: toJobSchedule(resolution.options),
+      };
       schedules.set(configured.job, configured.current.schedule);
     }
     if (failures.length > 0) {
@@ -95,7 +116,9 @@ export class LiveConfiguration {
       try {
         this.onChange(keys, now(), changed);
       } catch (error) {
-        this.logger.error("configuration change could not be applied; jobs keep their schedules", { error: messageOf(error) });
+        this.logger.error("configuration change could not be applied; jobs keep their schedules", {
+          error: messageOf(error),
+        });
       }
     });
   }
@@ -107,40 +130,60 @@ export class LiveConfiguration {
     try {
       unsubscribe?.();
     } catch (error) {
-      this.logger.warn("unsubscribing from configuration variables failed", { error: messageOf(error) });
+      this.logger.warn("unsubscribing from configuration variables failed", {
+        error: messageOf(error),
+      });
     }
   }
 
-  private onChange(keys: unknown, nowMs: number, changed: (job: RegisteredJob, schedule: JobSchedule) => void): void {
+  private onChange(
+    keys: unknown,
+    nowMs: number,
+    changed: (job: RegisteredJob, schedule: JobSchedule) => void,
+  ): void {
     if (this.unsubscribe === null) return;
     const changedKeys = Array.isArray(keys) ? new Set(keys.map(String)) : null;
     for (const configured of this.jobs) {
-      if (changedKeys !== null && ![...configured.keys].some((key) => changedKeys.has(key))) continue;
+      if (changedKeys !== null && ![...configured.keys].some((key) => changedKeys.has(key)))
+        continue;
       const previous = configured.current;
       if (previous === null) continue;
       const resolution = this.resolve(configured, nowMs);
       if (!resolution.ok) {
         for (const problem of resolution.problems) {
-          this.logger.error(`${where(configured.job)}: ${describeProblem(configured, problem)}; the job keeps its schedule (${describeSchedule(previous.configured)})`, {
-            jobName: configured.job.name,
-            option: problem.option,
-            key: problem.key,
-            value: problem.value,
-          });
+          this.logger.error(
+            `${where(configured.job)}: ${describeProblem(configured, problem)}; the job keeps its schedule (${describeSchedule(previous.configured)})`,
+            {
+              jobName: configured.job.name,
+              option: problem.option,
+              key: problem.key,
+              value: problem.value,
+            },
+          );
         }
         continue;
       }
       const next = resolution.options;
-      const sameSchedule = JSON.stringify(next.schedule) === JSON.stringify(previous.configured.schedule);
+      const sameSchedule =
+        JSON.stringify(next.schedule) === JSON.stringify(previous.configured.schedule);
       if (sameSchedule && next.enabled === previous.configured.enabled) continue;
-      const schedule: JobSchedule = { recurrence: sameSchedule ? previous.schedule.recurrence : toJobSchedule(next).recurrence, enabled: next.enabled };
+      const schedule: JobSchedule = {
+        recurrence: sameSchedule ? previous.schedule.recurrence : toJobSchedule(next).recurrence,
+        enabled: next.enabled,
+      };
       configured.current = { configured: next, schedule };
-      this.logger.info(`${where(configured.job)}: configuration changed; it now follows ${describeSchedule(next)}`, { jobName: configured.job.name });
+      this.logger.info(
+        `${where(configured.job)}: configuration changed; it now follows ${describeSchedule(next)}`,
+        { jobName: configured.job.name },
+      );
       changed(configured.job, schedule);
     }
   }
 
-  private resolve(configured: ConfiguredJob, nowMs: number): ReturnType<typeof resolveConfiguredSchedule> {
+  private resolve(
+    configured: ConfiguredJob,
+    nowMs: number,
+  ): ReturnType<typeof resolveConfiguredSchedule> {
     const descriptor = configured.job.descriptor;
     try {
       return resolveConfiguredSchedule(
@@ -157,7 +200,10 @@ export class LiveConfiguration {
         const parsed = text === undefined ? null : parsePlaceholder(text);
         return parsed?.kind === "placeholder" && parsed.placeholder.key === error.key;
       })!;
-      return { ok: false, problems: [{ option, key: error.key, value: null, message: error.message }] };
+      return {
+        ok: false,
+        problems: [{ option, key: error.key, value: null, message: error.message }],
+      };
     }
   }
 
@@ -167,7 +213,10 @@ export class LiveConfiguration {
     try {
       value = this.variables.get(key);
     } catch (error) {
-      throw new VariableReadError(key, `variables.get(${JSON.stringify(key)}) threw: ${messageOf(error)}`);
+      throw new VariableReadError(
+        key,
+        `variables.get(${JSON.stringify(key)}) threw: ${messageOf(error)}`,
+      );
     }
     return value === undefined || value === null ? undefined : String(value);
   }
@@ -184,7 +233,10 @@ class VariableReadError extends Error {
 }
 
 function toJobSchedule(configured: ConfiguredSchedule): JobSchedule {
-  return { recurrence: configured.schedule === null ? null : createRecurrence(configured.schedule), enabled: configured.enabled };
+  return {
+    recurrence: configured.schedule === null ? null : createRecurrence(configured.schedule),
+    enabled: configured.enabled,
+  };
 }
 
 function where(job: RegisteredJob): string {

@@ -5,7 +5,13 @@ import { coded } from "../core/runtime-errors.js";
 import { occurrenceJob } from "../dispatch/occurrence-job.js";
 import type { RegisteredJob } from "../dispatch/registered-job.js";
 import { createRecurrence } from "../policy/recurrence.js";
-import { readScheduleRule, sameRecurrence, sameRule, scheduleSpecOf, type ScheduleRule } from "../policy/schedule-rule.js";
+import {
+  readScheduleRule,
+  sameRecurrence,
+  sameRule,
+  scheduleSpecOf,
+  type ScheduleRule,
+} from "../policy/schedule-rule.js";
 import type { ScheduleInfo } from "../state/schedule-info.js";
 import type { JobStore, StoredSchedule } from "../stores/job-store.js";
 import type { JobCatalog } from "./job-catalog.js";
@@ -28,20 +34,31 @@ export class RunTimeSchedules {
     private readonly wake: () => void,
   ) {}
 
-  async upsert(scheduleKey: unknown, jobArgument: unknown, payload: unknown, definition: unknown): Promise<ScheduleInfo> {
+  async upsert(
+    scheduleKey: unknown,
+    jobArgument: unknown,
+    payload: unknown,
+    definition: unknown,
+  ): Promise<ScheduleInfo> {
     const key = checkedKeyText(scheduleKey, "scheduleKey", "upsertSchedule");
     const where = `upsertSchedule("${key}")`;
     const job = this.catalog.resolve(jobArgument);
     const descriptor = job.descriptor;
     if (!descriptor.supportsRuntimeScheduling) {
       throw coded(
-        new TypeError(`${where}: job "${descriptor.name}" cannot run on a schedule defined at run time: only class jobs implementing IScheduledJob<TPayload> can (it is a ${descriptor.target.kind} job in ${descriptor.sourceFile}).`),
+        new TypeError(
+          `${where}: job "${descriptor.name}" cannot run on a schedule defined at run time: only class jobs implementing IScheduledJob<TPayload> can (it is a ${descriptor.target.kind} job in ${descriptor.sourceFile}).`,
+        ),
         "ELR201",
       );
     }
     if (descriptor.validatePayload !== null) {
       const problem = descriptor.validatePayload(payload);
-      if (problem !== null) throw coded(new TypeError(`${where}: invalid payload for job "${descriptor.name}": ${problem}.`), "ELR202");
+      if (problem !== null)
+        throw coded(
+          new TypeError(`${where}: invalid payload for job "${descriptor.name}": ${problem}.`),
+          "ELR202",
+        );
     }
     const read = readScheduleRule(definition);
     if (!read.ok) throw coded(new RangeError(`${where}: ${read.problems.join(" ")}`), "ELR206");
@@ -51,7 +68,12 @@ export class RunTimeSchedules {
     const store = this.store;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await store.getSchedule(key);
-      if (current !== null && current.jobName === job.name && sameRule(current.rule, read.rule) && jsonEqual(current.payload, stored)) {
+      if (
+        current !== null &&
+        current.jobName === job.name &&
+        sameRule(current.rule, read.rule) &&
+        jsonEqual(current.payload, stored)
+      ) {
         return this.toScheduleInfo(current, store.isJobPaused(current.jobName));
       }
       const written = await this.write(store, key, job, stored, read.rule, current);
@@ -60,7 +82,12 @@ export class RunTimeSchedules {
         return this.toScheduleInfo(written, store.isJobPaused(written.jobName));
       }
     }
-    throw coded(new Error(`${where}: the schedule kept changing under concurrent upserts (${MAX_WRITE_ATTEMPTS} attempts); call upsertSchedule again.`), "ELR503");
+    throw coded(
+      new Error(
+        `${where}: the schedule kept changing under concurrent upserts (${MAX_WRITE_ATTEMPTS} attempts); call upsertSchedule again.`,
+      ),
+      "ELR503",
+    );
   }
 
   async remove(scheduleKey: unknown): Promise<boolean> {
@@ -69,7 +96,10 @@ export class RunTimeSchedules {
   }
 
   async list(): Promise<ScheduleInfo[]> {
-    const [schedules, paused] = await Promise.all([this.store.listSchedules(), this.store.pausedJobNames()]);
+    const [schedules, paused] = await Promise.all([
+      this.store.listSchedules(),
+      this.store.pausedJobNames(),
+    ]);
     return schedules.map((schedule) => this.toScheduleInfo(schedule, paused.has(schedule.jobName)));
   }
 
@@ -99,7 +129,17 @@ export class RunTimeSchedules {
     const revision = newId();
     const headPending = current !== null && isPending(current);
     const headDue = headSlot(rule, current, headPending, nowMs);
-    const head = headDue === null ? null : occurrenceJob(job.name, payload, headDue, { scheduleKey, revision, rule, catchUp: false }, job.policy, nowMs);
+    const head =
+      headDue === null
+        ? null
+        : occurrenceJob(
+            job.name,
+            payload,
+            headDue,
+            { scheduleKey, revision, rule, catchUp: false },
+            job.policy,
+            nowMs,
+          );
     const written = await store.writeSchedule({
       scheduleKey,
       jobName: job.name,
@@ -139,14 +179,23 @@ function isPending(schedule: StoredSchedule): boolean {
  * now — a cron at its first slot from now, never at a slot the chain already ran; an interval one
  * interval from now.
  */
-function headSlot(rule: ScheduleRule, current: StoredSchedule | null, headPending: boolean, nowMs: number): number | null {
+function headSlot(
+  rule: ScheduleRule,
+  current: StoredSchedule | null,
+  headPending: boolean,
+  nowMs: number,
+): number | null {
   const recurrence = createRecurrence(scheduleSpecOf(rule));
-  const sameSlots = current !== null && sameRecurrence(current.rule, rule) && current.headDueTimeMs !== null;
+  const sameSlots =
+    current !== null && sameRecurrence(current.rule, rule) && current.headDueTimeMs !== null;
   if (sameSlots && headPending) return current.headDueTimeMs;
   if (rule.fixedDelayMs !== null) return nowMs + rule.fixedDelayMs;
   if (sameSlots) return recurrence.next(current.headDueTimeMs!, nowMs);
   if (rule.fixedRateMs !== null) return nowMs + rule.fixedRateMs;
-  const ranUpTo = Math.max(current?.lastSlotMs ?? -Infinity, current !== null && !headPending ? (current.headDueTimeMs ?? -Infinity) : -Infinity);
+  const ranUpTo = Math.max(
+    current?.lastSlotMs ?? -Infinity,
+    current !== null && !headPending ? (current.headDueTimeMs ?? -Infinity) : -Infinity,
+  );
   return recurrence.first(Math.max(nowMs, ranUpTo + 1));
 }
 
@@ -161,7 +210,10 @@ function scheduleInfoOf(schedule: StoredSchedule, payload: unknown, paused: bool
     timeZone: rule.timeZone,
     fixedRate: rule.fixedRateMs,
     fixedDelay: rule.fixedDelayMs,
-    nextDueTime: isPending(schedule) && schedule.headDueTimeMs !== null ? new Date(schedule.headDueTimeMs) : null,
+    nextDueTime:
+      isPending(schedule) && schedule.headDueTimeMs !== null
+        ? new Date(schedule.headDueTimeMs)
+        : null,
     lastOutcome: schedule.lastOutcome,
     paused,
     enabled: rule.enabled,

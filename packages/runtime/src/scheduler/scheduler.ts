@@ -14,11 +14,22 @@ import type { JobCatalog } from "./job-catalog.js";
 import type { CountJobsQuery, JobCounts, JobPage, ListJobsQuery } from "../state/job-query.js";
 import type { ScheduleDefinition, ScheduleInfo } from "../state/schedule-info.js";
 import { EpochSecondsCheck } from "./epoch-seconds-check.js";
-import type { JobRunHandle, JobScheduler, RetryJobOptions, ScheduleManyItem, ScheduleOptions, StopOptions } from "./job-scheduler.js";
+import type {
+  JobRunHandle,
+  JobScheduler,
+  RetryJobOptions,
+  ScheduleManyItem,
+  ScheduleOptions,
+  StopOptions,
+} from "./job-scheduler.js";
 import { resolveStopOptions } from "./stop-options.js";
 import { parseCountJobsQuery, parseListJobsQuery } from "./job-query-input.js";
 import { observeCancel, observeInsert } from "./observed-operations.js";
-import { buildRuntimeJobRequest, dueTimeMsOf, type RuntimeJobRequest } from "./runtime-job-request.js";
+import {
+  buildRuntimeJobRequest,
+  dueTimeMsOf,
+  type RuntimeJobRequest,
+} from "./runtime-job-request.js";
 import { RunTimeSchedules } from "./run-time-schedules.js";
 import { insertMany, validateEach } from "./bulk-insert.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
@@ -54,7 +65,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   ) {
     this.clockIsWallClock = clock === systemClock;
     this.epochSeconds = new EpochSecondsCheck(tuning.logger);
-    this.configuration = catalog.runsJobs ? new LiveConfiguration(catalog.jobs.values(), tuning.variables, tuning.logger) : null;
+    this.configuration = catalog.runsJobs
+      ? new LiveConfiguration(catalog.jobs.values(), tuning.variables, tuning.logger)
+      : null;
     this.dispatcher = new Dispatcher({
       clock,
       store,
@@ -72,7 +85,12 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   async start(): Promise<void> {
     if (this.lifecycle !== "created") {
-      throw coded(new Error(`scheduler.start(): the scheduler is already ${this.lifecycle}; create a new scheduler to start again.`), "ELR002");
+      throw coded(
+        new Error(
+          `scheduler.start(): the scheduler is already ${this.lifecycle}; create a new scheduler to start again.`,
+        ),
+        "ELR002",
+      );
     }
     this.lifecycle = "starting";
     let schedules;
@@ -132,13 +150,21 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.stopping;
   }
 
-  schedule(job: unknown, payload: unknown, dueTime: Date | number, options?: ScheduleOptions): Promise<JobRunHandle> {
+  schedule(
+    job: unknown,
+    payload: unknown,
+    dueTime: Date | number,
+    options?: ScheduleOptions,
+  ): Promise<JobRunHandle> {
     try {
       this.assertStarted("schedule");
       const request = buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options);
       const nowMs = this.clock.now();
       this.epochSeconds.check(request.dueTimeMs, nowMs, request.jobName);
-      if (this.instrumentation !== null) return observeInsert(this.instrumentation, "schedule", request, () => this.insert(request, options?.client, nowMs));
+      if (this.instrumentation !== null)
+        return observeInsert(this.instrumentation, "schedule", request, () =>
+          this.insert(request, options?.client, nowMs),
+        );
       return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
@@ -150,7 +176,10 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       this.assertStarted("enqueue");
       const nowMs = this.clock.now();
       const request = buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options);
-      if (this.instrumentation !== null) return observeInsert(this.instrumentation, "enqueue", request, () => this.insert(request, options?.client, nowMs));
+      if (this.instrumentation !== null)
+        return observeInsert(this.instrumentation, "enqueue", request, () =>
+          this.insert(request, options?.client, nowMs),
+        );
       return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
@@ -159,22 +188,44 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   async cancelJob(jobId: string): Promise<boolean> {
     this.assertStarted("cancelJob");
-    if (typeof jobId !== "string") throw coded(new TypeError(`cancelJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
+    if (typeof jobId !== "string")
+      throw coded(
+        new TypeError(
+          `cancelJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`,
+        ),
+        "ELR301",
+      );
     jobId = canonicalId(jobId);
-    if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-job", jobId, () => this.dispatcher.cancelJob(jobId));
+    if (this.instrumentation !== null)
+      return observeCancel(this.instrumentation, "cancel-job", jobId, () =>
+        this.dispatcher.cancelJob(jobId),
+      );
     return this.dispatcher.cancelJob(jobId);
   }
 
   async cancelRun(runId: string): Promise<boolean> {
     this.assertStarted("cancelRun");
-    if (typeof runId !== "string") throw coded(new TypeError(`cancelRun: expected the runId string of a JobRunHandle, got ${typeof runId}.`), "ELR301");
+    if (typeof runId !== "string")
+      throw coded(
+        new TypeError(
+          `cancelRun: expected the runId string of a JobRunHandle, got ${typeof runId}.`,
+        ),
+        "ELR301",
+      );
     runId = canonicalId(runId);
-    if (this.instrumentation !== null) return observeCancel(this.instrumentation, "cancel-run", runId, () => this.dispatcher.cancelRun(runId));
+    if (this.instrumentation !== null)
+      return observeCancel(this.instrumentation, "cancel-run", runId, () =>
+        this.dispatcher.cancelRun(runId),
+      );
     return this.dispatcher.cancelRun(runId);
   }
 
   async getJob(jobId: string): Promise<JobState | null> {
-    if (typeof jobId !== "string") throw coded(new TypeError(`getJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
+    if (typeof jobId !== "string")
+      throw coded(
+        new TypeError(`getJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`),
+        "ELR301",
+      );
     return this.store.getJob(canonicalId(jobId));
   }
 
@@ -189,7 +240,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     const occurrenceDue = this.dispatcher.nextOccurrenceDueTimes();
     const jobs = [...this.catalog.jobs.values()].map((job) => {
       const descriptor = job.descriptor;
-      const candidates = [occurrenceDue.get(job.name), storeDue.get(job.name)].filter((value): value is number => value !== undefined);
+      const candidates = [occurrenceDue.get(job.name), storeDue.get(job.name)].filter(
+        (value): value is number => value !== undefined,
+      );
       return {
         name: job.name,
         scheduleKind: this.dispatcher.scheduleOf(job).recurrence?.kind ?? null,
@@ -205,8 +258,12 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return {
       capturedAt: new Date(this.clock.now()),
       jobs,
-      queuedRuns: [...queued, ...this.dispatcher.queuedOccurrences()].sort((a, b) => a.dueTime.getTime() - b.dueTime.getTime()),
-      activeRuns: uniqueByRunId([...active, ...this.dispatcher.activeOccurrenceRuns()]).sort(byStart),
+      queuedRuns: [...queued, ...this.dispatcher.queuedOccurrences()].sort(
+        (a, b) => a.dueTime.getTime() - b.dueTime.getTime(),
+      ),
+      activeRuns: uniqueByRunId([...active, ...this.dispatcher.activeOccurrenceRuns()]).sort(
+        byStart,
+      ),
       recentOutcomes: latestPerJobName(outcomes, this.dispatcher.recurringOutcomes.list()),
       abandonedRuns: this.dispatcher.abandonedRuns(),
     };
@@ -225,7 +282,10 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     if (listed.length <= pageSize) return { jobs: [...listed], nextCursor: null };
     const jobs = listed.slice(0, pageSize);
     const last = jobs[jobs.length - 1]!;
-    return { jobs, nextCursor: encodeJobCursor({ createdAtMs: last.createdAt.getTime(), jobId: last.jobId }) };
+    return {
+      jobs,
+      nextCursor: encodeJobCursor({ createdAtMs: last.createdAt.getTime(), jobId: last.jobId }),
+    };
   }
 
   /** Answers at any time, like `getJob`. */
@@ -235,16 +295,35 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   async retryJob(jobId: string, options?: RetryJobOptions): Promise<JobRunHandle | null> {
     this.assertStarted("retryJob");
-    if (typeof jobId !== "string") throw coded(new TypeError(`retryJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`), "ELR301");
+    if (typeof jobId !== "string")
+      throw coded(
+        new TypeError(
+          `retryJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`,
+        ),
+        "ELR301",
+      );
     if (options !== undefined && (typeof options !== "object" || options === null)) {
-      throw coded(new TypeError("retryJob: expected options like { dueTime: Date.now() + 60_000 }."), "ELR301");
+      throw coded(
+        new TypeError("retryJob: expected options like { dueTime: Date.now() + 60_000 }."),
+        "ELR301",
+      );
     }
     jobId = canonicalId(jobId);
-    const dueTimeMs = options?.dueTime === undefined ? this.clock.now() : dueTimeMsOf(options.dueTime, `of retryJob(${jobId})`);
+    const dueTimeMs =
+      options?.dueTime === undefined
+        ? this.clock.now()
+        : dueTimeMsOf(options.dueTime, `of retryJob(${jobId})`);
     const state = await this.store.retryJob(jobId, { newRunId: newId(), dueTimeMs });
     if (state === null) return null;
     this.dispatcher.wake();
-    return { jobId, runId: state.currentRunId, jobName: state.jobName, dueTime: new Date(dueTimeMs), attempt: state.attempt, maxAttempts: state.maxAttempts };
+    return {
+      jobId,
+      runId: state.currentRunId,
+      jobName: state.jobName,
+      dueTime: new Date(dueTimeMs),
+      attempt: state.attempt,
+      maxAttempts: state.maxAttempts,
+    };
   }
 
   async pauseJob(jobName: string): Promise<void> {
@@ -276,14 +355,27 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       );
     }
     const { jobId, runId, dueTimeMs } = this.dispatcher.trigger(job);
-    return { jobId, runId, jobName: job.name, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts: 1 };
+    return {
+      jobId,
+      runId,
+      jobName: job.name,
+      dueTime: new Date(dueTimeMs),
+      attempt: 1,
+      maxAttempts: 1,
+    };
   }
 
-  enqueueMany(job: unknown, payloads: readonly unknown[], options?: ScheduleOptions): Promise<JobRunHandle[]> {
+  enqueueMany(
+    job: unknown,
+    payloads: readonly unknown[],
+    options?: ScheduleOptions,
+  ): Promise<JobRunHandle[]> {
     try {
       this.assertStarted("enqueueMany");
       const nowMs = this.clock.now();
-      const requests = validateEach("enqueueMany", payloads, (payload) => buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options));
+      const requests = validateEach("enqueueMany", payloads, (payload) =>
+        buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options),
+      );
       return this.insertMany(requests, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
@@ -296,14 +388,31 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       let client: unknown;
       const requests = validateEach("scheduleMany", items, (item, index) => {
         if (typeof item !== "object" || item === null) {
-          throw coded(new TypeError(`expected an item like { job, payload, dueTime, options? }, got ${item === null ? "null" : typeof item}`), "ELR207");
+          throw coded(
+            new TypeError(
+              `expected an item like { job, payload, dueTime, options? }, got ${item === null ? "null" : typeof item}`,
+            ),
+            "ELR207",
+          );
         }
         const itemClient = item.options?.client;
         if (index === 0) client = itemClient;
         else if (itemClient !== client) {
-          throw coded(new TypeError("its options.client differs from item 0's; every item of one call joins the same transaction (or none)"), "ELR207");
+          throw coded(
+            new TypeError(
+              "its options.client differs from item 0's; every item of one call joins the same transaction (or none)",
+            ),
+            "ELR207",
+          );
         }
-        return buildRuntimeJobRequest(this.catalog, item.job, item.payload, null, item.dueTime, item.options);
+        return buildRuntimeJobRequest(
+          this.catalog,
+          item.job,
+          item.payload,
+          null,
+          item.dueTime,
+          item.options,
+        );
       });
       return this.insertMany(requests, client, this.clock.now());
     } catch (error) {
@@ -311,7 +420,12 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     }
   }
 
-  upsertSchedule(scheduleKey: string, job: unknown, payload: unknown, schedule: ScheduleDefinition): Promise<ScheduleInfo> {
+  upsertSchedule(
+    scheduleKey: string,
+    job: unknown,
+    payload: unknown,
+    schedule: ScheduleDefinition,
+  ): Promise<ScheduleInfo> {
     try {
       this.assertStarted("upsertSchedule");
       return this.schedules.upsert(scheduleKey, job, payload, schedule);
@@ -333,33 +447,59 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.schedules.list();
   }
 
-  private async insertMany(requests: RuntimeJobRequest[], client: unknown, nowMs: number): Promise<JobRunHandle[]> {
+  private async insertMany(
+    requests: RuntimeJobRequest[],
+    client: unknown,
+    nowMs: number,
+  ): Promise<JobRunHandle[]> {
     const handles = await insertMany(this.store, requests, client, nowMs, this.clockIsWallClock);
     this.dispatcher.wake();
     return handles;
   }
 
-  private async setPaused(operation: "pauseJob" | "resumeJob", jobName: string, paused: boolean): Promise<void> {
+  private async setPaused(
+    operation: "pauseJob" | "resumeJob",
+    jobName: string,
+    paused: boolean,
+  ): Promise<void> {
     this.assertStarted(operation);
     this.registeredJob(operation, jobName);
     await this.store.setJobPaused(jobName, paused);
   }
 
   private registeredJob(operation: string, jobName: unknown): RegisteredJob {
-    if (typeof jobName !== "string") throw coded(new TypeError(`${operation}: expected a job name string, got ${jobName === null ? "null" : typeof jobName}.`), "ELR312");
+    if (typeof jobName !== "string")
+      throw coded(
+        new TypeError(
+          `${operation}: expected a job name string, got ${jobName === null ? "null" : typeof jobName}.`,
+        ),
+        "ELR312",
+      );
     const job = this.catalog.jobs.get(jobName);
     if (job === undefined) {
       const known = [...this.catalog.jobs.keys()].map((name) => `"${name}"`).join(", ") || "none";
-      throw coded(new TypeError(`${operation}: unknown job name "${jobName}"; it is not in this scheduler's registry. Registered jobs: ${known}.`), "ELR312");
+      throw coded(
+        new TypeError(
+          `${operation}: unknown job name "${jobName}"; it is not in this scheduler's registry. Registered jobs: ${known}.`,
+        ),
+        "ELR312",
+      );
     }
     return job;
   }
 
-  private insert(request: RuntimeJobRequest, client: unknown, nowMs = this.clock.now()): Promise<JobRunHandle> {
+  private insert(
+    request: RuntimeJobRequest,
+    client: unknown,
+    nowMs = this.clock.now(),
+  ): Promise<JobRunHandle> {
     const jobId = this.clockIsWallClock ? newJobId(nowMs) : newJobId();
     const runId = firstRunIdOfNewestJobId();
     // Whole milliseconds: listJobs orders and pages by it exactly (JobState.createdAt is a Date).
-    const inserted = this.store.insertJob(request.identify(jobId, runId, Math.floor(nowMs)), client === undefined ? undefined : { client });
+    const inserted = this.store.insertJob(
+      request.identify(jobId, runId, Math.floor(nowMs)),
+      client === undefined ? undefined : { client },
+    );
     if (inserted instanceof Promise) {
       return inserted.then((holder) => {
         this.dispatcher.wake();
@@ -373,20 +513,47 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   private assertStarted(operation: string): void {
     if (this.lifecycle === "started") return;
     if (this.lifecycle === "created" || this.lifecycle === "starting") {
-      throw coded(new Error(`scheduler.${operation}(): the scheduler is not started; await scheduler.start() first.`), "ELR001");
+      throw coded(
+        new Error(
+          `scheduler.${operation}(): the scheduler is not started; await scheduler.start() first.`,
+        ),
+        "ELR001",
+      );
     }
-    throw coded(new Error(`scheduler.${operation}(): the scheduler is ${this.lifecycle}; create and start a new scheduler to schedule or cancel jobs.`), "ELR001");
+    throw coded(
+      new Error(
+        `scheduler.${operation}(): the scheduler is ${this.lifecycle}; create and start a new scheduler to schedule or cancel jobs.`,
+      ),
+      "ELR001",
+    );
   }
 }
 
 /** The handle of an insert: the new job's, or (a key matched) the pending job's that holds the key. */
 function handleOf(request: RuntimeJobRequest, holder: KeyHolder | undefined): JobRunHandle {
   if (holder !== undefined) {
-    return { jobId: holder.jobId, runId: holder.runId, jobName: request.jobName, dueTime: new Date(holder.dueTimeMs), attempt: holder.attempt, maxAttempts: holder.maxAttempts, deduplicated: true };
+    return {
+      jobId: holder.jobId,
+      runId: holder.runId,
+      jobName: request.jobName,
+      dueTime: new Date(holder.dueTimeMs),
+      attempt: holder.attempt,
+      maxAttempts: holder.maxAttempts,
+      deduplicated: true,
+    };
   }
   const { jobId, runId, jobName, dueTimeMs, maxAttempts } = request;
-  if (request.key === null) return { jobId, runId, jobName, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts };
-  return { jobId, runId, jobName, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts, deduplicated: false };
+  if (request.key === null)
+    return { jobId, runId, jobName, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts };
+  return {
+    jobId,
+    runId,
+    jobName,
+    dueTime: new Date(dueTimeMs),
+    attempt: 1,
+    maxAttempts,
+    deduplicated: false,
+  };
 }
 
 function uniqueByRunId(runs: RunInfo[]): RunInfo[] {

@@ -17,13 +17,29 @@ export interface ResolvedStopOptions {
 export function resolveStopOptions(options: StopOptions | undefined): ResolvedStopOptions {
   if (options === undefined) return { drain: false, timeoutMs: DEFAULT_STOP_TIMEOUT_MS };
   if (typeof options !== "object" || options === null) {
-    throw coded(new TypeError(`stop: expected options like { timeoutMs: 10_000, drain: true }, got ${options === null ? "null" : typeof options}.`), "ELR003");
+    throw coded(
+      new TypeError(
+        `stop: expected options like { timeoutMs: 10_000, drain: true }, got ${options === null ? "null" : typeof options}.`,
+      ),
+      "ELR003",
+    );
   }
   const { drain = false, timeoutMs = DEFAULT_STOP_TIMEOUT_MS } = options;
-  if (typeof drain !== "boolean") throw coded(new TypeError(`stop: drain must be true or false, got ${JSON.stringify(drain)}.`), "ELR003");
-  if (typeof timeoutMs !== "number" || !Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > NODE_TIMER_LIMIT_MS) {
+  if (typeof drain !== "boolean")
     throw coded(
-      new RangeError(`stop: timeoutMs must be a whole number of milliseconds from 0 to ${NODE_TIMER_LIMIT_MS} (Node's timer limit), got ${typeof timeoutMs === "string" ? JSON.stringify(timeoutMs) : String(timeoutMs)}.`),
+      new TypeError(`stop: drain must be true or false, got ${JSON.stringify(drain)}.`),
+      "ELR003",
+    );
+  if (
+    typeof timeoutMs !== "number" ||
+    !Number.isInteger(timeoutMs) ||
+    timeoutMs < 0 ||
+    timeoutMs > NODE_TIMER_LIMIT_MS
+  ) {
+    throw coded(
+      new RangeError(
+        `stop: timeoutMs must be a whole number of milliseconds from 0 to ${NODE_TIMER_LIMIT_MS} (Node's timer limit), got ${typeof timeoutMs === "string" ? JSON.stringify(timeoutMs) : String(timeoutMs)}.`,
+      ),
       "ELR003",
     );
   }

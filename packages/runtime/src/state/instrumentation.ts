@@ -88,7 +88,10 @@ export interface Instrumentation {
    * `schedule`/`enqueue`: starts the producer span (a child of the caller's active span) and sets
    * `job.traceContext`; `null` when there is nothing to observe (no SDK behind the API).
    */
-  insertStarted(operation: "schedule" | "enqueue", job: ObservedInsert): OperationObservation | null;
+  insertStarted(
+    operation: "schedule" | "enqueue",
+    job: ObservedInsert,
+  ): OperationObservation | null;
   /** `cancelJob`/`cancelRun` of `id` (a job id or a run id); `null` when there is nothing to observe. */
   cancelStarted(operation: "cancel-job" | "cancel-run", id: string): OperationObservation | null;
   /** A run's body is about to start (`run.startedAtMs` is set). */
@@ -97,11 +100,28 @@ export interface Instrumentation {
    * Calls one attempt of the body, `body(a, b, c)`, inside the run's trace context, so spans it
    * starts are the run span's children (arguments rather than a closure: no allocation per attempt).
    */
-  callInRunContext<A, B, C, R>(run: ObservedRun, body: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R;
+  callInRunContext<A, B, C, R>(
+    run: ObservedRun,
+    body: (a: A, b: B, c: C) => R,
+    a: A,
+    b: B,
+    c: C,
+  ): R;
   /** A run ended; `error` is the thrown value of a failed run. */
-  runEnded(run: ObservedRun, status: ObservedRunStatus, message: string | null, error: unknown): void;
+  runEnded(
+    run: ObservedRun,
+    status: ObservedRunStatus,
+    message: string | null,
+    error: unknown,
+  ): void;
   /** A deferred-retry attempt failed and attempt `nextAttempt` is due at `dueTimeMs`, `delayMs` from now. */
-  retryScheduled(run: ObservedRun, nextAttempt: number, dueTimeMs: number, delayMs: number, error: unknown): void;
+  retryScheduled(
+    run: ObservedRun,
+    nextAttempt: number,
+    dueTimeMs: number,
+    delayMs: number,
+    error: unknown,
+  ): void;
   /** The store recorded a pending runtime run `cancelled` before any process claimed it. */
   pendingRunCancelled(run: CancelledPendingRun): void;
   /** The trace id of the run's span, for log lines; `null` when it has none. */

@@ -21,7 +21,10 @@ const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
  * strictly after it (keyset paging: no offset, stable while jobs come and go).
  */
 export function encodeJobCursor(position: JobPosition): string {
-  return Buffer.from(`${CURSOR_VERSION}:${position.createdAtMs}:${position.jobId}`, "utf8").toString("base64url");
+  return Buffer.from(
+    `${CURSOR_VERSION}:${position.createdAtMs}:${position.jobId}`,
+    "utf8",
+  ).toString("base64url");
 }
 
 /** The position a cursor encodes, or `null` when it is not a cursor `encodeJobCursor` made. */
@@ -31,6 +34,11 @@ export function decodeJobCursor(cursor: string): JobPosition | null {
   if (parts.length !== 3 || parts[0] !== CURSOR_VERSION) return null;
   const createdAtMs = Number(parts[1]);
   const jobId = parts[2]!;
-  if (!/^-?\d+$/.test(parts[1]!) || !Number.isSafeInteger(createdAtMs) || !JOB_ID_PATTERN.test(jobId)) return null;
+  if (
+    !/^-?\d+$/.test(parts[1]!) ||
+    !Number.isSafeInteger(createdAtMs) ||
+    !JOB_ID_PATTERN.test(jobId)
+  )
+    return null;
   return { createdAtMs, jobId };
 }

@@ -43,5 +43,7 @@ export interface JobState {
 
 /** Whether `status` is terminal. */
 export function isTerminalStatus(status: JobStatus): status is TerminalStatus {
-  return status === "succeeded" || status === "failed" || status === "cancelled" || status === "skipped";
+  return (
+    status === "succeeded" || status === "failed" || status === "cancelled" || status === "skipped"
+  );
 }

@@ -19,7 +19,8 @@ export function latestPerJobName(...lists: ReadonlyArray<readonly OutcomeInfo[]>
   for (const list of lists) {
     for (const outcome of list) {
       const known = latest.get(outcome.jobName);
-      if (known === undefined || known.completedAt.getTime() <= outcome.completedAt.getTime()) latest.set(outcome.jobName, outcome);
+      if (known === undefined || known.completedAt.getTime() <= outcome.completedAt.getTime())
+        latest.set(outcome.jobName, outcome);
     }
   }
   return [...latest.values()].sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime());

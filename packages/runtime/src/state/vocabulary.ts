@@ -6,7 +6,15 @@
  */
 
 /** Where a runtime job is in its life, in order. */
-export const JOB_STATUSES = ["queued", "running", "waiting-retry", "succeeded", "failed", "cancelled", "skipped"] as const;
+export const JOB_STATUSES = [
+  "queued",
+  "running",
+  "waiting-retry",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "skipped",
+] as const;
 
 /** The statuses after which a job never runs again. */
 export const TERMINAL_STATUSES = ["succeeded", "failed", "cancelled", "skipped"] as const;

@@ -94,7 +94,10 @@ export interface JobStore {
    * {@link insertJob}; the answer holds, per job and in order, its key holder or `null`. The caller
    * gives each `(jobName, key)` pair at most once.
    */
-  insertJobs(jobs: readonly NewRuntimeJob[], options?: InsertOptions): MaybePromise<readonly (KeyHolder | null)[]>;
+  insertJobs(
+    jobs: readonly NewRuntimeJob[],
+    options?: InsertOptions,
+  ): MaybePromise<readonly (KeyHolder | null)[]>;
 
   /**
    * Claims up to `limit` runs due at or before `nowMs` (queued or waiting-retry), earliest due time

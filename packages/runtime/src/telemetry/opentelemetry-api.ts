@@ -34,8 +34,13 @@ function isApiNotFound(error: unknown): boolean {
 export function runtimeVersion(): string | undefined {
   try {
     // dist/telemetry/ and src/telemetry/ both sit two levels below the package root.
-    const manifest = createRequire(import.meta.url)("../../package.json") as { name?: unknown; version?: unknown };
-    return manifest.name === "@elarion/runtime" && typeof manifest.version === "string" ? manifest.version : undefined;
+    const manifest = createRequire(import.meta.url)("../../package.json") as {
+      name?: unknown;
+      version?: unknown;
+    };
+    return manifest.name === "@elarion/runtime" && typeof manifest.version === "string"
+      ? manifest.version
+      : undefined;
   } catch {
     return undefined;
   }

@@ -95,12 +95,19 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
     this.errorCode = api.SpanStatusCode.ERROR;
   }
 
-  insertStarted(operation: "schedule" | "enqueue", job: ObservedInsert): OperationObservation | null {
+  insertStarted(
+    operation: "schedule" | "enqueue",
+    job: ObservedInsert,
+  ): OperationObservation | null {
     const tracing = this.tracing();
     if (!tracing && this.metrics === null) return null;
     const startedAt = this.now();
     if (!tracing) return new OperationSpan(this, operation, null, startedAt);
-    const span = this.tracer.startSpan(`scheduler ${operation} ${job.jobName}`, { kind: this.kind.PRODUCER, startTime: startedAt }, this.api.context.active());
+    const span = this.tracer.startSpan(
+      `scheduler ${operation} ${job.jobName}`,
+      { kind: this.kind.PRODUCER, startTime: startedAt },
+      this.api.context.active(),
+    );
     if (span.isRecording()) {
       span.setAttributes({
         [Attr.operation]: operation,
@@ -108,7 +115,8 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
         [Attr.attempt]: 1,
         [Attr.maxAttempts]: job.maxAttempts,
       });
-      if (operation === "schedule") span.setAttribute(Attr.dueTime, new Date(job.dueTimeMs).toISOString());
+      if (operation === "schedule")
+        span.setAttribute(Attr.dueTime, new Date(job.dueTimeMs).toISOString());
       if (job.correlationId !== null) span.setAttribute(Attr.correlationId, job.correlationId);
     }
     job.traceContext = formatTraceparent(span.spanContext());
@@ -121,7 +129,11 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
     const startedAt = this.now();
     if (!tracing) return new OperationSpan(this, operation, null, startedAt);
     const name = operation === "cancel-job" ? "scheduler cancel job" : "scheduler cancel run";
-    const span = this.tracer.startSpan(name, { kind: this.kind.INTERNAL, startTime: startedAt }, this.api.context.active());
+    const span = this.tracer.startSpan(
+      name,
+      { kind: this.kind.INTERNAL, startTime: startedAt },
+      this.api.context.active(),
+    );
     if (span.isRecording()) {
       span.setAttribute(Attr.operation, operation);
       span.setAttribute(operation === "cancel-job" ? Attr.jobId : Attr.runId, id);
@@ -130,7 +142,14 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
   }
 
   /** Called by {@link OperationSpan.ended}. */
-  operationEnded(operation: ObservedOperation, span: Span | null, startedAt: number, outcome: string, error: unknown, ids: InsertedIds | undefined): void {
+  operationEnded(
+    operation: ObservedOperation,
+    span: Span | null,
+    startedAt: number,
+    outcome: string,
+    error: unknown,
+    ids: InsertedIds | undefined,
+  ): void {
     const endedAt = this.now();
     if (span !== null) {
       if (span.isRecording()) {
@@ -156,22 +175,43 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
       return;
     }
     const parent = this.parentOf(run.traceContext);
-    const span = this.tracer.startSpan(`scheduled ${run.jobName}`, { kind: this.kind.CONSUMER, startTime: startedAt }, parent);
+    const span = this.tracer.startSpan(
+      `scheduled ${run.jobName}`,
+      { kind: this.kind.CONSUMER, startTime: startedAt },
+      parent,
+    );
     const recording = span.isRecording();
     if (recording) {
       span.setAttributes(this.runAttributes(run));
       span.setAttribute(Attr.schedulingLagMs, lagMsOf(run));
     }
     const propagates = recording || this.api.trace.isSpanContextValid(span.spanContext());
-    run.observation = new RunObservation(span, propagates ? this.api.trace.setSpan(parent, span) : null, startedAt);
+    run.observation = new RunObservation(
+      span,
+      propagates ? this.api.trace.setSpan(parent, span) : null,
+      startedAt,
+    );
   }
 
-  callInRunContext<A, B, C, R>(run: ObservedRun, body: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R {
+  callInRunContext<A, B, C, R>(
+    run: ObservedRun,
+    body: (a: A, b: B, c: C) => R,
+    a: A,
+    b: B,
+    c: C,
+  ): R {
     const observation = run.observation;
-    return observation instanceof RunObservation && observation.context !== null ? this.api.context.with(observation.context, body, undefined, a, b, c) : body(a, b, c);
+    return observation instanceof RunObservation && observation.context !== null
+      ? this.api.context.with(observation.context, body, undefined, a, b, c)
+      : body(a, b, c);
   }
 
-  runEnded(run: ObservedRun, status: ObservedRunStatus, message: string | null, error: unknown): void {
+  runEnded(
+    run: ObservedRun,
+    status: ObservedRunStatus,
+    message: string | null,
+    error: unknown,
+  ): void {
     const observation = run.observation;
     if (!(observation instanceof RunObservation)) {
       this.unstartedRunEnded(run, status, message);
@@ -184,14 +224,26 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
         span.setAttribute(Attr.status, status);
         span.setAttribute(Attr.durationMs, endedAt - observation.startedAt);
         if (status === "failed") this.recordError(span, error ?? message);
-        else if (status === "cancelled" && message !== null) span.setAttribute(Attr.outcomeReason, message);
+        else if (status === "cancelled" && message !== null)
+          span.setAttribute(Attr.outcomeReason, message);
       }
       span.end(endedAt);
     }
-    this.metrics?.startedRunEnded(run.jobName, status, endedAt - observation.startedAt, lagMsOf(run));
+    this.metrics?.startedRunEnded(
+      run.jobName,
+      status,
+      endedAt - observation.startedAt,
+      lagMsOf(run),
+    );
   }
 
-  retryScheduled(run: ObservedRun, nextAttempt: number, dueTimeMs: number, delayMs: number, error: unknown): void {
+  retryScheduled(
+    run: ObservedRun,
+    nextAttempt: number,
+    dueTimeMs: number,
+    delayMs: number,
+    error: unknown,
+  ): void {
     const observation = run.observation;
     if (!(observation instanceof RunObservation)) return;
     const endedAt = this.now();
@@ -201,7 +253,11 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
         span.recordException(exceptionOf(error));
         span.addEvent(
           "retry scheduled",
-          { [Attr.nextAttempt]: nextAttempt, [Attr.nextDueTime]: new Date(dueTimeMs).toISOString(), [Attr.retryDelayMs]: delayMs },
+          {
+            [Attr.nextAttempt]: nextAttempt,
+            [Attr.nextDueTime]: new Date(dueTimeMs).toISOString(),
+            [Attr.retryDelayMs]: delayMs,
+          },
           endedAt,
         );
         span.setAttribute(Attr.status, "waiting-retry");
@@ -209,14 +265,23 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
       }
       span.end(endedAt);
     }
-    this.metrics?.startedRunEnded(run.jobName, "waiting-retry", endedAt - observation.startedAt, lagMsOf(run));
+    this.metrics?.startedRunEnded(
+      run.jobName,
+      "waiting-retry",
+      endedAt - observation.startedAt,
+      lagMsOf(run),
+    );
   }
 
   pendingRunCancelled(run: CancelledPendingRun): void {
     this.metrics?.unstartedRunEnded(run.jobName, "cancelled", null);
     if (!this.tracing()) return;
     const at = this.now();
-    const span = this.tracer.startSpan(`scheduled ${run.jobName} cancelled`, { kind: this.kind.INTERNAL, startTime: at }, this.parentOf(run.traceContext));
+    const span = this.tracer.startSpan(
+      `scheduled ${run.jobName} cancelled`,
+      { kind: this.kind.INTERNAL, startTime: at },
+      this.parentOf(run.traceContext),
+    );
     if (span.isRecording()) {
       span.setAttributes({
         [Attr.jobName]: run.jobName,
@@ -249,16 +314,25 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
   }
 
   /** A run that ended before it started: a zero-length `skipped`/`cancelled` span, counted. */
-  private unstartedRunEnded(run: ObservedRun, status: ObservedRunStatus, message: string | null): void {
+  private unstartedRunEnded(
+    run: ObservedRun,
+    status: ObservedRunStatus,
+    message: string | null,
+  ): void {
     const skipped = status === "skipped";
     this.metrics?.unstartedRunEnded(run.jobName, status, skipped ? message : null);
     if (!this.tracing()) return;
     const at = this.now();
-    const span = this.tracer.startSpan(`scheduled ${run.jobName} ${status}`, { kind: this.kind.INTERNAL, startTime: at }, this.parentOf(run.traceContext));
+    const span = this.tracer.startSpan(
+      `scheduled ${run.jobName} ${status}`,
+      { kind: this.kind.INTERNAL, startTime: at },
+      this.parentOf(run.traceContext),
+    );
     if (span.isRecording()) {
       span.setAttributes(this.runAttributes(run));
       span.setAttribute(Attr.status, status);
-      if (message !== null) span.setAttribute(skipped ? Attr.skipReason : Attr.outcomeReason, message);
+      if (message !== null)
+        span.setAttribute(skipped ? Attr.skipReason : Attr.outcomeReason, message);
     }
     span.end(at);
   }
@@ -286,7 +360,10 @@ export class OpenTelemetryInstrumentation implements Instrumentation {
   private recordError(span: Span, error: unknown): void {
     const exception = exceptionOf(error);
     span.recordException(exception);
-    span.setStatus({ code: this.errorCode, message: typeof exception === "string" ? exception : exception.message });
+    span.setStatus({
+      code: this.errorCode,
+      message: typeof exception === "string" ? exception : exception.message,
+    });
   }
 }
 

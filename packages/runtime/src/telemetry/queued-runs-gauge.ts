@@ -16,7 +16,9 @@ export class QueuedRunsGauge {
     meter: Meter,
     private readonly readCounts: () => Promise<ReadonlyMap<string, number>>,
   ) {
-    this.gauge = meter.createObservableGauge("scheduler.job.queued", { description: "Runs queued or waiting for a retry, per job name" });
+    this.gauge = meter.createObservableGauge("scheduler.job.queued", {
+      description: "Runs queued or waiting for a retry, per job name",
+    });
     this.gauge.addCallback(this.report);
   }
 
@@ -27,7 +29,8 @@ export class QueuedRunsGauge {
   private readonly report = async (result: ObservableResult): Promise<void> => {
     const counts = await this.read();
     for (const jobName of counts.keys()) this.attributesOf(jobName);
-    for (const [jobName, attributes] of this.attributes) result.observe(counts.get(jobName) ?? 0, attributes);
+    for (const [jobName, attributes] of this.attributes)
+      result.observe(counts.get(jobName) ?? 0, attributes);
   };
 
   private read(): Promise<ReadonlyMap<string, number>> {

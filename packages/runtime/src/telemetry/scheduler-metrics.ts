@@ -1,11 +1,23 @@
-import type { Attributes, Counter, Histogram, Meter, ObservableResult, ObservableUpDownCounter } from "@opentelemetry/api";
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  Meter,
+  ObservableResult,
+  ObservableUpDownCounter,
+} from "@opentelemetry/api";
 import type { ObservedOperation } from "../state/instrumentation.js";
 
 /** Seconds; OpenTelemetry's semantic-convention duration buckets (the SDK's defaults are for milliseconds). */
-export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+export const DURATION_BUCKETS_SECONDS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
 
 /** `scheduler.job.run.count`, also created to tell a no-op meter from a real one (same name and options: the SDK hands back the same instrument). */
-export const RUN_COUNT = { name: "scheduler.job.run.count", options: { description: "Runs of scheduled jobs by job name and status" } } as const;
+export const RUN_COUNT = {
+  name: "scheduler.job.run.count",
+  options: { description: "Runs of scheduled jobs by job name and status" },
+} as const;
 
 /** Attribute names, shared with the spans. */
 export const Attr = {
@@ -44,7 +56,9 @@ class ActiveRuns {
   };
 
   constructor(meter: Meter) {
-    this.gauge = meter.createObservableUpDownCounter("scheduler.job.active", { description: "Runs executing now" });
+    this.gauge = meter.createObservableUpDownCounter("scheduler.job.active", {
+      description: "Runs executing now",
+    });
     this.gauge.addCallback(this.report);
   }
 
@@ -83,10 +97,24 @@ export class SchedulerMetrics {
   constructor(private readonly meter: Meter) {
     const advice = { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS };
     this.runCount = meter.createCounter(RUN_COUNT.name, RUN_COUNT.options);
-    this.runDuration = meter.createHistogram("scheduler.job.run.duration", { unit: "s", description: "Duration of job runs", advice });
-    this.runLag = meter.createHistogram("scheduler.job.run.lag", { unit: "s", description: "Delay between a run's due time and its start", advice });
-    this.operationCount = meter.createCounter("scheduler.operation.count", { description: "Scheduler operations by operation and outcome" });
-    this.operationDuration = meter.createHistogram("scheduler.operation.duration", { unit: "s", description: "Duration of scheduler operations", advice });
+    this.runDuration = meter.createHistogram("scheduler.job.run.duration", {
+      unit: "s",
+      description: "Duration of job runs",
+      advice,
+    });
+    this.runLag = meter.createHistogram("scheduler.job.run.lag", {
+      unit: "s",
+      description: "Delay between a run's due time and its start",
+      advice,
+    });
+    this.operationCount = meter.createCounter("scheduler.operation.count", {
+      description: "Scheduler operations by operation and outcome",
+    });
+    this.operationDuration = meter.createHistogram("scheduler.operation.duration", {
+      unit: "s",
+      description: "Duration of scheduler operations",
+      advice,
+    });
     let active = activeRunsByMeter.get(meter);
     if (active === undefined) {
       active = new ActiveRuns(meter);
@@ -140,7 +168,9 @@ export class SchedulerMetrics {
     let attributes = byStatus.get(key);
     if (attributes === undefined) {
       attributes = Object.freeze(
-        skipReason === null ? { [Attr.jobName]: jobName, [Attr.status]: status } : { [Attr.jobName]: jobName, [Attr.status]: status, [Attr.skipReason]: skipReason },
+        skipReason === null
+          ? { [Attr.jobName]: jobName, [Attr.status]: status }
+          : { [Attr.jobName]: jobName, [Attr.status]: status, [Attr.skipReason]: skipReason },
       );
       byStatus.set(key, attributes);
     }

@@ -26,9 +26,19 @@ export function parseTraceparent(traceparent: string | null): SpanContext | null
   const traceId = traceparent.slice(3, 35);
   const spanId = traceparent.slice(36, 52);
   if (!isValid(traceId, spanId)) return null;
-  return { traceId, spanId, traceFlags: Number.parseInt(traceparent.slice(53), 16), isRemote: true };
+  return {
+    traceId,
+    spanId,
+    traceFlags: Number.parseInt(traceparent.slice(53), 16),
+    isRemote: true,
+  };
 }
 
 function isValid(traceId: string, spanId: string): boolean {
-  return traceId.length === 32 && spanId.length === 16 && traceId !== INVALID_TRACE_ID && spanId !== INVALID_SPAN_ID;
+  return (
+    traceId.length === 32 &&
+    spanId.length === 16 &&
+    traceId !== INVALID_TRACE_ID &&
+    spanId !== INVALID_SPAN_ID
+  );
 }

@@ -36,7 +36,13 @@ export class ManualClock implements Clock {
 
   constructor(start?: Date) {
     const startMs = start === undefined ? DEFAULT_START : start.getTime();
-    if (!Number.isFinite(startMs)) throw coded(new RangeError("ManualClock: the start must be a valid Date, e.g. new ManualClock(new Date(\"2026-01-01T00:00:00Z\"))."), "ELR601");
+    if (!Number.isFinite(startMs))
+      throw coded(
+        new RangeError(
+          'ManualClock: the start must be a valid Date, e.g. new ManualClock(new Date("2026-01-01T00:00:00Z")).',
+        ),
+        "ELR601",
+      );
     this.nowMs = startMs;
   }
 
@@ -64,7 +70,14 @@ export class ManualClock implements Clock {
   /** Moves the clock forward by `ms` (0 or more), firing every timer due on the way, in order. */
   advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
-      return Promise.reject(coded(new RangeError(`ManualClock.advance: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`), "ELR601"));
+      return Promise.reject(
+        coded(
+          new RangeError(
+            `ManualClock.advance: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`,
+          ),
+          "ELR601",
+        ),
+      );
     }
     return this.moveBy(() => this.nowMs + ms);
   }
@@ -72,12 +85,18 @@ export class ManualClock implements Clock {
   /** Moves the clock to `date` (not backwards), firing every timer due on the way, in order. */
   set(date: Date): Promise<void> {
     const targetMs = date instanceof Date ? date.getTime() : Number.NaN;
-    if (!Number.isFinite(targetMs)) return Promise.reject(coded(new RangeError("ManualClock.set: expected a valid Date."), "ELR601"));
+    if (!Number.isFinite(targetMs))
+      return Promise.reject(
+        coded(new RangeError("ManualClock.set: expected a valid Date."), "ELR601"),
+      );
     return this.moveBy(() => {
       if (targetMs < this.nowMs) {
-        throw coded(new RangeError(
-          `ManualClock.set: ${new Date(targetMs).toISOString()} is before now (${new Date(this.nowMs).toISOString()}); a clock only moves forward.`,
-        ), "ELR601");
+        throw coded(
+          new RangeError(
+            `ManualClock.set: ${new Date(targetMs).toISOString()} is before now (${new Date(this.nowMs).toISOString()}); a clock only moves forward.`,
+          ),
+          "ELR601",
+        );
       }
       return targetMs;
     });
@@ -90,7 +109,14 @@ export class ManualClock implements Clock {
    */
   jump(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
-      return Promise.reject(coded(new RangeError(`ManualClock.jump: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`), "ELR601"));
+      return Promise.reject(
+        coded(
+          new RangeError(
+            `ManualClock.jump: expected a finite number of milliseconds 0 or more, got ${String(ms)}.`,
+          ),
+          "ELR601",
+        ),
+      );
     }
     return this.moveBy(() => {
       this.nowMs += ms;
@@ -132,7 +158,12 @@ export class ManualClock implements Clock {
       }
       if (timer.atMs > targetMs) continue;
       const current = best === -1 ? undefined : this.timers[best]!;
-      if (current === undefined || timer.atMs < current.atMs || (timer.atMs === current.atMs && timer.sequence < current.sequence)) best = index;
+      if (
+        current === undefined ||
+        timer.atMs < current.atMs ||
+        (timer.atMs === current.atMs && timer.sequence < current.sequence)
+      )
+        best = index;
     }
     if (best === -1) return undefined;
     return this.timers.splice(best, 1)[0];

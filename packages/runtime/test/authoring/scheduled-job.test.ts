@@ -27,9 +27,15 @@ const source = `
 
 function runDecorated(experimentalDecorators: boolean): Record<string, unknown> {
   const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None, experimentalDecorators },
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.None,
+      experimentalDecorators,
+    },
   });
-  const sandbox: { ScheduledJob: typeof ScheduledJob; result?: Record<string, unknown> } = { ScheduledJob };
+  const sandbox: { ScheduledJob: typeof ScheduledJob; result?: Record<string, unknown> } = {
+    ScheduledJob,
+  };
   runInNewContext(outputText, sandbox);
   return sandbox.result ?? {};
 }
@@ -41,7 +47,14 @@ describe("ScheduledJob decorator", () => {
   ])("leaves classes and methods untouched under %s", (_mode, experimental) => {
     const result = runDecorated(experimental);
     expect(result).toMatchObject({ ran: "ran", closed: "closed", ticked: "ticked" });
-    expect(result["members"]).toEqual(["constructor", "execute", "length", "name", "prototype", "closeDay"]);
+    expect(result["members"]).toEqual([
+      "constructor",
+      "execute",
+      "length",
+      "name",
+      "prototype",
+      "closeDay",
+    ]);
   });
 
   it("returns nothing for any call shape, so it never replaces what it decorates", () => {
@@ -55,7 +68,11 @@ describe("ScheduledJobOptions accept configuration placeholders (checked by tsc 
   it("types the placeholder-able options to take a whole-value placeholder, and enabled nothing else but a boolean", () => {
     const options: ScheduledJobOptions[] = [
       { cron: "${REPORT_CRON:-0 3 * * *}", timeZone: "${REPORT_TZ}" },
-      { fixedRate: "${RATE:-5m}", initialDelay: "${DELAY:-0}", enabled: "${REPORTS_ENABLED:-true}" },
+      {
+        fixedRate: "${RATE:-5m}",
+        initialDelay: "${DELAY:-0}",
+        enabled: "${REPORTS_ENABLED:-true}",
+      },
       { fixedDelay: "${DELAY}", enabled: false },
       // @ts-expect-error -- enabled is a boolean or a placeholder, not any string
       { fixedRate: "1m", enabled: "yes" },

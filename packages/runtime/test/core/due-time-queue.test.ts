@@ -20,7 +20,7 @@ describe("DueTimeQueue", () => {
 
   it("matches a sorted reference on 5,000 random pushes and pops", () => {
     let seed = 12345;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const queue = new DueTimeQueue<{ dueTimeMs: number; id: number }>();
     const reference: { dueTimeMs: number; id: number }[] = [];
     for (let id = 0; id < 5_000; id++) {

@@ -6,7 +6,9 @@ describe("FirstK", () => {
     let seed = 7;
     const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
     for (let round = 0; round < 200; round++) {
-      const items = Array.from({ length: Math.floor(random() * 60) }, () => Math.floor(random() * 40));
+      const items = Array.from({ length: Math.floor(random() * 60) }, () =>
+        Math.floor(random() * 40),
+      );
       const k = Math.floor(random() * 12);
       const first = new FirstK<number>(k, (a, b) => a < b);
       for (const item of items) first.offer(item);

@@ -15,7 +15,10 @@ import type { JobScheduler } from "../../src/index.js";
 function capturedPino() {
   const written: string[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => written.push(line) });
-  return { logger, lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    logger,
+    lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 const schedulers: JobScheduler[] = [];
@@ -30,15 +33,30 @@ describe("the logger option", () => {
     const probe = new Probe();
     probe.on("emails.send", () => Promise.reject(new Error("mailbox full")));
     const clock = new ManualClock();
-    const scheduler = createScheduler({ registry: testRegistry([email]), services: { Probe: probe }, clock, logger, telemetry: false });
+    const scheduler = createScheduler({
+      registry: testRegistry([email]),
+      services: { Probe: probe },
+      clock,
+      logger,
+      telemetry: false,
+    });
     schedulers.push(scheduler);
     await scheduler.start();
     const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
     await clock.advance(0);
 
     const failure = lines().find((line) => line["level"] === 50);
-    expect(failure).toMatchObject({ msg: 'job "emails.send" failed: mailbox full', jobName: "emails.send", jobId: handle.jobId, runId: handle.runId });
-    expect(failure!["err"]).toMatchObject({ type: "Error", message: "mailbox full", stack: expect.stringContaining("mailbox full") });
+    expect(failure).toMatchObject({
+      msg: 'job "emails.send" failed: mailbox full',
+      jobName: "emails.send",
+      jobId: handle.jobId,
+      runId: handle.runId,
+    });
+    expect(failure!["err"]).toMatchObject({
+      type: "Error",
+      message: "mailbox full",
+      stack: expect.stringContaining("mailbox full"),
+    });
     expect(failure).not.toHaveProperty("error");
   });
 
@@ -49,7 +67,14 @@ describe("the logger option", () => {
     resolved.info("i", { n: 2 });
     resolved.warn("w", { error: "text stays under error" });
     resolved.error("e");
-    expect(lines().map((line) => [line["level"], line["msg"], line["component"], line["n"] ?? line["error"] ?? null])).toEqual([
+    expect(
+      lines().map((line) => [
+        line["level"],
+        line["msg"],
+        line["component"],
+        line["n"] ?? line["error"] ?? null,
+      ]),
+    ).toEqual([
       [20, "d", "scheduler", 1],
       [30, "i", "scheduler", 2],
       [40, "w", "scheduler", "text stays under error"],
@@ -68,7 +93,10 @@ describe("the logger option", () => {
 
   it("a (message, fields) logger is called as it is; missing methods fall back to the console defaults", () => {
     const calls: unknown[][] = [];
-    const given: Partial<Logger> = { warn: (message, details) => calls.push(["warn", message, details]), error: (message, details) => calls.push(["error", message, details]) };
+    const given: Partial<Logger> = {
+      warn: (message, details) => calls.push(["warn", message, details]),
+      error: (message, details) => calls.push(["error", message, details]),
+    };
     const resolved = resolveLogger(given);
     resolved.warn("w", { jobId: "j" });
     resolved.error("e", { runId: "r" });

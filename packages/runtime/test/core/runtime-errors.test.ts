@@ -8,14 +8,26 @@ import { testJob, testRegistry } from "../support/test-registry.js";
 describe("runtime error codes", () => {
   it("docs/errors.md lists exactly the codes of the table, with the same meaning", () => {
     const doc = readFileSync(new URL("../../../../docs/errors.md", import.meta.url), "utf8");
-    const rows = [...doc.matchAll(/^\| (ELR\d{3}) \| (.+) \|$/gm)].map((match) => [match[1], match[2]]);
+    const rows = [...doc.matchAll(/^\| (ELR\d{3}) \| (.+) \|$/gm)].map((match) => [
+      match[1],
+      match[2],
+    ]);
     expect(rows).toEqual(Object.entries(RUNTIME_ERRORS));
   });
 
   it("an error thrown at a caller keeps its standard class and carries its code", async () => {
-    expect(() => resiliencePolicy("", {})).toThrow(expect.objectContaining({ name: "TypeError", code: "ELR701" }));
-    const scheduler = createScheduler({ registry: testRegistry([testJob("emails.send")]), services: { Probe: new Probe() }, clock: new ManualClock() });
-    await expect(scheduler.enqueue("emails.send", { id: 1 })).rejects.toMatchObject({ code: "ELR001", message: expect.stringMatching(/not started/) });
+    expect(() => resiliencePolicy("", {})).toThrow(
+      expect.objectContaining({ name: "TypeError", code: "ELR701" }),
+    );
+    const scheduler = createScheduler({
+      registry: testRegistry([testJob("emails.send")]),
+      services: { Probe: new Probe() },
+      clock: new ManualClock(),
+    });
+    await expect(scheduler.enqueue("emails.send", { id: 1 })).rejects.toMatchObject({
+      code: "ELR001",
+      message: expect.stringMatching(/not started/),
+    });
     await scheduler.start();
     const invalidDate = scheduler.schedule("emails.send", { id: 1 }, new Date(Number.NaN));
     await expect(invalidDate).rejects.toBeInstanceOf(RangeError);

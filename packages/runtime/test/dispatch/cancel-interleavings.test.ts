@@ -21,7 +21,10 @@ describe("cancel vs dispatch interleavings (property)", () => {
     const SEED = 0xe1a7;
     const random = seededRandom(SEED);
     const email = testJob("emails.send");
-    const { scheduler, probe, clock } = await startHarness([email], { maxConcurrentExecutions: 3, maxRetainedCompletedJobs: 20_000 });
+    const { scheduler, probe, clock } = await startHarness([email], {
+      maxConcurrentExecutions: 3,
+      maxRetainedCompletedJobs: 20_000,
+    });
     probe.on("emails.send", () => (random() < 0.5 ? undefined : Promise.resolve()));
     const cancelledWhileQueued = new Set<string>();
     const handles: { jobId: string; runId: string }[] = [];
@@ -35,10 +38,15 @@ describe("cancel vs dispatch interleavings (property)", () => {
         const target = handles[handles.length - 1 - Math.floor(random() * recent)]!;
         const before = await scheduler.getJob(target.jobId);
         const byRun = random() < 0.5;
-        const result = byRun ? await scheduler.cancelRun(target.runId) : await scheduler.cancelJob(target.jobId);
+        const result = byRun
+          ? await scheduler.cancelRun(target.runId)
+          : await scheduler.cancelJob(target.jobId);
         const startedByNow = probe.calls.some((call) => call.context.jobId === target.jobId);
         if (result && !startedByNow) cancelledWhileQueued.add(target.jobId);
-        if (before !== null && ["succeeded", "failed", "cancelled", "skipped"].includes(before.status)) {
+        if (
+          before !== null &&
+          ["succeeded", "failed", "cancelled", "skipped"].includes(before.status)
+        ) {
           expect(result, `seed ${SEED}, step ${step}: cancel of a terminal job`).toBe(false);
         }
       } else {
@@ -51,6 +59,7 @@ describe("cancel vs dispatch interleavings (property)", () => {
     expect(violations).toEqual([]);
     expect(cancelledWhileQueued.size).toBeGreaterThan(300);
     expect(started.size).toBeGreaterThan(500);
-    for (const jobId of cancelledWhileQueued) expect((await scheduler.getJob(jobId))?.status).toBe("cancelled");
+    for (const jobId of cancelledWhileQueued)
+      expect((await scheduler.getJob(jobId))?.status).toBe("cancelled");
   });
 });

@@ -21,7 +21,9 @@ describe("drain loop", () => {
     expect(ranDuringBurst).toBeLessThan(burst);
 
     await clock.advance(0);
-    expect(probe.calls.map((call) => (call.payload as { id: number }).id)).toEqual(Array.from({ length: burst }, (_, id) => id));
+    expect(probe.calls.map((call) => (call.payload as { id: number }).id)).toEqual(
+      Array.from({ length: burst }, (_, id) => id),
+    );
   });
 
   it("a few enqueues wait for the next turn and are claimed together", async () => {
@@ -58,11 +60,19 @@ describe("drain loop with a store that answers asynchronously", () => {
     }
     const job = testJob("reports.build");
     const probe = new Probe();
-    const scheduler = createScheduler({ registry: testRegistry([job]), services: { Probe: probe }, clock, store: new RoundTripStore() });
+    const scheduler = createScheduler({
+      registry: testRegistry([job]),
+      services: { Probe: probe },
+      clock,
+      store: new RoundTripStore(),
+    });
     await scheduler.start();
     await scheduler.schedule(job.jobClass, { id: 1 }, start + 3);
 
-    const first = await Promise.race([probe.whenCalls(1).then(() => "ran"), staleRecheckArmed.promise]);
+    const first = await Promise.race([
+      probe.whenCalls(1).then(() => "ran"),
+      staleRecheckArmed.promise,
+    ]);
     expect(first).toBe("ran");
     expect(probe.calls[0]?.context.dueTime.getTime()).toBe(start + 3);
     await scheduler.stop();

@@ -6,13 +6,30 @@ import type { ClaimedRun } from "../../src/stores/job-store.js";
 import { descriptor } from "../support/test-registry.js";
 
 function claimedRun(jobName: string, runId: string): ClaimedRun {
-  return { jobId: `job-${runId}`, runId, jobName, payload: { id: 1 }, dueTimeMs: 0, attempt: 1, maxAttempts: 1, correlationId: null, resilience: null, resilienceMode: "inline", occurrence: null };
+  return {
+    jobId: `job-${runId}`,
+    runId,
+    jobName,
+    payload: { id: 1 },
+    dueTimeMs: 0,
+    attempt: 1,
+    maxAttempts: 1,
+    correlationId: null,
+    resilience: null,
+    resilienceMode: "inline",
+    occurrence: null,
+  };
 }
 
 describe("the overlap gate of a job made per schedule", () => {
   it("is forgotten once no run holds it or waits at it, and not before", () => {
     // What ScheduleChains builds for one schedule: its job with the schedule's overlap.
-    const job = new RegisteredJob(descriptor("tenant.report", { overlap: "queue", overlapExplicit: true }), () => undefined, null, null);
+    const job = new RegisteredJob(
+      descriptor("tenant.report", { overlap: "queue", overlapExplicit: true }),
+      () => undefined,
+      null,
+      null,
+    );
     const started: Run[] = [];
     const gates = new Gates(4, { start: (run) => started.push(run), skip: () => undefined });
     expect(gates.forgetIfIdle(job)).toBe(true);

@@ -5,7 +5,12 @@ import { testJob } from "../support/test-registry.js";
 
 afterEach(stopAllHarnesses);
 
-const every = (intervalMs: number) => ({ kind: "fixed-rate" as const, intervalMs, initialDelayMs: null, runOnStart: false });
+const every = (intervalMs: number) => ({
+  kind: "fixed-rate" as const,
+  intervalMs,
+  initialDelayMs: null,
+  runOnStart: false,
+});
 
 describe("overlap, group and global slots", () => {
   it("overlap skip: an occurrence due while the previous run is active is recorded skipped / overlap", async () => {
@@ -15,20 +20,30 @@ describe("overlap, group and global slots", () => {
     probe.on("tick", () => release.promise);
     await clock.advance(2_000);
     expect(probe.calls).toHaveLength(1);
-    expect(outcomesOf("tick").map((outcome) => [outcome.status, outcome.message])).toEqual([["skipped", "overlap"]]);
+    expect(outcomesOf("tick").map((outcome) => [outcome.status, outcome.message])).toEqual([
+      ["skipped", "overlap"],
+    ]);
     release.resolve();
     await clock.advance(1_000);
     expect(probe.calls).toHaveLength(2);
   });
 
   it("overlap queue: serialises, coalescing occurrences to one waiter", async () => {
-    const tick = testJob("tick", { schedule: every(1_000), overlap: "queue", overlapExplicit: true, supportsRuntimeScheduling: false });
+    const tick = testJob("tick", {
+      schedule: every(1_000),
+      overlap: "queue",
+      overlapExplicit: true,
+      supportsRuntimeScheduling: false,
+    });
     const { probe, clock, outcomesOf, scheduler } = await startHarness([tick]);
     const release = deferred();
     probe.on("tick", () => release.promise);
     await clock.advance(4_000);
     expect(probe.calls).toHaveLength(1);
-    expect(outcomesOf("tick").map((outcome) => outcome.message)).toEqual(["coalesced", "coalesced"]);
+    expect(outcomesOf("tick").map((outcome) => outcome.message)).toEqual([
+      "coalesced",
+      "coalesced",
+    ]);
     expect((await scheduler.snapshot()).activeRuns).toHaveLength(2);
     probe.on("tick", () => undefined);
     release.resolve();
@@ -50,7 +65,9 @@ describe("overlap, group and global slots", () => {
     probe.on("tick", () => release.promise);
     await clock.advance(3_000);
     expect(probe.calls).toHaveLength(2);
-    expect(outcomesOf("tick").map((outcome) => [outcome.status, outcome.message])).toEqual([["skipped", "max-concurrency"]]);
+    expect(outcomesOf("tick").map((outcome) => [outcome.status, outcome.message])).toEqual([
+      ["skipped", "max-concurrency"],
+    ]);
     release.resolve();
   });
 
@@ -76,7 +93,10 @@ describe("overlap, group and global slots", () => {
     await clock.advance(0);
     expect(probe.calls).toHaveLength(1);
     expect((await scheduler.getJob(second.jobId))?.status).toBe("skipped");
-    expect((await scheduler.snapshot()).recentOutcomes[0]).toMatchObject({ status: "skipped", message: "overlap" });
+    expect((await scheduler.snapshot()).recentOutcomes[0]).toMatchObject({
+      status: "skipped",
+      message: "overlap",
+    });
     release.resolve();
   });
 
@@ -96,9 +116,16 @@ describe("overlap, group and global slots", () => {
   });
 
   it("a queue waiter does not hold a global slot, so other jobs are not starved", async () => {
-    const tick = testJob("tick", { schedule: every(1_000), overlap: "queue", overlapExplicit: true, supportsRuntimeScheduling: false });
+    const tick = testJob("tick", {
+      schedule: every(1_000),
+      overlap: "queue",
+      overlapExplicit: true,
+      supportsRuntimeScheduling: false,
+    });
     const email = testJob("emails.send");
-    const { scheduler, probe, clock } = await startHarness([tick, email], { maxConcurrentExecutions: 2 });
+    const { scheduler, probe, clock } = await startHarness([tick, email], {
+      maxConcurrentExecutions: 2,
+    });
     const release = deferred();
     probe.on("tick", () => release.promise);
     await clock.advance(1_000);

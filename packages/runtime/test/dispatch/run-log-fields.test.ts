@@ -20,9 +20,16 @@ describe("log lines about a run", () => {
     sdks.push(sdk);
     const email = testJob("emails.send");
     const retry = resiliencePolicy("retry", { maxRetryAttempts: 1, delay: "1s" });
-    const { scheduler, clock, probe, logger } = await startHarness([email], { telemetry: sdk.telemetry, policies: [retry] });
+    const { scheduler, clock, probe, logger } = await startHarness([email], {
+      telemetry: sdk.telemetry,
+      policies: [retry],
+    });
     probe.on("emails.send", () => Promise.reject(new Error("mailbox full")));
-    const handle = await scheduler.enqueue(email.jobClass, { id: 1 }, { resilience: "retry", resilienceMode: "deferred-retry" });
+    const handle = await scheduler.enqueue(
+      email.jobClass,
+      { id: 1 },
+      { resilience: "retry", resilienceMode: "deferred-retry" },
+    );
     await clock.advance(1_000);
 
     const runs = sdk.spans().filter((span) => span.name === "scheduled emails.send");
@@ -30,11 +37,22 @@ describe("log lines about a run", () => {
     const [retryLine, failureLine] = logger.entries;
     expect(retryLine).toMatchObject({
       level: "warn",
-      details: { jobName: "emails.send", jobId: handle.jobId, runId: handle.runId, traceId: runs[0]!.spanContext().traceId, error: "mailbox full" },
+      details: {
+        jobName: "emails.send",
+        jobId: handle.jobId,
+        runId: handle.runId,
+        traceId: runs[0]!.spanContext().traceId,
+        error: "mailbox full",
+      },
     });
     expect(failureLine).toMatchObject({
       level: "error",
-      details: { jobName: "emails.send", jobId: handle.jobId, runId: runs[1]!.attributes["scheduler.job.run_id"], traceId: runs[1]!.spanContext().traceId },
+      details: {
+        jobName: "emails.send",
+        jobId: handle.jobId,
+        runId: runs[1]!.attributes["scheduler.job.run_id"],
+        traceId: runs[1]!.spanContext().traceId,
+      },
     });
     expect(failureLine!.details!["error"]).toBeInstanceOf(Error);
   });
@@ -46,7 +64,16 @@ describe("log lines about a run", () => {
     const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
     await clock.advance(0);
     expect(logger.entries).toHaveLength(1);
-    expect(Object.keys(logger.entries[0]!.details!).sort()).toEqual(["error", "jobId", "jobName", "runId"]);
-    expect(logger.entries[0]!.details).toMatchObject({ jobName: "emails.send", jobId: handle.jobId, runId: handle.runId });
+    expect(Object.keys(logger.entries[0]!.details!).sort()).toEqual([
+      "error",
+      "jobId",
+      "jobName",
+      "runId",
+    ]);
+    expect(logger.entries[0]!.details).toMatchObject({
+      jobName: "emails.send",
+      jobId: handle.jobId,
+      runId: handle.runId,
+    });
   });
 });

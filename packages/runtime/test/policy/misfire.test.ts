@@ -4,11 +4,17 @@ import { createRecurrence, type Recurrence } from "../../src/policy/recurrence.j
 import type { MisfirePolicy } from "../../src/authoring/scheduled-job-options.js";
 
 const at = (iso: string): number => Date.parse(iso);
-const isoAll = (values: readonly number[]): string[] => values.map((value) => new Date(value).toISOString());
+const isoAll = (values: readonly number[]): string[] =>
+  values.map((value) => new Date(value).toISOString());
 const MINUTE = 60_000;
 
 const hourly = createRecurrence({ kind: "cron", expression: "0 * * * *", timeZone: "UTC" });
-const everyMinute = createRecurrence({ kind: "fixed-rate", intervalMs: MINUTE, initialDelayMs: null, runOnStart: true });
+const everyMinute = createRecurrence({
+  kind: "fixed-rate",
+  intervalMs: MINUTE,
+  initialDelayMs: null,
+  runOnStart: true,
+});
 const DUE = at("2026-01-01T00:00:00Z");
 
 describe("what counts as a misfire", () => {
@@ -27,7 +33,12 @@ describe("what counts as a misfire", () => {
   });
 
   it("schedules that are not grids never misfire", () => {
-    const delay = createRecurrence({ kind: "fixed-delay", delayMs: MINUTE, initialDelayMs: null, runOnStart: true });
+    const delay = createRecurrence({
+      kind: "fixed-delay",
+      delayMs: MINUTE,
+      initialDelayMs: null,
+      runOnStart: true,
+    });
     const once = createRecurrence({ kind: "once", delayMs: 0 });
     expect(planMisfire(delay, DUE, DUE + 60 * MINUTE, "catch-up", 32)).toBeNull();
     expect(planMisfire(once, DUE, DUE + 60 * MINUTE, "catch-up", 32)).toBeNull();
@@ -66,9 +77,15 @@ describe("the three misfire policies after an outage", () => {
 
   it("catch-up replays at most maxCatchUpRuns further slots, then jumps", () => {
     const plan = planMisfire(hourly, DUE, now, "catch-up", 2)!;
-    expect(isoAll(plan.runNow)).toEqual(["2026-01-01T00:00:00.000Z", "2026-01-01T01:00:00.000Z", "2026-01-01T02:00:00.000Z"]);
+    expect(isoAll(plan.runNow)).toEqual([
+      "2026-01-01T00:00:00.000Z",
+      "2026-01-01T01:00:00.000Z",
+      "2026-01-01T02:00:00.000Z",
+    ]);
     expect(isoAll([plan.nextDue!])).toEqual(["2026-01-01T04:00:00.000Z"]);
-    expect(isoAll(planMisfire(hourly, DUE, now, "catch-up", 0)!.runNow)).toEqual(["2026-01-01T00:00:00.000Z"]);
+    expect(isoAll(planMisfire(hourly, DUE, now, "catch-up", 0)!.runNow)).toEqual([
+      "2026-01-01T00:00:00.000Z",
+    ]);
   });
 
   it("the next due slot is strictly after now, even when now is exactly on a slot", () => {
@@ -79,7 +96,12 @@ describe("the three misfire policies after an outage", () => {
 
 describe("long outages", () => {
   it("a fixed-rate grid jumps a year of one-second slots and stays on its grid", () => {
-    const everySecond = createRecurrence({ kind: "fixed-rate", intervalMs: 1_000, initialDelayMs: 250, runOnStart: true });
+    const everySecond = createRecurrence({
+      kind: "fixed-rate",
+      intervalMs: 1_000,
+      initialDelayMs: 250,
+      runOnStart: true,
+    });
     const due = everySecond.first(DUE)!;
     const now = due + 365 * 86_400_000 + 400;
     const plan = planMisfire(everySecond, due, now, "catch-up", 3)!;
@@ -88,23 +110,44 @@ describe("long outages", () => {
   });
 
   it("a cron grid lands on the next wall-clock slot after a week away, across a DST change", () => {
-    const daily = createRecurrence({ kind: "cron", expression: "30 2 * * *", timeZone: "Europe/Vienna" });
+    const daily = createRecurrence({
+      kind: "cron",
+      expression: "30 2 * * *",
+      timeZone: "Europe/Vienna",
+    });
     const due = at("2026-03-25T01:30:00Z");
     const plan = planMisfire(daily, due, at("2026-03-29T12:00:00Z"), "catch-up", 10)!;
     // 26, 27, 28 March fired at 02:30 CET; 29 March has no 02:30.
-    expect(isoAll(plan.runNow)).toEqual(["2026-03-25T01:30:00.000Z", "2026-03-26T01:30:00.000Z", "2026-03-27T01:30:00.000Z", "2026-03-28T01:30:00.000Z"]);
+    expect(isoAll(plan.runNow)).toEqual([
+      "2026-03-25T01:30:00.000Z",
+      "2026-03-26T01:30:00.000Z",
+      "2026-03-27T01:30:00.000Z",
+      "2026-03-28T01:30:00.000Z",
+    ]);
     expect(isoAll([plan.nextDue!])).toEqual(["2026-03-30T00:30:00.000Z"]);
   });
 
   it("a recurrence without slotAfter is walked slot by slot", () => {
-    const walked: Recurrence = { kind: "fixed-rate", isGrid: true, first: (start) => start, next: (due) => due + MINUTE, clusterSlotKey: (due) => due };
+    const walked: Recurrence = {
+      kind: "fixed-rate",
+      isGrid: true,
+      first: (start) => start,
+      next: (due) => due + MINUTE,
+      clusterSlotKey: (due) => due,
+    };
     const plan = planMisfire(walked, DUE, DUE + 10 * MINUTE + 1, "skip", 32)!;
     expect(plan.skipped).toEqual([DUE]);
     expect(plan.nextDue).toBe(DUE + 11 * MINUTE);
   });
 
   it("a grid that ends during the outage has no next due slot", () => {
-    const ending: Recurrence = { kind: "cron", isGrid: true, first: (start) => start, next: (due) => (due < DUE + MINUTE ? due + MINUTE : null), clusterSlotKey: (due) => due };
+    const ending: Recurrence = {
+      kind: "cron",
+      isGrid: true,
+      first: (start) => start,
+      next: (due) => (due < DUE + MINUTE ? due + MINUTE : null),
+      clusterSlotKey: (due) => due,
+    };
     const plan = planMisfire(ending, DUE, DUE + 5 * MINUTE, "catch-up", 32)!;
     expect(plan.runNow).toEqual([DUE, DUE + MINUTE]);
     expect(plan.nextDue).toBeNull();
@@ -113,8 +156,12 @@ describe("long outages", () => {
 
 describe("bad input", () => {
   it("an unknown policy or a bad catch-up cap is rejected", () => {
-    expect(() => planMisfire(hourly, DUE, DUE, "retry" as MisfirePolicy, 32)).toThrow(/Unknown misfire policy "retry"; use "fire-once", "skip" or "catch-up"/);
-    expect(() => planMisfire(hourly, DUE, DUE, "catch-up", -1)).toThrow(/Invalid maxCatchUpRuns: -1/);
+    expect(() => planMisfire(hourly, DUE, DUE, "retry" as MisfirePolicy, 32)).toThrow(
+      /Unknown misfire policy "retry"; use "fire-once", "skip" or "catch-up"/,
+    );
+    expect(() => planMisfire(hourly, DUE, DUE, "catch-up", -1)).toThrow(
+      /Invalid maxCatchUpRuns: -1/,
+    );
     expect(() => planMisfire(hourly, DUE, DUE, "catch-up", 1.5)).toThrow(/Invalid maxCatchUpRuns/);
     expect(() => planMisfire(hourly, Number.NaN, DUE, "skip", 1)).toThrow(/must be finite/);
   });

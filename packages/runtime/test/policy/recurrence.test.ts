@@ -8,8 +8,15 @@ const START = at("2026-05-01T10:00:00Z");
 const MINUTE = 60_000;
 
 describe("fixed-rate schedules", () => {
-  const everyMinute = (options: Partial<{ initialDelayMs: number | null; runOnStart: boolean }> = {}) =>
-    createRecurrence({ kind: "fixed-rate", intervalMs: MINUTE, initialDelayMs: options.initialDelayMs ?? null, runOnStart: options.runOnStart ?? true });
+  const everyMinute = (
+    options: Partial<{ initialDelayMs: number | null; runOnStart: boolean }> = {},
+  ) =>
+    createRecurrence({
+      kind: "fixed-rate",
+      intervalMs: MINUTE,
+      initialDelayMs: options.initialDelayMs ?? null,
+      runOnStart: options.runOnStart ?? true,
+    });
 
   it("runs at start by default and is a grid schedule", () => {
     const rate = everyMinute();
@@ -24,7 +31,9 @@ describe("fixed-rate schedules", () => {
 
   it("an initial delay decides the first run whatever runOnStart says", () => {
     expect(everyMinute({ initialDelayMs: 5_000 }).first(START)).toBe(START + 5_000);
-    expect(everyMinute({ initialDelayMs: 5_000, runOnStart: false }).first(START)).toBe(START + 5_000);
+    expect(everyMinute({ initialDelayMs: 5_000, runOnStart: false }).first(START)).toBe(
+      START + 5_000,
+    );
     expect(everyMinute({ initialDelayMs: 0, runOnStart: false }).first(START)).toBe(START);
   });
 
@@ -38,7 +47,12 @@ describe("fixed-rate schedules", () => {
   });
 
   it("finds the first grid slot after a long outage in one step", () => {
-    const rate = createRecurrence({ kind: "fixed-rate", intervalMs: 1_000, initialDelayMs: null, runOnStart: true });
+    const rate = createRecurrence({
+      kind: "fixed-rate",
+      intervalMs: 1_000,
+      initialDelayMs: null,
+      runOnStart: true,
+    });
     const yearLater = START + 365 * 86_400_000 + 500;
     expect(rate.slotAfter!(START, yearLater)).toBe(START + 365 * 86_400_000 + 1_000);
     expect(rate.slotAfter!(START, START)).toBe(START + 1_000);
@@ -77,7 +91,8 @@ describe("one-time schedules (initialDelay alone)", () => {
 });
 
 describe("cron schedules", () => {
-  const daily = (timeZone = "UTC") => createRecurrence({ kind: "cron", expression: "0 3 * * *", timeZone });
+  const daily = (timeZone = "UTC") =>
+    createRecurrence({ kind: "cron", expression: "0 3 * * *", timeZone });
 
   it("the first due time is the next slot from start, in the spec's zone", () => {
     const recurrence = daily("Europe/Vienna");
@@ -97,47 +112,92 @@ describe("cron schedules", () => {
   });
 
   it("a cron that never fires has no first due time", () => {
-    expect(createRecurrence({ kind: "cron", expression: "0 0 30 2 *", timeZone: "UTC" }).first(START)).toBeNull();
+    expect(
+      createRecurrence({ kind: "cron", expression: "0 0 30 2 *", timeZone: "UTC" }).first(START),
+    ).toBeNull();
   });
 });
 
 describe("invalid specs are rejected when the recurrence is created", () => {
   it("bad cron text or an unknown zone", () => {
-    expect(() => createRecurrence({ kind: "cron", expression: "0 3 * *", timeZone: "UTC" })).toThrow(/has 4 field/);
-    expect(() => createRecurrence({ kind: "cron", expression: "0 3 * * *", timeZone: "Europe/Viena" })).toThrow(/Unknown time zone "Europe\/Viena"/);
+    expect(() =>
+      createRecurrence({ kind: "cron", expression: "0 3 * *", timeZone: "UTC" }),
+    ).toThrow(/has 4 field/);
+    expect(() =>
+      createRecurrence({ kind: "cron", expression: "0 3 * * *", timeZone: "Europe/Viena" }),
+    ).toThrow(/Unknown time zone "Europe\/Viena"/);
   });
 
   it("a zero or negative interval, or a negative delay", () => {
-    expect(() => createRecurrence({ kind: "fixed-rate", intervalMs: 0, initialDelayMs: null, runOnStart: true })).toThrow(
-      /Invalid fixed-rate interval: 0; use a finite number of milliseconds greater than 0/,
+    expect(() =>
+      createRecurrence({
+        kind: "fixed-rate",
+        intervalMs: 0,
+        initialDelayMs: null,
+        runOnStart: true,
+      }),
+    ).toThrow(/Invalid fixed-rate interval: 0; use a finite number of milliseconds greater than 0/);
+    expect(() =>
+      createRecurrence({
+        kind: "fixed-delay",
+        delayMs: -5,
+        initialDelayMs: null,
+        runOnStart: true,
+      }),
+    ).toThrow(/Invalid fixed-delay delay: -5/);
+    expect(() =>
+      createRecurrence({
+        kind: "fixed-rate",
+        intervalMs: 10,
+        initialDelayMs: Number.NaN,
+        runOnStart: true,
+      }),
+    ).toThrow(/Invalid initial delay/);
+    expect(() => createRecurrence({ kind: "once", delayMs: -1 })).toThrow(
+      /Invalid initial delay: -1/,
     );
-    expect(() => createRecurrence({ kind: "fixed-delay", delayMs: -5, initialDelayMs: null, runOnStart: true })).toThrow(/Invalid fixed-delay delay: -5/);
-    expect(() => createRecurrence({ kind: "fixed-rate", intervalMs: 10, initialDelayMs: Number.NaN, runOnStart: true })).toThrow(/Invalid initial delay/);
-    expect(() => createRecurrence({ kind: "once", delayMs: -1 })).toThrow(/Invalid initial delay: -1/);
   });
 
   it("an unknown kind", () => {
-    expect(() => createRecurrence({ kind: "hourly" } as unknown as ScheduleSpec)).toThrow(/Unknown schedule kind "hourly"/);
+    expect(() => createRecurrence({ kind: "hourly" } as unknown as ScheduleSpec)).toThrow(
+      /Unknown schedule kind "hourly"/,
+    );
   });
 
   it("a non-finite start instant", () => {
-    expect(() => createRecurrence({ kind: "once", delayMs: 0 }).first(Number.NaN)).toThrow(/startMs must be a finite/);
+    expect(() => createRecurrence({ kind: "once", delayMs: 0 }).first(Number.NaN)).toThrow(
+      /startMs must be a finite/,
+    );
   });
 });
 
 describe("cluster slot keys (which occurrence one process claims for the whole cluster)", () => {
   it("two processes started at different moments claim the same key for a fixed-rate window", () => {
-    const rate = createRecurrence({ kind: "fixed-rate", intervalMs: MINUTE, initialDelayMs: null, runOnStart: true });
+    const rate = createRecurrence({
+      kind: "fixed-rate",
+      intervalMs: MINUTE,
+      initialDelayMs: null,
+      runOnStart: true,
+    });
     const processA = rate.first(START + 1_000)!;
     const processB = rate.first(START + 30_000)!;
     expect(processA).not.toBe(processB);
     expect(rate.clusterSlotKey(processA)).toBe(rate.clusterSlotKey(processB));
-    expect(rate.clusterSlotKey(rate.next(processA, processA)!)).toBe(rate.clusterSlotKey(rate.next(processB, processB)!));
-    expect(rate.clusterSlotKey(rate.next(processA, processA)!)).toBe(rate.clusterSlotKey(processA) + MINUTE);
+    expect(rate.clusterSlotKey(rate.next(processA, processA)!)).toBe(
+      rate.clusterSlotKey(rate.next(processB, processB)!),
+    );
+    expect(rate.clusterSlotKey(rate.next(processA, processA)!)).toBe(
+      rate.clusterSlotKey(processA) + MINUTE,
+    );
   });
 
   it("fixed-delay keys by the epoch-aligned window of its delay", () => {
-    const delay = createRecurrence({ kind: "fixed-delay", delayMs: MINUTE, initialDelayMs: null, runOnStart: true });
+    const delay = createRecurrence({
+      kind: "fixed-delay",
+      delayMs: MINUTE,
+      initialDelayMs: null,
+      runOnStart: true,
+    });
     expect(delay.clusterSlotKey(START + 59_999)).toBe(START);
     expect(delay.clusterSlotKey(START + MINUTE)).toBe(START + MINUTE);
   });

@@ -39,7 +39,10 @@ describe("a per-attempt timeout on a body that ignores its signal", () => {
 
   it("ends the attempt at the timeout: the job fails 'timed out' at once, its overlap gate is free, the body is listed as abandoned until it settles", async () => {
     const slow = testJob("reports.build", { overlap: "skip", overlapExplicit: true });
-    const { scheduler, probe, clock } = await startHarness([slow], { policies: [timeout], maxConcurrentExecutions: 2 });
+    const { scheduler, probe, clock } = await startHarness([slow], {
+      policies: [timeout],
+      maxConcurrentExecutions: 2,
+    });
     const stubborn = stubbornBodies();
     probe.on("reports.build", stubborn.body);
     const first = await scheduler.enqueue(slow.jobClass, { id: 1 }, { resilience: "five-seconds" });
@@ -54,11 +57,21 @@ describe("a per-attempt timeout on a body that ignores its signal", () => {
     const snapshot = await scheduler.snapshot();
     expect(snapshot.activeRuns).toEqual([]);
     expect(snapshot.abandonedRuns).toEqual([
-      expect.objectContaining({ runId: first.runId, jobId: first.jobId, jobName: "reports.build", reason: "timed out", abandonedAt: new Date(clock.now()) }),
+      expect.objectContaining({
+        runId: first.runId,
+        jobId: first.jobId,
+        jobName: "reports.build",
+        reason: "timed out",
+        abandonedAt: new Date(clock.now()),
+      }),
     ]);
 
     // The overlap gate is free: the next run of the same job starts although the old body still runs.
-    const second = await scheduler.enqueue(slow.jobClass, { id: 2 }, { resilience: "five-seconds" });
+    const second = await scheduler.enqueue(
+      slow.jobClass,
+      { id: 2 },
+      { resilience: "five-seconds" },
+    );
     await clock.advance(0);
     expect(probe.calls).toHaveLength(2);
     expect(await scheduler.getJob(second.jobId)).toMatchObject({ status: "running" });
@@ -73,7 +86,10 @@ describe("a per-attempt timeout on a body that ignores its signal", () => {
   it("the global slot stays with the abandoned body until it settles (it still uses the CPU)", async () => {
     const slow = testJob("reports.build");
     const quick = testJob("emails.send");
-    const { scheduler, probe, clock } = await startHarness([slow, quick], { policies: [timeout], maxConcurrentExecutions: 1 });
+    const { scheduler, probe, clock } = await startHarness([slow, quick], {
+      policies: [timeout],
+      maxConcurrentExecutions: 1,
+    });
     const stubborn = stubbornBodies();
     probe.on("reports.build", stubborn.body);
     const stuck = await scheduler.enqueue(slow.jobClass, { id: 1 }, { resilience: "five-seconds" });
@@ -95,7 +111,11 @@ describe("a per-attempt timeout on a body that ignores its signal", () => {
     const { scheduler, probe, clock } = await startHarness([slow], { policies: [timeout] });
     const stubborn = stubbornBodies();
     probe.on("reports.build", stubborn.body);
-    const handle = await scheduler.enqueue(slow.jobClass, { id: 1 }, { resilience: "five-seconds" });
+    const handle = await scheduler.enqueue(
+      slow.jobClass,
+      { id: 1 },
+      { resilience: "five-seconds" },
+    );
     await clock.advance(0);
     expect(await scheduler.cancelJob(handle.jobId)).toBe(true);
     expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "running" });
@@ -105,19 +125,34 @@ describe("a per-attempt timeout on a body that ignores its signal", () => {
   });
 
   it("deferred retries go on while the timed-out body still runs", async () => {
-    const retry = resiliencePolicy("retry-timeout", { maxRetryAttempts: 1, delay: "1s", timeout: "5s" });
+    const retry = resiliencePolicy("retry-timeout", {
+      maxRetryAttempts: 1,
+      delay: "1s",
+      timeout: "5s",
+    });
     const slow = testJob("reports.build");
     const { scheduler, probe, clock } = await startHarness([slow], { policies: [retry] });
     const stubborn = stubbornBodies();
     probe.on("reports.build", stubborn.body);
-    const handle = await scheduler.enqueue(slow.jobClass, { id: 1 }, { resilience: "retry-timeout", resilienceMode: "deferred-retry" });
+    const handle = await scheduler.enqueue(
+      slow.jobClass,
+      { id: 1 },
+      { resilience: "retry-timeout", resilienceMode: "deferred-retry" },
+    );
     await clock.advance(0);
     await clock.advance(5_000);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "waiting-retry", attempt: 2 });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "waiting-retry",
+      attempt: 2,
+    });
     await clock.advance(1_000);
     expect(probe.calls).toHaveLength(2);
     await clock.advance(5_000);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "failed", attempt: 2, lastError: expect.stringMatching(/timed out/) });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "failed",
+      attempt: 2,
+      lastError: expect.stringMatching(/timed out/),
+    });
     expect((await scheduler.snapshot()).abandonedRuns).toHaveLength(2);
     stubborn.releaseAll();
     await scheduler.whenIdle();
@@ -142,18 +177,25 @@ describe("stop({ timeoutMs, drain })", () => {
     await stopping;
     expect(returned).toBe(true);
     const snapshot = await scheduler.snapshot();
-    expect(snapshot.abandonedRuns).toEqual([expect.objectContaining({ runId: handle.runId, reason: "scheduler shutdown" })]);
+    expect(snapshot.abandonedRuns).toEqual([
+      expect.objectContaining({ runId: handle.runId, reason: "scheduler shutdown" }),
+    ]);
     if (scenarioStoreIsDurable()) {
       // Its lease is no longer extended: it expires and another worker runs the job again.
       expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "running" });
     } else {
       expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "cancelled" });
-      expect(snapshot.recentOutcomes[0]).toMatchObject({ jobId: handle.jobId, status: "cancelled", message: "scheduler shutdown" });
+      expect(snapshot.recentOutcomes[0]).toMatchObject({
+        jobId: handle.jobId,
+        status: "cancelled",
+        message: "scheduler shutdown",
+      });
     }
     // The body settling after stop writes nothing and throws nothing.
     stubborn.releaseAll();
     await until(async () => (await scheduler.snapshot()).abandonedRuns.length === 0);
-    if (!scenarioStoreIsDurable()) expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "cancelled" });
+    if (!scenarioStoreIsDurable())
+      expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "cancelled" });
   });
 
   it("drain: running bodies are not aborted and finish; runs not started go back (durable) or end cancelled (memory)", async () => {
@@ -170,7 +212,9 @@ describe("stop({ timeoutMs, drain })", () => {
     expect(probe.calls[0]!.context.signal.aborted).toBe(false);
     expect(probe.calls).toHaveLength(1);
     expect(await scheduler.getJob(running.jobId)).toMatchObject({ status: "succeeded" });
-    expect(await scheduler.getJob(waiting.jobId)).toMatchObject({ status: scenarioStoreIsDurable() ? "queued" : "cancelled" });
+    expect(await scheduler.getJob(waiting.jobId)).toMatchObject({
+      status: scenarioStoreIsDurable() ? "queued" : "cancelled",
+    });
     expect((await scheduler.snapshot()).abandonedRuns).toEqual([]);
   });
 
@@ -185,7 +229,9 @@ describe("stop({ timeoutMs, drain })", () => {
     await clock.advance(1_000);
     await stopping;
     expect(probe.calls[0]!.context.signal.aborted).toBe(false);
-    expect((await scheduler.snapshot()).abandonedRuns.map((run) => run.jobId)).toEqual([handle.jobId]);
+    expect((await scheduler.snapshot()).abandonedRuns.map((run) => run.jobId)).toEqual([
+      handle.jobId,
+    ]);
     stubborn.releaseAll();
   });
 });

@@ -16,7 +16,14 @@ describe("cancel table", () => {
     expect(probe.calls).toHaveLength(0);
     expect((await scheduler.getJob(handle.jobId))?.status).toBe("cancelled");
     const { recentOutcomes } = await scheduler.snapshot();
-    expect(recentOutcomes).toMatchObject([{ jobId: handle.jobId, status: "cancelled", message: "cancelled before execution", startedAt: null }]);
+    expect(recentOutcomes).toMatchObject([
+      {
+        jobId: handle.jobId,
+        status: "cancelled",
+        message: "cancelled before execution",
+        startedAt: null,
+      },
+    ]);
   });
 
   it("cancelRun on a queued run that is already due but not yet dispatched: true, it never starts", async () => {
@@ -35,7 +42,9 @@ describe("cancel table", () => {
     const started = deferred();
     probe.on("emails.send", (_payload, context) => {
       started.resolve();
-      return new Promise<void>((_resolve, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason)));
+      return new Promise<void>((_resolve, reject) =>
+        context.signal.addEventListener("abort", () => reject(context.signal.reason)),
+      );
     });
     const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
     await started.promise;
@@ -46,7 +55,10 @@ describe("cancel table", () => {
     expect(signal.aborted).toBe(true);
     expect((signal.reason as DOMException).name).toBe("AbortError");
     expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "cancelled" });
-    expect((await scheduler.snapshot()).recentOutcomes[0]).toMatchObject({ status: "cancelled", message: "cancelled" });
+    expect((await scheduler.snapshot()).recentOutcomes[0]).toMatchObject({
+      status: "cancelled",
+      message: "cancelled",
+    });
   });
 
   it("cancelJob on a running job whose body returns normally after the abort still ends cancelled", async () => {
@@ -75,7 +87,10 @@ describe("cancel table", () => {
     expect(await scheduler.cancelJob(handle.jobId)).toBe(true);
     release.resolve();
     await clock.advance(0);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "failed", lastError: "disk full" });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "failed",
+      lastError: "disk full",
+    });
   });
 
   it("cancelRun on a run waiting for the global slot: the body never starts, outcome cancelled", async () => {
@@ -87,10 +102,12 @@ describe("cancel table", () => {
     const waiting = await scheduler.enqueue(email.jobClass, { id: 2 });
     await clock.advance(0);
     const before = await scheduler.snapshot();
-    expect(before.activeRuns.map((run) => [run.runId, run.status, run.startedAt === null])).toEqual([
-      [first.runId, "running", false],
-      [waiting.runId, "running", true],
-    ]);
+    expect(before.activeRuns.map((run) => [run.runId, run.status, run.startedAt === null])).toEqual(
+      [
+        [first.runId, "running", false],
+        [waiting.runId, "running", true],
+      ],
+    );
     expect(await scheduler.cancelRun(waiting.runId)).toBe(true);
     release.resolve();
     await clock.advance(0);
@@ -104,13 +121,23 @@ describe("cancel table", () => {
     const retry = resiliencePolicy("retry", { maxRetryAttempts: 3, delay: "10s" });
     const { scheduler, probe, clock } = await startHarness([email], { policies: [retry] });
     probe.on("emails.send", () => Promise.reject(new Error("flaky")));
-    const handle = await scheduler.enqueue(email.jobClass, { id: 1 }, { resilience: "retry", resilienceMode: "deferred-retry" });
+    const handle = await scheduler.enqueue(
+      email.jobClass,
+      { id: 1 },
+      { resilience: "retry", resilienceMode: "deferred-retry" },
+    );
     await clock.advance(0);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "waiting-retry", attempt: 2 });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "waiting-retry",
+      attempt: 2,
+    });
     expect(await scheduler.cancelJob(handle.jobId)).toBe(true);
     await clock.advance(60_000);
     expect(probe.calls).toHaveLength(1);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "cancelled", lastError: "flaky" });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "cancelled",
+      lastError: "flaky",
+    });
   });
 
   it("unknown ids and terminal jobs return false", async () => {
@@ -129,7 +156,11 @@ describe("cancel table", () => {
     const retry = resiliencePolicy("retry", { maxRetryAttempts: 2, delay: "1s" });
     const { scheduler, probe, clock } = await startHarness([email], { policies: [retry] });
     probe.on("emails.send", () => Promise.reject(new Error("flaky")));
-    const handle = await scheduler.enqueue(email.jobClass, { id: 1 }, { resilience: "retry", resilienceMode: "deferred-retry" });
+    const handle = await scheduler.enqueue(
+      email.jobClass,
+      { id: 1 },
+      { resilience: "retry", resilienceMode: "deferred-retry" },
+    );
     await clock.advance(0);
     const state = await scheduler.getJob(handle.jobId);
     expect(state?.currentRunId).not.toBe(handle.runId);

@@ -13,7 +13,11 @@ describe("ids compare without regard to case, the same on every store", () => {
     const untouched = await scheduler.schedule(email.jobClass, { id: 3 }, clock.now() + 60_000);
 
     const found = await scheduler.getJob(byJob.jobId.toUpperCase());
-    expect(found).toMatchObject({ jobId: byJob.jobId, currentRunId: byJob.runId, status: "queued" });
+    expect(found).toMatchObject({
+      jobId: byJob.jobId,
+      currentRunId: byJob.runId,
+      status: "queued",
+    });
     expect(await scheduler.cancelJob(byJob.jobId.toUpperCase())).toBe(true);
     expect(await scheduler.cancelRun(byRun.runId.toUpperCase())).toBe(true);
     expect(await scheduler.cancelJob(byJob.jobId.toUpperCase())).toBe(false); // already terminal
@@ -34,7 +38,13 @@ describe("ids compare without regard to case, the same on every store", () => {
     const email = testJob("emails.send");
     const { scheduler, clock } = await startHarness([email]);
     const handle = await scheduler.schedule(email.jobClass, { id: 1 }, clock.now() + 60_000);
-    for (const id of [`{${handle.jobId}}`, handle.jobId.replaceAll("-", ""), ` ${handle.jobId}`, "", "not-an-id"]) {
+    for (const id of [
+      `{${handle.jobId}}`,
+      handle.jobId.replaceAll("-", ""),
+      ` ${handle.jobId}`,
+      "",
+      "not-an-id",
+    ]) {
       expect(await scheduler.getJob(id), id).toBeNull();
       expect(await scheduler.cancelJob(id), id).toBe(false);
       expect(await scheduler.cancelRun(id), id).toBe(false);

@@ -10,19 +10,32 @@ describe("enqueue-once keys", () => {
   it("keep: a second enqueue with the key returns the pending job's handle, deduplicated, and nothing new runs", async () => {
     const sync = testJob("tenant.sync");
     const { scheduler, probe, clock } = await startHarness([sync]);
-    const first = await scheduler.schedule(sync.jobClass, { id: 1 }, clock.now() + 5_000, { key: "tenant-7" });
-    const second = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 1_000, { key: "tenant-7" });
+    const first = await scheduler.schedule(sync.jobClass, { id: 1 }, clock.now() + 5_000, {
+      key: "tenant-7",
+    });
+    const second = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 1_000, {
+      key: "tenant-7",
+    });
     expect(first.deduplicated).toBe(false);
     expect(second).toEqual({ ...first, deduplicated: true });
-    expect(await scheduler.getJob(first.jobId)).toMatchObject({ status: "queued", key: "tenant-7" });
+    expect(await scheduler.getJob(first.jobId)).toMatchObject({
+      status: "queued",
+      key: "tenant-7",
+    });
     await clock.advance(5_000);
-    expect(probe.calls.map((call) => [call.payload, call.context.jobId])).toEqual([[{ id: 1 }, first.jobId]]);
+    expect(probe.calls.map((call) => [call.payload, call.context.jobId])).toEqual([
+      [{ id: 1 }, first.jobId],
+    ]);
   });
 
   it("an enqueue without a key has no deduplicated flag and a null JobState.key", async () => {
     const sync = testJob("tenant.sync");
     const { scheduler } = await startHarness([sync]);
-    const handle = await scheduler.schedule(sync.jobClass, { id: 1 }, Date.parse("2030-01-01T00:00:00Z"));
+    const handle = await scheduler.schedule(
+      sync.jobClass,
+      { id: 1 },
+      Date.parse("2030-01-01T00:00:00Z"),
+    );
     expect("deduplicated" in handle).toBe(false);
     expect((await scheduler.getJob(handle.jobId))?.key).toBeNull();
   });
@@ -36,47 +49,76 @@ describe("enqueue-once keys", () => {
     expect(a.jobId).not.toBe(b.jobId);
     expect([a.deduplicated, b.deduplicated]).toEqual([false, false]);
     await clock.advance(0);
-    expect(probe.calls.map((call) => call.jobName).sort()).toEqual(["tenant.report", "tenant.sync"]);
+    expect(probe.calls.map((call) => call.jobName).sort()).toEqual([
+      "tenant.report",
+      "tenant.sync",
+    ]);
   });
 
   it("replace (debounce): the pending job keeps its id and takes the new payload and due time", async () => {
     const sync = testJob("tenant.sync");
     const { scheduler, probe, clock } = await startHarness([sync]);
-    const first = await scheduler.schedule(sync.jobClass, { id: 1 }, clock.now() + 60_000, { key: "tenant-7", onDuplicate: "replace" });
-    const later = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 10_000, { key: "tenant-7", onDuplicate: "replace" });
+    const first = await scheduler.schedule(sync.jobClass, { id: 1 }, clock.now() + 60_000, {
+      key: "tenant-7",
+      onDuplicate: "replace",
+    });
+    const later = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 10_000, {
+      key: "tenant-7",
+      onDuplicate: "replace",
+    });
     expect(later).toMatchObject({ jobId: first.jobId, runId: first.runId, deduplicated: true });
     expect(later.dueTime.getTime()).toBe(clock.now() + 10_000);
-    expect((await scheduler.getJob(first.jobId))?.nextAttemptDueTime?.getTime()).toBe(clock.now() + 10_000);
+    expect((await scheduler.getJob(first.jobId))?.nextAttemptDueTime?.getTime()).toBe(
+      clock.now() + 10_000,
+    );
     await clock.advance(10_000);
-    expect(probe.calls.map((call) => [call.payload, call.context.jobId, call.context.dueTime.getTime()])).toEqual([[{ id: 2 }, first.jobId, clock.now()]]);
+    expect(
+      probe.calls.map((call) => [call.payload, call.context.jobId, call.context.dueTime.getTime()]),
+    ).toEqual([[{ id: 2 }, first.jobId, clock.now()]]);
     await clock.advance(60_000);
     expect(probe.calls).toHaveLength(1);
-    expect(await scheduler.getJob(first.jobId)).toMatchObject({ status: "succeeded", key: "tenant-7" });
+    expect(await scheduler.getJob(first.jobId)).toMatchObject({
+      status: "succeeded",
+      key: "tenant-7",
+    });
   });
 
   it("replace can move a job later as well as earlier", async () => {
     const sync = testJob("tenant.sync");
     const { scheduler, probe, clock } = await startHarness([sync]);
-    const first = await scheduler.schedule(sync.jobClass, { id: 1 }, clock.now() + 1_000, { key: "k" });
-    await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 30_000, { key: "k", onDuplicate: "replace" });
+    const first = await scheduler.schedule(sync.jobClass, { id: 1 }, clock.now() + 1_000, {
+      key: "k",
+    });
+    await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 30_000, {
+      key: "k",
+      onDuplicate: "replace",
+    });
     await clock.advance(29_999);
     expect(probe.calls).toHaveLength(0);
     await clock.advance(1);
-    expect(probe.calls.map((call) => [call.payload, call.context.jobId])).toEqual([[{ id: 2 }, first.jobId]]);
+    expect(probe.calls.map((call) => [call.payload, call.context.jobId])).toEqual([
+      [{ id: 2 }, first.jobId],
+    ]);
   });
 
   it("a running job does not hold its key: the next enqueue makes a new pending job", async () => {
     const sync = testJob("tenant.sync");
     const release = deferred();
-    const { scheduler, probe, clock } = await startHarness([sync], { beforeStart: (probe) => probe.on("tenant.sync", () => release.promise) });
+    const { scheduler, probe, clock } = await startHarness([sync], {
+      beforeStart: (probe) => probe.on("tenant.sync", () => release.promise),
+    });
     const running = await scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "tenant-7" });
     await clock.advance(0);
     expect(probe.calls).toHaveLength(1);
     // Due a second later, so the new job stays pending (a durable store's dispatcher would claim a due one at once).
-    const next = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 1_000, { key: "tenant-7" });
+    const next = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 1_000, {
+      key: "tenant-7",
+    });
     expect(next.jobId).not.toBe(running.jobId);
     expect(next.deduplicated).toBe(false);
-    const again = await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 1_000, { key: "tenant-7" });
+    const again = await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 1_000, {
+      key: "tenant-7",
+    });
     expect(again).toMatchObject({ jobId: next.jobId, deduplicated: true });
     probe.on("tenant.sync", () => undefined);
     release.resolve();
@@ -91,10 +133,14 @@ describe("enqueue-once keys", () => {
     const done = await scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "k" });
     await clock.advance(0);
     expect((await scheduler.getJob(done.jobId))?.status).toBe("succeeded");
-    const cancelled = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 1_000, { key: "k" });
+    const cancelled = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 1_000, {
+      key: "k",
+    });
     expect(cancelled.jobId).not.toBe(done.jobId);
     expect(await scheduler.cancelJob(cancelled.jobId)).toBe(true);
-    const fresh = await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 1_000, { key: "k" });
+    const fresh = await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 1_000, {
+      key: "k",
+    });
     expect(fresh.jobId).not.toBe(cancelled.jobId);
     expect(fresh.deduplicated).toBe(false);
   });
@@ -104,16 +150,33 @@ describe("enqueue-once keys", () => {
     const sync = testJob("tenant.sync");
     const { scheduler, probe, clock } = await startHarness([sync], { policies: [retry] });
     let failures = 0;
-    probe.on("tenant.sync", () => (failures++ === 0 ? Promise.reject(new Error("flaky")) : undefined));
-    const handle = await scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "k", resilience: "retry", resilienceMode: "deferred-retry" });
+    probe.on("tenant.sync", () =>
+      failures++ === 0 ? Promise.reject(new Error("flaky")) : undefined,
+    );
+    const handle = await scheduler.enqueue(
+      sync.jobClass,
+      { id: 1 },
+      { key: "k", resilience: "retry", resilienceMode: "deferred-retry" },
+    );
     await clock.advance(0);
     const waiting = await scheduler.getJob(handle.jobId);
     expect(waiting).toMatchObject({ status: "waiting-retry", attempt: 2, key: "k" });
     const kept = await scheduler.enqueue(sync.jobClass, { id: 2 }, { key: "k" });
-    expect(kept).toMatchObject({ jobId: handle.jobId, runId: waiting!.currentRunId, attempt: 2, maxAttempts: 3, deduplicated: true });
-    const moved = await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 2_000, { key: "k", onDuplicate: "replace" });
+    expect(kept).toMatchObject({
+      jobId: handle.jobId,
+      runId: waiting!.currentRunId,
+      attempt: 2,
+      maxAttempts: 3,
+      deduplicated: true,
+    });
+    const moved = await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 2_000, {
+      key: "k",
+      onDuplicate: "replace",
+    });
     expect(moved).toMatchObject({ jobId: handle.jobId, attempt: 2, deduplicated: true });
-    expect((await scheduler.getJob(handle.jobId))?.nextAttemptDueTime?.getTime()).toBe(clock.now() + 2_000);
+    expect((await scheduler.getJob(handle.jobId))?.nextAttemptDueTime?.getTime()).toBe(
+      clock.now() + 2_000,
+    );
     await clock.advance(2_000);
     expect(probe.calls.map((call) => [call.payload, call.context.attempt])).toEqual([
       [{ id: 1 }, 1],
@@ -127,15 +190,26 @@ describe("enqueue-once keys", () => {
     const sync = testJob("tenant.sync");
     const failing = deferred();
     const { scheduler, probe, clock } = await startHarness([sync], { policies: [retry] });
-    probe.on("tenant.sync", (payload) => ((payload as { id: number }).id === 1 ? failing.promise : undefined));
-    const older = await scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "k", resilience: "retry", resilienceMode: "deferred-retry" });
+    probe.on("tenant.sync", (payload) =>
+      (payload as { id: number }).id === 1 ? failing.promise : undefined,
+    );
+    const older = await scheduler.enqueue(
+      sync.jobClass,
+      { id: 1 },
+      { key: "k", resilience: "retry", resilienceMode: "deferred-retry" },
+    );
     await clock.advance(0);
-    const newer = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 60_000, { key: "k" });
+    const newer = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 60_000, {
+      key: "k",
+    });
     expect(newer.deduplicated).toBe(false);
     failing.reject(new Error("flaky"));
     await scheduler.whenIdle();
     await clock.advance(0);
-    expect(await scheduler.getJob(older.jobId)).toMatchObject({ status: "waiting-retry", key: "k" });
+    expect(await scheduler.getJob(older.jobId)).toMatchObject({
+      status: "waiting-retry",
+      key: "k",
+    });
     const third = await scheduler.enqueue(sync.jobClass, { id: 3 }, { key: "k" });
     expect(third).toMatchObject({ jobId: newer.jobId, deduplicated: true });
     probe.on("tenant.sync", () => undefined);
@@ -152,15 +226,25 @@ describe("enqueue-once keys", () => {
     const { scheduler } = await startHarness([sync]);
     await expect(scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "" })).rejects.toMatchObject({
       code: "ELR204",
-      message: 'Invalid key for job "tenant.sync": ""; pass a non-empty string of at most 512 characters, e.g. "order-42".',
+      message:
+        'Invalid key for job "tenant.sync": ""; pass a non-empty string of at most 512 characters, e.g. "order-42".',
     });
-    await expect(scheduler.enqueue(sync.jobClass, { id: 1 }, { key: 42 as unknown as string })).rejects.toMatchObject({ code: "ELR204" });
-    await expect(scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "x".repeat(513) })).rejects.toThrow(/a string of 513 characters/);
-    await expect(scheduler.enqueue(sync.jobClass, { id: 1 }, { onDuplicate: "replace" })).rejects.toMatchObject({
+    await expect(
+      scheduler.enqueue(sync.jobClass, { id: 1 }, { key: 42 as unknown as string }),
+    ).rejects.toMatchObject({ code: "ELR204" });
+    await expect(
+      scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "x".repeat(513) }),
+    ).rejects.toThrow(/a string of 513 characters/);
+    await expect(
+      scheduler.enqueue(sync.jobClass, { id: 1 }, { onDuplicate: "replace" }),
+    ).rejects.toMatchObject({
       code: "ELR204",
-      message: 'Invalid options for job "tenant.sync": onDuplicate applies to keyed jobs only; pass a key too, e.g. { key: "order-42", onDuplicate: "replace" }.',
+      message:
+        'Invalid options for job "tenant.sync": onDuplicate applies to keyed jobs only; pass a key too, e.g. { key: "order-42", onDuplicate: "replace" }.',
     });
-    await expect(scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "k", onDuplicate: "merge" as "keep" })).rejects.toMatchObject({
+    await expect(
+      scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "k", onDuplicate: "merge" as "keep" }),
+    ).rejects.toMatchObject({
       code: "ELR204",
       message: 'Invalid onDuplicate for job "tenant.sync": "merge"; use "keep" or "replace".',
     });

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { resiliencePolicy, type JobPage, type JobScheduler, type JobState, type ListJobsQuery } from "../../src/index.js";
+import {
+  resiliencePolicy,
+  type JobPage,
+  type JobScheduler,
+  type JobState,
+  type ListJobsQuery,
+} from "../../src/index.js";
 import { deferred } from "../support/deferred.js";
 import { startHarness, stopAllHarnesses } from "../support/harness.js";
 import { testJob } from "../support/test-registry.js";
@@ -37,22 +43,38 @@ async function jobsInEveryStatus() {
     if (id === 4) return hold.promise;
     return undefined;
   });
-  const succeeded = await scheduler.enqueue(email.jobClass, { id: 1 }, { correlationId: "order-1" });
+  const succeeded = await scheduler.enqueue(
+    email.jobClass,
+    { id: 1 },
+    { correlationId: "order-1" },
+  );
   await clock.advance(1);
   const failed = await scheduler.enqueue(email.jobClass, { id: 2 }, { correlationId: "order-1" });
   await clock.advance(1);
-  const cancelled = await scheduler.schedule(report.jobClass, { id: 3 }, clock.now() + 60_000, { correlationId: "order-2" });
+  const cancelled = await scheduler.schedule(report.jobClass, { id: 3 }, clock.now() + 60_000, {
+    correlationId: "order-2",
+  });
   await scheduler.cancelJob(cancelled.jobId);
   await clock.advance(1);
   const running = await scheduler.enqueue(email.jobClass, { id: 4 });
   await probe.whenCalls(3);
   await clock.advance(1);
-  const waitingRetry = await scheduler.enqueue(email.jobClass, { id: 5 }, { resilience: "retry", resilienceMode: "deferred-retry", correlationId: "order-2" });
+  const waitingRetry = await scheduler.enqueue(
+    email.jobClass,
+    { id: 5 },
+    { resilience: "retry", resilienceMode: "deferred-retry", correlationId: "order-2" },
+  );
   await clock.advance(1);
   const queued = await scheduler.schedule(report.jobClass, { id: 6 }, clock.now() + 60_000);
   await clock.advance(0);
   const ids = { succeeded, failed, cancelled, running, waitingRetry, queued };
-  return { ...harness, hold, ids: Object.fromEntries(Object.entries(ids).map(([status, handle]) => [status, handle.jobId])) as Record<keyof typeof ids, string> };
+  return {
+    ...harness,
+    hold,
+    ids: Object.fromEntries(
+      Object.entries(ids).map(([status, handle]) => [status, handle.jobId]),
+    ) as Record<keyof typeof ids, string>,
+  };
 }
 
 describe("listJobs", () => {
@@ -70,33 +92,54 @@ describe("listJobs", () => {
     ]);
     // getJob adds the payload (for one job's page); a listing may leave it out.
     const withoutPayload = ({ payload: _payload, ...state }: JobState) => state;
-    for (const job of page.jobs) expect(withoutPayload(job)).toEqual(withoutPayload((await scheduler.getJob(job.jobId))!));
+    for (const job of page.jobs)
+      expect(withoutPayload(job)).toEqual(withoutPayload((await scheduler.getJob(job.jobId))!));
     hold.resolve();
   });
 
   it("filters by one status or several; waiting-retry is a pending deferred retry, not queued", async () => {
     const { scheduler, ids, hold } = await jobsInEveryStatus();
-    const listed = async (query: ListJobsQuery) => (await scheduler.listJobs(query)).jobs.map((job) => job.jobId);
+    const listed = async (query: ListJobsQuery) =>
+      (await scheduler.listJobs(query)).jobs.map((job) => job.jobId);
     expect(await listed({ status: "failed" })).toEqual([ids.failed]);
     expect(await listed({ status: "waiting-retry" })).toEqual([ids.waitingRetry]);
     expect(await listed({ status: "queued" })).toEqual([ids.queued]);
     expect(await listed({ status: "running" })).toEqual([ids.running]);
-    expect(await listed({ status: ["failed", "cancelled", "succeeded"] })).toEqual([ids.cancelled, ids.failed, ids.succeeded]);
-    expect(await listed({ status: ["queued", "waiting-retry"] })).toEqual([ids.queued, ids.waitingRetry]);
+    expect(await listed({ status: ["failed", "cancelled", "succeeded"] })).toEqual([
+      ids.cancelled,
+      ids.failed,
+      ids.succeeded,
+    ]);
+    expect(await listed({ status: ["queued", "waiting-retry"] })).toEqual([
+      ids.queued,
+      ids.waitingRetry,
+    ]);
     expect(await listed({ status: "skipped" })).toEqual([]);
     hold.resolve();
   });
 
   it("filters by job name and correlation id, alone and combined with status", async () => {
     const { scheduler, ids, hold } = await jobsInEveryStatus();
-    const listed = async (query: ListJobsQuery) => (await scheduler.listJobs(query)).jobs.map((job) => job.jobId);
+    const listed = async (query: ListJobsQuery) =>
+      (await scheduler.listJobs(query)).jobs.map((job) => job.jobId);
     expect(await listed({ jobName: "reports.build" })).toEqual([ids.queued, ids.cancelled]);
-    expect(await listed({ jobName: "reports.build", status: "cancelled" })).toEqual([ids.cancelled]);
-    expect(await listed({ jobName: "emails.send", status: ["failed", "running"] })).toEqual([ids.running, ids.failed]);
+    expect(await listed({ jobName: "reports.build", status: "cancelled" })).toEqual([
+      ids.cancelled,
+    ]);
+    expect(await listed({ jobName: "emails.send", status: ["failed", "running"] })).toEqual([
+      ids.running,
+      ids.failed,
+    ]);
     expect(await listed({ correlationId: "order-1" })).toEqual([ids.failed, ids.succeeded]);
-    expect(await listed({ correlationId: "order-2", status: "waiting-retry" })).toEqual([ids.waitingRetry]);
-    expect(await listed({ correlationId: "order-2", jobName: "reports.build" })).toEqual([ids.cancelled]);
-    expect(await listed({ correlationId: "order-2", jobName: "reports.build", status: "queued" })).toEqual([]);
+    expect(await listed({ correlationId: "order-2", status: "waiting-retry" })).toEqual([
+      ids.waitingRetry,
+    ]);
+    expect(await listed({ correlationId: "order-2", jobName: "reports.build" })).toEqual([
+      ids.cancelled,
+    ]);
+    expect(
+      await listed({ correlationId: "order-2", jobName: "reports.build", status: "queued" }),
+    ).toEqual([]);
     expect(await listed({ jobName: "no.such.job" })).toEqual([]);
     hold.resolve();
   });
@@ -142,21 +185,32 @@ describe("listJobs", () => {
   it("limit: 100 by default, up to 1000; outside 1..1000 or not whole is ELR311", async () => {
     const email = testJob("emails.send");
     const { scheduler, clock } = await startHarness([email]);
-    for (let id = 0; id < 101; id++) await scheduler.schedule(email.jobClass, { id }, clock.now() + 60_000);
+    for (let id = 0; id < 101; id++)
+      await scheduler.schedule(email.jobClass, { id }, clock.now() + 60_000);
     const first = await scheduler.listJobs();
     expect(first.jobs).toHaveLength(100);
     const second = await scheduler.listJobs({ cursor: first.nextCursor });
-    expect(second).toMatchObject({ jobs: [expect.objectContaining({ status: "queued" })], nextCursor: null });
+    expect(second).toMatchObject({
+      jobs: [expect.objectContaining({ status: "queued" })],
+      nextCursor: null,
+    });
     expect((await scheduler.listJobs({ limit: 1000 })).jobs).toHaveLength(101);
     for (const limit of [0, 1001, 2.5, -1, Number.NaN]) {
-      await expect(scheduler.listJobs({ limit })).rejects.toMatchObject({ name: "RangeError", code: "ELR311", message: expect.stringContaining("from 1 to 1000") });
+      await expect(scheduler.listJobs({ limit })).rejects.toMatchObject({
+        name: "RangeError",
+        code: "ELR311",
+        message: expect.stringContaining("from 1 to 1000"),
+      });
     }
   });
 
   it("a malformed query is a clear ELR310 error", async () => {
     const { scheduler } = await startHarness([testJob("emails.send")]);
     const rejects = (query: unknown, message: RegExp) =>
-      expect(scheduler.listJobs(query as ListJobsQuery)).rejects.toMatchObject({ code: "ELR310", message: expect.stringMatching(message) });
+      expect(scheduler.listJobs(query as ListJobsQuery)).rejects.toMatchObject({
+        code: "ELR310",
+        message: expect.stringMatching(message),
+      });
     await rejects({ status: "done" }, /unknown status "done"; use one or several of "queued"/);
     await rejects({ status: [] }, /empty array/);
     await rejects({ jobName: 42 }, /jobName must be a string/);
@@ -164,7 +218,9 @@ describe("listJobs", () => {
     await rejects({ cursor: "not-a-cursor" }, /pass page.nextCursor unchanged/);
     await rejects({ cursor: 7 }, /pass page.nextCursor unchanged/);
     await rejects("failed", /expected a query object/);
-    await expect(scheduler.countJobs({ jobName: 1 } as never)).rejects.toMatchObject({ code: "ELR310" });
+    await expect(scheduler.countJobs({ jobName: 1 } as never)).rejects.toMatchObject({
+      code: "ELR310",
+    });
   });
 
   it("filters by key: the jobs enqueued with it, and a run-time schedule's occurrences under its key", async () => {
@@ -173,10 +229,14 @@ describe("listJobs", () => {
     const { scheduler, clock } = await startHarness([sync, report]);
     const ran = await scheduler.enqueue(sync.jobClass, { id: 1 }, { key: "tenant-7" });
     await clock.advance(0);
-    const pending = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 60_000, { key: "tenant-7" });
+    const pending = await scheduler.schedule(sync.jobClass, { id: 2 }, clock.now() + 60_000, {
+      key: "tenant-7",
+    });
     await scheduler.schedule(sync.jobClass, { id: 3 }, clock.now() + 60_000, { key: "tenant-8" });
     await scheduler.upsertSchedule("tenant-7", report.jobClass, { id: 4 }, { fixedRate: "1h" });
-    const head = (await scheduler.snapshot()).queuedRuns.find((run) => run.jobName === "tenant.report")!;
+    const head = (await scheduler.snapshot()).queuedRuns.find(
+      (run) => run.jobName === "tenant.report",
+    )!;
 
     const all = await scheduler.listJobs({ key: "tenant-7" });
     expect(all.jobs.map((job) => [job.jobId, job.jobName, job.status, job.key])).toEqual([
@@ -184,12 +244,23 @@ describe("listJobs", () => {
       [pending.jobId, "tenant.sync", "queued", "tenant-7"],
       [ran.jobId, "tenant.sync", "succeeded", "tenant-7"],
     ]);
-    expect((await scheduler.listJobs({ key: "tenant-7", jobName: "tenant.sync", status: "queued" })).jobs.map((job) => job.jobId)).toEqual([pending.jobId]);
+    expect(
+      (
+        await scheduler.listJobs({ key: "tenant-7", jobName: "tenant.sync", status: "queued" })
+      ).jobs.map((job) => job.jobId),
+    ).toEqual([pending.jobId]);
     const paged = await scheduler.listJobs({ key: "tenant-7", limit: 2 });
     expect(paged.jobs).toHaveLength(2);
-    expect((await scheduler.listJobs({ key: "tenant-7", cursor: paged.nextCursor })).jobs.map((job) => job.jobId)).toEqual([ran.jobId]);
+    expect(
+      (await scheduler.listJobs({ key: "tenant-7", cursor: paged.nextCursor })).jobs.map(
+        (job) => job.jobId,
+      ),
+    ).toEqual([ran.jobId]);
     expect((await scheduler.listJobs({ key: "nobody" })).jobs).toEqual([]);
-    await expect(scheduler.listJobs({ key: 7 } as never)).rejects.toMatchObject({ code: "ELR310", message: expect.stringMatching(/key must be a string/) });
+    await expect(scheduler.listJobs({ key: 7 } as never)).rejects.toMatchObject({
+      code: "ELR310",
+      message: expect.stringMatching(/key must be a string/),
+    });
   });
 
   it("keeps answering after stop, from the last known state", async () => {
@@ -198,6 +269,8 @@ describe("listJobs", () => {
     const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
     await clock.advance(0);
     await scheduler.stop();
-    expect((await scheduler.listJobs()).jobs.map((job) => [job.jobId, job.status])).toEqual([[handle.jobId, "succeeded"]]);
+    expect((await scheduler.listJobs()).jobs.map((job) => [job.jobId, job.status])).toEqual([
+      [handle.jobId, "succeeded"],
+    ]);
   });
 });

@@ -16,7 +16,10 @@ describe("retryJob", () => {
     });
     const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
     await clock.advance(0);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "failed", lastError: "smtp down" });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "failed",
+      lastError: "smtp down",
+    });
 
     failing = false;
     const retried = await scheduler.retryJob(handle.jobId);
@@ -30,14 +33,21 @@ describe("retryJob", () => {
     });
     expect(retried!.runId).not.toBe(handle.runId);
     await clock.advance(0);
-    expect(probe.calls.map((call) => [call.context.jobId, call.context.runId, call.context.attempt])).toEqual([
+    expect(
+      probe.calls.map((call) => [call.context.jobId, call.context.runId, call.context.attempt]),
+    ).toEqual([
       [handle.jobId, handle.runId, 1],
       [handle.jobId, retried!.runId, 1],
     ]);
     expect(probe.calls[1]!.payload).toEqual({ id: 1 });
     const state = await scheduler.getJob(handle.jobId);
     // The job keeps its identity and history: creation time, and the error of its last failure.
-    expect(state).toMatchObject({ status: "succeeded", currentRunId: retried!.runId, attempt: 1, lastError: "smtp down" });
+    expect(state).toMatchObject({
+      status: "succeeded",
+      currentRunId: retried!.runId,
+      attempt: 1,
+      lastError: "smtp down",
+    });
     expect(state!.createdAt.getTime()).toBe(Date.parse("2026-01-01T00:00:00Z"));
   });
 
@@ -48,16 +58,34 @@ describe("retryJob", () => {
     probe.on("emails.send", () => {
       throw new Error(`failure ${probe.calls.length}`);
     });
-    const handle = await scheduler.enqueue(email.jobClass, { id: 1 }, { resilience: "retry", resilienceMode: "deferred-retry" });
+    const handle = await scheduler.enqueue(
+      email.jobClass,
+      { id: 1 },
+      { resilience: "retry", resilienceMode: "deferred-retry" },
+    );
     await clock.advance(10_000);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "failed", attempt: 3, maxAttempts: 3, lastError: "failure 3" });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "failed",
+      attempt: 3,
+      maxAttempts: 3,
+      lastError: "failure 3",
+    });
 
     const retried = await scheduler.retryJob(handle.jobId);
     expect(retried).toMatchObject({ jobId: handle.jobId, attempt: 1, maxAttempts: 3 });
     await clock.advance(0);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "waiting-retry", attempt: 2, maxAttempts: 3, lastError: "failure 4" });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "waiting-retry",
+      attempt: 2,
+      maxAttempts: 3,
+      lastError: "failure 4",
+    });
     await clock.advance(10_000);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "failed", attempt: 3, lastError: "failure 6" });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "failed",
+      attempt: 3,
+      lastError: "failure 6",
+    });
     expect(probe.calls.map((call) => [call.context.attempt, call.context.maxAttempts])).toEqual([
       [1, 3],
       [2, 3],
@@ -79,8 +107,15 @@ describe("retryJob", () => {
     const dueTime = new Date(clock.now() + 5_000);
     const retried = await scheduler.retryJob(older.jobId, { dueTime });
     expect(retried).toMatchObject({ jobId: older.jobId, dueTime, attempt: 1 });
-    expect(await scheduler.getJob(older.jobId)).toMatchObject({ status: "queued", nextAttemptDueTime: dueTime, completedAt: null });
-    expect((await scheduler.listJobs()).jobs.map((job) => job.jobId)).toEqual([newer.jobId, older.jobId]);
+    expect(await scheduler.getJob(older.jobId)).toMatchObject({
+      status: "queued",
+      nextAttemptDueTime: dueTime,
+      completedAt: null,
+    });
+    expect((await scheduler.listJobs()).jobs.map((job) => job.jobId)).toEqual([
+      newer.jobId,
+      older.jobId,
+    ]);
     await clock.advance(4_999);
     expect(probe.calls).toHaveLength(0);
     await clock.advance(1);
@@ -95,14 +130,19 @@ describe("retryJob", () => {
     const retried = await scheduler.retryJob(handle.jobId, { dueTime: clock.now() + 60_000 });
     expect(await scheduler.cancelRun(handle.runId)).toBe(false);
     expect(await scheduler.cancelRun(retried!.runId)).toBe(true);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "cancelled", currentRunId: retried!.runId });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "cancelled",
+      currentRunId: retried!.runId,
+    });
   });
 
   it("null for an unknown job and for one that is not failed or cancelled; nothing changes", async () => {
     const email = testJob("emails.send");
     const { scheduler, probe, clock } = await startHarness([email]);
     const hold = deferred();
-    probe.on("emails.send", (payload) => ((payload as { id: number }).id === 2 ? hold.promise : undefined));
+    probe.on("emails.send", (payload) =>
+      (payload as { id: number }).id === 2 ? hold.promise : undefined,
+    );
     const succeeded = await scheduler.enqueue(email.jobClass, { id: 1 });
     await clock.advance(0);
     const running = await scheduler.enqueue(email.jobClass, { id: 2 });
@@ -120,9 +160,12 @@ describe("retryJob", () => {
 
   it("a retried job is retained as a job that finished when its new run ends", async () => {
     const email = testJob("emails.send");
-    const { scheduler, probe, clock } = await startHarness([email], { maxRetainedCompletedJobs: 2 });
+    const { scheduler, probe, clock } = await startHarness([email], {
+      maxRetainedCompletedJobs: 2,
+    });
     probe.on("emails.send", (payload) => {
-      if ((payload as { id: number }).id === 1 && probe.calls.length === 1) throw new Error("first attempt fails");
+      if ((payload as { id: number }).id === 1 && probe.calls.length === 1)
+        throw new Error("first attempt fails");
     });
     const a = await scheduler.enqueue(email.jobClass, { id: 1 });
     await clock.advance(1);
@@ -146,9 +189,15 @@ describe("retryJob", () => {
     const { scheduler, clock } = await startHarness([email]);
     const handle = await scheduler.schedule(email.jobClass, { id: 1 }, clock.now() + 60_000);
     await scheduler.cancelJob(handle.jobId);
-    await expect(scheduler.retryJob(handle.jobId, { dueTime: new Date(Number.NaN) })).rejects.toMatchObject({ name: "RangeError", code: "ELR203" });
-    await expect(scheduler.retryJob(42 as unknown as string)).rejects.toMatchObject({ code: "ELR301" });
-    await expect(scheduler.retryJob(handle.jobId, "soon" as never)).rejects.toMatchObject({ code: "ELR301" });
+    await expect(
+      scheduler.retryJob(handle.jobId, { dueTime: new Date(Number.NaN) }),
+    ).rejects.toMatchObject({ name: "RangeError", code: "ELR203" });
+    await expect(scheduler.retryJob(42 as unknown as string)).rejects.toMatchObject({
+      code: "ELR301",
+    });
+    await expect(scheduler.retryJob(handle.jobId, "soon" as never)).rejects.toMatchObject({
+      code: "ELR301",
+    });
     expect((await scheduler.getJob(handle.jobId))?.status).toBe("cancelled");
     await scheduler.stop();
     await expect(scheduler.retryJob(handle.jobId)).rejects.toMatchObject({ code: "ELR001" });

@@ -9,7 +9,11 @@ describe("runtime jobs", () => {
   it("enqueue runs the job once with the exact payload and a context describing the run", async () => {
     const email = testJob("emails.send");
     const { scheduler, probe, clock } = await startHarness([email]);
-    const handle = await scheduler.enqueue(email.jobClass, { id: 42 }, { correlationId: "order-7" });
+    const handle = await scheduler.enqueue(
+      email.jobClass,
+      { id: 42 },
+      { correlationId: "order-7" },
+    );
     await clock.advance(0);
     expect(probe.calls).toHaveLength(1);
     const [call] = probe.calls;
@@ -25,7 +29,7 @@ describe("runtime jobs", () => {
     expect((await scheduler.getJob(handle.jobId))?.status).toBe("succeeded");
   });
 
-  it("a disabled job (enabled: false) accepts runs but never runs them: each is recorded skipped / \"disabled\" at its due time", async () => {
+  it('a disabled job (enabled: false) accepts runs but never runs them: each is recorded skipped / "disabled" at its due time', async () => {
     const email = testJob("emails.send", { enabled: false });
     const { scheduler, probe, clock, outcomesOf } = await startHarness([email]);
     const now = await scheduler.enqueue(email.jobClass, { id: 1 });
@@ -41,12 +45,21 @@ describe("runtime jobs", () => {
     const laterState = await scheduler.getJob(later.jobId);
     expect(laterState?.status).toBe("skipped");
     expect(laterState?.completedAt?.getTime()).toBe(clock.now());
-    expect(outcomesOf("emails.send").map((outcome) => [outcome.runId, outcome.status, outcome.message, outcome.startedAt])).toEqual([
+    expect(
+      outcomesOf("emails.send").map((outcome) => [
+        outcome.runId,
+        outcome.status,
+        outcome.message,
+        outcome.startedAt,
+      ]),
+    ).toEqual([
       [now.runId, "skipped", "disabled", null],
       [later.runId, "skipped", "disabled", null],
     ]);
     const snapshot = await scheduler.snapshot();
-    expect(snapshot.recentOutcomes.find((outcome) => outcome.jobName === "emails.send")).toMatchObject({ runId: later.runId, status: "skipped", message: "disabled" });
+    expect(
+      snapshot.recentOutcomes.find((outcome) => outcome.jobName === "emails.send"),
+    ).toMatchObject({ runId: later.runId, status: "skipped", message: "disabled" });
   });
 
   it("getJob reports the payload the job was scheduled with, queued and after it ran (the dashboard's job page shows it)", async () => {
@@ -120,9 +133,19 @@ describe("runtime jobs", () => {
     const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
     await clock.advance(0);
     const state = await scheduler.getJob(handle.jobId);
-    expect(state).toMatchObject({ status: "failed", lastError: "smtp down", attempt: 1, maxAttempts: 1, nextAttemptDueTime: null });
+    expect(state).toMatchObject({
+      status: "failed",
+      lastError: "smtp down",
+      attempt: 1,
+      maxAttempts: 1,
+      nextAttemptDueTime: null,
+    });
     expect(state?.completedAt?.getTime()).toBe(clock.now());
-    expect(logger.entries.some((entry) => entry.level === "error" && entry.message.includes("smtp down"))).toBe(true);
+    expect(
+      logger.entries.some(
+        (entry) => entry.level === "error" && entry.message.includes("smtp down"),
+      ),
+    ).toBe(true);
   });
 
   it("a job that throws synchronously or rejects with a non-Error never breaks the dispatcher", async () => {

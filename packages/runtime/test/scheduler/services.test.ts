@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createScheduler, defineJobRegistry, type JobClass, type JobScheduler, type OutcomeInfo, type ServiceTable } from "../../src/index.js";
+import {
+  createScheduler,
+  defineJobRegistry,
+  type JobClass,
+  type JobScheduler,
+  type OutcomeInfo,
+  type ServiceTable,
+} from "../../src/index.js";
 import { ManualClock } from "../../src/testing/index.js";
 import { CapturingLogger } from "../support/harness.js";
 import { Probe } from "../support/probe.js";
@@ -36,7 +43,10 @@ describe("services handed to the generated delegates", () => {
           ...email.definition,
           invoke: (services, payload, context) => {
             seen.push(services);
-            return new email.jobClass(services["Probe"] as Probe).execute(payload as ProbePayload, context);
+            return new email.jobClass(services["Probe"] as Probe).execute(
+              payload as ProbePayload,
+              context,
+            );
           },
         },
       ],
@@ -70,7 +80,10 @@ describe("services handed to the generated delegates", () => {
     await clock.advance(0);
 
     expect(asked).toEqual(["Probe", "Probe"]);
-    expect(probes.map((probe) => probe.calls.map((call) => call.payload))).toEqual([[{ id: 1 }], [{ id: 2 }]]);
+    expect(probes.map((probe) => probe.calls.map((call) => call.payload))).toEqual([
+      [{ id: 1 }],
+      [{ id: 2 }],
+    ]);
   });
 
   it("a resolver is wrapped into an object with one enumerable property per dependency key, resolved on access", async () => {
@@ -110,6 +123,8 @@ describe("services handed to the generated delegates", () => {
 
     expect((await scheduler.getJob(handle.jobId))?.status).toBe("failed");
     expect(outcomes).toHaveLength(1);
-    expect(outcomes[0]!.message).toMatch(/The service resolver returned undefined for "Probe"; register it in your container/);
+    expect(outcomes[0]!.message).toMatch(
+      /The service resolver returned undefined for "Probe"; register it in your container/,
+    );
   });
 });

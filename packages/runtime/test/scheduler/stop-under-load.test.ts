@@ -7,12 +7,18 @@ afterEach(stopAllHarnesses);
 describe("stop under load", () => {
   it("every job is accounted for: succeeded before the stop, or cancelled (never started / shut down)", async () => {
     const email = testJob("emails.send");
-    const { scheduler, probe, clock } = await startHarness([email], { maxConcurrentExecutions: 4, maxRetainedCompletedJobs: 10_000 });
+    const { scheduler, probe, clock } = await startHarness([email], {
+      maxConcurrentExecutions: 4,
+      maxRetainedCompletedJobs: 10_000,
+    });
     probe.on("emails.send", (payload, context) =>
-      (payload as { id: number }).id % 3 === 0 ? new Promise<void>((resolve) => context.signal.addEventListener("abort", () => resolve())) : undefined,
+      (payload as { id: number }).id % 3 === 0
+        ? new Promise<void>((resolve) => context.signal.addEventListener("abort", () => resolve()))
+        : undefined,
     );
     const handles = [];
-    for (let id = 0; id < 2_000; id++) handles.push(await scheduler.schedule(email.jobClass, { id }, clock.now() + (id % 50) * 10));
+    for (let id = 0; id < 2_000; id++)
+      handles.push(await scheduler.schedule(email.jobClass, { id }, clock.now() + (id % 50) * 10));
     await clock.advance(200);
     await scheduler.stop();
     const states = await Promise.all(handles.map((handle) => scheduler.getJob(handle.jobId)));

@@ -12,15 +12,17 @@ describe("stop", () => {
     const { scheduler, probe } = await startHarness([email]);
     const bodyDone = deferred();
     let settledBeforeStopReturned = false;
-    probe.on("emails.send", (_payload, context) =>
-      new Promise<void>((resolve) =>
-        context.signal.addEventListener("abort", () => {
-          void bodyDone.promise.then(() => {
-            settledBeforeStopReturned = true;
-            resolve();
-          });
-        }),
-      ),
+    probe.on(
+      "emails.send",
+      (_payload, context) =>
+        new Promise<void>((resolve) =>
+          context.signal.addEventListener("abort", () => {
+            void bodyDone.promise.then(() => {
+              settledBeforeStopReturned = true;
+              resolve();
+            });
+          }),
+        ),
     );
     const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
     await probe.whenCalls(1);
@@ -30,13 +32,21 @@ describe("stop", () => {
     const signal = probe.calls[0]!.context.signal;
     expect(signal.aborted).toBe(true);
     expect((signal.reason as DOMException).message).toBe("scheduler shutdown");
-    expect((await scheduler.snapshot()).recentOutcomes[0]).toMatchObject({ jobId: handle.jobId, status: "cancelled", message: "scheduler shutdown" });
+    expect((await scheduler.snapshot()).recentOutcomes[0]).toMatchObject({
+      jobId: handle.jobId,
+      status: "cancelled",
+      message: "scheduler shutdown",
+    });
   });
 
   it("shutdown while waiting for a slot: the waiting run never starts and ends cancelled / scheduler shutdown", async () => {
     const email = testJob("emails.send");
     const { scheduler, probe, clock } = await startHarness([email], { maxConcurrentExecutions: 1 });
-    probe.on("emails.send", (_payload, context) => new Promise<void>((resolve) => context.signal.addEventListener("abort", () => resolve())));
+    probe.on(
+      "emails.send",
+      (_payload, context) =>
+        new Promise<void>((resolve) => context.signal.addEventListener("abort", () => resolve())),
+    );
     await scheduler.enqueue(email.jobClass, { id: 1 });
     const waiting = await scheduler.enqueue(email.jobClass, { id: 2 });
     const future = await scheduler.schedule(email.jobClass, { id: 3 }, clock.now() + 60_000);
@@ -58,7 +68,10 @@ describe("stop", () => {
   });
 
   it("leaves no timer behind and ignores clock movement afterwards", async () => {
-    const tick = testJob("tick", { schedule: { kind: "fixed-rate", intervalMs: 1_000, initialDelayMs: null, runOnStart: false }, supportsRuntimeScheduling: false });
+    const tick = testJob("tick", {
+      schedule: { kind: "fixed-rate", intervalMs: 1_000, initialDelayMs: null, runOnStart: false },
+      supportsRuntimeScheduling: false,
+    });
     const email = testJob("emails.send");
     const { scheduler, probe, clock } = await startHarness([tick, email]);
     await scheduler.schedule(email.jobClass, { id: 1 }, clock.now() + 5_000);
@@ -79,7 +92,9 @@ describe("stop", () => {
     await scheduler.stop();
     expect((await scheduler.getJob(handle.jobId))?.status).toBe("succeeded");
     expect((await scheduler.snapshot()).jobs).toHaveLength(1);
-    await expect(scheduler.enqueue(email.jobClass, { id: 2 })).rejects.toThrow(/scheduler is stopped/);
+    await expect(scheduler.enqueue(email.jobClass, { id: 2 })).rejects.toThrow(
+      /scheduler is stopped/,
+    );
     await expect(scheduler.cancelJob(handle.jobId)).rejects.toThrow(/scheduler is stopped/);
     await expect(scheduler.start()).rejects.toThrow(/already stopped/);
   });

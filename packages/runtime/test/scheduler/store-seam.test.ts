@@ -20,14 +20,22 @@ class ContestedStore extends MemoryStore {
 }
 
 const tick = (extra = {}) =>
-  testJob("tick", { schedule: { kind: "fixed-rate", intervalMs: 1_000, initialDelayMs: null, runOnStart: false }, supportsRuntimeScheduling: false, ...extra });
+  testJob("tick", {
+    schedule: { kind: "fixed-rate", intervalMs: 1_000, initialDelayMs: null, runOnStart: false },
+    supportsRuntimeScheduling: false,
+    ...extra,
+  });
 
 describe("the store seam", () => {
   it("an occurrence claimed by another process is skipped / claimed-elsewhere", async () => {
-    const { probe, clock, outcomesOf } = await startHarness([tick()], { store: new ContestedStore(() => false) });
+    const { probe, clock, outcomesOf } = await startHarness([tick()], {
+      store: new ContestedStore(() => false),
+    });
     await clock.advance(1_000);
     expect(probe.calls).toHaveLength(0);
-    expect(outcomesOf("tick").map((outcome) => [outcome.status, outcome.message])).toEqual([["skipped", "claimed-elsewhere"]]);
+    expect(outcomesOf("tick").map((outcome) => [outcome.status, outcome.message])).toEqual([
+      ["skipped", "claimed-elsewhere"],
+    ]);
   });
 
   it("a failing occurrence claim skips fail-closed and is logged; an async claim that wins runs the slot", async () => {
@@ -39,8 +47,15 @@ describe("the store seam", () => {
     });
     const { probe, clock, outcomesOf, logger } = await startHarness([tick()], { store });
     await clock.advance(2_000);
-    expect(outcomesOf("tick")[0]).toMatchObject({ status: "skipped", message: "claimed-elsewhere" });
-    expect(logger.entries.some((entry) => entry.level === "warn" && entry.details?.["error"] === "database down")).toBe(true);
+    expect(outcomesOf("tick")[0]).toMatchObject({
+      status: "skipped",
+      message: "claimed-elsewhere",
+    });
+    expect(
+      logger.entries.some(
+        (entry) => entry.level === "warn" && entry.details?.["error"] === "database down",
+      ),
+    ).toBe(true);
     expect(probe.calls).toHaveLength(1);
   });
 
@@ -57,7 +72,12 @@ describe("the store seam", () => {
     const clock = new ManualClock(new Date("2026-01-01T00:00:00Z"));
     const probe = new Probe();
     const startProcess = async () => {
-      const scheduler = createScheduler({ registry: testRegistry([tick()]), services: { Probe: probe }, clock, store: new SharedClaimsStore() });
+      const scheduler = createScheduler({
+        registry: testRegistry([tick()]),
+        services: { Probe: probe },
+        clock,
+        store: new SharedClaimsStore(),
+      });
       await scheduler.start();
       return scheduler;
     };
@@ -72,7 +92,9 @@ describe("the store seam", () => {
   });
 
   it("placement every-node bypasses occurrence claims", async () => {
-    const { probe, clock } = await startHarness([tick({ placement: "every-node" })], { store: new ContestedStore(() => false) });
+    const { probe, clock } = await startHarness([tick({ placement: "every-node" })], {
+      store: new ContestedStore(() => false),
+    });
     await clock.advance(1_000);
     expect(probe.calls).toHaveLength(1);
   });
@@ -82,17 +104,32 @@ describe("the store seam", () => {
     const clock = new ManualClock();
     const known = testJob("emails.send");
     const unknown = testJob("legacy.job");
-    const producer = createScheduler({ registry: defineJobDescriptors<Record<string, { id: number }>>([known.definition.descriptor, unknown.definition.descriptor], []), clock, store });
+    const producer = createScheduler({
+      registry: defineJobDescriptors<Record<string, { id: number }>>(
+        [known.definition.descriptor, unknown.definition.descriptor],
+        [],
+      ),
+      clock,
+      store,
+    });
     await producer.start();
     const probe = new Probe();
     const logger = new CapturingLogger();
-    const worker = createScheduler({ registry: testRegistry([known]), services: { Probe: probe }, clock, store, logger });
+    const worker = createScheduler({
+      registry: testRegistry([known]),
+      services: { Probe: probe },
+      clock,
+      store,
+      logger,
+    });
     await worker.start();
     const legacy = await producer.enqueue("legacy.job", { id: 1 });
     const email = await producer.enqueue("emails.send", { id: 2 });
     await clock.advance(0);
     expect(await worker.getJob(legacy.jobId)).toMatchObject({ status: "failed" });
-    expect((await worker.getJob(legacy.jobId))?.lastError).toMatch(/Job "legacy.job" is not registered in this process/);
+    expect((await worker.getJob(legacy.jobId))?.lastError).toMatch(
+      /Job "legacy.job" is not registered in this process/,
+    );
     expect(await worker.getJob(email.jobId)).toMatchObject({ status: "succeeded" });
     expect(probe.calls.map((call) => call.payload)).toEqual([{ id: 2 }]);
     await worker.stop();
@@ -108,8 +145,14 @@ describe("the store seam", () => {
       }
     }
     const email = testJob("emails.send");
-    const { scheduler, probe, clock } = await startHarness([email], { store: new RecordingStore() });
-    probe.on("emails.send", (_payload, context) => new Promise<void>((resolve) => context.signal.addEventListener("abort", () => resolve())));
+    const { scheduler, probe, clock } = await startHarness([email], {
+      store: new RecordingStore(),
+    });
+    probe.on(
+      "emails.send",
+      (_payload, context) =>
+        new Promise<void>((resolve) => context.signal.addEventListener("abort", () => resolve())),
+    );
     const handle = await scheduler.enqueue(email.jobClass, { id: 1 });
     await probe.whenCalls(1);
     host!.abortRun(handle.runId, "cancelled on another worker");

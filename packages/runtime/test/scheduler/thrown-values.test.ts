@@ -21,7 +21,17 @@ function hostileProxy(): object {
   const trap = () => {
     throw new Error("proxy trap exploded");
   };
-  return new Proxy({}, { get: trap, getPrototypeOf: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, apply: trap });
+  return new Proxy(
+    {},
+    {
+      get: trap,
+      getPrototypeOf: trap,
+      has: trap,
+      ownKeys: trap,
+      getOwnPropertyDescriptor: trap,
+      apply: trap,
+    },
+  );
 }
 
 const hostileValues: readonly [string, () => unknown][] = [
@@ -57,7 +67,8 @@ describe("whatever a job throws or rejects with", () => {
         return Promise.reject(make());
       });
       const handles = [];
-      for (let id = 0; id < hostileValues.length; id++) handles.push(await scheduler.enqueue(hostile.jobClass, { id }));
+      for (let id = 0; id < hostileValues.length; id++)
+        handles.push(await scheduler.enqueue(hostile.jobClass, { id }));
       await clock.advance(0);
       await scheduler.whenIdle();
 
@@ -90,8 +101,12 @@ describe("whatever a job throws or rejects with", () => {
     const symbol = await scheduler.enqueue(hostile.jobClass, { id: 1 });
     await clock.advance(0);
     await scheduler.whenIdle();
-    expect((await scheduler.getJob(unreadable.jobId))?.lastError).toMatch(/^Error \(its message could not be read/);
-    expect((await scheduler.getJob(symbol.jobId))?.lastError).toBe("non-Error thrown: Symbol(boom)");
+    expect((await scheduler.getJob(unreadable.jobId))?.lastError).toMatch(
+      /^Error \(its message could not be read/,
+    );
+    expect((await scheduler.getJob(symbol.jobId))?.lastError).toBe(
+      "non-Error thrown: Symbol(boom)",
+    );
   });
 
   it("a hostile value thrown by an attempt with inline retries is retried, then fails readably", async () => {
@@ -99,12 +114,19 @@ describe("whatever a job throws or rejects with", () => {
     const hostile = testJob("hostile.job");
     const { scheduler, probe, clock } = await startHarness([hostile], { policies: [retry] });
     probe.on("hostile.job", () => Promise.reject(hostileProxy()));
-    const handle = await scheduler.enqueue(hostile.jobClass, { id: 0 }, { resilience: "retry-twice" });
+    const handle = await scheduler.enqueue(
+      hostile.jobClass,
+      { id: 0 },
+      { resilience: "retry-twice" },
+    );
     await clock.advance(0);
     await clock.advance(1_000);
     await clock.advance(1_000);
     await scheduler.whenIdle();
     expect(probe.calls).toHaveLength(3);
-    expect(await scheduler.getJob(handle.jobId)).toMatchObject({ status: "failed", lastError: "non-Error thrown (a value that cannot be inspected)" });
+    expect(await scheduler.getJob(handle.jobId)).toMatchObject({
+      status: "failed",
+      lastError: "non-Error thrown (a value that cannot be inspected)",
+    });
   });
 });

@@ -9,9 +9,16 @@ afterEach(stopAllHarnesses);
 
 const START = Date.parse("2026-01-01T00:00:00Z");
 const HOUR = 3_600_000;
-const hourly: ScheduleSpec = { kind: "fixed-rate", intervalMs: HOUR, initialDelayMs: null, runOnStart: false };
-const recurring = (name: string, schedule: ScheduleSpec, extra = {}) => testJob(name, { schedule, supportsRuntimeScheduling: false, ...extra });
-const dueTimes = (calls: { context: { dueTime: Date } }[]) => calls.map((call) => call.context.dueTime.getTime() - START);
+const hourly: ScheduleSpec = {
+  kind: "fixed-rate",
+  intervalMs: HOUR,
+  initialDelayMs: null,
+  runOnStart: false,
+};
+const recurring = (name: string, schedule: ScheduleSpec, extra = {}) =>
+  testJob(name, { schedule, supportsRuntimeScheduling: false, ...extra });
+const dueTimes = (calls: { context: { dueTime: Date } }[]) =>
+  calls.map((call) => call.context.dueTime.getTime() - START);
 
 describe("triggerJob", () => {
   it("runs a recurring job now, off its grid; the grid's slots stay where they were", async () => {
@@ -19,17 +26,37 @@ describe("triggerJob", () => {
     const { scheduler, probe, clock, outcomesOf } = await startHarness([report]);
     await clock.advance(10 * 60_000);
     const handle = await scheduler.triggerJob("reports.hourly");
-    expect(handle).toEqual({ jobId: expect.any(String), runId: expect.any(String), jobName: "reports.hourly", dueTime: new Date(clock.now()), attempt: 1, maxAttempts: 1 });
+    expect(handle).toEqual({
+      jobId: expect.any(String),
+      runId: expect.any(String),
+      jobName: "reports.hourly",
+      dueTime: new Date(clock.now()),
+      attempt: 1,
+      maxAttempts: 1,
+    });
     await clock.advance(0);
-    expect(probe.calls.map((call) => [call.context.jobId, call.context.runId, call.context.isRuntimeScheduled])).toEqual([[handle.jobId, handle.runId, false]]);
-    expect(outcomesOf("reports.hourly")).toMatchObject([{ runId: handle.runId, status: "succeeded", isRuntimeScheduled: false }]);
+    expect(
+      probe.calls.map((call) => [
+        call.context.jobId,
+        call.context.runId,
+        call.context.isRuntimeScheduled,
+      ]),
+    ).toEqual([[handle.jobId, handle.runId, false]]);
+    expect(outcomesOf("reports.hourly")).toMatchObject([
+      { runId: handle.runId, status: "succeeded", isRuntimeScheduled: false },
+    ]);
     expect((await scheduler.snapshot()).jobs[0]!.nextDueTime).toEqual(new Date(START + HOUR));
     await clock.advance(2 * HOUR);
     expect(dueTimes(probe.calls)).toEqual([10 * 60_000, HOUR, 2 * HOUR]);
   });
 
   it("a fixed-delay job's chain is not doubled: the triggered run plans no slot of its own", async () => {
-    const poll = recurring("poll", { kind: "fixed-delay", delayMs: HOUR, initialDelayMs: null, runOnStart: true });
+    const poll = recurring("poll", {
+      kind: "fixed-delay",
+      delayMs: HOUR,
+      initialDelayMs: null,
+      runOnStart: true,
+    });
     const { scheduler, probe, clock } = await startHarness([poll]);
     await clock.advance(30 * 60_000);
     await scheduler.triggerJob("poll");
@@ -46,7 +73,9 @@ describe("triggerJob", () => {
     const handle = await scheduler.triggerJob("reports.hourly");
     await clock.advance(0);
     expect(probe.calls).toHaveLength(1);
-    expect(outcomesOf("reports.hourly")).toMatchObject([{ runId: handle.runId, jobId: handle.jobId, status: "skipped", message: "overlap" }]);
+    expect(outcomesOf("reports.hourly")).toMatchObject([
+      { runId: handle.runId, jobId: handle.jobId, status: "skipped", message: "overlap" },
+    ]);
     hold.resolve();
   });
 
@@ -62,8 +91,12 @@ describe("triggerJob", () => {
     const coalesced = await scheduler.triggerJob("reports.hourly");
     hold.resolve();
     await clock.advance(0);
-    expect(probe.calls.map((call) => call.context.runId)).toEqual([expect.any(String), waits.runId]);
-    const outcome = (runId: string) => outcomesOf("reports.hourly").find((each) => each.runId === runId);
+    expect(probe.calls.map((call) => call.context.runId)).toEqual([
+      expect.any(String),
+      waits.runId,
+    ]);
+    const outcome = (runId: string) =>
+      outcomesOf("reports.hourly").find((each) => each.runId === runId);
     expect(outcome(cancelled.runId)).toMatchObject({ status: "cancelled" });
     expect(outcome(coalesced.runId)).toMatchObject({ status: "skipped", message: "coalesced" });
     expect(outcome(waits.runId)).toMatchObject({ status: "succeeded" });
@@ -87,16 +120,27 @@ describe("triggerJob", () => {
   it("a runtime-only job, an unknown name and a scheduler that only enqueues are clear errors", async () => {
     const email = testJob("emails.send");
     const { scheduler } = await startHarness([email, recurring("reports.hourly", hourly)]);
-    await expect(scheduler.triggerJob("emails.send")).rejects.toMatchObject({ code: "ELR313", message: expect.stringContaining('job "emails.send" has no schedule') });
+    await expect(scheduler.triggerJob("emails.send")).rejects.toMatchObject({
+      code: "ELR313",
+      message: expect.stringContaining('job "emails.send" has no schedule'),
+    });
     await expect(scheduler.triggerJob("reports.daily")).rejects.toMatchObject({ code: "ELR312" });
 
     const enqueueOnly = createScheduler({
-      registry: defineJobDescriptors([descriptor("reports.hourly", { schedule: hourly, supportsRuntimeScheduling: false })], []),
+      registry: defineJobDescriptors(
+        [descriptor("reports.hourly", { schedule: hourly, supportsRuntimeScheduling: false })],
+        [],
+      ),
       clock: new ManualClock(),
     });
-    await expect(enqueueOnly.triggerJob("reports.hourly")).rejects.toMatchObject({ code: "ELR001" });
+    await expect(enqueueOnly.triggerJob("reports.hourly")).rejects.toMatchObject({
+      code: "ELR001",
+    });
     await enqueueOnly.start();
-    await expect(enqueueOnly.triggerJob("reports.hourly")).rejects.toMatchObject({ code: "ELR314", message: expect.stringContaining("only enqueues") });
+    await expect(enqueueOnly.triggerJob("reports.hourly")).rejects.toMatchObject({
+      code: "ELR314",
+      message: expect.stringContaining("only enqueues"),
+    });
     await enqueueOnly.stop();
   });
 });

@@ -74,27 +74,45 @@ beforeAll(() => {
   };
   const host = ts.createCompilerHost(options, true);
   const { fileExists, readFile, getSourceFile } = host;
-  host.fileExists = (fileName) => files.has(path.resolve(fileName)) || fileExists.call(host, fileName);
+  host.fileExists = (fileName) =>
+    files.has(path.resolve(fileName)) || fileExists.call(host, fileName);
   host.readFile = (fileName) => files.get(path.resolve(fileName)) ?? readFile.call(host, fileName);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = files.get(path.resolve(fileName));
-    return text === undefined ? getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate) : ts.createSourceFile(fileName, text, languageVersion, true);
+    return text === undefined
+      ? getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate)
+      : ts.createSourceFile(fileName, text, languageVersion, true);
   };
   const program = ts.createProgram({ rootNames: [...files.keys()], options, host });
-  const diagnostics = ts.getPreEmitDiagnostics(program).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
-  const outside = diagnostics.filter((diagnostic) => !files.has(path.resolve(diagnostic.file?.fileName ?? "")) || diagnostic.file?.fileName.endsWith("__registry__.ts"));
-  expect(outside.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"))).toEqual([]);
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
+  const outside = diagnostics.filter(
+    (diagnostic) =>
+      !files.has(path.resolve(diagnostic.file?.fileName ?? "")) ||
+      diagnostic.file?.fileName.endsWith("__registry__.ts"),
+  );
+  expect(
+    outside.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")),
+  ).toEqual([]);
   firstErrors = Object.fromEntries(
     Object.keys(SNIPPETS).map((name) => {
-      const first = diagnostics.find((diagnostic) => path.basename(diagnostic.file?.fileName ?? "") === `__${name}__.ts`);
-      return [name, first === undefined ? undefined : ts.flattenDiagnosticMessageText(first.messageText, "\n")];
+      const first = diagnostics.find(
+        (diagnostic) => path.basename(diagnostic.file?.fileName ?? "") === `__${name}__.ts`,
+      );
+      return [
+        name,
+        first === undefined ? undefined : ts.flattenDiagnosticMessageText(first.messageText, "\n"),
+      ];
     }),
   ) as Record<Snippet, string | undefined>;
 }, 60_000);
 
 describe("the compiler's first message names the problem", () => {
   it("a payload missing a field names the field, not the by-name overload", () => {
-    expect(firstErrors.missingField).toContain("Property 'subject' is missing in type '{ to: string; body: string; }' but required in type 'SendEmailPayload'");
+    expect(firstErrors.missingField).toContain(
+      "Property 'subject' is missing in type '{ to: string; body: string; }' but required in type 'SendEmailPayload'",
+    );
     expect(firstErrors.missingField).not.toMatch(/overload|'"emails.send"'/);
   });
 
@@ -107,16 +125,22 @@ describe("the compiler's first message names the problem", () => {
   });
 
   it("an unknown job name lists the names and classes the registry has", () => {
-    expect(firstErrors.unknownName).toContain(`Argument of type '"emails.sned"' is not assignable to parameter of type`);
+    expect(firstErrors.unknownName).toContain(
+      `Argument of type '"emails.sned"' is not assignable to parameter of type`,
+    );
     expect(firstErrors.unknownName).toContain(`'JobClasses | "emails.send" | "ledger.close"'`);
   });
 
   it("services: {} names a missing service key", () => {
-    expect(firstErrors.emptyServices).toBe("Type '{}' is missing the following properties from type 'JobServices': EmailSender, Ledger");
+    expect(firstErrors.emptyServices).toBe(
+      "Type '{}' is missing the following properties from type 'JobServices': EmailSender, Ledger",
+    );
   });
 
   it("a services object without one key names that key", () => {
-    expect(firstErrors.oneServiceMissing).toContain("Property 'Ledger' is missing in type '{ EmailSender: EmailSender; }' but required in type 'JobServices'");
+    expect(firstErrors.oneServiceMissing).toContain(
+      "Property 'Ledger' is missing in type '{ EmailSender: EmailSender; }' but required in type 'JobServices'",
+    );
   });
 
   it("a misspelt resilience policy name lists the registry's policy names", () => {

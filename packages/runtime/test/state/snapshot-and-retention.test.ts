@@ -7,7 +7,11 @@ afterEach(stopAllHarnesses);
 
 describe("snapshot", () => {
   it("lists jobs, queued runs by due time, active runs by start and the latest outcome per job name", async () => {
-    const email = testJob("emails.send", { group: "mail", overlap: "queue", overlapExplicit: true });
+    const email = testJob("emails.send", {
+      group: "mail",
+      overlap: "queue",
+      overlapExplicit: true,
+    });
     const report = testJob("reports.nightly", {
       schedule: { kind: "cron", expression: "0 3 * * *", timeZone: "UTC" },
       supportsRuntimeScheduling: false,
@@ -15,7 +19,9 @@ describe("snapshot", () => {
     });
     const { scheduler, probe, clock } = await startHarness([email, report]);
     const release = deferred();
-    probe.on("emails.send", (payload) => ((payload as { id: number }).id === 1 ? release.promise : undefined));
+    probe.on("emails.send", (payload) =>
+      (payload as { id: number }).id === 1 ? release.promise : undefined,
+    );
     const late = await scheduler.schedule(email.jobClass, { id: 3 }, clock.now() + 60_000);
     const early = await scheduler.schedule(email.jobClass, { id: 2 }, clock.now() + 30_000);
     const active = await scheduler.enqueue(email.jobClass, { id: 1 });
@@ -47,7 +53,9 @@ describe("snapshot", () => {
         paused: false,
       },
     ]);
-    expect(snapshot.queuedRuns.map((run) => [run.runId, run.status, run.isRuntimeScheduled])).toEqual([
+    expect(
+      snapshot.queuedRuns.map((run) => [run.runId, run.status, run.isRuntimeScheduled]),
+    ).toEqual([
       [early.runId, "queued", true],
       [late.runId, "queued", true],
       [expect.any(String), "queued", false],
@@ -69,7 +77,12 @@ describe("snapshot", () => {
     await clock.advance(60_000);
     const after = await scheduler.snapshot();
     expect(after.recentOutcomes).toHaveLength(1);
-    expect(after.recentOutcomes[0]).toMatchObject({ jobId: late.jobId, status: "succeeded", message: null, isRuntimeScheduled: true });
+    expect(after.recentOutcomes[0]).toMatchObject({
+      jobId: late.jobId,
+      status: "succeeded",
+      message: null,
+      isRuntimeScheduled: true,
+    });
   });
 
   it("recent outcomes are newest first across job names", async () => {
@@ -80,7 +93,10 @@ describe("snapshot", () => {
     await clock.advance(1_000);
     await scheduler.enqueue(b.jobClass, { id: 2 });
     await clock.advance(0);
-    expect((await scheduler.snapshot()).recentOutcomes.map((outcome) => outcome.jobName)).toEqual(["b", "a"]);
+    expect((await scheduler.snapshot()).recentOutcomes.map((outcome) => outcome.jobName)).toEqual([
+      "b",
+      "a",
+    ]);
   });
 });
 

@@ -73,8 +73,10 @@ const MACROS: Readonly<Record<string, string>> = {
   "@hourly": "0 * * * *",
 };
 
-const integer = (random: Random, from: number, to: number): number => from + Math.floor(random() * (to - from + 1));
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const integer = (random: Random, from: number, to: number): number =>
+  from + Math.floor(random() * (to - from + 1));
+const pick = <T>(random: Random, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)]!;
 
 function weighted(random: Random, weights: readonly number[]): number {
   let roll = random() * weights.reduce((sum, weight) => sum + weight, 0);
@@ -113,13 +115,19 @@ function item(random: Random, spec: FieldSpec, kind: number): Item {
     case 3: {
       const from = integer(random, spec.min, spec.max);
       const to = integer(random, from, spec.max);
-      return { text: `${valueText(random, spec, from)}-${valueText(random, spec, to)}`, values: stepped(from, to, 1) };
+      return {
+        text: `${valueText(random, spec, from)}-${valueText(random, spec, to)}`,
+        values: stepped(from, to, 1),
+      };
     }
     case 4: {
       const from = integer(random, spec.min, spec.max);
       const to = integer(random, from, spec.max);
       const step = integer(random, 1, Math.max(1, to - from));
-      return { text: `${valueText(random, spec, from)}-${valueText(random, spec, to)}/${step}`, values: stepped(from, to, step) };
+      return {
+        text: `${valueText(random, spec, from)}-${valueText(random, spec, to)}/${step}`,
+        values: stepped(from, to, step),
+      };
     }
     default: {
       // "a/n": from a to the end of the field; in day-of-week the end is Saturday unless a is 7.
@@ -130,7 +138,11 @@ function item(random: Random, spec: FieldSpec, kind: number): Item {
   }
 }
 
-function field(random: Random, spec: FieldSpec, allowQuestionMark: boolean): { text: string; values: Set<number> } {
+function field(
+  random: Random,
+  spec: FieldSpec,
+  allowQuestionMark: boolean,
+): { text: string; values: Set<number> } {
   const weights = allowQuestionMark ? spec.weights : [...spec.weights.slice(0, 7), 0];
   const kind = weighted(random, weights);
   const all = stepped(spec.min, spec.end, 1);
@@ -142,13 +154,21 @@ function field(random: Random, spec: FieldSpec, allowQuestionMark: boolean): { t
     const step = integer(random, 1, spec.end - spec.min + 1);
     [text, values] = [`*/${step}`, stepped(spec.min, spec.end, step)];
   } else if (kind === 6) {
-    const items = Array.from({ length: integer(random, 2, 3) }, () => item(random, spec, integer(random, 2, 5)));
-    [text, values] = [items.map((part) => part.text).join(","), items.flatMap((part) => part.values)];
+    const items = Array.from({ length: integer(random, 2, 3) }, () =>
+      item(random, spec, integer(random, 2, 5)),
+    );
+    [text, values] = [
+      items.map((part) => part.text).join(","),
+      items.flatMap((part) => part.values),
+    ];
   } else {
     ({ text, values } = item(random, spec, kind));
   }
   // Day-of-week 7 is Sunday.
-  return { text, values: new Set(values.map((value) => (spec === DAY_OF_WEEK && value === 7 ? 0 : value))) };
+  return {
+    text,
+    values: new Set(values.map((value) => (spec === DAY_OF_WEEK && value === 7 ? 0 : value))),
+  };
 }
 
 /** A random expression: 5 fields, sometimes 6 (seconds first), sometimes a macro. */
@@ -186,8 +206,13 @@ function isStar(text: string): boolean {
 }
 
 /** The meaning of a macro's plain fields (only `*` and single numbers occur in them). */
-function readFields(_random: Random, [minute, hour, dayOfMonth, month, dayOfWeek]: string[], hasSeconds: boolean): GeneratedCron {
-  const read = (text: string, spec: FieldSpec): Set<number> => new Set(text === "*" ? stepped(spec.min, spec.end, 1) : [Number(text)]);
+function readFields(
+  _random: Random,
+  [minute, hour, dayOfMonth, month, dayOfWeek]: string[],
+  hasSeconds: boolean,
+): GeneratedCron {
+  const read = (text: string, spec: FieldSpec): Set<number> =>
+    new Set(text === "*" ? stepped(spec.min, spec.end, 1) : [Number(text)]);
   return {
     text: "",
     hasSeconds,

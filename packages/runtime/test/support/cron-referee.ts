@@ -56,13 +56,20 @@ export function wallClock(timeZone: string, instantMs: number): WallClock {
 const WALL_CLOCK = /^(\w{3}), (\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/;
 
 function matches(cron: GeneratedCron, clock: WallClock): boolean {
-  if (!cron.seconds.has(clock.second) || !cron.minutes.has(clock.minute) || !cron.hours.has(clock.hour) || !cron.months.has(clock.month)) {
+  if (
+    !cron.seconds.has(clock.second) ||
+    !cron.minutes.has(clock.minute) ||
+    !cron.hours.has(clock.hour) ||
+    !cron.months.has(clock.month)
+  ) {
     return false;
   }
   const dayOfMonth = cron.daysOfMonth.has(clock.day);
   const dayOfWeek = cron.daysOfWeek.has(clock.weekday);
   // Vixie cron: a day field starting with "*" is unrestricted, and then both must match.
-  return cron.dayOfMonthIsStar || cron.dayOfWeekIsStar ? dayOfMonth && dayOfWeek : dayOfMonth || dayOfWeek;
+  return cron.dayOfMonthIsStar || cron.dayOfWeekIsStar
+    ? dayOfMonth && dayOfWeek
+    : dayOfMonth || dayOfWeek;
 }
 
 /** A repetition never lasts longer than this, so first passes that matter start no earlier. */
@@ -72,11 +79,20 @@ const LOOK_BEHIND_MS = 3 * 3_600_000;
  * Every fire instant in `(afterMs, untilMs]`, found by testing each whole second (6 fields) or
  * minute (5 fields) in order.
  */
-export function bruteForceFires(cron: GeneratedCron, timeZone: string, afterMs: number, untilMs: number): number[] {
+export function bruteForceFires(
+  cron: GeneratedCron,
+  timeZone: string,
+  afterMs: number,
+  untilMs: number,
+): number[] {
   const stepMs = cron.hasSeconds ? 1_000 : 60_000;
   const seen = new Set<string>();
   const fires: number[] = [];
-  for (let instant = Math.floor((afterMs - LOOK_BEHIND_MS) / stepMs) * stepMs; instant <= untilMs; instant += stepMs) {
+  for (
+    let instant = Math.floor((afterMs - LOOK_BEHIND_MS) / stepMs) * stepMs;
+    instant <= untilMs;
+    instant += stepMs
+  ) {
     const clock = wallClock(timeZone, instant);
     const key = `${clock.year}-${clock.month}-${clock.day} ${clock.hour}:${clock.minute}:${clock.second}`;
     const first = !seen.has(key);
@@ -106,7 +122,11 @@ export function offsetTransitions(timeZone: string, fromMs: number, toMs: number
   const sampleMs = 7 * 86_400_000;
   let previous = fromMs;
   let previousName = offsetName(timeZone, fromMs);
-  for (let sample = Math.min(fromMs + sampleMs, toMs); ; sample = Math.min(sample + sampleMs, toMs)) {
+  for (
+    let sample = Math.min(fromMs + sampleMs, toMs);
+    ;
+    sample = Math.min(sample + sampleMs, toMs)
+  ) {
     const name = offsetName(timeZone, sample);
     if (name !== previousName) {
       let low = previous;
@@ -129,7 +149,9 @@ export function offsetTransitions(timeZone: string, fromMs: number, toMs: number
 export function offsetMsAt(timeZone: string, instantMs: number): number {
   const whole = Math.floor(instantMs / 60_000) * 60_000;
   const clock = wallClock(timeZone, whole);
-  return Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second) - whole;
+  return (
+    Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second) - whole
+  );
 }
 
 /** Whether `instantMs` lies in the second pass of a repeated (fall-back) stretch of wall-clock time. */

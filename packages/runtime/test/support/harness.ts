@@ -1,4 +1,11 @@
-import { createScheduler, type JobScheduler, type Logger, type OutcomeInfo, type ResiliencePolicy, type SchedulerTuning } from "../../src/index.js";
+import {
+  createScheduler,
+  type JobScheduler,
+  type Logger,
+  type OutcomeInfo,
+  type ResiliencePolicy,
+  type SchedulerTuning,
+} from "../../src/index.js";
 import { ManualClock } from "../../src/testing/index.js";
 import { Probe } from "./probe.js";
 import { scenarioStore } from "./scenario-store.js";
@@ -41,7 +48,11 @@ const running = new Set<JobScheduler>();
 /** A started scheduler over `jobs` with a ManualClock; stop it with {@link stopAllHarnesses} in afterEach. */
 export async function startHarness(
   jobs: readonly TestJob[],
-  options: SchedulerTuning & { policies?: readonly ResiliencePolicy[]; start?: Date; beforeStart?: (probe: Probe) => void } = {},
+  options: SchedulerTuning & {
+    policies?: readonly ResiliencePolicy[];
+    start?: Date;
+    beforeStart?: (probe: Probe) => void;
+  } = {},
 ): Promise<Harness> {
   const { policies, start, beforeStart, ...tuning } = options;
   const clock = new ManualClock(start ?? new Date("2026-01-01T00:00:00Z"));
@@ -60,7 +71,14 @@ export async function startHarness(
   beforeStart?.(probe);
   await scheduler.start();
   running.add(scheduler);
-  return { scheduler, clock, probe, logger, outcomes, outcomesOf: (jobName) => outcomes.filter((outcome) => outcome.jobName === jobName) };
+  return {
+    scheduler,
+    clock,
+    probe,
+    logger,
+    outcomes,
+    outcomesOf: (jobName) => outcomes.filter((outcome) => outcome.jobName === jobName),
+  };
 }
 
 export async function stopAllHarnesses(): Promise<void> {

@@ -9,7 +9,12 @@ export class SteppingTimeSource implements TimeSource {
   private wallMs: number;
   private monotonicMs = 1_000;
   private sequence = 0;
-  private readonly timeouts: { atMonotonicMs: number; sequence: number; callback: () => void; cleared: boolean }[] = [];
+  private readonly timeouts: {
+    atMonotonicMs: number;
+    sequence: number;
+    callback: () => void;
+    cleared: boolean;
+  }[] = [];
 
   constructor(start: Date) {
     this.wallMs = start.getTime();
@@ -24,7 +29,12 @@ export class SteppingTimeSource implements TimeSource {
   }
 
   setTimeout(callback: () => void, delayMs: number): unknown {
-    const timeout = { atMonotonicMs: this.monotonicMs + Math.max(1, delayMs), sequence: this.sequence++, callback, cleared: false };
+    const timeout = {
+      atMonotonicMs: this.monotonicMs + Math.max(1, delayMs),
+      sequence: this.sequence++,
+      callback,
+      cleared: false,
+    };
     this.timeouts.push(timeout);
     return timeout;
   }

@@ -1,7 +1,19 @@
 import { context, type Attributes } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint, type Histogram } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type DataPoint,
+  type Histogram,
+} from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from "@opentelemetry/sdk-trace-base";
 
 /**
  * The real OpenTelemetry SDK with in-memory exporters, for asserting what the scheduler emits:
@@ -9,9 +21,14 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
  */
 export class TelemetrySdk {
   readonly spanExporter = new InMemorySpanExporter();
-  readonly tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(this.spanExporter)] });
+  readonly tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(this.spanExporter)],
+  });
   private readonly metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  private readonly reader = new PeriodicExportingMetricReader({ exporter: this.metricExporter, exportIntervalMillis: 3_600_000 });
+  private readonly reader = new PeriodicExportingMetricReader({
+    exporter: this.metricExporter,
+    exportIntervalMillis: 3_600_000,
+  });
   readonly meterProvider = new MeterProvider({ readers: [this.reader] });
 
   /** `createScheduler({ telemetry })` with these providers. */
@@ -25,7 +42,12 @@ export class TelemetrySdk {
 
   span(name: string): ReadableSpan {
     const found = this.spans().filter((span) => span.name === name);
-    if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}: ${this.spans().map((span) => span.name).join(", ")}`);
+    if (found.length !== 1)
+      throw new Error(
+        `expected one span "${name}", found ${found.length}: ${this.spans()
+          .map((span) => span.name)
+          .join(", ")}`,
+      );
     return found[0]!;
   }
 
@@ -33,14 +55,19 @@ export class TelemetrySdk {
   async points(instrument: string): Promise<DataPoint<number | Histogram>[]> {
     this.metricExporter.reset();
     await this.reader.forceFlush();
-    const metrics = this.metricExporter.getMetrics().flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics));
-    return metrics.filter((metric) => metric.descriptor.name === instrument).flatMap((metric) => metric.dataPoints as DataPoint<number | Histogram>[]);
+    const metrics = this.metricExporter
+      .getMetrics()
+      .flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics));
+    return metrics
+      .filter((metric) => metric.descriptor.name === instrument)
+      .flatMap((metric) => metric.dataPoints as DataPoint<number | Histogram>[]);
   }
 
   /** `attributes → value` of a counter or up-down counter, attributes rendered as `k=v,k=v` (sorted). */
   async sums(instrument: string): Promise<Record<string, number>> {
     const sums: Record<string, number> = {};
-    for (const point of await this.points(instrument)) sums[keyOf(point.attributes)] = point.value as number;
+    for (const point of await this.points(instrument))
+      sums[keyOf(point.attributes)] = point.value as number;
     return sums;
   }
 

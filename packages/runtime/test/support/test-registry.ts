@@ -42,7 +42,11 @@ export function descriptor(name: string, overrides: Partial<JobDescriptor> = {})
     dependencies: ["Probe"],
     sourceFile: "test/jobs.ts",
     validatePayload: (value) =>
-      typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "number" ? null : "payload.id: expected number",
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as { id?: unknown }).id === "number"
+        ? null
+        : "payload.id: expected number",
     ...overrides,
   };
 }
@@ -61,13 +65,17 @@ export function testJob(name: string, overrides: Partial<JobDescriptor> = {}): T
   const definition: JobDefinition = {
     descriptor: descriptor(name, overrides),
     jobClass,
-    invoke: (services, payload, context) => new jobClass(services["Probe"] as Probe).execute(payload as ProbePayload, context),
+    invoke: (services, payload, context) =>
+      new jobClass(services["Probe"] as Probe).execute(payload as ProbePayload, context),
   };
   return { jobClass, definition };
 }
 
 /** A registry of test jobs and policies, built the way the generated module builds it. */
-export function testRegistry(jobs: readonly TestJob[], policies: readonly ResiliencePolicy[] = []): JobRegistry<{ Probe: Probe }> {
+export function testRegistry(
+  jobs: readonly TestJob[],
+  policies: readonly ResiliencePolicy[] = [],
+): JobRegistry<{ Probe: Probe }> {
   return defineJobRegistry<{ Probe: Probe }, JobClass, Record<string, unknown>>(
     jobs.map((job) => job.definition),
     policies,
@@ -75,8 +83,10 @@ export function testRegistry(jobs: readonly TestJob[], policies: readonly Resili
 }
 
 function classNameOf(name: string): string {
-  return name
-    .split(/[^a-zA-Z0-9]+/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join("") + "Job";
+  return (
+    name
+      .split(/[^a-zA-Z0-9]+/)
+      .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+      .join("") + "Job"
+  );
 }

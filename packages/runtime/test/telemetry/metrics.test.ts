@@ -27,7 +27,11 @@ describe("metrics", () => {
     const emails = testJob("emails.send");
     const reports = testJob("reports.build", { overlap: "skip", overlapExplicit: true });
     const retry = resiliencePolicy("retry", { maxRetryAttempts: 1, delay: "1s" });
-    const { scheduler, clock, probe } = await startHarness([emails, reports], { telemetry: sdk.telemetry, policies: [retry], maxConcurrentExecutions: 4 });
+    const { scheduler, clock, probe } = await startHarness([emails, reports], {
+      telemetry: sdk.telemetry,
+      policies: [retry],
+      maxConcurrentExecutions: 4,
+    });
     const release = deferred();
     let retriedFailures = 0;
     probe.on("emails.send", (payload) => {
@@ -36,12 +40,18 @@ describe("metrics", () => {
       if (id === 4 && retriedFailures++ === 0) return Promise.reject(new Error("try again"));
       return undefined;
     });
-    probe.on("reports.build", (payload) => ((payload as { id: number }).id === 1 ? release.promise : undefined));
+    probe.on("reports.build", (payload) =>
+      (payload as { id: number }).id === 1 ? release.promise : undefined,
+    );
 
     await scheduler.enqueue(emails.jobClass, { id: 1 }); // succeeds
     await scheduler.schedule(emails.jobClass, { id: 2 }, clock.now() - 3_000); // succeeds 3 s late
     await scheduler.enqueue(emails.jobClass, { id: 3 }); // fails
-    await scheduler.enqueue(emails.jobClass, { id: 4 }, { resilience: "retry", resilienceMode: "deferred-retry" }); // fails, then succeeds 1 s later
+    await scheduler.enqueue(
+      emails.jobClass,
+      { id: 4 },
+      { resilience: "retry", resilienceMode: "deferred-retry" },
+    ); // fails, then succeeds 1 s later
     await scheduler.enqueue(reports.jobClass, { id: 1 }); // runs for 2 s
     await clock.advance(0);
     await scheduler.enqueue(reports.jobClass, { id: 2 }); // skipped: the first is still running
@@ -81,7 +91,9 @@ describe("metrics", () => {
       "scheduler.operation=cancel-run,scheduler.operation.outcome=not-found": 1,
     });
     const operationDurations = await sdk.histograms("scheduler.operation.duration");
-    expect(Object.values(operationDurations).map((histogram) => histogram.count)).toEqual([5, 2, 1, 1]);
+    expect(Object.values(operationDurations).map((histogram) => histogram.count)).toEqual([
+      5, 2, 1, 1,
+    ]);
   });
 
   it("durations use explicit second buckets from 5 ms to 10 s", async () => {
@@ -91,9 +103,15 @@ describe("metrics", () => {
     const { scheduler, clock } = await startHarness([emails], { telemetry: sdk.telemetry });
     await scheduler.enqueue(emails.jobClass, { id: 1 });
     await clock.advance(0);
-    for (const instrument of ["scheduler.job.run.duration", "scheduler.job.run.lag", "scheduler.operation.duration"]) {
+    for (const instrument of [
+      "scheduler.job.run.duration",
+      "scheduler.job.run.lag",
+      "scheduler.operation.duration",
+    ]) {
       const [point] = await sdk.points(instrument);
-      expect((point!.value as Histogram).buckets.boundaries).toEqual([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
+      expect((point!.value as Histogram).buckets.boundaries).toEqual([
+        0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+      ]);
     }
   });
 });

@@ -63,7 +63,10 @@ describe("the telemetry option", () => {
     const sdk = globalSdk();
     await scheduler.enqueue(email.jobClass, { id: 2 });
     await clock.advance(0);
-    expect(sdk.spans().map((span) => span.name)).toEqual(["scheduler enqueue emails.send", "scheduled emails.send"]);
+    expect(sdk.spans().map((span) => span.name)).toEqual([
+      "scheduler enqueue emails.send",
+      "scheduled emails.send",
+    ]);
     expect(sdk.spans()[1]!.parentSpanContext?.spanId).toBe(sdk.spans()[0]!.spanContext().spanId);
     expect(await sdk.points("scheduler.job.run.count")).toEqual([]);
   });
@@ -72,7 +75,12 @@ describe("the telemetry option", () => {
     const sdk = globalSdk();
     await enqueueAndRun({ telemetry: false });
     expect(sdk.spans()).toEqual([]);
-    for (const instrument of ["scheduler.job.run.count", "scheduler.job.run.duration", "scheduler.job.active", "scheduler.operation.count"]) {
+    for (const instrument of [
+      "scheduler.job.run.count",
+      "scheduler.job.run.duration",
+      "scheduler.job.active",
+      "scheduler.operation.count",
+    ]) {
       expect(await sdk.points(instrument)).toEqual([]);
     }
   });
@@ -100,9 +108,31 @@ describe("the telemetry option", () => {
 
   it("rejects what is not false or providers, naming the option (ELR101)", () => {
     const make = (telemetry: unknown) => () =>
-      createScheduler({ registry: testRegistry([testJob("emails.send")]), services: { Probe: new Probe() }, clock: new ManualClock(), telemetry: telemetry as never });
-    expect(make(true)).toThrow(expect.objectContaining({ code: "ELR101", message: expect.stringContaining("telemetry must be false or { tracerProvider?, meterProvider? }") }));
-    expect(make({ tracerProvider: {} })).toThrow(expect.objectContaining({ code: "ELR101", message: expect.stringContaining("telemetry.tracerProvider must be") }));
-    expect(make({ meterProvider: "global" })).toThrow(expect.objectContaining({ code: "ELR101", message: expect.stringContaining("telemetry.meterProvider must be") }));
+      createScheduler({
+        registry: testRegistry([testJob("emails.send")]),
+        services: { Probe: new Probe() },
+        clock: new ManualClock(),
+        telemetry: telemetry as never,
+      });
+    expect(make(true)).toThrow(
+      expect.objectContaining({
+        code: "ELR101",
+        message: expect.stringContaining(
+          "telemetry must be false or { tracerProvider?, meterProvider? }",
+        ),
+      }),
+    );
+    expect(make({ tracerProvider: {} })).toThrow(
+      expect.objectContaining({
+        code: "ELR101",
+        message: expect.stringContaining("telemetry.tracerProvider must be"),
+      }),
+    );
+    expect(make({ meterProvider: "global" })).toThrow(
+      expect.objectContaining({
+        code: "ELR101",
+        message: expect.stringContaining("telemetry.meterProvider must be"),
+      }),
+    );
   });
 });

@@ -101,7 +101,10 @@ describe("traces", () => {
     expect(schedule.parentSpanContext).toBeUndefined();
     expect(parentOf(run)).toBe(idOf(schedule));
     expect(traceOf(run)).toBe(traceOf(schedule));
-    expect(schedule.attributes).toMatchObject({ "scheduler.operation": "schedule", "scheduler.job.id": handle.jobId });
+    expect(schedule.attributes).toMatchObject({
+      "scheduler.operation": "schedule",
+      "scheduler.job.id": handle.jobId,
+    });
     expect(run.attributes["scheduler.job.scheduling_lag_ms"]).toBe(2_500);
   });
 
@@ -117,17 +120,33 @@ describe("traces", () => {
     expect(run.status).toEqual({ code: SpanStatusCode.ERROR, message: "mailbox full" });
     expect(run.attributes["scheduler.job.status"]).toBe("failed");
     const exception = run.events.find((event) => event.name === "exception");
-    expect(exception?.attributes).toMatchObject({ "exception.type": "TypeError", "exception.message": "mailbox full" });
+    expect(exception?.attributes).toMatchObject({
+      "exception.type": "TypeError",
+      "exception.message": "mailbox full",
+    });
   });
 
   it("deferred retries: every attempt's run span is a child of the enqueue span; failed attempts carry the `retry scheduled` event", async () => {
     const sdk = newSdk();
     const email = testJob("emails.send");
-    const retry = resiliencePolicy("retry", { maxRetryAttempts: 3, delay: "1s", backoff: "exponential" });
-    const { scheduler, clock, probe } = await startHarness([email], { telemetry: sdk.telemetry, policies: [retry] });
+    const retry = resiliencePolicy("retry", {
+      maxRetryAttempts: 3,
+      delay: "1s",
+      backoff: "exponential",
+    });
+    const { scheduler, clock, probe } = await startHarness([email], {
+      telemetry: sdk.telemetry,
+      policies: [retry],
+    });
     let failures = 0;
-    probe.on("emails.send", () => (failures++ < 2 ? Promise.reject(new Error(`failure ${failures}`)) : undefined));
-    const handle = await scheduler.enqueue(email.jobClass, { id: 1 }, { resilience: "retry", resilienceMode: "deferred-retry" });
+    probe.on("emails.send", () =>
+      failures++ < 2 ? Promise.reject(new Error(`failure ${failures}`)) : undefined,
+    );
+    const handle = await scheduler.enqueue(
+      email.jobClass,
+      { id: 1 },
+      { resilience: "retry", resilienceMode: "deferred-retry" },
+    );
     const startMs = clock.now();
     await clock.advance(3_000);
 
@@ -137,15 +156,35 @@ describe("traces", () => {
     expect(runs.map(parentOf)).toEqual([idOf(enqueue), idOf(enqueue), idOf(enqueue)]);
     expect(new Set(runs.map(traceOf))).toEqual(new Set([traceOf(enqueue)]));
     expect(new Set(runs.map((run) => run.attributes["scheduler.job.run_id"])).size).toBe(3);
-    expect(runs.map((run) => run.attributes["scheduler.job.id"])).toEqual([handle.jobId, handle.jobId, handle.jobId]);
-    expect(runs.map((run) => run.attributes["scheduler.job.status"])).toEqual(["waiting-retry", "waiting-retry", "succeeded"]);
-    const retryEvents = runs.map((run) => run.events.find((event) => event.name === "retry scheduled")?.attributes);
+    expect(runs.map((run) => run.attributes["scheduler.job.id"])).toEqual([
+      handle.jobId,
+      handle.jobId,
+      handle.jobId,
+    ]);
+    expect(runs.map((run) => run.attributes["scheduler.job.status"])).toEqual([
+      "waiting-retry",
+      "waiting-retry",
+      "succeeded",
+    ]);
+    const retryEvents = runs.map(
+      (run) => run.events.find((event) => event.name === "retry scheduled")?.attributes,
+    );
     expect(retryEvents).toEqual([
-      { "scheduler.job.next_attempt": 2, "scheduler.job.next_due_time": new Date(startMs + 1_000).toISOString(), "scheduler.job.retry_delay_ms": 1_000 },
-      { "scheduler.job.next_attempt": 3, "scheduler.job.next_due_time": new Date(startMs + 3_000).toISOString(), "scheduler.job.retry_delay_ms": 2_000 },
+      {
+        "scheduler.job.next_attempt": 2,
+        "scheduler.job.next_due_time": new Date(startMs + 1_000).toISOString(),
+        "scheduler.job.retry_delay_ms": 1_000,
+      },
+      {
+        "scheduler.job.next_attempt": 3,
+        "scheduler.job.next_due_time": new Date(startMs + 3_000).toISOString(),
+        "scheduler.job.retry_delay_ms": 2_000,
+      },
       undefined,
     ]);
-    expect(runs[0]!.events.find((event) => event.name === "exception")?.attributes).toMatchObject({ "exception.message": "failure 1" });
+    expect(runs[0]!.events.find((event) => event.name === "exception")?.attributes).toMatchObject({
+      "exception.message": "failure 1",
+    });
   });
 
   it("a run skipped for overlap: `scheduled {name} skipped` with its reason, in the job's trace", async () => {
@@ -164,8 +203,14 @@ describe("traces", () => {
     const enqueues = sdk.spans().filter((span) => span.name === "scheduler enqueue reports.build");
     const skipped = sdk.span("scheduled reports.build skipped");
     expect(parentOf(skipped)).toBe(idOf(enqueues[1]!));
-    expect(skipped.attributes).toMatchObject({ "scheduler.job.status": "skipped", "scheduler.skip.reason": "overlap", "scheduler.job.name": "reports.build" });
-    expect(sdk.span("scheduled reports.build").attributes["scheduler.job.status"]).toBe("succeeded");
+    expect(skipped.attributes).toMatchObject({
+      "scheduler.job.status": "skipped",
+      "scheduler.skip.reason": "overlap",
+      "scheduler.job.name": "reports.build",
+    });
+    expect(sdk.span("scheduled reports.build").attributes["scheduler.job.status"]).toBe(
+      "succeeded",
+    );
   });
 
   it("cancel before the start: `scheduled {name} cancelled` in the job's trace, and the cancel operations' own spans", async () => {
@@ -180,7 +225,11 @@ describe("traces", () => {
     const schedule = sdk.span("scheduler schedule emails.send");
     const cancelled = sdk.span("scheduled emails.send cancelled");
     expect(parentOf(cancelled)).toBe(idOf(schedule));
-    expect(cancelled.attributes).toMatchObject({ "scheduler.job.status": "cancelled", "scheduler.job.id": handle.jobId, "scheduler.job.run_id": handle.runId });
+    expect(cancelled.attributes).toMatchObject({
+      "scheduler.job.status": "cancelled",
+      "scheduler.job.id": handle.jobId,
+      "scheduler.job.run_id": handle.runId,
+    });
     expect(sdk.spans().filter((span) => span.name === "scheduled emails.send")).toEqual([]);
     expect(sdk.span("scheduler cancel job").attributes).toMatchObject({
       "scheduler.operation": "cancel-job",
@@ -196,7 +245,12 @@ describe("traces", () => {
 
   it("recurring runs get run spans too, each the root of its own trace", async () => {
     const sdk = newSdk();
-    const schedule: ScheduleSpec = { kind: "fixed-rate", intervalMs: 1_000, initialDelayMs: null, runOnStart: true };
+    const schedule: ScheduleSpec = {
+      kind: "fixed-rate",
+      intervalMs: 1_000,
+      initialDelayMs: null,
+      runOnStart: true,
+    };
     const tick = testJob("tick", { schedule, supportsRuntimeScheduling: false });
     const { clock } = await startHarness([tick], { telemetry: sdk.telemetry });
     await clock.advance(1_500);
@@ -205,6 +259,10 @@ describe("traces", () => {
     expect(runs).toHaveLength(2);
     expect(runs.map((run) => run.parentSpanContext)).toEqual([undefined, undefined]);
     expect(new Set(runs.map(traceOf)).size).toBe(2);
-    expect(runs[0]!.attributes).toMatchObject({ "scheduler.job.name": "tick", "scheduler.job.runtime_scheduled": false, "scheduler.job.status": "succeeded" });
+    expect(runs[0]!.attributes).toMatchObject({
+      "scheduler.job.name": "tick",
+      "scheduler.job.runtime_scheduled": false,
+      "scheduler.job.status": "succeeded",
+    });
   });
 });

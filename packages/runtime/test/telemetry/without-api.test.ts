@@ -54,15 +54,41 @@ console.log(JSON.stringify({ apiResolvable, ran, explicitProviders }));
 /** The environment of a process outside this repository: pnpm's bin shims put its store on NODE_PATH. */
 const { NODE_PATH: _storePath, ...outsideEnvironment } = process.env;
 
-let output: { apiResolvable: boolean; ran: string[]; explicitProviders: { code: string; message: string } | null };
+let output: {
+  apiResolvable: boolean;
+  ran: string[];
+  explicitProviders: { code: string; message: string } | null;
+};
 
 beforeAll(() => {
-  execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: runtimeDirectory, env: outsideEnvironment, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", app], {
+    cwd: runtimeDirectory,
+    env: outsideEnvironment,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const tarball = readdirSync(app).find((name) => name.endsWith(".tgz"));
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app-without-otel", private: true, type: "module", dependencies: { "@elarion/runtime": `file:./${tarball}` } }));
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({
+      name: "app-without-otel",
+      private: true,
+      type: "module",
+      dependencies: { "@elarion/runtime": `file:./${tarball}` },
+    }),
+  );
   writeFileSync(join(app, "app.mjs"), APP_SCRIPT);
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: app, env: outsideEnvironment, stdio: ["ignore", "ignore", "inherit"] });
-  output = JSON.parse(execFileSync(process.execPath, ["app.mjs"], { cwd: app, env: outsideEnvironment, encoding: "utf8" }).trim()) as typeof output;
+  execFileSync(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+    { cwd: app, env: outsideEnvironment, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  output = JSON.parse(
+    execFileSync(process.execPath, ["app.mjs"], {
+      cwd: app,
+      env: outsideEnvironment,
+      encoding: "utf8",
+    }).trim(),
+  ) as typeof output;
 }, 120_000);
 
 describe("an app that does not install @opentelemetry/api", () => {
@@ -77,7 +103,9 @@ describe("an app that does not install @opentelemetry/api", () => {
   it("asking for explicit providers says what to install (ELR107)", () => {
     expect(output.explicitProviders).toEqual({
       code: "ELR107",
-      message: expect.stringContaining("@opentelemetry/api cannot be loaded; install it (npm install @opentelemetry/api)"),
+      message: expect.stringContaining(
+        "@opentelemetry/api cannot be loaded; install it (npm install @opentelemetry/api)",
+      ),
     });
   });
 });

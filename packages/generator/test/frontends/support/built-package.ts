@@ -6,7 +6,9 @@ import { generatorPackageDir } from "./fixture-app.js";
 export function requireBuiltGenerator(): void {
   for (const file of ["dist/cli.js", "dist/transformer.cjs", "dist/esbuild.js"]) {
     if (!fs.existsSync(path.join(generatorPackageDir, file))) {
-      throw new Error(`packages/generator/${file} is missing: run \`npx pnpm@10.34.9 build\` before these tests.`);
+      throw new Error(
+        `packages/generator/${file} is missing: run \`npx pnpm@10.34.9 build\` before these tests.`,
+      );
     }
   }
 }

@@ -75,8 +75,12 @@ export const DUPLICATE_JOB_FILE = {
    * one in send-email-job.ts (line 9), as `file:line:col` (CLI) or `file(line,col)` (tsc).
    */
   cliDiagnostic: /src\/jobs\/(duplicate-email-job\.ts:3|send-email-job\.ts:9):\d+ - error ELG001: /,
-  tscDiagnostic: /src\/jobs\/(duplicate-email-job\.ts\(3|send-email-job\.ts\(9),\d+\): error TS990001: ELG001: /,
-  esbuildLocation: { files: ["src/jobs/duplicate-email-job.ts", "src/jobs/send-email-job.ts"], lines: [3, 9] },
+  tscDiagnostic:
+    /src\/jobs\/(duplicate-email-job\.ts\(3|send-email-job\.ts\(9),\d+\): error TS990001: ELG001: /,
+  esbuildLocation: {
+    files: ["src/jobs/duplicate-email-job.ts", "src/jobs/send-email-job.ts"],
+    lines: [3, 9],
+  },
 };
 
 /** A new runtime job file, as a developer would add one while a watcher runs. */

@@ -12,7 +12,11 @@ export interface Finished {
 }
 
 /** Runs `node <script> ...args` to completion; kills it and rejects after `timeoutMs`. */
-export function runNode(args: readonly string[], cwd: string, timeoutMs = 60_000): Promise<Finished> {
+export function runNode(
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = 60_000,
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -21,7 +25,11 @@ export function runNode(args: readonly string[], cwd: string, timeoutMs = 60_000
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`node ${args.join(" ")} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(
+          `node ${args.join(" ")} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.on("error", (error) => {
       clearTimeout(timer);
@@ -67,7 +75,11 @@ export class WatchedProcess {
    * Resolves once `condition` holds, re-evaluating it whenever the process prints something;
    * rejects after `timeoutMs` or when the process exits first.
    */
-  until(description: string, condition: (output: string) => boolean, timeoutMs = 45_000): Promise<void> {
+  until(
+    description: string,
+    condition: (output: string) => boolean,
+    timeoutMs = 45_000,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const finish = (error?: Error): void => {
         clearTimeout(timer);
@@ -77,10 +89,16 @@ export class WatchedProcess {
       };
       const check = (): void => {
         if (condition(this.output)) finish();
-        else if (this.exited) finish(new Error(`the process exited before: ${description}\noutput:\n${this.output}`));
+        else if (this.exited)
+          finish(new Error(`the process exited before: ${description}\noutput:\n${this.output}`));
       };
       const timer = setTimeout(
-        () => finish(new Error(`timed out after ${timeoutMs} ms waiting for: ${description}\noutput:\n${this.output}`)),
+        () =>
+          finish(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for: ${description}\noutput:\n${this.output}`,
+            ),
+          ),
         timeoutMs,
       );
       this.listeners.add(check);

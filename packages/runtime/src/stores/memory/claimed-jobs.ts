@@ -34,6 +34,8 @@ export class ClaimedJobs {
   private compact(): void {
     // A job retried in deferred mode can be logged twice (claimed, waiting-retry, claimed again).
     const seen = new Set<MemoryJob>();
-    this.log = this.log.filter((job) => job.status === "running" && !seen.has(job) && seen.add(job) !== undefined);
+    this.log = this.log.filter(
+      (job) => job.status === "running" && !seen.has(job) && seen.add(job) !== undefined,
+    );
   }
 }

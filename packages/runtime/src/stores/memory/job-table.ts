@@ -121,7 +121,8 @@ export class JobTable {
   }
 
   private forgetExplicitRunId(job: MemoryJob): void {
-    if (job.explicitRunId !== null && this.byExplicitRunId.get(job.explicitRunId) === job) this.byExplicitRunId.delete(job.explicitRunId);
+    if (job.explicitRunId !== null && this.byExplicitRunId.get(job.explicitRunId) === job)
+      this.byExplicitRunId.delete(job.explicitRunId);
   }
 
   private indexOldestUnindexed(): void {

@@ -13,7 +13,10 @@ import type { MemoryJob } from "./memory-job.js";
  * O(n) (O(n log page) on the heap path), with bounded output — a few milliseconds per million jobs;
  * the hot path keeps no index for it.
  */
-export function listJobsOf(jobs: () => Iterable<MemoryJob>, query: JobListing): readonly JobState[] {
+export function listJobsOf(
+  jobs: () => Iterable<MemoryJob>,
+  query: JobListing,
+): readonly JobState[] {
   const limit = query.limit;
   const ring: MemoryJob[] = [];
   let matched = 0;
@@ -25,7 +28,8 @@ export function listJobsOf(jobs: () => Iterable<MemoryJob>, query: JobListing): 
     ring[matched++ % limit] = job;
   }
   const page: JobState[] = [];
-  for (let index = matched - 1; index >= Math.max(0, matched - limit); index--) page.push(ring[index % limit]!.toJobState());
+  for (let index = matched - 1; index >= Math.max(0, matched - limit); index--)
+    page.push(ring[index % limit]!.toJobState());
   return page;
 }
 

@@ -2,7 +2,13 @@ import type { ResiliencePolicy } from "../../authoring/resilience-policy.js";
 import { firstRunIdOf, isFirstRunIdOf } from "../../core/ids.js";
 import type { JobState, JobStatus } from "../../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../../state/run-info.js";
-import type { ClaimedRun, KeyHolder, NewRuntimeJob, ResilienceMode, ScheduleOccurrence } from "../job-store.js";
+import type {
+  ClaimedRun,
+  KeyHolder,
+  NewRuntimeJob,
+  ResilienceMode,
+  ScheduleOccurrence,
+} from "../job-store.js";
 
 /**
  * The trace contexts of the jobs that have one (telemetry on), kept beside the jobs rather than in
@@ -27,10 +33,20 @@ const latestSpecs = new Map<string, JobSpec>();
 
 function specOf(job: NewRuntimeJob): JobSpec {
   const known = latestSpecs.get(job.jobName);
-  if (known !== undefined && known.maxAttempts === job.maxAttempts && known.resilience === job.resilience && known.resilienceMode === job.resilienceMode) {
+  if (
+    known !== undefined &&
+    known.maxAttempts === job.maxAttempts &&
+    known.resilience === job.resilience &&
+    known.resilienceMode === job.resilienceMode
+  ) {
     return known;
   }
-  const spec: JobSpec = Object.freeze({ jobName: job.jobName, maxAttempts: job.maxAttempts, resilience: job.resilience, resilienceMode: job.resilienceMode });
+  const spec: JobSpec = Object.freeze({
+    jobName: job.jobName,
+    maxAttempts: job.maxAttempts,
+    resilience: job.resilience,
+    resilienceMode: job.resilienceMode,
+  });
   latestSpecs.set(job.jobName, spec);
   return spec;
 }
@@ -154,7 +170,13 @@ export class MemoryJob implements ClaimedRun {
 
   /** Its identity and pending run, as a keyed insert that met it reports it. */
   toKeyHolder(): KeyHolder {
-    return { jobId: this.jobId, runId: this.runId, dueTimeMs: this.dueTimeMs, attempt: this.attempt, maxAttempts: this.maxAttempts };
+    return {
+      jobId: this.jobId,
+      runId: this.runId,
+      dueTimeMs: this.dueTimeMs,
+      attempt: this.attempt,
+      maxAttempts: this.maxAttempts,
+    };
   }
 
   private asNewJob(): NewRuntimeJob {

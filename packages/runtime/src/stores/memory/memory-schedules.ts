@@ -1,6 +1,11 @@
 import type { ScheduleRule } from "../../policy/schedule-rule.js";
 import { isTerminalStatus } from "../../state/job-state.js";
-import type { NewRuntimeJob, ScheduleAdvance, ScheduleWrite, StoredSchedule } from "../job-store.js";
+import type {
+  NewRuntimeJob,
+  ScheduleAdvance,
+  ScheduleWrite,
+  StoredSchedule,
+} from "../job-store.js";
 import type { MemoryJob } from "./memory-job.js";
 
 /** What the schedules need of the memory store. */
@@ -63,7 +68,9 @@ export class MemorySchedules {
   }
 
   list(): StoredSchedule[] {
-    return [...this.schedules.values()].sort((a, b) => (a.scheduleKey < b.scheduleKey ? -1 : a.scheduleKey > b.scheduleKey ? 1 : 0)).map((s) => s.toStored());
+    return [...this.schedules.values()]
+      .sort((a, b) => (a.scheduleKey < b.scheduleKey ? -1 : a.scheduleKey > b.scheduleKey ? 1 : 0))
+      .map((s) => s.toStored());
   }
 
   write(write: ScheduleWrite): boolean {
@@ -71,10 +78,25 @@ export class MemorySchedules {
     if ((current?.revision ?? null) !== write.expectedRevision) return false;
     if (write.replacedHeadJobId !== null) {
       const head = current?.head;
-      if (head === undefined || head === null || head.jobId !== write.replacedHeadJobId || !head.isPending) return false;
+      if (
+        head === undefined ||
+        head === null ||
+        head.jobId !== write.replacedHeadJobId ||
+        !head.isPending
+      )
+        return false;
       this.jobs.remove(head);
     }
-    const schedule = current ?? new MemorySchedule(write.scheduleKey, write.jobName, write.payload, write.rule, write.revision, write.nowMs);
+    const schedule =
+      current ??
+      new MemorySchedule(
+        write.scheduleKey,
+        write.jobName,
+        write.payload,
+        write.rule,
+        write.revision,
+        write.nowMs,
+      );
     schedule.jobName = write.jobName;
     schedule.payload = write.payload;
     schedule.rule = write.rule;
@@ -95,7 +117,12 @@ export class MemorySchedules {
 
   advance(advance: ScheduleAdvance): boolean {
     const schedule = this.schedules.get(advance.scheduleKey);
-    if (schedule === undefined || schedule.revision !== advance.revision || schedule.head?.jobId !== advance.fromJobId) return false;
+    if (
+      schedule === undefined ||
+      schedule.revision !== advance.revision ||
+      schedule.head?.jobId !== advance.fromJobId
+    )
+      return false;
     for (const slot of advance.catchUp) this.jobs.add(slot);
     this.setHead(schedule, advance.head);
     schedule.lastSlotMs = Math.max(schedule.lastSlotMs ?? -Infinity, advance.fromSlotMs);
@@ -104,7 +131,10 @@ export class MemorySchedules {
 
   toRepair(scheduleKey?: string): StoredSchedule[] {
     const stuck: StoredSchedule[] = [];
-    const candidates = scheduleKey === undefined ? this.schedules.values() : [this.schedules.get(scheduleKey)].filter((s) => s !== undefined);
+    const candidates =
+      scheduleKey === undefined
+        ? this.schedules.values()
+        : [this.schedules.get(scheduleKey)].filter((s) => s !== undefined);
     for (const schedule of candidates) {
       const head = schedule.head;
       if (head !== null && isTerminalStatus(head.status)) stuck.push(schedule.toStored());

@@ -30,7 +30,11 @@ import { PausedJobNames } from "./paused-job-names.js";
 import { PendingRuns } from "./pending-runs.js";
 import { RetainedJobs } from "./retained-jobs.js";
 
-const NOT_FOUND: CancelResult = Object.freeze({ outcome: "not-found", runId: null, ownedHere: false });
+const NOT_FOUND: CancelResult = Object.freeze({
+  outcome: "not-found",
+  runId: null,
+  ownedHere: false,
+});
 const DEFAULT_RETENTION = 1024;
 
 /**
@@ -61,7 +65,10 @@ export class MemoryStore implements JobStore {
    */
   private readonly latestOutcomes = new Map<string, MemoryJob | OutcomeInfo>();
   private readonly keys = new KeyHolders();
-  private readonly schedules = new MemorySchedules({ add: (job) => this.add(new MemoryJob(job)), remove: (job) => this.remove(job) });
+  private readonly schedules = new MemorySchedules({
+    add: (job) => this.add(new MemoryJob(job)),
+    remove: (job) => this.remove(job),
+  });
   private readonly paused = new PausedJobNames();
   private host: StoreHost | undefined;
 
@@ -73,7 +80,8 @@ export class MemoryStore implements JobStore {
   close(): void {
     const nowMs = this.host?.now() ?? Date.now();
     for (const job of [...this.pending.entries(), ...this.paused.parkedRuns()]) {
-      if (job.isPending) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, nowMs, null);
+      if (job.isPending)
+        this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, nowMs, null);
     }
     this.pending.clear();
     this.paused.clearParked();
@@ -143,7 +151,8 @@ export class MemoryStore implements JobStore {
     for (;;) {
       const top = pending.peek();
       if (top === undefined) return null;
-      if (top.isPending && !(this.paused.size !== 0 && this.paused.has(top.jobName))) return top.dueTimeMs;
+      if (top.isPending && !(this.paused.size !== 0 && this.paused.has(top.jobName)))
+        return top.dueTimeMs;
       pending.pop();
       if (top.isPending) this.paused.park(top);
     }
@@ -159,7 +168,13 @@ export class MemoryStore implements JobStore {
   completeRun(ticket: RunTicket, completion: RunCompletion): boolean {
     const job = claimedBy(ticket);
     if (job === null) return false;
-    this.finish(job, completion.status, completion.message, completion.completedAtMs, completion.startedAtMs);
+    this.finish(
+      job,
+      completion.status,
+      completion.message,
+      completion.completedAtMs,
+      completion.startedAtMs,
+    );
     return true;
   }
 
@@ -194,13 +209,27 @@ export class MemoryStore implements JobStore {
   /** Volatile: a run that never started is lost with the process, so it ends cancelled. */
   releaseRun(ticket: RunTicket): void {
     const job = claimedBy(ticket);
-    if (job !== null) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, this.host?.now() ?? Date.now(), null);
+    if (job !== null)
+      this.finish(
+        job,
+        "cancelled",
+        OutcomeMessage.schedulerShutdown,
+        this.host?.now() ?? Date.now(),
+        null,
+      );
   }
 
   /** Volatile: a body left behind at stop cannot be run again elsewhere, so its run ends cancelled. */
   abandonRun(ticket: RunTicket): void {
     const job = claimedBy(ticket);
-    if (job !== null) this.finish(job, "cancelled", OutcomeMessage.schedulerShutdown, this.host?.now() ?? Date.now(), job.startedAtMs);
+    if (job !== null)
+      this.finish(
+        job,
+        "cancelled",
+        OutcomeMessage.schedulerShutdown,
+        this.host?.now() ?? Date.now(),
+        job.startedAtMs,
+      );
   }
 
   cancelJob(jobId: string, atMs: number): CancelResult {
@@ -224,7 +253,10 @@ export class MemoryStore implements JobStore {
   listActiveRuns(): readonly RunInfo[] {
     return this.claimed
       .list()
-      .sort((a, b) => (a.startedAtMs ?? Infinity) - (b.startedAtMs ?? Infinity) || a.sequence - b.sequence)
+      .sort(
+        (a, b) =>
+          (a.startedAtMs ?? Infinity) - (b.startedAtMs ?? Infinity) || a.sequence - b.sequence,
+      )
       .slice(0, SNAPSHOT_LIST_LIMIT)
       .map((job) => job.toRunInfo());
   }
@@ -287,7 +319,8 @@ export class MemoryStore implements JobStore {
    */
   retryJob(jobId: string, retry: JobRetryRequest): JobState | null {
     const ended = this.jobs.get(jobId);
-    if (ended === undefined || (ended.status !== "failed" && ended.status !== "cancelled")) return null;
+    if (ended === undefined || (ended.status !== "failed" && ended.status !== "cancelled"))
+      return null;
     const job = new MemoryJob({
       jobId,
       runId: retry.newRunId,
@@ -353,14 +386,30 @@ export class MemoryStore implements JobStore {
     if (job === undefined) return NOT_FOUND;
     if (job.isPending) {
       this.finish(job, "cancelled", OutcomeMessage.cancelledBeforeExecution, atMs, null);
-      const result: CancelResult = { outcome: "cancelled-before-start", runId: job.runId, ownedHere: true, jobId: job.jobId, jobName: job.jobName, traceContext: job.traceContext };
-      return job.occurrence === null ? result : { ...result, scheduleKey: job.occurrence.scheduleKey };
+      const result: CancelResult = {
+        outcome: "cancelled-before-start",
+        runId: job.runId,
+        ownedHere: true,
+        jobId: job.jobId,
+        jobName: job.jobName,
+        traceContext: job.traceContext,
+      };
+      return job.occurrence === null
+        ? result
+        : { ...result, scheduleKey: job.occurrence.scheduleKey };
     }
-    if (job.status === "running") return { outcome: "abort-active", runId: job.runId, ownedHere: true, jobId: job.jobId };
+    if (job.status === "running")
+      return { outcome: "abort-active", runId: job.runId, ownedHere: true, jobId: job.jobId };
     return NOT_FOUND;
   }
 
-  private finish(job: MemoryJob, status: RunCompletion["status"], message: string | null, completedAtMs: number, startedAtMs: number | null): void {
+  private finish(
+    job: MemoryJob,
+    status: RunCompletion["status"],
+    message: string | null,
+    completedAtMs: number,
+    startedAtMs: number | null,
+  ): void {
     if (job.status === "running") this.claimed.left();
     else if (job.takesKey) this.keys.release(job);
     job.status = status;

@@ -30,7 +30,8 @@ export class PendingRuns {
     const fromHeap = this.heap.peek();
     if (fromLane === undefined) return fromHeap;
     if (fromHeap === undefined) return fromLane;
-    return fromHeap.dueTimeMs < fromLane.dueTimeMs || (fromHeap.dueTimeMs === fromLane.dueTimeMs && fromHeap.sequence < fromLane.sequence)
+    return fromHeap.dueTimeMs < fromLane.dueTimeMs ||
+      (fromHeap.dueTimeMs === fromLane.dueTimeMs && fromHeap.sequence < fromLane.sequence)
       ? fromHeap
       : fromLane;
   }

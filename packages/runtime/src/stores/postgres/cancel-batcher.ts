@@ -127,6 +127,8 @@ export class CancelBatcher {
   }
 
   #statement(db: Queryable, cancel: PendingCancel): Promise<CancelRow> {
-    return cancel.target === "job" ? this.statements.cancelJob(db, cancel.id, cancel.atMs) : this.statements.cancelRun(db, cancel.id, cancel.atMs);
+    return cancel.target === "job"
+      ? this.statements.cancelJob(db, cancel.id, cancel.atMs)
+      : this.statements.cancelRun(db, cancel.id, cancel.atMs);
   }
 }

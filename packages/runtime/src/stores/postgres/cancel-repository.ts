@@ -34,24 +34,48 @@ export class CancelRepository {
     return this.#cancel(db, "cancel-job", jobId, nowMs);
   }
 
-  async #cancel(db: Queryable, statement: "cancel-run" | "cancel-job", id: string, nowMs: number): Promise<CancelRow> {
+  async #cancel(
+    db: Queryable,
+    statement: "cancel-run" | "cancel-job",
+    id: string,
+    nowMs: number,
+  ): Promise<CancelRow> {
     if (!isUuid(id)) return { outcome: "not-found" };
-    const result = await this.#run<CancelResultRow>(db, statement, [id, nowMs, this.#schema.channel]);
+    const result = await this.#run<CancelResultRow>(db, statement, [
+      id,
+      nowMs,
+      this.#schema.channel,
+    ]);
     const row = result.rows[0];
     return row === undefined ? { outcome: "not-found" } : toCancelRow(row);
   }
 
   /** Runs a statement as a named prepared statement: parsed and planned once per connection. */
-  #run<R extends QueryResultRow = QueryResultRow>(db: Queryable, statement: StatementName, values: unknown[]) {
+  #run<R extends QueryResultRow = QueryResultRow>(
+    db: Queryable,
+    statement: StatementName,
+    values: unknown[],
+  ) {
     const { name, text } = this.#statements[statement];
     return db.query<R>({ name, text, values });
   }
 }
 
 function toCancelRow(row: CancelResultRow): CancelRow {
-  const job = { jobName: row.job_name, traceContext: row.trace_context, scheduleKey: row.schedule_key };
-  if (!row.was_running) return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id, ...job };
-  return { outcome: "abort-active", runId: row.run_id, jobId: row.job_id, owner: row.owner, ...job };
+  const job = {
+    jobName: row.job_name,
+    traceContext: row.trace_context,
+    scheduleKey: row.schedule_key,
+  };
+  if (!row.was_running)
+    return { outcome: "cancelled-before-start", runId: row.run_id, jobId: row.job_id, ...job };
+  return {
+    outcome: "abort-active",
+    runId: row.run_id,
+    jobId: row.job_id,
+    owner: row.owner,
+    ...job,
+  };
 }
 
 interface CancelResultRow {

@@ -22,11 +22,15 @@ export class Cancels {
   ) {}
 
   cancelJob(jobId: string, atMs: number): Promise<CancelResult> {
-    return this.#track(async () => this.#result(await this.statements.cancelJob(jobId, atMs), atMs));
+    return this.#track(async () =>
+      this.#result(await this.statements.cancelJob(jobId, atMs), atMs),
+    );
   }
 
   cancelRun(runId: string, atMs: number): Promise<CancelResult> {
-    return this.#track(async () => this.#result(await this.statements.cancelRun(runId, atMs), atMs));
+    return this.#track(async () =>
+      this.#result(await this.statements.cancelRun(runId, atMs), atMs),
+    );
   }
 
   /**
@@ -44,7 +48,12 @@ export class Cancels {
     if (leases.isPrefetched(runId)) {
       // Never handed out: if it was a schedule's occurrence, nothing planned its next slot yet.
       void leases
-        .completePrefetched(runId, { status: "cancelled", message: OutcomeMessage.cancelled, startedAtMs: null, completedAtMs: host.now() })
+        .completePrefetched(runId, {
+          status: "cancelled",
+          message: OutcomeMessage.cancelled,
+          startedAtMs: null,
+          completedAtMs: host.now(),
+        })
         .then((ended) => {
           if (ended) host.repairSchedules();
         });
@@ -62,11 +71,18 @@ export class Cancels {
 
   async #result(row: CancelRow, atMs: number): Promise<CancelResult> {
     if (row.outcome === "not-found") return { outcome: "not-found", runId: null, ownedHere: false };
-    const job = { jobId: row.jobId, jobName: row.jobName, traceContext: row.traceContext, ...(row.scheduleKey === null ? {} : { scheduleKey: row.scheduleKey }) };
-    if (row.outcome === "cancelled-before-start") return { outcome: row.outcome, runId: row.runId, ownedHere: false, ...job };
+    const job = {
+      jobId: row.jobId,
+      jobName: row.jobName,
+      traceContext: row.traceContext,
+      ...(row.scheduleKey === null ? {} : { scheduleKey: row.scheduleKey }),
+    };
+    if (row.outcome === "cancelled-before-start")
+      return { outcome: row.outcome, runId: row.runId, ownedHere: false, ...job };
     const leases = this.leases();
     // Leased to this process by a claim whose answer has not been read yet: read it first.
-    if (row.owner === this.workerId && leases !== null && !leases.holds(row.runId)) await leases.claimsAnswered();
+    if (row.owner === this.workerId && leases !== null && !leases.holds(row.runId))
+      await leases.claimsAnswered();
     const ownedHere = row.owner === this.workerId && leases !== null && leases.holds(row.runId);
     if (ownedHere && leases.isPrefetched(row.runId)) {
       // Leased by this process but never handed to the dispatcher: it simply never starts.
@@ -76,7 +92,8 @@ export class Cancels {
         startedAtMs: null,
         completedAtMs: atMs,
       });
-      if (ended) return { outcome: "cancelled-before-start", runId: row.runId, ownedHere: false, ...job };
+      if (ended)
+        return { outcome: "cancelled-before-start", runId: row.runId, ownedHere: false, ...job };
     }
     return { outcome: "abort-active", runId: row.runId, ownedHere };
   }

@@ -11,8 +11,16 @@ export type ScreenedOutcome = Omit<RunCompletionRow, "runId" | "claims">;
  * fails deep inside a job, or in the retry step after it); a run whose cancel was requested ends
  * cancelled.
  */
-export function screenClaimedRow(row: ClaimedRunRow, host: Pick<StoreHost, "now" | "findDescriptor">): "run" | ScreenedOutcome {
-  const ended = (status: "failed" | "cancelled", message: string): ScreenedOutcome => ({ status, message, startedAtMs: null, completedAtMs: host.now() });
+export function screenClaimedRow(
+  row: ClaimedRunRow,
+  host: Pick<StoreHost, "now" | "findDescriptor">,
+): "run" | ScreenedOutcome {
+  const ended = (status: "failed" | "cancelled", message: string): ScreenedOutcome => ({
+    status,
+    message,
+    startedAtMs: null,
+    completedAtMs: host.now(),
+  });
   if (row.cancelRequested) return ended("cancelled", "cancelled");
   const descriptor = host.findDescriptor(row.jobName);
   if (descriptor === undefined) {
@@ -57,7 +65,8 @@ export function storedPolicyProblem(policy: unknown): string | null {
   const milliseconds = (name: string, nullable: boolean, positive: boolean): string | null => {
     const value = fields[name];
     if (nullable && value === null) return null;
-    if (typeof value === "number" && Number.isFinite(value) && (positive ? value > 0 : value >= 0)) return null;
+    if (typeof value === "number" && Number.isFinite(value) && (positive ? value > 0 : value >= 0))
+      return null;
     return `${name} is ${describe(value)} (expected ${positive ? "a positive" : "a"} number of milliseconds${nullable ? " or null" : ""})`;
   };
   const problems = [
@@ -65,9 +74,13 @@ export function storedPolicyProblem(policy: unknown): string | null {
       ? null
       : `maxRetryAttempts is ${describe(fields["maxRetryAttempts"])} (expected a whole number 0 or more)`,
     milliseconds("delayMs", false, false),
-    BACKOFFS.includes(fields["backoff"]) ? null : `backoff is ${describe(fields["backoff"])} (expected "constant", "linear" or "exponential")`,
+    BACKOFFS.includes(fields["backoff"])
+      ? null
+      : `backoff is ${describe(fields["backoff"])} (expected "constant", "linear" or "exponential")`,
     milliseconds("maxDelayMs", true, false),
-    typeof fields["jitter"] === "boolean" ? null : `jitter is ${describe(fields["jitter"])} (expected true or false)`,
+    typeof fields["jitter"] === "boolean"
+      ? null
+      : `jitter is ${describe(fields["jitter"])} (expected true or false)`,
     milliseconds("timeoutMs", true, true),
   ].filter((problem) => problem !== null);
   return problems.length === 0 ? null : problems.join("; ");
@@ -78,6 +91,7 @@ function describe(value: unknown): string {
 }
 
 function policyName(policy: unknown): string {
-  const name = typeof policy === "object" && policy !== null ? (policy as { name?: unknown }).name : undefined;
+  const name =
+    typeof policy === "object" && policy !== null ? (policy as { name?: unknown }).name : undefined;
   return typeof name === "string" ? ` "${name}"` : "";
 }

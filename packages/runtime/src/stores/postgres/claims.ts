@@ -78,7 +78,11 @@ export class Claims {
   }
 
   completeRun(ticket: RunTicket, completion: RunCompletion): Promise<boolean> {
-    return this.leases.complete({ runId: ticket.claimed.runId, ...completion, message: storableText(completion.message) });
+    return this.leases.complete({
+      runId: ticket.claimed.runId,
+      ...completion,
+      message: storableText(completion.message),
+    });
   }
 
   async scheduleRetry(ticket: RunTicket, retry: RetryRequest): Promise<boolean> {
@@ -113,7 +117,9 @@ export class Claims {
 
   #roundTripFailed(error: unknown, timers: StoreTimers): void {
     const { host } = this.context;
-    host.logger.error("postgresStore: claiming or completing runs failed; retrying", { error: this.context.describe(error, "claim or complete runs") });
+    host.logger.error("postgresStore: claiming or completing runs failed; retrying", {
+      error: this.context.describe(error, "claim or complete runs"),
+    });
     if (this.#retryWake !== null) return;
     this.#retryWake = timers.after(CLAIM_RETRY_WAKE_MS, () => {
       this.#retryWake = null;
@@ -127,5 +133,7 @@ export class Claims {
  * anything) would make the whole round trip fail. It is written out as the six characters `\u0000`.
  */
 function storableText<T extends string | null>(text: T): T {
-  return (text === null || !text.includes("\u0000") ? text : text.replaceAll("\u0000", "\\u0000")) as T;
+  return (
+    text === null || !text.includes("\u0000") ? text : text.replaceAll("\u0000", "\\u0000")
+  ) as T;
 }

@@ -35,7 +35,15 @@ export function connectionTarget(pool: pg.Pool): ConnectionTarget {
   };
 }
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH", "EAI_AGAIN", "EPIPE"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+  "EPIPE",
+]);
 
 /** Whether an error means "no usable connection" rather than a problem with a statement. */
 export function isConnectionError(error: unknown): boolean {
@@ -46,7 +54,9 @@ export function isConnectionError(error: unknown): boolean {
     if (code.startsWith("08") || code.startsWith("57P") || code === "53300") return true;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
+  return /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+    message,
+  );
 }
 
 /**
@@ -54,7 +64,11 @@ export function isConnectionError(error: unknown): boolean {
  * into one line that names the server, database and role and says what to do; other errors pass
  * through unchanged.
  */
-export function describeConnectionError(error: unknown, target: ConnectionTarget, doing: string): unknown {
+export function describeConnectionError(
+  error: unknown,
+  target: ConnectionTarget,
+  doing: string,
+): unknown {
   const refused = describeRefusedLogin(error, target, doing);
   if (refused !== null) return refused;
   if (!isConnectionError(error)) return error;
@@ -77,7 +91,11 @@ export function describeConnectionError(error: unknown, target: ConnectionTarget
  * role, or no pg_hba.conf entry for it) and 28P01 (wrong password). The driver's own error is a
  * bare "role ... does not exist" with a stack trace through its internals.
  */
-function describeRefusedLogin(error: unknown, target: ConnectionTarget, doing: string): Error | null {
+function describeRefusedLogin(
+  error: unknown,
+  target: ConnectionTarget,
+  doing: string,
+): Error | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (code !== "3D000" && code !== "28000" && code !== "28P01") return null;
   const cause = `${firstLine(error instanceof Error ? error.message : String(error))} (${code})`;
@@ -103,7 +121,10 @@ function describeRefusedLogin(error: unknown, target: ConnectionTarget, doing: s
       : unknownRole
         ? `Connect as an existing role (the user in ${given}), or create it: CREATE ROLE ${target.role ?? "<name>"} LOGIN;`
         : `Allow this role, database and client address in the server's pg_hba.conf, or connect as a role it allows.`;
-  return coded(new Error(`${server}${database} refused ${role}: ${cause}. ${what}`, { cause: error }), "ELR502");
+  return coded(
+    new Error(`${server}${database} refused ${role}: ${cause}. ${what}`, { cause: error }),
+    "ELR502",
+  );
 }
 
 function firstLine(text: string): string {

@@ -29,9 +29,13 @@ export class DirectInserts {
    * Inserts `rows` (each `(jobName, key)` at most once) in the caller's transaction (`client`) or
    * on the pool, and answers per row its key holder, or `null` when the row was inserted.
    */
-  async insert(rows: readonly NewJobRow[], client: Queryable | null): Promise<(KeyHolder | null)[]> {
+  async insert(
+    rows: readonly NewJobRow[],
+    client: Queryable | null,
+  ): Promise<(KeyHolder | null)[]> {
     if (client !== null) return this.#insertIn(client, rows);
-    if (!rows.some((row) => row.key != null && row.onDuplicate === "replace")) return this.#insertIn(this.pool, rows);
+    if (!rows.some((row) => row.key != null && row.onDuplicate === "replace"))
+      return this.#insertIn(this.pool, rows);
     return withPooledClient(this.pool, async (own) => {
       try {
         await own.query("BEGIN");
@@ -47,14 +51,28 @@ export class DirectInserts {
 
   async #insertIn(db: Queryable, rows: readonly NewJobRow[]): Promise<(KeyHolder | null)[]> {
     const answer: (KeyHolder | null)[] = rows.map(() => null);
-    for (const holder of await this.inserts.insertJobs(db, rows)) answer[holder.index] = await this.#complete(db, holder, rows[holder.index]!);
+    for (const holder of await this.inserts.insertJobs(db, rows))
+      answer[holder.index] = await this.#complete(db, holder, rows[holder.index]!);
     return answer;
   }
 
   async #complete(db: Queryable, holder: KeyHolderRow, row: NewJobRow): Promise<KeyHolder> {
     let maxAttempts = holder.maxAttempts;
-    if (holder.payloadMissed) maxAttempts = await this.inserts.replaceJobPayload(db, holder.jobId, row.payload, holder.dueTimeMs);
-    else if (maxAttempts === null) maxAttempts = (await this.queue.getJob(db, holder.jobId))?.maxAttempts ?? null;
-    return { jobId: holder.jobId, runId: holder.runId, dueTimeMs: holder.dueTimeMs, attempt: holder.attempt, maxAttempts: maxAttempts ?? 1 };
+    if (holder.payloadMissed)
+      maxAttempts = await this.inserts.replaceJobPayload(
+        db,
+        holder.jobId,
+        row.payload,
+        holder.dueTimeMs,
+      );
+    else if (maxAttempts === null)
+      maxAttempts = (await this.queue.getJob(db, holder.jobId))?.maxAttempts ?? null;
+    return {
+      jobId: holder.jobId,
+      runId: holder.runId,
+      dueTimeMs: holder.dueTimeMs,
+      attempt: holder.attempt,
+      maxAttempts: maxAttempts ?? 1,
+    };
   }
 }

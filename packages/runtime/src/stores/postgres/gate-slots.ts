@@ -40,7 +40,13 @@ export class GateSlots {
     for (let attempt = 0; attempt < attempts && row === undefined; attempt++) {
       const result = await this.db.query<{ slot: number }>({
         ...this.#acquire,
-        values: [request.gate, request.capacity, this.owner, request.runId, Math.ceil(this.leaseMs)],
+        values: [
+          request.gate,
+          request.capacity,
+          this.owner,
+          request.runId,
+          Math.ceil(this.leaseMs),
+        ],
       });
       row = result.rows[0];
     }
@@ -52,7 +58,10 @@ export class GateSlots {
 
   async release(ticket: ClusterGateTicket): Promise<void> {
     this.#held.delete(ticket.runId);
-    await this.db.query({ ...this.#release, values: [ticket.gate, ticket.slot, this.owner, ticket.runId] });
+    await this.db.query({
+      ...this.#release,
+      values: [ticket.gate, ticket.slot, this.owner, ticket.runId],
+    });
   }
 
   /** The heartbeat's part: extends every slot this worker holds (nothing to send when none). */

@@ -8,17 +8,26 @@ import type { StoreContext } from "./store-context.js";
  * is aborted here; a cancel whose NOTIFY was missed is honoured. Never rejects: a failed beat is
  * logged and the next one retries.
  */
-export async function beat(context: StoreContext, leases: LeaseBatcher, cancels: Cancels): Promise<void> {
+export async function beat(
+  context: StoreContext,
+  leases: LeaseBatcher,
+  cancels: Cancels,
+): Promise<void> {
   const { host } = context;
   try {
     await leases.extendLeases({
       lost: (runId) => {
-        host.logger.warn("postgresStore: lost the lease of a run (heartbeat too late); another worker may run it again", { runId });
+        host.logger.warn(
+          "postgresStore: lost the lease of a run (heartbeat too late); another worker may run it again",
+          { runId },
+        );
         host.abortRun(runId, "lease lost");
       },
       cancelRequested: (runId) => cancels.requested(runId, host),
     });
   } catch (error) {
-    host.logger.warn("postgresStore: heartbeat failed; retrying at the next beat", { error: context.describe(error, "extend leases") });
+    host.logger.warn("postgresStore: heartbeat failed; retrying at the next beat", {
+      error: context.describe(error, "extend leases"),
+    });
   }
 }

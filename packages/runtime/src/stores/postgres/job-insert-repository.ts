@@ -67,13 +67,26 @@ export class JobInsertRepository {
   }
 
   /** The payload of a replace that insert-jobs could not write (see {@link KeyHolderRow.payloadMissed}); answers max attempts. */
-  async replaceJobPayload(db: Queryable, jobId: string, payload: unknown, dueTimeMs: number): Promise<number | null> {
-    const result = await this.#run<{ max_attempts: number }>(db, "replace-job-payload", [jobId, payload === undefined ? null : JSON.stringify(payload), dueTimeMs]);
+  async replaceJobPayload(
+    db: Queryable,
+    jobId: string,
+    payload: unknown,
+    dueTimeMs: number,
+  ): Promise<number | null> {
+    const result = await this.#run<{ max_attempts: number }>(db, "replace-job-payload", [
+      jobId,
+      payload === undefined ? null : JSON.stringify(payload),
+      dueTimeMs,
+    ]);
     return result.rows[0]?.max_attempts ?? null;
   }
 
   /** Runs a statement as a named prepared statement: parsed and planned once per connection. */
-  #run<R extends QueryResultRow = QueryResultRow>(db: Queryable, statement: StatementName, values: unknown[]) {
+  #run<R extends QueryResultRow = QueryResultRow>(
+    db: Queryable,
+    statement: StatementName,
+    values: unknown[],
+  ) {
     const { name, text } = this.#statements[statement];
     return db.query<R>({ name, text, values });
   }

@@ -3,7 +3,12 @@ import type { Logger } from "../../core/logger.js";
 import { isConnectionError } from "./connection-errors.js";
 import type { Queryable } from "./queryable.js";
 import { separateRefusedOutcomes } from "./refused-outcomes.js";
-import type { ClaimedRunRow, CompleteAndClaimResult, RunCompletionRow, RunStartRow } from "./queue-rows.js";
+import type {
+  ClaimedRunRow,
+  CompleteAndClaimResult,
+  RunCompletionRow,
+  RunStartRow,
+} from "./queue-rows.js";
 import type { QueueRepository } from "./queue-repository.js";
 import { OutcomeMessage } from "../../state/vocabulary.js";
 
@@ -130,18 +135,30 @@ export class LeaseBatcher {
     const prefetched = new Set<string>();
     for (const row of this.#prefetched) {
       prefetched.add(row.runId);
-      if (this.#held.get(row.runId) !== row.claims) problems.push(`prefetched run ${row.runId} is not held under token ${row.claims}`);
+      if (this.#held.get(row.runId) !== row.claims)
+        problems.push(`prefetched run ${row.runId} is not held under token ${row.claims}`);
     }
-    for (const runId of this.#completions.keys()) if (!this.#held.has(runId)) problems.push(`pending completion of run ${runId}, which is not held`);
-    for (const runId of this.#completing) if (!this.#held.has(runId)) problems.push(`completion in flight of run ${runId}, which is not held`);
-    for (const runId of this.#starts.keys()) if (!this.#held.has(runId)) problems.push(`pending start mark of run ${runId}, which is not held`);
+    for (const runId of this.#completions.keys())
+      if (!this.#held.has(runId))
+        problems.push(`pending completion of run ${runId}, which is not held`);
+    for (const runId of this.#completing)
+      if (!this.#held.has(runId))
+        problems.push(`completion in flight of run ${runId}, which is not held`);
+    for (const runId of this.#starts.keys())
+      if (!this.#held.has(runId))
+        problems.push(`pending start mark of run ${runId}, which is not held`);
     for (const runId of this.#completions.keys()) {
-      if (this.#completing.has(runId)) problems.push(`run ${runId} is both pending completion and being completed`);
-      if (prefetched.has(runId)) problems.push(`run ${runId} is both prefetched and pending completion`);
+      if (this.#completing.has(runId))
+        problems.push(`run ${runId} is both pending completion and being completed`);
+      if (prefetched.has(runId))
+        problems.push(`run ${runId} is both prefetched and pending completion`);
     }
-    for (const runId of this.#completing) if (prefetched.has(runId)) problems.push(`run ${runId} is both prefetched and being completed`);
+    for (const runId of this.#completing)
+      if (prefetched.has(runId))
+        problems.push(`run ${runId} is both prefetched and being completed`);
     for (const runId of this.#starts.keys()) {
-      if (this.#completions.has(runId) || this.#completing.has(runId)) problems.push(`run ${runId} has a start mark pending although its outcome is known`);
+      if (this.#completions.has(runId) || this.#completing.has(runId))
+        problems.push(`run ${runId} has a start mark pending although its outcome is known`);
     }
     return problems;
   }
@@ -174,7 +191,11 @@ export class LeaseBatcher {
   /** Records how a leased run ended; resolves `false` when the lease was lost. */
   complete(completion: Omit<RunCompletionRow, "claims">): Promise<boolean> {
     const claims = this.#held.get(completion.runId);
-    if (claims === undefined || this.#completions.has(completion.runId) || this.#completing.has(completion.runId)) {
+    if (
+      claims === undefined ||
+      this.#completions.has(completion.runId) ||
+      this.#completing.has(completion.runId)
+    ) {
       return Promise.resolve(false);
     }
     this.#settleStart(completion.runId);
@@ -185,7 +206,10 @@ export class LeaseBatcher {
   }
 
   /** Ends a prefetched run that the dispatcher never saw (cancelled while waiting in the prefetch). */
-  completePrefetched(runId: string, completion: Omit<RunCompletionRow, "runId" | "claims">): Promise<boolean> {
+  completePrefetched(
+    runId: string,
+    completion: Omit<RunCompletionRow, "runId" | "claims">,
+  ): Promise<boolean> {
     const index = this.#prefetched.findIndex((row) => row.runId === runId);
     if (index < 0) return Promise.resolve(false);
     this.#prefetched.splice(index, 1);
@@ -195,7 +219,8 @@ export class LeaseBatcher {
   /** Gives a leased run that never started back to the queue (another worker may take it). */
   async release(runId: string): Promise<boolean> {
     const claims = this.#held.get(runId);
-    if (claims === undefined || this.#completions.has(runId) || this.#completing.has(runId)) return false;
+    if (claims === undefined || this.#completions.has(runId) || this.#completing.has(runId))
+      return false;
     this.#drop(runId);
     this.#settleStart(runId);
     return (await this.queue.releaseRuns(this.db, this.owner, [{ runId, claims }])) === 1;
@@ -208,7 +233,8 @@ export class LeaseBatcher {
    * before execution) or the lease no longer holds — or when a completion superseded the question.
    */
   allowStart(runId: string, atMs: number): Promise<boolean> {
-    if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId)) return Promise.resolve(false);
+    if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId))
+      return Promise.resolve(false);
     if (this.#allowed.has(runId)) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const pending = this.#pendingStart(runId);
@@ -224,7 +250,8 @@ export class LeaseBatcher {
    * instead); any other run is asked for as {@link allowStart} does, its start time with it.
    */
   markStarted(runId: string, startedAtMs: number): Promise<boolean> | boolean {
-    if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId)) return false;
+    if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId))
+      return false;
     if (this.#allowed.has(runId)) {
       this.#pendingStart(runId).startedAtMs = startedAtMs;
       this.#scheduleFlush();
@@ -263,11 +290,15 @@ export class LeaseBatcher {
    * longer grants is forgotten and reported `lost` (another worker may run it now); a run whose
    * cancel was requested is reported too, in case its NOTIFY was missed.
    */
-  async extendLeases(report: { lost(runId: string): void; cancelRequested(runId: string): void }): Promise<void> {
+  async extendLeases(report: {
+    lost(runId: string): void;
+    cancelRequested(runId: string): void;
+  }): Promise<void> {
     if (this.#heartbeating) return;
     const sent: { runId: string; claims: number }[] = [];
     for (const [runId, claims] of this.#held) {
-      if (!this.#completions.has(runId) && !this.#completing.has(runId)) sent.push({ runId, claims });
+      if (!this.#completions.has(runId) && !this.#completing.has(runId))
+        sent.push({ runId, claims });
     }
     if (sent.length === 0) return;
     this.#heartbeating = true;
@@ -288,7 +319,12 @@ export class LeaseBatcher {
 
   /** Forgets a lost lease, unless the run was completed (or is being) meanwhile. */
   #forget(runId: string, claims: number): boolean {
-    if (this.#held.get(runId) !== claims || this.#completions.has(runId) || this.#completing.has(runId)) return false;
+    if (
+      this.#held.get(runId) !== claims ||
+      this.#completions.has(runId) ||
+      this.#completing.has(runId)
+    )
+      return false;
     this.#drop(runId);
     this.#settleStart(runId);
     const index = this.#prefetched.findIndex((row) => row.runId === runId);
@@ -308,19 +344,27 @@ export class LeaseBatcher {
     try {
       await this.#enqueueRoundTrip(0, this.hooks.now());
     } catch (error) {
-      this.hooks.logger.warn("postgresStore: could not record the last completions at shutdown; their leases will expire", {
-        error: error instanceof Error ? error.message : String(error),
-      });
+      this.hooks.logger.warn(
+        "postgresStore: could not record the last completions at shutdown; their leases will expire",
+        {
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
       for (const pending of this.#completions.values()) pending.resolve?.(false);
       this.#completions.clear();
     }
     for (const runId of [...this.#starts.keys()]) this.#settleStart(runId);
-    const unstarted = this.#prefetched.splice(0).map((row) => ({ runId: row.runId, claims: row.claims }));
+    const unstarted = this.#prefetched
+      .splice(0)
+      .map((row) => ({ runId: row.runId, claims: row.claims }));
     for (const run of unstarted) this.#drop(run.runId);
     await this.queue.releaseRuns(this.db, this.owner, unstarted).catch((error: unknown) => {
-      this.hooks.logger.warn("postgresStore: could not release prefetched runs at shutdown; their leases will expire", {
-        error: error instanceof Error ? error.message : String(error),
-      });
+      this.hooks.logger.warn(
+        "postgresStore: could not release prefetched runs at shutdown; their leases will expire",
+        {
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
     });
   }
 
@@ -333,7 +377,9 @@ export class LeaseBatcher {
     this.#flushScheduled = true;
     setImmediate(() => {
       this.#flushScheduled = false;
-      this.#enqueueRoundTrip(0, this.hooks.now()).catch((error: unknown) => this.hooks.failed(error));
+      this.#enqueueRoundTrip(0, this.hooks.now()).catch((error: unknown) =>
+        this.hooks.failed(error),
+      );
     });
   }
 
@@ -343,7 +389,9 @@ export class LeaseBatcher {
    */
   #enqueueRoundTrip(claimLimit: number, nowMs: number): Promise<void> {
     const claiming = claimLimit > 0;
-    const next = (claiming ? this.#claimTail : this.#flushTail).then(() => this.#roundTrip(claimLimit, nowMs));
+    const next = (claiming ? this.#claimTail : this.#flushTail).then(() =>
+      this.#roundTrip(claimLimit, nowMs),
+    );
     const settled = next.catch(() => undefined);
     if (claiming) this.#claimTail = settled;
     else this.#flushTail = settled;
@@ -385,7 +433,8 @@ export class LeaseBatcher {
         this.#completions.set(pending.row.runId, pending);
       }
       for (const [runId, pending] of startsTaken) {
-        if (this.#completions.has(runId) || !this.#held.has(runId)) for (const answer of pending.answers) answer(false);
+        if (this.#completions.has(runId) || !this.#held.has(runId))
+          for (const answer of pending.answers) answer(false);
         else this.#starts.set(runId, pending);
       }
       this.#retryLater();
@@ -397,11 +446,23 @@ export class LeaseBatcher {
       const allowed = !result.startsRefused.has(runId);
       if (pending.allowedAtMs === null) continue; // a start time only: its answer changes nothing
       if (allowed && this.#held.has(runId)) this.#allowed.add(runId);
-      if (!allowed && this.#held.has(runId) && !this.#completions.has(runId) && !this.#completing.has(runId)) {
+      if (
+        !allowed &&
+        this.#held.has(runId) &&
+        !this.#completions.has(runId) &&
+        !this.#completing.has(runId)
+      ) {
         // Its cancel was recorded before the start (or the lease is gone, and the fenced completion
         // is refused): the body never starts, and the run ends cancelled before execution here.
         this.#completions.set(runId, {
-          row: { runId, claims: this.#held.get(runId)!, status: "cancelled", message: OutcomeMessage.cancelledBeforeExecution, startedAtMs: null, completedAtMs: this.hooks.now() },
+          row: {
+            runId,
+            claims: this.#held.get(runId)!,
+            status: "cancelled",
+            message: OutcomeMessage.cancelledBeforeExecution,
+            startedAtMs: null,
+            completedAtMs: this.hooks.now(),
+          },
           resolve: null,
         });
         startsRefused = true;
@@ -427,7 +488,10 @@ export class LeaseBatcher {
       if (verdict === "run") {
         this.#prefetched.push(row);
       } else {
-        this.#completions.set(row.runId, { row: { ...verdict, runId: row.runId, claims: row.claims }, resolve: null });
+        this.#completions.set(row.runId, {
+          row: { ...verdict, runId: row.runId, claims: row.claims },
+          resolve: null,
+        });
         screenedOut = true;
       }
     }
@@ -441,11 +505,16 @@ export class LeaseBatcher {
    * completions are recorded one by one (see {@link separateRefusedOutcomes}), so one outcome the
    * database cannot store neither holds back the others nor keeps its run leased forever.
    */
-  async #separateRefused(completions: readonly PendingCompletion[], startsTaken: readonly [string, PendingStart][], nowMs: number): Promise<void> {
+  async #separateRefused(
+    completions: readonly PendingCompletion[],
+    startsTaken: readonly [string, PendingStart][],
+    nowMs: number,
+  ): Promise<void> {
     // A start question carries only ids and instants, so it is never what PostgreSQL refused: ask
     // it again with the next round trip (unless a completion superseded it meanwhile).
     for (const [runId, pending] of startsTaken) {
-      if (this.#completions.has(runId) || !this.#held.has(runId)) for (const answer of pending.answers) answer(false);
+      if (this.#completions.has(runId) || !this.#held.has(runId))
+        for (const answer of pending.answers) answer(false);
       else this.#starts.set(runId, pending);
     }
     if (startsTaken.length > 0) this.#scheduleFlush();
@@ -460,10 +529,13 @@ export class LeaseBatcher {
     );
     const toRetry = new Map(separated.retry.map((row) => [row.runId, row]));
     for (const { completion, error } of separated.abandoned) {
-      this.hooks.logger.error("postgresStore: the outcome of a run could not be stored, not even as a failure; its lease will expire", {
-        runId: completion.runId,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      this.hooks.logger.error(
+        "postgresStore: the outcome of a run could not be stored, not even as a failure; its lease will expire",
+        {
+          runId: completion.runId,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
     }
     let recorded = 0;
     for (const pending of completions) {
@@ -492,7 +564,9 @@ export class LeaseBatcher {
     this.#retryTimer = this.hooks.setTimer(this.hooks.now() + delay, () => {
       this.#retryTimer = null;
       if (this.#completions.size > 0 || this.#starts.size > 0) {
-        this.#enqueueRoundTrip(0, this.hooks.now()).catch((error: unknown) => this.hooks.failed(error));
+        this.#enqueueRoundTrip(0, this.hooks.now()).catch((error: unknown) =>
+          this.hooks.failed(error),
+        );
       }
     });
   }

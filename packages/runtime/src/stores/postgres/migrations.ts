@@ -40,7 +40,9 @@ export async function migrate(client: Queryable, schema: SchemaName): Promise<nu
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const current = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema.quoted}.schema_version`);
+    const current = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${schema.quoted}.schema_version`,
+    );
     const currentVersion = current.rows[0]?.version ?? 0;
     if (currentVersion > LATEST_SCHEMA_VERSION) {
       throw coded(
@@ -54,10 +56,10 @@ export async function migrate(client: Queryable, schema: SchemaName): Promise<nu
     for (const migration of MIGRATIONS) {
       if (migration.version <= currentVersion) continue;
       await client.query(renderSql(migration.sql, schema));
-      await client.query(`INSERT INTO ${schema.quoted}.schema_version (version, description) VALUES ($1, $2)`, [
-        migration.version,
-        migration.description,
-      ]);
+      await client.query(
+        `INSERT INTO ${schema.quoted}.schema_version (version, description) VALUES ($1, $2)`,
+        [migration.version, migration.description],
+      );
       applied.push(migration.version);
     }
     await client.query("COMMIT");

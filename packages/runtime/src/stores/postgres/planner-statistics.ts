@@ -9,8 +9,11 @@ export async function gatherPlannerStatistics(context: StoreContext): Promise<vo
   try {
     await context.queue.analyzeIfNeverAnalysed(context.pool);
   } catch (error) {
-    context.host.logger.debug("postgresStore: could not analyse the queue tables; autovacuum will", {
-      error: context.describe(error, "analyse the queue tables"),
-    });
+    context.host.logger.debug(
+      "postgresStore: could not analyse the queue tables; autovacuum will",
+      {
+        error: context.describe(error, "analyse the queue tables"),
+      },
+    );
   }
 }

@@ -11,15 +11,22 @@ import type { StoreContext } from "./store-context.js";
  * statistics when they are missing and has the scheduler repair run-time schedules left without a
  * next slot (ScheduleChains.repair). Never rejects: a failed poll is logged and the next one retries.
  */
-export async function poll(context: StoreContext, retention: Retention, paused: PausedJobNames): Promise<void> {
+export async function poll(
+  context: StoreContext,
+  retention: Retention,
+  paused: PausedJobNames,
+): Promise<void> {
   const { host, queue, pool, options, nextDue } = context;
   try {
     const { failed } = await queue.reclaimExpired(pool, host.now(), options.maxLeaseExpiries);
     if (failed > 0) {
-      host.logger.error("postgresStore: runs lost their worker too often and ended failed (see their jobs' lastError)", {
-        failed,
-        maxLeaseExpiries: options.maxLeaseExpiries,
-      });
+      host.logger.error(
+        "postgresStore: runs lost their worker too often and ended failed (see their jobs' lastError)",
+        {
+          failed,
+          maxLeaseExpiries: options.maxLeaseExpiries,
+        },
+      );
     }
     await paused.refresh(context);
     await queue.requeueHeldRuns(pool);
@@ -33,6 +40,8 @@ export async function poll(context: StoreContext, retention: Retention, paused: 
     // Run-time schedules whose chain a lost worker or a failed write left without a next slot.
     host.repairSchedules();
   } catch (error) {
-    host.logger.warn("postgresStore: background poll failed; retrying at the next poll", { error: context.describe(error, "poll") });
+    host.logger.warn("postgresStore: background poll failed; retrying at the next poll", {
+      error: context.describe(error, "poll"),
+    });
   }
 }

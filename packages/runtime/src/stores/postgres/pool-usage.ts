@@ -21,7 +21,10 @@ export class PoolErrorListener {
     logger: () => Logger,
   ) {
     this.#onError = (error) => {
-      logger().warn("postgresStore: an idle pooled connection was lost; the next query opens a new one", { error: error.message });
+      logger().warn(
+        "postgresStore: an idle pooled connection was lost; the next query opens a new one",
+        { error: error.message },
+      );
     };
   }
 
@@ -46,7 +49,10 @@ export class PoolErrorListener {
  * rejects the statement instead of ending the process; such a client is released as broken and
  * the pool discards it.
  */
-export async function withPooledClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withPooledClient<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let lost: Error | undefined;
   const onError = (error: Error): void => {

@@ -76,7 +76,12 @@ const MAX_INTEGER = 2_147_483_647;
 /** A duration the store waits with a Node timer (or passes to SQL as whole ms), or a clear error. */
 function timerMs(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > NODE_TIMER_LIMIT_MS) {
+  if (
+    typeof value !== "number" ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > NODE_TIMER_LIMIT_MS
+  ) {
     throw coded(
       new RangeError(
         `postgresStore: ${name} must be a whole number of milliseconds from 1 to ${NODE_TIMER_LIMIT_MS} (Node's timer limit, about 24.8 days), got ${typeof value === "string" ? JSON.stringify(value) : String(value)}.`,
@@ -88,10 +93,21 @@ function timerMs(value: unknown, name: string, fallback: number): number {
 }
 
 /** A count passed to PostgreSQL as an `integer`, or a clear error. */
-function wholeCount(value: unknown, name: string, min: number, fallback: number, meaning = ""): number {
+function wholeCount(
+  value: unknown,
+  name: string,
+  min: number,
+  fallback: number,
+  meaning = "",
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > MAX_INTEGER) {
-    throw coded(new RangeError(`postgresStore: ${name} must be a whole number from ${min} to ${MAX_INTEGER}${meaning}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}.`), "ELR510");
+    throw coded(
+      new RangeError(
+        `postgresStore: ${name} must be a whole number from ${min} to ${MAX_INTEGER}${meaning}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}.`,
+      ),
+      "ELR510",
+    );
   }
   return value;
 }
@@ -104,28 +120,70 @@ function durationMs(value: Duration, what: string): number {
   }
 }
 
-export function resolvePostgresStoreOptions(options: PostgresStoreOptions): ResolvedPostgresStoreOptions {
+export function resolvePostgresStoreOptions(
+  options: PostgresStoreOptions,
+): ResolvedPostgresStoreOptions {
   if (typeof options !== "object" || options === null) {
-    throw coded(new TypeError("postgresStore: pass options, e.g. postgresStore({ pool }) or postgresStore({ connectionString: \"postgres://...\" })."), "ELR510");
+    throw coded(
+      new TypeError(
+        'postgresStore: pass options, e.g. postgresStore({ pool }) or postgresStore({ connectionString: "postgres://..." }).',
+      ),
+      "ELR510",
+    );
   }
   const pool = options.pool ?? null;
   const connectionString = options.connectionString ?? null;
   if (pool === null && connectionString === null) {
-    throw coded(new TypeError("postgresStore: give a pg.Pool ({ pool }) or a connection string ({ connectionString: \"postgres://user@host:5432/db\" })."), "ELR510");
+    throw coded(
+      new TypeError(
+        'postgresStore: give a pg.Pool ({ pool }) or a connection string ({ connectionString: "postgres://user@host:5432/db" }).',
+      ),
+      "ELR510",
+    );
   }
   if (pool !== null && connectionString !== null) {
-    throw coded(new TypeError("postgresStore: give either pool or connectionString, not both (the pool already knows where to connect)."), "ELR510");
+    throw coded(
+      new TypeError(
+        "postgresStore: give either pool or connectionString, not both (the pool already knows where to connect).",
+      ),
+      "ELR510",
+    );
   }
-  if (pool !== null && (typeof pool !== "object" || typeof pool.connect !== "function" || typeof pool.query !== "function")) {
-    throw coded(new TypeError("postgresStore: options.pool must be a pg.Pool (new pg.Pool({ ... }))."), "ELR510");
+  if (
+    pool !== null &&
+    (typeof pool !== "object" ||
+      typeof pool.connect !== "function" ||
+      typeof pool.query !== "function")
+  ) {
+    throw coded(
+      new TypeError("postgresStore: options.pool must be a pg.Pool (new pg.Pool({ ... }))."),
+      "ELR510",
+    );
   }
-  if (connectionString !== null && (typeof connectionString !== "string" || connectionString.trim() === "")) {
-    throw coded(new TypeError("postgresStore: options.connectionString must be a non-empty string like \"postgres://user@host:5432/db\"."), "ELR510");
+  if (
+    connectionString !== null &&
+    (typeof connectionString !== "string" || connectionString.trim() === "")
+  ) {
+    throw coded(
+      new TypeError(
+        'postgresStore: options.connectionString must be a non-empty string like "postgres://user@host:5432/db".',
+      ),
+      "ELR510",
+    );
   }
   const leaseMs = timerMs(options.leaseMs, "leaseMs", 30_000);
-  const heartbeatMs = timerMs(options.heartbeatMs, "heartbeatMs", Math.max(1, Math.floor(leaseMs / 3)));
+  const heartbeatMs = timerMs(
+    options.heartbeatMs,
+    "heartbeatMs",
+    Math.max(1, Math.floor(leaseMs / 3)),
+  );
   if (heartbeatMs >= leaseMs) {
-    throw coded(new RangeError(`postgresStore: heartbeatMs (${heartbeatMs}) must be shorter than leaseMs (${leaseMs}), or leases expire while runs are healthy; a third of it is a good value.`), "ELR510");
+    throw coded(
+      new RangeError(
+        `postgresStore: heartbeatMs (${heartbeatMs}) must be shorter than leaseMs (${leaseMs}), or leases expire while runs are healthy; a third of it is a good value.`,
+      ),
+      "ELR510",
+    );
   }
   const maxLeasedRuns = wholeCount(options.maxLeasedRuns, "maxLeasedRuns", 1, 256);
   const maxLeaseExpiries = wholeCount(
@@ -136,7 +194,10 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     " (how many lost workers a run survives before it ends failed)",
   );
   const retention = options.retention ?? {};
-  const maxFinishedJobs = retention.maxFinishedJobs === undefined || retention.maxFinishedJobs === null ? null : wholeCount(retention.maxFinishedJobs, "retention.maxFinishedJobs", 0, 0);
+  const maxFinishedJobs =
+    retention.maxFinishedJobs === undefined || retention.maxFinishedJobs === null
+      ? null
+      : wholeCount(retention.maxFinishedJobs, "retention.maxFinishedJobs", 0, 0);
   return {
     pool,
     connectionString,
@@ -147,8 +208,13 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     maxLeasedRuns,
     maxLeaseExpiries,
     maxFinishedJobs,
-    maxAgeMs: retention.maxAge === undefined ? 7 * DAY_MS : durationMs(retention.maxAge, "retention.maxAge of postgresStore"),
+    maxAgeMs:
+      retention.maxAge === undefined
+        ? 7 * DAY_MS
+        : durationMs(retention.maxAge, "retention.maxAge of postgresStore"),
     occurrenceHorizonMs:
-      retention.occurrenceHorizon === undefined ? 7 * DAY_MS : durationMs(retention.occurrenceHorizon, "retention.occurrenceHorizon of postgresStore"),
+      retention.occurrenceHorizon === undefined
+        ? 7 * DAY_MS
+        : durationMs(retention.occurrenceHorizon, "retention.occurrenceHorizon of postgresStore"),
   };
 }

@@ -29,7 +29,11 @@ import { Cancels } from "./cancels.js";
 import { Claims } from "./claims.js";
 import { CancelBatcher } from "./cancel-batcher.js";
 import { CancelRepository } from "./cancel-repository.js";
-import { connectionTarget, describeConnectionError, type ConnectionTarget } from "./connection-errors.js";
+import {
+  connectionTarget,
+  describeConnectionError,
+  type ConnectionTarget,
+} from "./connection-errors.js";
 import { DirectInserts } from "./direct-inserts.js";
 import { GateSlots } from "./gate-slots.js";
 import { beat } from "./heartbeat.js";
@@ -42,7 +46,11 @@ import { PausedJobNames } from "./paused-job-names.js";
 import { gatherPlannerStatistics } from "./planner-statistics.js";
 import { poll } from "./poll.js";
 import { borrowClient, PoolErrorListener, withPooledClient } from "./pool-usage.js";
-import { resolvePostgresStoreOptions, type PostgresStoreOptions, type ResolvedPostgresStoreOptions } from "./postgres-store-options.js";
+import {
+  resolvePostgresStoreOptions,
+  type PostgresStoreOptions,
+  type ResolvedPostgresStoreOptions,
+} from "./postgres-store-options.js";
 import { isQueryable, type Queryable } from "./queryable.js";
 import type { NewJobRow } from "./queue-rows.js";
 import { QueueRepository } from "./queue-repository.js";
@@ -137,18 +145,27 @@ class PostgresStore implements PostgresJobStore {
   constructor(options: ResolvedPostgresStoreOptions) {
     this.#options = options;
     this.#ownsPool = options.pool === null;
-    this.#pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString!, allowExitOnIdle: true });
-    this.#poolErrors = new PoolErrorListener(this.#pool, () => this.#open?.context.host.logger ?? SILENT);
+    this.#pool =
+      options.pool ??
+      new pg.Pool({ connectionString: options.connectionString!, allowExitOnIdle: true });
+    this.#poolErrors = new PoolErrorListener(
+      this.#pool,
+      () => this.#open?.context.host.logger ?? SILENT,
+    );
     // Its own pool lives as long as the store; a given pool is listened to only while the store is open.
     if (this.#ownsPool) this.#poolErrors.attach();
     this.#target = connectionTarget(this.#pool);
     this.#queue = new QueueRepository(options.schema);
     const inserts = new JobInsertRepository(options.schema);
     this.#inserts = inserts;
-    this.#cancels = new Cancels(new CancelBatcher(new CancelRepository(options.schema), {
-          query: this.#pool.query.bind(this.#pool) as Queryable["query"],
-          connect: () => borrowClient(this.#pool),
-        }), this.workerId, () => this.#open?.claims.leases ?? null);
+    this.#cancels = new Cancels(
+      new CancelBatcher(new CancelRepository(options.schema), {
+        query: this.#pool.query.bind(this.#pool) as Queryable["query"],
+        connect: () => borrowClient(this.#pool),
+      }),
+      this.workerId,
+      () => this.#open?.claims.leases ?? null,
+    );
     this.#direct = new DirectInserts(inserts, this.#queue, this.#pool);
     this.#gates = new GateSlots(options.schema, this.#pool, this.workerId, options.leaseMs);
     this.#schedules = new PostgresSchedules(
@@ -166,7 +183,12 @@ class PostgresStore implements PostgresJobStore {
 
   async open(host: StoreHost): Promise<void> {
     if (this.#open !== null || this.#opening) {
-      throw coded(new Error("postgresStore: this store is already open; give each scheduler its own postgresStore()."), "ELR513");
+      throw coded(
+        new Error(
+          "postgresStore: this store is already open; give each scheduler its own postgresStore().",
+        ),
+        "ELR513",
+      );
     }
     this.#opening = true;
     this.#poolErrors.attach();
@@ -181,9 +203,11 @@ class PostgresStore implements PostgresJobStore {
   }
 
   async #start(host: StoreHost): Promise<OpenStore> {
-    await withPooledClient(this.#pool, (client) => migrate(client, this.#options.schema)).catch((error: unknown) => {
-      throw describeConnectionError(error, this.#target, "start");
-    });
+    await withPooledClient(this.#pool, (client) => migrate(client, this.#options.schema)).catch(
+      (error: unknown) => {
+        throw describeConnectionError(error, this.#target, "start");
+      },
+    );
     const nextDue = new NextDueHint();
     const context: StoreContext = {
       options: this.#options,
@@ -226,7 +250,9 @@ class PostgresStore implements PostgresJobStore {
     timers.every(this.#options.pollIntervalMs, () => this.#poll(context, retention));
     timers.every(this.#options.heartbeatMs, () =>
       this.#gates.extend().catch((error: unknown) => {
-        host.logger.warn("postgresStore: extending gate slots failed; retrying at the next beat", { error: context.describe(error, "extend gate slots") });
+        host.logger.warn("postgresStore: extending gate slots failed; retrying at the next beat", {
+          error: context.describe(error, "extend gate slots"),
+        });
       }),
     );
     return { context, claims, retention, listener, inserts, timers };
@@ -255,7 +281,13 @@ class PostgresStore implements PostgresJobStore {
     const client = this.#callerClient(options);
     if (client === null && (job.key === null || job.key === undefined)) {
       const open = this.#open;
-      if (open === null) throw coded(new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs."), "ELR513");
+      if (open === null)
+        throw coded(
+          new Error(
+            "postgresStore: the store is not open; start the scheduler before scheduling jobs.",
+          ),
+          "ELR513",
+        );
       await open.inserts.insert(row);
       return undefined;
     }
@@ -266,18 +298,30 @@ class PostgresStore implements PostgresJobStore {
   }
 
   /** All or nothing, one statement (sql/statements/insert-jobs.sql), keys honoured per job. */
-  insertJobs(jobs: readonly NewRuntimeJob[], options?: InsertOptions): Promise<(KeyHolder | null)[]> {
+  insertJobs(
+    jobs: readonly NewRuntimeJob[],
+    options?: InsertOptions,
+  ): Promise<(KeyHolder | null)[]> {
     return this.#insertDirect(jobs, this.#callerClient(options));
   }
 
-  async #insertDirect(rows: readonly NewJobRow[], client: Queryable | null): Promise<(KeyHolder | null)[]> {
+  async #insertDirect(
+    rows: readonly NewJobRow[],
+    client: Queryable | null,
+  ): Promise<(KeyHolder | null)[]> {
     if (client === null && this.#open === null) {
-      throw coded(new Error("postgresStore: the store is not open; start the scheduler before scheduling jobs."), "ELR513");
+      throw coded(
+        new Error(
+          "postgresStore: the store is not open; start the scheduler before scheduling jobs.",
+        ),
+        "ELR513",
+      );
     }
     const holders = await this.#direct.insert(rows, client).catch((error: unknown) => {
       throw describeConnectionError(error, this.#target, "enqueue a job");
     });
-    if (client === null && rows.length > 0) this.#open?.context.learnDue(Math.min(...rows.map((row) => row.dueTimeMs)));
+    if (client === null && rows.length > 0)
+      this.#open?.context.learnDue(Math.min(...rows.map((row) => row.dueTimeMs)));
     return holders;
   }
 
@@ -463,9 +507,12 @@ class PostgresStore implements PostgresJobStore {
     if (open === null) return false;
     const returned = await open.claims.returnRun(ticket);
     await this.#paused.refresh(open.context).catch((error: unknown) => {
-      open.context.host.logger.warn("postgresStore: could not read the paused job names; the next poll will", {
-        error: open.context.describe(error, "read the paused job names"),
-      });
+      open.context.host.logger.warn(
+        "postgresStore: could not read the paused job names; the next poll will",
+        {
+          error: open.context.describe(error, "read the paused job names"),
+        },
+      );
     });
     return returned;
   }
@@ -495,7 +542,12 @@ class PostgresStore implements PostgresJobStore {
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const SILENT: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const SILENT: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

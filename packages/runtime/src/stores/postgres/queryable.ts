@@ -5,11 +5,20 @@ import type { QueryConfig, QueryResult, QueryResultRow } from "pg";
  * caller's client inside `BEGIN` is one too, which is how enqueue joins the caller's transaction.
  */
 export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
-  query<R extends QueryResultRow = QueryResultRow>(config: QueryConfig<unknown[]>): Promise<QueryResult<R>>;
+  query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<QueryResult<R>>;
+  query<R extends QueryResultRow = QueryResultRow>(
+    config: QueryConfig<unknown[]>,
+  ): Promise<QueryResult<R>>;
 }
 
 /** Whether a value looks like a pg client or pool (used to validate `{ client }` options). */
 export function isQueryable(value: unknown): value is Queryable {
-  return typeof value === "object" && value !== null && typeof (value as { query?: unknown }).query === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { query?: unknown }).query === "function"
+  );
 }

@@ -92,7 +92,12 @@ export class QueueRepository {
       };
     }
     const startsByRun: Record<string, object> = {};
-    for (const st of starts) startsByRun[st.runId] = { claims: st.claims, allowed_ms: st.allowedAtMs, started_ms: st.startedAtMs };
+    for (const st of starts)
+      startsByRun[st.runId] = {
+        claims: st.claims,
+        allowed_ms: st.allowedAtMs,
+        started_ms: st.startedAtMs,
+      };
     const result = await this.#run<CompleteAndClaimResultRow>(db, "complete-and-claim", [
       JSON.stringify(byRun),
       request.owner,
@@ -127,18 +132,22 @@ export class QueueRepository {
   ): Promise<Map<string, { cancelRequested: boolean }>> {
     const answer = new Map<string, { cancelRequested: boolean }>();
     if (held.length === 0) return answer;
-    const result = await this.#run<{ run_id: string; cancel_requested: boolean }>(db, "extend-leases", [
-      held.map((h) => h.runId),
-      held.map((h) => h.claims),
-      owner,
-      leaseMs,
-    ]);
-    for (const row of result.rows) answer.set(row.run_id, { cancelRequested: row.cancel_requested });
+    const result = await this.#run<{ run_id: string; cancel_requested: boolean }>(
+      db,
+      "extend-leases",
+      [held.map((h) => h.runId), held.map((h) => h.claims), owner, leaseMs],
+    );
+    for (const row of result.rows)
+      answer.set(row.run_id, { cancelRequested: row.cancel_requested });
     return answer;
   }
 
   /** Gives leased runs whose body never started back to the queue (e.g. at shutdown). */
-  async releaseRuns(db: Queryable, owner: string, held: readonly { readonly runId: string; readonly claims: number }[]): Promise<number> {
+  async releaseRuns(
+    db: Queryable,
+    owner: string,
+    held: readonly { readonly runId: string; readonly claims: number }[],
+  ): Promise<number> {
     if (held.length === 0) return 0;
     const result = await this.#run<{ released: number }>(db, "release-runs", [
       held.map((h) => h.runId),
@@ -154,13 +163,17 @@ export class QueueRepository {
    * for the `maxLeaseExpiries`-th time ends `failed`, and its job with it. Returns how many runs it
    * reclaimed, and how many of them it failed.
    */
-  async reclaimExpired(db: Queryable, nowMs: number, maxLeaseExpiries = DEFAULT_MAX_LEASE_EXPIRIES, limit = 1_000): Promise<ReclaimResult> {
-    const result = await this.#run<{ reclaimed: number; failed: number }>(db, "reclaim-expired-leases", [
-      nowMs,
-      this.#schema.channel,
-      limit,
-      maxLeaseExpiries,
-    ]);
+  async reclaimExpired(
+    db: Queryable,
+    nowMs: number,
+    maxLeaseExpiries = DEFAULT_MAX_LEASE_EXPIRIES,
+    limit = 1_000,
+  ): Promise<ReclaimResult> {
+    const result = await this.#run<{ reclaimed: number; failed: number }>(
+      db,
+      "reclaim-expired-leases",
+      [nowMs, this.#schema.channel, limit, maxLeaseExpiries],
+    );
     return { reclaimed: result.rows[0]?.reclaimed ?? 0, failed: result.rows[0]?.failed ?? 0 };
   }
 
@@ -182,19 +195,29 @@ export class QueueRepository {
     ];
     const result =
       listing.key !== null
-        ? await this.#run<JobResultRow>(db, "list-jobs-of-key", [...position, listing.key, listing.jobName])
+        ? await this.#run<JobResultRow>(db, "list-jobs-of-key", [
+            ...position,
+            listing.key,
+            listing.jobName,
+          ])
         : listing.correlationId !== null
-        ? await this.#run<JobResultRow>(db, "list-jobs-of-correlation", [...position, listing.correlationId, listing.jobName])
-        : listing.jobName !== null
-          ? await this.#run<JobResultRow>(db, "list-jobs-of-name", [...position, listing.jobName])
-          : await this.#run<JobResultRow>(db, "list-jobs", position);
+          ? await this.#run<JobResultRow>(db, "list-jobs-of-correlation", [
+              ...position,
+              listing.correlationId,
+              listing.jobName,
+            ])
+          : listing.jobName !== null
+            ? await this.#run<JobResultRow>(db, "list-jobs-of-name", [...position, listing.jobName])
+            : await this.#run<JobResultRow>(db, "list-jobs", position);
     return result.rows.map(toJobRow);
   }
 
   /** How many jobs are in each status, of one job name or all. */
   async countJobs(db: Queryable, jobName: string | null): Promise<JobCounts> {
     const result =
-      jobName === null ? await this.#run<CountResultRow>(db, "count-jobs", []) : await this.#run<CountResultRow>(db, "count-jobs-of-name", [jobName]);
+      jobName === null
+        ? await this.#run<CountResultRow>(db, "count-jobs", [])
+        : await this.#run<CountResultRow>(db, "count-jobs-of-name", [jobName]);
     const row = result.rows[0]!;
     return {
       queued: row.queued,
@@ -208,9 +231,21 @@ export class QueueRepository {
   }
 
   /** Gives a failed or cancelled job a new run (attempt 1); the job's new state, or `null` when it is not one. */
-  async retryJob(db: Queryable, jobId: string, newRunId: string, dueTimeMs: number): Promise<JobRow | null> {
+  async retryJob(
+    db: Queryable,
+    jobId: string,
+    newRunId: string,
+    dueTimeMs: number,
+  ): Promise<JobRow | null> {
     if (!isUuid(jobId)) return null;
-    const row = (await this.#run<JobResultRow>(db, "retry-job", [jobId, newRunId, dueTimeMs, this.#schema.channel])).rows[0];
+    const row = (
+      await this.#run<JobResultRow>(db, "retry-job", [
+        jobId,
+        newRunId,
+        dueTimeMs,
+        this.#schema.channel,
+      ])
+    ).rows[0];
     return row === undefined ? null : toJobRow(row);
   }
 
@@ -238,12 +273,19 @@ export class QueueRepository {
 
   /** Queues again the held runs of job names no longer paused; returns how many. */
   async requeueHeldRuns(db: Queryable): Promise<number> {
-    return (await this.#run<{ requeued: number }>(db, "requeue-held-runs", [this.#schema.channel])).rows[0]?.requeued ?? 0;
+    return (
+      (await this.#run<{ requeued: number }>(db, "requeue-held-runs", [this.#schema.channel]))
+        .rows[0]?.requeued ?? 0
+    );
   }
 
   /** The paused job names. */
   async pausedJobNames(db: Queryable): Promise<Set<string>> {
-    return new Set((await this.#run<{ job_name: string }>(db, "list-paused-jobs", [])).rows.map((row) => row.job_name));
+    return new Set(
+      (await this.#run<{ job_name: string }>(db, "list-paused-jobs", [])).rows.map(
+        (row) => row.job_name,
+      ),
+    );
   }
 
   async queuedRuns(db: Queryable, limit: number): Promise<RunRow[]> {
@@ -261,23 +303,38 @@ export class QueueRepository {
 
   /** Earliest due time of any queued run (due or not), or `null`. */
   async nextDueTime(db: Queryable): Promise<number | null> {
-    return (await this.#run<{ due_ms: number | null }>(db, "next-due-time", [])).rows[0]?.due_ms ?? null;
+    return (
+      (await this.#run<{ due_ms: number | null }>(db, "next-due-time", [])).rows[0]?.due_ms ?? null
+    );
   }
 
   /** Earliest due time of queued runs per job name. */
   async nextDueTimesByJob(db: Queryable): Promise<Map<string, number>> {
-    const result = await this.#run<{ job_name: string; due_ms: number }>(db, "next-due-times-by-job", []);
+    const result = await this.#run<{ job_name: string; due_ms: number }>(
+      db,
+      "next-due-times-by-job",
+      [],
+    );
     return new Map(result.rows.map((row) => [row.job_name, row.due_ms]));
   }
 
   /** Runs queued or waiting for a retry, per job name (names with none are absent). */
   async queuedRunCounts(db: Queryable): Promise<Map<string, number>> {
-    const result = await this.#run<{ job_name: string; queued: number }>(db, "queued-run-counts", []);
+    const result = await this.#run<{ job_name: string; queued: number }>(
+      db,
+      "queued-run-counts",
+      [],
+    );
     return new Map(result.rows.map((row) => [row.job_name, row.queued]));
   }
 
   /** Claims one recurring slot for this process; `false` when another process already has it. */
-  async claimOccurrence(db: Queryable, jobName: string, dueTimeMs: number, owner: string): Promise<boolean> {
+  async claimOccurrence(
+    db: Queryable,
+    jobName: string,
+    dueTimeMs: number,
+    owner: string,
+  ): Promise<boolean> {
     return (await this.#run(db, "claim-occurrence", [jobName, dueTimeMs, owner])).rowCount === 1;
   }
 
@@ -285,7 +342,11 @@ export class QueueRepository {
   async applyRetention(db: Queryable, limits: RetentionLimits): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const result = await this.#run(db, "delete-finished-jobs", [limits.maxFinishedJobs, limits.nowMs - limits.maxAgeMs, DELETE_BATCH]);
+      const result = await this.#run(db, "delete-finished-jobs", [
+        limits.maxFinishedJobs,
+        limits.nowMs - limits.maxAgeMs,
+        DELETE_BATCH,
+      ]);
       deleted += result.rowCount ?? 0;
       if ((result.rowCount ?? 0) < DELETE_BATCH) break;
     }
@@ -298,13 +359,19 @@ export class QueueRepository {
    * (autovacuum does it from then on). Returns whether it analysed.
    */
   async analyzeIfNeverAnalysed(db: Queryable): Promise<boolean> {
-    const missing = (await this.#run<{ missing: boolean }>(db, "statistics-missing", [])).rows[0]?.missing === true;
+    const missing =
+      (await this.#run<{ missing: boolean }>(db, "statistics-missing", [])).rows[0]?.missing ===
+      true;
     if (missing) await db.query(this.#statements["analyze-tables"].text);
     return missing;
   }
 
   /** Runs a statement as a named prepared statement: parsed and planned once per connection. */
-  #run<R extends QueryResultRow = QueryResultRow>(db: Queryable, statement: StatementName, values: unknown[]) {
+  #run<R extends QueryResultRow = QueryResultRow>(
+    db: Queryable,
+    statement: StatementName,
+    values: unknown[],
+  ) {
     const { name, text } = this.#statements[statement];
     return db.query<R>({ name, text, values });
   }
@@ -320,7 +387,12 @@ const LAST_UUID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 function toJobRow(row: JobResultRow): JobRow {
   const runStatus = row.run_status;
   const waiting = runStatus === "queued" || runStatus === HELD_RUN_STATUS;
-  const status: StoredJobStatus = runStatus === "queued" || runStatus === HELD_RUN_STATUS ? (row.attempt > 1 ? "waiting-retry" : "queued") : runStatus;
+  const status: StoredJobStatus =
+    runStatus === "queued" || runStatus === HELD_RUN_STATUS
+      ? row.attempt > 1
+        ? "waiting-retry"
+        : "queued"
+      : runStatus;
   return {
     jobId: row.job_id,
     currentRunId: row.current_run_id,
@@ -349,7 +421,8 @@ interface CountResultRow {
 }
 
 /** A row of complete-and-claim.sql: the batch's facts, and a leased run unless none was. */
-type CompleteAndClaimResultRow = BatchFacts & (ClaimedResultRow | { [K in keyof ClaimedResultRow]: null });
+type CompleteAndClaimResultRow = BatchFacts &
+  (ClaimedResultRow | { [K in keyof ClaimedResultRow]: null });
 
 interface BatchFacts {
   refused: string[];

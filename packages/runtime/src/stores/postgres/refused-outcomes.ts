@@ -39,7 +39,12 @@ export async function separateRefusedOutcomes(
   const retry: RunCompletionRow[] = [];
   const abandoned: { completion: RunCompletionRow; error: unknown }[] = [];
   const record = async (completion: RunCompletionRow): Promise<boolean> => {
-    const result = await queue.completeAndClaim(db, [completion], [], { owner, nowMs, limit: 0, leaseMs });
+    const result = await queue.completeAndClaim(db, [completion], [], {
+      owner,
+      nowMs,
+      limit: 0,
+      leaseMs,
+    });
     return result.completed.has(completion.runId);
   };
   for (const [index, completion] of completions.entries()) {

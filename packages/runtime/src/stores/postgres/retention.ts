@@ -63,7 +63,9 @@ export class Retention {
         occurrenceHorizonMs: host.now() - options.occurrenceHorizonMs,
       });
     } catch (error) {
-      host.logger.warn("postgresStore: retention failed; retrying later", { error: this.context.describe(error, "apply retention") });
+      host.logger.warn("postgresStore: retention failed; retrying later", {
+        error: this.context.describe(error, "apply retention"),
+      });
     }
   }
 }

@@ -16,7 +16,10 @@ export function toClaimedRun(row: ClaimedRunRow): ClaimedRun {
     attempt: row.attempt,
     maxAttempts: row.maxAttempts,
     correlationId: row.correlationId,
-    resilience: typeof row.resilience === "object" && row.resilience !== null ? (row.resilience as ResiliencePolicy) : null,
+    resilience:
+      typeof row.resilience === "object" && row.resilience !== null
+        ? (row.resilience as ResiliencePolicy)
+        : null,
     resilienceMode: row.resilienceMode,
     occurrence: row.occurrence,
     traceContext: row.traceContext,

@@ -3,7 +3,12 @@ import type { MisfirePolicy } from "../../policy/misfire.js";
 import type { ScheduleRuleOverlap } from "../../policy/schedule-rule.js";
 import type { JobStatus } from "../../state/job-state.js";
 import type { OutcomeInfo } from "../../state/run-info.js";
-import type { NewRuntimeJob, ScheduleAdvance, ScheduleWrite, StoredSchedule } from "../job-store.js";
+import type {
+  NewRuntimeJob,
+  ScheduleAdvance,
+  ScheduleWrite,
+  StoredSchedule,
+} from "../job-store.js";
 import type { Queryable } from "./queryable.js";
 import type { SchemaName } from "./schema-name.js";
 import { renderStatements, type Statement, type StatementName } from "./sql/statements.js";
@@ -23,8 +28,14 @@ export class ScheduleRepository {
   }
 
   /** Schedules by key (one, or all); `stuckOnly`: those whose head ended or is gone. */
-  async list(db: Queryable, scheduleKey: string | null, stuckOnly: boolean): Promise<StoredSchedule[]> {
-    return (await this.#run<ScheduleResultRow>(db, "list-schedules", [scheduleKey, stuckOnly])).rows.map(toStoredSchedule);
+  async list(
+    db: Queryable,
+    scheduleKey: string | null,
+    stuckOnly: boolean,
+  ): Promise<StoredSchedule[]> {
+    return (
+      await this.#run<ScheduleResultRow>(db, "list-schedules", [scheduleKey, stuckOnly])
+    ).rows.map(toStoredSchedule);
   }
 
   /** The compare-and-set write of a schedule's row; `false` when its revision moved on. */
@@ -56,15 +67,24 @@ export class ScheduleRepository {
   }
 
   async remove(db: Queryable, scheduleKey: string): Promise<boolean> {
-    return (await this.#run<{ removed: boolean }>(db, "remove-schedule", [scheduleKey])).rows[0]?.removed === true;
+    return (
+      (await this.#run<{ removed: boolean }>(db, "remove-schedule", [scheduleKey])).rows[0]
+        ?.removed === true
+    );
   }
 
   /** Moves schedules past their heads (each key once); answers the keys of those that moved. */
-  async advance(db: Queryable, advances: readonly ScheduleAdvance[], nowMs: number): Promise<Set<string>> {
+  async advance(
+    db: Queryable,
+    advances: readonly ScheduleAdvance[],
+    nowMs: number,
+  ): Promise<Set<string>> {
     const occurrences: { scheduleKey: string; job: NewRuntimeJob }[] = [];
     for (const advance of advances) {
-      if (advance.head !== null) occurrences.push({ scheduleKey: advance.scheduleKey, job: advance.head });
-      for (const job of advance.catchUp) occurrences.push({ scheduleKey: advance.scheduleKey, job });
+      if (advance.head !== null)
+        occurrences.push({ scheduleKey: advance.scheduleKey, job: advance.head });
+      for (const job of advance.catchUp)
+        occurrences.push({ scheduleKey: advance.scheduleKey, job });
     }
     const result = await this.#run<{ advanced: string[] }>(db, "advance-schedules", [
       advances.map((advance) => advance.scheduleKey),
@@ -77,9 +97,13 @@ export class ScheduleRepository {
       occurrences.map((entry) => entry.job.jobId),
       occurrences.map((entry) => entry.job.runId),
       occurrences.map((entry) => entry.job.jobName),
-      occurrences.map((entry) => (entry.job.payload === undefined ? null : JSON.stringify(entry.job.payload))),
+      occurrences.map((entry) =>
+        entry.job.payload === undefined ? null : JSON.stringify(entry.job.payload),
+      ),
       occurrences.map((entry) => entry.job.dueTimeMs),
-      occurrences.map((entry) => (entry.job.resilience === null ? null : JSON.stringify(entry.job.resilience))),
+      occurrences.map((entry) =>
+        entry.job.resilience === null ? null : JSON.stringify(entry.job.resilience),
+      ),
       occurrences.map((entry) => JSON.stringify(entry.job.occurrence)),
       nowMs,
       this.#schema.channel,
@@ -87,7 +111,11 @@ export class ScheduleRepository {
     return new Set(result.rows[0]?.advanced ?? []);
   }
 
-  #run<R extends QueryResultRow = QueryResultRow>(db: Queryable, statement: StatementName, values: unknown[]) {
+  #run<R extends QueryResultRow = QueryResultRow>(
+    db: Queryable,
+    statement: StatementName,
+    values: unknown[],
+  ) {
     const { name, text } = this.#statements[statement];
     return db.query<R>({ name, text, values });
   }

@@ -53,7 +53,8 @@ export class PostgresSchedules {
         await client.query("BEGIN");
         const done =
           (await this.schedules.write(client, write)) &&
-          (write.replacedHeadJobId === null || (await this.schedules.deletePendingJob(client, write.replacedHeadJobId)));
+          (write.replacedHeadJobId === null ||
+            (await this.schedules.deletePendingJob(client, write.replacedHeadJobId)));
         if (done && write.head !== null) await this.inserts.insertJobs(client, [write.head]);
         await client.query(done ? "COMMIT" : "ROLLBACK");
         return done;
@@ -84,9 +85,15 @@ export class PostgresSchedules {
     while (this.#pending.length > 0) {
       const batch = this.#takeBatch();
       try {
-        const advanced = await this.schedules.advance(this.pool, batch.map((pending) => pending.advance), this.now());
+        const advanced = await this.schedules.advance(
+          this.pool,
+          batch.map((pending) => pending.advance),
+          this.now(),
+        );
         for (const pending of batch) pending.resolve(advanced.has(pending.advance.scheduleKey));
-        const due = batch.flatMap(({ advance }) => (advanced.has(advance.scheduleKey) ? [advance.head, ...advance.catchUp] : []));
+        const due = batch.flatMap(({ advance }) =>
+          advanced.has(advance.scheduleKey) ? [advance.head, ...advance.catchUp] : [],
+        );
         const earliest = Math.min(...due.map((job) => job?.dueTimeMs ?? Infinity));
         if (Number.isFinite(earliest)) this.learnDue(earliest);
       } catch (error) {

@@ -76,7 +76,9 @@ export class WakeUpListener {
       if (this.#connection === connection) this.#connection = null;
       release(error);
       if (!this.#stopped) {
-        this.host.logger.warn("postgresStore: the LISTEN connection was lost; reconnecting", { error: error.message });
+        this.host.logger.warn("postgresStore: the LISTEN connection was lost; reconnecting", {
+          error: error.message,
+        });
         this.#scheduleReconnect();
       }
     };

@@ -70,7 +70,13 @@ function expectSameRecords(actual: MemoryJob[], expected: MemoryJob[]): void {
 }
 
 describe("the memory store's job table (lazy index by job id), against a plain map", () => {
-  for (const [seed, maxUnindexed] of [[1, undefined], [2, undefined], [3, 50], [42, 1], [2026, 700]] as const) {
+  for (const [seed, maxUnindexed] of [
+    [1, undefined],
+    [2, undefined],
+    [3, 50],
+    [42, 1],
+    [2026, 700],
+  ] as const) {
     it(`agrees with the reference on 20,000 random operations (seed ${seed}, maxUnindexed ${maxUnindexed ?? "default"}), through compactions and lazy indexing`, () => {
       const next = random(seed);
       const table = new JobTable(maxUnindexed);
@@ -84,7 +90,8 @@ describe("the memory store's job table (lazy index by job id), against a plain m
         }
         return undefined;
       };
-      const pickAny = (): MemoryJob | undefined => (everMade.length === 0 ? undefined : everMade[Math.floor(next() * everMade.length)]);
+      const pickAny = (): MemoryJob | undefined =>
+        everMade.length === 0 ? undefined : everMade[Math.floor(next() * everMade.length)];
       for (let step = 0; step < 20_000; step++) {
         const roll = next();
         if (roll < 0.4) {
@@ -120,13 +127,17 @@ describe("the memory store's job table (lazy index by job id), against a plain m
           const job = pickAny();
           if (job === undefined) continue;
           expect(table.findByRunId(job.runId)).toBe(reference.findByRunId(job.runId));
-          expect(table.findByRunId(firstRunIdOf(job.jobId))).toBe(reference.findByRunId(firstRunIdOf(job.jobId)));
+          expect(table.findByRunId(firstRunIdOf(job.jobId))).toBe(
+            reference.findByRunId(firstRunIdOf(job.jobId)),
+          );
         }
         expect(table.unindexed).toBeLessThanOrEqual(maxUnindexed ?? Infinity);
         if (step % 997 === 0) {
           expectSameRecords([...table.values()], [...reference.byId.values()]);
           expect(table.size).toBe(reference.byId.size);
-          expect(everMade.filter((job) => table.holds(job) !== (reference.byId.get(job.jobId) === job))).toEqual([]);
+          expect(
+            everMade.filter((job) => table.holds(job) !== (reference.byId.get(job.jobId) === job)),
+          ).toEqual([]);
         }
       }
       expectSameRecords([...table.values()], [...reference.byId.values()]);

@@ -24,20 +24,60 @@ function newJob(overrides: Partial<NewRuntimeJob>): NewRuntimeJob {
 
 describe("a memory job's compact layout gives back exactly what it was given", () => {
   it("creation times: now, the epoch, far future, negative, fractional and non-finite", () => {
-    const times = [Date.now(), 0, 8.64e15, -1, -8.64e15, 1_780_000_000_123.25, 0.1, Number.MAX_SAFE_INTEGER, Infinity, -Infinity, Number.NaN];
-    for (const createdAtMs of times) expect(new MemoryJob(newJob({ createdAtMs })).createdAtMs).toBe(createdAtMs);
+    const times = [
+      Date.now(),
+      0,
+      8.64e15,
+      -1,
+      -8.64e15,
+      1_780_000_000_123.25,
+      0.1,
+      Number.MAX_SAFE_INTEGER,
+      Infinity,
+      -Infinity,
+      Number.NaN,
+    ];
+    for (const createdAtMs of times)
+      expect(new MemoryJob(newJob({ createdAtMs })).createdAtMs).toBe(createdAtMs);
   });
 
   it("jobs of one name inserted with different options keep their own attempts, policy and mode", () => {
     const policy = resiliencePolicy("memory-job-test", { maxRetryAttempts: 2, delay: "10ms" });
     const plain = new MemoryJob(newJob({}));
-    const deferred = new MemoryJob(newJob({ maxAttempts: 3, resilience: policy, resilienceMode: "deferred-retry" }));
+    const deferred = new MemoryJob(
+      newJob({ maxAttempts: 3, resilience: policy, resilienceMode: "deferred-retry" }),
+    );
     const plainAgain = new MemoryJob(newJob({}));
-    const otherName = new MemoryJob(newJob({ jobName: "reports.mail", maxAttempts: 3, resilience: policy, resilienceMode: "deferred-retry" }));
-    expect([plain.jobName, plain.maxAttempts, plain.resilience, plain.resilienceMode]).toEqual(["reports.build", 1, null, "inline"]);
-    expect([deferred.jobName, deferred.maxAttempts, deferred.resilience, deferred.resilienceMode]).toEqual(["reports.build", 3, policy, "deferred-retry"]);
-    expect([plainAgain.maxAttempts, plainAgain.resilience, plainAgain.resilienceMode]).toEqual([1, null, "inline"]);
-    expect([otherName.jobName, otherName.maxAttempts, otherName.resilience]).toEqual(["reports.mail", 3, policy]);
+    const otherName = new MemoryJob(
+      newJob({
+        jobName: "reports.mail",
+        maxAttempts: 3,
+        resilience: policy,
+        resilienceMode: "deferred-retry",
+      }),
+    );
+    expect([plain.jobName, plain.maxAttempts, plain.resilience, plain.resilienceMode]).toEqual([
+      "reports.build",
+      1,
+      null,
+      "inline",
+    ]);
+    expect([
+      deferred.jobName,
+      deferred.maxAttempts,
+      deferred.resilience,
+      deferred.resilienceMode,
+    ]).toEqual(["reports.build", 3, policy, "deferred-retry"]);
+    expect([plainAgain.maxAttempts, plainAgain.resilience, plainAgain.resilienceMode]).toEqual([
+      1,
+      null,
+      "inline",
+    ]);
+    expect([otherName.jobName, otherName.maxAttempts, otherName.resilience]).toEqual([
+      "reports.mail",
+      3,
+      policy,
+    ]);
     expect(plain.maxAttempts).toBe(1); // unchanged by the jobs made after it
   });
 });

@@ -1,9 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { consoleLogger, systemClock, type ClaimedRun, type NewRuntimeJob, type RunTicket, type StoreHost } from "../../../src/index.js";
+import {
+  consoleLogger,
+  systemClock,
+  type ClaimedRun,
+  type NewRuntimeJob,
+  type RunTicket,
+  type StoreHost,
+} from "../../../src/index.js";
 import { MemoryStore } from "../../../src/stores/memory/memory-store.js";
 
 function host(nowMs: number, maxRetainedCompletedJobs = 1024): StoreHost {
-  return { now: () => nowMs, setTimer: systemClock.setTimer, wake: () => undefined, abortRun: () => undefined, findDescriptor: () => undefined, repairSchedules: () => undefined, maxRetainedCompletedJobs, logger: consoleLogger };
+  return {
+    now: () => nowMs,
+    setTimer: systemClock.setTimer,
+    wake: () => undefined,
+    abortRun: () => undefined,
+    findDescriptor: () => undefined,
+    repairSchedules: () => undefined,
+    maxRetainedCompletedJobs,
+    logger: consoleLogger,
+  };
 }
 
 /** The ticket of a claimed run for its claimed attempt. */
@@ -52,8 +68,22 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     store.insertJob(job("a", 0));
     const [claimed] = store.claimDueRuns(0, 10);
     expect(store.markStarted(ticket(claimed), 5)).toBe(true);
-    expect(store.completeRun(ticket(claimed), { status: "succeeded", message: null, completedAtMs: 9, startedAtMs: 5 })).toBe(true);
-    expect(store.completeRun(ticket(claimed), { status: "failed", message: "late", completedAtMs: 10, startedAtMs: 5 })).toBe(false);
+    expect(
+      store.completeRun(ticket(claimed), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: 9,
+        startedAtMs: 5,
+      }),
+    ).toBe(true);
+    expect(
+      store.completeRun(ticket(claimed), {
+        status: "failed",
+        message: "late",
+        completedAtMs: 10,
+        startedAtMs: 5,
+      }),
+    ).toBe(false);
     expect(store.markStarted(ticket(claimed), 11)).toBe(false);
     expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", completedAt: new Date(9) });
   });
@@ -66,15 +96,55 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     const firstTicket = ticket(first, 1);
     store.markStarted(firstTicket, 5);
     expect(store.listActiveRuns().map((run) => run.startedAt)).toEqual([new Date(5)]);
-    store.scheduleRetry(firstTicket, { newRunId: "run-a2", attempt: 2, dueTimeMs: 10, lastError: "boom", failedAtMs: 6, startedAtMs: 5 });
-    expect(store.completeRun(firstTicket, { status: "succeeded", message: null, completedAtMs: 7, startedAtMs: 5 })).toBe(false);
+    store.scheduleRetry(firstTicket, {
+      newRunId: "run-a2",
+      attempt: 2,
+      dueTimeMs: 10,
+      lastError: "boom",
+      failedAtMs: 6,
+      startedAtMs: 5,
+    });
+    expect(
+      store.completeRun(firstTicket, {
+        status: "succeeded",
+        message: null,
+        completedAtMs: 7,
+        startedAtMs: 5,
+      }),
+    ).toBe(false);
     const [second] = store.claimDueRuns(10, 10);
     expect(store.markStarted(ticket(second, 1), 11)).toBe(false);
     expect(store.listActiveRuns().map((run) => run.startedAt)).toEqual([null]);
-    expect(store.completeRun(ticket(second, 1), { status: "succeeded", message: null, completedAtMs: 12, startedAtMs: 11 })).toBe(false);
-    expect(store.completeRun(ticket(second, 2), { status: "succeeded", message: null, completedAtMs: 12, startedAtMs: 11 })).toBe(true);
-    expect(store.completeRun(ticket(second, 2), { status: "failed", message: "late", completedAtMs: 13, startedAtMs: 11 })).toBe(false);
-    expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", currentRunId: "run-a2", attempt: 2, completedAt: new Date(12) });
+    expect(
+      store.completeRun(ticket(second, 1), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: 12,
+        startedAtMs: 11,
+      }),
+    ).toBe(false);
+    expect(
+      store.completeRun(ticket(second, 2), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: 12,
+        startedAtMs: 11,
+      }),
+    ).toBe(true);
+    expect(
+      store.completeRun(ticket(second, 2), {
+        status: "failed",
+        message: "late",
+        completedAtMs: 13,
+        startedAtMs: 11,
+      }),
+    ).toBe(false);
+    expect(store.getJob("job-a")).toMatchObject({
+      status: "succeeded",
+      currentRunId: "run-a2",
+      attempt: 2,
+      completedAt: new Date(12),
+    });
   });
 
   it("a released run (never started, at shutdown) ends cancelled / scheduler shutdown: a volatile store cannot give it back", () => {
@@ -84,8 +154,20 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     const [claimed] = store.claimDueRuns(0, 10);
     store.releaseRun(ticket(claimed));
     expect(store.getJob("job-a")).toMatchObject({ status: "cancelled", completedAt: new Date(30) });
-    expect(store.listRecentOutcomes()[0]).toMatchObject({ runId: "run-a", status: "cancelled", message: "scheduler shutdown", startedAt: null });
-    expect(store.completeRun(ticket(claimed), { status: "succeeded", message: null, completedAtMs: 31, startedAtMs: null })).toBe(false);
+    expect(store.listRecentOutcomes()[0]).toMatchObject({
+      runId: "run-a",
+      status: "cancelled",
+      message: "scheduler shutdown",
+      startedAt: null,
+    });
+    expect(
+      store.completeRun(ticket(claimed), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: 31,
+        startedAtMs: null,
+      }),
+    ).toBe(false);
   });
 
   it("a deferred retry keeps the job id, takes a new run id, waits, and is claimed again when due", () => {
@@ -93,12 +175,29 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     store.open(host(0));
     store.insertJob(job("a", 0));
     const [claimed] = store.claimDueRuns(0, 10);
-    expect(store.scheduleRetry(ticket(claimed), { newRunId: "run-a2", attempt: 2, dueTimeMs: 1_000, lastError: "boom", failedAtMs: 1, startedAtMs: 0 })).toBe(true);
-    expect(store.getJob("job-a")).toMatchObject({ status: "waiting-retry", currentRunId: "run-a2", attempt: 2, lastError: "boom", nextAttemptDueTime: new Date(1_000) });
+    expect(
+      store.scheduleRetry(ticket(claimed), {
+        newRunId: "run-a2",
+        attempt: 2,
+        dueTimeMs: 1_000,
+        lastError: "boom",
+        failedAtMs: 1,
+        startedAtMs: 0,
+      }),
+    ).toBe(true);
+    expect(store.getJob("job-a")).toMatchObject({
+      status: "waiting-retry",
+      currentRunId: "run-a2",
+      attempt: 2,
+      lastError: "boom",
+      nextAttemptDueTime: new Date(1_000),
+    });
     expect(store.listQueuedRuns().map((run) => run.runId)).toEqual(["run-a2"]);
     expect(store.cancelRun("run-a", 2)).toMatchObject({ outcome: "not-found" });
     expect(store.claimDueRuns(999, 10)).toEqual([]);
-    expect(store.claimDueRuns(1_000, 10).map((run) => [run.runId, run.attempt])).toEqual([["run-a2", 2]]);
+    expect(store.claimDueRuns(1_000, 10).map((run) => [run.runId, run.attempt])).toEqual([
+      ["run-a2", 2],
+    ]);
   });
 
   it("cancel reports what happened: before start, active, not found", () => {
@@ -115,11 +214,21 @@ describe("the memory store (the JobStore contract, in memory)", () => {
       jobName: "emails.send",
       traceContext: null,
     });
-    expect(store.getJob("job-queued")).toMatchObject({ status: "cancelled", completedAt: new Date(50) });
+    expect(store.getJob("job-queued")).toMatchObject({
+      status: "cancelled",
+      completedAt: new Date(50),
+    });
     expect(store.claimDueRuns(1_000, 10)).toEqual([]);
-    expect(store.cancelRun("run-active", 60)).toEqual({ outcome: "abort-active", runId: "run-active", ownedHere: true, jobId: "job-active" });
+    expect(store.cancelRun("run-active", 60)).toEqual({
+      outcome: "abort-active",
+      runId: "run-active",
+      ownedHere: true,
+      jobId: "job-active",
+    });
     expect(store.cancelJob("job-queued", 70)).toMatchObject({ outcome: "not-found", runId: null });
-    expect(store.listRecentOutcomes()).toMatchObject([{ runId: "run-queued", status: "cancelled", message: "cancelled before execution" }]);
+    expect(store.listRecentOutcomes()).toMatchObject([
+      { runId: "run-queued", status: "cancelled", message: "cancelled before execution" },
+    ]);
   });
 
   it("keeps a job's trace context: every claim of its runs (retries too) and its cancel hand it back", () => {
@@ -134,9 +243,22 @@ describe("the memory store (the JobStore contract, in memory)", () => {
       ["job-traced", traceparent],
       ["job-plain", null],
     ]);
-    store.scheduleRetry(ticket(claimed[0]), { newRunId: "run-traced-2", attempt: 2, dueTimeMs: 100, lastError: "boom", failedAtMs: 1, startedAtMs: 0 });
-    expect(store.claimDueRuns(100, 10).map((run) => [run.runId, run.traceContext])).toEqual([["run-traced-2", traceparent]]);
-    expect(store.cancelJob("job-cancelled", 200)).toMatchObject({ outcome: "cancelled-before-start", jobName: "emails.send", traceContext: traceparent });
+    store.scheduleRetry(ticket(claimed[0]), {
+      newRunId: "run-traced-2",
+      attempt: 2,
+      dueTimeMs: 100,
+      lastError: "boom",
+      failedAtMs: 1,
+      startedAtMs: 0,
+    });
+    expect(store.claimDueRuns(100, 10).map((run) => [run.runId, run.traceContext])).toEqual([
+      ["run-traced-2", traceparent],
+    ]);
+    expect(store.cancelJob("job-cancelled", 200)).toMatchObject({
+      outcome: "cancelled-before-start",
+      jobName: "emails.send",
+      traceContext: traceparent,
+    });
   });
 
   it("drops the oldest terminal jobs beyond maxRetainedCompletedJobs", () => {
@@ -145,7 +267,12 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     for (const id of ["a", "b", "c"]) {
       store.insertJob(job(id, 0));
       const [claimed] = store.claimDueRuns(0, 10);
-      store.completeRun(ticket(claimed), { status: "succeeded", message: null, completedAtMs: 1, startedAtMs: 0 });
+      store.completeRun(ticket(claimed), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: 1,
+        startedAtMs: 0,
+      });
     }
     expect(store.getJob("job-a")).toBeNull();
     expect(store.getJob("job-b")).not.toBeNull();
@@ -157,15 +284,27 @@ describe("the memory store (the JobStore contract, in memory)", () => {
     store.open(host(0, 2));
     const end = (status: "succeeded" | "failed", atMs: number) => {
       const [claimed] = store.claimDueRuns(atMs, 10);
-      store.completeRun(ticket(claimed), { status, message: status === "failed" ? "boom" : null, completedAtMs: atMs, startedAtMs: atMs });
+      store.completeRun(ticket(claimed), {
+        status,
+        message: status === "failed" ? "boom" : null,
+        completedAtMs: atMs,
+        startedAtMs: atMs,
+      });
     };
     store.insertJob(job("a", 0));
     end("failed", 1);
-    expect(store.retryJob("job-a", { newRunId: "run-a2", dueTimeMs: 2 })).toMatchObject({ status: "queued", currentRunId: "run-a2" });
+    expect(store.retryJob("job-a", { newRunId: "run-a2", dueTimeMs: 2 })).toMatchObject({
+      status: "queued",
+      currentRunId: "run-a2",
+    });
     end("succeeded", 2); // job-a's second record ended; its first one is still in the retention log
     store.insertJob(job("b", 3));
     end("succeeded", 3);
-    expect(store.getJob("job-a")).toMatchObject({ status: "succeeded", currentRunId: "run-a2", lastError: "boom" });
+    expect(store.getJob("job-a")).toMatchObject({
+      status: "succeeded",
+      currentRunId: "run-a2",
+      lastError: "boom",
+    });
     expect(store.getJob("job-b")).toMatchObject({ status: "succeeded" });
     store.insertJob(job("c", 4));
     end("succeeded", 4);
@@ -189,7 +328,7 @@ describe("the memory store (the JobStore contract, in memory)", () => {
 describe("pending order", () => {
   it("claims by due time then insertion order, whether due times arrive in order or not (2,000 random inserts)", () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const store = new MemoryStore();
     store.open(host(0));
     const inserted: { runId: string; dueTimeMs: number; order: number }[] = [];
@@ -200,9 +339,12 @@ describe("pending order", () => {
       store.insertJob(job(id, due));
       inserted.push({ runId: `run-${id}`, dueTimeMs: due, order });
     }
-    const expected = [...inserted].sort((a, b) => a.dueTimeMs - b.dueTimeMs || a.order - b.order).map((entry) => entry.runId);
+    const expected = [...inserted]
+      .sort((a, b) => a.dueTimeMs - b.dueTimeMs || a.order - b.order)
+      .map((entry) => entry.runId);
     const claimed: string[] = [];
-    for (let now = 0; now <= 5_000; now += 97) claimed.push(...store.claimDueRuns(now, 1_000_000).map((run) => run.runId));
+    for (let now = 0; now <= 5_000; now += 97)
+      claimed.push(...store.claimDueRuns(now, 1_000_000).map((run) => run.runId));
     expect(claimed).toEqual(expected);
   });
 
@@ -211,12 +353,25 @@ describe("pending order", () => {
     store.open(host(0));
     store.insertJob(job("retried", 0));
     const [retried] = store.claimDueRuns(0, 10);
-    store.scheduleRetry(ticket(retried), { newRunId: "run-retried-2", attempt: 2, dueTimeMs: 0, lastError: "boom", failedAtMs: 0, startedAtMs: null });
+    store.scheduleRetry(ticket(retried), {
+      newRunId: "run-retried-2",
+      attempt: 2,
+      dueTimeMs: 0,
+      lastError: "boom",
+      failedAtMs: 0,
+      startedAtMs: null,
+    });
     expect(store.listActiveRuns()).toEqual([]);
     store.claimDueRuns(0, 10);
     for (let index = 0; index < 3_000; index++) store.insertJob(job(String(index), 0));
     const claimed = store.claimDueRuns(0, 10_000);
-    for (const run of claimed.slice(0, 2_990)) store.completeRun(ticket(run), { status: "succeeded", message: null, completedAtMs: 0, startedAtMs: null });
+    for (const run of claimed.slice(0, 2_990))
+      store.completeRun(ticket(run), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: 0,
+        startedAtMs: null,
+      });
     const expected = ["run-retried-2", ...claimed.slice(2_990).map((run) => run.runId)];
     expect(store.listActiveRuns().map((run) => run.runId)).toEqual(expected);
     expect(store.listActiveRuns().every((run) => run.status === "running")).toBe(true);
@@ -232,7 +387,14 @@ describe("the memory store's operations views", () => {
     const store = new MemoryStore();
     store.open(host(0));
     const createdAt = [50, 10, 30, 30, 20, 60, 10];
-    createdAt.forEach((createdAtMs, n) => store.insertJob({ ...job(String(n), 1_000), jobId: uuid(n), runId: uuid(100 + n), createdAtMs }));
+    createdAt.forEach((createdAtMs, n) =>
+      store.insertJob({
+        ...job(String(n), 1_000),
+        jobId: uuid(n),
+        runId: uuid(100 + n),
+        createdAtMs,
+      }),
+    );
     const expected = createdAt
       .map((createdAtMs, n) => ({ createdAtMs, jobId: uuid(n) }))
       .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.jobId < b.jobId ? 1 : -1))
@@ -275,7 +437,11 @@ describe("the memory store's operations views", () => {
     const [claimed] = store.claimDueRuns(0, 10);
     expect(store.returnRun(ticket(claimed))).toBe(true);
     expect(store.returnRun(ticket(claimed))).toBe(false);
-    expect(store.getJob("job-a")).toMatchObject({ status: "queued", currentRunId: "run-a", attempt: 1 });
+    expect(store.getJob("job-a")).toMatchObject({
+      status: "queued",
+      currentRunId: "run-a",
+      attempt: 1,
+    });
     expect(store.claimDueRuns(0, 10).map((run) => run.runId)).toEqual(["run-a"]);
   });
 });

@@ -25,7 +25,11 @@ beforeAll(async () => {
   for (let id = 0; id < JOBS; id++) {
     // Mostly rising due times (the queue's FIFO lane); every 100,000th is due earlier than all (its heap).
     const early = id % 100_000 === 99_999;
-    const handle = await scheduler.schedule(parked.jobClass, { id }, early ? startMs + HOUR / 2 - id : startMs + HOUR + id);
+    const handle = await scheduler.schedule(
+      parked.jobClass,
+      { id },
+      early ? startMs + HOUR / 2 - id : startMs + HOUR + id,
+    );
     if (early) earlyJobIds.push(handle.jobId);
     lastJobId = handle.jobId;
   }
@@ -39,7 +43,9 @@ describe("a million queued jobs in the memory store", () => {
     expect(snapshot.queuedRuns).toHaveLength(SNAPSHOT_LIST_LIMIT);
     const due = snapshot.queuedRuns.map((run) => run.dueTime.getTime());
     expect(due).toEqual([...due].sort((a, b) => a - b));
-    expect(snapshot.queuedRuns.slice(0, earlyJobIds.length).map((run) => run.jobId)).toEqual([...earlyJobIds].reverse());
+    expect(snapshot.queuedRuns.slice(0, earlyJobIds.length).map((run) => run.jobId)).toEqual(
+      [...earlyJobIds].reverse(),
+    );
     expect(snapshot.queuedRuns[earlyJobIds.length]!.dueTime.getTime()).toBe(clock.now() + HOUR);
     expect(snapshot.jobs[0]!.nextDueTime).toEqual(snapshot.queuedRuns[0]!.dueTime);
   });
@@ -49,7 +55,9 @@ describe("a million queued jobs in the memory store", () => {
     expect(page.jobs).toHaveLength(1_000);
     expect(page.jobs[0]!.jobId).toBe(lastJobId);
     const next = await scheduler.listJobs({ limit: 1_000, cursor: page.nextCursor });
-    expect(next.jobs[0]!.createdAt.getTime()).toBeLessThanOrEqual(page.jobs[999]!.createdAt.getTime());
+    expect(next.jobs[0]!.createdAt.getTime()).toBeLessThanOrEqual(
+      page.jobs[999]!.createdAt.getTime(),
+    );
     expect(next.jobs.map((job) => job.jobId)).not.toContain(page.jobs[999]!.jobId);
     expect((await scheduler.listJobs({ status: "waiting-retry" })).jobs).toEqual([]);
     expect((await scheduler.countJobs()).queued).toBe(JOBS);

@@ -24,13 +24,21 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.end()));
-  await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`).catch(() => undefined);
+  await db.pool
+    .query(
+      `TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`,
+    )
+    .catch(() => undefined);
 });
 afterAll(async () => {
   await db?.drop();
 });
 
-async function openStore(clock: ManualClock, options: Partial<PostgresStoreOptions>, pool = db.openPool(4)): Promise<PostgresJobStore> {
+async function openStore(
+  clock: ManualClock,
+  options: Partial<PostgresStoreOptions>,
+  pool = db.openPool(4),
+): Promise<PostgresJobStore> {
   const store = postgresStore({ pool, schema: db.schema.name, ...options });
   opened.push(store);
   await store.open(new RecordingHost([runtimeJobDescriptor("reports.build")], { clock }));
@@ -70,33 +78,56 @@ describe("store timers on the scheduler's clock", () => {
     const lost = job(clock.now());
     await store.insertJob(lost);
     // Another worker leases it for 1 ms and dies.
-    await new QueueRepository(db.schema).completeAndClaim(db.pool, [], [], { owner: "dead-worker", nowMs: clock.now(), limit: 1, leaseMs: 1 });
+    await new QueueRepository(db.schema).completeAndClaim(db.pool, [], [], {
+      owner: "dead-worker",
+      nowMs: clock.now(),
+      limit: 1,
+      leaseMs: 1,
+    });
     expect(await runOf(lost.runId)).toMatchObject({ status: "running", owner: "dead-worker" });
 
     await clock.advance(2 * HOUR);
 
-    const reclaimed = await waitForState(() => runOf(lost.runId), (run) => run.status === "queued", "the poll to requeue the expired run");
+    const reclaimed = await waitForState(
+      () => runOf(lost.runId),
+      (run) => run.status === "queued",
+      "the poll to requeue the expired run",
+    );
     expect(reclaimed.owner).toBeNull();
   });
 
   it("the heartbeat extends a held lease when a ManualClock reaches the heartbeat interval", async () => {
     const clock = new ManualClock();
-    const store = await openStore(clock, { leaseMs: 3 * HOUR, heartbeatMs: HOUR, pollIntervalMs: 24 * HOUR });
+    const store = await openStore(clock, {
+      leaseMs: 3 * HOUR,
+      heartbeatMs: HOUR,
+      pollIntervalMs: 24 * HOUR,
+    });
     const held = job(clock.now());
     await store.insertJob(held);
-    expect((await store.claimDueRuns(clock.now(), 1)).map((run) => run.runId)).toEqual([held.runId]);
+    expect((await store.claimDueRuns(clock.now(), 1)).map((run) => run.runId)).toEqual([
+      held.runId,
+    ]);
     const leasedUntil = (await runOf(held.runId)).lease_ms!;
 
     await clock.advance(HOUR);
 
-    const extended = await waitForState(() => runOf(held.runId), (run) => run.lease_ms! > leasedUntil, "the heartbeat to extend the lease");
+    const extended = await waitForState(
+      () => runOf(held.runId),
+      (run) => run.lease_ms! > leasedUntil,
+      "the heartbeat to extend the lease",
+    );
     expect(extended).toMatchObject({ status: "running", owner: store.workerId });
   });
 
   it("a clock moved a day at once runs each repeating task a few times, not once per interval skipped", async () => {
     const clock = new ManualClock();
     const pool = db.openPool(4);
-    const store = await openStore(clock, { leaseMs: 30_000, heartbeatMs: 10_000, pollIntervalMs: 5_000 }, pool);
+    const store = await openStore(
+      clock,
+      { leaseMs: 30_000, heartbeatMs: 10_000, pollIntervalMs: 5_000 },
+      pool,
+    );
     const held = job(clock.now());
     await store.insertJob(held);
     await store.claimDueRuns(clock.now(), 1);
@@ -119,7 +150,8 @@ function countStatements(pool: pg.Pool) {
   const original = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
   (pool as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
     const name = (config as { name?: string } | null)?.name;
-    if (typeof name === "string") counts.set(name.split(".").pop()!, (counts.get(name.split(".").pop()!) ?? 0) + 1);
+    if (typeof name === "string")
+      counts.set(name.split(".").pop()!, (counts.get(name.split(".").pop()!) ?? 0) + 1);
     return original(config, ...rest);
   };
   return {

@@ -35,17 +35,41 @@ describe("postgresStore bundled into one file", () => {
       outfile,
       // pg's optional native binding and its Cloudflare transport are not used on Node.
       external: ["pg-native", "cloudflare:sockets"],
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
       logLevel: "silent",
     });
     expect(readdirSync(outDir)).toEqual(["app.mjs"]);
-    const bundled = (await import(pathToFileURL(outfile).href)) as { postgresStore: typeof PostgresStoreFactory };
-    const store = bundled.postgresStore({ pool: db.openPool(2), schema: db.schema.name, pollIntervalMs: 60_000 });
+    const bundled = (await import(pathToFileURL(outfile).href)) as {
+      postgresStore: typeof PostgresStoreFactory;
+    };
+    const store = bundled.postgresStore({
+      pool: db.openPool(2),
+      schema: db.schema.name,
+      pollIntervalMs: 60_000,
+    });
     await store.open(new RecordingHost([runtimeJobDescriptor("reports.build")]));
     try {
       const now = Date.now();
-      const job = { jobId: randomUUID(), runId: randomUUID(), jobName: "reports.build", payload: null, dueTimeMs: now, createdAtMs: now };
-      await store.insertJob({ ...job, correlationId: null, maxAttempts: 1, resilience: null, resilienceMode: "inline", key: null, onDuplicate: "keep", occurrence: null });
+      const job = {
+        jobId: randomUUID(),
+        runId: randomUUID(),
+        jobName: "reports.build",
+        payload: null,
+        dueTimeMs: now,
+        createdAtMs: now,
+      };
+      await store.insertJob({
+        ...job,
+        correlationId: null,
+        maxAttempts: 1,
+        resilience: null,
+        resilienceMode: "inline",
+        key: null,
+        onDuplicate: "keep",
+        occurrence: null,
+      });
 
       const claimed = await store.claimDueRuns(now, 10);
 

@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { QueryConfig } from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CancelBatcher, type CancelConnections, type HeldConnection } from "../../../src/stores/postgres/cancel-batcher.js";
+import {
+  CancelBatcher,
+  type CancelConnections,
+  type HeldConnection,
+} from "../../../src/stores/postgres/cancel-batcher.js";
 import { CancelRepository } from "../../../src/stores/postgres/cancel-repository.js";
 import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
@@ -43,14 +47,17 @@ function newJob(): NewJobRow {
   };
 }
 
-const textOf = (query: string | QueryConfig<unknown[]>): string => (typeof query === "string" ? query : query.text);
+const textOf = (query: string | QueryConfig<unknown[]>): string =>
+  typeof query === "string" ? query : query.text;
 
 /**
  * The test schema's pool, recording what the batcher does with it: statements sent alone on the
  * pool, transactions opened on held connections, and statements run inside them. `fail` may make a
  * statement on a held connection throw (before it is sent).
  */
-function recordingPool(fail: (text: string, values: unknown[] | undefined) => boolean = () => false) {
+function recordingPool(
+  fail: (text: string, values: unknown[] | undefined) => boolean = () => false,
+) {
   const log = { alone: 0, transactions: 0, grouped: 0, commits: 0 };
   const connections: CancelConnections = {
     query: ((query: string | QueryConfig<unknown[]>, values?: unknown[]) => {
@@ -83,7 +90,10 @@ describe("cancel batcher", () => {
     const { connections, log } = recordingPool();
     const batcher = new CancelBatcher(new CancelRepository(db.schema), connections);
 
-    expect(await batcher.cancelJob(job.jobId, T0)).toMatchObject({ outcome: "cancelled-before-start", jobId: job.jobId });
+    expect(await batcher.cancelJob(job.jobId, T0)).toMatchObject({
+      outcome: "cancelled-before-start",
+      jobId: job.jobId,
+    });
     expect(await batcher.cancelJob(job.jobId, T0)).toEqual({ outcome: "not-found" });
     expect(log).toEqual({ alone: 2, transactions: 0, grouped: 0, commits: 0 });
   });
@@ -106,7 +116,12 @@ describe("cancel batcher", () => {
       batcher.cancelRun("not-a-uuid", T0 + 7),
     ]);
 
-    for (const [index, job] of jobs.slice(0, 50).entries()) expect(answers[index]).toMatchObject({ outcome: "cancelled-before-start", jobId: job.jobId, runId: job.runId });
+    for (const [index, job] of jobs.slice(0, 50).entries())
+      expect(answers[index]).toMatchObject({
+        outcome: "cancelled-before-start",
+        jobId: job.jobId,
+        runId: job.runId,
+      });
     expect(answers.slice(50)).toEqual([
       { outcome: "not-found" },
       expect.objectContaining({ outcome: "cancelled-before-start", runId: jobs[50]!.runId }),
@@ -115,8 +130,10 @@ describe("cancel batcher", () => {
       { outcome: "not-found" },
       { outcome: "not-found" },
     ]);
-    for (const job of jobs.slice(0, 51)) expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
-    for (const job of jobs.slice(52, 59)) expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("queued");
+    for (const job of jobs.slice(0, 51))
+      expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
+    for (const job of jobs.slice(52, 59))
+      expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("queued");
     // 56 cancels, 55 with a uuid (the other is answered without a statement): a few transactions, not 55 commits.
     expect(log.alone + log.grouped).toBe(55);
     expect(log.transactions).toBeGreaterThanOrEqual(1);
@@ -128,15 +145,20 @@ describe("cancel batcher", () => {
     const jobs = Array.from({ length: 5 }, newJob);
     await inserts.insertJobs(db.pool, jobs);
     // The third job's statement fails inside the group (say a deadlock with another process).
-    const { connections, log } = recordingPool((text, values) => text !== "BEGIN" && values?.[0] === jobs[2]!.jobId);
+    const { connections, log } = recordingPool(
+      (text, values) => text !== "BEGIN" && values?.[0] === jobs[2]!.jobId,
+    );
     const batcher = new CancelBatcher(new CancelRepository(db.schema), connections);
 
     const answers = await Promise.all(jobs.map((job) => batcher.cancelJob(job.jobId, T0)));
 
-    expect(answers.map((answer) => answer.outcome)).toEqual(Array(5).fill("cancelled-before-start"));
+    expect(answers.map((answer) => answer.outcome)).toEqual(
+      Array(5).fill("cancelled-before-start"),
+    );
     expect(log.commits).toBe(0);
     expect(log.alone).toBeGreaterThanOrEqual(5);
-    for (const job of jobs) expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
+    for (const job of jobs)
+      expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
   });
 
   it("fails every cancel of a group whose commit fails, and none of them took effect", async () => {
@@ -151,7 +173,10 @@ describe("cancel batcher", () => {
     expect(log.transactions).toBeGreaterThanOrEqual(1);
     const rejected = answers.filter((answer) => answer.status === "rejected");
     expect(rejected.length).toBe(jobs.length - log.alone);
-    for (const answer of rejected) expect(String((answer as PromiseRejectedResult).reason)).toContain("injected failure of COMMIT");
+    for (const answer of rejected)
+      expect(String((answer as PromiseRejectedResult).reason)).toContain(
+        "injected failure of COMMIT",
+      );
     for (const [index, job] of jobs.entries()) {
       const state = await queue.getJob(db.pool, job.jobId);
       expect(state?.status).toBe(answers[index]!.status === "fulfilled" ? "cancelled" : "queued");

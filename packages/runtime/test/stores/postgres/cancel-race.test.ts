@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScheduler, defineJobDescriptors, type JobScheduler } from "../../../src/index.js";
 import { postgresStore } from "../../../src/stores/postgres/index.js";
 import { renderStatements } from "../../../src/stores/postgres/sql/statements.js";
-import { createTestSchema, TEST_DATABASE_URL, waitForState, type TestSchema } from "./support/test-database.js";
+import {
+  createTestSchema,
+  TEST_DATABASE_URL,
+  waitForState,
+  type TestSchema,
+} from "./support/test-database.js";
 import { WorkerProcess } from "./support/worker-process.js";
 // @ts-expect-error -- plain .mjs shared with the worker processes
 import { workerDescriptors } from "./workers/worker-jobs.mjs";
@@ -55,7 +60,14 @@ describe("cancels racing worker processes", () => {
   it(`${ROUNDS * JOBS_PER_ROUND} cancels, each as its job is enqueued: no cancel answering true is followed by a start the database had not allowed, and none ends succeeded`, async () => {
     workers.push(
       ...(await Promise.all(
-        ["a", "b", "c"].map((name) => WorkerProcess.start({ databaseUrl: TEST_DATABASE_URL, schema: db.schema.name, name, concurrency: 4 })),
+        ["a", "b", "c"].map((name) =>
+          WorkerProcess.start({
+            databaseUrl: TEST_DATABASE_URL,
+            schema: db.schema.name,
+            name,
+            concurrency: 4,
+          }),
+        ),
       )),
     );
     const cancelJob = renderStatements(db.schema)["cancel-job"];
@@ -78,9 +90,19 @@ describe("cancels racing worker processes", () => {
             viaScheduler.push({ jobId, accepted: await enqueuer.cancelJob(jobId) });
             return;
           }
-          const result = await cancelPool.query({ ...cancelJob, values: [jobId, Date.now(), db.schema.channel] });
-          const row = result.rows[0] as { was_running: boolean; start_allowed: boolean } | undefined;
-          answers.push({ jobId, accepted: row !== undefined, wasRunning: row?.was_running ?? false, startAllowed: row?.start_allowed ?? false });
+          const result = await cancelPool.query({
+            ...cancelJob,
+            values: [jobId, Date.now(), db.schema.channel],
+          });
+          const row = result.rows[0] as
+            | { was_running: boolean; start_allowed: boolean }
+            | undefined;
+          answers.push({
+            jobId,
+            accepted: row !== undefined,
+            wasRunning: row?.was_running ?? false,
+            startAllowed: row?.start_allowed ?? false,
+          });
         }),
       );
     }
@@ -94,7 +116,8 @@ describe("cancels racing worker processes", () => {
     };
     const statusCounts = async (): Promise<Record<string, number>> => {
       const counts: Record<string, number> = {};
-      for (const status of (await finalStatus()).values()) counts[status] = (counts[status] ?? 0) + 1;
+      for (const status of (await finalStatus()).values())
+        counts[status] = (counts[status] ?? 0) + 1;
       return counts;
     };
     await waitForState(
@@ -105,19 +128,30 @@ describe("cancels racing worker processes", () => {
     );
     const statuses = await finalStatus();
     const started = new Map<string, number>();
-    for (const worker of workers) for (const message of worker.of("started")) started.set(message.jobId!, (started.get(message.jobId!) ?? 0) + 1);
+    for (const worker of workers)
+      for (const message of worker.of("started"))
+        started.set(message.jobId!, (started.get(message.jobId!) ?? 0) + 1);
 
     // A cancel that answered true: its job ends cancelled, never succeeded.
-    const succeededAfterTrue = [...answers, ...viaScheduler].filter((answer) => answer.accepted && statuses.get(answer.jobId) !== "cancelled");
-    expect(succeededAfterTrue.map((answer) => [answer.jobId, statuses.get(answer.jobId)])).toEqual([]);
+    const succeededAfterTrue = [...answers, ...viaScheduler].filter(
+      (answer) => answer.accepted && statuses.get(answer.jobId) !== "cancelled",
+    );
+    expect(succeededAfterTrue.map((answer) => [answer.jobId, statuses.get(answer.jobId)])).toEqual(
+      [],
+    );
     // A cancel that found the run not (yet) allowed to start: its body never starts.
     const notAllowed = answers.filter((answer) => answer.accepted && !answer.startAllowed);
-    expect(notAllowed.filter((answer) => started.has(answer.jobId)).map((answer) => answer.jobId)).toEqual([]);
+    expect(
+      notAllowed.filter((answer) => started.has(answer.jobId)).map((answer) => answer.jobId),
+    ).toEqual([]);
     // No body ran twice; a job that succeeded ran its body once.
     expect([...started.values()].filter((count) => count > 1)).toEqual([]);
-    for (const [jobId, status] of statuses) if (status === "succeeded") expect(started.get(jobId)).toBe(1);
+    for (const [jobId, status] of statuses)
+      if (status === "succeeded") expect(started.get(jobId)).toBe(1);
     // The race was real: cancels met claimed runs not allowed to start yet, and runs already allowed.
-    expect(answers.filter((answer) => answer.wasRunning && !answer.startAllowed).length).toBeGreaterThan(0);
+    expect(
+      answers.filter((answer) => answer.wasRunning && !answer.startAllowed).length,
+    ).toBeGreaterThan(0);
     expect(answers.filter((answer) => answer.accepted).length).toBeGreaterThan(0);
   }, 180_000);
 });

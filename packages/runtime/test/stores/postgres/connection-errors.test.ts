@@ -35,7 +35,9 @@ describe("postgresStore start-up errors a new user meets", () => {
   const where = `${server.hostname}:${server.port || "5432"}`;
 
   it("an unknown role: one line naming host, database and role, and what to do", async () => {
-    const failure = await startFailure({ connectionString: testServerUrl({ role: "elarion_no_such_role" }) });
+    const failure = await startFailure({
+      connectionString: testServerUrl({ role: "elarion_no_such_role" }),
+    });
     expect(failure.message.split("\n")).toHaveLength(1);
     expect((failure as Error & { code?: string }).code).toBe("ELR502");
     expect(failure.message).toBe(
@@ -46,7 +48,9 @@ describe("postgresStore start-up errors a new user meets", () => {
   });
 
   it("an unknown database: one line naming host, database and role, and what to do", async () => {
-    const failure = await startFailure({ connectionString: testServerUrl({ database: "elarion_no_such_db" }) });
+    const failure = await startFailure({
+      connectionString: testServerUrl({ database: "elarion_no_such_db" }),
+    });
     expect(failure.message.split("\n")).toHaveLength(1);
     expect((failure as Error & { code?: string }).code).toBe("ELR502");
     expect(failure.message).toBe(
@@ -57,7 +61,12 @@ describe("postgresStore start-up errors a new user meets", () => {
   });
 
   it("reads the role from a user's pool configured with fields rather than a URL", async () => {
-    const pool = new pg.Pool({ host: server.hostname, port: Number(server.port || 5432), database: server.pathname.slice(1), user: "elarion_no_such_role" });
+    const pool = new pg.Pool({
+      host: server.hostname,
+      port: Number(server.port || 5432),
+      database: server.pathname.slice(1),
+      user: "elarion_no_such_role",
+    });
     pool.on("error", () => undefined);
     try {
       const failure = await startFailure({ pool });

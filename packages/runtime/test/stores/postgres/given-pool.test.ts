@@ -6,7 +6,12 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../../../src/stores/postgres/index.js";
-import { createTestSchema, TEST_DATABASE_URL, waitForState, type TestSchema } from "./support/test-database.js";
+import {
+  createTestSchema,
+  TEST_DATABASE_URL,
+  waitForState,
+  type TestSchema,
+} from "./support/test-database.js";
 import { RecordingHost, runtimeJobDescriptor } from "./support/test-host.js";
 
 let db: TestSchema;
@@ -23,7 +28,11 @@ const descriptors = [runtimeJobDescriptor("emails.send")];
 
 /** A pool as the README writes it: no 'error' listener of its own. */
 function barePool(): pg.Pool {
-  return new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4, application_name: APPLICATION_NAME });
+  return new pg.Pool({
+    connectionString: TEST_DATABASE_URL,
+    max: 4,
+    application_name: APPLICATION_NAME,
+  });
 }
 
 /** Terminates every session of the pools of this file (what a server restart does to them). */
@@ -50,7 +59,8 @@ describe("postgresStore with a pool you give it", () => {
       expect(await terminateSessions()).toBeGreaterThan(1);
       // Every idle connection's loss heard (none is handed out dead to the insert below).
       await waitForState(
-        async () => host.warnings.filter((m) => m.includes("idle pooled connection was lost")).length,
+        async () =>
+          host.warnings.filter((m) => m.includes("idle pooled connection was lost")).length,
         (lost) => lost >= idle,
         "the store to hear of every lost idle connection",
       );
@@ -94,7 +104,11 @@ describe("postgresStore with a pool you give it", () => {
 
       await pool.query("SELECT 1");
       await terminateSessions();
-      await waitForState(async () => seen.length, (n) => n > 0, "the user's listener to hear the error too");
+      await waitForState(
+        async () => seen.length,
+        (n) => n > 0,
+        "the user's listener to hear the error too",
+      );
 
       await store.close();
       expect(pool.listeners("error")).toEqual([mine]);

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueryConfig } from "pg";
-import { LeaseBatcher, type LeaseBatcherHooks } from "../../../src/stores/postgres/lease-batcher.js";
+import {
+  LeaseBatcher,
+  type LeaseBatcherHooks,
+} from "../../../src/stores/postgres/lease-batcher.js";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
 import type { Queryable } from "../../../src/stores/postgres/queryable.js";
@@ -50,9 +53,13 @@ class DroppingConnection implements Queryable {
   query(config: string | QueryConfig<unknown[]>, values?: unknown[]): Promise<never> {
     if (this.dropNext > 0) {
       this.dropNext -= 1;
-      return Promise.reject(Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" }));
+      return Promise.reject(
+        Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" }),
+      );
     }
-    return (typeof config === "string" ? this.pool.query(config, values) : this.pool.query(config)) as Promise<never>;
+    return (
+      typeof config === "string" ? this.pool.query(config, values) : this.pool.query(config)
+    ) as Promise<never>;
   }
 }
 
@@ -69,12 +76,19 @@ class RefusingConnection implements Queryable {
   ) {}
   query(config: string | QueryConfig<unknown[]>, values?: unknown[]): Promise<never> {
     const params = typeof config === "string" ? (values ?? []) : (config.values ?? []);
-    const completions = typeof params[0] === "string" && params[0].startsWith("{") ? (JSON.parse(params[0]) as Record<string, { status?: string }>) : {};
+    const completions =
+      typeof params[0] === "string" && params[0].startsWith("{")
+        ? (JSON.parse(params[0]) as Record<string, { status?: string }>)
+        : {};
     if (completions[this.runId]?.status === "succeeded") {
       this.refused += 1;
-      return Promise.reject(Object.assign(new Error("unsupported Unicode escape sequence"), { code: "22P05" }));
+      return Promise.reject(
+        Object.assign(new Error("unsupported Unicode escape sequence"), { code: "22P05" }),
+      );
     }
-    return (typeof config === "string" ? this.pool.query(config, values) : this.pool.query(config)) as Promise<never>;
+    return (
+      typeof config === "string" ? this.pool.query(config, values) : this.pool.query(config)
+    ) as Promise<never>;
   }
 }
 
@@ -100,7 +114,12 @@ function recordingHooks(clock = new ManualClock(new Date(T0))) {
   return { hooks, failures, nextFailure, clock };
 }
 
-const succeeded = { status: "succeeded" as const, message: null, startedAtMs: T0, completedAtMs: T0 + 1 };
+const succeeded = {
+  status: "succeeded" as const,
+  message: null,
+  startedAtMs: T0,
+  completedAtMs: T0 + 1,
+};
 
 describe("lease batcher", () => {
   it("a slow retention pass holds back the completion's caller but not the next claim", async () => {
@@ -134,7 +153,13 @@ describe("lease batcher", () => {
     expect(leased).toBeDefined();
     let completionAnswered = false;
     const completion = batcher
-      .complete({ runId: leased!.runId, status: "succeeded", message: null, startedAtMs: T0, completedAtMs: T0 + 1 })
+      .complete({
+        runId: leased!.runId,
+        status: "succeeded",
+        message: null,
+        startedAtMs: T0,
+        completedAtMs: T0 + 1,
+      })
       .then((accepted) => {
         completionAnswered = true;
         return accepted;
@@ -142,10 +167,15 @@ describe("lease batcher", () => {
     // The claim round trip carries the completion (same tick) and asks for retention.
     const next = await batcher.claim(T0, 1);
 
-    expect(next.map((row) => row.runId)).toEqual([leased!.runId === first.runId ? second.runId : first.runId]);
+    expect(next.map((row) => row.runId)).toEqual([
+      leased!.runId === first.runId ? second.runId : first.runId,
+    ]);
     expect(retentionAsked).toEqual([1]);
     expect(completionAnswered).toBe(false);
-    const done = await db.pool.query(`SELECT status FROM ${db.schema.quoted}.runs WHERE run_id = $1`, [leased!.runId]);
+    const done = await db.pool.query(
+      `SELECT status FROM ${db.schema.quoted}.runs WHERE run_id = $1`,
+      [leased!.runId],
+    );
     expect(done.rows[0]?.status).toBe("succeeded");
 
     openRetention();
@@ -174,7 +204,12 @@ describe("lease batcher", () => {
     check("leased, waiting in the prefetch");
     expect(batcher.heldCount).toBe(3);
     const cancelled = [...jobs].find((candidate) => batcher.isPrefetched(candidate.runId))!;
-    const cancelledEnded = batcher.completePrefetched(cancelled.runId, { status: "cancelled", message: "cancelled", startedAtMs: null, completedAtMs: T0 });
+    const cancelledEnded = batcher.completePrefetched(cancelled.runId, {
+      status: "cancelled",
+      message: "cancelled",
+      startedAtMs: null,
+      completedAtMs: T0,
+    });
     check("a prefetched run cancelled");
     handOut();
     const [first, second] = await claiming;
@@ -217,9 +252,15 @@ describe("lease batcher", () => {
     await failure;
     expect(failures).toHaveLength(1);
     // Meanwhile the lease expired and another worker took the run.
-    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET owner = 'w-other', claims = claims + 1 WHERE run_id = $1`, [lost.runId]);
+    await db.pool.query(
+      `UPDATE ${db.schema.quoted}.runs SET owner = 'w-other', claims = claims + 1 WHERE run_id = $1`,
+      [lost.runId],
+    );
     const reported: string[] = [];
-    await batcher.extendLeases({ lost: (runId) => reported.push(runId), cancelRequested: () => undefined });
+    await batcher.extendLeases({
+      lost: (runId) => reported.push(runId),
+      cancelRequested: () => undefined,
+    });
 
     expect(reported).toEqual([lost.runId]);
     expect(batcher.invariantViolations()).toEqual([]);
@@ -238,21 +279,28 @@ describe("lease batcher", () => {
     expect(leased).toHaveLength(4);
 
     // All four completions travel in one round trip, which PostgreSQL refuses.
-    const answers = await Promise.all(jobs.map((job) => batcher.complete({ ...succeeded, runId: job.runId })));
+    const answers = await Promise.all(
+      jobs.map((job) => batcher.complete({ ...succeeded, runId: job.runId })),
+    );
 
     expect(answers).toEqual([true, true, true, true]);
     expect(connection.refused).toBe(2); // the batch, then the poison run alone
     expect(batcher.heldCount).toBe(0);
     expect(batcher.invariantViolations()).toEqual([]);
-    const rows = await db.pool.query(`SELECT run_id::text AS id, status, message FROM ${db.schema.quoted}.runs WHERE run_id = ANY($1::uuid[])`, [
-      jobs.map((job) => job.runId),
-    ]);
-    const byId = new Map(rows.rows.map((row) => [row.id as string, row as { status: string; message: string | null }]));
-    for (const job of jobs.filter((candidate) => candidate !== poison)) expect(byId.get(job.runId)?.status).toBe("succeeded");
+    const rows = await db.pool.query(
+      `SELECT run_id::text AS id, status, message FROM ${db.schema.quoted}.runs WHERE run_id = ANY($1::uuid[])`,
+      [jobs.map((job) => job.runId)],
+    );
+    const byId = new Map(
+      rows.rows.map((row) => [row.id as string, row as { status: string; message: string | null }]),
+    );
+    for (const job of jobs.filter((candidate) => candidate !== poison))
+      expect(byId.get(job.runId)?.status).toBe("succeeded");
     expect(byId.get(poison.runId)).toEqual({
       id: poison.runId,
       status: "failed",
-      message: "The outcome of this run (succeeded) could not be stored: unsupported Unicode escape sequence.",
+      message:
+        "The outcome of this run (succeeded) could not be stored: unsupported Unicode escape sequence.",
     });
     // The next round trip is not held back.
     const next = newJob();

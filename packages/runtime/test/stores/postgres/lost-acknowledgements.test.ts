@@ -25,7 +25,11 @@ class AckLosingPool extends pg.Pool {
   override query(...args: unknown[]): never {
     const config = args[0] as { name?: string } | string;
     const result = (super.query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-    if (this.loseNextInsert && typeof config === "object" && config.name?.endsWith("insert-jobs") === true) {
+    if (
+      this.loseNextInsert &&
+      typeof config === "object" &&
+      config.name?.endsWith("insert-jobs") === true
+    ) {
       this.loseNextInsert = false;
       return result.then(() => {
         throw new Error("Connection terminated unexpectedly");
@@ -36,7 +40,10 @@ class AckLosingPool extends pg.Pool {
 }
 
 async function jobsOfPayload(tag: string): Promise<number> {
-  const result = await db.pool.query(`SELECT count(*)::int AS n FROM ${db.schema.quoted}.jobs WHERE payload->>'tag' = $1`, [tag]);
+  const result = await db.pool.query(
+    `SELECT count(*)::int AS n FROM ${db.schema.quoted}.jobs WHERE payload->>'tag' = $1`,
+    [tag],
+  );
   return result.rows[0].n as number;
 }
 
@@ -61,10 +68,14 @@ describe("an enqueue whose acknowledgement was lost", () => {
   it("retried with its key, it makes one job: the retry finds the committed one", async () => {
     const due = new Date(Date.now() + 3_600_000);
     pool.loseNextInsert = true;
-    await expect(producer.schedule("orders.receipt", { tag: "keyed" }, due, { key: "order-42" })).rejects.toThrow(/Connection terminated unexpectedly/);
+    await expect(
+      producer.schedule("orders.receipt", { tag: "keyed" }, due, { key: "order-42" }),
+    ).rejects.toThrow(/Connection terminated unexpectedly/);
     expect(await jobsOfPayload("keyed")).toBe(1); // it did commit
 
-    const retried = await producer.schedule("orders.receipt", { tag: "keyed" }, due, { key: "order-42" });
+    const retried = await producer.schedule("orders.receipt", { tag: "keyed" }, due, {
+      key: "order-42",
+    });
     expect(retried.deduplicated).toBe(true);
     expect(await jobsOfPayload("keyed")).toBe(1);
     expect((await producer.getJob(retried.jobId))?.key).toBe("order-42");
@@ -73,7 +84,9 @@ describe("an enqueue whose acknowledgement was lost", () => {
   it("retried without a key, it makes a second job (why docs/postgres.md points at keys)", async () => {
     const due = new Date(Date.now() + 3_600_000);
     pool.loseNextInsert = true;
-    await expect(producer.schedule("orders.receipt", { tag: "unkeyed" }, due)).rejects.toThrow(/Connection terminated unexpectedly/);
+    await expect(producer.schedule("orders.receipt", { tag: "unkeyed" }, due)).rejects.toThrow(
+      /Connection terminated unexpectedly/,
+    );
     await producer.schedule("orders.receipt", { tag: "unkeyed" }, due);
     expect(await jobsOfPayload("unkeyed")).toBe(2);
   });

@@ -15,7 +15,8 @@ beforeAll(async () => {
   db = await createTestSchema("migrations");
 });
 afterAll(async () => {
-  for (const schema of extraSchemas) await db.pool.query(`DROP SCHEMA IF EXISTS ${schema.quoted} CASCADE`);
+  for (const schema of extraSchemas)
+    await db.pool.query(`DROP SCHEMA IF EXISTS ${schema.quoted} CASCADE`);
   await db?.drop();
 });
 
@@ -36,7 +37,9 @@ async function extraSchema(tag: string): Promise<SchemaName> {
   return schema;
 }
 
-const MIGRATIONS_DIR = fileURLToPath(new URL("../../../src/stores/postgres/sql/migrations/", import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(
+  new URL("../../../src/stores/postgres/sql/migrations/", import.meta.url),
+);
 
 describe("schema migrations", () => {
   it("ten processes starting at once on an empty database apply each step exactly once", async () => {
@@ -44,8 +47,12 @@ describe("schema migrations", () => {
     const applied = await Promise.all(pools.map((pool) => migrateOnce(pool)));
 
     expect(applied.flat()).toEqual([...Array(LATEST_SCHEMA_VERSION).keys()].map((i) => i + 1));
-    const versions = await db.pool.query(`SELECT version FROM ${db.schema.quoted}.schema_version ORDER BY version`);
-    expect(versions.rows.map((r) => r.version)).toEqual([...Array(LATEST_SCHEMA_VERSION).keys()].map((i) => i + 1));
+    const versions = await db.pool.query(
+      `SELECT version FROM ${db.schema.quoted}.schema_version ORDER BY version`,
+    );
+    expect(versions.rows.map((r) => r.version)).toEqual(
+      [...Array(LATEST_SCHEMA_VERSION).keys()].map((i) => i + 1),
+    );
   });
 
   it("is idempotent: a later start finds nothing to do and keeps the data", async () => {
@@ -53,16 +60,24 @@ describe("schema migrations", () => {
       `INSERT INTO ${db.schema.quoted}.occurrences (job_name, due_time, claimed_by) VALUES ('kept', now(), 'test')`,
     );
     expect(await migrateOnce()).toEqual([]);
-    const kept = await db.pool.query(`SELECT count(*)::int AS n FROM ${db.schema.quoted}.occurrences`);
+    const kept = await db.pool.query(
+      `SELECT count(*)::int AS n FROM ${db.schema.quoted}.occurrences`,
+    );
     expect(kept.rows[0].n).toBe(1);
   });
 
   it("refuses a schema written by a newer version, saying what to do", async () => {
-    await db.pool.query(`INSERT INTO ${db.schema.quoted}.schema_version (version, description) VALUES ($1, 'future')`, [
-      LATEST_SCHEMA_VERSION + 1,
+    await db.pool.query(
+      `INSERT INTO ${db.schema.quoted}.schema_version (version, description) VALUES ($1, 'future')`,
+      [LATEST_SCHEMA_VERSION + 1],
+    );
+    await expect(migrateOnce()).rejects.toMatchObject({
+      code: "ELR511",
+      message: expect.stringMatching(/newer than this @elarion\/runtime.*upgrade/),
+    });
+    await db.pool.query(`DELETE FROM ${db.schema.quoted}.schema_version WHERE version > $1`, [
+      LATEST_SCHEMA_VERSION,
     ]);
-    await expect(migrateOnce()).rejects.toMatchObject({ code: "ELR511", message: expect.stringMatching(/newer than this @elarion\/runtime.*upgrade/) });
-    await db.pool.query(`DELETE FROM ${db.schema.quoted}.schema_version WHERE version > $1`, [LATEST_SCHEMA_VERSION]);
   });
 });
 
@@ -71,29 +86,47 @@ describe("migrations as numbered .sql files", () => {
     const legacy = await extraSchema("legacy");
     await legacyMigrate(db.pool, legacy, LEGACY_LATEST_VERSION);
     // The steps after the last TypeScript one exist only as .sql files: apply them to both.
-    expect(await migrateOnce(db.pool, legacy)).toEqual([...Array(LATEST_SCHEMA_VERSION - LEGACY_LATEST_VERSION).keys()].map((i) => LEGACY_LATEST_VERSION + 1 + i));
+    expect(await migrateOnce(db.pool, legacy)).toEqual(
+      [...Array(LATEST_SCHEMA_VERSION - LEGACY_LATEST_VERSION).keys()].map(
+        (i) => LEGACY_LATEST_VERSION + 1 + i,
+      ),
+    );
     const current = await extraSchema("current");
-    expect(await migrateOnce(db.pool, current)).toEqual([...Array(LATEST_SCHEMA_VERSION).keys()].map((i) => i + 1));
+    expect(await migrateOnce(db.pool, current)).toEqual(
+      [...Array(LATEST_SCHEMA_VERSION).keys()].map((i) => i + 1),
+    );
 
     const built = await describeSchema(db.pool, current.name);
     expect(built).toEqual(await describeSchema(db.pool, legacy.name));
-    expect(built["indexes"]).toContainEqual(expect.objectContaining({ indexname: "runs_queued_due", indexdef: expect.stringContaining("WHERE (status = 'queued'::text)") }));
+    expect(built["indexes"]).toContainEqual(
+      expect.objectContaining({
+        indexname: "runs_queued_due",
+        indexdef: expect.stringContaining("WHERE (status = 'queued'::text)"),
+      }),
+    );
   });
 
-  it.each([1, 2, 3])("continue a database an earlier release migrated to version %i", async (legacyVersion) => {
-    const expected = await describeSchema(db.pool, db.schema.name);
-    const upgraded = await extraSchema(`from_v${legacyVersion}`);
-    await legacyMigrate(db.pool, upgraded, legacyVersion);
+  it.each([1, 2, 3])(
+    "continue a database an earlier release migrated to version %i",
+    async (legacyVersion) => {
+      const expected = await describeSchema(db.pool, db.schema.name);
+      const upgraded = await extraSchema(`from_v${legacyVersion}`);
+      await legacyMigrate(db.pool, upgraded, legacyVersion);
 
-    const applied = await migrateOnce(db.pool, upgraded);
+      const applied = await migrateOnce(db.pool, upgraded);
 
-    expect(applied).toEqual([...Array(LATEST_SCHEMA_VERSION - legacyVersion).keys()].map((i) => legacyVersion + 1 + i));
-    expect(await describeSchema(db.pool, upgraded.name)).toEqual(expected);
-  });
+      expect(applied).toEqual(
+        [...Array(LATEST_SCHEMA_VERSION - legacyVersion).keys()].map((i) => legacyVersion + 1 + i),
+      );
+      expect(await describeSchema(db.pool, upgraded.name)).toEqual(expected);
+    },
+  );
 
   it("paste into psql with the documented variables and build the same tables", async () => {
     const pasted = await extraSchema("psql");
-    const files = readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith(".sql")).sort();
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((name) => name.endsWith(".sql"))
+      .sort();
     const script = [
       psqlVariableCommands(pasted.name),
       `CREATE SCHEMA ${pasted.quoted};`,
@@ -107,7 +140,9 @@ describe("migrations as numbered .sql files", () => {
 
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(await describeSchema(db.pool, pasted.name)).toEqual(await describeSchema(db.pool, db.schema.name));
+    expect(await describeSchema(db.pool, pasted.name)).toEqual(
+      await describeSchema(db.pool, db.schema.name),
+    );
   });
 });
 

@@ -6,7 +6,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createScheduler, defineJobDescriptors, type JobScheduler } from "../../../src/index.js";
 import { postgresStore } from "../../../src/stores/postgres/index.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
-import { createTestSchema, TEST_DATABASE_URL, waitForState, type TestSchema } from "./support/test-database.js";
+import {
+  createTestSchema,
+  TEST_DATABASE_URL,
+  waitForState,
+  type TestSchema,
+} from "./support/test-database.js";
 import { WorkerProcess, type WorkerConfig } from "./support/worker-process.js";
 // @ts-expect-error -- plain .mjs shared with the worker processes
 import { workerDescriptors } from "./workers/worker-jobs.mjs";
@@ -28,14 +33,19 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-  await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`);
+  await db.pool.query(
+    `TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`,
+  );
 });
 afterAll(async () => {
   await enqueuer?.stop();
   await db?.drop();
 });
 
-async function startWorker(name: string, options: Partial<WorkerConfig> = {}): Promise<WorkerProcess> {
+async function startWorker(
+  name: string,
+  options: Partial<WorkerConfig> = {},
+): Promise<WorkerProcess> {
   const worker = await WorkerProcess.start({
     databaseUrl: TEST_DATABASE_URL,
     schema: db.schema.name,
@@ -48,7 +58,8 @@ async function startWorker(name: string, options: Partial<WorkerConfig> = {}): P
   return worker;
 }
 
-const ranJobIds = (...from: WorkerProcess[]): string[] => from.flatMap((w) => w.of("ran").map((m) => m.jobId!));
+const ranJobIds = (...from: WorkerProcess[]): string[] =>
+  from.flatMap((w) => w.of("ran").map((m) => m.jobId!));
 
 async function statusCounts(): Promise<Record<string, number>> {
   const result = await db.pool.query(
@@ -60,10 +71,21 @@ async function statusCounts(): Promise<Record<string, number>> {
 describe("postgresStore across processes", () => {
   it("two workers share 2,000 jobs: every job runs exactly once when nothing crashes", async () => {
     const [a, b] = await Promise.all([startWorker("a"), startWorker("b")]);
-    const handles = await Promise.all(Array.from({ length: 2_000 }, (_, i) => enqueuer.enqueue("noop.record", { i })));
+    const handles = await Promise.all(
+      Array.from({ length: 2_000 }, (_, i) => enqueuer.enqueue("noop.record", { i })),
+    );
 
-    await waitForState(async () => (await statusCounts())["succeeded"] ?? 0, (n) => n === 2_000, "all 2,000 jobs to succeed", 60_000);
-    const ran = await WorkerProcess.until([a, b], () => ranJobIds(a, b).length >= 2_000 && ranJobIds(a, b), "every run report");
+    await waitForState(
+      async () => (await statusCounts())["succeeded"] ?? 0,
+      (n) => n === 2_000,
+      "all 2,000 jobs to succeed",
+      60_000,
+    );
+    const ran = await WorkerProcess.until(
+      [a, b],
+      () => ranJobIds(a, b).length >= 2_000 && ranJobIds(a, b),
+      "every run report",
+    );
     expect(ran).toHaveLength(2_000);
     expect(new Set(ran)).toEqual(new Set(handles.map((h) => h.jobId)));
     expect(a.of("ran").length).toBeGreaterThan(0);
@@ -74,19 +96,38 @@ describe("postgresStore across processes", () => {
     const lease = { leaseMs: 1_500, heartbeatMs: 500, pollIntervalMs: 200 };
     const doomed = await startWorker("doomed", { ...lease, holdSlowJobs: true });
     const handle = await enqueuer.enqueue("slow.block", { holdMs: 10 });
-    const started = await doomed.waitFor((m) => m.type === "started", "the job to start on the doomed worker");
+    const started = await doomed.waitFor(
+      (m) => m.type === "started",
+      "the job to start on the doomed worker",
+    );
     await doomed.kill9();
 
     const survivor = await startWorker("survivor", lease);
-    const rerun = await survivor.waitFor((m) => m.type === "ran", "the survivor to run the job again");
+    const rerun = await survivor.waitFor(
+      (m) => m.type === "ran",
+      "the survivor to run the job again",
+    );
     expect(rerun).toMatchObject({ jobId: handle.jobId, runId: started.runId });
-    const state = await waitForState(() => enqueuer.getJob(handle.jobId), (s) => s?.status === "succeeded", "the job to succeed");
+    const state = await waitForState(
+      () => enqueuer.getJob(handle.jobId),
+      (s) => s?.status === "succeeded",
+      "the job to succeed",
+    );
     expect(state?.status).toBe("succeeded");
 
     const queue = new QueueRepository(db.schema);
     const late = await queue.completeAndClaim(
       db.pool,
-      [{ runId: started.runId!, claims: 1, status: "failed", message: "late", startedAtMs: null, completedAtMs: Date.now() }],
+      [
+        {
+          runId: started.runId!,
+          claims: 1,
+          status: "failed",
+          message: "late",
+          startedAtMs: null,
+          completedAtMs: Date.now(),
+        },
+      ],
       [],
       { owner: doomed.workerId, nowMs: Date.now(), limit: 0, leaseMs: 1_000 },
     );
@@ -97,13 +138,24 @@ describe("postgresStore across processes", () => {
   it("cancel from this process aborts a run active in a worker process within a second or two", async () => {
     const worker = await startWorker("busy");
     const handle = await enqueuer.enqueue("slow.block", {});
-    await worker.waitFor((m) => m.type === "started" && m.jobId === handle.jobId, "the job to start");
+    await worker.waitFor(
+      (m) => m.type === "started" && m.jobId === handle.jobId,
+      "the job to start",
+    );
 
     const cancelledAt = Date.now();
     expect(await enqueuer.cancelJob(handle.jobId)).toBe(true);
-    await worker.waitFor((m) => m.type === "aborted" && m.jobId === handle.jobId, "the worker to abort the run", 2_000);
+    await worker.waitFor(
+      (m) => m.type === "aborted" && m.jobId === handle.jobId,
+      "the worker to abort the run",
+      2_000,
+    );
     expect(Date.now() - cancelledAt).toBeLessThan(2_000);
-    const state = await waitForState(() => enqueuer.getJob(handle.jobId), (s) => s?.status === "cancelled", "the job to end cancelled");
+    const state = await waitForState(
+      () => enqueuer.getJob(handle.jobId),
+      (s) => s?.status === "cancelled",
+      "the job to end cancelled",
+    );
     expect(state?.status).toBe("cancelled");
     expect(worker.of("ran")).toHaveLength(0);
   });
@@ -126,8 +178,14 @@ describe("postgresStore across processes", () => {
     const lease = { leaseMs: 2_000, heartbeatMs: 500, pollIntervalMs: 250 };
     const [a, b] = await Promise.all([startWorker("a", lease), startWorker("b", lease)]);
     // 20 ms jobs: about a second of work for two workers of 8 slots, so the outage lands mid-run.
-    const handles = await Promise.all(Array.from({ length: 1_000 }, (_, i) => enqueuer.enqueue("slow.block", { i, holdMs: 20 })));
-    await WorkerProcess.until([a, b], () => ranJobIds(a, b).length >= 100, "some progress before the outage");
+    const handles = await Promise.all(
+      Array.from({ length: 1_000 }, (_, i) => enqueuer.enqueue("slow.block", { i, holdMs: 20 })),
+    );
+    await WorkerProcess.until(
+      [a, b],
+      () => ranJobIds(a, b).length >= 100,
+      "some progress before the outage",
+    );
 
     const reportedBeforeOutage = ranJobIds(a, b).length;
     const terminated = await db.pool.query(
@@ -138,19 +196,37 @@ describe("postgresStore across processes", () => {
     expect(terminated.rows[0].n).toBeGreaterThan(0);
     expect(reportedBeforeOutage).toBeLessThan(handles.length);
 
-    await waitForState(async () => (await statusCounts())["succeeded"] ?? 0, (n) => n === 1_000, "all 1,000 jobs to succeed", 60_000);
+    await waitForState(
+      async () => (await statusCounts())["succeeded"] ?? 0,
+      (n) => n === 1_000,
+      "all 1,000 jobs to succeed",
+      60_000,
+    );
     // The database is ahead of the IPC reports; wait for every job's report (or fail naming how many are missing).
     const notReported = () => {
       const ran = new Set(ranJobIds(a, b));
       return handles.filter((h) => !ran.has(h.jobId));
     };
-    await WorkerProcess.until([a, b], () => notReported().length === 0, "a run report for every job", 10_000).catch(() => undefined);
+    await WorkerProcess.until(
+      [a, b],
+      () => notReported().length === 0,
+      "a run report for every job",
+      10_000,
+    ).catch(() => undefined);
     expect(notReported()).toEqual([]);
     // Still listening: a cancel reaches a worker after the outage.
     const handle = await enqueuer.enqueue("slow.block", {});
-    const running = await WorkerProcess.until([a, b], () => [a, b].find((w) => w.of("started").some((m) => m.jobId === handle.jobId)), "the slow job to start");
+    const running = await WorkerProcess.until(
+      [a, b],
+      () => [a, b].find((w) => w.of("started").some((m) => m.jobId === handle.jobId)),
+      "the slow job to start",
+    );
     expect(await enqueuer.cancelJob(handle.jobId)).toBe(true);
-    await running.waitFor((m) => m.type === "aborted" && m.jobId === handle.jobId, "the abort after reconnecting", 5_000);
+    await running.waitFor(
+      (m) => m.type === "aborted" && m.jobId === handle.jobId,
+      "the abort after reconnecting",
+      5_000,
+    );
   });
 
   it("a transactional enqueue rolled back never runs anywhere", async () => {
@@ -159,21 +235,33 @@ describe("postgresStore across processes", () => {
     let rolledBack: string;
     try {
       await client.query("BEGIN");
-      rolledBack = (await enqueuer.enqueue("noop.record", { tag: "rolled back" }, { client })).jobId;
+      rolledBack = (await enqueuer.enqueue("noop.record", { tag: "rolled back" }, { client }))
+        .jobId;
       await client.query("ROLLBACK");
     } finally {
       client.release();
     }
     const marker = await enqueuer.enqueue("noop.record", { tag: "committed after" });
-    await worker.waitFor((m) => m.type === "ran" && m.jobId === marker.jobId, "the committed job to run");
+    await worker.waitFor(
+      (m) => m.type === "ran" && m.jobId === marker.jobId,
+      "the committed job to run",
+    );
     expect(ranJobIds(worker)).toEqual([marker.jobId]);
     expect(await enqueuer.getJob(rolledBack)).toBeNull();
   });
 
   it("a recurring job in two processes runs each slot once", async () => {
-    const [a, b] = await Promise.all([startWorker("a", { recurring: true }), startWorker("b", { recurring: true })]);
+    const [a, b] = await Promise.all([
+      startWorker("a", { recurring: true }),
+      startWorker("b", { recurring: true }),
+    ]);
     const ticks = () => [...a.of("tick"), ...b.of("tick")].map((m) => m.dueMs!);
-    await WorkerProcess.until([a, b], () => new Set(ticks()).size >= 4, "four one-second slots", 10_000);
+    await WorkerProcess.until(
+      [a, b],
+      () => new Set(ticks()).size >= 4,
+      "four one-second slots",
+      10_000,
+    );
     await Promise.all([a.stop(), b.stop()]);
 
     const slots = ticks();

@@ -11,7 +11,10 @@ import { JOB_STATUSES, TERMINAL_STATUSES } from "../../../src/state/vocabulary.j
 import type { JobStatus } from "../../../src/state/job-state.js";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
 import { postgresStore } from "../../../src/stores/postgres/index.js";
-import { renderStatements, type StatementName } from "../../../src/stores/postgres/sql/statements.js";
+import {
+  renderStatements,
+  type StatementName,
+} from "../../../src/stores/postgres/sql/statements.js";
 import { createTestSchema, type TestSchema } from "./support/test-database.js";
 
 const FINISHED_JOBS = 100_000;
@@ -55,7 +58,9 @@ beforeAll(async () => {
            (ARRAY['queued', 'held', 'running', 'queued'])[1 + (row_number() OVER (ORDER BY job_id))::int % 4],
            NULL, NULL
     FROM ${s}.jobs WHERE outcome IS NULL`);
-  await client.query(`UPDATE ${s}.runs SET owner = 'worker', lease_expires_at = now() + interval '30 seconds' WHERE status = 'running'`);
+  await client.query(
+    `UPDATE ${s}.runs SET owner = 'worker', lease_expires_at = now() + interval '30 seconds' WHERE status = 'running'`,
+  );
   // What autovacuum leaves behind: statistics and a visibility map.
   await client.query(`VACUUM ANALYZE ${s}.jobs`);
   await client.query(`VACUUM ANALYZE ${s}.runs`);
@@ -84,20 +89,28 @@ function nodes(plan: PlanNode): PlanNode[] {
 /** Sequential scans of the queue's tables in a plan, e.g. ["Seq Scan on jobs"]. */
 function sequentialScans(plan: PlanNode): string[] {
   return nodes(plan)
-    .filter((node) => node["Node Type"] === "Seq Scan" && (node["Relation Name"] === "jobs" || node["Relation Name"] === "runs"))
+    .filter(
+      (node) =>
+        node["Node Type"] === "Seq Scan" &&
+        (node["Relation Name"] === "jobs" || node["Relation Name"] === "runs"),
+    )
     .map((node) => `Seq Scan on ${node["Relation Name"]}`);
 }
 
 function literal(value: unknown): string {
   if (value === null) return "NULL";
   if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(", ")}]::text[]`;
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : `'${value > 0 ? "Infinity" : "-Infinity"}'`;
+  if (typeof value === "number")
+    return Number.isFinite(value) ? String(value) : `'${value > 0 ? "Infinity" : "-Infinity"}'`;
   return client.escapeLiteral(String(value));
 }
 
 /** The plan PostgreSQL chooses for these values. */
 async function customPlan(name: StatementName, values: unknown[]): Promise<PlanNode> {
-  const result = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${statements[name].text}`, values);
+  const result = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
+    `EXPLAIN (FORMAT JSON) ${statements[name].text}`,
+    values,
+  );
   return result.rows[0]!["QUERY PLAN"][0]!.Plan;
 }
 
@@ -108,7 +121,9 @@ async function genericPlan(name: StatementName, values: unknown[]): Promise<Plan
   try {
     await client.query("SET plan_cache_mode = force_generic_plan");
     const args = values.length === 0 ? "" : `(${values.map(literal).join(", ")})`;
-    const result = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) EXECUTE ${prepared}${args}`);
+    const result = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
+      `EXPLAIN (FORMAT JSON) EXECUTE ${prepared}${args}`,
+    );
     return result.rows[0]!["QUERY PLAN"][0]!.Plan;
   } finally {
     await client.query("RESET plan_cache_mode");
@@ -135,11 +150,31 @@ function listings(): { label: string; name: StatementName; values: unknown[] }[]
       const position = [statuses, ...cursor, 101];
       const label = `status [${statuses.join(", ")}], ${cursorLabel}`;
       cases.push({ label: `${label}`, name: "list-jobs", values: position });
-      cases.push({ label: `${label}, jobName`, name: "list-jobs-of-name", values: [...position, "job.3"] });
-      cases.push({ label: `${label}, correlationId`, name: "list-jobs-of-correlation", values: [...position, "order-420", null] });
-      cases.push({ label: `${label}, correlationId and jobName`, name: "list-jobs-of-correlation", values: [...position, "order-420", "job.0"] });
-      cases.push({ label: `${label}, key`, name: "list-jobs-of-key", values: [...position, "tenant-425", null] });
-      cases.push({ label: `${label}, key and jobName`, name: "list-jobs-of-key", values: [...position, "tenant-425", "job.0"] });
+      cases.push({
+        label: `${label}, jobName`,
+        name: "list-jobs-of-name",
+        values: [...position, "job.3"],
+      });
+      cases.push({
+        label: `${label}, correlationId`,
+        name: "list-jobs-of-correlation",
+        values: [...position, "order-420", null],
+      });
+      cases.push({
+        label: `${label}, correlationId and jobName`,
+        name: "list-jobs-of-correlation",
+        values: [...position, "order-420", "job.0"],
+      });
+      cases.push({
+        label: `${label}, key`,
+        name: "list-jobs-of-key",
+        values: [...position, "tenant-425", null],
+      });
+      cases.push({
+        label: `${label}, key and jobName`,
+        name: "list-jobs-of-key",
+        values: [...position, "tenant-425", "job.0"],
+      });
     }
   }
   return cases;
@@ -148,7 +183,14 @@ function listings(): { label: string; name: StatementName; values: unknown[] }[]
 describe("listJobs and countJobs on 100,000 finished jobs", () => {
   it("the data is there: the newest failed jobs of a name come first, counts add up", async () => {
     const store = postgresStore({ pool: db.pool, schema: db.schema.name });
-    const page = await store.listJobs({ statuses: ["failed"], jobName: "job.1", correlationId: null, key: null, after: null, limit: 3 });
+    const page = await store.listJobs({
+      statuses: ["failed"],
+      jobName: "job.1",
+      correlationId: null,
+      key: null,
+      after: null,
+      limit: 3,
+    });
     expect(page.map((job) => [job.jobName, job.status])).toEqual([
       ["job.1", "failed"],
       ["job.1", "failed"],
@@ -156,7 +198,9 @@ describe("listJobs and countJobs on 100,000 finished jobs", () => {
     ]);
     expect(page[0]!.createdAt.getTime()).toBeGreaterThan(page[1]!.createdAt.getTime());
     const counts = await store.countJobs(null);
-    expect(counts.succeeded + counts.failed + counts.cancelled + counts.skipped).toBe(FINISHED_JOBS);
+    expect(counts.succeeded + counts.failed + counts.cancelled + counts.skipped).toBe(
+      FINISHED_JOBS,
+    );
     expect(counts.queued + counts.running + counts["waiting-retry"]).toBe(40);
   });
 
@@ -167,7 +211,8 @@ describe("listJobs and countJobs on 100,000 finished jobs", () => {
         ["custom", await customPlan(name, values)],
         ["generic", await genericPlan(name, values)],
       ] as const) {
-        for (const scan of sequentialScans(plan)) found.push(`${label} (${name}, ${kind} plan): ${scan}`);
+        for (const scan of sequentialScans(plan))
+          found.push(`${label} (${name}, ${kind} plan): ${scan}`);
       }
     }
     expect(listings().length).toBe(STATUS_SETS.length * 2 * 6);
@@ -179,10 +224,17 @@ describe("listJobs and countJobs on 100,000 finished jobs", () => {
       ["count-jobs", []],
       ["count-jobs-of-name", ["job.2"]],
     ] as const) {
-      for (const plan of [await customPlan(name, [...values]), await genericPlan(name, [...values])]) {
+      for (const plan of [
+        await customPlan(name, [...values]),
+        await genericPlan(name, [...values]),
+      ]) {
         expect(sequentialScans(plan)).toEqual([]);
-        const finishedScans = nodes(plan).filter((node) => node["Index Name"]?.startsWith("jobs_finished"));
-        expect(finishedScans.map((node) => node["Node Type"])).toEqual(expect.arrayContaining(["Index Only Scan"]));
+        const finishedScans = nodes(plan).filter((node) =>
+          node["Index Name"]?.startsWith("jobs_finished"),
+        );
+        expect(finishedScans.map((node) => node["Node Type"])).toEqual(
+          expect.arrayContaining(["Index Only Scan"]),
+        );
       }
     }
   });
@@ -193,15 +245,23 @@ describe("listJobs and countJobs on 100,000 finished jobs", () => {
       expect(plan["Node Type"]).toBe("Limit");
       expect(sequentialScans(plan)).toEqual([]);
     }
-    for (const name of ["list-recent-outcomes", "next-due-times-by-job", "list-paused-jobs"] as const) {
+    for (const name of [
+      "list-recent-outcomes",
+      "next-due-times-by-job",
+      "list-paused-jobs",
+    ] as const) {
       expect(sequentialScans(await customPlan(name, []))).toEqual([]);
     }
     const recent = await customPlan("list-recent-outcomes", []);
-    expect(nodes(recent).filter((node) => node["Index Name"] === "runs_outcomes").length).toBeGreaterThan(0);
+    expect(
+      nodes(recent).filter((node) => node["Index Name"] === "runs_outcomes").length,
+    ).toBeGreaterThan(0);
   });
 
   it("a sequential scan is what the check would report (the check can fail)", async () => {
-    const plan = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) SELECT count(*) FROM ${db.schema.quoted}.jobs WHERE payload IS NULL`);
+    const plan = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
+      `EXPLAIN (FORMAT JSON) SELECT count(*) FROM ${db.schema.quoted}.jobs WHERE payload IS NULL`,
+    );
     expect(sequentialScans(plan.rows[0]!["QUERY PLAN"][0]!.Plan)).toEqual(["Seq Scan on jobs"]);
   });
 });

@@ -19,26 +19,45 @@ describe("postgresStore options out of range", () => {
       // heartbeatMs must stay below leaseMs: give a lease long enough for every heartbeat tried.
       const others = name === "heartbeatMs" ? { leaseMs: NODE_TIMER_LIMIT } : {};
       for (const value of [1e12, NODE_TIMER_LIMIT + 1, Number.NaN, Infinity, -5, 0, 1.5, "100"]) {
-        expect(() => postgresStore({ connectionString: url, ...others, [name]: value }), `${name}: ${String(value)}`).toThrow(
-          refusal(new RegExp(`${name} must be a whole number of milliseconds from 1 to 2147483647 .*got ${(typeof value === "string" ? JSON.stringify(value) : String(value)).replace(/[.+]/g, "\\$&")}`)),
+        expect(
+          () => postgresStore({ connectionString: url, ...others, [name]: value }),
+          `${name}: ${String(value)}`,
+        ).toThrow(
+          refusal(
+            new RegExp(
+              `${name} must be a whole number of milliseconds from 1 to 2147483647 .*got ${(typeof value === "string" ? JSON.stringify(value) : String(value)).replace(/[.+]/g, "\\$&")}`,
+            ),
+          ),
         );
-        expect(() => postgresStore({ connectionString: url, ...others, [name]: value })).toThrow(RangeError);
+        expect(() => postgresStore({ connectionString: url, ...others, [name]: value })).toThrow(
+          RangeError,
+        );
       }
     });
   }
 
   it("the largest lease Node's timers can serve is accepted, with its default heartbeat of a third", () => {
     expect(() => postgresStore({ connectionString: url, leaseMs: NODE_TIMER_LIMIT })).not.toThrow();
-    expect(() => postgresStore({ connectionString: url, leaseMs: 3, pollIntervalMs: 1 })).not.toThrow();
+    expect(() =>
+      postgresStore({ connectionString: url, leaseMs: 3, pollIntervalMs: 1 }),
+    ).not.toThrow();
   });
 
   it("counts: maxLeasedRuns, maxLeaseExpiries and retention.maxFinishedJobs take whole numbers PostgreSQL's integer can hold", () => {
     for (const value of [Number.NaN, 1.5, 2 ** 31, "5"]) {
-      expect(() => postgresStore({ connectionString: url, maxLeasedRuns: value as number }), String(value)).toThrow(refusal(/maxLeasedRuns must be a whole number from 1 to 2147483647/));
-      expect(() => postgresStore({ connectionString: url, maxLeaseExpiries: value as number }), String(value)).toThrow(refusal(/maxLeaseExpiries must be a whole number from 1 to 2147483647/));
-      expect(() => postgresStore({ connectionString: url, retention: { maxFinishedJobs: value as number } }), String(value)).toThrow(
-        refusal(/retention.maxFinishedJobs must be a whole number from 0 to 2147483647/),
-      );
+      expect(
+        () => postgresStore({ connectionString: url, maxLeasedRuns: value as number }),
+        String(value),
+      ).toThrow(refusal(/maxLeasedRuns must be a whole number from 1 to 2147483647/));
+      expect(
+        () => postgresStore({ connectionString: url, maxLeaseExpiries: value as number }),
+        String(value),
+      ).toThrow(refusal(/maxLeaseExpiries must be a whole number from 1 to 2147483647/));
+      expect(
+        () =>
+          postgresStore({ connectionString: url, retention: { maxFinishedJobs: value as number } }),
+        String(value),
+      ).toThrow(refusal(/retention.maxFinishedJobs must be a whole number from 0 to 2147483647/));
     }
   });
 });

@@ -3,7 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ClaimedRun, NewRuntimeJob, RunTicket } from "../../../src/stores/job-store.js";
 import { postgresStore, type PostgresJobStore } from "../../../src/stores/postgres/index.js";
 import type { PostgresStoreOptions } from "../../../src/stores/postgres/postgres-store-options.js";
-import { createTestSchema, TEST_DATABASE_URL, waitForState, type TestSchema } from "./support/test-database.js";
+import {
+  createTestSchema,
+  TEST_DATABASE_URL,
+  waitForState,
+  type TestSchema,
+} from "./support/test-database.js";
 import { RecordingHost, runtimeJobDescriptor } from "./support/test-host.js";
 
 let db: TestSchema;
@@ -14,7 +19,11 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.end()));
-  await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`).catch(() => undefined);
+  await db.pool
+    .query(
+      `TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`,
+    )
+    .catch(() => undefined);
 });
 afterAll(async () => {
   await db?.drop();
@@ -22,14 +31,26 @@ afterAll(async () => {
 
 const descriptors = [
   runtimeJobDescriptor("emails.send", (value) =>
-    typeof value === "object" && value !== null && typeof (value as { to?: unknown }).to === "string" ? null : "payload.to: expected string",
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { to?: unknown }).to === "string"
+      ? null
+      : "payload.to: expected string",
   ),
   runtimeJobDescriptor("reports.build"),
 ];
 
 /** A store with its own pool, as a separate worker process would have. */
-async function openStore(options: Partial<PostgresStoreOptions> = {}, host = new RecordingHost(descriptors)) {
-  const store = postgresStore({ pool: db.openPool(4), schema: db.schema.name, pollIntervalMs: 60_000, ...options });
+async function openStore(
+  options: Partial<PostgresStoreOptions> = {},
+  host = new RecordingHost(descriptors),
+) {
+  const store = postgresStore({
+    pool: db.openPool(4),
+    schema: db.schema.name,
+    pollIntervalMs: 60_000,
+    ...options,
+  });
   opened.push(store);
   await store.open(host);
   return { store, host };
@@ -70,15 +91,45 @@ describe("postgresStore", () => {
     expect((await store.listQueuedRuns()).map((r) => r.runId)).toEqual([first.runId]);
 
     const claimed = await store.claimDueRuns(Date.now(), 10);
-    expect(claimed).toEqual([expect.objectContaining({ runId: first.runId, jobId: first.jobId, payload: { to: "a@example.com" }, correlationId: "order-7" })]);
+    expect(claimed).toEqual([
+      expect.objectContaining({
+        runId: first.runId,
+        jobId: first.jobId,
+        payload: { to: "a@example.com" },
+        correlationId: "order-7",
+      }),
+    ]);
     expect(await store.markStarted(ticketOf(claimed, first.runId), Date.now())).toBe(true);
-    expect((await store.listActiveRuns()).map((r) => [r.runId, r.status])).toEqual([[first.runId, "running"]]);
+    expect((await store.listActiveRuns()).map((r) => [r.runId, r.status])).toEqual([
+      [first.runId, "running"],
+    ]);
     expect((await store.getJob(first.jobId))?.status).toBe("running");
 
-    expect(await store.completeRun(ticketOf(claimed, first.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
-    expect(await store.getJob(first.jobId)).toMatchObject({ status: "succeeded", attempt: 1, maxAttempts: 1, correlationId: "order-7" });
-    expect((await store.listRecentOutcomes()).map((o) => [o.runId, o.status, o.message])).toEqual([[first.runId, "succeeded", null]]);
-    expect(await store.completeRun(ticketOf(claimed, first.runId), { status: "failed", message: "again", completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+    expect(
+      await store.completeRun(ticketOf(claimed, first.runId), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: Date.now(),
+        startedAtMs: Date.now(),
+      }),
+    ).toBe(true);
+    expect(await store.getJob(first.jobId)).toMatchObject({
+      status: "succeeded",
+      attempt: 1,
+      maxAttempts: 1,
+      correlationId: "order-7",
+    });
+    expect((await store.listRecentOutcomes()).map((o) => [o.runId, o.status, o.message])).toEqual([
+      [first.runId, "succeeded", null],
+    ]);
+    expect(
+      await store.completeRun(ticketOf(claimed, first.runId), {
+        status: "failed",
+        message: "again",
+        completedAtMs: Date.now(),
+        startedAtMs: null,
+      }),
+    ).toBe(false);
   });
 
   it("leases at most maxLeasedRuns, reports more due work, and wakes the dispatcher when leases end", async () => {
@@ -91,7 +142,12 @@ describe("postgresStore", () => {
     expect(await store.claimDueRuns(now, 10)).toEqual([]);
 
     const wakesBefore = host.wakeCount;
-    await store.completeRun(ticketOf(first, first[0]!.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null });
+    await store.completeRun(ticketOf(first, first[0]!.runId), {
+      status: "succeeded",
+      message: null,
+      completedAtMs: Date.now(),
+      startedAtMs: null,
+    });
     await host.until(() => host.wakeCount > wakesBefore, "a wake-up once a lease ended");
     expect(await store.claimDueRuns(Date.now(), 10)).toHaveLength(1);
   });
@@ -106,8 +162,13 @@ describe("postgresStore", () => {
 
     const sooner = Date.now() + 30_000;
     const wakesBefore = a.host.wakeCount;
-    await b.store.insertJob(job({ dueTimeMs: sooner, jobName: "reports.build", payload: undefined }));
-    await a.host.until(() => a.host.wakeCount > wakesBefore && a.store.nextDueTime() === sooner, "the NOTIFY to reach the other store");
+    await b.store.insertJob(
+      job({ dueTimeMs: sooner, jobName: "reports.build", payload: undefined }),
+    );
+    await a.host.until(
+      () => a.host.wakeCount > wakesBefore && a.store.nextDueTime() === sooner,
+      "the NOTIFY to reach the other store",
+    );
     expect((await a.store.nextDueTimes()).get("reports.build")).toBe(sooner);
   });
 
@@ -119,11 +180,22 @@ describe("postgresStore", () => {
     const ownerClaimed = await owner.store.claimDueRuns(Date.now(), 10);
     expect(ownerClaimed.map((r) => r.runId)).toEqual([target.runId]);
 
-    expect(await other.store.cancelJob(target.jobId, Date.now())).toEqual({ outcome: "abort-active", runId: target.runId, ownedHere: false });
+    expect(await other.store.cancelJob(target.jobId, Date.now())).toEqual({
+      outcome: "abort-active",
+      runId: target.runId,
+      ownedHere: false,
+    });
     await owner.host.until(() => owner.host.aborted.length > 0, "the owner to be told to abort");
     expect(owner.host.aborted).toEqual([{ runId: target.runId, reason: "cancelled" }]);
 
-    expect(await owner.store.completeRun(ticketOf(ownerClaimed, target.runId), { status: "cancelled", message: "cancelled", completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
+    expect(
+      await owner.store.completeRun(ticketOf(ownerClaimed, target.runId), {
+        status: "cancelled",
+        message: "cancelled",
+        completedAtMs: Date.now(),
+        startedAtMs: Date.now(),
+      }),
+    ).toBe(true);
     expect((await other.store.getJob(target.jobId))?.status).toBe("cancelled");
   });
 
@@ -142,8 +214,15 @@ describe("postgresStore", () => {
     });
     expect(await worker.store.claimDueRuns(Date.now() + 5_000, 10)).toEqual([]);
     expect(await worker.store.getJob(target.jobId)).toMatchObject({ status: "cancelled" });
-    expect((await worker.store.listRecentOutcomes())[0]).toMatchObject({ status: "cancelled", message: "cancelled before execution" });
-    expect(await other.store.cancelRun(target.runId, Date.now())).toEqual({ outcome: "not-found", runId: null, ownedHere: false });
+    expect((await worker.store.listRecentOutcomes())[0]).toMatchObject({
+      status: "cancelled",
+      message: "cancelled before execution",
+    });
+    expect(await other.store.cancelRun(target.runId, Date.now())).toEqual({
+      outcome: "not-found",
+      runId: null,
+      ownedHere: false,
+    });
   });
 
   it("joins the caller's transaction: a rolled-back enqueue leaves nothing to run", async () => {
@@ -159,11 +238,16 @@ describe("postgresStore", () => {
     }
     expect(await store.claimDueRuns(Date.now() + 1_000, 10)).toEqual([]);
     expect(await store.getJob(rolledBack.jobId)).toBeNull();
-    await expect(store.insertJob(job(), { client: "not a client" })).rejects.toThrow(/options\.client must be a pg client/);
+    await expect(store.insertJob(job(), { client: "not a client" })).rejects.toThrow(
+      /options\.client must be a pg client/,
+    );
   });
 
   it("ends a row it cannot run `failed` with a message saying why, and carries on with the next", async () => {
-    const writer = await openStore({}, new RecordingHost([runtimeJobDescriptor("emails.send"), runtimeJobDescriptor("retired.job")]));
+    const writer = await openStore(
+      {},
+      new RecordingHost([runtimeJobDescriptor("emails.send"), runtimeJobDescriptor("retired.job")]),
+    );
     const worker = await openStore();
     const badPayload = job({ payload: { recipient: "old-shape@example.com" } });
     const unknownJob = job({ jobName: "retired.job", payload: undefined });
@@ -173,11 +257,14 @@ describe("postgresStore", () => {
     const claimed = await worker.store.claimDueRuns(Date.now(), 10);
     expect(claimed.map((r) => r.runId)).toEqual([good.runId]);
     const failed = await waitForState(
-      () => Promise.all([worker.store.getJob(badPayload.jobId), worker.store.getJob(unknownJob.jobId)]),
+      () =>
+        Promise.all([worker.store.getJob(badPayload.jobId), worker.store.getJob(unknownJob.jobId)]),
       (states) => states.every((s) => s?.status === "failed"),
       "both unrunnable rows to end failed",
     );
-    expect(failed[0]?.lastError).toMatch(/payload of job "emails\.send".*payload\.to: expected string.*older or newer deployment/);
+    expect(failed[0]?.lastError).toMatch(
+      /payload of job "emails\.send".*payload\.to: expected string.*older or newer deployment/,
+    );
     expect(failed[1]?.lastError).toMatch(/job "retired\.job".*is not registered in this process/);
   });
 
@@ -189,15 +276,33 @@ describe("postgresStore", () => {
     const retryRunId = randomUUID();
     const retryDue = Date.now() + 50_000;
     expect(
-      await store.scheduleRetry(ticketOf(claimed, target.runId), { newRunId: retryRunId, attempt: 2, dueTimeMs: retryDue, lastError: "smtp down", failedAtMs: Date.now(), startedAtMs: null }),
+      await store.scheduleRetry(ticketOf(claimed, target.runId), {
+        newRunId: retryRunId,
+        attempt: 2,
+        dueTimeMs: retryDue,
+        lastError: "smtp down",
+        failedAtMs: Date.now(),
+        startedAtMs: null,
+      }),
     ).toBe(true);
-    expect(await store.getJob(target.jobId)).toMatchObject({ status: "waiting-retry", attempt: 2, currentRunId: retryRunId, lastError: "smtp down" });
+    expect(await store.getJob(target.jobId)).toMatchObject({
+      status: "waiting-retry",
+      attempt: 2,
+      currentRunId: retryRunId,
+      lastError: "smtp down",
+    });
     expect((await store.getJob(target.jobId))?.nextAttemptDueTime?.getTime()).toBe(retryDue);
     expect(store.nextDueTime()).toBe(retryDue);
     expect(await store.cancelRun(target.runId, Date.now())).toMatchObject({ outcome: "not-found" });
 
     const other = await openStore();
-    expect((await other.store.claimDueRuns(retryDue, 10)).map((r) => [r.runId, r.attempt, r.maxAttempts])).toEqual([[retryRunId, 2, 2]]);
+    expect(
+      (await other.store.claimDueRuns(retryDue, 10)).map((r) => [
+        r.runId,
+        r.attempt,
+        r.maxAttempts,
+      ]),
+    ).toEqual([[retryRunId, 2, 2]]);
   });
 
   it("reclaims a run whose lease expired and hands it to another worker; the first worker's completion is refused", async () => {
@@ -206,9 +311,15 @@ describe("postgresStore", () => {
     const target = job();
     await first.store.insertJob(target);
     const firstClaimed = await first.store.claimDueRuns(Date.now(), 10);
-    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1`, [target.runId]);
+    await db.pool.query(
+      `UPDATE ${db.schema.quoted}.runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1`,
+      [target.runId],
+    );
 
-    await second.host.until(() => second.host.wakeCount > 0, "the poll to reclaim the expired lease");
+    await second.host.until(
+      () => second.host.wakeCount > 0,
+      "the poll to reclaim the expired lease",
+    );
     const rerun = await waitForState(
       async () => second.store.claimDueRuns(Date.now(), 10),
       (runs) => runs.length > 0,
@@ -216,8 +327,22 @@ describe("postgresStore", () => {
     );
     expect(rerun.map((r) => r.runId)).toEqual([target.runId]);
 
-    expect(await first.store.completeRun(ticketOf(firstClaimed, target.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
-    expect(await second.store.completeRun(ticketOf(rerun, target.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(true);
+    expect(
+      await first.store.completeRun(ticketOf(firstClaimed, target.runId), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: Date.now(),
+        startedAtMs: null,
+      }),
+    ).toBe(false);
+    expect(
+      await second.store.completeRun(ticketOf(rerun, target.runId), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: Date.now(),
+        startedAtMs: null,
+      }),
+    ).toBe(true);
   });
 
   it("ends a run failed once its lease expired maxLeaseExpiries times, says why in getJob and recentOutcomes, and still runs the rest of the queue", async () => {
@@ -228,14 +353,24 @@ describe("postgresStore", () => {
     expect(crashingClaimed.map((r) => r.runId)).toEqual([poison.runId]);
     const ordinary = job({ jobName: "reports.build", payload: undefined });
     await crashing.store.insertJob(ordinary);
-    expect(await crashing.store.markStarted(ticketOf(crashingClaimed, poison.runId), Date.now())).toBe(true);
+    expect(
+      await crashing.store.markStarted(ticketOf(crashingClaimed, poison.runId), Date.now()),
+    ).toBe(true);
     // The crashing worker dies: its lease runs out with the body started.
     await waitForState(
-      async () => (await db.pool.query(`SELECT started_at FROM ${db.schema.quoted}.runs WHERE run_id = $1`, [poison.runId])).rows[0]?.started_at ?? null,
+      async () =>
+        (
+          await db.pool.query(`SELECT started_at FROM ${db.schema.quoted}.runs WHERE run_id = $1`, [
+            poison.runId,
+          ])
+        ).rows[0]?.started_at ?? null,
       (startedAt) => startedAt !== null,
       "the start mark of the poison run to be written",
     );
-    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1`, [poison.runId]);
+    await db.pool.query(
+      `UPDATE ${db.schema.quoted}.runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1`,
+      [poison.runId],
+    );
 
     const survivor = await openStore({ pollIntervalMs: 20, maxLeaseExpiries: 1 });
     const failed = await waitForState(
@@ -245,13 +380,31 @@ describe("postgresStore", () => {
     );
     const message = `worker lost 1 time while running job ${poison.jobId} (lease expired); giving up — raise postgresStore({ maxLeaseExpiries }) or fix the crash`;
     expect(failed).toMatchObject({ status: "failed", lastError: message });
-    expect((await survivor.store.listRecentOutcomes()).map((o) => [o.runId, o.status, o.message])).toEqual([[poison.runId, "failed", message]]);
-    expect(survivor.host.warnings).toContainEqual(expect.stringMatching(/lost their worker too often and ended failed/));
+    expect(
+      (await survivor.store.listRecentOutcomes()).map((o) => [o.runId, o.status, o.message]),
+    ).toEqual([[poison.runId, "failed", message]]);
+    expect(survivor.host.warnings).toContainEqual(
+      expect.stringMatching(/lost their worker too often and ended failed/),
+    );
 
     const survivorClaimed = await survivor.store.claimDueRuns(Date.now(), 10);
     expect(survivorClaimed.map((r) => r.runId)).toEqual([ordinary.runId]);
-    expect(await survivor.store.completeRun(ticketOf(survivorClaimed, ordinary.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: Date.now() })).toBe(true);
-    expect(await crashing.store.completeRun(ticketOf(crashingClaimed, poison.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+    expect(
+      await survivor.store.completeRun(ticketOf(survivorClaimed, ordinary.runId), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: Date.now(),
+        startedAtMs: Date.now(),
+      }),
+    ).toBe(true);
+    expect(
+      await crashing.store.completeRun(ticketOf(crashingClaimed, poison.runId), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: Date.now(),
+        startedAtMs: null,
+      }),
+    ).toBe(false);
   });
 
   it("heartbeats notice a lost lease (abort it here) and a cancel whose NOTIFY was missed", async () => {
@@ -263,8 +416,14 @@ describe("postgresStore", () => {
     const claimed = await store.claimDueRuns(Date.now(), 10);
     expect(claimed).toHaveLength(2);
     // Another worker took one run over; the other was flagged without a NOTIFY reaching us.
-    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET owner = 'someone-else' WHERE run_id = $1`, [lost.runId]);
-    await db.pool.query(`UPDATE ${db.schema.quoted}.runs SET cancel_requested = true WHERE run_id = $1`, [flagged.runId]);
+    await db.pool.query(
+      `UPDATE ${db.schema.quoted}.runs SET owner = 'someone-else' WHERE run_id = $1`,
+      [lost.runId],
+    );
+    await db.pool.query(
+      `UPDATE ${db.schema.quoted}.runs SET cancel_requested = true WHERE run_id = $1`,
+      [flagged.runId],
+    );
 
     await host.until(() => host.aborted.length >= 2, "both aborts from the heartbeat");
     expect(host.aborted).toEqual(
@@ -273,7 +432,14 @@ describe("postgresStore", () => {
         { runId: flagged.runId, reason: "cancelled" },
       ]),
     );
-    expect(await store.completeRun(ticketOf(claimed, lost.runId), { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null })).toBe(false);
+    expect(
+      await store.completeRun(ticketOf(claimed, lost.runId), {
+        status: "succeeded",
+        message: null,
+        completedAtMs: Date.now(),
+        startedAtMs: null,
+      }),
+    ).toBe(false);
   });
 
   it("at shutdown, a run that never started goes back to the queue for another worker instead of being cancelled", async () => {
@@ -286,14 +452,22 @@ describe("postgresStore", () => {
 
     const next = await openStore();
     expect((await next.store.getJob(target.jobId))?.status).toBe("queued");
-    expect((await next.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([target.runId]);
+    expect((await next.store.claimDueRuns(Date.now(), 10)).map((r) => r.runId)).toEqual([
+      target.runId,
+    ]);
   });
 
   it("answers recurring-slot claims in the order they were asked, so catch-up slots run in due order", async () => {
     const { store } = await openStore();
     const answered: number[] = [];
     const slots = Array.from({ length: 30 }, (_, i) => Date.UTC(2032, 0, 1, 0, 0, i));
-    await Promise.all(slots.map((slot) => Promise.resolve(store.claimOccurrence("reports.catch-up", slot)).then(() => answered.push(slot))));
+    await Promise.all(
+      slots.map((slot) =>
+        Promise.resolve(store.claimOccurrence("reports.catch-up", slot)).then(() =>
+          answered.push(slot),
+        ),
+      ),
+    );
     expect(answered).toEqual(slots);
   });
 
@@ -301,8 +475,14 @@ describe("postgresStore", () => {
     const a = await openStore();
     const b = await openStore();
     const slots = Array.from({ length: 20 }, (_, i) => Date.UTC(2031, 0, 1, 0, i));
-    const results = await Promise.all(slots.flatMap((slot) => [a.store.claimOccurrence("reports.hourly", slot), b.store.claimOccurrence("reports.hourly", slot)]));
-    for (let i = 0; i < slots.length; i++) expect([results[2 * i], results[2 * i + 1]].filter(Boolean)).toHaveLength(1);
+    const results = await Promise.all(
+      slots.flatMap((slot) => [
+        a.store.claimOccurrence("reports.hourly", slot),
+        b.store.claimOccurrence("reports.hourly", slot),
+      ]),
+    );
+    for (let i = 0; i < slots.length; i++)
+      expect([results[2 * i], results[2 * i + 1]].filter(Boolean)).toHaveLength(1);
   });
 
   it("keeps at most maxRetainedCompletedJobs finished jobs", async () => {
@@ -311,10 +491,15 @@ describe("postgresStore", () => {
     const jobs = Array.from({ length: 5 }, () => job());
     for (const row of jobs) await store.insertJob(row);
     for (const run of await store.claimDueRuns(Date.now(), 10)) {
-      await store.completeRun({ claimed: run, attempt: run.attempt }, { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null });
+      await store.completeRun(
+        { claimed: run, attempt: run.attempt },
+        { status: "succeeded", message: null, completedAtMs: Date.now(), startedAtMs: null },
+      );
     }
     const left = await waitForState(
-      async () => (await db.pool.query(`SELECT count(*)::int AS n FROM ${db.schema.quoted}.jobs`)).rows[0].n as number,
+      async () =>
+        (await db.pool.query(`SELECT count(*)::int AS n FROM ${db.schema.quoted}.jobs`)).rows[0]
+          .n as number,
       (n) => n === 2,
       "retention to drop the oldest finished jobs",
     );
@@ -325,17 +510,29 @@ describe("postgresStore", () => {
     const store = postgresStore({ connectionString: "postgres://postgres@127.0.0.1:1/test" });
     await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({
       code: "ELR502",
-      message: expect.stringMatching(/127\.0\.0\.1:1 .*not reachable.*Check that the server is running/),
+      message: expect.stringMatching(
+        /127\.0\.0\.1:1 .*not reachable.*Check that the server is running/,
+      ),
     });
     await store.end();
   });
 
   it("refuses an enqueue before open, a second open and a client that is not a pg client, each with its code", async () => {
-    const store = postgresStore({ pool: db.openPool(2), schema: db.schema.name, pollIntervalMs: 60_000 });
+    const store = postgresStore({
+      pool: db.openPool(2),
+      schema: db.schema.name,
+      pollIntervalMs: 60_000,
+    });
     opened.push(store);
-    await expect(store.insertJob(job())).rejects.toMatchObject({ code: "ELR513", message: expect.stringMatching(/not open; start the scheduler/) });
+    await expect(store.insertJob(job())).rejects.toMatchObject({
+      code: "ELR513",
+      message: expect.stringMatching(/not open; start the scheduler/),
+    });
     await store.open(new RecordingHost(descriptors));
-    await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({ code: "ELR513", message: expect.stringMatching(/already open/) });
+    await expect(store.open(new RecordingHost(descriptors))).rejects.toMatchObject({
+      code: "ELR513",
+      message: expect.stringMatching(/already open/),
+    });
     await expect(store.insertJob(job(), { client: { notAClient: true } })).rejects.toMatchObject({
       name: "TypeError",
       code: "ELR512",
@@ -344,13 +541,25 @@ describe("postgresStore", () => {
   });
 
   it("rejects bad options with a message naming the option", () => {
-    const coded = (message: RegExp) => expect.objectContaining({ code: "ELR510", message: expect.stringMatching(message) });
+    const coded = (message: RegExp) =>
+      expect.objectContaining({ code: "ELR510", message: expect.stringMatching(message) });
     expect(() => postgresStore({})).toThrow(coded(/give a pg\.Pool/));
-    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" })).toThrow(coded(/invalid schema name/));
-    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, leaseMs: 1_000, heartbeatMs: 2_000 })).toThrow(coded(/heartbeatMs .* shorter than leaseMs/));
-    expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, retention: { maxAge: "soon" as never } })).toThrow(coded(/retention\.maxAge of postgresStore/));
+    expect(() =>
+      postgresStore({ connectionString: TEST_DATABASE_URL, schema: "Bad-Name" }),
+    ).toThrow(coded(/invalid schema name/));
+    expect(() =>
+      postgresStore({ connectionString: TEST_DATABASE_URL, leaseMs: 1_000, heartbeatMs: 2_000 }),
+    ).toThrow(coded(/heartbeatMs .* shorter than leaseMs/));
+    expect(() =>
+      postgresStore({
+        connectionString: TEST_DATABASE_URL,
+        retention: { maxAge: "soon" as never },
+      }),
+    ).toThrow(coded(/retention\.maxAge of postgresStore/));
     for (const bad of [0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, "3"]) {
-      expect(() => postgresStore({ connectionString: TEST_DATABASE_URL, maxLeaseExpiries: bad as number })).toThrow(
+      expect(() =>
+        postgresStore({ connectionString: TEST_DATABASE_URL, maxLeaseExpiries: bad as number }),
+      ).toThrow(
         expect.objectContaining({
           name: "RangeError",
           code: "ELR510",

@@ -27,7 +27,9 @@ afterAll(async () => {
   await db?.drop();
 });
 beforeEach(async () => {
-  await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`);
+  await db.pool.query(
+    `TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs, ${db.schema.quoted}.occurrences`,
+  );
 });
 
 function newJob(overrides: Partial<NewJobRow> = {}): NewJobRow {
@@ -51,7 +53,12 @@ const claim = (owner: string, nowMs: number, limit = 10, leaseMs = LEASE) =>
 /** Claims like {@link claim} and records that the bodies of the claimed runs started. */
 const claimAndStart = async (owner: string, nowMs: number, limit = 10, leaseMs = LEASE) => {
   const claimed = await claim(owner, nowMs, limit, leaseMs);
-  const starts = claimed.claimed.map((run) => ({ runId: run.runId, claims: run.claims, allowedAtMs: nowMs, startedAtMs: nowMs }));
+  const starts = claimed.claimed.map((run) => ({
+    runId: run.runId,
+    claims: run.claims,
+    allowedAtMs: nowMs,
+    startedAtMs: nowMs,
+  }));
   await queue.completeAndClaim(db.pool, [], starts, { owner, nowMs, limit: 0, leaseMs });
   return claimed;
 };
@@ -68,27 +75,54 @@ describe("queue repository", () => {
 
     const due = await claim("w1", T0);
     expect(due.claimed.map((r) => r.runId)).toEqual([first.runId]);
-    expect(due.claimed[0]).toMatchObject({ jobId: first.jobId, payload: first.payload, correlationId: "corr-1", claims: 1, attempt: 1 });
+    expect(due.claimed[0]).toMatchObject({
+      jobId: first.jobId,
+      payload: first.payload,
+      correlationId: "corr-1",
+      claims: 1,
+      attempt: 1,
+    });
     expect(due.nextDueTimeMs).toBe(T0 + 5_000);
     expect((await queue.getJob(db.pool, first.jobId))?.status).toBe("running");
 
     const next = await queue.completeAndClaim(
       db.pool,
-      [{ runId: first.runId, claims: 1, status: "succeeded", message: null, startedAtMs: T0 + 1, completedAtMs: T0 + 2 }],
+      [
+        {
+          runId: first.runId,
+          claims: 1,
+          status: "succeeded",
+          message: null,
+          startedAtMs: T0 + 1,
+          completedAtMs: T0 + 2,
+        },
+      ],
       [],
       { owner: "w1", nowMs: T0 + 5_000, limit: 10, leaseMs: LEASE },
     );
     expect([...next.completed]).toEqual([first.runId]);
     expect(next.claimed.map((r) => r.runId)).toEqual([second.runId]);
-    expect(await queue.getJob(db.pool, first.jobId)).toMatchObject({ status: "succeeded", completedAtMs: T0 + 2, lastError: null });
+    expect(await queue.getJob(db.pool, first.jobId)).toMatchObject({
+      status: "succeeded",
+      completedAtMs: T0 + 2,
+      lastError: null,
+    });
   });
 
   it("hands a due run to only one of two workers claiming at once", async () => {
-    await inserts.insertJobs(db.pool, Array.from({ length: 50 }, () => newJob()));
+    await inserts.insertJobs(
+      db.pool,
+      Array.from({ length: 50 }, () => newJob()),
+    );
     const other = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
     try {
       const [a, b] = await Promise.all([
-        queue.completeAndClaim(db.pool, [], [], { owner: "a", nowMs: T0, limit: 30, leaseMs: LEASE }),
+        queue.completeAndClaim(db.pool, [], [], {
+          owner: "a",
+          nowMs: T0,
+          limit: 30,
+          leaseMs: LEASE,
+        }),
         queue.completeAndClaim(other, [], [], { owner: "b", nowMs: T0, limit: 30, leaseMs: LEASE }),
       ]);
       const ids = [...a.claimed, ...b.claimed].map((r) => r.runId);
@@ -112,14 +146,32 @@ describe("queue repository", () => {
 
     const late = await queue.completeAndClaim(
       db.pool,
-      [{ runId: job.runId, claims: 1, status: "failed", message: "late", startedAtMs: T0, completedAtMs: T0 + 9 }],
+      [
+        {
+          runId: job.runId,
+          claims: 1,
+          status: "failed",
+          message: "late",
+          startedAtMs: T0,
+          completedAtMs: T0 + 9,
+        },
+      ],
       [],
       { owner: "dead-worker", nowMs: T0 + 9, limit: 0, leaseMs: LEASE },
     );
     expect(late.completed.size).toBe(0);
     const done = await queue.completeAndClaim(
       db.pool,
-      [{ runId: job.runId, claims: 2, status: "succeeded", message: null, startedAtMs: T0 + 1, completedAtMs: T0 + 10 }],
+      [
+        {
+          runId: job.runId,
+          claims: 2,
+          status: "succeeded",
+          message: null,
+          startedAtMs: T0 + 1,
+          completedAtMs: T0 + 10,
+        },
+      ],
       [],
       { owner: "live-worker", nowMs: T0 + 10, limit: 0, leaseMs: LEASE },
     );
@@ -135,7 +187,10 @@ describe("queue repository", () => {
     for (const lost of [1, 2]) {
       const crashed = await claimAndStart(`dead-worker-${lost}`, T0 + lost, 1, -1_000); // lease already expired
       expect(crashed.claimed.map((r) => [r.runId, r.claims])).toEqual([[poison.runId, lost]]);
-      expect(await queue.reclaimExpired(db.pool, T0 + lost, 3)).toEqual({ reclaimed: 1, failed: 0 });
+      expect(await queue.reclaimExpired(db.pool, T0 + lost, 3)).toEqual({
+        reclaimed: 1,
+        failed: 0,
+      });
       expect((await queue.getJob(db.pool, poison.jobId))?.status).toBe("queued");
     }
     await claimAndStart("dead-worker-3", T0 + 3, 1, -1_000);
@@ -151,14 +206,25 @@ describe("queue repository", () => {
       nextAttemptDueTimeMs: null,
       completedAtMs: T0 + 3,
     });
-    expect((await queue.recentOutcomes(db.pool)).map((r) => [r.runId, r.status, r.message])).toEqual([[poison.runId, "failed", message]]);
+    expect(
+      (await queue.recentOutcomes(db.pool)).map((r) => [r.runId, r.status, r.message]),
+    ).toEqual([[poison.runId, "failed", message]]);
     expect(await queue.reclaimExpired(db.pool, T0 + 4, 3)).toEqual({ reclaimed: 0, failed: 0 });
 
     const live = await claim("live-worker", T0 + 4);
     expect(live.claimed.map((r) => r.runId)).toEqual([ordinary.runId]);
     const done = await queue.completeAndClaim(
       db.pool,
-      [{ runId: ordinary.runId, claims: 1, status: "succeeded", message: null, startedAtMs: T0 + 4, completedAtMs: T0 + 5 }],
+      [
+        {
+          runId: ordinary.runId,
+          claims: 1,
+          status: "succeeded",
+          message: null,
+          startedAtMs: T0 + 4,
+          completedAtMs: T0 + 5,
+        },
+      ],
       [],
       { owner: "live-worker", nowMs: T0 + 5, limit: 10, leaseMs: LEASE },
     );
@@ -179,10 +245,15 @@ describe("queue repository", () => {
     expect((await queue.getJob(db.pool, released.jobId))?.status).toBe("queued");
 
     await claimAndStart("w3", T0 + 1, 10, -1_000); // both: `released` (its 2nd expiry below) and `cancelled`
-    expect((await cancels.cancelJob(db.pool, cancelled.jobId, T0 + 1)).outcome).toBe("abort-active");
+    expect((await cancels.cancelJob(db.pool, cancelled.jobId, T0 + 1)).outcome).toBe(
+      "abort-active",
+    );
     expect(await queue.reclaimExpired(db.pool, T0 + 1, 1)).toEqual({ reclaimed: 2, failed: 1 });
     expect((await queue.getJob(db.pool, cancelled.jobId))?.status).toBe("cancelled");
-    expect(await queue.getJob(db.pool, released.jobId)).toMatchObject({ status: "failed", lastError: expect.stringMatching(/^worker lost 2 times/) });
+    expect(await queue.getJob(db.pool, released.jobId)).toMatchObject({
+      status: "failed",
+      lastError: expect.stringMatching(/^worker lost 2 times/),
+    });
   });
 
   it("never fails the neighbours of a crash: runs the lost worker had claimed but not started keep their count", async () => {
@@ -190,7 +261,10 @@ describe("queue repository", () => {
     await inserts.insertJobs(db.pool, [neighbour]);
     for (const lost of [1, 2, 3]) {
       await claim(`dead-worker-${lost}`, T0 + lost, 1, -1_000); // claimed ahead, body never started
-      expect(await queue.reclaimExpired(db.pool, T0 + lost, 1)).toEqual({ reclaimed: 1, failed: 0 });
+      expect(await queue.reclaimExpired(db.pool, T0 + lost, 1)).toEqual({
+        reclaimed: 1,
+        failed: 0,
+      });
     }
     expect((await queue.getJob(db.pool, neighbour.jobId))?.status).toBe("queued");
   });
@@ -214,7 +288,17 @@ describe("queue repository", () => {
     const retryRunId = randomUUID();
     await queue.completeAndClaim(
       db.pool,
-      [{ runId: job.runId, claims: 1, status: "failed", message: "smtp down", startedAtMs: T0, completedAtMs: T0 + 5, retry: { runId: retryRunId, dueTimeMs: T0 + 2_000 } }],
+      [
+        {
+          runId: job.runId,
+          claims: 1,
+          status: "failed",
+          message: "smtp down",
+          startedAtMs: T0,
+          completedAtMs: T0 + 5,
+          retry: { runId: retryRunId, dueTimeMs: T0 + 2_000 },
+        },
+      ],
       [],
       { owner: "w1", nowMs: T0 + 5, limit: 10, leaseMs: LEASE },
     );
@@ -229,7 +313,12 @@ describe("queue repository", () => {
     const queued = await queue.queuedRuns(db.pool, 100);
     expect(queued.map((r) => [r.runId, r.dueTimeMs])).toEqual([[retryRunId, T0 + 2_000]]);
     const retried = await claim("w2", T0 + 2_000);
-    expect(retried.claimed[0]).toMatchObject({ runId: retryRunId, jobId: job.jobId, attempt: 2, maxAttempts: 3 });
+    expect(retried.claimed[0]).toMatchObject({
+      runId: retryRunId,
+      jobId: job.jobId,
+      attempt: 2,
+      maxAttempts: 3,
+    });
   });
 
   it("keeps a job's trace context: every claim of its runs (the retry too) and its cancel hand it back; queued runs count per job name", async () => {
@@ -238,7 +327,12 @@ describe("queue repository", () => {
     const plain = newJob({ jobName: "reports.build" });
     const cancelled = newJob({ traceContext: traceparent, dueTimeMs: T0 + 60_000 });
     await inserts.insertJobs(db.pool, [traced, plain, cancelled]);
-    expect(await queue.queuedRunCounts(db.pool)).toEqual(new Map([["emails.send", 2], ["reports.build", 1]]));
+    expect(await queue.queuedRunCounts(db.pool)).toEqual(
+      new Map([
+        ["emails.send", 2],
+        ["reports.build", 1],
+      ]),
+    );
 
     const first = await claim("w1", T0);
     expect(first.claimed.map((run) => [run.jobId, run.traceContext])).toEqual([
@@ -249,12 +343,28 @@ describe("queue repository", () => {
     const claimedTraced = first.claimed.find((run) => run.jobId === traced.jobId)!;
     await queue.completeAndClaim(
       db.pool,
-      [{ runId: traced.runId, claims: claimedTraced.claims, status: "failed", message: "boom", startedAtMs: T0, completedAtMs: T0 + 1, retry: { runId: retryRunId, dueTimeMs: T0 + 10 } }],
+      [
+        {
+          runId: traced.runId,
+          claims: claimedTraced.claims,
+          status: "failed",
+          message: "boom",
+          startedAtMs: T0,
+          completedAtMs: T0 + 1,
+          retry: { runId: retryRunId, dueTimeMs: T0 + 10 },
+        },
+      ],
       [],
       { owner: "w1", nowMs: T0 + 1, limit: 0, leaseMs: LEASE },
     );
-    expect((await claim("w2", T0 + 10)).claimed.map((run) => [run.runId, run.traceContext])).toEqual([[retryRunId, traceparent]]);
-    expect(await cancels.cancelJob(db.pool, cancelled.jobId, T0 + 11)).toMatchObject({ outcome: "cancelled-before-start", jobName: "emails.send", traceContext: traceparent });
+    expect(
+      (await claim("w2", T0 + 10)).claimed.map((run) => [run.runId, run.traceContext]),
+    ).toEqual([[retryRunId, traceparent]]);
+    expect(await cancels.cancelJob(db.pool, cancelled.jobId, T0 + 11)).toMatchObject({
+      outcome: "cancelled-before-start",
+      jobName: "emails.send",
+      traceContext: traceparent,
+    });
     expect(await queue.queuedRunCounts(db.pool)).toEqual(new Map());
   });
 
@@ -270,7 +380,10 @@ describe("queue repository", () => {
       scheduleKey: null,
     });
     expect((await claim("w1", T0)).claimed).toEqual([]);
-    expect(await queue.getJob(db.pool, job.jobId)).toMatchObject({ status: "cancelled", completedAtMs: T0 - 10 });
+    expect(await queue.getJob(db.pool, job.jobId)).toMatchObject({
+      status: "cancelled",
+      completedAtMs: T0 - 10,
+    });
     expect(await cancels.cancelRun(db.pool, job.runId, T0)).toEqual({ outcome: "not-found" });
     expect(await cancels.cancelRun(db.pool, "not-a-uuid", T0)).toEqual({ outcome: "not-found" });
   });
@@ -282,7 +395,9 @@ describe("queue repository", () => {
     const listener = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await listener.connect();
     try {
-      const notice = new Promise<string | undefined>((resolve) => listener.on("notification", (n) => resolve(n.payload)));
+      const notice = new Promise<string | undefined>((resolve) =>
+        listener.on("notification", (n) => resolve(n.payload)),
+      );
       await listener.query(`LISTEN ${db.schema.quotedChannel}`);
       expect(await cancels.cancelRun(db.pool, job.runId, T0)).toEqual({
         outcome: "abort-active",
@@ -294,7 +409,12 @@ describe("queue repository", () => {
         scheduleKey: null,
       });
       expect(await notice).toBe(`c${job.runId}`);
-      const held = await queue.heartbeat(db.pool, "owner-b", [{ runId: job.runId, claims: 1 }], LEASE);
+      const held = await queue.heartbeat(
+        db.pool,
+        "owner-b",
+        [{ runId: job.runId, claims: 1 }],
+        LEASE,
+      );
       expect(held.get(job.runId)).toEqual({ cancelRequested: true });
     } finally {
       await listener.end();
@@ -328,7 +448,11 @@ describe("queue repository", () => {
   });
 
   it("grants a recurring slot to exactly one claimant", async () => {
-    const claims = await Promise.all(["a", "b", "c", "d"].map((owner) => queue.claimOccurrence(db.pool, "reports.hourly", T0, owner)));
+    const claims = await Promise.all(
+      ["a", "b", "c", "d"].map((owner) =>
+        queue.claimOccurrence(db.pool, "reports.hourly", T0, owner),
+      ),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await queue.claimOccurrence(db.pool, "reports.hourly", T0 + 3_600_000, "b")).toBe(true);
   });
@@ -340,17 +464,38 @@ describe("queue repository", () => {
     const { claimed } = await claim("w1", T0 + 10);
     await queue.completeAndClaim(
       db.pool,
-      claimed.map((r, i) => ({ runId: r.runId, claims: r.claims, status: "succeeded" as const, message: null, startedAtMs: T0, completedAtMs: T0 + 100 + i })),
+      claimed.map((r, i) => ({
+        runId: r.runId,
+        claims: r.claims,
+        status: "succeeded" as const,
+        message: null,
+        startedAtMs: T0,
+        completedAtMs: T0 + 100 + i,
+      })),
       [],
       { owner: "w1", nowMs: T0 + 200, limit: 0, leaseMs: LEASE },
     );
-    const deleted = await queue.applyRetention(db.pool, { maxFinishedJobs: 3, maxAgeMs: 1_000_000, nowMs: T0 + 200, occurrenceHorizonMs: T0 });
+    const deleted = await queue.applyRetention(db.pool, {
+      maxFinishedJobs: 3,
+      maxAgeMs: 1_000_000,
+      nowMs: T0 + 200,
+      occurrenceHorizonMs: T0,
+    });
     expect(deleted).toBe(3);
     const left = await db.pool.query(`SELECT job_id::text AS id FROM ${db.schema.quoted}.jobs`);
-    expect(new Set(left.rows.map((r) => r.id))).toEqual(new Set([jobs[3]!.jobId, jobs[4]!.jobId, jobs[5]!.jobId, pending.jobId]));
+    expect(new Set(left.rows.map((r) => r.id))).toEqual(
+      new Set([jobs[3]!.jobId, jobs[4]!.jobId, jobs[5]!.jobId, pending.jobId]),
+    );
     expect(await queue.getJob(db.pool, jobs[0]!.jobId)).toBeNull();
 
-    expect(await queue.applyRetention(db.pool, { maxFinishedJobs: 100, maxAgeMs: 50, nowMs: T0 + 200, occurrenceHorizonMs: T0 })).toBe(3);
+    expect(
+      await queue.applyRetention(db.pool, {
+        maxFinishedJobs: 100,
+        maxAgeMs: 50,
+        nowMs: T0 + 200,
+        occurrenceHorizonMs: T0,
+      }),
+    ).toBe(3);
     expect(await queue.getJob(db.pool, pending.jobId)).not.toBeNull();
   });
   it("gathers planner statistics once for a never-analysed backlog, not for a small queue", async () => {
@@ -362,7 +507,10 @@ describe("queue repository", () => {
       await new JobInsertRepository(fresh.schema).insertJobs(fresh.pool, [newJob()]);
       expect(await freshQueue.analyzeIfNeverAnalysed(fresh.pool)).toBe(false);
 
-      await new JobInsertRepository(fresh.schema).insertJobs(fresh.pool, Array.from({ length: 1_000 }, () => newJob()));
+      await new JobInsertRepository(fresh.schema).insertJobs(
+        fresh.pool,
+        Array.from({ length: 1_000 }, () => newJob()),
+      );
       expect(await freshQueue.analyzeIfNeverAnalysed(fresh.pool)).toBe(true);
       const stats = await fresh.pool.query(
         `SELECT last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relid = '${fresh.schema.quoted}.runs'::regclass`,

@@ -2,7 +2,13 @@
  * `scheduler.job.queued` on PostgreSQL: runs queued or waiting for a retry per job name,
  * cluster-wide, read by one query per metric collection.
  */
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint } from "@opentelemetry/sdk-metrics";
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type DataPoint,
+} from "@opentelemetry/sdk-metrics";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createScheduler, defineJobDescriptors, type JobScheduler } from "../../../src/index.js";
 import { postgresStore } from "../../../src/stores/postgres/index.js";
@@ -26,9 +32,15 @@ afterEach(async () => {
   await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs`);
 });
 
-function reader(): { reader: PeriodicExportingMetricReader; queued: () => Promise<Record<string, number>> } {
+function reader(): {
+  reader: PeriodicExportingMetricReader;
+  queued: () => Promise<Record<string, number>>;
+} {
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const metricReader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+  const metricReader = new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: 3_600_000,
+  });
   return {
     reader: metricReader,
     async queued() {
@@ -39,7 +51,12 @@ function reader(): { reader: PeriodicExportingMetricReader; queued: () => Promis
         .flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics))
         .filter((metric) => metric.descriptor.name === "scheduler.job.queued")
         .flatMap((metric) => metric.dataPoints as DataPoint<number>[]);
-      return Object.fromEntries(points.map((point) => [String(point.attributes["scheduler.job.name"]), point.value as number]));
+      return Object.fromEntries(
+        points.map((point) => [
+          String(point.attributes["scheduler.job.name"]),
+          point.value as number,
+        ]),
+      );
     },
   };
 }
@@ -57,9 +74,17 @@ describe("the scheduler.job.queued gauge (PostgreSQL)", () => {
       reads++;
       return readCounts();
     };
-    const observed: JobScheduler = createScheduler({ registry: defineJobDescriptors(workerDescriptors(), []), store, telemetry: { meterProvider } });
+    const observed: JobScheduler = createScheduler({
+      registry: defineJobDescriptors(workerDescriptors(), []),
+      store,
+      telemetry: { meterProvider },
+    });
     // Another process's scheduler on the same schema: its jobs count too.
-    const other: JobScheduler = createScheduler({ registry: defineJobDescriptors(workerDescriptors(), []), store: postgresStore({ pool: db.pool, schema: db.schema.name }), telemetry: false });
+    const other: JobScheduler = createScheduler({
+      registry: defineJobDescriptors(workerDescriptors(), []),
+      store: postgresStore({ pool: db.pool, schema: db.schema.name }),
+      telemetry: false,
+    });
     schedulers.push(observed, other);
     await observed.start();
     await other.start();
@@ -92,7 +117,11 @@ describe("the scheduler.job.queued gauge (PostgreSQL)", () => {
       reads++;
       return readCounts();
     };
-    const scheduler: JobScheduler = createScheduler({ registry: defineJobDescriptors(workerDescriptors(), []), store, telemetry: { meterProvider } });
+    const scheduler: JobScheduler = createScheduler({
+      registry: defineJobDescriptors(workerDescriptors(), []),
+      store,
+      telemetry: { meterProvider },
+    });
     await scheduler.start();
     await scheduler.schedule("noop.record", { n: 1 }, Date.now() + 3_600_000);
     expect(await gauge.queued()).toEqual({ "noop.record": 1 });

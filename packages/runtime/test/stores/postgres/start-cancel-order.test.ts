@@ -6,7 +6,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CancelRepository } from "../../../src/stores/postgres/cancel-repository.js";
 import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
-import { LeaseBatcher, type LeaseBatcherHooks } from "../../../src/stores/postgres/lease-batcher.js";
+import {
+  LeaseBatcher,
+  type LeaseBatcherHooks,
+} from "../../../src/stores/postgres/lease-batcher.js";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
@@ -71,18 +74,28 @@ function hooks(): LeaseBatcherHooks {
   };
 }
 
-async function runRow(runId: string): Promise<{ status: string; message: string | null; started: boolean }> {
-  const result = await db.pool.query(`SELECT status, message, started_at IS NOT NULL AS started FROM ${db.schema.quoted}.runs WHERE run_id = $1`, [runId]);
+async function runRow(
+  runId: string,
+): Promise<{ status: string; message: string | null; started: boolean }> {
+  const result = await db.pool.query(
+    `SELECT status, message, started_at IS NOT NULL AS started FROM ${db.schema.quoted}.runs WHERE run_id = $1`,
+    [runId],
+  );
   return result.rows[0];
 }
 
 /** Polls `read` until it answers what `done` accepts (a latch on database state, bounded). */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(value)}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
@@ -100,8 +113,16 @@ describe("a claimed run's start, cancel and completion", () => {
     expect(cancel.outcome).toBe("abort-active");
 
     expect(await batcher.allowStart(job.runId, T0 + 2)).toBe(false);
-    const ended = await eventually(() => runRow(job.runId), (row) => row.status !== "running", "the refused run to end");
-    expect(ended).toEqual({ status: "cancelled", message: "cancelled before execution", started: false });
+    const ended = await eventually(
+      () => runRow(job.runId),
+      (row) => row.status !== "running",
+      "the refused run to end",
+    );
+    expect(ended).toEqual({
+      status: "cancelled",
+      message: "cancelled before execution",
+      started: false,
+    });
     expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
     expect(batcher.holds(job.runId)).toBe(false);
     expect(batcher.invariantViolations()).toEqual([]);
@@ -118,8 +139,20 @@ describe("a claimed run's start, cancel and completion", () => {
 
     await cancels.cancelJob(db.pool, job.jobId, T0 + 3);
     // The body finished before the cancel reached it.
-    expect(await batcher.complete({ runId: job.runId, status: "succeeded", message: null, startedAtMs: T0 + 2, completedAtMs: T0 + 4 })).toBe(true);
-    expect(await runRow(job.runId)).toEqual({ status: "cancelled", message: "cancelled", started: true });
+    expect(
+      await batcher.complete({
+        runId: job.runId,
+        status: "succeeded",
+        message: null,
+        startedAtMs: T0 + 2,
+        completedAtMs: T0 + 4,
+      }),
+    ).toBe(true);
+    expect(await runRow(job.runId)).toEqual({
+      status: "cancelled",
+      message: "cancelled",
+      started: true,
+    });
     expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
     await batcher.close();
   });
@@ -142,7 +175,10 @@ describe("a claimed run's start, cancel and completion", () => {
     });
     expect(accepted).toBe(true);
     expect((await runRow(job.runId)).status).toBe("cancelled");
-    const retries = await db.pool.query(`SELECT count(*)::int AS n FROM ${db.schema.quoted}.runs WHERE run_id = $1`, [retryRunId]);
+    const retries = await db.pool.query(
+      `SELECT count(*)::int AS n FROM ${db.schema.quoted}.runs WHERE run_id = $1`,
+      [retryRunId],
+    );
     expect(retries.rows[0].n).toBe(0);
     expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
     await batcher.close();
@@ -154,14 +190,33 @@ describe("a claimed run's start, cancel and completion", () => {
     const batcher = new LeaseBatcher(queue, db.pool, "w1", LEASE, hooks());
     await batcher.claim(T0, 1);
     expect(await batcher.allowStart(job.runId, T0 + 1)).toBe(true);
-    const allowed = await db.pool.query(`SELECT start_allowed_at IS NOT NULL AS allowed, started_at IS NOT NULL AS started FROM ${db.schema.quoted}.runs WHERE run_id = $1`, [job.runId]);
+    const allowed = await db.pool.query(
+      `SELECT start_allowed_at IS NOT NULL AS allowed, started_at IS NOT NULL AS started FROM ${db.schema.quoted}.runs WHERE run_id = $1`,
+      [job.runId],
+    );
     expect(allowed.rows[0]).toEqual({ allowed: true, started: false });
     // A cancel now finds the start allowed: it is the owner's to end the run.
-    const cancel = await db.pool.query(renderStatements(db.schema)["cancel-job"].text, [job.jobId, T0 + 2, db.schema.channel]);
+    const cancel = await db.pool.query(renderStatements(db.schema)["cancel-job"].text, [
+      job.jobId,
+      T0 + 2,
+      db.schema.channel,
+    ]);
     expect(cancel.rows[0]).toMatchObject({ was_running: true, start_allowed: true });
     // Cancelled while it still waited for a slot: its owner ends it without running the body.
-    expect(await batcher.complete({ runId: job.runId, status: "cancelled", message: "cancelled", startedAtMs: null, completedAtMs: T0 + 2 })).toBe(true);
-    expect(await runRow(job.runId)).toEqual({ status: "cancelled", message: "cancelled", started: false });
+    expect(
+      await batcher.complete({
+        runId: job.runId,
+        status: "cancelled",
+        message: "cancelled",
+        startedAtMs: null,
+        completedAtMs: T0 + 2,
+      }),
+    ).toBe(true);
+    expect(await runRow(job.runId)).toEqual({
+      status: "cancelled",
+      message: "cancelled",
+      started: false,
+    });
     await batcher.close();
   });
 });
@@ -179,18 +234,41 @@ describe("lock order", () => {
       await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs`);
       const jobs = [newJob(), newJob()];
       await inserts.insertJobs(db.pool, jobs);
-      const claimed = (await queue.completeAndClaim(db.pool, [], [], { owner, nowMs: T0, limit: 2, leaseMs: LEASE })).claimed;
+      const claimed = (
+        await queue.completeAndClaim(db.pool, [], [], {
+          owner,
+          nowMs: T0,
+          limit: 2,
+          leaseMs: LEASE,
+        })
+      ).claimed;
       expect(claimed).toHaveLength(2);
       const [low, high] = [...claimed].sort((a, b) => (a.runId < b.runId ? -1 : 1));
 
       const blocker = await db.pool.connect();
       try {
         await blocker.query("BEGIN");
-        await blocker.query(`SELECT 1 FROM ${db.schema.quoted}.runs WHERE run_id = $1 FOR UPDATE`, [low!.runId]);
-        const heartbeat = queue.heartbeat(heartbeatPool, owner, [high!, low!].map((run) => ({ runId: run.runId, claims: run.claims })), LEASE);
+        await blocker.query(`SELECT 1 FROM ${db.schema.quoted}.runs WHERE run_id = $1 FOR UPDATE`, [
+          low!.runId,
+        ]);
+        const heartbeat = queue.heartbeat(
+          heartbeatPool,
+          owner,
+          [high!, low!].map((run) => ({ runId: run.runId, claims: run.claims })),
+          LEASE,
+        );
         const roundTrip = queue.completeAndClaim(
           roundTripPool,
-          [{ runId: low!.runId, claims: low!.claims, status: "succeeded", message: null, startedAtMs: T0, completedAtMs: T0 + 1 }],
+          [
+            {
+              runId: low!.runId,
+              claims: low!.claims,
+              status: "succeeded",
+              message: null,
+              startedAtMs: T0,
+              completedAtMs: T0 + 1,
+            },
+          ],
           [{ runId: high!.runId, claims: high!.claims, allowedAtMs: null, startedAtMs: T0 }],
           { owner, nowMs: T0, limit: 0, leaseMs: LEASE },
         );

@@ -26,7 +26,9 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(started.splice(0).map((scheduler) => scheduler.stop()));
-  await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs`).catch(() => undefined);
+  await db.pool
+    .query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs`)
+    .catch(() => undefined);
 });
 afterAll(async () => {
   await db?.drop();
@@ -36,7 +38,11 @@ const oldPolicy = resiliencePolicy("old-policy", { maxRetryAttempts: 2, delay: "
 /** What a deployment that named its fields differently wrote into `jobs.resilience`. */
 const OLD_POLICY_JSON = { name: "old-policy", maxRetryAttempts: 2, delay: "1s" };
 
-const descriptors: JobDescriptor[] = [runtimeJobDescriptor("fails.always"), runtimeJobDescriptor("fails.nul"), runtimeJobDescriptor("noop.count")];
+const descriptors: JobDescriptor[] = [
+  runtimeJobDescriptor("fails.always"),
+  runtimeJobDescriptor("fails.nul"),
+  runtimeJobDescriptor("noop.count"),
+];
 
 /** A worker whose `noop.count` bodies count their runs per job id. */
 async function startWorker(ran: Map<string, number>): Promise<JobScheduler> {
@@ -56,12 +62,18 @@ async function startWorker(ran: Map<string, number>): Promise<JobScheduler> {
       descriptors.map((descriptor) => ({
         descriptor,
         jobClass: class {},
-        invoke: (_services: unknown, payload: unknown, context: { jobId: string }) => bodies[descriptor.name]!(payload, context),
+        invoke: (_services: unknown, payload: unknown, context: { jobId: string }) =>
+          bodies[descriptor.name]!(payload, context),
       })),
       [oldPolicy],
     ),
     services: () => ({}),
-    store: postgresStore({ pool: db.openPool(4), schema: db.schema.name, leaseMs: 60_000, pollIntervalMs: 60_000 }),
+    store: postgresStore({
+      pool: db.openPool(4),
+      schema: db.schema.name,
+      leaseMs: 60_000,
+      pollIntervalMs: 60_000,
+    }),
     logger: { warn: () => undefined, error: () => undefined },
     maxRetainedCompletedJobs: 10_000,
   });
@@ -83,9 +95,14 @@ async function producer(): Promise<JobScheduler> {
 }
 
 /** One unrunnable job and 50 plain ones, all due now, so one claim takes them together. */
-async function enqueueBatch(from: JobScheduler, unrunnable: () => Promise<JobRunHandle>): Promise<{ bad: JobRunHandle; mates: JobRunHandle[] }> {
+async function enqueueBatch(
+  from: JobScheduler,
+  unrunnable: () => Promise<JobRunHandle>,
+): Promise<{ bad: JobRunHandle; mates: JobRunHandle[] }> {
   const bad = await unrunnable();
-  const mates = await Promise.all(Array.from({ length: 50 }, (_, i) => from.enqueue("noop.count", { i })));
+  const mates = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => from.enqueue("noop.count", { i })),
+  );
   return { bad, mates };
 }
 
@@ -98,15 +115,23 @@ async function statusesOf(jobIds: readonly string[]): Promise<Record<string, str
 }
 
 async function unfinishedRuns(): Promise<number> {
-  const result = await db.pool.query(`SELECT count(*)::int AS n FROM ${db.schema.quoted}.runs WHERE status IN ('running', 'queued')`);
+  const result = await db.pool.query(
+    `SELECT count(*)::int AS n FROM ${db.schema.quoted}.runs WHERE status IN ('running', 'queued')`,
+  );
   return result.rows[0].n as number;
 }
 
-async function accountFor(from: JobScheduler, batch: { bad: JobRunHandle; mates: JobRunHandle[] }, ran: Map<string, number>): Promise<string> {
+async function accountFor(
+  from: JobScheduler,
+  batch: { bad: JobRunHandle; mates: JobRunHandle[] },
+  ran: Map<string, number>,
+): Promise<string> {
   const ids = [batch.bad.jobId, ...batch.mates.map((m) => m.jobId)];
   const statuses = await waitForState(
     () => statusesOf(ids),
-    (s) => Object.values(s).filter((status) => status === "succeeded" || status === "failed").length === ids.length,
+    (s) =>
+      Object.values(s).filter((status) => status === "succeeded" || status === "failed").length ===
+      ids.length,
     "the unrunnable job and its 50 batch-mates to end",
     15_000,
   );
@@ -124,8 +149,15 @@ describe("rows a worker cannot run as stored", () => {
   it("a deferred-retry job whose stored policy an older deployment wrote ends failed, saying why; its 50 batch-mates run; a fresh worker is not poisoned", async () => {
     const from = await producer();
     const writeOldPolicy = async (): Promise<JobRunHandle> => {
-      const handle = await from.enqueue("fails.always", { i: -1 }, { resilience: "old-policy", resilienceMode: "deferred-retry" });
-      await db.pool.query(`UPDATE ${db.schema.quoted}.jobs SET resilience = $2 WHERE job_id = $1`, [handle.jobId, JSON.stringify(OLD_POLICY_JSON)]);
+      const handle = await from.enqueue(
+        "fails.always",
+        { i: -1 },
+        { resilience: "old-policy", resilienceMode: "deferred-retry" },
+      );
+      await db.pool.query(`UPDATE ${db.schema.quoted}.jobs SET resilience = $2 WHERE job_id = $1`, [
+        handle.jobId,
+        JSON.stringify(OLD_POLICY_JSON),
+      ]);
       return handle;
     };
 

@@ -10,14 +10,19 @@ import { quoteIdentifier, type SchemaName } from "../schema-name.js";
  * definition; psql renders them from `\set` (see {@link psqlVariableCommands} and docs/postgres.md).
  */
 
-const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replaceAll("-", "_");
+const snakeCase = (name: string): string =>
+  name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replaceAll("-", "_");
 
 /** Every variable of the .sql files except `schema`, with its value. */
 export const SQL_VOCABULARY: ReadonlyMap<string, string> = new Map([
   ...JOB_STATUSES.map((status) => [`status_${snakeCase(status)}`, status] as const),
   ["status_held", HELD_RUN_STATUS],
-  ...Object.entries(OutcomeMessage).map(([key, message]) => [`message_${snakeCase(key)}`, message] as const),
-  ...Object.entries(NOTICE_PREFIX).map(([key, prefix]) => [`notice_${snakeCase(key)}`, prefix] as const),
+  ...Object.entries(OutcomeMessage).map(
+    ([key, message]) => [`message_${snakeCase(key)}`, message] as const,
+  ),
+  ...Object.entries(NOTICE_PREFIX).map(
+    ([key, prefix]) => [`notice_${snakeCase(key)}`, prefix] as const,
+  ),
 ]);
 
 /** `:'name'` (a literal) or `:"name"` (an identifier), as psql interpolates them; never `::` casts. */
@@ -36,12 +41,18 @@ const quoteLiteral = (value: string): string => `'${value.replaceAll("'", "''")}
  * ```
  */
 export function renderSql(template: string, schema: SchemaName): string {
-  return template.replace(VARIABLE, (_match, literalName: string | undefined, identifierName: string | undefined) => {
-    const name = (literalName ?? identifierName)!;
-    const value = name === "schema" ? schema.name : SQL_VOCABULARY.get(name);
-    if (value === undefined) throw new Error(`postgresStore: the SQL uses the unknown variable :${literalName !== undefined ? `'${name}'` : `"${name}"`}; add it to sql/render-sql.ts.`);
-    return literalName !== undefined ? quoteLiteral(value) : quoteIdentifier(value);
-  });
+  return template.replace(
+    VARIABLE,
+    (_match, literalName: string | undefined, identifierName: string | undefined) => {
+      const name = (literalName ?? identifierName)!;
+      const value = name === "schema" ? schema.name : SQL_VOCABULARY.get(name);
+      if (value === undefined)
+        throw new Error(
+          `postgresStore: the SQL uses the unknown variable :${literalName !== undefined ? `'${name}'` : `"${name}"`}; add it to sql/render-sql.ts.`,
+        );
+      return literalName !== undefined ? quoteLiteral(value) : quoteIdentifier(value);
+    },
+  );
 }
 
 /**
@@ -50,6 +61,7 @@ export function renderSql(template: string, schema: SchemaName): string {
  */
 export function psqlVariableCommands(schema: string): string {
   const lines = [`\\set schema ${schema}`];
-  for (const [name, value] of SQL_VOCABULARY) lines.push(`\\set ${name} ${/^[a-z-]+$/.test(value) ? value : quoteLiteral(value)}`);
+  for (const [name, value] of SQL_VOCABULARY)
+    lines.push(`\\set ${name} ${/^[a-z-]+$/.test(value) ? value : quoteLiteral(value)}`);
   return lines.join("\n");
 }

@@ -15,7 +15,10 @@ export interface Statement {
 export function renderStatements(schema: SchemaName): Readonly<Record<StatementName, Statement>> {
   const rendered = {} as Record<StatementName, Statement>;
   for (const name of Object.keys(STATEMENT_FILES) as StatementName[]) {
-    rendered[name] = { name: `elarion.${schema.name}.${name}`, text: renderSql(STATEMENT_FILES[name].sql, schema) };
+    rendered[name] = {
+      name: `elarion.${schema.name}.${name}`,
+      text: renderSql(STATEMENT_FILES[name].sql, schema),
+    };
   }
   return rendered;
 }

@@ -8,7 +8,12 @@
  * (docs/reliability.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScheduler, defineJobDescriptors, type JobRunHandle, type JobScheduler } from "../../../../src/index.js";
+import {
+  createScheduler,
+  defineJobDescriptors,
+  type JobRunHandle,
+  type JobScheduler,
+} from "../../../../src/index.js";
 import { postgresStore } from "../../../../src/stores/postgres/index.js";
 import { schemaName } from "../../../../src/stores/postgres/schema-name.js";
 import pg from "pg";
@@ -59,13 +64,24 @@ class Scenario {
   }
 
   async worker(name: string, options: Partial<WorkerConfig>): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.start({ databaseUrl: cluster.url, schema: this.schema.name, name, concurrency: 8, ...LEASE, ...options });
+    const worker = await WorkerProcess.start({
+      databaseUrl: cluster.url,
+      schema: this.schema.name,
+      name,
+      concurrency: 8,
+      ...LEASE,
+      ...options,
+    });
     this.workers.push(worker);
     return worker;
   }
 
   enqueueMany(count: number, holdMs: number, from = 0): Promise<JobRunHandle[]> {
-    return Promise.all(Array.from({ length: count }, (_, i) => this.enqueuer.enqueue("slow.block", { i: from + i, holdMs })));
+    return Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        this.enqueuer.enqueue("slow.block", { i: from + i, holdMs }),
+      ),
+    );
   }
 
   /**
@@ -77,7 +93,11 @@ class Scenario {
     const enqueueOne = async (i: number): Promise<JobRunHandle> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.enqueuer.enqueue("slow.block", { i: from + i, holdMs }, { key: `after-${from + i}` });
+          return await this.enqueuer.enqueue(
+            "slow.block",
+            { i: from + i, holdMs },
+            { key: `after-${from + i}` },
+          );
         } catch (error) {
           if (attempt === 20) throw error;
           await new Promise((resolve) => setTimeout(resolve, 100));
@@ -90,7 +110,8 @@ class Scenario {
   /** Completed body executions per job id, over every worker. */
   ranPerJob(): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const message of this.workers.flatMap((w) => w.of("ran"))) counts.set(message.jobId!, (counts.get(message.jobId!) ?? 0) + 1);
+    for (const message of this.workers.flatMap((w) => w.of("ran")))
+      counts.set(message.jobId!, (counts.get(message.jobId!) ?? 0) + 1);
     return counts;
   }
 
@@ -105,7 +126,10 @@ class Scenario {
    * Waits until every job has succeeded in the database and every body's report arrived, and
    * answers how many ran more than once (allowed: at-least-once) — none is lost or stuck.
    */
-  async accountFor(handles: readonly JobRunHandle[], timeoutMs = 60_000): Promise<{ duplicated: number }> {
+  async accountFor(
+    handles: readonly JobRunHandle[],
+    timeoutMs = 60_000,
+  ): Promise<{ duplicated: number }> {
     const counts = await waitForState(
       () => this.statusCounts().catch(() => ({}) as Record<string, number>),
       (c) => c["succeeded"] === handles.length,
@@ -117,7 +141,12 @@ class Scenario {
       const ran = this.ranPerJob();
       return handles.filter((h) => !ran.has(h.jobId));
     };
-    await WorkerProcess.until(this.workers, () => unreported().length === 0, "a run report for every job", 10_000).catch(() => undefined);
+    await WorkerProcess.until(
+      this.workers,
+      () => unreported().length === 0,
+      "a run report for every job",
+      10_000,
+    ).catch(() => undefined);
     expect(unreported()).toEqual([]);
     return { duplicated: [...this.ranPerJob().values()].filter((n) => n > 1).length };
   }
@@ -133,12 +162,25 @@ class Scenario {
  * Every worker finishes a body that it started after the fault (`startedBefore`: how many starts it
  * had reported by then): it reconnected and claims, starts and completes again.
  */
-async function allWorkingAgain(scenario: Scenario, startedBefore: Map<WorkerProcess, number>): Promise<void> {
+async function allWorkingAgain(
+  scenario: Scenario,
+  startedBefore: Map<WorkerProcess, number>,
+): Promise<void> {
   const workingAgain = (worker: WorkerProcess): boolean => {
-    const fresh = new Set(worker.of("started").slice(startedBefore.get(worker)).map((m) => m.jobId));
+    const fresh = new Set(
+      worker
+        .of("started")
+        .slice(startedBefore.get(worker))
+        .map((m) => m.jobId),
+    );
     return worker.of("ran").some((m) => fresh.has(m.jobId));
   };
-  await WorkerProcess.until(scenario.workers, () => scenario.workers.every(workingAgain), "every worker to run a job it started after the fault", 40_000);
+  await WorkerProcess.until(
+    scenario.workers,
+    () => scenario.workers.every(workingAgain),
+    "every worker to run a job it started after the fault",
+    40_000,
+  );
 }
 
 function figure(line: string): void {
@@ -157,7 +199,12 @@ describe.sequential("PostgreSQL faults under load (scratch cluster)", () => {
         ]);
         // 30 ms bodies, 16 slots: about three seconds of work, so the fault lands mid-run.
         const before = await scenario.enqueueMany(1_500, 30);
-        await WorkerProcess.until(scenario.workers, () => scenario.ranPerJob().size >= 100, "some progress before the fault", 30_000);
+        await WorkerProcess.until(
+          scenario.workers,
+          () => scenario.ranPerJob().size >= 100,
+          "some progress before the fault",
+          30_000,
+        );
         expect(given.of("ran").length).toBeGreaterThan(0);
 
         const faultAt = Date.now();
@@ -168,7 +215,9 @@ describe.sequential("PostgreSQL faults under load (scratch cluster)", () => {
           await cluster.start();
         }
         const backAt = Date.now();
-        const startedBefore = new Map(scenario.workers.map((w) => [w, w.of("started").length] as const));
+        const startedBefore = new Map(
+          scenario.workers.map((w) => [w, w.of("started").length] as const),
+        );
         // New work after the fault is woken and run too (the LISTEN connections are back).
         const after = await scenario.enqueueKeyed(200, 5, 1_500);
         await allWorkingAgain(scenario, startedBefore);
@@ -194,9 +243,15 @@ describe.sequential("PostgreSQL faults under load (scratch cluster)", () => {
     try {
       await scenario.start();
       // The doomed worker's bodies run until aborted: when it dies it surely holds started runs.
-      const [doomed, survivor] = await Promise.all([scenario.worker("doomed", { holdSlowJobs: true }), scenario.worker("survivor", {})]);
+      const [doomed, survivor] = await Promise.all([
+        scenario.worker("doomed", { holdSlowJobs: true }),
+        scenario.worker("survivor", {}),
+      ]);
       const handles = await scenario.enqueueMany(600, 20);
-      await doomed.until(() => doomed.of("started").length >= 8, "the doomed worker to fill its 8 slots");
+      await doomed.until(
+        () => doomed.of("started").length >= 8,
+        "the doomed worker to fill its 8 slots",
+      );
       await doomed.kill9();
       const killedAt = Date.now();
       // Runs the dead worker had started and not finished: their lease must expire first.

@@ -82,7 +82,8 @@ const LEGACY_MIGRATIONS: readonly LegacyMigration[] = [
   },
   {
     version: 3,
-    description: "runs count their lease expiries, so a run that keeps losing its worker ends failed",
+    description:
+      "runs count their lease expiries, so a run that keeps losing its worker ends failed",
     // `claims` cannot serve: it also counts claims that ended well (released at shutdown) and is
     // the fencing token. A constant default adds the column without rewriting the table.
     sql: (s) => `
@@ -92,7 +93,11 @@ const LEGACY_MIGRATIONS: readonly LegacyMigration[] = [
 ];
 
 /** Migrates `schema` to `upTo` (1..3) the way commit 55d4d49 did, minus the advisory lock. */
-export async function legacyMigrate(pool: pg.Pool, schema: SchemaName, upTo: number): Promise<void> {
+export async function legacyMigrate(
+  pool: pg.Pool,
+  schema: SchemaName,
+  upTo: number,
+): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -107,7 +112,10 @@ export async function legacyMigrate(pool: pg.Pool, schema: SchemaName, upTo: num
     for (const migration of LEGACY_MIGRATIONS) {
       if (migration.version > upTo) break;
       await client.query(migration.sql(schema.quoted));
-      await client.query(`INSERT INTO ${schema.quoted}.schema_version (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
+      await client.query(
+        `INSERT INTO ${schema.quoted}.schema_version (version, description) VALUES ($1, $2)`,
+        [migration.version, migration.description],
+      );
     }
     await client.query("COMMIT");
   } catch (error) {

@@ -14,10 +14,14 @@ export interface PsqlResult {
  */
 export function runPsql(script: string, cwd?: string): Promise<PsqlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("psql", ["--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", TEST_DATABASE_URL, "--file", "-"], {
-      cwd,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "psql",
+      ["--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", TEST_DATABASE_URL, "--file", "-"],
+      {
+        cwd,
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

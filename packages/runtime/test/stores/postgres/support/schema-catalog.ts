@@ -5,8 +5,12 @@ import type pg from "pg";
  * default), constraints, indexes, functions and recorded versions — with the schema's own name
  * replaced by `<schema>`, so two schemas built different ways can be compared for equality.
  */
-export async function describeSchema(pool: pg.Pool, schema: string): Promise<Record<string, unknown>> {
-  const anonymise = (text: string): string => text.replaceAll(`"${schema}"`, "<schema>").replaceAll(`${schema}.`, "<schema>.");
+export async function describeSchema(
+  pool: pg.Pool,
+  schema: string,
+): Promise<Record<string, unknown>> {
+  const anonymise = (text: string): string =>
+    text.replaceAll(`"${schema}"`, "<schema>").replaceAll(`${schema}.`, "<schema>.");
   const columns = await pool.query(
     `SELECT table_name, ordinal_position, column_name, data_type, is_nullable, column_default
      FROM information_schema.columns WHERE table_schema = $1 AND table_name <> 'schema_version'
@@ -19,13 +23,18 @@ export async function describeSchema(pool: pg.Pool, schema: string): Promise<Rec
      WHERE n.nspname = $1 ORDER BY cl.relname, co.conname`,
     [schema],
   );
-  const indexes = await pool.query(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY tablename, indexname`, [schema]);
+  const indexes = await pool.query(
+    `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY tablename, indexname`,
+    [schema],
+  );
   const functions = await pool.query(
     `SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS arguments
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 ORDER BY 1, 2`,
     [schema],
   );
-  const versions = await pool.query(`SELECT version, description FROM "${schema}".schema_version ORDER BY version`);
+  const versions = await pool.query(
+    `SELECT version, description FROM "${schema}".schema_version ORDER BY version`,
+  );
   return {
     columns: columns.rows,
     constraints: constraints.rows.map((row) => ({ ...row, definition: anonymise(row.definition) })),

@@ -44,7 +44,9 @@ export class ScratchCluster {
     ]);
     try {
       await cluster.start();
-      const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${cluster.port}/postgres` });
+      const admin = new pg.Client({
+        connectionString: `postgres://postgres@127.0.0.1:${cluster.port}/postgres`,
+      });
       await admin.connect();
       try {
         await admin.query("CREATE DATABASE test");
@@ -84,7 +86,13 @@ export class ScratchCluster {
   }
 
   async #ctl(action: string, ...options: string[]): Promise<void> {
-    await run("pg_ctlcluster", ["--skip-systemctl-redirect", VERSION, this.name, action, ...options]);
+    await run("pg_ctlcluster", [
+      "--skip-systemctl-redirect",
+      VERSION,
+      this.name,
+      action,
+      ...options,
+    ]);
   }
 }
 
@@ -95,7 +103,8 @@ async function dropAbandoned(tag: string): Promise<void> {
   for (const line of stdout.split("\n")) {
     const name = line.split(/\s+/)[1] ?? "";
     const pid = Number(pattern.exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && !processExists(pid)) await run("pg_dropcluster", [VERSION, name, "--stop"]).catch(() => undefined);
+    if (Number.isInteger(pid) && pid > 0 && !processExists(pid))
+      await run("pg_dropcluster", [VERSION, name, "--stop"]).catch(() => undefined);
   }
 }
 
@@ -116,7 +125,9 @@ async function freePort(): Promise<number> {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => {
         const address = server.address();
-        server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+        server.close(() =>
+          resolve(typeof address === "object" && address !== null ? address.port : 0),
+        );
       });
     });
     if (port !== 0 && port !== 5432) return port;

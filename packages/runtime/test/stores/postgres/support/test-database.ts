@@ -2,7 +2,8 @@ import pg from "pg";
 import { schemaName, type SchemaName } from "../../../../src/stores/postgres/schema-name.js";
 
 /** The PostgreSQL every postgres test uses (CI starts it; see DEVELOPERS.md). */
-export const TEST_DATABASE_URL = process.env["ELARION_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+export const TEST_DATABASE_URL =
+  process.env["ELARION_TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** A schema of its own for one test file, dropped by `drop()`. */
 export interface TestSchema {
@@ -43,12 +44,20 @@ export async function createTestSchema(fileTag: string): Promise<TestSchema> {
  * Re-reads database state until `read` returns a value accepted by `done`, or fails after
  * `timeoutMs`. A latch on observable state, not a sleep: it returns as soon as the state is there.
  */
-export async function waitForState<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitForState<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

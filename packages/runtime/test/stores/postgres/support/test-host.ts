@@ -5,8 +5,15 @@ import type { StoreHost } from "../../../../src/stores/job-store.js";
 import { descriptor } from "../../../support/test-registry.js";
 
 /** A descriptor as the generator prints it, for a runtime job with no dependencies and an optional payload validator. */
-export function runtimeJobDescriptor(name: string, validatePayload: PayloadValidator | null = null): JobDescriptor {
-  return descriptor(name, { target: { kind: "class", className: "TestJob" }, dependencies: [], validatePayload });
+export function runtimeJobDescriptor(
+  name: string,
+  validatePayload: PayloadValidator | null = null,
+): JobDescriptor {
+  return descriptor(name, {
+    target: { kind: "class", className: "TestJob" },
+    dependencies: [],
+    validatePayload,
+  });
 }
 
 /**
@@ -25,7 +32,10 @@ export class RecordingHost implements StoreHost {
   #waiters: (() => void)[] = [];
 
   /** `clock` is the scheduler's clock the store keeps time with (a ManualClock drives its timers). */
-  constructor(descriptors: readonly JobDescriptor[], options: { maxRetainedCompletedJobs?: number; clock?: Clock } = {}) {
+  constructor(
+    descriptors: readonly JobDescriptor[],
+    options: { maxRetainedCompletedJobs?: number; clock?: Clock } = {},
+  ) {
     this.#descriptors = new Map(descriptors.map((d) => [d.name, d]));
     this.maxRetainedCompletedJobs = options.maxRetainedCompletedJobs ?? 1024;
     this.#clock = options.clock ?? systemClock;
@@ -67,7 +77,10 @@ export class RecordingHost implements StoreHost {
   /** Resolves once `condition` holds, re-checked at each wake-up or abort (fails after `timeoutMs`). */
   until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+        timeoutMs,
+      );
       const check = (): void => {
         if (condition()) {
           clearTimeout(timer);

@@ -3,7 +3,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("../workers/worker.mjs", import.meta.url));
-const BUILT_RUNTIME = fileURLToPath(new URL("../../../../dist/stores/postgres/index.js", import.meta.url));
+const BUILT_RUNTIME = fileURLToPath(
+  new URL("../../../../dist/stores/postgres/index.js", import.meta.url),
+);
 
 export interface WorkerConfig {
   readonly databaseUrl: string;
@@ -42,7 +44,17 @@ export interface ReportedSpan {
 /** What a worker reports (see workers/worker.mjs). */
 export interface WorkerMessage {
   readonly worker: string;
-  readonly type: "ready" | "ran" | "started" | "aborted" | "timed" | "tick" | "span" | "slot" | "scheduled" | "window";
+  readonly type:
+    | "ready"
+    | "ran"
+    | "started"
+    | "aborted"
+    | "timed"
+    | "tick"
+    | "span"
+    | "slot"
+    | "scheduled"
+    | "window";
   readonly workerId?: string;
   readonly jobId?: string;
   readonly runId?: string;
@@ -81,7 +93,9 @@ export class WorkerProcess {
   /** Forks a worker and waits until its scheduler has started. */
   static async start(config: WorkerConfig): Promise<WorkerProcess> {
     if (!existsSync(BUILT_RUNTIME)) {
-      throw new Error(`The multi-process tests run workers on the built runtime, and ${BUILT_RUNTIME} is missing; run \`npx pnpm@10.34.9 build\` first.`);
+      throw new Error(
+        `The multi-process tests run workers on the built runtime, and ${BUILT_RUNTIME} is missing; run \`npx pnpm@10.34.9 build\` first.`,
+      );
     }
     const child = fork(WORKER_SCRIPT, [], {
       env: { ...process.env, ELARION_WORKER: JSON.stringify(config) },
@@ -101,7 +115,11 @@ export class WorkerProcess {
   }
 
   /** Resolves with the first message matching `predicate` (already received or to come). */
-  waitFor(predicate: (message: WorkerMessage) => boolean, what: string, timeoutMs = 15_000): Promise<WorkerMessage> {
+  waitFor(
+    predicate: (message: WorkerMessage) => boolean,
+    what: string,
+    timeoutMs = 15_000,
+  ): Promise<WorkerMessage> {
     return this.until(() => this.messages.find(predicate), what, timeoutMs);
   }
 
@@ -111,7 +129,12 @@ export class WorkerProcess {
   }
 
   /** Resolves once `probe` returns a value, re-checked at each message of any of `workers`. */
-  static until<T>(workers: readonly WorkerProcess[], probe: () => T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+  static until<T>(
+    workers: readonly WorkerProcess[],
+    probe: () => T | undefined | false,
+    what: string,
+    timeoutMs = 15_000,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -125,7 +148,11 @@ export class WorkerProcess {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`workers ${workers.map((w) => w.name).join(", ")}: timed out after ${timeoutMs} ms waiting for ${what}`));
+        reject(
+          new Error(
+            `workers ${workers.map((w) => w.name).join(", ")}: timed out after ${timeoutMs} ms waiting for ${what}`,
+          ),
+        );
       }, timeoutMs);
       for (const worker of workers) worker.#listeners.add(check);
       check();

@@ -23,12 +23,18 @@ const bodies = {
     report({ type: "started", jobId: context.jobId, runId: context.runId });
     await new Promise((resolve, reject) => {
       const onAbort = () => {
-        report({ type: "aborted", jobId: context.jobId, runId: context.runId, reason: String(context.signal.reason?.message ?? context.signal.reason) });
+        report({
+          type: "aborted",
+          jobId: context.jobId,
+          runId: context.runId,
+          reason: String(context.signal.reason?.message ?? context.signal.reason),
+        });
         reject(context.signal.reason);
       };
       if (context.signal.aborted) return onAbort();
       context.signal.addEventListener("abort", onAbort, { once: true });
-      if (typeof payload?.holdMs === "number" && config.holdSlowJobs !== true) setTimeout(resolve, payload.holdMs);
+      if (typeof payload?.holdMs === "number" && config.holdSlowJobs !== true)
+        setTimeout(resolve, payload.holdMs);
     });
     report({ type: "ran", jobId: context.jobId, runId: context.runId, attempt: context.attempt });
   },
@@ -39,7 +45,12 @@ const bodies = {
   },
   // Reports how late it started against its due time.
   "timed.probe": async (_payload, context) => {
-    report({ type: "timed", jobId: context.jobId, dueMs: context.dueTime.getTime(), startedMs: Date.now() });
+    report({
+      type: "timed",
+      jobId: context.jobId,
+      dueMs: context.dueTime.getTime(),
+      startedMs: Date.now(),
+    });
   },
   // An occurrence of a schedule defined at run time: reports its slot and payload.
   "schedule.slot": async (payload, context) => {
@@ -58,7 +69,10 @@ const bodies = {
 };
 
 class WorkerJob {}
-const jobs = workerDescriptors({ recurring: config.recurring === true, slowRecurring: config.slowRecurring === true }).map((descriptor) => ({
+const jobs = workerDescriptors({
+  recurring: config.recurring === true,
+  slowRecurring: config.slowRecurring === true,
+}).map((descriptor) => ({
   descriptor,
   jobClass: descriptor.supportsRuntimeScheduling ? class extends WorkerJob {} : null,
   invoke: descriptor.supportsRuntimeScheduling
@@ -70,11 +84,17 @@ const jobs = workerDescriptors({ recurring: config.recurring === true, slowRecur
 // snippet: a pool with no listener, which the store must keep from crashing the process) or
 // "connection-string" (the store creates and owns its pool).
 const poolMode = config.poolMode ?? "pool";
-const poolConfig = { connectionString: config.databaseUrl, max: 4, application_name: config.applicationName ?? "elarion-test-worker" };
+const poolConfig = {
+  connectionString: config.databaseUrl,
+  max: 4,
+  application_name: config.applicationName ?? "elarion-test-worker",
+};
 const pool = poolMode === "connection-string" ? null : new pg.Pool(poolConfig);
 if (poolMode === "pool") pool.on("error", () => undefined);
 const store = postgresStore({
-  ...(pool === null ? { connectionString: `${config.databaseUrl}?application_name=${poolConfig.application_name}` } : { pool }),
+  ...(pool === null
+    ? { connectionString: `${config.databaseUrl}?application_name=${poolConfig.application_name}` }
+    : { pool }),
   schema: config.schema,
   ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
   ...(config.heartbeatMs ? { heartbeatMs: config.heartbeatMs } : {}),
@@ -95,29 +115,49 @@ const scheduler = createScheduler({
 
 /** The OpenTelemetry SDK, every finished span sent to the test as plain data. */
 async function spanReportingTelemetry() {
-  const { BasicTracerProvider, SimpleSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+  const { BasicTracerProvider, SimpleSpanProcessor } = await import(
+    "@opentelemetry/sdk-trace-base"
+  );
   const exporter = {
     export(spans, done) {
       for (const span of spans) {
         const context = span.spanContext();
         report({
           type: "span",
-          span: { name: span.name, traceId: context.traceId, spanId: context.spanId, parentSpanId: span.parentSpanContext?.spanId ?? null, attributes: span.attributes },
+          span: {
+            name: span.name,
+            traceId: context.traceId,
+            spanId: context.spanId,
+            parentSpanId: span.parentSpanContext?.spanId ?? null,
+            attributes: span.attributes,
+          },
         });
       }
       done({ code: 0 });
     },
     shutdown: () => Promise.resolve(),
   };
-  return { tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }) };
+  return {
+    tracerProvider: new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    }),
+  };
 }
 
 process.on("message", async (message) => {
   if (message?.type === "schedule-keyed") {
     // A burst of keyed schedules, all in flight at once, due later (so the one job stays pending).
     const { key, count, dueMs } = message;
-    const handles = await Promise.all(Array.from({ length: count }, (_, i) => scheduler.schedule("noop.record", { i }, dueMs, { key })));
-    report({ type: "scheduled", jobIds: handles.map((h) => h.jobId), deduplicated: handles.filter((h) => h.deduplicated).length });
+    const handles = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        scheduler.schedule("noop.record", { i }, dueMs, { key }),
+      ),
+    );
+    report({
+      type: "scheduled",
+      jobIds: handles.map((h) => h.jobId),
+      deduplicated: handles.filter((h) => h.deduplicated).length,
+    });
     return;
   }
   if (message?.type === "stop") {

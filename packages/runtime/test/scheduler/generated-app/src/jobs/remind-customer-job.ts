@@ -12,7 +12,10 @@ export class RemindCustomerJob implements IScheduledJob<ReminderPayload> {
   constructor(private readonly outbox: Outbox) {}
 
   execute(payload: ReminderPayload): void {
-    const received = payload.remindAt instanceof Date ? `Date ${payload.remindAt.toISOString()}` : `${typeof payload.remindAt} ${String(payload.remindAt)}`;
+    const received =
+      payload.remindAt instanceof Date
+        ? `Date ${payload.remindAt.toISOString()}`
+        : `${typeof payload.remindAt} ${String(payload.remindAt)}`;
     this.outbox.sent.push(`remind ${payload.orderId}: ${received}`);
   }
 }
