@@ -510,14 +510,16 @@ export class LeaseBatcher {
     startsTaken: readonly [string, PendingStart][],
     nowMs: number,
   ): Promise<void> {
-    // A start question carries only ids and instants, so it is never what PostgreSQL refused: ask
-    // it again with the next round trip (unless a completion superseded it meanwhile).
+    // A start question carries only ids and instants, so it is not what PostgreSQL refused: ask it
+    // again (unless a completion superseded it meanwhile). Answering "no" instead would leave the
+    // run leased with no outcome; asking at once would spin if the database kept refusing, so the
+    // retry backs off like any failed round trip.
     for (const [runId, pending] of startsTaken) {
       if (this.#completions.has(runId) || !this.#held.has(runId))
         for (const answer of pending.answers) answer(false);
       else this.#starts.set(runId, pending);
     }
-    if (startsTaken.length > 0) this.#scheduleFlush();
+    if (startsTaken.length > 0) this.#retryLater();
     if (completions.length === 0) return;
     const separated = await separateRefusedOutcomes(
       this.queue,
