@@ -80,10 +80,12 @@ export class RunLifecycle {
     this.gates = new Gates(deps.maxConcurrentExecutions, {
       start: (run) => this.startRun(run),
       skip: (run, message) => this.finish(run, "skipped", message),
+      waitForCluster: (run) => this.clusterGates.waitFor(run),
     });
     this.clusterGates = new ClusterGateKeeper(store, deps.logger, {
       proceed: (run) => this.startPastGates(run),
       skip: (run, message) => this.finish(run, "skipped", message),
+      passedWait: (run) => this.gates.passedClusterWait(run),
       giveBack: (run) => {
         this.endWithoutWrite(run, null);
         writes.track(store.releaseRun(ticketOf(run)), run);
