@@ -26,4 +26,6 @@ export interface ClusterGateTicket {
   readonly gate: string;
   readonly slot: number;
   readonly runId: string;
+  /** Taken by a run that waited (`JobStore.awaitGate`): its release always wakes the gate's waiters. */
+  readonly waited?: boolean;
 }

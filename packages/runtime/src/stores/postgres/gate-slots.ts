@@ -66,7 +66,14 @@ export class GateSlots {
     this.#held.delete(heldKey(ticket));
     await this.db.query({
       ...this.#release,
-      values: [ticket.gate, ticket.slot, this.owner, ticket.runId, this.#channel],
+      values: [
+        ticket.gate,
+        ticket.slot,
+        this.owner,
+        ticket.runId,
+        this.#channel,
+        ticket.waited === true,
+      ],
     });
   }
 
@@ -91,7 +98,7 @@ export class GateSlots {
     const row = result.rows[0]!;
     if (row.coalesced) return "coalesced";
     if (row.slot === null) return "waiting";
-    const ticket = { gate: request.gate, slot: row.slot, runId: request.runId };
+    const ticket = { gate: request.gate, slot: row.slot, runId: request.runId, waited: true };
     this.#held.set(heldKey(ticket), ticket);
     return ticket;
   }

@@ -87,10 +87,12 @@ describe("cluster-wide gates on PostgreSQL", () => {
     });
     let running = 0;
     let mostAtOnce = 0;
+    let bodiesStarted = 0;
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     const body = async (): Promise<void> => {
       running += 1;
+      bodiesStarted += 1;
       mostAtOnce = Math.max(mostAtOnce, running);
       await released;
       running -= 1;
@@ -128,9 +130,11 @@ describe("cluster-wide gates on PostgreSQL", () => {
         );
       await waitForState(
         statuses,
+        // "running" is recorded just before a body starts: wait for the bodies too.
         (s) =>
           s.filter((x) => x === "skipped").length === 4 &&
-          s.filter((x) => x === "running").length === 2,
+          s.filter((x) => x === "running").length === 2 &&
+          bodiesStarted === 2,
         "two running, four skipped",
       );
       expect(mostAtOnce).toBe(2);

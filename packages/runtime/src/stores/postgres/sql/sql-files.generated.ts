@@ -890,7 +890,7 @@ SELECT count(*)::integer AS reclaimed,
 FROM reclaimed`,
   },
   "release-gate-slot": {
-    parameterCount: 5,
+    parameterCount: 6,
     sql: `WITH freed AS (
   DELETE FROM :"schema".gate_slots
   WHERE gate = $1::text AND slot = $2::integer AND owner = $3::text AND run_id = $4::text
@@ -898,7 +898,7 @@ FROM reclaimed`,
 )
 SELECT pg_notify($5::text, :'notice_gate_freed' || left(freed.gate, 1000))
 FROM freed
-WHERE EXISTS (
+WHERE $6::boolean OR EXISTS (
   SELECT FROM :"schema".gate_waiters waiter
   WHERE waiter.gate = freed.gate AND waiter.lease_expires_at >= now()
 )`,
