@@ -17,6 +17,7 @@ import {
   type JobScheduler,
 } from "../../../src/index.js";
 import { postgresStore } from "../../../src/stores/postgres/index.js";
+import { GateSlots } from "../../../src/stores/postgres/gate-slots.js";
 import type { JobDescriptor } from "../../../src/index.js";
 import { descriptor } from "../../support/test-registry.js";
 import {
@@ -396,4 +397,61 @@ describe("cluster-wide gates a run waits for, on PostgreSQL", () => {
       await c.stop();
     }
   }, 20_000);
+});
+
+describe("the waiting statements (await-gate-slot.sql) on their own", () => {
+  it("first asked, first served; capacity 2 lets two through; one recurring slot waits, later ones coalesce", async () => {
+    // A store opened once migrates the schema (the tests above may have run without this one).
+    const opener = createScheduler({
+      registry: defineJobDescriptors([], []),
+      store: postgresStore({ pool: db.pool, schema: db.schema.name, pollIntervalMs: 60_000 }),
+      logger: { warn: () => undefined, error: () => undefined },
+    });
+    await opener.start();
+    await opener.stop();
+    const a = new GateSlots(db.schema, db.pool, "worker-a", 60_000);
+    const b = new GateSlots(db.schema, db.pool, "worker-b", 60_000);
+    const ask = (slots: GateSlots, runId: string, capacity = 1, coalesces = false) =>
+      slots.ask({ gate: "group:order", capacity, runId, coalesces });
+
+    const holder = await ask(a, "holder");
+    expect(holder).toMatchObject({ slot: 0 });
+    expect(await ask(a, "first")).toBe("waiting");
+    expect(await ask(b, "second")).toBe("waiting");
+    // A run that would skip (overlap "skip") skips while runs wait, as in one process.
+    expect(await a.acquire({ gate: "group:order", capacity: 1, runId: "skipper" })).toBeNull();
+    await a.release(holder as Exclude<typeof holder, string>);
+    // The later waiter asks first: it stays behind the earlier one.
+    expect(await ask(b, "second")).toBe("waiting");
+    const first = await ask(a, "first");
+    expect(first).toMatchObject({ slot: 0, runId: "first" });
+    await a.release(first as Exclude<typeof first, string>);
+    const second = await ask(b, "second");
+    expect(second).toMatchObject({ slot: 0, runId: "second" });
+    await b.release(second as Exclude<typeof second, string>);
+
+    // Capacity 2: two take a slot, the third waits until one frees.
+    const one = await ask(a, "one", 2);
+    const two = await ask(b, "two", 2);
+    expect([one, two]).toMatchObject([{ slot: 0 }, { slot: 1 }]);
+    expect(await ask(a, "three", 2)).toBe("waiting");
+    await b.release(two as Exclude<typeof two, string>);
+    expect(await ask(a, "three", 2)).toMatchObject({ slot: 1 });
+
+    // Overlap "queue": one recurring slot waits across the cluster; a later one is coalesced.
+    await db.pool.query(`DELETE FROM ${db.schema.quoted}.gate_slots`);
+    const running = await ask(a, "recurring-running", 1, true);
+    expect(running).toMatchObject({ slot: 0 });
+    expect(await ask(a, "recurring-waiting", 1, true)).toBe("waiting");
+    expect(await ask(b, "recurring-late", 1, true)).toBe("coalesced");
+    // …while a non-recurring run (a catch-up slot, a runtime run) still queues.
+    expect(await ask(b, "catch-up", 1, false)).toBe("waiting");
+    await a.withdraw("group:order", "recurring-waiting");
+    await b.withdraw("group:order", "catch-up");
+    const left = await db.pool.query(
+      `SELECT count(*)::int AS n FROM ${db.schema.quoted}.gate_waiters`,
+    );
+    expect(left.rows[0].n).toBe(0);
+    await db.pool.query(`DELETE FROM ${db.schema.quoted}.gate_slots`);
+  });
 });
