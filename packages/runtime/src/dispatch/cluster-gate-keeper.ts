@@ -5,7 +5,7 @@ import { OutcomeMessage } from "../state/vocabulary.js";
 import type {
   ClusterGateRequest,
   ClusterGateTicket,
-  ClusterGateWait,
+  ClusterGateAwait,
   JobStore,
 } from "../stores/job-store.js";
 import type { Run } from "./run.js";
@@ -72,14 +72,16 @@ export class ClusterGateKeeper {
       return;
     }
     this.waiting.set(run, request);
-    let answer: Promise<ClusterGateWait>;
+    let wait: ClusterGateAwait;
     try {
-      answer = this.store.awaitGate!(request);
+      wait = this.store.awaitGate!(request);
     } catch (error) {
       this.waitFailed(run, error);
       return;
     }
-    answer.then(
+    // Not the whole wait (settle() and stop() must not wait for a slot held elsewhere): its first answer.
+    this.events.track(wait.asked);
+    wait.answer.then(
       (wait) => {
         if (wait !== null && wait !== "coalesced") this.holdWaited(run, wait);
         if (run.phase !== "waiting-cluster" || this.waiting.get(run) !== request) {

@@ -29,3 +29,13 @@ export interface ClusterGateTicket {
   /** Taken by a run that waited (`JobStore.awaitGate`): its release always wakes the gate's waiters. */
   readonly waited?: boolean;
 }
+
+/**
+ * A wait for a cluster-wide gate (`JobStore.awaitGate`): `answer` settles when the wait ends;
+ * `asked` once the store has handled its first answer (the run holds a slot or has its place in
+ * line), so a dispatcher's `settle()` can wait for that without waiting for the whole wait.
+ */
+export interface ClusterGateAwait {
+  readonly answer: Promise<ClusterGateWait>;
+  readonly asked: Promise<void>;
+}

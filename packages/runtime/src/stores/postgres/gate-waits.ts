@@ -1,14 +1,16 @@
 import type { ClockTimer } from "../../core/clock.js";
 import { messageOf } from "../../core/error-message.js";
-import type { ClusterGateRequest, ClusterGateWait } from "../cluster-gates.js";
+import type { ClusterGateAwait, ClusterGateRequest, ClusterGateWait } from "../cluster-gates.js";
 import type { StoreHost } from "../store-host.js";
 import type { GateSlots } from "./gate-slots.js";
 import { GATE_NOTICE_LENGTH } from "./notifications.js";
 
+const DONE: Promise<void> = Promise.resolve();
+
 /** One run of this process waiting for a slot of a cluster-wide gate. */
 class GateWaiter {
-  /** A query for it is in flight. */
-  asking = false;
+  /** The ask in flight (settles once its answer, and any ask again it led to, is handled), or `null`. */
+  asking: Promise<void> | null = null;
   /** A reason to ask again came while asking (a notice, the fallback timer). */
   askAgain = false;
   /** It may have a row in `gate_waiters` (it asked at least once). */
@@ -44,16 +46,18 @@ export class GateWaits {
     return this.#waiters.size;
   }
 
-  /** Waits for a slot of `request.gate`: resolves with the slot, `"coalesced"`, or `null` once withdrawn. */
-  wait(request: ClusterGateRequest): Promise<ClusterGateWait> {
-    return new Promise<ClusterGateWait>((resolve) => {
+  /** Waits for a slot of `request.gate`: see `JobStore.awaitGate`. */
+  wait(request: ClusterGateRequest): ClusterGateAwait {
+    let asked: Promise<void> = DONE;
+    const answer = new Promise<ClusterGateWait>((resolve) => {
       const key = waiterKey(request.gate, request.runId);
       this.#waiters.get(key)?.resolve(null); // a run asks once per gate; a repeat replaces it
       const waiter = new GateWaiter(request, resolve);
       this.#waiters.set(key, waiter);
-      this.#ask(waiter);
+      asked = this.#ask(waiter);
       this.#arm();
     });
+    return { answer, asked };
   }
 
   /**
@@ -68,18 +72,31 @@ export class GateWaits {
     waiter.settled = true;
     waiter.resolve(null);
     // An ask in flight deletes the row itself when it comes back (see #answered).
-    return !waiter.asking && waiter.recorded ? this.#deleteRow(waiter) : undefined;
+    if (waiter.asking !== null || !waiter.recorded) return undefined;
+    // The runs of this process behind it ask at once (the notice reaches other processes).
+    return this.#deleteRow(waiter).then(() => this.freedHere(gate));
   }
 
   /** A `g` notice: a slot of a gate whose name starts so freed; its waiters here ask again. */
   freed(gatePrefix: string): void {
     for (const waiter of this.#waiters.values())
-      if (waiter.request.gate.slice(0, GATE_NOTICE_LENGTH) === gatePrefix) this.#ask(waiter);
+      if (waiter.request.gate.slice(0, GATE_NOTICE_LENGTH) === gatePrefix) void this.#ask(waiter);
+  }
+
+  /**
+   * This process freed a slot of `gate` (or a place in its line): its own waiters ask at once,
+   * without waiting for the notice to come back; settles when their answers are handled.
+   */
+  freedHere(gate: string): Promise<void> {
+    const asks: Promise<void>[] = [];
+    for (const waiter of this.#waiters.values())
+      if (waiter.request.gate === gate) asks.push(this.#ask(waiter));
+    return asks.length === 0 ? DONE : Promise.all(asks).then(() => undefined);
   }
 
   /** Every waiter asks again (the fallback timer, or notices may have been missed). */
   askAll(): void {
-    for (const waiter of this.#waiters.values()) this.#ask(waiter);
+    for (const waiter of this.#waiters.values()) void this.#ask(waiter);
   }
 
   /** The store closes: every wait resolves `null`; rows left behind stop counting after one lease. */
@@ -93,18 +110,18 @@ export class GateWaits {
     this.#waiters.clear();
   }
 
-  #ask(waiter: GateWaiter): void {
-    if (waiter.settled) return;
-    if (waiter.asking) {
+  /** Asks for `waiter` (or asks again after the ask in flight); settles once the answer is handled. */
+  #ask(waiter: GateWaiter): Promise<void> {
+    if (waiter.settled) return DONE;
+    if (waiter.asking !== null) {
       waiter.askAgain = true;
-      return;
+      return waiter.asking;
     }
-    waiter.asking = true;
     waiter.recorded = true;
-    this.slots.ask(waiter.request).then(
+    const asking = this.slots.ask(waiter.request).then(
       (answer) => this.#answered(waiter, answer),
       (error: unknown) => {
-        waiter.asking = false;
+        waiter.asking = null;
         this.host()?.logger.warn(
           "postgresStore: asking for a cluster gate slot failed; the run keeps waiting and asks again",
           { gate: waiter.request.gate, error: messageOf(error) },
@@ -112,26 +129,30 @@ export class GateWaits {
         if (waiter.settled) void this.#deleteRow(waiter);
       },
     );
+    waiter.asking = asking;
+    return asking;
   }
 
-  #answered(waiter: GateWaiter, answer: Awaited<ReturnType<GateSlots["ask"]>>): void {
-    waiter.asking = false;
+  #answered(
+    waiter: GateWaiter,
+    answer: Awaited<ReturnType<GateSlots["ask"]>>,
+  ): Promise<void> | undefined {
+    waiter.asking = null;
     if (waiter.settled) {
       // Withdrawn while asking: give back what the answer took.
       if (answer === "waiting") void this.#deleteRow(waiter);
       else if (answer !== "coalesced") void this.#quietly(this.slots.release(answer), answer.gate);
-      return;
+      return undefined;
     }
     if (answer === "waiting") {
-      if (waiter.askAgain) {
-        waiter.askAgain = false;
-        this.#ask(waiter);
-      }
-      return;
+      if (!waiter.askAgain) return undefined;
+      waiter.askAgain = false;
+      return this.#ask(waiter);
     }
     waiter.settled = true;
     this.#waiters.delete(waiterKey(waiter.request.gate, waiter.request.runId));
     waiter.resolve(answer);
+    return undefined;
   }
 
   #deleteRow(waiter: GateWaiter): Promise<void> {

@@ -7,7 +7,7 @@ import type {
   ClaimedRun,
   ClusterGateRequest,
   ClusterGateTicket,
-  ClusterGateWait,
+  ClusterGateAwait,
   InsertOptions,
   JobListing,
   JobRetryRequest,
@@ -445,12 +445,13 @@ class PostgresStore implements PostgresJobStore {
   }
 
   releaseGate(ticket: ClusterGateTicket): Promise<void> {
-    return this.#gates.release(ticket);
+    // This process's own waiters for the gate ask at once: the NOTIFY reaches the others.
+    return this.#gates.release(ticket).then(() => this.#gateWaits.freedHere(ticket.gate));
   }
 
   /** Cluster-wide gates a run waits for (sql/statements/await-gate-slot.sql): see {@link GateWaits}. */
-  awaitGate(request: ClusterGateRequest): Promise<ClusterGateWait> {
-    if (this.#open === null) return Promise.resolve(null);
+  awaitGate(request: ClusterGateRequest): ClusterGateAwait {
+    if (this.#open === null) return { answer: Promise.resolve(null), asked: Promise.resolve() };
     return this.#gateWaits.wait(request);
   }
 
