@@ -68,7 +68,10 @@ export class Run implements ScheduledJobContext, ObservedRun {
   /** Inline mode: waiting for the retry delay between two attempts. */
   betweenAttempts = false;
   timer: ClockTimer | null = null;
-  /** The current attempt's body, `null` before the first attempt. */
+  /**
+   * The current attempt's body, `null` before the first attempt and for an attempt whose body
+   * returned synchronously without a timeout (see RunExecutor: nothing can happen to it).
+   */
   body: AttemptBody | null = null;
   /** Links of the dispatcher's `ActiveRuntimeRuns` list (runtime runs only). */
   isListedActive = false;

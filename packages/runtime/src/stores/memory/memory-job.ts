@@ -31,7 +31,25 @@ interface JobSpec {
 /** The latest spec per job name: jobs of a name are mostly inserted with the same options. */
 const latestSpecs = new Map<string, JobSpec>();
 
+/** The spec {@link specOf} answered last: consecutive inserts are mostly of one job name (no lookup then). */
+let lastSpec: JobSpec | undefined;
+
 function specOf(job: NewRuntimeJob): JobSpec {
+  const last = lastSpec;
+  if (
+    last !== undefined &&
+    last.jobName === job.jobName &&
+    last.maxAttempts === job.maxAttempts &&
+    last.resilience === job.resilience &&
+    last.resilienceMode === job.resilienceMode
+  ) {
+    return last;
+  }
+  lastSpec = specOfName(job);
+  return lastSpec;
+}
+
+function specOfName(job: NewRuntimeJob): JobSpec {
   const known = latestSpecs.get(job.jobName);
   if (
     known !== undefined &&
