@@ -163,10 +163,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       const request = buildRuntimeJobRequest(this.catalog, job, payload, null, dueTime, options);
       const nowMs = this.clock.now();
       this.epochSeconds.check(request.dueTimeMs, nowMs, request.jobName);
-      if (this.instrumentation !== null)
-        return observeInsert(this.instrumentation, "schedule", request, () =>
-          this.insert(request, options?.client, nowMs),
-        );
+      const observation = this.instrumentation?.insertStarted("schedule", request) ?? null;
+      if (observation !== null)
+        return observeInsert(observation, () => this.insert(request, options?.client, nowMs));
       return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
@@ -178,10 +177,9 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       this.assertStarted("enqueue");
       const nowMs = this.clock.now();
       const request = buildRuntimeJobRequest(this.catalog, job, payload, nowMs, undefined, options);
-      if (this.instrumentation !== null)
-        return observeInsert(this.instrumentation, "enqueue", request, () =>
-          this.insert(request, options?.client, nowMs),
-        );
+      const observation = this.instrumentation?.insertStarted("enqueue", request) ?? null;
+      if (observation !== null)
+        return observeInsert(observation, () => this.insert(request, options?.client, nowMs));
       return this.insert(request, options?.client, nowMs);
     } catch (error) {
       return Promise.reject(error);
