@@ -31,7 +31,7 @@ export function observeInsert(
 }
 
 /** `cancelJob`/`cancelRun` under telemetry: outcome `"cancelled"`, `"not-found"` or `"error"`. */
-export async function observeCancel(
+export function observeCancel(
   instrumentation: Instrumentation,
   operation: "cancel-job" | "cancel-run",
   id: string,
@@ -39,12 +39,14 @@ export async function observeCancel(
 ): Promise<boolean> {
   const observation = instrumentation.cancelStarted(operation, id);
   if (observation === null) return cancel();
-  try {
-    const cancelled = await cancel();
-    observation.ended(cancelled ? "cancelled" : "not-found");
-    return cancelled;
-  } catch (error) {
-    observation.ended("error", error);
-    throw error;
-  }
+  return cancel().then(
+    (cancelled) => {
+      observation.ended(cancelled ? "cancelled" : "not-found");
+      return cancelled;
+    },
+    (error: unknown) => {
+      observation.ended("error", error);
+      throw error;
+    },
+  );
 }
