@@ -16,9 +16,29 @@ export const MAX_DUE_TIME_MS = 8_640_000_000_000_000;
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Texts up to this length are scanned character by character: a payload's keys are mostly short,
+ * and for them calling the regular expression costs more than the scan (checking `{ n: 1 }`:
+ * ~21 -> ~15 ns; longer texts are faster through the expression, so the bound is low).
+ */
+const SHORT_TEXT = 8;
+
 /** Why `text` cannot be stored as it is ("contains a NUL character (\u0000)"), or `null`. */
 export function textProblem(text: string): string | null {
+  if (text.length <= SHORT_TEXT) {
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      // A NUL, or a surrogate (U+D800–U+DFFF): look closer.
+      if (code === 0 || (code & 0xf800) === 0xd800) return suspectTextProblem(text);
+    }
+    return null;
+  }
   if (!SUSPECT.test(text)) return null;
+  return suspectTextProblem(text);
+}
+
+/** {@link textProblem} of a text holding a NUL or a surrogate. */
+function suspectTextProblem(text: string): string | null {
   if (text.includes("\u0000"))
     return "contains a NUL character (\\u0000), which PostgreSQL cannot store";
   if (LONE_SURROGATE.test(text))
@@ -94,10 +114,15 @@ function objectProblem(value: object, ancestors: Ancestors | null): Problem | nu
       );
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return serializedProblem(value);
-  const inside: Ancestors = { value, parent: ancestors };
+  // The path link is made only for a nested object: a flat payload's walk allocates nothing.
+  let inside: Ancestors | null = null;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const problem = valueProblem(value[index], inside);
+      const member: unknown = value[index];
+      const problem =
+        typeof member === "object" && member !== null
+          ? objectProblem(member, (inside ??= { value, parent: ancestors }))
+          : valueProblem(member, null);
       if (problem !== null) {
         problem.path.push(`[${index}]`);
         return problem;
@@ -109,7 +134,11 @@ function objectProblem(value: object, ancestors: Ancestors | null): Problem | nu
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const keyProblem = textProblem(key);
     if (keyProblem !== null) return new Problem(keyProblem, true);
-    const problem = valueProblem((value as Record<string, unknown>)[key], inside);
+    const member = (value as Record<string, unknown>)[key];
+    const problem =
+      typeof member === "object" && member !== null
+        ? objectProblem(member, (inside ??= { value, parent: ancestors }))
+        : valueProblem(member, null);
     if (problem !== null) {
       problem.path.push(/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
       return problem;
