@@ -114,15 +114,10 @@ function objectProblem(value: object, ancestors: Ancestors | null): Problem | nu
       );
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return serializedProblem(value);
-  // The path link is made only for a nested object: a flat payload's walk allocates nothing.
-  let inside: Ancestors | null = null;
+  const inside: Ancestors = { value, parent: ancestors };
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const member: unknown = value[index];
-      const problem =
-        typeof member === "object" && member !== null
-          ? objectProblem(member, (inside ??= { value, parent: ancestors }))
-          : valueProblem(member, null);
+      const problem = valueProblem(value[index], inside);
       if (problem !== null) {
         problem.path.push(`[${index}]`);
         return problem;
@@ -134,11 +129,7 @@ function objectProblem(value: object, ancestors: Ancestors | null): Problem | nu
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const keyProblem = textProblem(key);
     if (keyProblem !== null) return new Problem(keyProblem, true);
-    const member = (value as Record<string, unknown>)[key];
-    const problem =
-      typeof member === "object" && member !== null
-        ? objectProblem(member, (inside ??= { value, parent: ancestors }))
-        : valueProblem(member, null);
+    const problem = valueProblem((value as Record<string, unknown>)[key], inside);
     if (problem !== null) {
       problem.path.push(/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
       return problem;
