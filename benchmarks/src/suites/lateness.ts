@@ -1,6 +1,7 @@
 import { createScheduler } from "@elarion/runtime";
 import { postgresStore } from "@elarion/runtime/postgres";
 import { LatenessProbeJob } from "../../fixture/src/jobs/lateness-probe-job.js";
+import { LatenessRecorder } from "../../fixture/src/lateness-recorder.js";
 import { jobRegistry } from "../../fixture/src/jobs.generated.js";
 import { sized, type BenchMode } from "../support/bench-mode.js";
 import { fixtureServices } from "../support/fixture-services.js";
@@ -28,15 +29,27 @@ export async function runLatenessSuite(mode: BenchMode): Promise<SuiteReport> {
   const postgresCount = sized(mode, 1_000, 100);
   const runs = sized(mode, 3, 1);
   const memory: LatenessRun[] = [];
+  const bareTimers: LatenessRun[] = [];
   const postgres: LatenessRun[] = [];
   for (let run = 0; run < runs; run += 1) {
     memory.push(await memoryLateness(memoryCount));
+    bareTimers.push(await bareTimerLateness(memoryCount));
     postgres.push(await postgresLateness(postgresCount));
   }
+  const bare = summarizeLatency(bareTimers.flatMap((run) => run.samples));
   return {
     suite: "3. lateness",
     figures: [
       latenessFigure("memory store", memory, 2),
+      {
+        suite: "3. lateness",
+        measure: `what bounds it: the same probes as bare Node timers (one setTimeout per probe, delay = due − Date.now(), no scheduler), ${bare.count} over ${bareTimers.length} runs: p50 / p99 / max`,
+        ours: `${formatNumber(bare.p50)} / ${formatNumber(bare.p99)} / ${formatNumber(bare.max)} ms`,
+        baseline: `event-loop delay p99 per run: ${bareTimers.map((run) => formatNumber(run.eventLoopDelayP99Ms)).join(", ")} ms`,
+        ratio: "—",
+        target: "— (context for the row above)",
+        met: null,
+      },
       latenessFigure("PostgreSQL store", postgres, 10),
     ],
     notes: [
@@ -96,6 +109,25 @@ async function memoryLateness(count: number): Promise<LatenessRun> {
   } finally {
     await scheduler.stop();
   }
+}
+
+/**
+ * The floor of the memory row: the same probe stream with no scheduler, each probe a Node timer
+ * armed from `Date.now()` (as the scheduler's clock arms its own). Node's timers run on the event
+ * loop's whole-millisecond time, so a due instant is reached on average half a millisecond late
+ * before any scheduler work; the memory row's excess over this one is the scheduler's own.
+ */
+async function bareTimerLateness(count: number): Promise<LatenessRun> {
+  const recorder = new LatenessRecorder();
+  const summary = await measureLateness(count, recorder, (dueMs) => {
+    setTimeout(() => recorder.record(dueMs), Math.max(0, dueMs - Date.now()));
+    return Promise.resolve();
+  });
+  return {
+    samples: recorder.samples,
+    p99: summary.p99,
+    eventLoopDelayP99Ms: summary.eventLoopDelayP99Ms,
+  };
 }
 
 async function postgresLateness(count: number): Promise<LatenessRun> {

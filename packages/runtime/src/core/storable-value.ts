@@ -16,9 +16,29 @@ export const MAX_DUE_TIME_MS = 8_640_000_000_000_000;
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Texts up to this length are scanned character by character: a payload's keys are mostly short,
+ * and for them calling the regular expression costs more than the scan (checking `{ n: 1 }`:
+ * ~21 -> ~15 ns; longer texts are faster through the expression, so the bound is low).
+ */
+const SHORT_TEXT = 8;
+
 /** Why `text` cannot be stored as it is ("contains a NUL character (\u0000)"), or `null`. */
 export function textProblem(text: string): string | null {
+  if (text.length <= SHORT_TEXT) {
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      // A NUL, or a surrogate (U+D800–U+DFFF): look closer.
+      if (code === 0 || (code & 0xf800) === 0xd800) return suspectTextProblem(text);
+    }
+    return null;
+  }
   if (!SUSPECT.test(text)) return null;
+  return suspectTextProblem(text);
+}
+
+/** {@link textProblem} of a text holding a NUL or a surrogate. */
+function suspectTextProblem(text: string): string | null {
   if (text.includes("\u0000"))
     return "contains a NUL character (\\u0000), which PostgreSQL cannot store";
   if (LONE_SURROGATE.test(text))

@@ -90,10 +90,17 @@ export class RunExecutor {
 
   private attempt(run: Run): void {
     run.inlineAttempts++;
-    const body: AttemptBody = { settled: false, abandoned: false, record: null };
-    run.body = body;
+    // The body's record is made only when something can happen to it before it settles: a timeout
+    // armed now, or a promise it returns. A body that returns synchronously without a timeout settles
+    // before anything else runs (no timer, no stop deadline fires during the call): one allocation
+    // less per run (in-memory throughput).
+    let body: AttemptBody | null = null;
+    run.body = null;
     const timeoutMs = run.policy?.timeoutMs ?? null;
     if (timeoutMs !== null) {
+      const timed: AttemptBody = { settled: false, abandoned: false, record: null };
+      body = timed;
+      run.body = timed;
       run.timer = this.clock.setTimer(this.clock.now() + timeoutMs, () => {
         run.timer = null;
         run.timedOut = true;
@@ -102,9 +109,9 @@ export class RunExecutor {
         // itself; one that ignores it is left behind, so the job's state does not wait for it.
         this.events.track(
           new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-            if (body.settled || body.abandoned || run.body !== body || run.phase !== "running")
+            if (timed.settled || timed.abandoned || run.body !== timed || run.phase !== "running")
               return;
-            this.abandon(run, body, "timed out");
+            this.abandon(run, timed, "timed out");
             this.settled(run, true, run.abortedReason);
           }),
         );
@@ -138,10 +145,15 @@ export class RunExecutor {
       this.bodySettled(run, body, false, undefined);
       return;
     }
+    if (body === null) {
+      body = { settled: false, abandoned: false, record: null };
+      run.body = body;
+    }
+    const inFlight = body;
     // Promise.resolve adopts a thenable whose `then` misbehaves (throws, or calls back twice) safely.
     Promise.resolve(pending).then(
-      () => this.bodySettled(run, body, false, undefined),
-      (error: unknown) => this.bodySettled(run, body, true, error),
+      () => this.bodySettled(run, inFlight, false, undefined),
+      (error: unknown) => this.bodySettled(run, inFlight, true, error),
     );
   }
 
@@ -150,12 +162,15 @@ export class RunExecutor {
     body.record = this.events.abandoned(run, reason);
   }
 
-  private bodySettled(run: Run, body: AttemptBody, threw: boolean, error: unknown): void {
-    if (body.settled) return;
-    body.settled = true;
-    if (body.abandoned) {
-      this.events.abandonedBodySettled(body.record);
-      return;
+  /** `body`: `null` for a body that settled within its call and had no timeout (nothing else can have happened to it). */
+  private bodySettled(run: Run, body: AttemptBody | null, threw: boolean, error: unknown): void {
+    if (body !== null) {
+      if (body.settled) return;
+      body.settled = true;
+      if (body.abandoned) {
+        this.events.abandonedBodySettled(body.record);
+        return;
+      }
     }
     this.settled(run, threw, error);
   }

@@ -32,11 +32,24 @@ export type RunPhase =
  * its outcome. It is also the {@link ScheduledJobContext} the body receives, so a run costs one
  * object; the `AbortController` is created only when the body reads `signal`.
  */
+/** Bits of {@link Run}'s `flags`: its internal yes/no facts in one small integer. */
+const HOLDS_OVERLAP = 1;
+const HOLDS_GROUP = 2;
+const HOLDS_SLOT = 4;
+const TIMED_OUT = 8;
+const BETWEEN_ATTEMPTS = 16;
+const LISTED_ACTIVE = 32;
+const CONFIRMED_AHEAD = 64;
+const OFF_GRID = 128;
+const WAITS_FOR_OVERLAP = 256;
+const RECURRING_SLOT = 512;
+
 export class Run implements ScheduledJobContext, ObservedRun {
   readonly jobId: string;
   readonly jobName: string;
   readonly attempt: number;
   readonly maxAttempts: number;
+  /** A claimed runtime run (not a recurring occurrence). A field, not a flag: the body's context shows it. */
   readonly isRuntimeScheduled: boolean;
   readonly correlationId: string | null;
   readonly job: RegisteredJob;
@@ -44,41 +57,32 @@ export class Run implements ScheduledJobContext, ObservedRun {
   readonly dueTimeMs: number;
   readonly policy: ResiliencePolicy | null;
   readonly mode: ResilienceMode;
-  /** Never skipped by the overlap gate (a deferred retry or a catch-up slot): it waits instead. */
-  readonly waitsForOverlap: boolean;
   /**
-   * A slot of a schedule — a recurring occurrence, or an occurrence of a run-time schedule: under
-   * `overlap: "queue"` at most one such run waits per job, later ones are skipped `"coalesced"`.
+   * The run's internal yes/no facts as bits (read and written through the accessors below): ten
+   * boolean fields cost 80 bytes of every run, one small integer 8 (allocation per run on the
+   * in-memory throughput path).
    */
-  readonly isRecurringSlot: boolean;
-  /** A recurring job's run started by `triggerJob`, off its grid: its end plans no slot of the chain. */
-  offGrid = false;
+  private flags = 0;
 
   phase: RunPhase = "claimed";
   /** The store's object for a claimed runtime run, handed back on start/complete to save a lookup. */
   claimed: ClaimedRun | null = null;
   startedAtMs: number | null = null;
-  holdsOverlap = false;
-  holdsGroup = false;
-  holdsSlot = false;
   /** The slot of a cluster-wide gate this run holds (see ClusterGateKeeper), or `null`. */
   clusterGate: ClusterGateTicket | null = null;
   /** Inline attempts made so far (the context's `attempt` stays the run's). */
   inlineAttempts = 0;
-  timedOut = false;
-  /** Inline mode: waiting for the retry delay between two attempts. */
-  betweenAttempts = false;
   timer: ClockTimer | null = null;
-  /** The current attempt's body, `null` before the first attempt. */
+  /**
+   * The current attempt's body, `null` before the first attempt and for an attempt whose body
+   * returned synchronously without a timeout (see RunExecutor: nothing can happen to it).
+   */
   body: AttemptBody | null = null;
-  /** Links of the dispatcher's `ActiveRuntimeRuns` list (runtime runs only). */
-  isListedActive = false;
+  /** Links of the dispatcher's `ActiveRuntimeRuns` list (runtime runs only; see `isListedActive`). */
   previousActive: Run | null = null;
   nextActive: Run | null = null;
   /** The store's answer to a start confirmation asked while the run waited for a slot (see StartConfirmations). */
   startAnswer: "pending" | "allowed" | "refused" | null = null;
-  /** Holds a place in the start-confirmation window. */
-  confirmedAhead = false;
   /** Set by cancel/shutdown/requestCancellation; decides a cancelled outcome. */
   cancelCause: AbortCause | "requested" | null = null;
   /** Telemetry's state of the run (its span); stays `null` when telemetry is off. */
@@ -158,12 +162,96 @@ export class Run implements ScheduledJobContext, ObservedRun {
     this.dueTimeMs = dueTimeMs;
     this.attempt = attempt;
     this.maxAttempts = maxAttempts;
-    this.isRuntimeScheduled = isRuntimeScheduled;
     this.correlationId = correlationId;
     this.policy = policy;
     this.mode = mode;
-    this.waitsForOverlap = waitsForOverlap;
-    this.isRecurringSlot = isRecurringSlot;
+    this.isRuntimeScheduled = isRuntimeScheduled;
+    this.flags = (waitsForOverlap ? WAITS_FOR_OVERLAP : 0) | (isRecurringSlot ? RECURRING_SLOT : 0);
+  }
+
+  private setFlag(bit: number, value: boolean): void {
+    this.flags = value ? this.flags | bit : this.flags & ~bit;
+  }
+
+  /** Never skipped by the overlap gate (a deferred retry or a catch-up slot): it waits instead. */
+  get waitsForOverlap(): boolean {
+    return (this.flags & WAITS_FOR_OVERLAP) !== 0;
+  }
+
+  /**
+   * A slot of a schedule — a recurring occurrence, or an occurrence of a run-time schedule: under
+   * `overlap: "queue"` at most one such run waits per job, later ones are skipped `"coalesced"`.
+   */
+  get isRecurringSlot(): boolean {
+    return (this.flags & RECURRING_SLOT) !== 0;
+  }
+
+  /** A recurring job's run started by `triggerJob`, off its grid: its end plans no slot of the chain. */
+  get offGrid(): boolean {
+    return (this.flags & OFF_GRID) !== 0;
+  }
+
+  set offGrid(value: boolean) {
+    this.setFlag(OFF_GRID, value);
+  }
+
+  get holdsOverlap(): boolean {
+    return (this.flags & HOLDS_OVERLAP) !== 0;
+  }
+
+  set holdsOverlap(value: boolean) {
+    this.setFlag(HOLDS_OVERLAP, value);
+  }
+
+  get holdsGroup(): boolean {
+    return (this.flags & HOLDS_GROUP) !== 0;
+  }
+
+  set holdsGroup(value: boolean) {
+    this.setFlag(HOLDS_GROUP, value);
+  }
+
+  get holdsSlot(): boolean {
+    return (this.flags & HOLDS_SLOT) !== 0;
+  }
+
+  set holdsSlot(value: boolean) {
+    this.setFlag(HOLDS_SLOT, value);
+  }
+
+  get timedOut(): boolean {
+    return (this.flags & TIMED_OUT) !== 0;
+  }
+
+  set timedOut(value: boolean) {
+    this.setFlag(TIMED_OUT, value);
+  }
+
+  /** Inline mode: waiting for the retry delay between two attempts. */
+  get betweenAttempts(): boolean {
+    return (this.flags & BETWEEN_ATTEMPTS) !== 0;
+  }
+
+  set betweenAttempts(value: boolean) {
+    this.setFlag(BETWEEN_ATTEMPTS, value);
+  }
+
+  /** Listed in the dispatcher's `ActiveRuntimeRuns`. */
+  get isListedActive(): boolean {
+    return (this.flags & LISTED_ACTIVE) !== 0;
+  }
+
+  set isListedActive(value: boolean) {
+    this.setFlag(LISTED_ACTIVE, value);
+  }
+
+  /** Holds a place in the start-confirmation window. */
+  get confirmedAhead(): boolean {
+    return (this.flags & CONFIRMED_AHEAD) !== 0;
+  }
+
+  set confirmedAhead(value: boolean) {
+    this.setFlag(CONFIRMED_AHEAD, value);
   }
 
   /** Read lazily: a store may derive run ids on demand, and many runs never need theirs as a string. */

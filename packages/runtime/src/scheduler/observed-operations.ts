@@ -1,19 +1,16 @@
-import type { Instrumentation } from "../state/instrumentation.js";
+import type { Instrumentation, OperationObservation } from "../state/instrumentation.js";
 import type { JobRunHandle } from "./job-scheduler.js";
-import type { RuntimeJobRequest } from "./runtime-job-request.js";
 
 /**
- * `schedule`/`enqueue` under telemetry: the producer span starts before the insert (so its context
- * is stored with the job) and ends when the store has the job, with the operation's outcome.
+ * `schedule`/`enqueue` under telemetry: the producer span started before the insert
+ * (`Instrumentation.insertStarted`, so its context is stored with the job) ends when the store has
+ * the job, with the operation's outcome. The caller starts it, so an insert nobody observes (the
+ * hook answered `null`) allocates no closure for this.
  */
 export function observeInsert(
-  instrumentation: Instrumentation,
-  operation: "schedule" | "enqueue",
-  request: RuntimeJobRequest,
+  observation: OperationObservation,
   insert: () => Promise<JobRunHandle>,
 ): Promise<JobRunHandle> {
-  const observation = instrumentation.insertStarted(operation, request);
-  if (observation === null) return insert();
   let inserted: Promise<JobRunHandle>;
   try {
     inserted = insert();
@@ -34,7 +31,7 @@ export function observeInsert(
 }
 
 /** `cancelJob`/`cancelRun` under telemetry: outcome `"cancelled"`, `"not-found"` or `"error"`. */
-export async function observeCancel(
+export function observeCancel(
   instrumentation: Instrumentation,
   operation: "cancel-job" | "cancel-run",
   id: string,
@@ -42,12 +39,14 @@ export async function observeCancel(
 ): Promise<boolean> {
   const observation = instrumentation.cancelStarted(operation, id);
   if (observation === null) return cancel();
-  try {
-    const cancelled = await cancel();
-    observation.ended(cancelled ? "cancelled" : "not-found");
-    return cancelled;
-  } catch (error) {
-    observation.ended("error", error);
-    throw error;
-  }
+  return cancel().then(
+    (cancelled) => {
+      observation.ended(cancelled ? "cancelled" : "not-found");
+      return cancelled;
+    },
+    (error: unknown) => {
+      observation.ended("error", error);
+      throw error;
+    },
+  );
 }

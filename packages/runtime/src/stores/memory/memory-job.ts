@@ -31,7 +31,25 @@ interface JobSpec {
 /** The latest spec per job name: jobs of a name are mostly inserted with the same options. */
 const latestSpecs = new Map<string, JobSpec>();
 
+/** The spec {@link specOf} answered last: consecutive inserts are mostly of one job name (no lookup then). */
+let lastSpec: JobSpec | undefined;
+
 function specOf(job: NewRuntimeJob): JobSpec {
+  const last = lastSpec;
+  if (
+    last !== undefined &&
+    last.jobName === job.jobName &&
+    last.maxAttempts === job.maxAttempts &&
+    last.resilience === job.resilience &&
+    last.resilienceMode === job.resilienceMode
+  ) {
+    return last;
+  }
+  lastSpec = specOfName(job);
+  return lastSpec;
+}
+
+function specOfName(job: NewRuntimeJob): JobSpec {
   const known = latestSpecs.get(job.jobName);
   if (
     known !== undefined &&
@@ -52,12 +70,30 @@ function specOf(job: NewRuntimeJob): JobSpec {
 }
 
 /**
- * Creation times are kept as milliseconds from this instant: a small integer is stored in the job
- * itself, where epoch milliseconds (beyond 2^31) would be a separate 16-byte heap number per job.
- * Exact for every integer time; a time the offset cannot give back exactly is kept aside.
+ * A job's instants (created, due, started, completed) are kept as milliseconds from this instant: a
+ * small integer is stored in the job itself, where epoch milliseconds (beyond 2^31) would be a
+ * separate 16-byte heap number per field — per pending job (the scale suite's heap figure) and per
+ * run (allocation on the throughput path). Exact for every integer time; a time the offset cannot
+ * give back exactly is kept aside (a `NaN` offset marks it). Offsets beyond the small-integer range
+ * (due times weeks away) are correct too, just boxed again.
  */
 const CREATED_BASE_MS = Math.floor(Date.now());
 const inexactCreatedTimes = new WeakMap<MemoryJob, number>();
+const inexactDueTimes = new WeakMap<MemoryJob, number>();
+const inexactStartTimes = new WeakMap<MemoryJob, number>();
+const inexactCompletionTimes = new WeakMap<MemoryJob, number>();
+
+/** `ms` as an offset from {@link CREATED_BASE_MS}, or `NaN` when the offset would not give it back exactly. */
+function offsetOf(ms: number): number {
+  const offset = ms - CREATED_BASE_MS;
+  return CREATED_BASE_MS + offset === ms ? offset : Number.NaN;
+}
+
+/** The instant an offset of {@link offsetOf} stands for; `NaN` reads the one kept aside. */
+function instantOf(offset: number, job: MemoryJob, inexact: WeakMap<MemoryJob, number>): number {
+  // biome-ignore lint/suspicious/noSelfCompare: a NaN check (NaN marks an inexact time)
+  return offset === offset ? CREATED_BASE_MS + offset : inexact.get(job)!;
+}
 
 /**
  * One runtime job in memory together with its current run: a single object per job keeps the heap
@@ -69,7 +105,8 @@ export class MemoryJob implements ClaimedRun {
   explicitRunId: string | null;
   private readonly spec: JobSpec;
   readonly payload: unknown;
-  dueTimeMs: number;
+  /** `dueTimeMs` as an offset (see {@link offsetOf}). */
+  private dueOffsetMs: number;
   attempt = 1;
   readonly correlationId: string | null;
   /** `createdAtMs - CREATED_BASE_MS`, or `NaN` when that is not exact (see `inexactCreatedTimes`). */
@@ -80,8 +117,9 @@ export class MemoryJob implements ClaimedRun {
    */
   private readonly keyed: string | ScheduleOccurrence | null;
   status: JobStatus = "queued";
-  startedAtMs: number | null = null;
-  completedAtMs: number | null = null;
+  /** `startedAtMs` / `completedAtMs` as offsets (see {@link offsetOf}), or `null`. */
+  private startedOffsetMs: number | null = null;
+  private completedOffsetMs: number | null = null;
   lastError: string | null = null;
   message: string | null = null;
   /** Order of (re)insertion among pending runs: breaks due-time ties, and orders active runs. */
@@ -94,16 +132,15 @@ export class MemoryJob implements ClaimedRun {
     this.explicitRunId = isFirstRunIdOf(job.runId, job.jobId) ? null : job.runId;
     this.spec = specOf(job);
     this.payload = job.payload;
-    this.dueTimeMs = job.dueTimeMs;
+    const dueTimeMs = job.dueTimeMs;
+    this.dueOffsetMs = offsetOf(dueTimeMs);
+    // biome-ignore lint/suspicious/noSelfCompare: a NaN check (NaN marks an inexact time)
+    if (this.dueOffsetMs !== this.dueOffsetMs) inexactDueTimes.set(this, dueTimeMs);
     this.correlationId = job.correlationId;
     const createdAtMs = job.createdAtMs;
-    const offset = createdAtMs - CREATED_BASE_MS;
-    if (CREATED_BASE_MS + offset === createdAtMs) {
-      this.createdOffsetMs = offset;
-    } else {
-      this.createdOffsetMs = Number.NaN;
-      inexactCreatedTimes.set(this, createdAtMs);
-    }
+    this.createdOffsetMs = offsetOf(createdAtMs);
+    // biome-ignore lint/suspicious/noSelfCompare: a NaN check (NaN marks an inexact time)
+    if (this.createdOffsetMs !== this.createdOffsetMs) inexactCreatedTimes.set(this, createdAtMs);
     this.keyed = job.occurrence ?? job.key;
     const traceContext = job.traceContext;
     if (traceContext != null) traceContexts.set(this, traceContext);
@@ -126,9 +163,50 @@ export class MemoryJob implements ClaimedRun {
   }
 
   get createdAtMs(): number {
-    const offset = this.createdOffsetMs;
-    // biome-ignore lint/suspicious/noSelfCompare: a NaN check (NaN marks an inexact creation time)
-    return offset === offset ? CREATED_BASE_MS + offset : inexactCreatedTimes.get(this)!;
+    return instantOf(this.createdOffsetMs, this, inexactCreatedTimes);
+  }
+
+  get dueTimeMs(): number {
+    return instantOf(this.dueOffsetMs, this, inexactDueTimes);
+  }
+
+  set dueTimeMs(ms: number) {
+    const offset = offsetOf(ms);
+    // biome-ignore lint/suspicious/noSelfCompare: a NaN check (NaN marks an inexact time)
+    if (offset !== offset) inexactDueTimes.set(this, ms);
+    this.dueOffsetMs = offset;
+  }
+
+  get startedAtMs(): number | null {
+    const offset = this.startedOffsetMs;
+    return offset === null ? null : instantOf(offset, this, inexactStartTimes);
+  }
+
+  set startedAtMs(ms: number | null) {
+    if (ms === null) {
+      this.startedOffsetMs = null;
+      return;
+    }
+    const offset = offsetOf(ms);
+    // biome-ignore lint/suspicious/noSelfCompare: a NaN check (NaN marks an inexact time)
+    if (offset !== offset) inexactStartTimes.set(this, ms);
+    this.startedOffsetMs = offset;
+  }
+
+  get completedAtMs(): number | null {
+    const offset = this.completedOffsetMs;
+    return offset === null ? null : instantOf(offset, this, inexactCompletionTimes);
+  }
+
+  set completedAtMs(ms: number | null) {
+    if (ms === null) {
+      this.completedOffsetMs = null;
+      return;
+    }
+    const offset = offsetOf(ms);
+    // biome-ignore lint/suspicious/noSelfCompare: a NaN check (NaN marks an inexact time)
+    if (offset !== offset) inexactCompletionTimes.set(this, ms);
+    this.completedOffsetMs = offset;
   }
 
   get traceContext(): string | null {

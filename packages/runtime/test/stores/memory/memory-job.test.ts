@@ -41,6 +41,34 @@ describe("a memory job's compact layout gives back exactly what it was given", (
       expect(new MemoryJob(newJob({ createdAtMs })).createdAtMs).toBe(createdAtMs);
   });
 
+  it("due, start and completion times: the same values, given at insert and changed later (exact again after an inexact one)", () => {
+    const times = [
+      Date.now(),
+      Date.now() + 3_600_000,
+      0,
+      8.64e15,
+      -1,
+      -8.64e15,
+      1_780_000_000_123.25,
+      0.1,
+      Number.MAX_SAFE_INTEGER,
+    ];
+    for (const dueTimeMs of times) {
+      const job = new MemoryJob(newJob({ dueTimeMs }));
+      expect(job.dueTimeMs).toBe(dueTimeMs);
+      expect([job.startedAtMs, job.completedAtMs]).toEqual([null, null]);
+      for (const later of [...times, times[0]!]) {
+        job.dueTimeMs = later;
+        job.startedAtMs = later;
+        job.completedAtMs = later;
+        expect([job.dueTimeMs, job.startedAtMs, job.completedAtMs]).toEqual([later, later, later]);
+      }
+      job.startedAtMs = null;
+      job.completedAtMs = null;
+      expect([job.startedAtMs, job.completedAtMs]).toEqual([null, null]);
+    }
+  });
+
   it("jobs of one name inserted with different options keep their own attempts, policy and mode", () => {
     const policy = resiliencePolicy("memory-job-test", { maxRetryAttempts: 2, delay: "10ms" });
     const plain = new MemoryJob(newJob({}));
