@@ -144,6 +144,13 @@ export class Dispatcher {
       fireOccurrences: (nowMs) => this.occurrences.fireDue(nowMs),
       nextOccurrenceDue: () => this.occurrences.nextDueTime(),
       waitingForSlot: () => this.gates.waitingForSlot,
+      claimStarts: () => ({
+        atOnce: Math.max(
+          0,
+          options.maxConcurrentExecutions - this.gates.activeSlots - this.gates.waitingForSlot,
+        ),
+        ahead: this.confirmations.room,
+      }),
       admit: (claimed) => this.admitClaimed(claimed),
       drained: () => this.notifyIdleWaiters(),
     });

@@ -11,6 +11,7 @@ import type {
 } from "./queue-rows.js";
 import type { QueueRepository } from "./queue-repository.js";
 import { OutcomeMessage } from "../../state/vocabulary.js";
+import type { ClaimStarts } from "../store-records.js";
 
 /** What the batcher needs from its store. */
 export interface LeaseBatcherHooks {
@@ -92,8 +93,11 @@ export class LeaseBatcher {
   readonly #completions = new Map<string, PendingCompletion>();
   readonly #starts = new Map<string, PendingStart>();
   readonly #completing = new Set<string>();
-  /** Held runs whose start the database allowed (a subset of `held`). */
-  readonly #allowed = new Set<string>();
+  /**
+   * Held runs whose start the database allowed (a subset of `held`), with the start time it
+   * recorded: the claim's instant for a run whose claim allowed it, else `null`.
+   */
+  readonly #allowed = new Map<string, number | null>();
   /** Claims run one after another, and so do completion-only flushes; the two may overlap. */
   #claimTail: Promise<void> = Promise.resolve();
   #flushTail: Promise<void> = Promise.resolve();
@@ -173,12 +177,17 @@ export class LeaseBatcher {
     return this.#prefetched.length === 0 ? null : this.#prefetched[0]!.dueTimeMs;
   }
 
-  /** Leases up to `limit` runs due by `nowMs`, from the prefetch first. */
-  async claim(nowMs: number, limit: number): Promise<ClaimedRunRow[]> {
+  /**
+   * Leases up to `limit` runs due by `nowMs`, from the prefetch first. `starts`: what the caller
+   * does at once with them (in due order); the claim allows the start of those it leases fresh, so
+   * their {@link markStarted} answers without a round trip, and records the start of those that
+   * start at once.
+   */
+  async claim(nowMs: number, limit: number, starts?: ClaimStarts): Promise<ClaimedRunRow[]> {
     const taken = this.#takePrefetched(limit);
     if (taken.length === limit || this.#closed) return taken;
     try {
-      await this.#enqueueRoundTrip(limit - taken.length, nowMs);
+      await this.#enqueueRoundTrip(limit - taken.length, nowMs, startsAfter(starts, taken.length));
     } catch (error) {
       this.hooks.failed(error);
     }
@@ -253,6 +262,7 @@ export class LeaseBatcher {
     if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId))
       return false;
     if (this.#allowed.has(runId)) {
+      if (this.#allowed.get(runId) === startedAtMs) return true;
       this.#pendingStart(runId).startedAtMs = startedAtMs;
       this.#scheduleFlush();
       return true;
@@ -387,10 +397,10 @@ export class LeaseBatcher {
    * Each round trip takes whatever is pending when it starts. A claim does not queue behind a
    * completion-only flush (that would add a round trip to the latency of due work).
    */
-  #enqueueRoundTrip(claimLimit: number, nowMs: number): Promise<void> {
+  #enqueueRoundTrip(claimLimit: number, nowMs: number, starts?: ClaimStarts): Promise<void> {
     const claiming = claimLimit > 0;
     const next = (claiming ? this.#claimTail : this.#flushTail).then(() =>
-      this.#roundTrip(claimLimit, nowMs),
+      this.#roundTrip(claimLimit, nowMs, starts),
     );
     const settled = next.catch(() => undefined);
     if (claiming) this.#claimTail = settled;
@@ -398,7 +408,11 @@ export class LeaseBatcher {
     return next;
   }
 
-  async #roundTrip(claimLimit: number, requestedNowMs: number): Promise<void> {
+  async #roundTrip(
+    claimLimit: number,
+    requestedNowMs: number,
+    claimStarts: ClaimStarts | undefined,
+  ): Promise<void> {
     const completions = [...this.#completions.values()];
     this.#completions.clear();
     const startsTaken = [...this.#starts];
@@ -419,7 +433,13 @@ export class LeaseBatcher {
         this.db,
         completions.map((pending) => pending.row),
         starts,
-        { owner: this.owner, nowMs, limit, leaseMs: this.leaseMs },
+        {
+          owner: this.owner,
+          nowMs,
+          limit,
+          leaseMs: this.leaseMs,
+          ...(claimStarts === undefined ? {} : { starts: claimStarts }),
+        },
       );
     } catch (error) {
       if (!isConnectionError(error)) {
@@ -445,7 +465,7 @@ export class LeaseBatcher {
     for (const [runId, pending] of startsTaken) {
       const allowed = !result.startsRefused.has(runId);
       if (pending.allowedAtMs === null) continue; // a start time only: its answer changes nothing
-      if (allowed && this.#held.has(runId)) this.#allowed.add(runId);
+      if (allowed && this.#held.has(runId)) this.#allowed.set(runId, null);
       if (
         !allowed &&
         this.#held.has(runId) &&
@@ -482,10 +502,14 @@ export class LeaseBatcher {
     if (retention === null) answer();
     else void retention.then(answer, answer);
     let screenedOut = false;
+    let startingAtOnce = claimStarts?.atOnce ?? 0;
     for (const row of result.claimed) {
       this.#held.set(row.runId, row.claims);
       const verdict = this.hooks.screen(row);
       if (verdict === "run") {
+        // The first `atOnce` allowed runs were recorded as started at `nowMs` by the claim.
+        if (result.startsAllowed.has(row.runId))
+          this.#allowed.set(row.runId, startingAtOnce-- > 0 ? nowMs : null);
         this.#prefetched.push(row);
       } else {
         this.#completions.set(row.runId, {
@@ -572,4 +596,12 @@ export class LeaseBatcher {
       }
     });
   }
+}
+
+/** What is left of `starts` for a claim's fresh rows once `taken` prefetched runs come first. */
+function startsAfter(starts: ClaimStarts | undefined, taken: number): ClaimStarts | undefined {
+  if (starts === undefined || taken === 0) return starts;
+  const atOnce = Math.max(0, starts.atOnce - taken);
+  const ahead = Math.max(0, starts.ahead - Math.max(0, taken - starts.atOnce));
+  return { atOnce, ahead };
 }

@@ -11,7 +11,7 @@ import type {
   StoredJobStatus,
 } from "./queue-rows.js";
 import type { JobCounts } from "../../state/job-query.js";
-import type { JobListing } from "../store-records.js";
+import type { ClaimStarts, JobListing } from "../store-records.js";
 import type { SchemaName } from "./schema-name.js";
 import { DEFAULT_MAX_LEASE_EXPIRIES } from "./postgres-store-options.js";
 import { renderStatements, type Statement, type StatementName } from "./sql/statements.js";
@@ -24,6 +24,8 @@ export interface ClaimRequest {
   /** How many runs to lease at most (0 only completes). */
   readonly limit: number;
   readonly leaseMs: number;
+  /** Starts the claim allows itself (complete-and-claim.sql, $10 and $11); none by default. */
+  readonly starts?: ClaimStarts;
 }
 
 /** Retention limits for finished runtime jobs. */
@@ -108,14 +110,22 @@ export class QueueRepository {
       JSON.stringify(startsByRun),
       completions.map((c) => c.runId),
       starts.map((st) => st.runId),
+      (request.starts?.atOnce ?? 0) + (request.starts?.ahead ?? 0),
+      request.starts?.atOnce ?? 0,
     ]);
     const refused = new Set(result.rows[0]!.refused);
     const claimed: ClaimedRunRow[] = [];
-    for (const row of result.rows) if (row.run_id !== null) claimed.push(toClaimedRun(row));
+    const startsAllowed = new Set<string>();
+    for (const row of result.rows) {
+      if (row.run_id === null) continue;
+      claimed.push(toClaimedRun(row));
+      if (row.start_allowed) startsAllowed.add(row.run_id);
+    }
     return {
       completed: new Set(completions.map((c) => c.runId).filter((runId) => !refused.has(runId))),
       startsRefused: new Set(result.rows[0]!.starts_refused),
       claimed,
+      startsAllowed,
       nextDueTimeMs: result.rows[0]!.next_due_ms,
     };
   }
@@ -448,6 +458,7 @@ interface ClaimedResultRow {
   cancel_requested: boolean;
   occurrence: ClaimedRunRow["occurrence"];
   trace_context: string | null;
+  start_allowed: boolean;
 }
 
 function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
