@@ -2,7 +2,9 @@ import type { ClockTimer } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import { isConnectionError } from "./connection-errors.js";
 import type { Queryable } from "./queryable.js";
-import { separateRefusedOutcomes } from "./refused-outcomes.js";
+import { leaseInvariantViolations } from "./lease-invariants.js";
+import { type PendingCompletion, type PendingStart, startsAfter } from "./pending-leases.js";
+import { recordRefusedBatch } from "./refused-batch.js";
 import type {
   ClaimedRunRow,
   CompleteAndClaimResult,
@@ -42,20 +44,6 @@ export interface LeaseBatcherHooks {
   /** A round trip failed; the batcher retries by itself, the dispatcher should claim again later. */
   failed(error: unknown): void;
   readonly logger: Logger;
-}
-
-interface PendingStart {
-  /** Set when the start is asked (see {@link LeaseBatcher.allowStart}). */
-  allowedAtMs: number | null;
-  /** Set when the body started (best effort: snapshots, the lease-expiry count). */
-  startedAtMs: number | null;
-  /** Told whether the body may start: `true` once allowed, `false` when refused or superseded. */
-  readonly answers: ((allowed: boolean) => void)[];
-}
-
-interface PendingCompletion {
-  readonly row: RunCompletionRow;
-  readonly resolve: ((accepted: boolean) => void) | null;
 }
 
 const FIRST_RETRY_MS = 50;
@@ -135,36 +123,13 @@ export class LeaseBatcher {
    * hold). For tests; cheap enough to call after every step.
    */
   invariantViolations(): string[] {
-    const problems: string[] = [];
-    const prefetched = new Set<string>();
-    for (const row of this.#prefetched) {
-      prefetched.add(row.runId);
-      if (this.#held.get(row.runId) !== row.claims)
-        problems.push(`prefetched run ${row.runId} is not held under token ${row.claims}`);
-    }
-    for (const runId of this.#completions.keys())
-      if (!this.#held.has(runId))
-        problems.push(`pending completion of run ${runId}, which is not held`);
-    for (const runId of this.#completing)
-      if (!this.#held.has(runId))
-        problems.push(`completion in flight of run ${runId}, which is not held`);
-    for (const runId of this.#starts.keys())
-      if (!this.#held.has(runId))
-        problems.push(`pending start mark of run ${runId}, which is not held`);
-    for (const runId of this.#completions.keys()) {
-      if (this.#completing.has(runId))
-        problems.push(`run ${runId} is both pending completion and being completed`);
-      if (prefetched.has(runId))
-        problems.push(`run ${runId} is both prefetched and pending completion`);
-    }
-    for (const runId of this.#completing)
-      if (prefetched.has(runId))
-        problems.push(`run ${runId} is both prefetched and being completed`);
-    for (const runId of this.#starts.keys()) {
-      if (this.#completions.has(runId) || this.#completing.has(runId))
-        problems.push(`run ${runId} has a start mark pending although its outcome is known`);
-    }
-    return problems;
+    return leaseInvariantViolations({
+      held: this.#held,
+      prefetched: this.#prefetched,
+      completions: this.#completions,
+      completing: this.#completing,
+      starts: this.#starts,
+    });
   }
 
   /** Whether `runId` is leased but not yet handed to the dispatcher. */
@@ -545,38 +510,18 @@ export class LeaseBatcher {
     }
     if (startsTaken.length > 0) this.#retryLater();
     if (completions.length === 0) return;
-    const separated = await separateRefusedOutcomes(
-      this.queue,
-      this.db,
-      this.owner,
-      this.leaseMs,
+    const { recorded, retry } = await recordRefusedBatch(
+      { queue: this.queue, db: this.db, owner: this.owner, leaseMs: this.leaseMs },
+      {
+        held: this.#held,
+        completions: this.#completions,
+        completing: this.#completing,
+        logger: this.hooks.logger,
+      },
+      completions,
       nowMs,
-      completions.map((pending) => pending.row),
     );
-    const toRetry = new Map(separated.retry.map((row) => [row.runId, row]));
-    for (const { completion, error } of separated.abandoned) {
-      this.hooks.logger.error(
-        "postgresStore: the outcome of a run could not be stored, not even as a failure; its lease will expire",
-        {
-          runId: completion.runId,
-          error: error instanceof Error ? error.message : String(error),
-        },
-      );
-    }
-    let recorded = 0;
-    for (const pending of completions) {
-      const runId = pending.row.runId;
-      this.#completing.delete(runId);
-      const again = toRetry.get(runId);
-      if (again !== undefined) {
-        this.#completions.set(runId, { row: again, resolve: pending.resolve });
-        continue;
-      }
-      this.#held.delete(runId);
-      recorded += 1;
-      pending.resolve?.(separated.answered.get(runId) ?? false);
-    }
-    if (toRetry.size > 0) this.#retryLater();
+    if (retry) this.#retryLater();
     if (recorded > 0) {
       void this.hooks.completed(recorded);
       this.hooks.released();
@@ -596,12 +541,4 @@ export class LeaseBatcher {
       }
     });
   }
-}
-
-/** What is left of `starts` for a claim's fresh rows once `taken` prefetched runs come first. */
-function startsAfter(starts: ClaimStarts | undefined, taken: number): ClaimStarts | undefined {
-  if (starts === undefined || taken === 0) return starts;
-  const atOnce = Math.max(0, starts.atOnce - taken);
-  const ahead = Math.max(0, starts.ahead - Math.max(0, taken - starts.atOnce));
-  return { atOnce, ahead };
 }
