@@ -81,6 +81,8 @@ export class LeaseBatcher {
   readonly #completions = new Map<string, PendingCompletion>();
   readonly #starts = new Map<string, PendingStart>();
   readonly #completing = new Set<string>();
+  /** The answers of the completions reported and not yet answered, by run id. */
+  readonly #answers = new Map<string, Promise<boolean>>();
   /**
    * Held runs whose start the database allowed (a subset of `held`), with the start time it
    * recorded: the claim's instant for a run whose claim allowed it, else `null`.
@@ -173,10 +175,24 @@ export class LeaseBatcher {
       return Promise.resolve(false);
     }
     this.#settleStart(completion.runId);
-    return new Promise<boolean>((resolve) => {
+    const answer = new Promise<boolean>((resolve) => {
       this.#completions.set(completion.runId, { row: { ...completion, claims }, resolve });
       this.#scheduleFlush();
     });
+    this.#answers.set(completion.runId, answer);
+    void answer.finally(() => {
+      if (this.#answers.get(completion.runId) === answer) this.#answers.delete(completion.runId);
+    });
+    return answer;
+  }
+
+  /**
+   * The answer of the completion of `runId` reported and not yet answered, or `null`. A cancel of a
+   * run whose body already ended here waits for it, so the run reads as ended (cancelled) once the
+   * cancel answered.
+   */
+  completionAnswer(runId: string): Promise<boolean> | null {
+    return this.#answers.get(runId) ?? null;
   }
 
   /** Ends a prefetched run that the dispatcher never saw (cancelled while waiting in the prefetch). */
