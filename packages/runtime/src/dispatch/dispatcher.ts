@@ -129,6 +129,7 @@ export class Dispatcher {
       fireOccurrences: (nowMs) => this.occurrences.fireDue(nowMs),
       nextOccurrenceDue: () => this.occurrences.nextDueTime(),
       waitingForSlot: () => this.lifecycle.waitingForSlot,
+      claimStarts: () => this.lifecycle.claimStarts(),
       admit: (claimed) => this.admission.admit(claimed),
       drained: () => this.notifyIdleWaiters(),
     });

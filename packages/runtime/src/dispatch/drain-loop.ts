@@ -2,7 +2,7 @@ import type { Clock, ClockTimer } from "../core/clock.js";
 import { messageOf } from "../core/error-message.js";
 import type { Logger } from "../core/logger.js";
 import { isPromise } from "../core/maybe-promise.js";
-import type { ClaimedRun, JobStore } from "../stores/job-store.js";
+import type { ClaimStarts, ClaimedRun, JobStore } from "../stores/job-store.js";
 
 /** Runs claimed per store round trip. */
 const CLAIM_BATCH = 1024;
@@ -26,6 +26,8 @@ export interface DrainHooks {
   fireOccurrences(nowMs: number): void;
   nextOccurrenceDue(): number | null;
   waitingForSlot(): number;
+  /** What would be done at once with runs claimed now (see `JobStore.claimDueRuns`). */
+  claimStarts(): ClaimStarts;
   admit(claimed: ClaimedRun): void;
   /** A drain finished (idle waiters may re-check). */
   drained(): void;
@@ -182,7 +184,7 @@ export class DrainLoop {
         this.claimBlocked = true;
         break;
       }
-      const result = this.store.claimDueRuns(nowMs, CLAIM_BATCH);
+      const result = this.store.claimDueRuns(nowMs, CLAIM_BATCH, this.hooks.claimStarts());
       if (isPromise(result)) {
         return result.then((claimed) => {
           this.admitAll(claimed);

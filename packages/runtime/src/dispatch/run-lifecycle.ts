@@ -9,7 +9,7 @@ import type { Instrumentation } from "../state/instrumentation.js";
 import type { LatestOutcomes } from "../state/latest-outcomes.js";
 import type { AbandonedRunInfo, OutcomeInfo } from "../state/run-info.js";
 import { OutcomeMessage } from "../state/vocabulary.js";
-import type { JobStore } from "../stores/job-store.js";
+import type { ClaimStarts, JobStore } from "../stores/job-store.js";
 import { AbandonedBodies, type AbandonedBody } from "./abandoned-bodies.js";
 import { ClusterGateKeeper } from "./cluster-gate-keeper.js";
 import { Gates } from "./gates.js";
@@ -123,6 +123,20 @@ export class RunLifecycle {
   /** Runs waiting for a global slot (the drain loop claims no more while the queue is long). */
   get waitingForSlot(): number {
     return this.gates.waitingForSlot;
+  }
+
+  /**
+   * What a claim may allow at once (see {@link ClaimStarts}): the runs that will take a free
+   * global slot start at once, and the start-confirmation window's free room is asked ahead.
+   */
+  claimStarts(): ClaimStarts {
+    return {
+      atOnce: Math.max(
+        0,
+        this.deps.maxConcurrentExecutions - this.gates.activeSlots - this.gates.waitingForSlot,
+      ),
+      ahead: this.confirmations.room,
+    };
   }
 
   /** Forgets the gates of `job` if no run holds or waits for them (see {@link Gates.forgetIfIdle}). */

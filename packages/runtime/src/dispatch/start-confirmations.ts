@@ -47,6 +47,11 @@ export class StartConfirmations {
     },
   ) {}
 
+  /** How many more slot waiters would be asked for at once (none while earlier waiters are not). */
+  get room(): number {
+    return this.waiting.length > 0 ? 0 : this.window - this.ahead;
+  }
+
   /** A claimed runtime run now waits for a global slot: ask for its start ahead if the window allows. */
   waitingForSlot(run: Run): void {
     this.waiting.push(run);

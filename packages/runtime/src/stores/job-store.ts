@@ -7,6 +7,7 @@ import type { StoreHost } from "./store-host.js";
 import type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
 import type {
   CancelResult,
+  ClaimStarts,
   ClaimedRun,
   InsertOptions,
   KeyHolder,
@@ -29,6 +30,7 @@ export type {
 export type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
 export type {
   CancelResult,
+  ClaimStarts,
   ClaimedRun,
   InsertOptions,
   JobListing,
@@ -108,8 +110,18 @@ export interface JobStore {
    * Claims up to `limit` runs due at or before `nowMs` (queued or waiting-retry), earliest due time
    * first, and marks them `running` for this process (a durable store leases them). May return
    * fewer than `limit`; an empty array means nothing is due.
+   *
+   * `starts` (optional): what the dispatcher will do at once with the claimed runs. A store whose
+   * start answer takes a round trip may allow those starts within the claim, so
+   * {@link markStarted} and {@link allowStart} answer without one, and record the start of the
+   * `atOnce` runs with it; it allows no more (a cancel that meets a claimed run whose start was not
+   * allowed keeps its body from starting).
    */
-  claimDueRuns(nowMs: number, limit: number): MaybePromise<readonly ClaimedRun[]>;
+  claimDueRuns(
+    nowMs: number,
+    limit: number,
+    starts?: ClaimStarts,
+  ): MaybePromise<readonly ClaimedRun[]>;
 
   /**
    * The earliest due time (epoch ms) of any queued or waiting-retry run, or `null`. The dispatcher

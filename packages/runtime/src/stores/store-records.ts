@@ -81,6 +81,16 @@ export interface InsertOptions {
 }
 
 /**
+ * What the dispatcher will do at once with the runs a claim hands it, earliest due first (see
+ * `JobStore.claimDueRuns`): the first `atOnce` take a free global slot and start, the next `ahead`
+ * are asked about ahead (`JobStore.allowStart`) while they wait for one.
+ */
+export interface ClaimStarts {
+  readonly atOnce: number;
+  readonly ahead: number;
+}
+
+/**
  * A run the store handed to this process by `JobStore.claimDueRuns`. From then on the store
  * reports it as `"running"` (waiting for a slot until `JobStore.markStarted`); a durable store
  * holds a lease on it for this process.

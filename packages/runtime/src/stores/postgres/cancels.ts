@@ -95,6 +95,10 @@ export class Cancels {
       if (ended)
         return { outcome: "cancelled-before-start", runId: row.runId, ownedHere: false, ...job };
     }
+    // Its body already ended here (a start the claim allowed runs at once): the cancel answers once
+    // that outcome is written — as cancelled, since the cancel is recorded — not while it is in flight.
+    const ending = ownedHere ? leases.completionAnswer(row.runId) : null;
+    if (ending !== null) await ending;
     return { outcome: "abort-active", runId: row.runId, ownedHere };
   }
 }

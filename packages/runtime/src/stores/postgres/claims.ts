@@ -1,4 +1,10 @@
-import type { ClaimedRun, RetryRequest, RunCompletion, RunTicket } from "../store-records.js";
+import type {
+  ClaimStarts,
+  ClaimedRun,
+  RetryRequest,
+  RunCompletion,
+  RunTicket,
+} from "../store-records.js";
 import { screenClaimedRow } from "./claim-screening.js";
 import { LeaseBatcher } from "./lease-batcher.js";
 import { minOrNull } from "./next-due-hint.js";
@@ -45,7 +51,11 @@ export class Claims {
     });
   }
 
-  async claimDueRuns(nowMs: number, limit: number): Promise<readonly ClaimedRun[]> {
+  async claimDueRuns(
+    nowMs: number,
+    limit: number,
+    starts?: ClaimStarts,
+  ): Promise<readonly ClaimedRun[]> {
     if (limit <= 0) return [];
     const room = this.context.options.maxLeasedRuns - this.leases.heldCount;
     if (room <= 0) {
@@ -55,7 +65,7 @@ export class Claims {
     const nextDue = this.context.nextDue;
     nextDue.queryStarted();
     const asked = Math.min(limit, room);
-    const rows = await this.leases.claim(nowMs, asked);
+    const rows = await this.leases.claim(nowMs, asked, starts);
     if (rows.length === asked) {
       // A full batch: more may be due now. Say so, and wake the dispatcher when leases end.
       nextDue.dueBy(nowMs);

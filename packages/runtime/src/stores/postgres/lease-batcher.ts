@@ -2,7 +2,9 @@ import type { ClockTimer } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import { isConnectionError } from "./connection-errors.js";
 import type { Queryable } from "./queryable.js";
-import { separateRefusedOutcomes } from "./refused-outcomes.js";
+import { leaseInvariantViolations } from "./lease-invariants.js";
+import { type PendingCompletion, type PendingStart, startsAfter } from "./pending-leases.js";
+import { recordRefusedBatch } from "./refused-batch.js";
 import type {
   ClaimedRunRow,
   CompleteAndClaimResult,
@@ -11,6 +13,7 @@ import type {
 } from "./queue-rows.js";
 import type { QueueRepository } from "./queue-repository.js";
 import { OutcomeMessage } from "../../state/vocabulary.js";
+import type { ClaimStarts } from "../store-records.js";
 
 /** What the batcher needs from its store. */
 export interface LeaseBatcherHooks {
@@ -41,20 +44,6 @@ export interface LeaseBatcherHooks {
   /** A round trip failed; the batcher retries by itself, the dispatcher should claim again later. */
   failed(error: unknown): void;
   readonly logger: Logger;
-}
-
-interface PendingStart {
-  /** Set when the start is asked (see {@link LeaseBatcher.allowStart}). */
-  allowedAtMs: number | null;
-  /** Set when the body started (best effort: snapshots, the lease-expiry count). */
-  startedAtMs: number | null;
-  /** Told whether the body may start: `true` once allowed, `false` when refused or superseded. */
-  readonly answers: ((allowed: boolean) => void)[];
-}
-
-interface PendingCompletion {
-  readonly row: RunCompletionRow;
-  readonly resolve: ((accepted: boolean) => void) | null;
 }
 
 const FIRST_RETRY_MS = 50;
@@ -92,8 +81,13 @@ export class LeaseBatcher {
   readonly #completions = new Map<string, PendingCompletion>();
   readonly #starts = new Map<string, PendingStart>();
   readonly #completing = new Set<string>();
-  /** Held runs whose start the database allowed (a subset of `held`). */
-  readonly #allowed = new Set<string>();
+  /** The answers of the completions reported and not yet answered, by run id. */
+  readonly #answers = new Map<string, Promise<boolean>>();
+  /**
+   * Held runs whose start the database allowed (a subset of `held`), with the start time it
+   * recorded: the claim's instant for a run whose claim allowed it, else `null`.
+   */
+  readonly #allowed = new Map<string, number | null>();
   /** Claims run one after another, and so do completion-only flushes; the two may overlap. */
   #claimTail: Promise<void> = Promise.resolve();
   #flushTail: Promise<void> = Promise.resolve();
@@ -131,36 +125,13 @@ export class LeaseBatcher {
    * hold). For tests; cheap enough to call after every step.
    */
   invariantViolations(): string[] {
-    const problems: string[] = [];
-    const prefetched = new Set<string>();
-    for (const row of this.#prefetched) {
-      prefetched.add(row.runId);
-      if (this.#held.get(row.runId) !== row.claims)
-        problems.push(`prefetched run ${row.runId} is not held under token ${row.claims}`);
-    }
-    for (const runId of this.#completions.keys())
-      if (!this.#held.has(runId))
-        problems.push(`pending completion of run ${runId}, which is not held`);
-    for (const runId of this.#completing)
-      if (!this.#held.has(runId))
-        problems.push(`completion in flight of run ${runId}, which is not held`);
-    for (const runId of this.#starts.keys())
-      if (!this.#held.has(runId))
-        problems.push(`pending start mark of run ${runId}, which is not held`);
-    for (const runId of this.#completions.keys()) {
-      if (this.#completing.has(runId))
-        problems.push(`run ${runId} is both pending completion and being completed`);
-      if (prefetched.has(runId))
-        problems.push(`run ${runId} is both prefetched and pending completion`);
-    }
-    for (const runId of this.#completing)
-      if (prefetched.has(runId))
-        problems.push(`run ${runId} is both prefetched and being completed`);
-    for (const runId of this.#starts.keys()) {
-      if (this.#completions.has(runId) || this.#completing.has(runId))
-        problems.push(`run ${runId} has a start mark pending although its outcome is known`);
-    }
-    return problems;
+    return leaseInvariantViolations({
+      held: this.#held,
+      prefetched: this.#prefetched,
+      completions: this.#completions,
+      completing: this.#completing,
+      starts: this.#starts,
+    });
   }
 
   /** Whether `runId` is leased but not yet handed to the dispatcher. */
@@ -173,12 +144,17 @@ export class LeaseBatcher {
     return this.#prefetched.length === 0 ? null : this.#prefetched[0]!.dueTimeMs;
   }
 
-  /** Leases up to `limit` runs due by `nowMs`, from the prefetch first. */
-  async claim(nowMs: number, limit: number): Promise<ClaimedRunRow[]> {
+  /**
+   * Leases up to `limit` runs due by `nowMs`, from the prefetch first. `starts`: what the caller
+   * does at once with them (in due order); the claim allows the start of those it leases fresh, so
+   * their {@link markStarted} answers without a round trip, and records the start of those that
+   * start at once.
+   */
+  async claim(nowMs: number, limit: number, starts?: ClaimStarts): Promise<ClaimedRunRow[]> {
     const taken = this.#takePrefetched(limit);
     if (taken.length === limit || this.#closed) return taken;
     try {
-      await this.#enqueueRoundTrip(limit - taken.length, nowMs);
+      await this.#enqueueRoundTrip(limit - taken.length, nowMs, startsAfter(starts, taken.length));
     } catch (error) {
       this.hooks.failed(error);
     }
@@ -199,10 +175,24 @@ export class LeaseBatcher {
       return Promise.resolve(false);
     }
     this.#settleStart(completion.runId);
-    return new Promise<boolean>((resolve) => {
+    const answer = new Promise<boolean>((resolve) => {
       this.#completions.set(completion.runId, { row: { ...completion, claims }, resolve });
       this.#scheduleFlush();
     });
+    this.#answers.set(completion.runId, answer);
+    void answer.finally(() => {
+      if (this.#answers.get(completion.runId) === answer) this.#answers.delete(completion.runId);
+    });
+    return answer;
+  }
+
+  /**
+   * The answer of the completion of `runId` reported and not yet answered, or `null`. A cancel of a
+   * run whose body already ended here waits for it, so the run reads as ended (cancelled) once the
+   * cancel answered.
+   */
+  completionAnswer(runId: string): Promise<boolean> | null {
+    return this.#answers.get(runId) ?? null;
   }
 
   /** Ends a prefetched run that the dispatcher never saw (cancelled while waiting in the prefetch). */
@@ -253,6 +243,7 @@ export class LeaseBatcher {
     if (!this.#held.has(runId) || this.#completions.has(runId) || this.#completing.has(runId))
       return false;
     if (this.#allowed.has(runId)) {
+      if (this.#allowed.get(runId) === startedAtMs) return true;
       this.#pendingStart(runId).startedAtMs = startedAtMs;
       this.#scheduleFlush();
       return true;
@@ -387,10 +378,10 @@ export class LeaseBatcher {
    * Each round trip takes whatever is pending when it starts. A claim does not queue behind a
    * completion-only flush (that would add a round trip to the latency of due work).
    */
-  #enqueueRoundTrip(claimLimit: number, nowMs: number): Promise<void> {
+  #enqueueRoundTrip(claimLimit: number, nowMs: number, starts?: ClaimStarts): Promise<void> {
     const claiming = claimLimit > 0;
     const next = (claiming ? this.#claimTail : this.#flushTail).then(() =>
-      this.#roundTrip(claimLimit, nowMs),
+      this.#roundTrip(claimLimit, nowMs, starts),
     );
     const settled = next.catch(() => undefined);
     if (claiming) this.#claimTail = settled;
@@ -398,7 +389,11 @@ export class LeaseBatcher {
     return next;
   }
 
-  async #roundTrip(claimLimit: number, requestedNowMs: number): Promise<void> {
+  async #roundTrip(
+    claimLimit: number,
+    requestedNowMs: number,
+    claimStarts: ClaimStarts | undefined,
+  ): Promise<void> {
     const completions = [...this.#completions.values()];
     this.#completions.clear();
     const startsTaken = [...this.#starts];
@@ -419,7 +414,13 @@ export class LeaseBatcher {
         this.db,
         completions.map((pending) => pending.row),
         starts,
-        { owner: this.owner, nowMs, limit, leaseMs: this.leaseMs },
+        {
+          owner: this.owner,
+          nowMs,
+          limit,
+          leaseMs: this.leaseMs,
+          ...(claimStarts === undefined ? {} : { starts: claimStarts }),
+        },
       );
     } catch (error) {
       if (!isConnectionError(error)) {
@@ -445,7 +446,7 @@ export class LeaseBatcher {
     for (const [runId, pending] of startsTaken) {
       const allowed = !result.startsRefused.has(runId);
       if (pending.allowedAtMs === null) continue; // a start time only: its answer changes nothing
-      if (allowed && this.#held.has(runId)) this.#allowed.add(runId);
+      if (allowed && this.#held.has(runId)) this.#allowed.set(runId, null);
       if (
         !allowed &&
         this.#held.has(runId) &&
@@ -482,10 +483,14 @@ export class LeaseBatcher {
     if (retention === null) answer();
     else void retention.then(answer, answer);
     let screenedOut = false;
+    let startingAtOnce = claimStarts?.atOnce ?? 0;
     for (const row of result.claimed) {
       this.#held.set(row.runId, row.claims);
       const verdict = this.hooks.screen(row);
       if (verdict === "run") {
+        // The first `atOnce` allowed runs were recorded as started at `nowMs` by the claim.
+        if (result.startsAllowed.has(row.runId))
+          this.#allowed.set(row.runId, startingAtOnce-- > 0 ? nowMs : null);
         this.#prefetched.push(row);
       } else {
         this.#completions.set(row.runId, {
@@ -521,38 +526,18 @@ export class LeaseBatcher {
     }
     if (startsTaken.length > 0) this.#retryLater();
     if (completions.length === 0) return;
-    const separated = await separateRefusedOutcomes(
-      this.queue,
-      this.db,
-      this.owner,
-      this.leaseMs,
+    const { recorded, retry } = await recordRefusedBatch(
+      { queue: this.queue, db: this.db, owner: this.owner, leaseMs: this.leaseMs },
+      {
+        held: this.#held,
+        completions: this.#completions,
+        completing: this.#completing,
+        logger: this.hooks.logger,
+      },
+      completions,
       nowMs,
-      completions.map((pending) => pending.row),
     );
-    const toRetry = new Map(separated.retry.map((row) => [row.runId, row]));
-    for (const { completion, error } of separated.abandoned) {
-      this.hooks.logger.error(
-        "postgresStore: the outcome of a run could not be stored, not even as a failure; its lease will expire",
-        {
-          runId: completion.runId,
-          error: error instanceof Error ? error.message : String(error),
-        },
-      );
-    }
-    let recorded = 0;
-    for (const pending of completions) {
-      const runId = pending.row.runId;
-      this.#completing.delete(runId);
-      const again = toRetry.get(runId);
-      if (again !== undefined) {
-        this.#completions.set(runId, { row: again, resolve: pending.resolve });
-        continue;
-      }
-      this.#held.delete(runId);
-      recorded += 1;
-      pending.resolve?.(separated.answered.get(runId) ?? false);
-    }
-    if (toRetry.size > 0) this.#retryLater();
+    if (retry) this.#retryLater();
     if (recorded > 0) {
       void this.hooks.completed(recorded);
       this.hooks.released();

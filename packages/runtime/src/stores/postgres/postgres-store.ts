@@ -4,6 +4,7 @@ import type { Logger } from "../../core/logger.js";
 import { coded } from "../../core/runtime-errors.js";
 import type {
   CancelResult,
+  ClaimStarts,
   ClaimedRun,
   ClusterGateRequest,
   ClusterGateTicket,
@@ -351,8 +352,12 @@ class PostgresStore implements PostgresJobStore {
     return client;
   }
 
-  async claimDueRuns(nowMs: number, limit: number): Promise<readonly ClaimedRun[]> {
-    return this.#open?.claims.claimDueRuns(nowMs, limit) ?? [];
+  async claimDueRuns(
+    nowMs: number,
+    limit: number,
+    starts?: ClaimStarts,
+  ): Promise<readonly ClaimedRun[]> {
+    return this.#open?.claims.claimDueRuns(nowMs, limit, starts) ?? [];
   }
 
   nextDueTime(): number | null {

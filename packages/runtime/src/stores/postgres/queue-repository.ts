@@ -1,5 +1,5 @@
 import type { QueryResultRow } from "pg";
-import { HELD_RUN_STATUS, JOB_STATUSES, type RUN_STATUSES } from "../../state/vocabulary.js";
+import { JOB_STATUSES } from "../../state/vocabulary.js";
 import type { Queryable } from "./queryable.js";
 import type {
   ClaimedRunRow,
@@ -8,10 +8,18 @@ import type {
   RunCompletionRow,
   RunRow,
   RunStartRow,
-  StoredJobStatus,
 } from "./queue-rows.js";
+import {
+  toClaimedRun,
+  toJobRow,
+  toRun,
+  type CompleteAndClaimResultRow,
+  type CountResultRow,
+  type JobResultRow,
+  type RunResultRow,
+} from "./queue-result-rows.js";
 import type { JobCounts } from "../../state/job-query.js";
-import type { JobListing } from "../store-records.js";
+import type { ClaimStarts, JobListing } from "../store-records.js";
 import type { SchemaName } from "./schema-name.js";
 import { DEFAULT_MAX_LEASE_EXPIRIES } from "./postgres-store-options.js";
 import { renderStatements, type Statement, type StatementName } from "./sql/statements.js";
@@ -24,6 +32,8 @@ export interface ClaimRequest {
   /** How many runs to lease at most (0 only completes). */
   readonly limit: number;
   readonly leaseMs: number;
+  /** Starts the claim allows itself (complete-and-claim.sql, $10 and $11); none by default. */
+  readonly starts?: ClaimStarts;
 }
 
 /** Retention limits for finished runtime jobs. */
@@ -108,14 +118,22 @@ export class QueueRepository {
       JSON.stringify(startsByRun),
       completions.map((c) => c.runId),
       starts.map((st) => st.runId),
+      (request.starts?.atOnce ?? 0) + (request.starts?.ahead ?? 0),
+      request.starts?.atOnce ?? 0,
     ]);
     const refused = new Set(result.rows[0]!.refused);
     const claimed: ClaimedRunRow[] = [];
-    for (const row of result.rows) if (row.run_id !== null) claimed.push(toClaimedRun(row));
+    const startsAllowed = new Set<string>();
+    for (const row of result.rows) {
+      if (row.run_id === null) continue;
+      claimed.push(toClaimedRun(row));
+      if (row.start_allowed) startsAllowed.add(row.run_id);
+    }
     return {
       completed: new Set(completions.map((c) => c.runId).filter((runId) => !refused.has(runId))),
       startsRefused: new Set(result.rows[0]!.starts_refused),
       claimed,
+      startsAllowed,
       nextDueTimeMs: result.rows[0]!.next_due_ms,
     };
   }
@@ -379,135 +397,3 @@ export class QueueRepository {
 
 /** The largest uuid: the keyset position before every job, for a first page. */
 const LAST_UUID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
-
-/**
- * A job row of get-job.sql (and list-jobs.sql, retry-job.sql) as the store reports it: a held run
- * reads as queued, a queued run of attempt 2 or more as waiting-retry.
- */
-function toJobRow(row: JobResultRow): JobRow {
-  const runStatus = row.run_status;
-  const waiting = runStatus === "queued" || runStatus === HELD_RUN_STATUS;
-  const status: StoredJobStatus =
-    runStatus === "queued" || runStatus === HELD_RUN_STATUS
-      ? row.attempt > 1
-        ? "waiting-retry"
-        : "queued"
-      : runStatus;
-  return {
-    jobId: row.job_id,
-    currentRunId: row.current_run_id,
-    jobName: row.job_name,
-    status,
-    attempt: row.attempt,
-    maxAttempts: row.max_attempts,
-    nextAttemptDueTimeMs: waiting ? row.next_attempt_ms : null,
-    correlationId: row.correlation_id,
-    key: row.key,
-    lastError: row.last_error,
-    ...(row.payload === undefined ? {} : { payload: row.payload }),
-    createdAtMs: row.created_ms,
-    completedAtMs: waiting || runStatus === "running" ? null : row.completed_ms,
-  };
-}
-
-interface CountResultRow {
-  queued: number;
-  running: number;
-  waiting_retry: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  skipped: number;
-}
-
-/** A row of complete-and-claim.sql: the batch's facts, and a leased run unless none was. */
-type CompleteAndClaimResultRow = BatchFacts &
-  (ClaimedResultRow | { [K in keyof ClaimedResultRow]: null });
-
-interface BatchFacts {
-  refused: string[];
-  starts_refused: string[];
-  retries_notified: boolean | null;
-  next_due_ms: number | null;
-}
-
-/** The leased run of a complete-and-claim.sql row. */
-interface ClaimedResultRow {
-  run_id: string;
-  job_id: string;
-  job_name: string;
-  attempt: number;
-  max_attempts: number;
-  due_ms: number;
-  claims: number;
-  payload: unknown;
-  correlation_id: string | null;
-  resilience: ClaimedRunRow["resilience"];
-  resilience_mode: ClaimedRunRow["resilienceMode"];
-  created_ms: number;
-  cancel_requested: boolean;
-  occurrence: ClaimedRunRow["occurrence"];
-  trace_context: string | null;
-}
-
-function toClaimedRun(row: ClaimedResultRow): ClaimedRunRow {
-  return {
-    runId: row.run_id,
-    jobId: row.job_id,
-    jobName: row.job_name,
-    attempt: row.attempt,
-    maxAttempts: row.max_attempts,
-    dueTimeMs: row.due_ms,
-    claims: row.claims,
-    payload: row.payload,
-    correlationId: row.correlation_id,
-    resilience: row.resilience,
-    resilienceMode: row.resilience_mode,
-    createdAtMs: row.created_ms,
-    cancelRequested: row.cancel_requested,
-    occurrence: row.occurrence,
-    traceContext: row.trace_context,
-  };
-}
-
-interface JobResultRow {
-  job_id: string;
-  current_run_id: string;
-  job_name: string;
-  run_status: (typeof RUN_STATUSES)[number];
-  attempt: number;
-  max_attempts: number;
-  next_attempt_ms: number | null;
-  correlation_id: string | null;
-  last_error: string | null;
-  payload: unknown;
-  created_ms: number;
-  completed_ms: number | null;
-  key: string | null;
-}
-
-interface RunResultRow {
-  run_id: string;
-  job_id: string;
-  job_name: string;
-  due_ms: number;
-  started_ms: number | null;
-  completed_ms: number | null;
-  status: RunRow["status"];
-  message: string | null;
-  owner: string | null;
-}
-
-function toRun(row: RunResultRow): RunRow {
-  return {
-    runId: row.run_id,
-    jobId: row.job_id,
-    jobName: row.job_name,
-    dueTimeMs: row.due_ms,
-    startedAtMs: row.started_ms,
-    completedAtMs: row.completed_ms,
-    status: row.status,
-    message: row.message,
-    owner: row.owner,
-  };
-}

@@ -93,6 +93,8 @@ export interface CompleteAndClaimResult {
   /** Run ids whose start mark was refused: a cancel was recorded first, or the lease was lost. */
   readonly startsRefused: ReadonlySet<string>;
   readonly claimed: readonly ClaimedRunRow[];
+  /** Run ids of `claimed` whose start the claim itself allowed (`ClaimRequest.startsNow`). */
+  readonly startsAllowed: ReadonlySet<string>;
   /** Earliest due time of a queued run after `now`, to arm the local timer; `null` when none. */
   readonly nextDueTimeMs: number | null;
 }

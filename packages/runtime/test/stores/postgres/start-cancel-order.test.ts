@@ -129,6 +129,43 @@ describe("a claimed run's start, cancel and completion", () => {
     await batcher.close();
   });
 
+  it("a claim allows the start of the runs that start at once, and only those: a cancel after it finds theirs allowed and refuses the others'", async () => {
+    const jobs = [0, 1, 2].map((n) => newJob({ dueTimeMs: T0 - 10 + n }));
+    await inserts.insertJobs(db.pool, jobs);
+    const batcher = new LeaseBatcher(queue, db.pool, "w1", LEASE, hooks());
+    // The first takes a free slot at once, the second is asked about ahead, the third waits.
+    const leased = await batcher.claim(T0, 3, { atOnce: 1, ahead: 1 });
+    expect(leased.map((row) => row.runId)).toEqual(jobs.map((job) => job.runId));
+    const marks = await db.pool.query(
+      `SELECT start_allowed_at IS NOT NULL AS allowed, (extract(epoch from started_at) * 1000)::float8 AS started_ms
+       FROM ${db.schema.quoted}.runs ORDER BY due_time`,
+    );
+    expect(marks.rows).toEqual([
+      { allowed: true, started_ms: T0 },
+      { allowed: true, started_ms: null },
+      { allowed: false, started_ms: null },
+    ]);
+
+    const cancelJob = renderStatements(db.schema)["cancel-job"];
+    const cancelOf = async (jobId: string) =>
+      (await db.pool.query(cancelJob.text, [jobId, T0 + 1, db.schema.channel])).rows[0];
+    expect(await cancelOf(jobs[1]!.jobId)).toMatchObject({
+      was_running: true,
+      start_allowed: true,
+    });
+    expect(await cancelOf(jobs[2]!.jobId)).toMatchObject({
+      was_running: true,
+      start_allowed: false,
+    });
+    // Allowed by the claim: the answers need no round trip.
+    expect(batcher.markStarted(jobs[0]!.runId, T0)).toBe(true);
+    expect(batcher.markStarted(jobs[1]!.runId, T0 + 2)).toBe(true);
+    // Not allowed by the claim, and cancelled since: its body may not start.
+    expect(await batcher.allowStart(jobs[2]!.runId, T0 + 2)).toBe(false);
+    expect(batcher.invariantViolations()).toEqual([]);
+    await batcher.close();
+  });
+
   it("allows the start when no cancel came first; a cancel after it ends the run cancelled even when its body reports success", async () => {
     const job = newJob();
     await inserts.insertJobs(db.pool, [job]);

@@ -330,7 +330,7 @@ ON CONFLICT DO NOTHING
 RETURNING true AS claimed`,
   },
   "complete-and-claim": {
-    parameterCount: 9,
+    parameterCount: 11,
     sql: `WITH locked AS (
   -- 0. The held rows written below, locked in run_id order (see Lock order).
   SELECT r.run_id FROM :"schema".runs r
@@ -401,15 +401,23 @@ RETURNING true AS claimed`,
   RETURNING r.run_id
 ), candidates AS (
   -- 5. The earliest due queued runs nobody else is claiming right now.
-  SELECT run_id FROM :"schema".runs
+  SELECT run_id, due_time FROM :"schema".runs
   WHERE status = :'status_queued' AND due_time <= to_timestamp($3::float8 / 1000)
   ORDER BY due_time
   LIMIT $4::integer
   FOR UPDATE SKIP LOCKED
+), ranked AS (
+  -- 5b. Their rank in due order (the order candidates yields them, ties included): the first $10
+  --     are allowed to start with the claim, the first $11 of those start at once.
+  SELECT run_id, row_number() OVER () AS n FROM candidates
 ), claimed AS (
   -- 6. Leased to this worker; the new lease token is claims + 1. A claimed run frees its job's key.
   UPDATE :"schema".runs r
-  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL, start_allowed_at = NULL, held_key = NULL,
+  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, held_key = NULL,
+      start_allowed_at = CASE WHEN NOT r.cancel_requested AND r.run_id = ANY(ARRAY(SELECT run_id FROM ranked WHERE n <= $10::integer))
+                              THEN to_timestamp($3::float8 / 1000) END,
+      started_at = CASE WHEN NOT r.cancel_requested AND r.run_id = ANY(ARRAY(SELECT run_id FROM ranked WHERE n <= least($10::integer, $11::integer)))
+                        THEN to_timestamp($3::float8 / 1000) END,
       lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
@@ -429,10 +437,12 @@ SELECT b.refused, b.starts_refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,
-       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context, j.occurrence
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context, j.occurrence,
+       c.start_allowed_at IS NOT NULL AS start_allowed
 FROM batch b
-LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
-ORDER BY c.due_time`,
+LEFT JOIN (claimed c JOIN ranked k ON k.run_id = c.run_id
+           CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
+ORDER BY k.n`,
   },
   "count-jobs-of-name": {
     parameterCount: 1,

@@ -16,6 +16,10 @@
 --               started (either may be null)
 --   $8 uuid[]   the run ids of $1
 --   $9 uuid[]   the run ids of $7
+--   $10 integer how many of the runs claimed now (earliest due first) the worker will start or ask to
+--               start at once: the claim allows their start itself (see Cancels); 0 allows none
+--   $11 integer how many of those ($11 <= $10) take a free slot at once: their start is also recorded
+--               (started_at = $3); the worker records a later start time itself
 --
 -- Returns one row per run leased by this call, in due order, or a single row when none was:
 --   refused           text[]   run ids of $1 whose completion was refused (see Fencing); the same
@@ -29,7 +33,8 @@
 --                              every row
 --   run_id, job_id, job_name, attempt, max_attempts, due_ms, claims (the new lease token),
 --   payload, correlation_id, resilience, resilience_mode, created_ms, cancel_requested,
---   occurrence (jsonb: the run-time schedule an occurrence belongs to, else null)
+--   occurrence (jsonb: the run-time schedule an occurrence belongs to, else null),
+--   start_allowed (true when the claim allowed its start, see $10)
 --                              the leased run and its job; all null on the single row when no run
 --                              was leased
 --
@@ -46,6 +51,10 @@
 --     owner aborts the body, or ends the run before the body if it still waits for a slot). A run
 --     whose cancel was requested ends cancelled whatever its body reported, unless it failed for
 --     good: a success, or a failure with a retry, becomes cancelled / "cancelled", no further attempt.
+--     The claim may allow the start of the runs it leases that start at once ($10): it holds their
+--     row locks and sets start_allowed_at in the same write, so a cancel ordered after the claim
+--     finds the start allowed (as if asked one round trip later), and one ordered before it left
+--     the run cancelled, not queued, so the claim never leases it.
 --   - Lock order: the held rows this call writes (completions and start marks) are locked first,
 --     in run_id order, as the heartbeat (extend-leases.sql) locks them, so the two never deadlock.
 --   - A job moves on (next attempt, or finished) only if the completed run is still its current run.
@@ -135,15 +144,23 @@ WITH locked AS (
   RETURNING r.run_id
 ), candidates AS (
   -- 5. The earliest due queued runs nobody else is claiming right now.
-  SELECT run_id FROM :"schema".runs
+  SELECT run_id, due_time FROM :"schema".runs
   WHERE status = :'status_queued' AND due_time <= to_timestamp($3::float8 / 1000)
   ORDER BY due_time
   LIMIT $4::integer
   FOR UPDATE SKIP LOCKED
+), ranked AS (
+  -- 5b. Their rank in due order (the order candidates yields them, ties included): the first $10
+  --     are allowed to start with the claim, the first $11 of those start at once.
+  SELECT run_id, row_number() OVER () AS n FROM candidates
 ), claimed AS (
   -- 6. Leased to this worker; the new lease token is claims + 1. A claimed run frees its job's key.
   UPDATE :"schema".runs r
-  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, started_at = NULL, start_allowed_at = NULL, held_key = NULL,
+  SET status = :'status_running', owner = $2::text, claims = r.claims + 1, held_key = NULL,
+      start_allowed_at = CASE WHEN NOT r.cancel_requested AND r.run_id = ANY(ARRAY(SELECT run_id FROM ranked WHERE n <= $10::integer))
+                              THEN to_timestamp($3::float8 / 1000) END,
+      started_at = CASE WHEN NOT r.cancel_requested AND r.run_id = ANY(ARRAY(SELECT run_id FROM ranked WHERE n <= least($10::integer, $11::integer)))
+                        THEN to_timestamp($3::float8 / 1000) END,
       lease_expires_at = clock_timestamp() + $5::float8 * interval '1 millisecond'
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
@@ -163,7 +180,9 @@ SELECT b.refused, b.starts_refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
        (extract(epoch from c.due_time) * 1000)::float8 AS due_ms, c.claims, j.payload,
        j.correlation_id, j.resilience, j.resilience_mode,
-       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context, j.occurrence
+       (extract(epoch from j.created_at) * 1000)::float8 AS created_ms, c.cancel_requested, j.trace_context, j.occurrence,
+       c.start_allowed_at IS NOT NULL AS start_allowed
 FROM batch b
-LEFT JOIN (claimed c CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
-ORDER BY c.due_time;
+LEFT JOIN (claimed c JOIN ranked k ON k.run_id = c.run_id
+           CROSS JOIN LATERAL (SELECT * FROM :"schema".jobs WHERE job_id = c.job_id OFFSET 0) j) ON true
+ORDER BY k.n;
