@@ -203,6 +203,41 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     return this.dispatcher.cancelJob(jobId);
   }
 
+  async cancelJobs(jobIds: readonly string[]): Promise<boolean[]> {
+    this.assertStarted("cancelJobs");
+    if (!Array.isArray(jobIds))
+      throw coded(
+        new TypeError(
+          `cancelJobs: expected an array of jobId strings, got ${jobIds === null ? "null" : typeof jobIds}.`,
+        ),
+        "ELR301",
+      );
+    const ids = jobIds.map((jobId: unknown, index) => {
+      if (typeof jobId !== "string")
+        throw coded(
+          new TypeError(
+            `cancelJobs: item ${index}: expected the jobId string of a JobRunHandle, got ${jobId === null ? "null" : typeof jobId}.`,
+          ),
+          "ELR301",
+        );
+      return canonicalId(jobId);
+    });
+    const instrumentation = this.instrumentation;
+    // All issued at once: the store groups concurrent cancels (one statement per 500 on PostgreSQL).
+    const settled = await Promise.allSettled(
+      ids.map((jobId) =>
+        instrumentation === null
+          ? this.dispatcher.cancelJob(jobId)
+          : observeCancel(instrumentation, "cancel-job", jobId, () =>
+              this.dispatcher.cancelJob(jobId),
+            ),
+      ),
+    );
+    const failed = settled.find((answer) => answer.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+    return settled.map((answer) => (answer as PromiseFulfilledResult<boolean>).value);
+  }
+
   async cancelRun(runId: string): Promise<boolean> {
     this.assertStarted("cancelRun");
     if (typeof runId !== "string")

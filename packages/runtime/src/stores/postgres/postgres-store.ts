@@ -45,7 +45,7 @@ import type { WakeUpNotice } from "./notifications.js";
 import { PausedJobNames } from "./paused-job-names.js";
 import { gatherPlannerStatistics } from "./planner-statistics.js";
 import { poll } from "./poll.js";
-import { borrowClient, PoolErrorListener, withPooledClient } from "./pool-usage.js";
+import { PoolErrorListener, withPooledClient } from "./pool-usage.js";
 import {
   resolvePostgresStoreOptions,
   type PostgresStoreOptions,
@@ -161,7 +161,6 @@ class PostgresStore implements PostgresJobStore {
     this.#cancels = new Cancels(
       new CancelBatcher(new CancelRepository(options.schema), {
         query: this.#pool.query.bind(this.#pool) as Queryable["query"],
-        connect: () => borrowClient(this.#pool),
       }),
       this.workerId,
       () => this.#open?.claims.leases ?? null,

@@ -225,6 +225,44 @@ SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'noti
        f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey', f.start_allowed
 FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
+  "cancel-many": {
+    parameterCount: 4,
+    sql: `WITH input AS (
+  SELECT i.id, i.by_job, i.item FROM unnest($1::uuid[], $2::boolean[]) WITH ORDINALITY AS i(id, by_job, item)
+), wanted AS (
+  SELECT i.item, CASE WHEN i.by_job THEN j.current_run_id ELSE i.id END AS run_id
+  FROM input i LEFT JOIN :"schema".jobs j ON i.by_job AND j.job_id = i.id
+), target AS (
+  SELECT r.run_id, r.status FROM :"schema".runs r
+  WHERE r.run_id IN (SELECT run_id FROM wanted) AND r.status IN (:'status_queued', :'status_held', :'status_running')
+  ORDER BY r.run_id
+  FOR UPDATE
+), before_start AS (
+  UPDATE :"schema".runs r
+  SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($3::float8 / 1000)
+  FROM target t WHERE r.run_id = t.run_id AND t.status IN (:'status_queued', :'status_held')
+  RETURNING r.run_id, r.job_id, r.job_name
+), jobs_before_start AS (
+  UPDATE :"schema".jobs j
+  SET completed_at = to_timestamp($3::float8 / 1000), next_attempt_due_time = NULL, outcome = :'status_cancelled'
+  FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
+), flagged AS (
+  UPDATE :"schema".runs r SET cancel_requested = true
+  FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner, r.start_allowed_at IS NOT NULL AS start_allowed
+)
+SELECT w.item::integer AS item, b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner,
+       NULL::boolean AS notified, b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key, false AS start_allowed
+FROM before_start b
+JOIN (SELECT run_id, min(item) AS item FROM wanted GROUP BY run_id) w ON w.run_id = b.run_id
+JOIN :"schema".jobs j ON j.job_id = b.job_id
+UNION ALL
+SELECT w.item::integer, f.run_id::text, f.job_id::text, true, f.owner, pg_notify($4::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey', f.start_allowed
+FROM flagged f
+JOIN wanted w ON w.run_id = f.run_id
+JOIN :"schema".jobs j ON j.job_id = f.job_id`,
+  },
   "cancel-run": {
     parameterCount: 3,
     sql: `WITH target AS (
