@@ -169,7 +169,6 @@ class PostgresStore implements PostgresJobStore {
     this.#gates = new GateSlots(options.schema, this.#pool, this.workerId, options.leaseMs);
     this.#schedules = new PostgresSchedules(
       new ScheduleRepository(options.schema),
-      inserts,
       this.#pool,
       () => this.#open?.context.host.now() ?? Date.now(),
       (dueTimeMs) => this.#open?.context.learnDue(dueTimeMs),
