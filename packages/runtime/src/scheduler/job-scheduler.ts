@@ -174,8 +174,9 @@ export interface JobScheduler<
   /**
    * Cancels many jobs at once: each id as `cancelJob` would, and the answers per id in input order
    * (`true` where that cancel took effect). On PostgreSQL up to 500 cancels share one statement.
-   * The ids are all checked before anything is cancelled; an id listed twice is cancelled by its
-   * first entry (a later one of a queued job answers `false`). If a cancel fails (the database
+   * The ids are all checked before anything is cancelled; an id listed twice is judged twice, in
+   * order (a queued job is cancelled by its first entry and the later one answers `false`; a
+   * running job is told to abort by both, which both answer `true`). If a cancel fails (the database
    * unreachable, say), the promise rejects with that error after every cancel has settled: the
    * others may have taken effect (read them with `getJob`).
    *

@@ -224,21 +224,24 @@ describe("cancelJobs (bulk)", () => {
       email.jobClass,
       Array.from({ length: 20 }, (_, index) => ({ id: index + 1 })),
     );
+    // Due later, so no worker leases it: it stays queued in the store until cancelled.
+    const later = await scheduler.schedule(email.jobClass, { id: 99 }, clock.now() + 60_000);
 
     const answers = await scheduler.cancelJobs([
       ...queued.map((handle) => handle.jobId),
       running.jobId,
-      queued[3]!.jobId.toUpperCase(), // listed twice: its first entry cancelled it
+      later.jobId,
+      later.jobId.toUpperCase(), // listed twice: its first entry cancelled it
       finished.jobId,
       "00000000-0000-4000-8000-000000000000",
       "not-an-id",
     ]);
 
-    expect(answers).toEqual([...Array(21).fill(true), false, false, false, false]);
+    expect(answers).toEqual([...Array(22).fill(true), false, false, false, false]);
     release.resolve();
     await clock.advance(5_000);
     expect(probe.calls.map((call) => call.jobName)).toEqual(["reports.build"]);
-    for (const handle of [...queued, running])
+    for (const handle of [...queued, running, later])
       expect((await scheduler.getJob(handle.jobId))?.status).toBe("cancelled");
     expect(await scheduler.cancelJobs([])).toEqual([]);
   });
