@@ -7,6 +7,12 @@ import type { Run } from "./run.js";
 export interface GateEvents {
   start(run: Run): void;
   skip(run: Run, message: string): void;
+  /**
+   * Past this process's overlap and group gates: answers whether the run waits for gates held
+   * across the cluster (see ClusterGateKeeper.waitFor); it comes back through
+   * {@link Gates.passedClusterWait}.
+   */
+  waitForCluster?(run: Run): boolean;
 }
 
 /** The overlap gate of one job name. */
@@ -20,9 +26,10 @@ class OverlapGate {
 }
 
 /**
- * The three gates a run passes, in order: the job's overlap policy, its group, then a global
- * execution slot. The global slot is taken last, so a run waiting at the overlap or group gate never
- * holds a slot (a queue waiter cannot starve other jobs).
+ * The gates a run passes, in order: the job's overlap policy, its group, the same two across the
+ * cluster when the store is shared and the run would wait for them (phase `"waiting-cluster"`), then
+ * a global execution slot. The global slot is taken last, so a run waiting at the overlap or group
+ * gate, here or across the cluster, never holds a slot (a queue waiter cannot starve other jobs).
  *
  * Invariants: `active` of a job counts exactly its runs with `holdsOverlap`; a group is `busy`
  * exactly while one run `holdsGroup`; `slotsInUse` counts runs with `holdsSlot`; every waiter
@@ -169,7 +176,18 @@ export class Gates {
       group.busy = true;
       run.holdsGroup = true;
     }
+    this.admitToCluster(run);
+  }
+
+  /** Past this process's overlap and group gates: the cluster's (when it waits for them), then a slot. */
+  private admitToCluster(run: Run): void {
+    if (this.events.waitForCluster?.(run) === true) return;
     this.admitToSlot(run);
+  }
+
+  /** A run waiting for the cluster's gates holds them all: on to the execution slot. */
+  passedClusterWait(run: Run): void {
+    if (run.phase === "waiting-cluster") this.admitToSlot(run);
   }
 
   private admitToSlot(run: Run): void {
@@ -203,7 +221,7 @@ export class Gates {
       if (next.phase !== "waiting-group") continue;
       group.busy = true;
       next.holdsGroup = true;
-      this.admitToSlot(next);
+      this.admitToCluster(next);
     }
   }
 

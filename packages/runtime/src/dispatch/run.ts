@@ -21,6 +21,7 @@ export type RunPhase =
   | "claimed"
   | "waiting-overlap"
   | "waiting-group"
+  | "waiting-cluster"
   | "waiting-slot"
   | "starting"
   | "running"

@@ -4,10 +4,8 @@ import { canonicalId, firstRunIdOfNewestJobId, newId, newJobId } from "../core/i
 import { encodeJobCursor } from "../state/job-cursor.js";
 import type { Instrumentation } from "../state/instrumentation.js";
 import type { JobState } from "../state/job-state.js";
-import { latestPerJobName } from "../state/latest-outcomes.js";
-import type { RunInfo } from "../state/run-info.js";
 import type { SchedulerSnapshot } from "../state/scheduler-snapshot.js";
-import type { JobStore, KeyHolder, MaybePromise, StoreHost } from "../stores/job-store.js";
+import type { JobStore, MaybePromise, StoreHost } from "../stores/job-store.js";
 import { systemClock, type Clock } from "../core/clock.js";
 import type { RegisteredJob } from "../dispatch/registered-job.js";
 import type { JobCatalog } from "./job-catalog.js";
@@ -23,6 +21,8 @@ import type {
   StopOptions,
 } from "./job-scheduler.js";
 import { resolveStopOptions } from "./stop-options.js";
+import { idArgument, registeredJobArgument } from "./call-arguments.js";
+import { snapshotOf } from "./scheduler-snapshot-view.js";
 import { parseCountJobsQuery, parseListJobsQuery } from "./job-query-input.js";
 import { observeCancel, observeInsert } from "./observed-operations.js";
 import {
@@ -32,6 +32,8 @@ import {
 } from "./runtime-job-request.js";
 import { RunTimeSchedules } from "./run-time-schedules.js";
 import { insertMany, validateEach } from "./bulk-insert.js";
+import { handleOf } from "./insert-handle.js";
+import { scheduleManyRequests } from "./schedule-many-requests.js";
 import type { ResolvedTuning, SchedulerTuning } from "./scheduler-options.js";
 import { coded } from "../core/runtime-errors.js";
 import { LiveConfiguration } from "./live-configuration.js";
@@ -188,14 +190,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   async cancelJob(jobId: string): Promise<boolean> {
     this.assertStarted("cancelJob");
-    if (typeof jobId !== "string")
-      throw coded(
-        new TypeError(
-          `cancelJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`,
-        ),
-        "ELR301",
-      );
-    jobId = canonicalId(jobId);
+    jobId = idArgument("cancelJob", jobId, "jobId");
     if (this.instrumentation !== null)
       return observeCancel(this.instrumentation, "cancel-job", jobId, () =>
         this.dispatcher.cancelJob(jobId),
@@ -240,14 +235,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   async cancelRun(runId: string): Promise<boolean> {
     this.assertStarted("cancelRun");
-    if (typeof runId !== "string")
-      throw coded(
-        new TypeError(
-          `cancelRun: expected the runId string of a JobRunHandle, got ${typeof runId}.`,
-        ),
-        "ELR301",
-      );
-    runId = canonicalId(runId);
+    runId = idArgument("cancelRun", runId, "runId");
     if (this.instrumentation !== null)
       return observeCancel(this.instrumentation, "cancel-run", runId, () =>
         this.dispatcher.cancelRun(runId),
@@ -256,52 +244,11 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   }
 
   async getJob(jobId: string): Promise<JobState | null> {
-    if (typeof jobId !== "string")
-      throw coded(
-        new TypeError(`getJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`),
-        "ELR301",
-      );
-    return this.store.getJob(canonicalId(jobId));
+    return this.store.getJob(idArgument("getJob", jobId, "jobId"));
   }
 
   async snapshot(): Promise<SchedulerSnapshot> {
-    const [queued, active, outcomes, storeDue, paused] = await Promise.all([
-      settled(this.store.listQueuedRuns()),
-      settled(this.store.listActiveRuns()),
-      settled(this.store.listRecentOutcomes()),
-      settled(this.store.nextDueTimes()),
-      settled(this.store.pausedJobNames()),
-    ]);
-    const occurrenceDue = this.dispatcher.nextOccurrenceDueTimes();
-    const jobs = [...this.catalog.jobs.values()].map((job) => {
-      const descriptor = job.descriptor;
-      const candidates = [occurrenceDue.get(job.name), storeDue.get(job.name)].filter(
-        (value): value is number => value !== undefined,
-      );
-      return {
-        name: job.name,
-        scheduleKind: this.dispatcher.scheduleOf(job).recurrence?.kind ?? null,
-        supportsRuntimeScheduling: descriptor.supportsRuntimeScheduling,
-        group: descriptor.group,
-        overlap: descriptor.overlap,
-        misfire: descriptor.misfire,
-        maxConcurrentRuns: descriptor.maxConcurrentRuns,
-        nextDueTime: candidates.length === 0 ? null : new Date(Math.min(...candidates)),
-        paused: paused.has(job.name),
-      };
-    });
-    return {
-      capturedAt: new Date(this.clock.now()),
-      jobs,
-      queuedRuns: [...queued, ...this.dispatcher.queuedOccurrences()].sort(
-        (a, b) => a.dueTime.getTime() - b.dueTime.getTime(),
-      ),
-      activeRuns: uniqueByRunId([...active, ...this.dispatcher.activeOccurrenceRuns()]).sort(
-        byStart,
-      ),
-      recentOutcomes: latestPerJobName(outcomes, this.dispatcher.recurringOutcomes.list()),
-      abandonedRuns: this.dispatcher.abandonedRuns(),
-    };
+    return snapshotOf(this.store, this.catalog, this.dispatcher, this.clock);
   }
 
   whenIdle(): Promise<void> {
@@ -330,20 +277,13 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
 
   async retryJob(jobId: string, options?: RetryJobOptions): Promise<JobRunHandle | null> {
     this.assertStarted("retryJob");
-    if (typeof jobId !== "string")
-      throw coded(
-        new TypeError(
-          `retryJob: expected the jobId string of a JobRunHandle, got ${typeof jobId}.`,
-        ),
-        "ELR301",
-      );
     if (options !== undefined && (typeof options !== "object" || options === null)) {
       throw coded(
         new TypeError("retryJob: expected options like { dueTime: Date.now() + 60_000 }."),
         "ELR301",
       );
     }
-    jobId = canonicalId(jobId);
+    jobId = idArgument("retryJob", jobId, "jobId");
     const dueTimeMs =
       options?.dueTime === undefined
         ? this.clock.now()
@@ -420,35 +360,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   scheduleMany(items: readonly ScheduleManyItem[]): Promise<JobRunHandle[]> {
     try {
       this.assertStarted("scheduleMany");
-      let client: unknown;
-      const requests = validateEach("scheduleMany", items, (item, index) => {
-        if (typeof item !== "object" || item === null) {
-          throw coded(
-            new TypeError(
-              `expected an item like { job, payload, dueTime, options? }, got ${item === null ? "null" : typeof item}`,
-            ),
-            "ELR207",
-          );
-        }
-        const itemClient = item.options?.client;
-        if (index === 0) client = itemClient;
-        else if (itemClient !== client) {
-          throw coded(
-            new TypeError(
-              "its options.client differs from item 0's; every item of one call joins the same transaction (or none)",
-            ),
-            "ELR207",
-          );
-        }
-        return buildRuntimeJobRequest(
-          this.catalog,
-          item.job,
-          item.payload,
-          null,
-          item.dueTime,
-          item.options,
-        );
-      });
+      const { requests, client } = scheduleManyRequests(this.catalog, items);
       return this.insertMany(requests, client, this.clock.now());
     } catch (error) {
       return Promise.reject(error);
@@ -503,24 +415,7 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
   }
 
   private registeredJob(operation: string, jobName: unknown): RegisteredJob {
-    if (typeof jobName !== "string")
-      throw coded(
-        new TypeError(
-          `${operation}: expected a job name string, got ${jobName === null ? "null" : typeof jobName}.`,
-        ),
-        "ELR312",
-      );
-    const job = this.catalog.jobs.get(jobName);
-    if (job === undefined) {
-      const known = [...this.catalog.jobs.keys()].map((name) => `"${name}"`).join(", ") || "none";
-      throw coded(
-        new TypeError(
-          `${operation}: unknown job name "${jobName}"; it is not in this scheduler's registry. Registered jobs: ${known}.`,
-        ),
-        "ELR312",
-      );
-    }
-    return job;
+    return registeredJobArgument(this.catalog, operation, jobName);
   }
 
   private insert(
@@ -562,40 +457,4 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
       "ELR001",
     );
   }
-}
-
-/** The handle of an insert: the new job's, or (a key matched) the pending job's that holds the key. */
-function handleOf(request: RuntimeJobRequest, holder: KeyHolder | undefined): JobRunHandle {
-  if (holder !== undefined) {
-    return {
-      jobId: holder.jobId,
-      runId: holder.runId,
-      jobName: request.jobName,
-      dueTime: new Date(holder.dueTimeMs),
-      attempt: holder.attempt,
-      maxAttempts: holder.maxAttempts,
-      deduplicated: true,
-    };
-  }
-  const { jobId, runId, jobName, dueTimeMs, maxAttempts } = request;
-  if (request.key === null)
-    return { jobId, runId, jobName, dueTime: new Date(dueTimeMs), attempt: 1, maxAttempts };
-  return {
-    jobId,
-    runId,
-    jobName,
-    dueTime: new Date(dueTimeMs),
-    attempt: 1,
-    maxAttempts,
-    deduplicated: false,
-  };
-}
-
-function uniqueByRunId(runs: RunInfo[]): RunInfo[] {
-  const seen = new Set<string>();
-  return runs.filter((run) => (seen.has(run.runId) ? false : (seen.add(run.runId), true)));
-}
-
-function byStart(a: RunInfo, b: RunInfo): number {
-  return (a.startedAt?.getTime() ?? Infinity) - (b.startedAt?.getTime() ?? Infinity);
 }

@@ -2,7 +2,7 @@ import type { MaybePromise } from "../core/maybe-promise.js";
 import type { JobCounts } from "../state/job-query.js";
 import type { JobState } from "../state/job-state.js";
 import type { OutcomeInfo, RunInfo } from "../state/run-info.js";
-import type { ClusterGateRequest, ClusterGateTicket } from "./cluster-gates.js";
+import type { ClusterGateAwait, ClusterGateRequest, ClusterGateTicket } from "./cluster-gates.js";
 import type { StoreHost } from "./store-host.js";
 import type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
 import type {
@@ -20,7 +20,12 @@ import type {
 
 export type { MaybePromise } from "../core/maybe-promise.js";
 export type { StoreHost } from "./store-host.js";
-export type { ClusterGateRequest, ClusterGateTicket } from "./cluster-gates.js";
+export type {
+  ClusterGateAwait,
+  ClusterGateRequest,
+  ClusterGateTicket,
+  ClusterGateWait,
+} from "./cluster-gates.js";
 export type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "./schedule-records.js";
 export type {
   CancelResult,
@@ -206,8 +211,25 @@ export interface JobStore {
    */
   acquireGate?(request: ClusterGateRequest): MaybePromise<ClusterGateTicket | null>;
 
-  /** Frees a slot taken with {@link acquireGate}, once its run has ended. */
+  /** Frees a slot taken with {@link acquireGate} or {@link awaitGate}, once its run has ended. */
   releaseGate?(ticket: ClusterGateTicket): MaybePromise<void>;
+
+  /**
+   * Optional, with {@link acquireGate}: for a run that waits rather than skips (a `group`,
+   * overlap `"queue"`, a deferred retry or catch-up slot): resolves once the run holds a slot of
+   * the gate — first asked, first served across the cluster — or with `"coalesced"` (a recurring
+   * slot under `"queue"` while another already waits) or `null` (withdrawn, or the store closed).
+   * It must neither lose the run's place nor busy-poll: PostgreSQL asks again when told a slot
+   * freed (NOTIFY) and on a bounded fallback timer. A slot freed by this process (`releaseGate`
+   * settles after) or a place it gave up (`withdrawGateWait`) lets its own waiters ask at once.
+   */
+  awaitGate?(request: ClusterGateRequest): ClusterGateAwait;
+
+  /**
+   * The run of {@link awaitGate} stops waiting (cancelled, shut down): its wait resolves `null` at
+   * once; the answer settles when the store has forgotten its place (never rejects).
+   */
+  withdrawGateWait?(gate: string, runId: string): Promise<void> | undefined;
 
   // ---- schedules defined at run time (see StoredSchedule for the chain) ------------------------
 

@@ -13,7 +13,10 @@ export class GateSlots {
   readonly #acquire: Statement;
   readonly #release: Statement;
   readonly #extend: Statement;
-  /** Slots held now, by run id. */
+  readonly #await: Statement;
+  readonly #withdraw: Statement;
+  readonly #channel: string;
+  /** Slots held now, by gate and run id (a run may hold its job's gate and its group's). */
   readonly #held = new Map<string, ClusterGateTicket>();
 
   constructor(
@@ -26,6 +29,9 @@ export class GateSlots {
     this.#acquire = statements["acquire-gate-slot"];
     this.#release = statements["release-gate-slot"];
     this.#extend = statements["extend-gate-slots"];
+    this.#await = statements["await-gate-slot"];
+    this.#withdraw = statements["withdraw-gate-wait"];
+    this.#channel = schema.channel;
   }
 
   get heldCount(): number {
@@ -52,16 +58,54 @@ export class GateSlots {
     }
     if (row === undefined) return null;
     const ticket = { gate: request.gate, slot: row.slot, runId: request.runId };
-    this.#held.set(request.runId, ticket);
+    this.#held.set(heldKey(ticket), ticket);
     return ticket;
   }
 
   async release(ticket: ClusterGateTicket): Promise<void> {
-    this.#held.delete(ticket.runId);
+    this.#held.delete(heldKey(ticket));
     await this.db.query({
       ...this.#release,
-      values: [ticket.gate, ticket.slot, this.owner, ticket.runId],
+      values: [
+        ticket.gate,
+        ticket.slot,
+        this.owner,
+        ticket.runId,
+        this.#channel,
+        ticket.waited === true,
+      ],
     });
+  }
+
+  /**
+   * For a run that waits (sql/statements/await-gate-slot.sql): takes a free slot when no earlier
+   * waiter is alive (a ticket), or records/refreshes the run as a waiter (`"waiting"`), or answers
+   * `"coalesced"` for a recurring slot when another one already waits.
+   */
+  async ask(request: ClusterGateRequest): Promise<ClusterGateTicket | "waiting" | "coalesced"> {
+    const result = await this.db.query<{ slot: number | null; coalesced: boolean }>({
+      ...this.#await,
+      values: [
+        request.gate,
+        request.capacity,
+        this.owner,
+        request.runId,
+        Math.ceil(this.leaseMs),
+        request.coalesces === true,
+        this.#channel,
+      ],
+    });
+    const row = result.rows[0]!;
+    if (row.coalesced) return "coalesced";
+    if (row.slot === null) return "waiting";
+    const ticket = { gate: request.gate, slot: row.slot, runId: request.runId, waited: true };
+    this.#held.set(heldKey(ticket), ticket);
+    return ticket;
+  }
+
+  /** Deletes the waiter row of a run that stops waiting (sql/statements/withdraw-gate-wait.sql). */
+  async withdraw(gate: string, runId: string): Promise<void> {
+    await this.db.query({ ...this.#withdraw, values: [gate, runId, this.owner, this.#channel] });
   }
 
   /** The heartbeat's part: extends every slot this worker holds (nothing to send when none). */
@@ -70,3 +114,5 @@ export class GateSlots {
     await this.db.query({ ...this.#extend, values: [this.owner, Math.ceil(this.leaseMs)] });
   }
 }
+
+const heldKey = (ticket: ClusterGateTicket): string => `${ticket.gate}\u0000${ticket.runId}`;

@@ -7,6 +7,7 @@ import type {
   ClaimedRun,
   ClusterGateRequest,
   ClusterGateTicket,
+  ClusterGateAwait,
   InsertOptions,
   JobListing,
   JobRetryRequest,
@@ -36,6 +37,7 @@ import {
 } from "./connection-errors.js";
 import { DirectInserts } from "./direct-inserts.js";
 import { GateSlots } from "./gate-slots.js";
+import { GateWaits } from "./gate-waits.js";
 import { beat } from "./heartbeat.js";
 import { InsertBatcher } from "./insert-batcher.js";
 import { JobInsertRepository } from "./job-insert-repository.js";
@@ -135,6 +137,7 @@ class PostgresStore implements PostgresJobStore {
   readonly #direct: DirectInserts;
   readonly #schedules: PostgresSchedules;
   readonly #gates: GateSlots;
+  readonly #gateWaits: GateWaits;
   readonly #paused = new PausedJobNames();
   #open: OpenStore | null = null;
   #opening = false;
@@ -167,6 +170,12 @@ class PostgresStore implements PostgresJobStore {
     );
     this.#direct = new DirectInserts(inserts, this.#queue, this.#pool);
     this.#gates = new GateSlots(options.schema, this.#pool, this.workerId, options.leaseMs);
+    // Asked again at least three times a lease: each ask refreshes the waiter row's lease.
+    this.#gateWaits = new GateWaits(
+      this.#gates,
+      Math.max(1, Math.min(options.pollIntervalMs, Math.floor(options.leaseMs / 3))),
+      () => this.#open?.context.host ?? null,
+    );
     this.#schedules = new PostgresSchedules(
       new ScheduleRepository(options.schema),
       this.#pool,
@@ -259,6 +268,7 @@ class PostgresStore implements PostgresJobStore {
   async close(): Promise<void> {
     const open = this.#open;
     if (open === null) return;
+    this.#gateWaits.close();
     await open.timers.stop();
     await open.listener.stop();
     await this.#pollInFlight;
@@ -433,7 +443,18 @@ class PostgresStore implements PostgresJobStore {
   }
 
   releaseGate(ticket: ClusterGateTicket): Promise<void> {
-    return this.#gates.release(ticket);
+    // This process's own waiters for the gate ask at once: the NOTIFY reaches the others.
+    return this.#gates.release(ticket).then(() => this.#gateWaits.freedHere(ticket.gate));
+  }
+
+  /** Cluster-wide gates a run waits for (sql/statements/await-gate-slot.sql): see {@link GateWaits}. */
+  awaitGate(request: ClusterGateRequest): ClusterGateAwait {
+    if (this.#open === null) return { answer: Promise.resolve(null), asked: Promise.resolve() };
+    return this.#gateWaits.wait(request);
+  }
+
+  withdrawGateWait(gate: string, runId: string): Promise<void> | undefined {
+    return this.#gateWaits.withdraw(gate, runId);
   }
 
   getSchedule(scheduleKey: string): Promise<StoredSchedule | null> {
@@ -526,6 +547,7 @@ class PostgresStore implements PostgresJobStore {
   #onNotice(notice: WakeUpNotice, context: StoreContext): void {
     if (notice.kind === "new-work") context.learnDue(notice.dueTimeMs);
     else if (notice.kind === "cancel") this.#cancels.requested(notice.runId, context.host);
+    else if (notice.kind === "gate-freed") this.#gateWaits.freed(notice.gatePrefix);
     else this.#paused.set(notice.jobName, notice.kind === "paused");
   }
 
@@ -535,6 +557,7 @@ class PostgresStore implements PostgresJobStore {
     if (open === null) return;
     void this.#poll(open.context, open.retention);
     void beat(open.context, open.claims.leases, this.#cancels);
+    this.#gateWaits.askAll();
   }
 }
 

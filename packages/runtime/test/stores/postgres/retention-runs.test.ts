@@ -1,5 +1,5 @@
 /**
- * Retention without a foreign key from runs to jobs (migration 9): delete-finished-jobs.sql
+ * Retention without a foreign key from runs to jobs (migration 10): delete-finished-jobs.sql
  * deletes the runs of the jobs it deletes, and keeps a job that a retry made pending again while
  * the pass waited for its lock.
  */

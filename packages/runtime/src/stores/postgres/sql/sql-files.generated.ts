@@ -145,6 +145,19 @@ CREATE INDEX gate_slots_owner ON :"schema".gate_slots (owner);`,
   },
   {
     version: 9,
+    description: "runs waiting for a cluster-wide gate (group, overlap \"queue\", deferred retries, catch-up slots)",
+    sql: `CREATE TABLE :"schema".gate_waiters (
+  gate text NOT NULL,
+  run_id text NOT NULL,
+  owner text NOT NULL,
+  recurring boolean NOT NULL,
+  place bigint GENERATED ALWAYS AS IDENTITY,
+  lease_expires_at timestamptz NOT NULL,
+  PRIMARY KEY (gate, run_id)
+);`,
+  },
+  {
+    version: 10,
     description: "runs.job_id no longer references jobs; the statements that delete jobs delete their runs",
     sql: `ALTER TABLE :"schema".runs DROP CONSTRAINT runs_job_id_fkey;`,
   },
@@ -160,6 +173,10 @@ FROM generate_series(0, $2::integer - 1) AS s
 WHERE NOT EXISTS (
   SELECT FROM :"schema".gate_slots live
   WHERE live.gate = $1::text AND live.slot = s AND live.lease_expires_at >= now()
+)
+AND NOT EXISTS (
+  SELECT FROM :"schema".gate_waiters waiter
+  WHERE waiter.gate = $1::text AND waiter.lease_expires_at >= now()
 )
 ORDER BY s
 LIMIT 1
@@ -200,6 +217,58 @@ SELECT (SELECT coalesce(array_agg(schedule_key), '{}') FROM advanced) AS advance
   "analyze-tables": {
     parameterCount: 0,
     sql: `ANALYZE :"schema".runs, :"schema".jobs`,
+  },
+  "await-gate-slot": {
+    parameterCount: 7,
+    sql: `WITH mine AS (
+  SELECT place FROM :"schema".gate_waiters WHERE gate = $1::text AND run_id = $4::text
+),
+coalesced AS (
+  SELECT FROM :"schema".gate_waiters other
+  WHERE $6::boolean AND NOT EXISTS (SELECT FROM mine)
+    AND other.gate = $1::text AND other.recurring AND other.run_id <> $4::text
+    AND other.lease_expires_at >= now()
+  LIMIT 1
+),
+ahead AS (
+  SELECT FROM :"schema".gate_waiters other
+  WHERE other.gate = $1::text AND other.run_id <> $4::text AND other.lease_expires_at >= now()
+    AND (NOT EXISTS (SELECT FROM mine) OR other.place < (SELECT place FROM mine))
+  LIMIT 1
+),
+taken AS (
+  INSERT INTO :"schema".gate_slots AS held (gate, slot, owner, run_id, lease_expires_at)
+  SELECT $1::text, s, $3::text, $4::text, now() + make_interval(secs => $5::integer / 1000.0)
+  FROM generate_series(0, $2::integer - 1) AS s
+  WHERE NOT EXISTS (SELECT FROM ahead) AND NOT EXISTS (SELECT FROM coalesced)
+    AND NOT EXISTS (
+      SELECT FROM :"schema".gate_slots live
+      WHERE live.gate = $1::text AND live.slot = s AND live.lease_expires_at >= now()
+    )
+  ORDER BY s
+  LIMIT 1
+  ON CONFLICT (gate, slot) DO UPDATE
+    SET owner = EXCLUDED.owner, run_id = EXCLUDED.run_id, lease_expires_at = EXCLUDED.lease_expires_at
+    WHERE held.lease_expires_at < now()
+  RETURNING slot
+),
+waiting AS (
+  INSERT INTO :"schema".gate_waiters (gate, run_id, owner, recurring, lease_expires_at)
+  SELECT $1::text, $4::text, $3::text, $6::boolean, now() + make_interval(secs => $5::integer / 1000.0)
+  WHERE NOT EXISTS (SELECT FROM taken) AND NOT EXISTS (SELECT FROM coalesced)
+  ON CONFLICT (gate, run_id) DO UPDATE
+    SET owner = EXCLUDED.owner, lease_expires_at = EXCLUDED.lease_expires_at
+  RETURNING 1
+),
+served AS (
+  DELETE FROM :"schema".gate_waiters
+  WHERE gate = $1::text AND run_id = $4::text AND EXISTS (SELECT FROM taken)
+  RETURNING 1
+)
+SELECT (SELECT slot FROM taken) AS slot,
+  EXISTS (SELECT FROM coalesced) AS coalesced,
+  CASE WHEN EXISTS (SELECT FROM served)
+    THEN pg_notify($7::text, :'notice_gate_freed' || left($1::text, 1000)) END IS NULL AS notified`,
   },
   "cancel-job": {
     parameterCount: 3,
@@ -892,9 +961,18 @@ SELECT count(*)::integer AS reclaimed,
 FROM reclaimed`,
   },
   "release-gate-slot": {
-    parameterCount: 4,
-    sql: `DELETE FROM :"schema".gate_slots
-WHERE gate = $1::text AND slot = $2::integer AND owner = $3::text AND run_id = $4::text`,
+    parameterCount: 6,
+    sql: `WITH freed AS (
+  DELETE FROM :"schema".gate_slots
+  WHERE gate = $1::text AND slot = $2::integer AND owner = $3::text AND run_id = $4::text
+  RETURNING gate
+)
+SELECT pg_notify($5::text, :'notice_gate_freed' || left(freed.gate, 1000))
+FROM freed
+WHERE $6::boolean OR EXISTS (
+  SELECT FROM :"schema".gate_waiters waiter
+  WHERE waiter.gate = freed.gate AND waiter.lease_expires_at >= now()
+)`,
   },
   "release-runs": {
     parameterCount: 4,
@@ -999,6 +1077,15 @@ FROM moved m CROSS JOIN (SELECT status FROM keyed_run UNION ALL SELECT status FR
        AND EXISTS (SELECT FROM :"schema".runs OFFSET 999) AS missing
 FROM pg_stat_user_tables st
 WHERE st.schemaname = :'schema' AND st.relname = 'runs'`,
+  },
+  "withdraw-gate-wait": {
+    parameterCount: 4,
+    sql: `WITH gone AS (
+  DELETE FROM :"schema".gate_waiters
+  WHERE gate = $1::text AND run_id = $2::text AND owner = $3::text
+  RETURNING gate
+)
+SELECT pg_notify($4::text, :'notice_gate_freed' || left(gone.gate, 1000)) FROM gone`,
   },
   "write-schedule": {
     parameterCount: 25,

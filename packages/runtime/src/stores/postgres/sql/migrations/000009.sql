@@ -1,12 +1,19 @@
---! description: runs.job_id no longer references jobs; the statements that delete jobs delete their runs
+--! description: runs waiting for a cluster-wide gate (group, overlap "queue", deferred retries, catch-up slots)
 --
--- The foreign key cost every inserted run a lookup of its job (the RI trigger: ~21 % of
--- insert-jobs.sql for a batch of 20,000 jobs), while every run is written by a statement that
--- writes or locks its job anyway. Deleting a job now deletes its runs in the same statement
--- (delete-finished-jobs.sql, remove-schedule.sql, write-schedule.sql), with the job row locked
--- first, so a statement adding a run to an existing job (retry-job.sql locks the job FOR UPDATE;
--- a deferred retry belongs to an unfinished job, which nothing deletes) cannot leave a run behind.
--- runs_job stays: it finds a job's runs for those deletes. Whoever deletes jobs by hand must
--- delete their runs too (docs/postgres.md).
+-- One row per run waiting, in some process, for a slot of a gate of gate_slots (migration 8). place
+-- orders the waiters of a gate (first asked, first served): a slot goes to a waiter only when no live
+-- waiter of the gate has a smaller place, and a run that would skip rather than wait (overlap "skip")
+-- skips while any live waiter exists, as the per-process gates do. recurring marks a recurring slot
+-- under overlap "queue", of which at most one waits per gate (later ones are skipped "coalesced").
+-- The waiter's process refreshes lease_expires_at each time it asks again (at least three times a
+-- lease), so a dead process's waiters stop counting after one lease.
 
-ALTER TABLE :"schema".runs DROP CONSTRAINT runs_job_id_fkey;
+CREATE TABLE :"schema".gate_waiters (
+  gate text NOT NULL,
+  run_id text NOT NULL,
+  owner text NOT NULL,
+  recurring boolean NOT NULL,
+  place bigint GENERATED ALWAYS AS IDENTITY,
+  lease_expires_at timestamptz NOT NULL,
+  PRIMARY KEY (gate, run_id)
+);

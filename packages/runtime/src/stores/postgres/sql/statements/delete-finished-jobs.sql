@@ -1,5 +1,5 @@
 -- delete-finished-jobs: retention. Deletes one batch of finished jobs beyond the kept count or
--- older than the kept age, with their runs (no foreign key cascades them: migration 9).
+-- older than the kept age, with their runs (no foreign key cascades them: migration 10).
 --
 -- Parameters:
 --   $1 integer  keep at most this many finished jobs (the newest)
