@@ -10,7 +10,8 @@ const POOL_SIZE = 10;
 
 /**
  * Elarion's postgresStore with an enqueue-only scheduler (the descriptor set, so it never claims):
- * its jobs stay queued, and `cancelJob(jobId)` ends each one "cancelled before execution".
+ * its jobs stay queued, and `cancelJob(jobId)` (or `cancelJobs(jobIds)`) ends each one
+ * "cancelled before execution".
  */
 export function elarionCancelSystem(): CancelSystem<string> {
   let pool: pg.Pool | null = null;
@@ -23,7 +24,8 @@ export function elarionCancelSystem(): CancelSystem<string> {
     name: "Elarion postgresStore",
     settings:
       `postgresStore({ pool }) defaults, pool of ${POOL_SIZE}, an enqueue-only scheduler (no worker, so jobs stay queued); ` +
-      "cancel = `scheduler.cancelJob(jobId)` (sql/statements/cancel-job.sql: one statement that locks the job's current run and ends it cancelled); no bulk cancel API",
+      "cancel = `scheduler.cancelJob(jobId)` (sql/statements/cancel-job.sql: one statement that locks the job's current run and ends it cancelled; concurrent calls share one sql/statements/cancel-many.sql statement per 500); " +
+      "bulk = `scheduler.cancelJobs(jobIds)` (the same, answering per id)",
     async prepare() {
       pool = benchPool(POOL_SIZE);
       await dropSchema(pool, SCHEMA);
@@ -41,7 +43,10 @@ export function elarionCancelSystem(): CancelSystem<string> {
       return handles.map((handle) => handle.jobId);
     },
     cancelOne: (jobId) => requireScheduler().cancelJob(jobId),
-    cancelBulk: null,
+    async cancelBulk(jobIds) {
+      const answers = await requireScheduler().cancelJobs(jobIds);
+      return answers.filter((cancelled) => cancelled).length;
+    },
     async stillQueued(jobIds) {
       const instance = requireScheduler();
       const states = await Promise.all(jobIds.map((jobId) => instance.getJob(jobId)));

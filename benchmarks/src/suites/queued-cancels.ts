@@ -94,12 +94,16 @@ export async function runQueuedCancelsSuite(mode: BenchMode): Promise<SuiteRepor
     }
   }
   for (const peer of peers.filter((entry) => entry.system.cancelBulk !== null)) {
+    const ratio = median(ours.rates.bulk) / median(peer.rates.bulk);
     figures.push({
       suite: SUITE,
       measure: `cancels/s of ${jobCount.toLocaleString("en-US")} queued jobs in one bulk call (median of ${runCount})`,
-      ours: "no bulk cancel API",
+      ours:
+        ours.system.cancelBulk === null
+          ? "no bulk cancel API"
+          : `${formatNumber(median(ours.rates.bulk))} cancels/s`,
       baseline: `${peer.system.name}: ${formatNumber(median(peer.rates.bulk))} cancels/s`,
-      ratio: "—",
+      ratio: ours.system.cancelBulk === null ? "—" : formatRatio(ratio),
       target: "—",
       met: null,
     });

@@ -132,7 +132,7 @@ export type PayloadFor<J, TPayloads> = J extends string
  * error), `TPayloads` maps job names to payload types (for scheduling by name) and `TPolicyName` is
  * the union of the registries' resilience policy names.
  *
- * Lifecycle: `schedule`, `enqueue`, `cancelJob` and `cancelRun` throw before `start()` and after
+ * Lifecycle: `schedule`, `enqueue`, `cancelJob`, `cancelJobs` and `cancelRun` throw before `start()` and after
  * `stop()`; `getJob` and `snapshot` answer at any time (after `stop()` from the last known state).
  *
  * @example
@@ -171,6 +171,23 @@ export interface JobScheduler<
   ): Promise<JobRunHandle>;
   /** `true` when the cancel took effect (see the cancel table in docs/semantics.md#cancel). */
   cancelJob(jobId: string): Promise<boolean>;
+  /**
+   * Cancels many jobs at once: each id as `cancelJob` would, and the answers per id in input order
+   * (`true` where that cancel took effect). On PostgreSQL up to 500 cancels share one statement.
+   * The ids are all checked before anything is cancelled; an id listed twice is judged twice, in
+   * order (a queued job is cancelled by its first entry and the later one answers `false`; a
+   * running job is told to abort by both, which both answer `true`). If a cancel fails (the database
+   * unreachable, say), the promise rejects with that error after every cancel has settled: the
+   * others may have taken effect (read them with `getJob`).
+   *
+   * @example
+   * ```ts
+   * const handles = await scheduler.enqueueMany(ReportJob, payloads);
+   * const cancelled = await scheduler.cancelJobs(handles.map((handle) => handle.jobId));
+   * const missed = handles.filter((_, index) => !cancelled[index]); // already running elsewhere, or finished
+   * ```
+   */
+  cancelJobs(jobIds: readonly string[]): Promise<boolean[]>;
   /** `true` when the cancel took effect; a run id of an earlier attempt returns `false`. */
   cancelRun(runId: string): Promise<boolean>;
   /** A runtime job's state, or `null` (unknown, or dropped by retention). */

@@ -202,6 +202,34 @@ export class Scheduler implements JobScheduler<JobClass, Record<string, unknown>
     }
   }
 
+  async cancelJobs(jobIds: readonly string[]): Promise<boolean[]> {
+    this.assertStarted("cancelJobs");
+    if (!Array.isArray(jobIds))
+      throw coded(
+        new TypeError(
+          `cancelJobs: expected an array of jobId strings, got ${jobIds === null ? "null" : typeof jobIds}.`,
+        ),
+        "ELR301",
+      );
+    const ids = jobIds.map((jobId: unknown, index) =>
+      idArgument(`cancelJobs: item ${index}`, jobId, "jobId"),
+    );
+    const instrumentation = this.instrumentation;
+    // All issued at once: the store groups concurrent cancels (one statement per 500 on PostgreSQL).
+    const settled = await Promise.allSettled(
+      ids.map((jobId) =>
+        instrumentation === null
+          ? this.dispatcher.cancelJob(jobId)
+          : observeCancel(instrumentation, "cancel-job", jobId, () =>
+              this.dispatcher.cancelJob(jobId),
+            ),
+      ),
+    );
+    const failed = settled.find((answer) => answer.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+    return settled.map((answer) => (answer as PromiseFulfilledResult<boolean>).value);
+  }
+
   cancelRun(runId: string): Promise<boolean> {
     // Not async, like cancelJob.
     try {

@@ -206,3 +206,61 @@ describe("cancel table", () => {
     expect(seen?.aborted).toBe(true);
   });
 });
+
+describe("cancelJobs (bulk)", () => {
+  it("cancels each id as cancelJob would and answers per id in input order", async () => {
+    const email = testJob("emails.send");
+    const report = testJob("reports.build");
+    const { scheduler, probe, clock } = await startHarness([email, report], {
+      maxConcurrentExecutions: 1,
+    });
+    const release = deferred();
+    probe.on("reports.build", () => release.promise);
+    const running = await scheduler.enqueue(report.jobClass, { id: 0 });
+    await probe.whenCalls(1);
+    const finished = await scheduler.schedule(email.jobClass, { id: 9 }, clock.now() + 500);
+    expect(await scheduler.cancelJob(finished.jobId)).toBe(true);
+    const queued = await scheduler.enqueueMany(
+      email.jobClass,
+      Array.from({ length: 20 }, (_, index) => ({ id: index + 1 })),
+    );
+    // Due later, so no worker leases it: it stays queued in the store until cancelled.
+    const later = await scheduler.schedule(email.jobClass, { id: 99 }, clock.now() + 60_000);
+
+    const answers = await scheduler.cancelJobs([
+      ...queued.map((handle) => handle.jobId),
+      running.jobId,
+      later.jobId,
+      later.jobId.toUpperCase(), // listed twice: its first entry cancelled it
+      finished.jobId,
+      "00000000-0000-4000-8000-000000000000",
+      "not-an-id",
+    ]);
+
+    expect(answers).toEqual([...Array(22).fill(true), false, false, false, false]);
+    release.resolve();
+    await clock.advance(5_000);
+    expect(probe.calls.map((call) => call.jobName)).toEqual(["reports.build"]);
+    for (const handle of [...queued, running, later])
+      expect((await scheduler.getJob(handle.jobId))?.status).toBe("cancelled");
+    expect(await scheduler.cancelJobs([])).toEqual([]);
+  });
+
+  it("checks every id before cancelling any: a bad one fails the call with its index", async () => {
+    const email = testJob("emails.send");
+    const { scheduler, clock } = await startHarness([email]);
+    const handle = await scheduler.schedule(email.jobClass, { id: 1 }, clock.now() + 1_000);
+
+    await expect(
+      scheduler.cancelJobs([handle.jobId, 42 as unknown as string]),
+    ).rejects.toMatchObject({
+      code: "ELR301",
+      message: "cancelJobs: item 1: expected the jobId string of a JobRunHandle, got number.",
+    });
+    await expect(scheduler.cancelJobs(handle.jobId as unknown as string[])).rejects.toMatchObject({
+      code: "ELR301",
+      message: "cancelJobs: expected an array of jobId strings, got string.",
+    });
+    expect((await scheduler.getJob(handle.jobId))?.status).toBe("queued");
+  });
+});

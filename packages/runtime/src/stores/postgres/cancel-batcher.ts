@@ -1,50 +1,37 @@
-import type { CancelRepository } from "./cancel-repository.js";
+import type { CancelRepository, CancelTarget } from "./cancel-repository.js";
 import type { Queryable } from "./queryable.js";
 import type { CancelRow } from "./queue-rows.js";
 
-/** A connection held for one transaction (a `pg.PoolClient`). */
-export interface HeldConnection extends Queryable {
-  /** Gives the connection back; with an error, the pool closes it (its transaction state is unknown). */
-  release(error?: Error | boolean): void;
-}
-
-/** What the batcher needs from the store's pool: one-off statements, and a connection for a transaction. */
-export interface CancelConnections extends Queryable {
-  connect(): Promise<HeldConnection>;
-}
-
-interface PendingCancel {
-  readonly target: "job" | "run";
-  readonly id: string;
+interface PendingCancel extends CancelTarget {
   readonly atMs: number;
   readonly resolve: (row: CancelRow) => void;
   readonly reject: (error: unknown) => void;
 }
 
-/** Cancels committed together at most (a longer transaction holds its rows' locks longer). */
+/** Cancels judged together by one statement at most (a longer statement holds its rows' locks longer). */
 const MAX_BATCH = 500;
-/** Groups in flight at once: one statement runs while the next group's round trips travel. */
+/** Groups in flight at once: one statement runs while the next group's round trip travels. */
 const MAX_GROUPS_IN_FLIGHT = 2;
 
 /**
- * Group commit for cancels. A cancel is one short statement (sql/statements/cancel-job.sql,
- * cancel-run.sql) whose time is almost all its commit's flush to disk; cancels asked for while
- * others are in flight run together in ONE transaction, each still its own statement, so N
- * concurrent cancels cost one flush instead of N. A lone call runs at once on its own (no added
- * latency, no extra round trips).
+ * Group commit for cancels. A lone cancel is one prepared statement in its own implicit
+ * transaction (sql/statements/cancel-job.sql, cancel-run.sql): one round trip, no BEGIN/COMMIT.
+ * Cancels asked for while others are in flight go together into ONE statement with array
+ * parameters (sql/statements/cancel-many.sql): one round trip and one commit's flush for the group,
+ * where a transaction of one statement each cost a round trip per cancel.
  *
- * What each call decides and answers is exactly what its statement alone would: the statements of
- * a group run one after another in call order (a second cancel of the same job sees the first and
- * answers "not-found"), and no call hears back before its transaction committed. If a statement of
- * a group fails (a deadlock with another process's cancels, say), the group is rolled back and its
- * calls run again one by one, each answering or failing on its own; if the COMMIT itself fails,
- * whether the group took effect is unknown, so every call of the group fails with that error, as a
- * lone statement whose commit failed would.
+ * What each call decides and answers is exactly what its statement alone would: cancel-many judges
+ * the items in call order (a second cancel of the same queued job finds it finished and answers
+ * "not-found"), and no call hears back before its statement committed. If the group's statement
+ * is refused by the server (an error with a SQLSTATE, a deadlock with another process's cancels,
+ * say), nothing of it took effect, so its calls run again one by one, each answering or failing on
+ * its own; if the connection failed instead, whether the group took effect is unknown, so every
+ * call of the group fails with that error, as a lone statement whose commit was lost would.
  *
  * @example
  * ```ts
  * const cancels = new CancelBatcher(new CancelRepository(schema), pool);
- * const rows = await Promise.all(jobIds.map((jobId) => cancels.cancelJob(jobId, Date.now()))); // one commit, or a few
+ * const rows = await Promise.all(jobIds.map((jobId) => cancels.cancelJob(jobId, Date.now()))); // one statement, or a few
  * ```
  */
 export class CancelBatcher {
@@ -53,7 +40,7 @@ export class CancelBatcher {
 
   constructor(
     private readonly statements: CancelRepository,
-    private readonly connections: CancelConnections,
+    private readonly db: Queryable,
   ) {}
 
   cancelJob(jobId: string, atMs: number): Promise<CancelRow> {
@@ -85,50 +72,42 @@ export class CancelBatcher {
   }
 
   /** One statement in its own (implicit) transaction, as if there were no batcher. */
-  async #runAlone(cancel: PendingCancel, db: Queryable = this.connections): Promise<void> {
+  async #runAlone(cancel: PendingCancel): Promise<void> {
     try {
-      cancel.resolve(await this.#statement(db, cancel));
+      cancel.resolve(
+        cancel.target === "job"
+          ? await this.statements.cancelJob(this.db, cancel.id, cancel.atMs)
+          : await this.statements.cancelRun(this.db, cancel.id, cancel.atMs),
+      );
     } catch (error) {
       cancel.reject(error);
     }
   }
 
   async #runTogether(group: readonly PendingCancel[]): Promise<void> {
-    let connection: HeldConnection;
+    let rows: CancelRow[];
     try {
-      connection = await this.connections.connect();
+      // The group's latest clock reading: a run cancelled here completes no earlier than any call of the group was made.
+      const atMs = Math.max(...group.map((cancel) => cancel.atMs));
+      rows = await this.statements.cancelMany(this.db, group, atMs);
     } catch (error) {
-      for (const cancel of group) cancel.reject(error);
-      return;
-    }
-    const rows: CancelRow[] = [];
-    try {
-      await connection.query("BEGIN");
-      for (const cancel of group) rows.push(await this.#statement(connection, cancel));
-    } catch {
+      if (!refusedByServer(error)) {
+        for (const cancel of group) cancel.reject(error);
+        return;
+      }
       // Nothing of the group took effect: each call runs again on its own and answers for itself.
-      const rolledBack = await connection.query("ROLLBACK").then(
-        () => true,
-        () => false,
-      );
-      connection.release(!rolledBack);
       for (const cancel of group) await this.#runAlone(cancel);
       return;
     }
-    try {
-      await connection.query("COMMIT");
-    } catch (error) {
-      connection.release(true);
-      for (const cancel of group) cancel.reject(error);
-      return;
-    }
-    connection.release();
     group.forEach((cancel, index) => cancel.resolve(rows[index]!));
   }
+}
 
-  #statement(db: Queryable, cancel: PendingCancel): Promise<CancelRow> {
-    return cancel.target === "job"
-      ? this.statements.cancelJob(db, cancel.id, cancel.atMs)
-      : this.statements.cancelRun(db, cancel.id, cancel.atMs);
-  }
+/**
+ * An error the server answered with (it carries a SQLSTATE): the statement's implicit transaction
+ * was rolled back. Anything else (a connection lost mid-statement) leaves its outcome unknown.
+ */
+function refusedByServer(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
 }

@@ -34,6 +34,30 @@ export class CancelRepository {
     return this.#cancel(db, "cancel-job", jobId, nowMs);
   }
 
+  /**
+   * Cancels several jobs and runs in one statement (sql/statements/cancel-many.sql), answering per
+   * item, in item order, what {@link cancelJob} or {@link cancelRun} alone would have answered had
+   * the items run one after another.
+   */
+  async cancelMany(
+    db: Queryable,
+    items: readonly CancelTarget[],
+    nowMs: number,
+  ): Promise<CancelRow[]> {
+    const answers: CancelRow[] = items.map(() => NOT_FOUND);
+    // An id that is no uuid names nothing; sent, it would fail the whole statement's cast.
+    const sent = items.flatMap((item, index) => (isUuid(item.id) ? [{ item, index }] : []));
+    if (sent.length === 0) return answers;
+    const result = await this.#run<CancelResultRow & { item: number }>(db, "cancel-many", [
+      sent.map(({ item }) => item.id),
+      sent.map(({ item }) => item.target === "job"),
+      nowMs,
+      this.#schema.channel,
+    ]);
+    for (const row of result.rows) answers[sent[row.item - 1]!.index] = toCancelRow(row);
+    return answers;
+  }
+
   async #cancel(
     db: Queryable,
     statement: "cancel-run" | "cancel-job",
@@ -60,6 +84,14 @@ export class CancelRepository {
     return db.query<R>({ name, text, values });
   }
 }
+
+/** One cancel of a group: a job (its current run) or a run, by id. */
+export interface CancelTarget {
+  readonly target: "job" | "run";
+  readonly id: string;
+}
+
+const NOT_FOUND: CancelRow = { outcome: "not-found" };
 
 function toCancelRow(row: CancelResultRow): CancelRow {
   const job = {

@@ -48,7 +48,7 @@ import type { WakeUpNotice } from "./notifications.js";
 import { PausedJobNames } from "./paused-job-names.js";
 import { gatherPlannerStatistics } from "./planner-statistics.js";
 import { poll } from "./poll.js";
-import { borrowClient, PoolErrorListener, withPooledClient } from "./pool-usage.js";
+import { PoolErrorListener, withPooledClient } from "./pool-usage.js";
 import {
   resolvePostgresStoreOptions,
   type PostgresStoreOptions,
@@ -165,7 +165,6 @@ class PostgresStore implements PostgresJobStore {
     this.#cancels = new Cancels(
       new CancelBatcher(new CancelRepository(options.schema), {
         query: this.#pool.query.bind(this.#pool) as Queryable["query"],
-        connect: () => borrowClient(this.#pool),
       }),
       this.workerId,
       () => this.#open?.claims.leases ?? null,
@@ -180,7 +179,6 @@ class PostgresStore implements PostgresJobStore {
     );
     this.#schedules = new PostgresSchedules(
       new ScheduleRepository(options.schema),
-      inserts,
       this.#pool,
       () => this.#open?.context.host.now() ?? Date.now(),
       (dueTimeMs) => this.#open?.context.learnDue(dueTimeMs),

@@ -15,8 +15,8 @@ import { renderStatements, type Statement, type StatementName } from "./sql/stat
 
 /**
  * The statements of schedules defined at run time (sql/statements/list-schedules.sql,
- * write-schedule.sql, delete-pending-job.sql, remove-schedule.sql, advance-schedules.sql), with
- * typed parameters and rows. Callers pass the connection (a transaction's client for a write).
+ * get-schedule.sql, write-schedule.sql, remove-schedule.sql, advance-schedules.sql), with typed parameters and rows.
+ * Every write is one statement; callers pass the connection.
  */
 export class ScheduleRepository {
   readonly #schema: SchemaName;
@@ -38,10 +38,20 @@ export class ScheduleRepository {
     ).rows.map(toStoredSchedule);
   }
 
-  /** The compare-and-set write of a schedule's row; `false` when its revision moved on. */
+  /** One schedule by key (sql/statements/get-schedule.sql), or `null`. */
+  async get(db: Queryable, scheduleKey: string): Promise<StoredSchedule | null> {
+    const row = (await this.#run<ScheduleResultRow>(db, "get-schedule", [scheduleKey])).rows[0];
+    return row === undefined ? null : toStoredSchedule(row);
+  }
+
+  /**
+   * The compare-and-set write of a schedule, with the deletion of the pending head it replaces and
+   * the insert of its new head, in one statement; `false` when its revision moved on or the
+   * replaced head was claimed meanwhile (then nothing was written).
+   */
   async write(db: Queryable, write: ScheduleWrite): Promise<boolean> {
     const { rule, head } = write;
-    const result = await this.#run(db, "write-schedule", [
+    const result = await this.#run<{ written: boolean }>(db, "write-schedule", [
       write.scheduleKey,
       write.jobName,
       write.payload === undefined ? null : JSON.stringify(write.payload),
@@ -57,13 +67,18 @@ export class ScheduleRepository {
       head?.jobId ?? null,
       head?.dueTimeMs ?? null,
       write.nowMs,
+      write.replacedHeadJobId,
+      head?.runId ?? null,
+      head === null || head.payload === undefined ? null : JSON.stringify(head.payload),
+      head?.maxAttempts ?? null,
+      head?.resilience == null ? null : JSON.stringify(head.resilience),
+      head?.resilienceMode ?? null,
+      head?.occurrence == null ? null : JSON.stringify(head.occurrence),
+      this.#schema.channel,
+      head?.correlationId ?? null,
+      head?.traceContext ?? null,
     ]);
-    return result.rowCount === 1;
-  }
-
-  /** Deletes a job whose run is still queued; `false` when a worker claimed it (or it is gone). */
-  async deletePendingJob(db: Queryable, jobId: string): Promise<boolean> {
-    return (await this.#run(db, "delete-pending-job", [jobId])).rowCount === 1;
+    return result.rows[0]?.written === true;
   }
 
   async remove(db: Queryable, scheduleKey: string): Promise<boolean> {

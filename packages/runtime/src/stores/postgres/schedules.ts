@@ -1,8 +1,6 @@
 import type pg from "pg";
 import type { ScheduleAdvance, ScheduleWrite, StoredSchedule } from "../job-store.js";
-import type { JobInsertRepository } from "./job-insert-repository.js";
 import type { ScheduleRepository } from "./schedule-repository.js";
-import { withPooledClient } from "./pool-usage.js";
 
 interface PendingAdvance {
   readonly advance: ScheduleAdvance;
@@ -15,8 +13,9 @@ const MAX_BATCH = 1_000;
 
 /**
  * Schedules defined at run time on PostgreSQL (the `schedules` table of migration 5). Reads are
- * one statement each. A write (upsert) is one transaction: the compare-and-set of the schedule's
- * row, the deletion of the head it replaces, the insert of the new head. Advances — a worker
+ * one statement each. A write (upsert) is one statement too (sql/statements/write-schedule.sql):
+ * the compare-and-set of the schedule's row, the deletion of the head it replaces, the insert of
+ * the new head — one round trip where a transaction of three statements took five. Advances — a worker
  * moving a schedule past the head it claimed — are group-committed: those asked for while a batch
  * is being written go together in the next statement (sql/statements/advance-schedules.sql), so
  * ten thousand slots falling due at once cost a few round trips, not ten thousand.
@@ -27,7 +26,6 @@ export class PostgresSchedules {
 
   constructor(
     private readonly schedules: ScheduleRepository,
-    private readonly inserts: JobInsertRepository,
     private readonly pool: pg.Pool,
     /** The scheduler's clock (epoch ms). */
     private readonly now: () => number,
@@ -36,7 +34,7 @@ export class PostgresSchedules {
   ) {}
 
   async get(scheduleKey: string): Promise<StoredSchedule | null> {
-    return (await this.schedules.list(this.pool, scheduleKey, false))[0] ?? null;
+    return this.schedules.get(this.pool, scheduleKey);
   }
 
   list(): Promise<StoredSchedule[]> {
@@ -48,21 +46,7 @@ export class PostgresSchedules {
   }
 
   async write(write: ScheduleWrite): Promise<boolean> {
-    const written = await withPooledClient(this.pool, async (client) => {
-      try {
-        await client.query("BEGIN");
-        const done =
-          (await this.schedules.write(client, write)) &&
-          (write.replacedHeadJobId === null ||
-            (await this.schedules.deletePendingJob(client, write.replacedHeadJobId)));
-        if (done && write.head !== null) await this.inserts.insertJobs(client, [write.head]);
-        await client.query(done ? "COMMIT" : "ROLLBACK");
-        return done;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      }
-    });
+    const written = await this.schedules.write(this.pool, write);
     if (written && write.head !== null) this.learnDue(write.head.dueTimeMs);
     return written;
   }

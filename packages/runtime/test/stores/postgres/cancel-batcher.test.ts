@@ -1,14 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { QueryConfig } from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  CancelBatcher,
-  type CancelConnections,
-  type HeldConnection,
-} from "../../../src/stores/postgres/cancel-batcher.js";
+import { CancelBatcher } from "../../../src/stores/postgres/cancel-batcher.js";
 import { CancelRepository } from "../../../src/stores/postgres/cancel-repository.js";
 import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
 import { migrate } from "../../../src/stores/postgres/migrations.js";
+import type { Queryable } from "../../../src/stores/postgres/queryable.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
 import { createTestSchema, type TestSchema } from "./support/test-database.js";
@@ -47,40 +44,32 @@ function newJob(): NewJobRow {
   };
 }
 
-const textOf = (query: string | QueryConfig<unknown[]>): string =>
-  typeof query === "string" ? query : query.text;
-
 /**
- * The test schema's pool, recording what the batcher does with it: statements sent alone on the
- * pool, transactions opened on held connections, and statements run inside them. `fail` may make a
- * statement on a held connection throw (before it is sent).
+ * The test schema's pool, recording the statements the batcher sends (by statement name: cancel-job,
+ * cancel-run, cancel-many, or anything else). `fail` may make a statement throw before it is sent.
  */
-function recordingPool(
-  fail: (text: string, values: unknown[] | undefined) => boolean = () => false,
-) {
-  const log = { alone: 0, transactions: 0, grouped: 0, commits: 0 };
-  const connections: CancelConnections = {
+function recordingPool(fail: (statement: string) => Error | null = () => null) {
+  const log = { alone: 0, many: 0, other: 0, manyItems: [] as number[] };
+  const db$: Queryable = {
     query: ((query: string | QueryConfig<unknown[]>, values?: unknown[]) => {
-      log.alone += 1;
+      const name = typeof query === "string" ? "" : (query.name ?? "");
+      const statement = name.slice(name.lastIndexOf(".") + 1);
+      if (statement === "cancel-job" || statement === "cancel-run") log.alone += 1;
+      else if (statement === "cancel-many") {
+        log.many += 1;
+        log.manyItems.push(((query as QueryConfig<unknown[]>).values![0] as unknown[]).length);
+      } else log.other += 1;
+      const failure = fail(statement);
+      if (failure !== null) return Promise.reject(failure);
       return typeof query === "string" ? db.pool.query(query, values) : db.pool.query(query);
-    }) as CancelConnections["query"],
-    async connect(): Promise<HeldConnection> {
-      const client = await db.pool.connect();
-      return {
-        query: (async (query: string | QueryConfig<unknown[]>, values?: unknown[]) => {
-          const text = textOf(query);
-          const parameters = typeof query === "string" ? values : query.values;
-          if (text === "BEGIN") log.transactions += 1;
-          else if (text === "COMMIT") log.commits += 1;
-          else if (text !== "ROLLBACK") log.grouped += 1;
-          if (fail(text, parameters)) throw new Error(`injected failure of ${text.slice(0, 20)}`);
-          return typeof query === "string" ? client.query(query, values) : client.query(query);
-        }) as HeldConnection["query"],
-        release: (error) => client.release(error),
-      };
-    },
+    }) as Queryable["query"],
   };
-  return { connections, log };
+  return { connections: db$, log };
+}
+
+/** A failure the server answered (with a SQLSTATE): the statement was rolled back. */
+function deadlock(): Error {
+  return Object.assign(new Error("deadlock detected"), { code: "40P01" });
 }
 
 describe("cancel batcher", () => {
@@ -95,10 +84,10 @@ describe("cancel batcher", () => {
       jobId: job.jobId,
     });
     expect(await batcher.cancelJob(job.jobId, T0)).toEqual({ outcome: "not-found" });
-    expect(log).toEqual({ alone: 2, transactions: 0, grouped: 0, commits: 0 });
+    expect(log).toMatchObject({ alone: 2, many: 0, other: 0 });
   });
 
-  it("commits concurrent cancels together, each answering what its statement alone would, in call order", async () => {
+  it("judges concurrent cancels in one statement, each answering what its statement alone would, in call order", async () => {
     const jobs = Array.from({ length: 60 }, newJob);
     await inserts.insertJobs(db.pool, jobs);
     const finished = jobs[59]!;
@@ -134,19 +123,45 @@ describe("cancel batcher", () => {
       expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
     for (const job of jobs.slice(52, 59))
       expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("queued");
-    // 56 cancels, 55 with a uuid (the other is answered without a statement): a few transactions, not 55 commits.
-    expect(log.alone + log.grouped).toBe(55);
-    expect(log.transactions).toBeGreaterThanOrEqual(1);
-    expect(log.transactions).toBeLessThanOrEqual(2);
-    expect(log.commits).toBe(log.transactions);
+    // 56 cancels, 55 with a uuid (the other is answered without being sent): one statement, or two.
+    expect(log.many).toBeGreaterThanOrEqual(1);
+    expect(log.alone + log.many).toBeLessThanOrEqual(2);
+    expect(log.alone + log.manyItems.reduce((sum, items) => sum + items, 0)).toBe(55);
+    expect(log.other).toBe(0);
   });
 
-  it("rolls a group back when one of its statements fails and runs each cancel again on its own", async () => {
+  it("answers every cancel of a running run in a group, as each lone statement would (each flags it)", async () => {
+    const [running, queued] = [newJob(), newJob()];
+    await inserts.insertJobs(db.pool, [running, queued]);
+    await db.pool.query(
+      `UPDATE ${db.schema.quoted}.runs SET status = 'running', owner = 'worker-a', lease_expires_at = now() + interval '1 minute' WHERE run_id = $1`,
+      [running.runId],
+    );
+    const { connections, log } = recordingPool();
+    const batcher = new CancelBatcher(new CancelRepository(db.schema), connections);
+
+    const answers = await Promise.all([
+      batcher.cancelJob(running.jobId, T0),
+      batcher.cancelJob(queued.jobId, T0),
+      batcher.cancelRun(running.runId, T0),
+      batcher.cancelRun(queued.runId, T0),
+    ]);
+
+    expect(log.many).toBe(1);
+    expect(answers).toEqual([
+      expect.objectContaining({ outcome: "abort-active", runId: running.runId, owner: "worker-a" }),
+      expect.objectContaining({ outcome: "cancelled-before-start", runId: queued.runId }),
+      expect.objectContaining({ outcome: "abort-active", runId: running.runId, owner: "worker-a" }),
+      { outcome: "not-found" },
+    ]);
+  });
+
+  it("runs each cancel of a group again on its own when the server refused the group's statement", async () => {
     const jobs = Array.from({ length: 5 }, newJob);
     await inserts.insertJobs(db.pool, jobs);
-    // The third job's statement fails inside the group (say a deadlock with another process).
-    const { connections, log } = recordingPool(
-      (text, values) => text !== "BEGIN" && values?.[0] === jobs[2]!.jobId,
+    // The group's statement fails (say a deadlock with another process's cancels).
+    const { connections, log } = recordingPool((statement) =>
+      statement === "cancel-many" ? deadlock() : null,
     );
     const batcher = new CancelBatcher(new CancelRepository(db.schema), connections);
 
@@ -155,31 +170,27 @@ describe("cancel batcher", () => {
     expect(answers.map((answer) => answer.outcome)).toEqual(
       Array(5).fill("cancelled-before-start"),
     );
-    expect(log.commits).toBe(0);
-    expect(log.alone).toBeGreaterThanOrEqual(5);
+    expect(log.many).toBe(1);
+    expect(log.alone).toBe(5);
     for (const job of jobs)
       expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("cancelled");
   });
 
-  it("fails every cancel of a group whose commit fails, and none of them took effect", async () => {
+  it("fails every cancel of a group whose statement's outcome is unknown (connection lost), and none is run again", async () => {
     const jobs = Array.from({ length: 6 }, newJob);
     await inserts.insertJobs(db.pool, jobs);
-    const { connections, log } = recordingPool((text) => text === "COMMIT");
+    const { connections, log } = recordingPool((statement) =>
+      statement === "cancel-many" ? new Error("Connection terminated unexpectedly") : null,
+    );
     const batcher = new CancelBatcher(new CancelRepository(db.schema), connections);
 
     const answers = await Promise.allSettled(jobs.map((job) => batcher.cancelJob(job.jobId, T0)));
 
-    // At most the first runs alone (and commits); the others met the failing commit.
-    expect(log.transactions).toBeGreaterThanOrEqual(1);
-    const rejected = answers.filter((answer) => answer.status === "rejected");
-    expect(rejected.length).toBe(jobs.length - log.alone);
-    for (const answer of rejected)
+    expect(log).toMatchObject({ many: 1, alone: 0 });
+    for (const answer of answers)
       expect(String((answer as PromiseRejectedResult).reason)).toContain(
-        "injected failure of COMMIT",
+        "Connection terminated unexpectedly",
       );
-    for (const [index, job] of jobs.entries()) {
-      const state = await queue.getJob(db.pool, job.jobId);
-      expect(state?.status).toBe(answers[index]!.status === "fulfilled" ? "cancelled" : "queued");
-    }
+    for (const job of jobs) expect((await queue.getJob(db.pool, job.jobId))?.status).toBe("queued");
   });
 });

@@ -78,9 +78,10 @@ describe("a stuck run-time schedule on PostgreSQL", () => {
       { id: 1 },
       { cron: "*/10 * * * * *" },
     );
-    await db.pool.query(`DELETE FROM ${db.schema.quoted}.jobs WHERE job_id = $1`, [
-      await headJobId(),
-    ]);
+    // A job and its runs (no foreign key cascades a job's deletion to its runs: migration 10).
+    const head = await headJobId();
+    await db.pool.query(`DELETE FROM ${db.schema.quoted}.runs WHERE job_id = $1`, [head]);
+    await db.pool.query(`DELETE FROM ${db.schema.quoted}.jobs WHERE job_id = $1`, [head]);
 
     await clock.advance(POLL_MS);
     const [info] = await waitForState(

@@ -156,6 +156,11 @@ CREATE INDEX gate_slots_owner ON :"schema".gate_slots (owner);`,
   PRIMARY KEY (gate, run_id)
 );`,
   },
+  {
+    version: 10,
+    description: "runs.job_id no longer references jobs; the statements that delete jobs delete their runs",
+    sql: `ALTER TABLE :"schema".runs DROP CONSTRAINT runs_job_id_fkey;`,
+  },
 ] as const;
 
 /** One statement per file (sql/statements/NAME.sql), header comment and final ';' removed. */
@@ -293,6 +298,44 @@ UNION ALL
 SELECT f.run_id::text, f.job_id::text, true, f.owner, pg_notify($3::text, :'notice_cancel' || f.run_id::text) IS NULL,
        f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey', f.start_allowed
 FROM flagged f JOIN :"schema".jobs j ON j.job_id = f.job_id`,
+  },
+  "cancel-many": {
+    parameterCount: 4,
+    sql: `WITH input AS (
+  SELECT i.id, i.by_job, i.item FROM unnest($1::uuid[], $2::boolean[]) WITH ORDINALITY AS i(id, by_job, item)
+), wanted AS (
+  SELECT i.item, CASE WHEN i.by_job THEN j.current_run_id ELSE i.id END AS run_id
+  FROM input i LEFT JOIN :"schema".jobs j ON i.by_job AND j.job_id = i.id
+), target AS (
+  SELECT r.run_id, r.status FROM :"schema".runs r
+  WHERE r.run_id IN (SELECT run_id FROM wanted) AND r.status IN (:'status_queued', :'status_held', :'status_running')
+  ORDER BY r.run_id
+  FOR UPDATE
+), before_start AS (
+  UPDATE :"schema".runs r
+  SET status = :'status_cancelled', message = :'message_cancelled_before_execution', completed_at = to_timestamp($3::float8 / 1000)
+  FROM target t WHERE r.run_id = t.run_id AND t.status IN (:'status_queued', :'status_held')
+  RETURNING r.run_id, r.job_id, r.job_name
+), jobs_before_start AS (
+  UPDATE :"schema".jobs j
+  SET completed_at = to_timestamp($3::float8 / 1000), next_attempt_due_time = NULL, outcome = :'status_cancelled'
+  FROM before_start b WHERE j.job_id = b.job_id AND j.current_run_id = b.run_id
+), flagged AS (
+  UPDATE :"schema".runs r SET cancel_requested = true
+  FROM target t WHERE r.run_id = t.run_id AND t.status = :'status_running'
+  RETURNING r.run_id, r.job_id, r.job_name, r.owner, r.start_allowed_at IS NOT NULL AS start_allowed
+)
+SELECT w.item::integer AS item, b.run_id::text AS run_id, b.job_id::text AS job_id, false AS was_running, NULL::text AS owner,
+       NULL::boolean AS notified, b.job_name, j.trace_context, j.occurrence ->> 'scheduleKey' AS schedule_key, false AS start_allowed
+FROM before_start b
+JOIN (SELECT run_id, min(item) AS item FROM wanted GROUP BY run_id) w ON w.run_id = b.run_id
+JOIN :"schema".jobs j ON j.job_id = b.job_id
+UNION ALL
+SELECT w.item::integer, f.run_id::text, f.job_id::text, true, f.owner, pg_notify($4::text, :'notice_cancel' || f.run_id::text) IS NULL,
+       f.job_name, j.trace_context, j.occurrence ->> 'scheduleKey', f.start_allowed
+FROM flagged f
+JOIN wanted w ON w.run_id = f.run_id
+JOIN :"schema".jobs j ON j.job_id = f.job_id`,
   },
   "cancel-run": {
     parameterCount: 3,
@@ -496,22 +539,20 @@ SELECT (SELECT n FROM pending) - (SELECT n FROM running) - (SELECT n FROM retryi
   (SELECT job_id FROM :"schema".jobs WHERE completed_at IS NOT NULL ORDER BY completed_at DESC OFFSET $1::integer LIMIT $3::integer)
   UNION
   (SELECT job_id FROM :"schema".jobs WHERE completed_at < to_timestamp($2::float8 / 1000) LIMIT $3::integer)
+), locked AS (
+  SELECT j.job_id FROM :"schema".jobs j
+  WHERE j.job_id IN (SELECT job_id FROM doomed) AND j.completed_at IS NOT NULL
+  ORDER BY j.job_id
+  FOR UPDATE OF j
+), runs_of_locked AS (
+  DELETE FROM :"schema".runs r USING locked l WHERE r.job_id = l.job_id
 )
-DELETE FROM :"schema".jobs j USING doomed d WHERE j.job_id = d.job_id`,
+DELETE FROM :"schema".jobs j USING locked l WHERE j.job_id = l.job_id`,
   },
   "delete-old-occurrences": {
     parameterCount: 1,
     sql: `DELETE FROM :"schema".occurrences
 WHERE due_time < to_timestamp($1::float8 / 1000)`,
-  },
-  "delete-pending-job": {
-    parameterCount: 1,
-    sql: `WITH run AS (
-  DELETE FROM :"schema".runs WHERE job_id = $1::uuid AND status IN (:'status_queued', :'status_held')
-  RETURNING job_id
-)
-DELETE FROM :"schema".jobs j USING run WHERE j.job_id = run.job_id
-RETURNING j.job_id::text AS job_id`,
   },
   "extend-gate-slots": {
     parameterCount: 2,
@@ -543,6 +584,36 @@ RETURNING r.run_id::text AS run_id, r.cancel_requested`,
        (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms, j.key
 FROM :"schema".jobs j JOIN :"schema".runs r ON r.run_id = j.current_run_id
 WHERE j.job_id = $1::uuid`,
+  },
+  "get-schedule": {
+    parameterCount: 1,
+    sql: `WITH finished AS MATERIALIZED (
+  SELECT j.current_run_id, j.completed_at FROM :"schema".jobs j
+  WHERE j.key = $1::text AND j.occurrence ->> 'scheduleKey' = $1::text AND j.completed_at IS NOT NULL
+), last AS (
+  SELECT r.run_id::text AS run_id, r.job_id::text AS job_id, r.job_name, (extract(epoch from r.due_time) * 1000)::float8 AS due_ms,
+         (extract(epoch from r.started_at) * 1000)::float8 AS started_ms, (extract(epoch from r.completed_at) * 1000)::float8 AS completed_ms,
+         r.status, r.message
+  FROM finished f JOIN :"schema".runs r ON r.run_id = f.current_run_id
+  ORDER BY f.completed_at DESC
+  LIMIT 1
+)
+SELECT s.schedule_key, s.job_name, s.payload, s.cron, s.time_zone, s.fixed_rate_ms::float8 AS fixed_rate_ms,
+       s.fixed_delay_ms::float8 AS fixed_delay_ms, s.misfire, s.overlap, s.enabled, s.revision::text AS revision,
+       s.head_job_id::text AS head_job_id, (extract(epoch from s.head_due_time) * 1000)::float8 AS head_due_ms,
+       CASE WHEN hr.status IN (:'status_queued', :'status_held') THEN
+              CASE WHEN hj.attempt > 1 THEN :'status_waiting_retry' ELSE :'status_queued' END
+            ELSE hr.status END AS head_status,
+       (extract(epoch from s.last_slot) * 1000)::float8 AS last_slot_ms,
+       (extract(epoch from s.created_at) * 1000)::float8 AS created_ms,
+       (extract(epoch from s.updated_at) * 1000)::float8 AS updated_ms,
+       last.run_id AS last_run_id, last.job_id AS last_job_id, last.job_name AS last_job_name, last.due_ms AS last_due_ms,
+       last.started_ms AS last_started_ms, last.completed_ms AS last_completed_ms, last.status AS last_status, last.message AS last_message
+FROM :"schema".schedules s
+LEFT JOIN :"schema".jobs hj ON hj.job_id = s.head_job_id
+LEFT JOIN :"schema".runs hr ON hr.run_id = hj.current_run_id
+LEFT JOIN last ON true
+WHERE s.schedule_key = $1::text`,
   },
   "insert-jobs": {
     parameterCount: 15,
@@ -1027,18 +1098,51 @@ WHERE st.schemaname = :'schema' AND st.relname = 'runs'`,
 SELECT pg_notify($4::text, :'notice_gate_freed' || left(gone.gate, 1000)) FROM gone`,
   },
   "write-schedule": {
-    parameterCount: 15,
-    sql: `INSERT INTO :"schema".schedules AS s (schedule_key, job_name, payload, cron, time_zone, fixed_rate_ms, fixed_delay_ms, misfire,
-                                      overlap, enabled, revision, head_job_id, head_due_time, created_at, updated_at)
-VALUES ($1::text, $2::text, $3::jsonb, $4::text, $5::text, $6::float8::bigint, $7::float8::bigint, $8::text, $9::text, $10::boolean,
-        $11::uuid, $13::uuid, to_timestamp($14::float8 / 1000), to_timestamp($15::float8 / 1000), to_timestamp($15::float8 / 1000))
-ON CONFLICT (schedule_key) DO UPDATE
-SET job_name = excluded.job_name, payload = excluded.payload, cron = excluded.cron, time_zone = excluded.time_zone,
-    fixed_rate_ms = excluded.fixed_rate_ms, fixed_delay_ms = excluded.fixed_delay_ms, misfire = excluded.misfire,
-    overlap = excluded.overlap, enabled = excluded.enabled, revision = excluded.revision, head_job_id = excluded.head_job_id,
-    head_due_time = excluded.head_due_time, updated_at = excluded.updated_at
-WHERE s.revision = $12::uuid
-RETURNING s.schedule_key`,
+    parameterCount: 25,
+    sql: `WITH current AS (
+  SELECT s.revision FROM :"schema".schedules s WHERE s.schedule_key = $1::text FOR UPDATE
+), allowed AS (
+  SELECT true AS ok
+  WHERE CASE WHEN $12::uuid IS NULL THEN NOT EXISTS (SELECT FROM current)
+             ELSE EXISTS (SELECT FROM current WHERE revision = $12::uuid) END
+), replaced_run AS (
+  DELETE FROM :"schema".runs
+  WHERE $16::uuid IS NOT NULL AND job_id = $16::uuid AND status IN (:'status_queued', :'status_held')
+    AND EXISTS (SELECT FROM allowed)
+  RETURNING job_id
+), replaced_job AS (
+  DELETE FROM :"schema".jobs j USING replaced_run r WHERE j.job_id = r.job_id
+), written AS (
+  INSERT INTO :"schema".schedules AS s (schedule_key, job_name, payload, cron, time_zone, fixed_rate_ms, fixed_delay_ms, misfire,
+                                        overlap, enabled, revision, head_job_id, head_due_time, created_at, updated_at)
+  SELECT $1::text, $2::text, $3::jsonb, $4::text, $5::text, $6::float8::bigint, $7::float8::bigint, $8::text, $9::text, $10::boolean,
+         $11::uuid, $13::uuid, to_timestamp($14::float8 / 1000), to_timestamp($15::float8 / 1000), to_timestamp($15::float8 / 1000)
+  WHERE EXISTS (SELECT FROM allowed) AND ($16::uuid IS NULL OR EXISTS (SELECT FROM replaced_run))
+  ON CONFLICT (schedule_key) DO UPDATE
+  SET job_name = excluded.job_name, payload = excluded.payload, cron = excluded.cron, time_zone = excluded.time_zone,
+      fixed_rate_ms = excluded.fixed_rate_ms, fixed_delay_ms = excluded.fixed_delay_ms, misfire = excluded.misfire,
+      overlap = excluded.overlap, enabled = excluded.enabled, revision = excluded.revision, head_job_id = excluded.head_job_id,
+      head_due_time = excluded.head_due_time, updated_at = excluded.updated_at
+  WHERE s.revision = $12::uuid
+  RETURNING s.schedule_key
+), head AS (
+  SELECT $13::uuid AS job_id, $17::uuid AS run_id, $2::text AS job_name, $14::float8 AS due_ms
+  WHERE $13::uuid IS NOT NULL AND EXISTS (SELECT FROM written)
+), head_run AS (
+  INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status)
+  SELECT h.run_id, h.job_id, h.job_name, 1, to_timestamp(h.due_ms / 1000),
+         CASE WHEN EXISTS (SELECT FROM :"schema".paused_jobs p WHERE p.job_name = h.job_name FOR SHARE)
+              THEN :'status_held' ELSE :'status_queued' END
+  FROM head h
+), head_job AS (
+  INSERT INTO :"schema".jobs (job_id, job_name, payload, current_run_id, attempt, max_attempts, resilience, resilience_mode,
+                              created_at, key, occurrence, correlation_id, trace_context)
+  SELECT h.job_id, h.job_name, $18::jsonb, h.run_id, 1, $19::integer, $20::jsonb, $21::text, to_timestamp($15::float8 / 1000),
+         $1::text, $22::jsonb, $24::text, $25::text
+  FROM head h
+)
+SELECT EXISTS (SELECT FROM written) AS written,
+       (SELECT pg_notify($23::text, :'notice_new_work' || h.due_ms::bigint::text) IS NULL FROM head h) AS notified`,
   },
 } as const;
 

@@ -1,4 +1,4 @@
--- remove-schedule: deletes a schedule defined at run time and its head, if the head is still
+-- remove-schedule: deletes a schedule defined at run time and its head (job and run), if the head is still
 -- queued. Its running occurrences finish; their attempt to plan a next slot finds no schedule.
 --
 -- Parameters:
