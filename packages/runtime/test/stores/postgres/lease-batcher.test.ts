@@ -1,27 +1,23 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueryConfig } from "pg";
 import {
   LeaseBatcher,
   type LeaseBatcherHooks,
 } from "../../../src/stores/postgres/lease-batcher.js";
-import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
 import type { Queryable } from "../../../src/stores/postgres/queryable.js";
 import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
 import { ManualClock } from "../../../src/testing/manual-clock.js";
-import { createTestSchema, type TestSchema } from "./support/test-database.js";
+import { newJobRow, T0 } from "./support/job-rows.js";
+import { createMigratedTestSchema, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
 let queue: QueueRepository;
 let inserts: JobInsertRepository;
-const T0 = Date.UTC(2030, 0, 1);
 
 beforeAll(async () => {
-  db = await createTestSchema("lease_batcher");
-  const client = await db.pool.connect();
-  await migrate(client, db.schema).finally(() => client.release());
+  db = await createMigratedTestSchema("lease_batcher");
   queue = new QueueRepository(db.schema);
   inserts = new JobInsertRepository(db.schema);
 });
@@ -29,19 +25,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function newJob(): NewJobRow {
-  return {
-    jobId: randomUUID(),
-    runId: randomUUID(),
-    jobName: "reports.build",
-    payload: null,
-    dueTimeMs: T0,
-    maxAttempts: 1,
-    correlationId: null,
-    resilience: null,
-    resilienceMode: "inline",
-    createdAtMs: T0 - 1_000,
-  };
+function newJob(overrides: Partial<NewJobRow> = {}): NewJobRow {
+  return newJobRow({ jobName: "reports.build", ...overrides });
 }
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

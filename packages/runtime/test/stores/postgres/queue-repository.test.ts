@@ -6,19 +6,22 @@ import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
 import { CancelRepository } from "../../../src/stores/postgres/cancel-repository.js";
 import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
-import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from "./support/test-database.js";
+import { newJobRow, T0 } from "./support/job-rows.js";
+import {
+  createMigratedTestSchema,
+  createTestSchema,
+  TEST_DATABASE_URL,
+  type TestSchema,
+} from "./support/test-database.js";
 
 let db: TestSchema;
 let queue: QueueRepository;
 let inserts: JobInsertRepository;
 let cancels: CancelRepository;
-const T0 = Date.UTC(2030, 0, 1);
 const LEASE = 30_000;
 
 beforeAll(async () => {
-  db = await createTestSchema("queue_repo");
-  const client = await db.pool.connect();
-  await migrate(client, db.schema).finally(() => client.release());
+  db = await createMigratedTestSchema("queue_repo");
   queue = new QueueRepository(db.schema);
   inserts = new JobInsertRepository(db.schema);
   cancels = new CancelRepository(db.schema);
@@ -33,19 +36,7 @@ beforeEach(async () => {
 });
 
 function newJob(overrides: Partial<NewJobRow> = {}): NewJobRow {
-  return {
-    jobId: randomUUID(),
-    runId: randomUUID(),
-    jobName: "emails.send",
-    payload: { to: "a@example.com" },
-    dueTimeMs: T0,
-    maxAttempts: 1,
-    correlationId: null,
-    resilience: null,
-    resilienceMode: "inline",
-    createdAtMs: T0 - 1_000,
-    ...overrides,
-  };
+  return newJobRow({ payload: { to: "a@example.com" }, ...overrides });
 }
 
 const claim = (owner: string, nowMs: number, limit = 10, leaseMs = LEASE) =>

@@ -7,21 +7,18 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CancelRepository } from "../../../src/stores/postgres/cancel-repository.js";
 import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
-import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
-import { createTestSchema, type TestSchema } from "./support/test-database.js";
+import { newJobRow, T0 } from "./support/job-rows.js";
+import { createMigratedTestSchema, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
 let inserts: JobInsertRepository;
 let queue: QueueRepository;
 let cancels: CancelRepository;
-const T0 = Date.UTC(2030, 0, 1);
 
 beforeAll(async () => {
-  db = await createTestSchema("retention_runs");
-  const client = await db.pool.connect();
-  await migrate(client, db.schema).finally(() => client.release());
+  db = await createMigratedTestSchema("retention_runs");
   inserts = new JobInsertRepository(db.schema);
   queue = new QueueRepository(db.schema);
   cancels = new CancelRepository(db.schema);
@@ -33,19 +30,8 @@ beforeEach(async () => {
   await db.pool.query(`TRUNCATE ${db.schema.quoted}.jobs, ${db.schema.quoted}.runs`);
 });
 
-function newJob(): NewJobRow {
-  return {
-    jobId: randomUUID(),
-    runId: randomUUID(),
-    jobName: "emails.send",
-    payload: null,
-    dueTimeMs: T0,
-    maxAttempts: 1,
-    correlationId: null,
-    resilience: null,
-    resilienceMode: "inline",
-    createdAtMs: T0 - 1_000,
-  };
+function newJob(overrides: Partial<NewJobRow> = {}): NewJobRow {
+  return newJobRow(overrides);
 }
 
 /** Finished jobs: inserted, then cancelled (a cancel before execution ends the job). */

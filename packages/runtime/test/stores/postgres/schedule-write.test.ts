@@ -8,10 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { occurrenceJob } from "../../../src/dispatch/occurrence-job.js";
 import type { ScheduleRule } from "../../../src/policy/schedule-rule.js";
 import type { ScheduleWrite } from "../../../src/stores/job-store.js";
-import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { Queryable } from "../../../src/stores/postgres/queryable.js";
 import { ScheduleRepository } from "../../../src/stores/postgres/schedule-repository.js";
-import { createTestSchema, type TestSchema } from "./support/test-database.js";
+import { createMigratedTestSchema, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
 let schedules: ScheduleRepository;
@@ -27,9 +26,7 @@ const RULE: ScheduleRule = {
 };
 
 beforeAll(async () => {
-  db = await createTestSchema("schedule_write");
-  const client = await db.pool.connect();
-  await migrate(client, db.schema).finally(() => client.release());
+  db = await createMigratedTestSchema("schedule_write");
   schedules = new ScheduleRepository(db.schema);
 });
 afterAll(async () => {

@@ -8,14 +8,13 @@ import {
   withoutLiteralsAndComments,
 } from "../../../scripts/generate-sql-module.mjs";
 import { JOB_STATUSES, OutcomeMessage, RUN_STATUSES } from "../../../src/state/vocabulary.js";
-import { migrate } from "../../../src/stores/postgres/migrations.js";
 import { NOTICE_PREFIX } from "../../../src/stores/postgres/notifications.js";
 import { schemaName } from "../../../src/stores/postgres/schema-name.js";
 import { psqlVariableCommands, renderSql } from "../../../src/stores/postgres/sql/render-sql.js";
 import { STATEMENT_FILES } from "../../../src/stores/postgres/sql/sql-files.generated.js";
 import { renderStatements } from "../../../src/stores/postgres/sql/statements.js";
 import { runPsql } from "./support/psql.js";
-import { createTestSchema, type TestSchema } from "./support/test-database.js";
+import { createMigratedTestSchema, type TestSchema } from "./support/test-database.js";
 
 const STATEMENTS_DIR = path.join(SQL_DIR, "statements");
 const sqlFiles = (["migrations", "statements"] as const).flatMap((folder) =>
@@ -29,9 +28,7 @@ const sqlFiles = (["migrations", "statements"] as const).flatMap((folder) =>
 
 let db: TestSchema;
 beforeAll(async () => {
-  db = await createTestSchema("sql_files");
-  const client = await db.pool.connect();
-  await migrate(client, db.schema).finally(() => client.release());
+  db = await createMigratedTestSchema("sql_files");
 });
 afterAll(async () => {
   await db?.drop();

@@ -10,24 +10,21 @@ import {
   LeaseBatcher,
   type LeaseBatcherHooks,
 } from "../../../src/stores/postgres/lease-batcher.js";
-import { migrate } from "../../../src/stores/postgres/migrations.js";
 import type { NewJobRow } from "../../../src/stores/postgres/queue-rows.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
 import { renderStatements } from "../../../src/stores/postgres/sql/statements.js";
 import { ManualClock } from "../../../src/testing/manual-clock.js";
-import { createTestSchema, type TestSchema } from "./support/test-database.js";
+import { newJobRow, T0 } from "./support/job-rows.js";
+import { createMigratedTestSchema, type TestSchema } from "./support/test-database.js";
 
 let db: TestSchema;
 let queue: QueueRepository;
 let inserts: JobInsertRepository;
 let cancels: CancelRepository;
-const T0 = Date.UTC(2030, 0, 1);
 const LEASE = 30_000;
 
 beforeAll(async () => {
-  db = await createTestSchema("start_cancel");
-  const client = await db.pool.connect();
-  await migrate(client, db.schema).finally(() => client.release());
+  db = await createMigratedTestSchema("start_cancel");
   queue = new QueueRepository(db.schema);
   inserts = new JobInsertRepository(db.schema);
   cancels = new CancelRepository(db.schema);
@@ -40,19 +37,7 @@ beforeEach(async () => {
 });
 
 function newJob(overrides: Partial<NewJobRow> = {}): NewJobRow {
-  return {
-    jobId: randomUUID(),
-    runId: randomUUID(),
-    jobName: "emails.send",
-    payload: null,
-    dueTimeMs: T0,
-    maxAttempts: 1,
-    correlationId: null,
-    resilience: null,
-    resilienceMode: "inline",
-    createdAtMs: T0 - 1_000,
-    ...overrides,
-  };
+  return newJobRow(overrides);
 }
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

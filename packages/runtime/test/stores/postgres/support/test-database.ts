@@ -1,4 +1,5 @@
 import pg from "pg";
+import { migrate } from "../../../../src/stores/postgres/migrations.js";
 import { schemaName, type SchemaName } from "../../../../src/stores/postgres/schema-name.js";
 
 /** The PostgreSQL every postgres test uses (CI starts it; see DEVELOPERS.md). */
@@ -38,6 +39,14 @@ export async function createTestSchema(fileTag: string): Promise<TestSchema> {
       await Promise.all(pools.map((p) => p.end()));
     },
   };
+}
+
+/** {@link createTestSchema}, migrated: for tests that drive repositories and statements directly. */
+export async function createMigratedTestSchema(fileTag: string): Promise<TestSchema> {
+  const db = await createTestSchema(fileTag);
+  const client = await db.pool.connect();
+  await migrate(client, db.schema).finally(() => client.release());
+  return db;
 }
 
 /**
