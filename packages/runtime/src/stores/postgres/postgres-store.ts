@@ -54,14 +54,14 @@ import {
   type PostgresStoreOptions,
   type ResolvedPostgresStoreOptions,
 } from "./postgres-store-options.js";
-import { isQueryable, type Queryable } from "./queryable.js";
-import type { NewJobRow } from "./queue-rows.js";
+import type { Queryable } from "./queryable.js";
 import { QueueRepository } from "./queue-repository.js";
 import { Retention } from "./retention.js";
 import { toJobState, toOutcomeInfo, toRunInfo } from "./row-mapping.js";
 import { ScheduleRepository } from "./schedule-repository.js";
 import { PostgresSchedules } from "./schedules.js";
 import type { StoreContext } from "./store-context.js";
+import { StoreInserts } from "./store-inserts.js";
 import { StoreTimers } from "./store-timers.js";
 import { WakeUpListener } from "./wake-up-listener.js";
 
@@ -135,7 +135,7 @@ class PostgresStore implements PostgresJobStore {
   readonly #queue: QueueRepository;
   readonly #inserts: JobInsertRepository;
   readonly #cancels: Cancels;
-  readonly #direct: DirectInserts;
+  readonly #insertPath: StoreInserts;
   readonly #schedules: PostgresSchedules;
   readonly #gates: GateSlots;
   readonly #gateWaits: GateWaits;
@@ -169,7 +169,11 @@ class PostgresStore implements PostgresJobStore {
       this.workerId,
       () => this.#open?.claims.leases ?? null,
     );
-    this.#direct = new DirectInserts(inserts, this.#queue, this.#pool);
+    this.#insertPath = new StoreInserts(
+      new DirectInserts(inserts, this.#queue, this.#pool),
+      this.#target,
+      () => this.#open,
+    );
     this.#gates = new GateSlots(options.schema, this.#pool, this.workerId, options.leaseMs);
     // Asked again at least three times a lease: each ask refreshes the waiter row's lease.
     this.#gateWaits = new GateWaits(
@@ -285,69 +289,15 @@ class PostgresStore implements PostgresJobStore {
     if (this.#ownsPool) await this.#pool.end();
   }
 
-  async insertJob(job: NewRuntimeJob, options?: InsertOptions): Promise<KeyHolder | undefined> {
-    const row: NewJobRow = { ...job };
-    const client = this.#callerClient(options);
-    if (client === null && (job.key === null || job.key === undefined)) {
-      const open = this.#open;
-      if (open === null)
-        throw coded(
-          new Error(
-            "postgresStore: the store is not open; start the scheduler before scheduling jobs.",
-          ),
-          "ELR513",
-        );
-      await open.inserts.insert(row);
-      return undefined;
-    }
-    // A keyed job learns whether it was inserted; a caller's transaction is its own batch. The
-    // NOTIFY commits with the caller's transaction; listeners (this one too) learn of the job then.
-    const [holder] = await this.#insertDirect([row], client);
-    return holder ?? undefined;
+  insertJob(job: NewRuntimeJob, options?: InsertOptions): Promise<KeyHolder | undefined> {
+    return this.#insertPath.insertJob(job, options);
   }
 
-  /** All or nothing, one statement (sql/statements/insert-jobs.sql), keys honoured per job. */
   insertJobs(
     jobs: readonly NewRuntimeJob[],
     options?: InsertOptions,
   ): Promise<(KeyHolder | null)[]> {
-    return this.#insertDirect(jobs, this.#callerClient(options));
-  }
-
-  async #insertDirect(
-    rows: readonly NewJobRow[],
-    client: Queryable | null,
-  ): Promise<(KeyHolder | null)[]> {
-    if (client === null && this.#open === null) {
-      throw coded(
-        new Error(
-          "postgresStore: the store is not open; start the scheduler before scheduling jobs.",
-        ),
-        "ELR513",
-      );
-    }
-    const holders = await this.#direct.insert(rows, client).catch((error: unknown) => {
-      throw describeConnectionError(error, this.#target, "enqueue a job");
-    });
-    if (client === null && rows.length > 0)
-      this.#open?.context.learnDue(Math.min(...rows.map((row) => row.dueTimeMs)));
-    return holders;
-  }
-
-  /** The caller's transaction client of `options`, validated, or `null`. */
-  #callerClient(options: InsertOptions | undefined): Queryable | null {
-    const client = options?.client;
-    if (client === undefined || client === null) return null;
-    if (!isQueryable(client)) {
-      throw coded(
-        new TypeError(
-          "postgresStore: options.client must be a pg client inside your transaction (const client = await pool.connect(); " +
-            `await client.query("BEGIN")), got ${typeof client}.`,
-        ),
-        "ELR512",
-      );
-    }
-    return client;
+    return this.#insertPath.insertJobs(jobs, options);
   }
 
   async claimDueRuns(
