@@ -260,7 +260,7 @@ function traceQueries(): { reset(): void; summary(): string } {
           : []
         : (first.values ?? []);
     // complete-and-claim.sql: $4 is the claim limit (0: completion-only), $8/$9 the completed and started run ids.
-    const completeAndClaim = text.startsWith("WITH completed AS");
+    const completeAndClaim = text.startsWith("WITH locked AS"); // its first CTE (see the file)
     const label = completeAndClaim
       ? `complete-and-claim.sql, ${Number(values[3]) > 0 ? "claiming" : "completion-only flush"}`
       : text.slice(0, 70);
