@@ -95,8 +95,23 @@ describe("the dashboard in Chromium", () => {
   it("overview: every status has jobs, and each job name shows its counts, next due time and last outcome", async () => {
     await page.goto(demo.url);
     expect(await page.title()).toBe("Overview · Elarion");
-    const tiles = await page.locator(".tile").allInnerTexts();
-    expect(tiles.map((text) => text.replace(/\s+/g, " ").trim())).toEqual([
+    // The stylesheet is applied — a bounded wait: on a loaded CI machine the tiles were once read
+    // unstyled ("2queued") right after navigation...
+    await expect
+      .poll(() => page.evaluate("getComputedStyle(document.querySelector('.tile')).display"), {
+        timeout: 5_000,
+      })
+      .toBe("flex");
+    // ...and each tile reads count then status (read per part, so the text does not depend on layout).
+    const tiles = await page
+      .locator(".tile")
+      .evaluateAll((all) =>
+        all.map(
+          (tile) =>
+            `${tile.querySelector(".tile-count")?.textContent} ${tile.querySelector(".tile-label")?.textContent}`,
+        ),
+      );
+    expect(tiles).toEqual([
       "2 queued",
       "1 running",
       "1 waiting-retry",
