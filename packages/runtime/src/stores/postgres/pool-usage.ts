@@ -1,6 +1,5 @@
 import type pg from "pg";
 import type { Logger } from "../../core/logger.js";
-import type { Queryable } from "./queryable.js";
 
 /**
  * What the store does to a pool, given or its own (docs/postgres.md, "Your pool"): while the store
@@ -65,31 +64,4 @@ export async function withPooledClient<T>(
     client.off("error", onError);
     client.release(lost);
   }
-}
-
-/** A client borrowed by {@link borrowClient}: its `release` also removes the borrow's listener. */
-export interface BorrowedClient extends Queryable {
-  release(error?: Error | boolean): void;
-}
-
-/**
- * Borrows a client for a caller that releases it itself (a transaction spread over calls). Like
- * {@link withPooledClient}, the borrow carries an `'error'` listener, so a connection lost while
- * borrowed (a server restart) rejects the statement instead of ending the process, and the client
- * is released as broken.
- */
-export async function borrowClient(pool: pg.Pool): Promise<BorrowedClient> {
-  const client = await pool.connect();
-  let lost: Error | undefined;
-  const onError = (error: Error): void => {
-    lost ??= error;
-  };
-  client.on("error", onError);
-  return {
-    query: client.query.bind(client) as Queryable["query"],
-    release(error) {
-      client.off("error", onError);
-      client.release(lost ?? error);
-    },
-  };
 }
