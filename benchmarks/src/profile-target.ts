@@ -53,6 +53,7 @@ async function main(workload: string | undefined, count: number): Promise<void> 
           : explainSlowStatements(Number(process.env.EXPLAIN_MIN_MS));
       const system = elarionSystem(
         process.env.MAX_LEASED_RUNS === undefined ? undefined : Number(process.env.MAX_LEASED_RUNS),
+        { keepFinishedJobs: process.env.KEEP_FINISHED_JOBS !== "0" },
       );
       await system.prepare();
       await system.enqueueNoops(count);

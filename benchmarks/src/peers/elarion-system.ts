@@ -8,11 +8,24 @@ import { WORKER_CONCURRENCY, type Probes, type QueueSystem } from "./queue-syste
 
 const SCHEMA = "bench_elarion";
 
+/** How the worker's store is set up beyond the batching knob. */
+export interface ElarionSystemOptions {
+  /**
+   * `false`: `retention: { maxFinishedJobs: 0 }` — a completion deletes the job it finishes, as
+   * graphile-worker and pg-boss (by default, after archiving) do; `true` (default): the store's
+   * default retention, which keeps the latest 1024 finished jobs for history.
+   */
+  readonly keepFinishedJobs?: boolean;
+}
+
 /**
  * Elarion's postgresStore: an enqueue-only scheduler (the descriptor set, so it never dispatches)
  * produces; a worker scheduler with `maxConcurrentExecutions: 8` consumes.
  */
-export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
+export function elarionSystem(
+  maxLeasedRuns?: number,
+  { keepFinishedJobs = true }: ElarionSystemOptions = {},
+): QueueSystem {
   let pool: pg.Pool | null = null;
   let producer: JobScheduler<never, JobPayloads> | null = null;
   let worker: Pick<JobScheduler, "start" | "stop"> | null = null;
@@ -21,9 +34,11 @@ export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
     return pool;
   };
   return {
-    name: "Elarion postgresStore",
+    name: keepFinishedJobs
+      ? "Elarion postgresStore"
+      : "Elarion postgresStore, no finished job kept",
     settings:
-      `postgresStore({ pool, maxLeasedRuns: ${maxLeasedRuns ?? "(default)"} }), other options default (leaseMs 30 s, pollIntervalMs 5 s; LISTEN/NOTIFY wake-ups, group-commit inserts), ` +
+      `postgresStore({ pool, maxLeasedRuns: ${maxLeasedRuns ?? "(default)"}${keepFinishedJobs ? "" : ", retention: { maxFinishedJobs: 0 }"} }), other options default (leaseMs 30 s, pollIntervalMs 5 s; LISTEN/NOTIFY wake-ups, group-commit inserts), ` +
       `maxConcurrentExecutions ${WORKER_CONCURRENCY}; enqueue = one \`enqueueMany()\` call with every job (its bulk API: one statement)`,
     async prepare() {
       pool = benchPool(10);
@@ -50,6 +65,7 @@ export function elarionSystem(maxLeasedRuns?: number): QueueSystem {
           pool: requirePool(),
           schema: SCHEMA,
           ...(maxLeasedRuns === undefined ? {} : { maxLeasedRuns }),
+          ...(keepFinishedJobs ? {} : { retention: { maxFinishedJobs: 0 } }),
         }),
         maxConcurrentExecutions: WORKER_CONCURRENCY,
       });

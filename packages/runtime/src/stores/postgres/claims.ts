@@ -40,6 +40,7 @@ export class Claims {
       nextDue: (dueTimeMs) => context.nextDue.answered(dueTimeMs),
       failed: (error) => this.#roundTripFailed(error, timers),
       completed: (count) => retention.after(count),
+      keepFinishedJobs: retention.keepsFinishedJobs,
       cancelsInFlight,
       released: () => {
         if (this.#waitingForRoom && this.leases.heldCount < options.maxLeasedRuns) {

@@ -43,6 +43,11 @@ export interface LeaseBatcherHooks {
   cancelsInFlight(): Promise<unknown> | null;
   /** A round trip failed; the batcher retries by itself, the dispatcher should claim again later. */
   failed(error: unknown): void;
+  /**
+   * `false` when retention keeps no finished job: completions delete the jobs they finish
+   * (see `ClaimRequest.keepFinishedJobs`). Default `true`.
+   */
+  readonly keepFinishedJobs?: boolean;
   readonly logger: Logger;
 }
 
@@ -419,6 +424,7 @@ export class LeaseBatcher {
           nowMs,
           limit,
           leaseMs: this.leaseMs,
+          keepFinishedJobs: this.hooks.keepFinishedJobs ?? true,
           ...(claimStarts === undefined ? {} : { starts: claimStarts }),
         },
       );

@@ -34,6 +34,12 @@ export interface ClaimRequest {
   readonly leaseMs: number;
   /** Starts the claim allows itself (complete-and-claim.sql, $10 and $11); none by default. */
   readonly starts?: ClaimStarts;
+  /**
+   * `false` when retention keeps no finished job: a job that finishes is deleted by the completion
+   * itself instead of recorded and deleted by the next retention pass (complete-and-claim.sql, $12).
+   * Default `true`.
+   */
+  readonly keepFinishedJobs?: boolean;
 }
 
 /** Retention limits for finished runtime jobs. */
@@ -120,6 +126,7 @@ export class QueueRepository {
       starts.map((st) => st.runId),
       (request.starts?.atOnce ?? 0) + (request.starts?.ahead ?? 0),
       request.starts?.atOnce ?? 0,
+      request.keepFinishedJobs ?? true,
     ]);
     const refused = new Set(result.rows[0]!.refused);
     const claimed: ClaimedRunRow[] = [];

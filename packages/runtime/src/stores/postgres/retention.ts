@@ -21,6 +21,9 @@ export class Retention {
    * least one), so the table stays near the limit without a pass per completion; `null` otherwise.
    */
   after(count: number): Promise<void> | null {
+    // Keeping none, the completions deleted the jobs they finished themselves; the poll's pass
+    // catches the rest (jobs cancelled while queued, outcomes recorded one by one after a refusal).
+    if (!this.keepsFinishedJobs) return null;
     this.#finishedSincePass += count;
     if (this.#finishedSincePass < Math.max(1, Math.floor(this.#maxFinishedJobs() / 8))) return null;
     this.#finishedSincePass = 0;
@@ -47,6 +50,15 @@ export class Retention {
   /** Resolves when no pass is running or queued (a pass must not outlive the store, nor a pool it ends). */
   async settled(): Promise<void> {
     await (this.#next ?? this.#inFlight);
+  }
+
+  /**
+   * `false` when no finished job is kept (`maxFinishedJobs` or `maxAge` zero): the completion that
+   * finishes a job deletes it (complete-and-claim.sql, $12), as graphile-worker deletes a job it
+   * completed, rather than recording an outcome that the next pass deletes again.
+   */
+  get keepsFinishedJobs(): boolean {
+    return this.#maxFinishedJobs() > 0 && this.context.options.maxAgeMs > 0;
   }
 
   #maxFinishedJobs(): number {

@@ -20,6 +20,9 @@
 --               start at once: the claim allows their start itself (see Cancels); 0 allows none
 --   $11 integer how many of those ($11 <= $10) take a free slot at once: their start is also recorded
 --               (started_at = $3); the worker records a later start time itself
+--   $12 boolean keep finished jobs: true records a finished job's outcome (retention deletes it
+--               later); false deletes a job that finishes here, with its runs, in this statement
+--               (retention keeps no finished job: retention.maxFinishedJobs 0)
 --
 -- Returns one row per run leased by this call, in due order, or a single row when none was:
 --   refused           text[]   run ids of $1 whose completion was refused (see Fencing); the same
@@ -58,6 +61,11 @@
 --   - Lock order: the held rows this call writes (completions and start marks) are locked first,
 --     in run_id order, as the heartbeat (extend-leases.sql) locks them, so the two never deadlock.
 --   - A job moves on (next attempt, or finished) only if the completed run is still its current run.
+--   - Keeping no finished job ($12 false) deletes it where it would have been recorded: a job whose
+--     current run finishes here goes, then its runs (every attempt). Deleting writes no index entry,
+--     where recording the outcome rewrote both rows with new entries in seven indexes (status,
+--     completed_at and outcome are indexed, so neither update can be HOT). A run whose job was not
+--     deleted (not its current run any more) records its outcome as when finished jobs are kept.
 --   - Keys (migration 5): a claimed run holds no key (held_key null), so a run given back to the queue
 --     later never collides with the pending job that took the key meanwhile; a retry takes the key
 --     through ON CONFLICT DO NOTHING, race-free against producers inserting the same key.
@@ -75,33 +83,59 @@
 --   - `batch` is evaluated once, however many rows the answer has: a CTE that calls a volatile
 --     function (pg_notify) is never inlined.
 WITH locked AS (
-  -- 0. The held rows written below, locked in run_id order (see Lock order).
-  SELECT r.run_id FROM :"schema".runs r
+  -- 0. The held rows written below, locked in run_id order (see Lock order). Locking returns each
+  --    row as it is now (a cancel may have committed while this statement waited for the lock).
+  SELECT r.run_id, r.job_id, r.owner, r.status, r.claims, r.cancel_requested FROM :"schema".runs r
   WHERE r.run_id = ANY($8::uuid[] || $9::uuid[])
   ORDER BY r.run_id
   FOR UPDATE
+), outcomes AS (
+  -- 1. The finished runs of the last batch still leased to this worker under their token (see
+  --    Fencing), with the outcome each records: cancelled when a cancel was requested meanwhile,
+  --    unless it failed for good (see Cancels).
+  SELECT l.run_id, l.job_id, o.cancelled,
+         CASE WHEN o.cancelled THEN :'status_cancelled' ELSE o.status END AS status,
+         CASE WHEN o.cancelled THEN :'message_cancelled' ELSE o.message END AS message,
+         o.started_ms, o.completed_ms,
+         CASE WHEN l.cancel_requested THEN NULL ELSE o.retry_run_id END AS retry_run_id, o.retry_due_ms
+  FROM locked l
+  CROSS JOIN LATERAL (
+    SELECT $1::jsonb -> l.run_id::text ->> 'status' AS status, $1::jsonb -> l.run_id::text ->> 'message' AS message,
+           ($1::jsonb -> l.run_id::text ->> 'started_ms')::float8 AS started_ms,
+           ($1::jsonb -> l.run_id::text ->> 'completed_ms')::float8 AS completed_ms,
+           ($1::jsonb -> l.run_id::text ->> 'retry_run_id')::uuid AS retry_run_id,
+           ($1::jsonb -> l.run_id::text ->> 'retry_due_ms')::float8 AS retry_due_ms,
+           l.cancel_requested AND ($1::jsonb -> l.run_id::text ->> 'status' = :'status_succeeded'
+                                   OR $1::jsonb -> l.run_id::text ->> 'retry_run_id' IS NOT NULL) AS cancelled
+  ) o
+  WHERE l.run_id = ANY($8::uuid[])
+    AND l.owner = $2::text AND l.status = :'status_running'
+    AND l.claims = ($1::jsonb -> l.run_id::text ->> 'claims')::integer
+), jobs_deleted AS (
+  -- 2a. Keeping no finished job ($12 false): a job whose current run finished for good goes...
+  DELETE FROM :"schema".jobs j
+  WHERE NOT $12::boolean
+    AND j.job_id = ANY(ARRAY(SELECT job_id FROM outcomes WHERE retry_run_id IS NULL))
+    AND j.current_run_id = ANY(ARRAY(SELECT run_id FROM outcomes WHERE retry_run_id IS NULL))
+  RETURNING j.job_id, j.current_run_id
+), runs_deleted AS (
+  -- 2b. ...with every run of it.
+  DELETE FROM :"schema".runs r
+  WHERE r.job_id = ANY(ARRAY(SELECT job_id FROM jobs_deleted))
 ), completed AS (
-  -- 1. The finished runs of the last batch take their outcome (cancelled when a cancel was
-  --    requested meanwhile, see Cancels).
+  -- 3. The other finished runs take their outcome.
   UPDATE :"schema".runs r
-  SET status = CASE WHEN r.cancel_requested AND ($1::jsonb -> r.run_id::text ->> 'status' = :'status_succeeded'
-                                                 OR $1::jsonb -> r.run_id::text ->> 'retry_run_id' IS NOT NULL)
-                    THEN :'status_cancelled' ELSE ($1::jsonb -> r.run_id::text ->> 'status')::text END,
-      message = CASE WHEN r.cancel_requested AND ($1::jsonb -> r.run_id::text ->> 'status' = :'status_succeeded'
-                                                  OR $1::jsonb -> r.run_id::text ->> 'retry_run_id' IS NOT NULL)
-                     THEN :'message_cancelled' ELSE ($1::jsonb -> r.run_id::text ->> 'message')::text END,
-      completed_at = to_timestamp(($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 / 1000),
-      started_at = to_timestamp(($1::jsonb -> r.run_id::text ->> 'started_ms')::float8 / 1000),
+  SET status = o.status, message = o.message,
+      completed_at = to_timestamp(o.completed_ms / 1000),
+      started_at = to_timestamp(o.started_ms / 1000),
       lease_expires_at = NULL
-  WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM locked WHERE run_id = ANY($8::uuid[])))
-    AND r.owner = $2::text AND r.status = :'status_running'
-    AND r.claims = ($1::jsonb -> r.run_id::text ->> 'claims')::integer
-  RETURNING r.run_id, r.job_id, r.job_name, r.attempt, r.status, r.message,
-            ($1::jsonb -> r.run_id::text ->> 'completed_ms')::float8 AS completed_ms,
-            CASE WHEN r.cancel_requested THEN NULL ELSE ($1::jsonb -> r.run_id::text ->> 'retry_run_id')::uuid END AS retry_run_id,
-            ($1::jsonb -> r.run_id::text ->> 'retry_due_ms')::float8 AS retry_due_ms
+  FROM outcomes o
+  WHERE r.run_id = o.run_id
+    AND o.run_id <> ALL(ARRAY(SELECT current_run_id FROM jobs_deleted))
+  RETURNING r.run_id, r.job_id, r.job_name, r.attempt, r.status, r.message, o.completed_ms,
+            o.retry_run_id, o.retry_due_ms
 ), keyed_retry_runs AS (
-  -- 2. A failed run with attempts left is followed by a new queued run of the same job. A keyed
+  -- 4. A failed run with attempts left is followed by a new queued run of the same job. A keyed
   --    job's retry takes its key back when no other pending job holds it...
   INSERT INTO :"schema".runs (run_id, job_id, job_name, attempt, due_time, status, held_key)
   SELECT c.retry_run_id, c.job_id, c.job_name, c.attempt + 1, to_timestamp(c.retry_due_ms / 1000),
@@ -121,7 +155,7 @@ WITH locked AS (
               THEN :'status_held' ELSE :'status_queued' END
   FROM completed c WHERE c.retry_run_id IS NOT NULL AND c.retry_run_id NOT IN (SELECT run_id FROM keyed_retry_runs)
 ), jobs_moved_on AS (
-  -- 3. Their jobs point at the retry run, or are finished (with their outcome: listJobs' key).
+  -- 5. Their jobs point at the retry run, or are finished (with their outcome: listJobs' key).
   UPDATE :"schema".jobs j
   SET current_run_id = coalesce(c.retry_run_id, j.current_run_id),
       attempt = CASE WHEN c.retry_run_id IS NULL THEN j.attempt ELSE c.attempt + 1 END,
@@ -132,7 +166,7 @@ WITH locked AS (
   FROM completed c
   WHERE j.job_id = c.job_id AND j.current_run_id = c.run_id
 ), started AS (
-  -- 4. Start marks: starts allowed, unless a cancel was recorded first (see Cancels), and bodies
+  -- 6. Start marks: starts allowed, unless a cancel was recorded first (see Cancels), and bodies
   --    started (for snapshots and the lease-expiry count).
   UPDATE :"schema".runs r
   SET start_allowed_at = coalesce(to_timestamp(($7::jsonb -> r.run_id::text ->> 'allowed_ms')::float8 / 1000), r.start_allowed_at),
@@ -143,18 +177,18 @@ WITH locked AS (
     AND (NOT r.cancel_requested OR r.start_allowed_at IS NOT NULL OR $7::jsonb -> r.run_id::text ->> 'allowed_ms' IS NULL)
   RETURNING r.run_id
 ), candidates AS (
-  -- 5. The earliest due queued runs nobody else is claiming right now.
+  -- 7. The earliest due queued runs nobody else is claiming right now.
   SELECT run_id, due_time FROM :"schema".runs
   WHERE status = :'status_queued' AND due_time <= to_timestamp($3::float8 / 1000)
   ORDER BY due_time
   LIMIT $4::integer
   FOR UPDATE SKIP LOCKED
 ), ranked AS (
-  -- 5b. Their rank in due order (the order candidates yields them, ties included): the first $10
+  -- 7b. Their rank in due order (the order candidates yields them, ties included): the first $10
   --     are allowed to start with the claim, the first $11 of those start at once.
   SELECT run_id, row_number() OVER () AS n FROM candidates
 ), claimed AS (
-  -- 6. Leased to this worker; the new lease token is claims + 1. A claimed run frees its job's key.
+  -- 8. Leased to this worker; the new lease token is claims + 1. A claimed run frees its job's key.
   UPDATE :"schema".runs r
   SET status = :'status_running', owner = $2::text, claims = r.claims + 1, held_key = NULL,
       start_allowed_at = CASE WHEN NOT r.cancel_requested AND r.run_id = ANY(ARRAY(SELECT run_id FROM ranked WHERE n <= $10::integer))
@@ -165,16 +199,16 @@ WITH locked AS (
   WHERE r.run_id = ANY(ARRAY(SELECT run_id FROM candidates))
   RETURNING r.*
 ), batch AS (
-  -- 7. What the worker learns of the batch besides the runs leased now.
+  -- 9. What the worker learns of the batch besides the runs leased now.
   SELECT
-    ARRAY(SELECT id::text FROM unnest($8::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM completed)) AS refused,
+    ARRAY(SELECT id::text FROM unnest($8::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM outcomes)) AS refused,
     ARRAY(SELECT id::text FROM unnest($9::uuid[]) AS id WHERE id NOT IN (SELECT run_id FROM started)) AS starts_refused,
     (SELECT pg_notify($6::text, :'notice_new_work' || min(c.retry_due_ms)::bigint::text) IS NULL
      FROM completed c WHERE c.retry_run_id IS NOT NULL HAVING count(*) > 0) AS retries_notified,
     (SELECT (extract(epoch from min(due_time)) * 1000)::float8 FROM :"schema".runs
      WHERE status = :'status_queued' AND due_time > to_timestamp($3::float8 / 1000)) AS next_due_ms
 )
--- 8. One row per run leased now (with its job's fields), each carrying the batch's facts; with
+-- 10. One row per run leased now (with its job's fields), each carrying the batch's facts; with
 --    no run leased, the one row of the batch's facts.
 SELECT b.refused, b.starts_refused, b.retries_notified, b.next_due_ms,
        c.run_id::text AS run_id, c.job_id::text AS job_id, c.job_name, c.attempt, j.max_attempts,
