@@ -567,7 +567,7 @@ SELECT (SELECT n FROM pending) - (SELECT n FROM running) - (SELECT n FROM retryi
   (SELECT job_id FROM :"schema".jobs WHERE completed_at < to_timestamp($2::float8 / 1000) LIMIT $3::integer)
 ), locked AS (
   SELECT j.job_id FROM :"schema".jobs j
-  WHERE j.job_id IN (SELECT job_id FROM doomed) AND j.completed_at IS NOT NULL
+  WHERE j.job_id = ANY(ARRAY(SELECT job_id FROM doomed)) AND j.completed_at IS NOT NULL
   ORDER BY j.job_id
   FOR UPDATE OF j
 ), runs_of_locked AS (
