@@ -406,9 +406,9 @@ RETURNING true AS claimed`,
 ), jobs_deleted AS (
   -- 2a. Keeping no finished job ($12 false): a job whose current run finished for good goes...
   DELETE FROM :"schema".jobs j
-  WHERE NOT $12::boolean
-    AND j.job_id = ANY(ARRAY(SELECT job_id FROM outcomes WHERE retry_run_id IS NULL))
-    AND j.current_run_id = ANY(ARRAY(SELECT run_id FROM outcomes WHERE retry_run_id IS NULL))
+  USING outcomes o
+  WHERE NOT $12::boolean AND o.retry_run_id IS NULL
+    AND j.job_id = o.job_id AND j.current_run_id = o.run_id
   RETURNING j.job_id, j.current_run_id
 ), runs_deleted AS (
   -- 2b. ...with every run of it.
@@ -423,7 +423,7 @@ RETURNING true AS claimed`,
       lease_expires_at = NULL
   FROM outcomes o
   WHERE r.run_id = o.run_id
-    AND o.run_id <> ALL(ARRAY(SELECT current_run_id FROM jobs_deleted))
+    AND o.run_id NOT IN (SELECT current_run_id FROM jobs_deleted)
   RETURNING r.run_id, r.job_id, r.job_name, r.attempt, r.status, r.message, o.completed_ms,
             o.retry_run_id, o.retry_due_ms
 ), keyed_retry_runs AS (
