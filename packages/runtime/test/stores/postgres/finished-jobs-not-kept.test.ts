@@ -227,4 +227,64 @@ describe("postgresStore({ retention: { maxFinishedJobs: 0 } })", () => {
       await scheduler.stop();
     }
   });
+
+  it("keeps a run-time schedule firing once per slot although each finished head is deleted", async () => {
+    const slot = runtimeJobDescriptor("notkept.slot");
+    const dueTimes: number[] = [];
+    let reached: () => void = () => undefined;
+    const fiveRan = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const scheduler: JobScheduler = createScheduler({
+      registry: defineJobRegistry(
+        [
+          {
+            descriptor: slot,
+            jobClass: class {},
+            invoke: (_services: unknown, _payload: unknown, context: { dueTime: Date }) => {
+              dueTimes.push(context.dueTime.getTime());
+              if (dueTimes.length === 5) reached();
+            },
+          },
+        ],
+        [],
+      ),
+      services: () => ({}),
+      store: postgresStore({
+        pool: db.pool,
+        schema: db.schema.name,
+        pollIntervalMs: 60_000,
+        retention: { maxFinishedJobs: 0 },
+      }),
+      logger: { warn: () => undefined, error: () => undefined },
+    });
+    await scheduler.start();
+    try {
+      await scheduler.upsertSchedule("tenant-1", "notkept.slot", {}, { fixedRate: "100ms" });
+      await withinMs(fiveRan, 10_000, "five slots of a 100 ms schedule");
+      await scheduler.removeSchedule("tenant-1");
+      await scheduler.whenIdle();
+      // One run per slot: due times strictly increasing, 100 ms apart.
+      const firstFive = dueTimes.slice(0, 5);
+      expect(firstFive.slice(1).map((due, index) => due - firstFive[index]!)).toEqual([
+        100, 100, 100, 100,
+      ]);
+      expect(new Set(dueTimes).size).toBe(dueTimes.length);
+    } finally {
+      await scheduler.stop();
+    }
+  });
 });
+
+/** `promise`, or a rejection naming `what` once `ms` passed without it. */
+async function withinMs(promise: Promise<void>, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
