@@ -385,7 +385,7 @@ RETURNING true AS claimed`,
   -- 1. The finished runs of the last batch still leased to this worker under their token (see
   --    Fencing), with the outcome each records: cancelled when a cancel was requested meanwhile,
   --    unless it failed for good (see Cancels).
-  SELECT l.run_id, l.job_id, o.cancelled,
+  SELECT l.run_id, l.job_id,
          CASE WHEN o.cancelled THEN :'status_cancelled' ELSE o.status END AS status,
          CASE WHEN o.cancelled THEN :'message_cancelled' ELSE o.message END AS message,
          o.started_ms, o.completed_ms,
