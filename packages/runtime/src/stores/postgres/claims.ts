@@ -5,6 +5,7 @@ import type {
   RunCompletion,
   RunTicket,
 } from "../store-records.js";
+import { ClaimConnection } from "./claim-connection.js";
 import { screenClaimedRow } from "./claim-screening.js";
 import { LeaseBatcher } from "./lease-batcher.js";
 import { minOrNull } from "./next-due-hint.js";
@@ -22,6 +23,8 @@ const CLAIM_RETRY_WAKE_MS = 500;
  */
 export class Claims {
   readonly leases: LeaseBatcher;
+  /** Where claiming round trips run: a connection held while the store is open, pool permitting. */
+  readonly connection: ClaimConnection;
   /** A claim was refused for want of room: wake the dispatcher when leases end. */
   #waitingForRoom = false;
   #retryWake: { cancel(): void } | null = null;
@@ -33,23 +36,31 @@ export class Claims {
     cancelsInFlight: () => Promise<unknown> | null,
   ) {
     const { host, options } = context;
-    this.leases = new LeaseBatcher(context.queue, context.pool, context.workerId, options.leaseMs, {
-      now: () => host.now(),
-      setTimer: (atMs, callback) => timers.after(atMs - host.now(), callback),
-      screen: (row) => screenClaimedRow(row, host),
-      nextDue: (dueTimeMs) => context.nextDue.answered(dueTimeMs),
-      failed: (error) => this.#roundTripFailed(error, timers),
-      completed: (count) => retention.after(count),
-      keepFinishedJobs: retention.keepsFinishedJobs,
-      cancelsInFlight,
-      released: () => {
-        if (this.#waitingForRoom && this.leases.heldCount < options.maxLeasedRuns) {
-          this.#waitingForRoom = false;
-          host.wake();
-        }
+    this.connection = ClaimConnection.forStore(context.pool, () => host.logger);
+    this.leases = new LeaseBatcher(
+      context.queue,
+      context.pool,
+      context.workerId,
+      options.leaseMs,
+      {
+        now: () => host.now(),
+        setTimer: (atMs, callback) => timers.after(atMs - host.now(), callback),
+        screen: (row) => screenClaimedRow(row, host),
+        nextDue: (dueTimeMs) => context.nextDue.answered(dueTimeMs),
+        failed: (error) => this.#roundTripFailed(error, timers),
+        completed: (count) => retention.after(count),
+        keepFinishedJobs: retention.keepsFinishedJobs,
+        cancelsInFlight,
+        released: () => {
+          if (this.#waitingForRoom && this.leases.heldCount < options.maxLeasedRuns) {
+            this.#waitingForRoom = false;
+            host.wake();
+          }
+        },
+        logger: host.logger,
       },
-      logger: host.logger,
-    });
+      this.connection,
+    );
   }
 
   async claimDueRuns(
@@ -123,7 +134,11 @@ export class Claims {
   async close(): Promise<void> {
     this.#retryWake?.cancel();
     this.#retryWake = null;
-    await this.leases.close();
+    try {
+      await this.leases.close();
+    } finally {
+      await this.connection.close();
+    }
   }
 
   #roundTripFailed(error: unknown, timers: StoreTimers): void {

@@ -102,12 +102,17 @@ export class LeaseBatcher {
   #closed = false;
   #heartbeating = false;
 
+  /**
+   * `db` carries completion-only flushes, releases and heartbeats; `claimDb` the claiming round
+   * trips (the store's held claim connection, claim-connection.ts).
+   */
   constructor(
     private readonly queue: QueueRepository,
     private readonly db: Queryable,
     private readonly owner: string,
     private readonly leaseMs: number,
     private readonly hooks: LeaseBatcherHooks,
+    private readonly claimDb: Queryable = db,
   ) {}
 
   /** How many runs this worker leases now. */
@@ -416,7 +421,7 @@ export class LeaseBatcher {
     let result: CompleteAndClaimResult;
     try {
       result = await this.queue.completeAndClaim(
-        this.db,
+        limit > 0 ? this.claimDb : this.db,
         completions.map((pending) => pending.row),
         starts,
         {

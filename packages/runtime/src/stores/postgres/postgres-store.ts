@@ -244,11 +244,13 @@ class PostgresStore implements PostgresJobStore {
     );
     try {
       await listener.start();
+      await claims.connection.warm();
       await this.#paused.refresh(context);
       nextDue.answered(await this.#queue.nextDueTime(this.#pool));
       await gatherPlannerStatistics(context);
     } catch (error) {
       await listener.stop();
+      await claims.connection.close();
       await timers.stop();
       throw describeConnectionError(error, this.#target, "start");
     }
