@@ -68,7 +68,9 @@ const MAX_RETRY_MS = 2_000;
  *
  * - `held`        run id → lease token, for every run leased to this worker and not yet finished,
  *                 released or lost. A run leaves it only when the database has answered for it.
- * - `prefetched`  leased runs screened "run" and not yet handed to the dispatcher, in due order.
+ * - `prefetched`  leased runs screened "run" and not yet handed to the dispatcher, in due order;
+ *                 a look-ahead claim ({@link LeaseBatcher.prefetchAhead}) leaves runs not yet due
+ *                 here, handed out once due.
  * - `completions` outcomes waiting for the next round trip.
  * - `completing`  outcomes sent in the round trip in flight.
  * - `starts`      start marks waiting for the next round trip.
@@ -95,6 +97,8 @@ export class LeaseBatcher {
   readonly #allowed = new Map<string, number | null>();
   /** Claims run one after another, and so do completion-only flushes; the two may overlap. */
   #claimTail: Promise<void> = Promise.resolve();
+  /** Claiming round trips queued or in flight. */
+  #claimsPending = 0;
   #flushTail: Promise<void> = Promise.resolve();
   #flushScheduled = false;
   #failures = 0;
@@ -149,7 +153,12 @@ export class LeaseBatcher {
     return this.#prefetched.some((row) => row.runId === runId);
   }
 
-  /** Earliest due time among prefetched runs (all due), or `null`. */
+  /** Whether a claiming round trip is queued or in flight (its rows may land in the prefetch). */
+  get claiming(): boolean {
+    return this.#claimsPending > 0;
+  }
+
+  /** Earliest due time among prefetched runs (due or, after a look-ahead claim, not yet), or `null`. */
   earliestPrefetched(): number | null {
     return this.#prefetched.length === 0 ? null : this.#prefetched[0]!.dueTimeMs;
   }
@@ -161,7 +170,7 @@ export class LeaseBatcher {
    * start at once.
    */
   async claim(nowMs: number, limit: number, starts?: ClaimStarts): Promise<ClaimedRunRow[]> {
-    const taken = this.#takePrefetched(limit);
+    const taken = this.#takePrefetched(limit, nowMs);
     if (taken.length === limit || this.#closed) return taken;
     try {
       await this.#enqueueRoundTrip(limit - taken.length, nowMs, startsAfter(starts, taken.length));
@@ -170,8 +179,33 @@ export class LeaseBatcher {
     }
     const cancels = this.hooks.cancelsInFlight();
     if (cancels !== null) await cancels;
-    taken.push(...this.#takePrefetched(limit - taken.length));
+    taken.push(...this.#takePrefetched(limit - taken.length, Math.max(nowMs, this.hooks.now())));
     return taken;
+  }
+
+  /**
+   * Hands out up to `limit` prefetched runs due by `nowMs`, without a round trip, once this
+   * process's cancels in flight have been answered (as {@link claim} does for fresh rows).
+   */
+  async takeDue(nowMs: number, limit: number): Promise<ClaimedRunRow[]> {
+    const first = this.#prefetched[0];
+    if (first === undefined || first.dueTimeMs > nowMs || limit <= 0) return [];
+    // Taken after the cancels in flight: a cancel of a prefetched run ends it there, unstarted.
+    const cancels = this.hooks.cancelsInFlight();
+    if (cancels !== null) await cancels;
+    return this.#takePrefetched(limit, nowMs);
+  }
+
+  /**
+   * A look-ahead claim: leases up to `limit` runs due by `horizonMs` (later than now) into the
+   * prefetch, so each is handed out when due without a round trip then. The claim allows their
+   * start (as a claim allows runs that start at once, see complete-and-claim.sql, Cancels) but
+   * records none as started. Resolves with how many runs it leased; rejects when the round trip
+   * failed (retried as any failed round trip).
+   */
+  async prefetchAhead(horizonMs: number, limit: number): Promise<number> {
+    if (this.#closed || limit <= 0) return 0;
+    return this.#enqueueRoundTrip(limit, horizonMs, { atOnce: 0, ahead: limit });
   }
 
   /** Records how a leased run ended; resolves `false` when the lease was lost. */
@@ -369,8 +403,16 @@ export class LeaseBatcher {
     });
   }
 
-  #takePrefetched(limit: number): ClaimedRunRow[] {
-    return limit <= 0 ? [] : this.#prefetched.splice(0, limit);
+  /** Takes up to `limit` prefetched runs due by `nowMs` (the prefetch is in due order). */
+  #takePrefetched(limit: number, nowMs: number): ClaimedRunRow[] {
+    let due = 0;
+    while (
+      due < limit &&
+      due < this.#prefetched.length &&
+      this.#prefetched[due]!.dueTimeMs <= nowMs
+    )
+      due += 1;
+    return due === 0 ? [] : this.#prefetched.splice(0, due);
   }
 
   #scheduleFlush(): void {
@@ -388,12 +430,18 @@ export class LeaseBatcher {
    * Each round trip takes whatever is pending when it starts. A claim does not queue behind a
    * completion-only flush (that would add a round trip to the latency of due work).
    */
-  #enqueueRoundTrip(claimLimit: number, nowMs: number, starts?: ClaimStarts): Promise<void> {
+  #enqueueRoundTrip(claimLimit: number, nowMs: number, starts?: ClaimStarts): Promise<number> {
     const claiming = claimLimit > 0;
-    const next = (claiming ? this.#claimTail : this.#flushTail).then(() =>
-      this.#roundTrip(claimLimit, nowMs, starts),
+    if (claiming) this.#claimsPending += 1;
+    const next = (claiming ? this.#claimTail : this.#flushTail)
+      .then(() => this.#roundTrip(claimLimit, nowMs, starts))
+      .finally(() => {
+        if (claiming) this.#claimsPending -= 1;
+      });
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
     );
-    const settled = next.catch(() => undefined);
     if (claiming) this.#claimTail = settled;
     else this.#flushTail = settled;
     return next;
@@ -403,7 +451,7 @@ export class LeaseBatcher {
     claimLimit: number,
     requestedNowMs: number,
     claimStarts: ClaimStarts | undefined,
-  ): Promise<void> {
+  ): Promise<number> {
     const completions = [...this.#completions.values()];
     this.#completions.clear();
     const startsTaken = [...this.#starts];
@@ -415,7 +463,7 @@ export class LeaseBatcher {
       startedAtMs: pending.startedAtMs,
     }));
     const limit = this.#closed ? 0 : claimLimit;
-    if (completions.length === 0 && starts.length === 0 && limit === 0) return;
+    if (completions.length === 0 && starts.length === 0 && limit === 0) return 0;
     for (const pending of completions) this.#completing.add(pending.row.runId);
     const nowMs = Math.max(requestedNowMs, this.hooks.now());
     let result: CompleteAndClaimResult;
@@ -494,6 +542,7 @@ export class LeaseBatcher {
     if (retention === null) answer();
     else void retention.then(answer, answer);
     let screenedOut = false;
+    let unordered = false;
     let startingAtOnce = claimStarts?.atOnce ?? 0;
     for (const row of result.claimed) {
       this.#held.set(row.runId, row.claims);
@@ -502,6 +551,8 @@ export class LeaseBatcher {
         // The first `atOnce` allowed runs were recorded as started at `nowMs` by the claim.
         if (result.startsAllowed.has(row.runId))
           this.#allowed.set(row.runId, startingAtOnce-- > 0 ? nowMs : null);
+        const last = this.#prefetched.at(-1);
+        if (last !== undefined && last.dueTimeMs > row.dueTimeMs) unordered = true;
         this.#prefetched.push(row);
       } else {
         this.#completions.set(row.runId, {
@@ -511,9 +562,12 @@ export class LeaseBatcher {
         screenedOut = true;
       }
     }
+    // Runs a look-ahead claim left here may be due after these (stable: ties keep claim order).
+    if (unordered) this.#prefetched.sort((a, b) => a.dueTimeMs - b.dueTimeMs);
     this.hooks.nextDue(result.nextDueTimeMs, nowMs);
     if (screenedOut || startsRefused) this.#scheduleFlush();
     if (completions.length > 0) this.hooks.released();
+    return result.claimed.length;
   }
 
   /**
