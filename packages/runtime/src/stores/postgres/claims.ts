@@ -171,6 +171,7 @@ export class Claims {
     if (limit <= 0) return;
     this.#aheadInFlight = true;
     nextDue.queryStarted();
+    let failed = false;
     this.leases
       .prefetchAhead(nowMs + LOOK_AHEAD_MS, limit)
       .then(
@@ -178,11 +179,16 @@ export class Claims {
           // A full batch: runs due by now may remain (the dispatcher claims them).
           if (leased === limit) nextDue.dueBy(nowMs);
         },
-        (error: unknown) => this.#roundTripFailed(error, this.timers),
+        (error: unknown) => {
+          failed = true;
+          this.#roundTripFailed(error, this.timers);
+        },
       )
       .finally(() => {
         this.#aheadInFlight = false;
-        if (this.#closed) return;
+        // After a failure the dispatcher's retry wake claims again (and arranges the next look-ahead
+        // claim): claiming ahead again at once would spin while the server is down.
+        if (this.#closed || failed) return;
         const first = this.leases.earliestPrefetched();
         // Normally the dispatcher's timer is set for these runs already; a slow answer may have
         // let one fall due, or a full batch left work due now.

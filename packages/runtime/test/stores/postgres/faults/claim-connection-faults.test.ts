@@ -2,13 +2,14 @@
  * The store's held claim connection (claim-connection.ts) across server faults, on a cluster this
  * file creates on a free port and drops afterwards (never the shared server on 5432): after a
  * restart or a crash the lost connection is replaced, the batcher's retries carry the completions
- * that were pending, and claims lease again.
+ * that were pending, and claims lease again; a look-ahead claim that fails is not retried at once.
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewRuntimeJob, RunTicket } from "../../../../src/stores/job-store.js";
 import { postgresStore, type PostgresJobStore } from "../../../../src/stores/postgres/index.js";
+import { ManualClock } from "../../../../src/testing/manual-clock.js";
 import { ScratchCluster } from "../support/scratch-cluster.js";
 import { waitForState } from "../support/test-database.js";
 import { RecordingHost, runtimeJobDescriptor } from "../support/test-host.js";
@@ -131,4 +132,62 @@ describe.sequential("the claim connection across server faults (scratch cluster)
       }
     }, 120_000);
   }
+
+  it("with the server down, a failed look-ahead claim is not retried at once (no spin); the dispatcher's retry wake claims again", async () => {
+    const pool = new pg.Pool({ connectionString: cluster.url, max: MAX });
+    const clock = new ManualClock(new Date());
+    const host = new RecordingHost([runtimeJobDescriptor("emails.send")], { clock });
+    const store = postgresStore({ pool, schema: SCHEMA, pollIntervalMs: 60_000 });
+    let down = false;
+    const failures = (): number =>
+      host.warnings.filter(
+        (m) => m === "postgresStore: claiming or completing runs failed; retrying",
+      ).length;
+    try {
+      await store.open(host);
+      expect(await store.claimDueRuns(clock.now(), 8)).toEqual([]);
+      await store.insertJob({ ...dueJob(), dueTimeMs: clock.now() + 30 });
+      await cluster.stopImmediate();
+      down = true;
+      // The dispatcher is about to sleep: the run is due within the lead, so the store claims ahead.
+      void store.nextDueTime();
+      await waitForState(
+        async () => failures(),
+        (n) => n >= 1,
+        "the look-ahead claim to fail",
+      );
+      // Retrying at once would fail again within a millisecond or two, over and over.
+      const spun = await waitForState(
+        async () => failures(),
+        (n) => n > 1,
+        "another failure",
+        300,
+      ).then(
+        () => true,
+        () => false,
+      );
+      expect(spun).toBe(false);
+
+      await cluster.start();
+      down = false;
+      const wakes = host.wakeCount;
+      await clock.advance(500);
+      expect(host.wakeCount).toBeGreaterThan(wakes);
+      const leased: string[] = [];
+      await waitForState(
+        async () => {
+          for (const run of await store.claimDueRuns(clock.now(), 8)) leased.push(run.runId);
+          return leased.length;
+        },
+        (n) => n === 1,
+        "the dispatcher's claim to lease the run once the server is back",
+        30_000,
+      );
+    } finally {
+      if (down) await cluster.start();
+      await store.close();
+      await pool.end();
+      await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
+    }
+  }, 120_000);
 });
