@@ -3,6 +3,7 @@ import type { Logger } from "../../core/logger.js";
 import { isConnectionError } from "./connection-errors.js";
 import type { Queryable } from "./queryable.js";
 import { leaseInvariantViolations } from "./lease-invariants.js";
+import { PrefetchedRuns } from "./prefetched-runs.js";
 import { type PendingCompletion, type PendingStart, startsAfter } from "./pending-leases.js";
 import { recordRefusedBatch } from "./refused-batch.js";
 import type {
@@ -84,7 +85,7 @@ const MAX_RETRY_MS = 2_000;
  */
 export class LeaseBatcher {
   readonly #held = new Map<string, number>();
-  readonly #prefetched: ClaimedRunRow[] = [];
+  readonly #prefetched = new PrefetchedRuns();
   readonly #completions = new Map<string, PendingCompletion>();
   readonly #starts = new Map<string, PendingStart>();
   readonly #completing = new Set<string>();
@@ -141,7 +142,7 @@ export class LeaseBatcher {
   invariantViolations(): string[] {
     return leaseInvariantViolations({
       held: this.#held,
-      prefetched: this.#prefetched,
+      prefetched: this.#prefetched.rows,
       completions: this.#completions,
       completing: this.#completing,
       starts: this.#starts,
@@ -150,7 +151,7 @@ export class LeaseBatcher {
 
   /** Whether `runId` is leased but not yet handed to the dispatcher. */
   isPrefetched(runId: string): boolean {
-    return this.#prefetched.some((row) => row.runId === runId);
+    return this.#prefetched.has(runId);
   }
 
   /** Whether a claiming round trip is queued or in flight (its rows may land in the prefetch). */
@@ -160,7 +161,7 @@ export class LeaseBatcher {
 
   /** Earliest due time among prefetched runs (due or, after a look-ahead claim, not yet), or `null`. */
   earliestPrefetched(): number | null {
-    return this.#prefetched.length === 0 ? null : this.#prefetched[0]!.dueTimeMs;
+    return this.#prefetched.earliestDueMs();
   }
 
   /**
@@ -170,7 +171,7 @@ export class LeaseBatcher {
    * start at once.
    */
   async claim(nowMs: number, limit: number, starts?: ClaimStarts): Promise<ClaimedRunRow[]> {
-    const taken = this.#takePrefetched(limit, nowMs);
+    const taken = this.#prefetched.takeDue(limit, nowMs);
     if (taken.length === limit || this.#closed) return taken;
     try {
       await this.#enqueueRoundTrip(limit - taken.length, nowMs, startsAfter(starts, taken.length));
@@ -179,7 +180,9 @@ export class LeaseBatcher {
     }
     const cancels = this.hooks.cancelsInFlight();
     if (cancels !== null) await cancels;
-    taken.push(...this.#takePrefetched(limit - taken.length, Math.max(nowMs, this.hooks.now())));
+    taken.push(
+      ...this.#prefetched.takeDue(limit - taken.length, Math.max(nowMs, this.hooks.now())),
+    );
     return taken;
   }
 
@@ -188,12 +191,12 @@ export class LeaseBatcher {
    * process's cancels in flight have been answered (as {@link claim} does for fresh rows).
    */
   async takeDue(nowMs: number, limit: number): Promise<ClaimedRunRow[]> {
-    const first = this.#prefetched[0];
-    if (first === undefined || first.dueTimeMs > nowMs || limit <= 0) return [];
+    const first = this.#prefetched.earliestDueMs();
+    if (first === null || first > nowMs || limit <= 0) return [];
     // Taken after the cancels in flight: a cancel of a prefetched run ends it there, unstarted.
     const cancels = this.hooks.cancelsInFlight();
     if (cancels !== null) await cancels;
-    return this.#takePrefetched(limit, nowMs);
+    return this.#prefetched.takeDue(limit, nowMs);
   }
 
   /**
@@ -244,9 +247,7 @@ export class LeaseBatcher {
     runId: string,
     completion: Omit<RunCompletionRow, "runId" | "claims">,
   ): Promise<boolean> {
-    const index = this.#prefetched.findIndex((row) => row.runId === runId);
-    if (index < 0) return Promise.resolve(false);
-    this.#prefetched.splice(index, 1);
+    if (!this.#prefetched.remove(runId)) return Promise.resolve(false);
     return this.complete({ ...completion, runId });
   }
 
@@ -362,8 +363,7 @@ export class LeaseBatcher {
       return false;
     this.#drop(runId);
     this.#settleStart(runId);
-    const index = this.#prefetched.findIndex((row) => row.runId === runId);
-    if (index >= 0) this.#prefetched.splice(index, 1);
+    this.#prefetched.remove(runId);
     return true;
   }
 
@@ -390,7 +390,7 @@ export class LeaseBatcher {
     }
     for (const runId of [...this.#starts.keys()]) this.#settleStart(runId);
     const unstarted = this.#prefetched
-      .splice(0)
+      .takeAll()
       .map((row) => ({ runId: row.runId, claims: row.claims }));
     for (const run of unstarted) this.#drop(run.runId);
     await this.queue.releaseRuns(this.db, this.owner, unstarted).catch((error: unknown) => {
@@ -401,18 +401,6 @@ export class LeaseBatcher {
         },
       );
     });
-  }
-
-  /** Takes up to `limit` prefetched runs due by `nowMs` (the prefetch is in due order). */
-  #takePrefetched(limit: number, nowMs: number): ClaimedRunRow[] {
-    let due = 0;
-    while (
-      due < limit &&
-      due < this.#prefetched.length &&
-      this.#prefetched[due]!.dueTimeMs <= nowMs
-    )
-      due += 1;
-    return due === 0 ? [] : this.#prefetched.splice(0, due);
   }
 
   #scheduleFlush(): void {
@@ -542,7 +530,6 @@ export class LeaseBatcher {
     if (retention === null) answer();
     else void retention.then(answer, answer);
     let screenedOut = false;
-    let unordered = false;
     let startingAtOnce = claimStarts?.atOnce ?? 0;
     for (const row of result.claimed) {
       this.#held.set(row.runId, row.claims);
@@ -551,9 +538,8 @@ export class LeaseBatcher {
         // The first `atOnce` allowed runs were recorded as started at `nowMs` by the claim.
         if (result.startsAllowed.has(row.runId))
           this.#allowed.set(row.runId, startingAtOnce-- > 0 ? nowMs : null);
-        const last = this.#prefetched.at(-1);
-        if (last !== undefined && last.dueTimeMs > row.dueTimeMs) unordered = true;
-        this.#prefetched.push(row);
+        // After runs a look-ahead claim left here that are due later, if any: kept in due order.
+        this.#prefetched.add(row);
       } else {
         this.#completions.set(row.runId, {
           row: { ...verdict, runId: row.runId, claims: row.claims },
@@ -562,8 +548,6 @@ export class LeaseBatcher {
         screenedOut = true;
       }
     }
-    // Runs a look-ahead claim left here may be due after these (stable: ties keep claim order).
-    if (unordered) this.#prefetched.sort((a, b) => a.dueTimeMs - b.dueTimeMs);
     this.hooks.nextDue(result.nextDueTimeMs, nowMs);
     if (screenedOut || startsRefused) this.#scheduleFlush();
     if (completions.length > 0) this.hooks.released();
