@@ -147,6 +147,7 @@ export class RunTimeSchedules {
       rule,
       revision,
       expectedRevision: current?.revision ?? null,
+      expectedHeadJobId: current?.headJobId ?? null,
       replacedHeadJobId: headPending ? current.headJobId : null,
       head,
       nowMs,

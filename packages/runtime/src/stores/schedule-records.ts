@@ -42,6 +42,12 @@ export interface ScheduleWrite {
   readonly revision: string;
   /** The revision the caller read; `null`: no schedule of this key may exist. */
   readonly expectedRevision: string | null;
+  /**
+   * The head the caller read (`null`: none). The write fails when the chain moved on meanwhile:
+   * a worker finishing a running head plans the next one under the same revision, and a write
+   * planned from the old head would leave two heads for one slot.
+   */
+  readonly expectedHeadJobId: string | null;
   /** The pending head to delete, which must still be pending (else the write fails), or `null`. */
   readonly replacedHeadJobId: string | null;
   /** The new head occurrence, or `null` when the rule never fires. */

@@ -76,6 +76,7 @@ export class MemorySchedules {
   write(write: ScheduleWrite): boolean {
     const current = this.schedules.get(write.scheduleKey);
     if ((current?.revision ?? null) !== write.expectedRevision) return false;
+    if ((current?.head?.jobId ?? null) !== write.expectedHeadJobId) return false;
     if (write.replacedHeadJobId !== null) {
       const head = current?.head;
       if (

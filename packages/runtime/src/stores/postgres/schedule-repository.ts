@@ -77,6 +77,7 @@ export class ScheduleRepository {
       this.#schema.channel,
       head?.correlationId ?? null,
       head?.traceContext ?? null,
+      write.expectedHeadJobId,
     ]);
     return result.rows[0]?.written === true;
   }

@@ -7,6 +7,8 @@ import {
   type RunTicket,
   type StoreHost,
 } from "../../../src/index.js";
+import { occurrenceJob } from "../../../src/dispatch/occurrence-job.js";
+import type { ScheduleRule } from "../../../src/policy/schedule-rule.js";
 import { MemoryStore } from "../../../src/stores/memory/memory-store.js";
 
 function host(nowMs: number, maxRetainedCompletedJobs = 1024): StoreHost {
@@ -443,5 +445,80 @@ describe("the memory store's operations views", () => {
       attempt: 1,
     });
     expect(store.claimDueRuns(0, 10).map((run) => run.runId)).toEqual(["run-a"]);
+  });
+});
+
+describe("the memory store's run-time schedules", () => {
+  const RULE: ScheduleRule = {
+    cron: null,
+    timeZone: null,
+    fixedRateMs: 60_000,
+    fixedDelayMs: null,
+    misfire: "skip",
+    overlap: "allow-concurrent",
+    enabled: true,
+  };
+  const headOf = (revision: string, dueMs: number): NewRuntimeJob =>
+    occurrenceJob(
+      "tenant.report",
+      { tenant: 1 },
+      dueMs,
+      { scheduleKey: "tenant-1", revision, rule: RULE, catchUp: false },
+      null,
+      0,
+    );
+
+  it("an upsert planned from a running head writes nothing once a worker moved the chain past it", () => {
+    const store = new MemoryStore();
+    store.open(host(60_000));
+    const first = headOf("r1", 60_000);
+    expect(
+      store.writeSchedule({
+        scheduleKey: "tenant-1",
+        jobName: "tenant.report",
+        payload: { tenant: 1 },
+        rule: RULE,
+        revision: "r1",
+        expectedRevision: null,
+        expectedHeadJobId: null,
+        replacedHeadJobId: null,
+        head: first,
+        nowMs: 0,
+      }),
+    ).toBe(true);
+    expect(store.claimDueRuns(60_000, 1).map((run) => run.jobId)).toEqual([first.jobId]);
+    const next = headOf("r1", 120_000);
+    expect(
+      store.advanceSchedule({
+        scheduleKey: "tenant-1",
+        revision: "r1",
+        fromJobId: first.jobId,
+        fromSlotMs: 60_000,
+        head: next,
+        catchUp: [],
+      }),
+    ).toBe(true);
+
+    const upsert = {
+      scheduleKey: "tenant-1",
+      jobName: "tenant.report",
+      payload: { tenant: 2 },
+      rule: RULE,
+      revision: "r2",
+      expectedRevision: "r1",
+      expectedHeadJobId: first.jobId,
+      replacedHeadJobId: null,
+      head: headOf("r2", 120_000),
+      nowMs: 60_001,
+    };
+    expect(store.writeSchedule(upsert)).toBe(false);
+    expect(store.getSchedule("tenant-1")).toMatchObject({ revision: "r1", headJobId: next.jobId });
+    expect(
+      store.writeSchedule({
+        ...upsert,
+        expectedHeadJobId: next.jobId,
+        replacedHeadJobId: next.jobId,
+      }),
+    ).toBe(true);
   });
 });

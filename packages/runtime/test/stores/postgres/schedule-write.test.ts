@@ -42,6 +42,7 @@ function writeOf(
   expectedRevision: string | null,
   replacedHeadJobId: string | null,
   dueMs: number | null,
+  expectedHeadJobId: string | null = replacedHeadJobId,
 ): ScheduleWrite {
   const revision = randomUUID();
   return {
@@ -51,6 +52,7 @@ function writeOf(
     rule: RULE,
     revision,
     expectedRevision,
+    expectedHeadJobId,
     replacedHeadJobId,
     head:
       dueMs === null
@@ -160,6 +162,40 @@ describe("write-schedule", () => {
     });
     expect(await runsOf(first.head!.jobId)).toEqual(["running"]);
     expect((await db.pool.query(`SELECT 1 FROM ${db.schema.quoted}.jobs`)).rowCount).toBe(1);
+  });
+
+  it("writes nothing when a worker moved the chain past the running head it read: the revision is the same, the head is not", async () => {
+    const first = writeOf(null, null, T0 + 60_000);
+    await schedules.write(db.pool, first);
+    const running = first.head!.jobId;
+    await db.pool.query(
+      `UPDATE ${db.schema.quoted}.runs SET status = 'running', owner = 'worker-a', lease_expires_at = now() + interval '1 minute' WHERE job_id = $1`,
+      [running],
+    );
+    // The upsert read revision 1 with its head running, so it plans the slot after it...
+    const upsert = writeOf(first.revision, null, T0 + 120_000, running);
+    // ...while the worker finishing that head planned the same slot from revision 1.
+    const next = writeOf(first.revision, null, T0 + 120_000).head!;
+    const moved = await schedules.advance(
+      db.pool,
+      [
+        {
+          scheduleKey: "tenant-1",
+          revision: first.revision,
+          fromJobId: running,
+          fromSlotMs: T0 + 60_000,
+          head: next,
+          catchUp: [],
+        },
+      ],
+      T0,
+    );
+    expect([...moved]).toEqual(["tenant-1"]);
+
+    // Written, the upsert would leave two heads for one slot (the worker's, never deleted).
+    expect(await schedules.write(db.pool, upsert)).toBe(false);
+    expect(await scheduleRow()).toEqual({ revision: first.revision, head_job_id: next.jobId });
+    expect(await runsOf(upsert.head!.jobId)).toEqual([]);
   });
 
   it("writes a schedule whose rule never fires, with no head", async () => {

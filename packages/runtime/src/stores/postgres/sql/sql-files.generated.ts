@@ -1124,13 +1124,14 @@ WHERE st.schemaname = :'schema' AND st.relname = 'runs'`,
 SELECT pg_notify($4::text, :'notice_gate_freed' || left(gone.gate, 1000)) FROM gone`,
   },
   "write-schedule": {
-    parameterCount: 25,
+    parameterCount: 26,
     sql: `WITH current AS (
-  SELECT s.revision FROM :"schema".schedules s WHERE s.schedule_key = $1::text FOR UPDATE
+  SELECT s.revision, s.head_job_id FROM :"schema".schedules s WHERE s.schedule_key = $1::text FOR UPDATE
 ), allowed AS (
   SELECT true AS ok
   WHERE CASE WHEN $12::uuid IS NULL THEN NOT EXISTS (SELECT FROM current)
-             ELSE EXISTS (SELECT FROM current WHERE revision = $12::uuid) END
+             ELSE EXISTS (SELECT FROM current WHERE revision = $12::uuid
+                                                    AND head_job_id IS NOT DISTINCT FROM $26::uuid) END
 ), replaced_run AS (
   DELETE FROM :"schema".runs
   WHERE $16::uuid IS NOT NULL AND job_id = $16::uuid AND status IN (:'status_queued', :'status_held')

@@ -29,10 +29,11 @@
 --   $23 text     the schema's NOTIFY channel (<schema>_wake)
 --   $24 text     the new head's correlation id
 --   $25 text     the new head's trace context (W3C traceparent), or null
+--   $26 uuid     the head the caller read (null: none); with $12, what the compare-and-set checks
 --
--- Returns one row: written boolean (false when the schedule's revision is not $12, or the head
--- $16 is no longer pending because a worker claimed it: nothing was written, the caller reads the
--- schedule again and retries).
+-- Returns one row: written boolean (false when the schedule's revision is not $12 or its head not
+-- $26, or the head $16 is no longer pending because a worker claimed it: nothing was written, the
+-- caller reads the schedule again and retries).
 --
 -- Invariants:
 --   - The schedule's row is locked first (FOR UPDATE) and its revision judged on the latest
@@ -44,15 +45,21 @@
 --     delete serialise on the run row (the claim skips a row locked here; this delete re-checks
 --     the status of a row a claim updated), so a running job is never deleted. The schedule is
 --     written only if that delete happened.
+--   - The head is compared too: a worker moving the chain past a running head (advance-schedules)
+--     plans the next head under the same revision, so a write planned from the running head it
+--     read would otherwise go through and leave two heads for one slot (the worker's never
+--     deleted). A head claimed ahead of its due time reads as running for those milliseconds,
+--     which made that window wide enough to hit.
 --   - The new head never holds its key (held_key null): the schedule arbitrates its chain. It is
 --     held when its job name is paused (the paused row is share-locked, as insert-jobs does).
 --   - created_at and last_slot survive a replace.
 WITH current AS (
-  SELECT s.revision FROM :"schema".schedules s WHERE s.schedule_key = $1::text FOR UPDATE
+  SELECT s.revision, s.head_job_id FROM :"schema".schedules s WHERE s.schedule_key = $1::text FOR UPDATE
 ), allowed AS (
   SELECT true AS ok
   WHERE CASE WHEN $12::uuid IS NULL THEN NOT EXISTS (SELECT FROM current)
-             ELSE EXISTS (SELECT FROM current WHERE revision = $12::uuid) END
+             ELSE EXISTS (SELECT FROM current WHERE revision = $12::uuid
+                                                    AND head_job_id IS NOT DISTINCT FROM $26::uuid) END
 ), replaced_run AS (
   DELETE FROM :"schema".runs
   WHERE $16::uuid IS NOT NULL AND job_id = $16::uuid AND status IN (:'status_queued', :'status_held')
