@@ -5,14 +5,23 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createScheduler, defineJobRegistry, type JobScheduler } from "../../../src/index.js";
+import {
+  createScheduler,
+  defineJobRegistry,
+  type JobInvoker,
+  type JobScheduler,
+} from "../../../src/index.js";
 import { CancelRepository } from "../../../src/stores/postgres/cancel-repository.js";
 import { JobInsertRepository } from "../../../src/stores/postgres/job-insert-repository.js";
 import { postgresStore } from "../../../src/stores/postgres/index.js";
 import type { NewJobRow, RunCompletionRow } from "../../../src/stores/postgres/queue-rows.js";
 import { QueueRepository } from "../../../src/stores/postgres/queue-repository.js";
 import { newJobRow, T0 } from "./support/job-rows.js";
-import { createMigratedTestSchema, type TestSchema } from "./support/test-database.js";
+import {
+  createMigratedTestSchema,
+  type TestSchema,
+  waitForState,
+} from "./support/test-database.js";
 import { runtimeJobDescriptor } from "./support/test-host.js";
 
 let db: TestSchema;
@@ -187,30 +196,28 @@ describe("a completion when retention keeps no finished job", () => {
   });
 });
 
+/** A scheduler running `name` with `invoke` on a store that keeps no finished job. */
+function keepingNone(name: string, invoke: JobInvoker): JobScheduler {
+  return createScheduler({
+    registry: defineJobRegistry(
+      [{ descriptor: runtimeJobDescriptor(name), jobClass: class {}, invoke }],
+      [],
+    ),
+    services: () => ({}),
+    store: postgresStore({
+      pool: db.pool,
+      schema: db.schema.name,
+      pollIntervalMs: 60_000,
+      retention: { maxFinishedJobs: 0 },
+    }),
+    logger: { warn: () => undefined, error: () => undefined },
+  });
+}
+
 describe("postgresStore({ retention: { maxFinishedJobs: 0 } })", () => {
   it("leaves no row behind for jobs that ran, succeeded or failed, and getJob forgets them", async () => {
-    const work = runtimeJobDescriptor("notkept.work");
-    const scheduler: JobScheduler = createScheduler({
-      registry: defineJobRegistry(
-        [
-          {
-            descriptor: work,
-            jobClass: class {},
-            invoke: (_services: unknown, payload: unknown) => {
-              if ((payload as { n: number }).n < 0) throw new Error("negative");
-            },
-          },
-        ],
-        [],
-      ),
-      services: () => ({}),
-      store: postgresStore({
-        pool: db.pool,
-        schema: db.schema.name,
-        pollIntervalMs: 60_000,
-        retention: { maxFinishedJobs: 0 },
-      }),
-      logger: { warn: () => undefined, error: () => undefined },
+    const scheduler = keepingNone("notkept.work", (_services, payload) => {
+      if ((payload as { n: number }).n < 0) throw new Error("negative");
     });
     await scheduler.start();
     try {
@@ -229,39 +236,18 @@ describe("postgresStore({ retention: { maxFinishedJobs: 0 } })", () => {
   });
 
   it("keeps a run-time schedule firing once per slot although each finished head is deleted", async () => {
-    const slot = runtimeJobDescriptor("notkept.slot");
     const dueTimes: number[] = [];
-    let reached: () => void = () => undefined;
-    const fiveRan = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    const scheduler: JobScheduler = createScheduler({
-      registry: defineJobRegistry(
-        [
-          {
-            descriptor: slot,
-            jobClass: class {},
-            invoke: (_services: unknown, _payload: unknown, context: { dueTime: Date }) => {
-              dueTimes.push(context.dueTime.getTime());
-              if (dueTimes.length === 5) reached();
-            },
-          },
-        ],
-        [],
-      ),
-      services: () => ({}),
-      store: postgresStore({
-        pool: db.pool,
-        schema: db.schema.name,
-        pollIntervalMs: 60_000,
-        retention: { maxFinishedJobs: 0 },
-      }),
-      logger: { warn: () => undefined, error: () => undefined },
+    const scheduler = keepingNone("notkept.slot", (_services, _payload, context) => {
+      dueTimes.push(context.dueTime.getTime());
     });
     await scheduler.start();
     try {
       await scheduler.upsertSchedule("tenant-1", "notkept.slot", {}, { fixedRate: "100ms" });
-      await withinMs(fiveRan, 10_000, "five slots of a 100 ms schedule");
+      await waitForState(
+        async () => dueTimes.length,
+        (ran) => ran >= 5,
+        "five slots of a 100 ms schedule",
+      );
       await scheduler.removeSchedule("tenant-1");
       await scheduler.whenIdle();
       // One run per slot: due times strictly increasing, 100 ms apart.
@@ -275,16 +261,3 @@ describe("postgresStore({ retention: { maxFinishedJobs: 0 } })", () => {
     }
   });
 });
-
-/** `promise`, or a rejection naming `what` once `ms` passed without it. */
-async function withinMs(promise: Promise<void>, ms: number, what: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
